@@ -3,7 +3,10 @@
 // these rules live; the HTTP API, the engine and the pages all ask it.
 package access
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Role is what a person does in rcm.
 type Role string
@@ -18,6 +21,23 @@ const (
 	Supervisor Role = "supervisor"
 )
 
+// Roles lists every role, staff first.
+func Roles() []Role { return []Role{Staff, Officer, Supervisor} }
+
+// ParseRole returns the role named s ("staff", "officer", "supervisor").
+func ParseRole(s string) (Role, error) {
+	switch r := Role(s); r {
+	case Staff, Officer, Supervisor:
+		return r, nil
+	default:
+		return "", fmt.Errorf("role %q is unknown; use staff, officer or supervisor", s)
+	}
+}
+
+// NeedsAgency reports whether a person of role r is bound to an agency:
+// officers and supervisors are, staff are not.
+func (r Role) NeedsAgency() bool { return r == Officer || r == Supervisor }
+
 // Principal is the authenticated person making a request.
 type Principal struct {
 	UserID int64
@@ -31,18 +51,62 @@ type Principal struct {
 	Language   string
 }
 
+// Scope is the part of the agency tree a principal reaches: every agency
+// whose path starts with Path, or, when Exact, only the agency whose path is
+// Path. The zero Scope is the whole tree.
+type Scope struct {
+	Path  string
+	Exact bool
+}
+
+// All reports whether s is the whole tree.
+func (s Scope) All() bool { return s.Path == "" }
+
+// Contains reports whether the agency whose tree path is path lies in s.
+func (s Scope) Contains(path string) bool {
+	switch {
+	case s.Path == "":
+		return true
+	case s.Exact:
+		return path == s.Path
+	default:
+		return strings.HasPrefix(path, s.Path)
+	}
+}
+
+// Within narrows s to the subtree rooted at the agency whose path is under:
+// the part of the tree in both. It reports false when they do not overlap.
+func (s Scope) Within(under string) (Scope, bool) {
+	switch {
+	case under == "" || strings.HasPrefix(s.Path, under):
+		return s, true // under is s's root or one of its ancestors
+	case s.Contains(under):
+		return Scope{Path: under}, true
+	default:
+		return Scope{}, false
+	}
+}
+
+// Scope returns the part of the tree p reaches: everything for staff, the
+// subtree of their agency for supervisors, exactly their agency for officers.
+// A principal of an unknown role, or without an agency where the role needs
+// one, reaches nothing: its scope is an exact path no agency has.
+func (p Principal) Scope() Scope {
+	switch {
+	case p.Role == Staff:
+		return Scope{}
+	case p.Role == Supervisor && p.AgencyPath != "":
+		return Scope{Path: p.AgencyPath}
+	case p.Role == Officer && p.AgencyPath != "":
+		return Scope{Path: p.AgencyPath, Exact: true}
+	default:
+		return Scope{Path: "/", Exact: true}
+	}
+}
+
 // CanSeeAgency reports whether p may see the agency whose tree path is path.
 func (p Principal) CanSeeAgency(path string) bool {
-	switch p.Role {
-	case Staff:
-		return true
-	case Officer:
-		return p.AgencyPath != "" && path == p.AgencyPath
-	case Supervisor:
-		return p.AgencyPath != "" && strings.HasPrefix(path, p.AgencyPath)
-	default:
-		return false
-	}
+	return path != "" && p.Scope().Contains(path)
 }
 
 // CanSubmitFor reports whether p may submit reports on behalf of agencyCode:
@@ -54,12 +118,17 @@ func (p Principal) CanSubmitFor(agencyCode string) bool {
 // IsStaff reports whether p is office staff.
 func (p Principal) IsStaff() bool { return p.Role == Staff }
 
-// ScopePath is the tree prefix that bounds what p sees: "" (everything) for
-// staff, the agency's own path for officers and supervisors. Queries filter
-// with `path LIKE ScopePath || '%'`; officers additionally match exactly.
-func (p Principal) ScopePath() string {
-	if p.Role == Staff {
-		return ""
+// HasRole reports whether p has one of roles.
+func (p Principal) HasRole(roles ...Role) bool {
+	for _, r := range roles {
+		if p.Role == r {
+			return true
+		}
 	}
-	return p.AgencyPath
+	return false
 }
+
+// ScopePath is the tree prefix that bounds what p sees: "" (everything) for
+// staff, the agency's own path for officers and supervisors. Officers see
+// only the agency with exactly this path: use Scope when filtering lists.
+func (p Principal) ScopePath() string { return p.Scope().Path }
