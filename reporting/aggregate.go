@@ -1,0 +1,161 @@
+package reporting
+
+import (
+	"fmt"
+	"math/big"
+	"sort"
+	"strings"
+)
+
+// Node is one agency in the tree figures roll up along.
+type Node struct {
+	// Code identifies the agency.
+	Code string
+	// Parent is the code of the agency above it, "" for a root. A tree may
+	// have several roots (for example one per region).
+	Parent string
+}
+
+// AggregateValue is one indicator rolled up over one node's subtree.
+type AggregateValue struct {
+	// Value is canonical decimal text: exact for sum, min and max; avg is
+	// rounded to AvgPlaces decimals (halves away from zero).
+	Value string `json:"value"`
+	// Count is the number of agencies whose accepted value contributed.
+	Count int `json:"count"`
+}
+
+// AvgPlaces is the number of decimals an average is rounded to.
+const AvgPlaces = 4
+
+// Aggregate rolls accepted values up the agency tree. accepted holds the
+// accepted values of each agency that has them (agency code → values, as
+// normalised by Template.ValidateValues).
+//
+// The result is keyed by node, then indicator code, and holds an entry for
+// every node with at least one contributing agency in its subtree (the node
+// itself included). avg is the mean over the contributing agencies of the
+// subtree, not a mean of the children's means. Indicators aggregated by none
+// (or not at all) and text indicators are skipped. Arithmetic is exact
+// (math/big), so the result does not depend on the order of anything.
+//
+// It is an error for the tree to repeat a code, name an unknown parent or
+// contain a cycle, for accepted to name an agency missing from the tree, or
+// for a value to not be a number.
+func Aggregate(tree []Node, indicators []Indicator, accepted map[string]Values) (map[string]map[string]AggregateValue, error) {
+	parent, err := checkTree(tree)
+	if err != nil {
+		return nil, err
+	}
+	agencies := make([]string, 0, len(accepted))
+	for code := range accepted {
+		if _, ok := parent[code]; !ok {
+			return nil, fmt.Errorf("aggregate: agency %q has accepted values but is not in the agency tree", code)
+		}
+		agencies = append(agencies, code)
+	}
+	sort.Strings(agencies)
+
+	type acc struct {
+		sum, lo, hi *big.Rat
+		count       int
+	}
+	result := make(map[string]map[string]AggregateValue)
+	for _, ind := range indicators {
+		if !ind.Aggregation.IsValid() {
+			return nil, fmt.Errorf("aggregate: indicator %s: aggregation %q is unknown; use sum, avg, min, max or none", ind.Code, ind.Aggregation)
+		}
+		if !ind.Aggregation.Rolls() || !ind.Type.IsNumeric() {
+			continue
+		}
+		accs := make(map[string]*acc)
+		for _, agency := range agencies {
+			text, ok := accepted[agency][ind.Code]
+			if !ok || strings.TrimSpace(text) == "" {
+				continue
+			}
+			_, v, problem := parseDecimal(text)
+			if problem != decimalOK {
+				return nil, fmt.Errorf("aggregate: agency %q, indicator %s: value %q is not a number", agency, ind.Code, text)
+			}
+			for node := agency; node != ""; node = parent[node] {
+				a := accs[node]
+				if a == nil {
+					a = &acc{sum: new(big.Rat), lo: v, hi: v}
+					accs[node] = a
+				}
+				a.sum.Add(a.sum, v)
+				a.count++
+				if v.Cmp(a.lo) < 0 {
+					a.lo = v
+				}
+				if v.Cmp(a.hi) > 0 {
+					a.hi = v
+				}
+			}
+		}
+		for node, a := range accs { // each entry is written on its own: order does not matter
+			var value string
+			switch ind.Aggregation {
+			case AggregationSum:
+				value = formatDecimal(a.sum, -1)
+			case AggregationAvg:
+				mean := new(big.Rat).Quo(a.sum, new(big.Rat).SetInt64(int64(a.count)))
+				value = formatDecimal(mean, AvgPlaces)
+			case AggregationMin:
+				value = formatDecimal(a.lo, -1)
+			default: // AggregationMax
+				value = formatDecimal(a.hi, -1)
+			}
+			if result[node] == nil {
+				result[node] = make(map[string]AggregateValue)
+			}
+			result[node][ind.Code] = AggregateValue{Value: value, Count: a.count}
+		}
+	}
+	return result, nil
+}
+
+// checkTree returns the parent of every node, after checking that codes are
+// present and unique, every parent is in the tree, and no node is its own
+// ancestor. Problems are reported for the first offending node in tree order.
+func checkTree(tree []Node) (map[string]string, error) {
+	parent := make(map[string]string, len(tree))
+	for i, n := range tree {
+		if n.Code == "" {
+			return nil, fmt.Errorf("agency tree: node %d has no code", i+1)
+		}
+		if _, dup := parent[n.Code]; dup {
+			return nil, fmt.Errorf("agency tree: agency %q is listed twice", n.Code)
+		}
+		parent[n.Code] = n.Parent
+	}
+	for _, n := range tree {
+		if _, ok := parent[n.Parent]; n.Parent != "" && !ok {
+			return nil, fmt.Errorf("agency tree: agency %q has parent %q, which is not in the tree", n.Code, n.Parent)
+		}
+	}
+	// Walk up from every node; a walk longer than the tree has gone round a cycle.
+	done := make(map[string]bool, len(tree))
+	for _, n := range tree {
+		path := []string{}
+		onPath := make(map[string]bool)
+		for code := n.Code; code != "" && !done[code]; code = parent[code] {
+			if onPath[code] {
+				i := 0
+				for path[i] != code {
+					i++
+				}
+				loop := append(path[i:], code)
+				return nil, fmt.Errorf("agency tree: the parents go round in a cycle (%s); fix the parent of one of them",
+					strings.Join(loop, " → "))
+			}
+			onPath[code] = true
+			path = append(path, code)
+		}
+		for _, code := range path {
+			done[code] = true
+		}
+	}
+	return parent, nil
+}

@@ -1,0 +1,174 @@
+package reporting
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Values are the figures of one submission: indicator code → value as text.
+type Values map[string]string
+
+// MaxTextLength is the most characters a text indicator holds.
+const MaxTextLength = 4000
+
+// Codes of FieldError, stable for API clients and translations.
+const (
+	// FieldRequired: a required indicator is empty.
+	FieldRequired = "required"
+	// FieldNotANumber: a numeric indicator holds something else.
+	FieldNotANumber = "not_a_number"
+	// FieldDecimalComma: a number written with ',' (a decimal comma or a
+	// thousands separator); rcm reads only '.' as the decimal point.
+	FieldDecimalComma = "decimal_comma"
+	// FieldNotAnInteger: an integer indicator holds a fraction.
+	FieldNotAnInteger = "not_an_integer"
+	// FieldBelowMin: the value is below the indicator's Min (in Limit).
+	FieldBelowMin = "below_min"
+	// FieldAboveMax: the value is above the indicator's Max (in Limit).
+	FieldAboveMax = "above_max"
+	// FieldUnknownIndicator: the code is not in the template.
+	FieldUnknownIndicator = "unknown_indicator"
+	// FieldTooLong: the value has more characters than Limit.
+	FieldTooLong = "too_long"
+	// FieldInvalidText: the text is not valid UTF-8 or holds a NUL character.
+	FieldInvalidText = "invalid_text"
+)
+
+// FieldError is one problem with one submitted value.
+type FieldError struct {
+	// Indicator is the indicator's code.
+	Indicator string `json:"indicator"`
+	// Code says what is wrong (FieldRequired, FieldNotANumber, ...).
+	Code string `json:"code"`
+	// Limit is the bound that was crossed (Min, Max or a length), or "".
+	Limit string `json:"limit,omitempty"`
+}
+
+// Error returns the English message, so a FieldError can travel as an error.
+func (e FieldError) Error() string { return e.Message("en") }
+
+// Message returns a sentence for the person who filled in the form, naming
+// the indicator and the limit: in English when lang starts with "en", in
+// Vietnamese otherwise.
+func (e FieldError) Message(lang string) string {
+	en := isEnglish(lang)
+	pick := func(vi, english string) string {
+		if en {
+			return english
+		}
+		return vi
+	}
+	var format string
+	switch e.Code {
+	case FieldRequired:
+		format = pick("Chỉ tiêu %[1]s: bắt buộc, chưa nhập giá trị.",
+			"Indicator %[1]s: required, but no value was given.")
+	case FieldNotANumber:
+		format = pick("Chỉ tiêu %[1]s: giá trị không phải là số; nhập số như 1234.5.",
+			"Indicator %[1]s: the value is not a number; write a number such as 1234.5.")
+	case FieldDecimalComma:
+		format = pick("Chỉ tiêu %[1]s: dùng dấu chấm (.) làm dấu thập phân và không dùng dấu phân cách hàng nghìn, ví dụ 1234.5.",
+			"Indicator %[1]s: use '.' as the decimal point and no thousands separators, for example 1234.5.")
+	case FieldNotAnInteger:
+		format = pick("Chỉ tiêu %[1]s: phải là số nguyên.",
+			"Indicator %[1]s: must be a whole number.")
+	case FieldBelowMin:
+		format = pick("Chỉ tiêu %[1]s: giá trị nhỏ hơn mức tối thiểu %[2]s.",
+			"Indicator %[1]s: the value is below the minimum of %[2]s.")
+	case FieldAboveMax:
+		format = pick("Chỉ tiêu %[1]s: giá trị lớn hơn mức tối đa %[2]s.",
+			"Indicator %[1]s: the value is above the maximum of %[2]s.")
+	case FieldUnknownIndicator:
+		format = pick("Chỉ tiêu %[1]s không có trong biểu mẫu.",
+			"Indicator %[1]s is not in the template.")
+	case FieldTooLong:
+		format = pick("Chỉ tiêu %[1]s: dài quá %[2]s ký tự.",
+			"Indicator %[1]s: longer than %[2]s characters.")
+	case FieldInvalidText:
+		format = pick("Chỉ tiêu %[1]s: văn bản chứa ký tự không hợp lệ.",
+			"Indicator %[1]s: the text holds characters that are not valid text.")
+	default:
+		format = pick("Chỉ tiêu %[1]s: giá trị không hợp lệ (%[3]s).",
+			"Indicator %[1]s: invalid value (%[3]s).")
+	}
+	// Explicit argument indexes: fmt does not complain about unused ones.
+	return fmt.Sprintf(format, e.Indicator, e.Limit, e.Code)
+}
+
+// ValidateValues checks submitted values against the template and returns
+// them normalised together with every problem found, sorted in template
+// order (unknown codes last, by code). An empty result means the values are
+// acceptable.
+//
+// Normalised values hold the valid, non-empty values only: surrounding spaces
+// trimmed; numbers in canonical decimal text, with no '+', no leading zeros
+// and no trailing zeros after the point ("+007.50" → "7.5", "5.0" → "5").
+// Only '.' is a decimal point; a ',' gets its own problem code asking for
+// '.'. Text holds at most MaxTextLength characters; numbers at most 64.
+// Percent values are plain decimals ("7.5" for 7.5%), bounded by Min and Max
+// only. An empty value counts as not given.
+func (t Template) ValidateValues(v Values) (Values, []FieldError) {
+	out := make(Values, len(v))
+	var problems []FieldError
+	report := func(ind Indicator, code, limit string) {
+		problems = append(problems, FieldError{Indicator: ind.Code, Code: code, Limit: limit})
+	}
+	known := make(map[string]bool, len(t.Indicators))
+	for _, ind := range t.Indicators {
+		known[ind.Code] = true
+		text := strings.TrimSpace(v[ind.Code])
+		if text == "" {
+			if ind.Required {
+				report(ind, FieldRequired, "")
+			}
+			continue
+		}
+		if ind.Type == TypeText {
+			switch {
+			case !utf8.ValidString(text) || strings.ContainsRune(text, 0):
+				report(ind, FieldInvalidText, "")
+			case utf8.RuneCountInString(text) > MaxTextLength:
+				report(ind, FieldTooLong, strconv.Itoa(MaxTextLength))
+			default:
+				out[ind.Code] = text
+			}
+			continue
+		}
+		if len(text) > maxDecimalChars {
+			report(ind, FieldTooLong, strconv.Itoa(maxDecimalChars))
+			continue
+		}
+		canonical, value, problem := parseDecimal(text)
+		if problem != decimalOK {
+			report(ind, problem, "")
+			continue
+		}
+		if ind.Type == TypeInteger && !isInteger(canonical) {
+			report(ind, FieldNotAnInteger, "")
+			continue
+		}
+		if minText, lo, _ := parseDecimal(ind.Min); ind.Min != "" && lo != nil && value.Cmp(lo) < 0 {
+			report(ind, FieldBelowMin, minText)
+			continue
+		}
+		if maxText, hi, _ := parseDecimal(ind.Max); ind.Max != "" && hi != nil && value.Cmp(hi) > 0 {
+			report(ind, FieldAboveMax, maxText)
+			continue
+		}
+		out[ind.Code] = canonical
+	}
+	var unknown []string
+	for code := range v {
+		if !known[code] {
+			unknown = append(unknown, code)
+		}
+	}
+	sort.Strings(unknown) // map order must not reach the caller
+	for _, code := range unknown {
+		problems = append(problems, FieldError{Indicator: code, Code: FieldUnknownIndicator})
+	}
+	return out, problems
+}
