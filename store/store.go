@@ -64,6 +64,8 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrConflict: the state of the records refuses the change.
 	ErrConflict = errors.New("conflict")
+	// ErrInvalid: the input itself is wrong, whatever the state.
+	ErrInvalid = errors.New("invalid")
 )
 
 // tx runs fn in a transaction, committing when fn returns nil.
@@ -79,4 +81,11 @@ func isUniqueViolation(err error, constraint string) bool {
 		return false
 	}
 	return constraint == "" || pgErr.ConstraintName == constraint
+}
+
+// Querier is what a pool and a transaction have in common.
+type Querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }

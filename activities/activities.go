@@ -1,0 +1,104 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"rcm/notifications"
+	"rcm/store"
+	"rcm/workflows"
+)
+
+// Config tunes the activities.
+type Config struct {
+	// BaseURL is where people open rcm's pages, for links in messages.
+	BaseURL string
+	// MessageIDDomain is the right-hand side of Message-IDs (e.g. rcm.example.gov.vn).
+	MessageIDDomain string
+	// BatchSize is how many agencies a wave handles between heartbeats.
+	BatchSize int
+	// FinalSendAttempt is the activity attempt from which a message that keeps
+	// failing for a temporary reason is recorded as failed instead of being
+	// left for the next attempt.
+	FinalSendAttempt int32
+	// RetryDelay is the pause before the in-place retry of a message that
+	// failed for a temporary reason.
+	RetryDelay time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	if c.BatchSize <= 0 {
+		c.BatchSize = 200
+	}
+	if c.FinalSendAttempt <= 0 {
+		c.FinalSendAttempt = 5
+	}
+	if c.RetryDelay <= 0 {
+		c.RetryDelay = 500 * time.Millisecond
+	}
+	if c.MessageIDDomain == "" {
+		c.MessageIDDomain = "rcm.localhost"
+	}
+	return c
+}
+
+// Signaler is the part of the Temporal client the activities use to end
+// submission loops.
+type Signaler interface {
+	SignalWorkflow(ctx context.Context, workflowID, runID, signalName string, arg any) error
+}
+
+// Launcher launches the cycle a regime's schedule calls for at a moment.
+type Launcher interface {
+	LaunchScheduled(ctx context.Context, regimeCode string, at time.Time) (cycleID string, alreadyLaunched bool, err error)
+}
+
+// Activities holds what rcm's activities need. Register it with
+// Register; every method is an activity named in package workflows.
+type Activities struct {
+	store    *store.Store
+	renderer *notifications.Renderer
+	mailer   *notifications.Mailer
+	signaler Signaler
+	launcher Launcher
+	logger   *slog.Logger
+	cfg      Config
+}
+
+// New builds the activities.
+func New(st *store.Store, renderer *notifications.Renderer, mailer *notifications.Mailer, signaler Signaler, launcher Launcher, logger *slog.Logger, cfg Config) *Activities {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	return &Activities{store: st, renderer: renderer, mailer: mailer, signaler: signaler, launcher: launcher, logger: logger, cfg: cfg.withDefaults()}
+}
+
+
+// Named returns every activity with the name workflows call it by.
+func (a *Activities) Named() map[string]any {
+	return map[string]any{
+		workflows.ActivityOpenCycle:            a.OpenCycle,
+		workflows.ActivityLoadDeadlines:        a.LoadDeadlines,
+		workflows.ActivityRunWave:              a.RunWave,
+		workflows.ActivityFinalizeCycle:        a.FinalizeCycle,
+		workflows.ActivityCancelCycle:          a.CancelCycle,
+		workflows.ActivitySubmissionReceived:   a.SubmissionReceived,
+		workflows.ActivityReviewOverdue:        a.ReviewOverdue,
+		workflows.ActivityReviewDecided:        a.ReviewDecided,
+		workflows.ActivityLaunchScheduledCycle: a.LaunchScheduledCycle,
+	}
+}
+
+// LaunchScheduledCycle launches the cycle a regime's schedule calls for.
+func (a *Activities) LaunchScheduledCycle(ctx context.Context, in workflows.LaunchScheduledInput) (workflows.LaunchScheduledResult, error) {
+	if a.launcher == nil {
+		return workflows.LaunchScheduledResult{}, fmt.Errorf("launch scheduled cycle of %s: no launcher configured", in.RegimeCode)
+	}
+	id, already, err := a.launcher.LaunchScheduled(ctx, in.RegimeCode, in.At)
+	if err != nil {
+		return workflows.LaunchScheduledResult{}, fmt.Errorf("launch scheduled cycle of %s: %w", in.RegimeCode, err)
+	}
+	return workflows.LaunchScheduledResult{CycleID: id, AlreadyLaunched: already}, nil
+}

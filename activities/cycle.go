@@ -1,0 +1,171 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/temporal"
+
+	"rcm/reporting"
+	"rcm/store"
+	"rcm/workflows"
+)
+
+// OpenCycle creates the cycle's obligations and marks it open.
+func (a *Activities) OpenCycle(ctx context.Context, cycleID string) (workflows.OpenCycleResult, error) {
+	expected, err := a.store.OpenCycle(ctx, cycleID)
+	if err != nil {
+		return workflows.OpenCycleResult{}, nonRetryableIfMissing(err)
+	}
+	_, groups, err := a.store.OpenDeadlines(ctx, cycleID)
+	if err != nil {
+		return workflows.OpenCycleResult{}, err
+	}
+	a.logger.InfoContext(ctx, "cycle opened", "cycle", cycleID, "expected", expected)
+	return workflows.OpenCycleResult{Expected: expected, Groups: deadlineGroups(groups)}, nil
+}
+
+// LoadDeadlines returns the distinct deadlines of the cycle's open obligations.
+func (a *Activities) LoadDeadlines(ctx context.Context, cycleID string) (workflows.DeadlinesResult, error) {
+	status, groups, err := a.store.OpenDeadlines(ctx, cycleID)
+	if err != nil {
+		return workflows.DeadlinesResult{}, nonRetryableIfMissing(err)
+	}
+	return workflows.DeadlinesResult{Status: workflows.CycleStatus(status), Groups: deadlineGroups(groups)}, nil
+}
+
+func deadlineGroups(in []store.Deadline) []workflows.DeadlineGroup {
+	out := make([]workflows.DeadlineGroup, len(in))
+	for i, d := range in {
+		out[i] = workflows.DeadlineGroup{Due: d.Due, Close: d.Close}
+	}
+	return out
+}
+
+// FinalizeCycle aggregates the accepted figures along the agency tree,
+// computes compliance for every node, stores both and marks the cycle closed.
+// Running it again recomputes the same results.
+func (a *Activities) FinalizeCycle(ctx context.Context, cycleID string) (workflows.FinalizeResult, error) {
+	facts, err := a.store.CycleFacts(ctx, cycleID)
+	if err != nil {
+		return workflows.FinalizeResult{}, nonRetryableIfMissing(err)
+	}
+	aggregates, err := reporting.Aggregate(facts.Tree, facts.Template.Indicators, facts.Accepted)
+	if err != nil {
+		return workflows.FinalizeResult{}, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("aggregate cycle %s: %v", cycleID, err), "AggregationFailed", err)
+	}
+	var aggRows []store.AggregateRow
+	for node, byIndicator := range aggregates {
+		for indicator, v := range byIndicator {
+			aggRows = append(aggRows, store.AggregateRow{AgencyCode: node, IndicatorCode: indicator, Value: v.Value, Contributors: v.Count})
+		}
+	}
+	sort.Slice(aggRows, func(i, j int) bool {
+		if aggRows[i].AgencyCode != aggRows[j].AgencyCode {
+			return aggRows[i].AgencyCode < aggRows[j].AgencyCode
+		}
+		return aggRows[i].IndicatorCode < aggRows[j].IndicatorCode
+	})
+	compliance, overall := complianceByNode(facts)
+	if err := a.store.StoreCycleResults(ctx, cycleID, aggRows, compliance); err != nil {
+		return workflows.FinalizeResult{}, err
+	}
+	a.logger.InfoContext(ctx, "cycle finalized", "cycle", cycleID, "expected", overall.Expected,
+		"on_time", overall.OnTime, "late", overall.Late, "missing", overall.Missing, "not_accepted", overall.NotAccepted)
+	return workflows.FinalizeResult{Rates: overall}, nil
+}
+
+// complianceByNode computes the rates of every node of the tree over the
+// obligations in its subtree, and the rates of the whole cycle.
+func complianceByNode(f store.CycleFacts) ([]store.ComplianceRow, reporting.Rates) {
+	parent := make(map[string]string, len(f.Tree))
+	for _, n := range f.Tree {
+		parent[n.Code] = n.Parent
+	}
+	byNode := make(map[string][]reporting.FinalState)
+	all := make([]reporting.FinalState, 0, len(f.States))
+	for agency, state := range f.States {
+		all = append(all, state)
+		seen := map[string]bool{}
+		for node := agency; node != "" && !seen[node]; node = parent[node] {
+			seen[node] = true
+			byNode[node] = append(byNode[node], state)
+		}
+	}
+	rows := make([]store.ComplianceRow, 0, len(byNode))
+	for node, states := range byNode {
+		rows = append(rows, store.ComplianceRow{AgencyCode: node, Rates: reporting.ComputeRates(states)})
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].AgencyCode < rows[j].AgencyCode })
+	return rows, reporting.ComputeRates(all)
+}
+
+// CancelCycle ends the submission loops of a cancelled cycle.
+func (a *Activities) CancelCycle(ctx context.Context, cycleID string) error {
+	agencies, err := a.store.OpenLoops(ctx, cycleID, nil)
+	if err != nil {
+		return err
+	}
+	return a.endLoops(ctx, cycleID, agencies)
+}
+
+// endLoops signals cycle-closed to the agencies' submission loops; a loop
+// that has already ended is fine.
+func (a *Activities) endLoops(ctx context.Context, cycleID string, agencies []string) error {
+	for _, code := range agencies {
+		err := a.signaler.SignalWorkflow(ctx, workflows.SubmissionWorkflowID(cycleID, code), "", workflows.SignalCycleClosed, workflows.CycleClosedSignal{})
+		if err != nil && !isNotFound(err) {
+			return fmt.Errorf("end submission loop of %s in cycle %s: %w", code, cycleID, err)
+		}
+	}
+	return nil
+}
+
+// nonRetryableIfMissing turns "the cycle does not exist" into an error that
+// Temporal does not retry: no retry will make it appear.
+func nonRetryableIfMissing(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return temporal.NewNonRetryableApplicationError(err.Error(), "NotFound", err)
+	}
+	return err
+}
+
+// cycleContext is what every message of a cycle shows.
+type cycleContext struct {
+	cycle    store.Cycle
+	regime   store.Regime
+	location *time.Location
+	period   reporting.Period
+}
+
+func (a *Activities) loadCycleContext(ctx context.Context, cycleID string) (cycleContext, error) {
+	c, err := a.store.Cycle(ctx, cycleID)
+	if err != nil {
+		return cycleContext{}, nonRetryableIfMissing(err)
+	}
+	r, err := a.store.Regime(ctx, c.RegimeCode)
+	if err != nil {
+		return cycleContext{}, err
+	}
+	loc, err := reporting.LoadLocation(c.TimeZone)
+	if err != nil {
+		return cycleContext{}, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidTimeZone", err)
+	}
+	p, err := reporting.ParsePeriod(c.Period)
+	if err != nil {
+		return cycleContext{}, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidPeriod", err)
+	}
+	return cycleContext{cycle: c, regime: r, location: loc, period: p}, nil
+}
+
+// isNotFound reports whether Temporal answered that the workflow does not
+// exist or has completed.
+func isNotFound(err error) bool {
+	var nf *serviceerror.NotFound
+	return errors.As(err, &nf)
+}

@@ -1,0 +1,186 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+
+	"rcm/notifications"
+	"rcm/store"
+)
+
+// message is one notification to deliver: its key, what to render and to whom.
+type message struct {
+	key  store.NotificationKey
+	kind notifications.Kind
+	lang notifications.Lang
+	to   []string
+	cc   []string
+	data notifications.Data
+}
+
+// deliveryReport counts what one delivery pass did.
+type deliveryReport struct {
+	sent, failed, skipped, deferred int
+}
+
+func (r *deliveryReport) add(o deliveryReport) {
+	r.sent += o.sent
+	r.failed += o.failed
+	r.skipped += o.skipped
+	r.deferred += o.deferred
+}
+
+// deliver claims, renders and sends msgs, each at most once ever: a message
+// whose row was sent, failed or skipped by an earlier attempt is left alone;
+// one still claimed (its attempt died mid-way) is sent now. A message with no
+// valid recipient is recorded as skipped; a permanent SMTP refusal or a
+// rendering error as failed; a temporary failure is retried once in place,
+// then deferred to the next activity attempt, or recorded as failed on the
+// final one.
+func (a *Activities) deliver(ctx context.Context, msgs []message) (deliveryReport, error) {
+	var rep deliveryReport
+	if len(msgs) == 0 {
+		return rep, nil
+	}
+	batch := make([]store.NewNotification, len(msgs))
+	for i, m := range msgs {
+		m.to, m.cc = cleanRecipients(m.to, m.cc)
+		msgs[i] = m
+		batch[i] = store.NewNotification{Key: m.key, Recipients: append(append([]string{}, m.to...), m.cc...),
+			Language: string(m.lang), MessageID: m.key.MessageID(a.cfg.MessageIDDomain)}
+	}
+	claims, err := a.store.ClaimNotifications(ctx, batch)
+	if err != nil {
+		return rep, err
+	}
+	byKey := make(map[store.NotificationKey]store.NotificationClaim, len(claims))
+	for _, c := range claims {
+		byKey[c.Key] = c
+	}
+	final := a.isFinalAttempt(ctx)
+	var conn *notifications.Batch
+	defer func() {
+		if conn != nil {
+			_ = conn.Close()
+		}
+	}()
+	for _, m := range msgs {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		c, ok := byKey[m.key]
+		if !ok || c.Status != store.NotificationClaimed {
+			continue
+		}
+		if len(m.to) == 0 {
+			if err := a.store.MarkNotificationSkipped(ctx, c.ID, skipReason(m)); err != nil {
+				return rep, err
+			}
+			rep.skipped++
+			continue
+		}
+		rendered, err := a.renderer.Render(m.kind, m.lang, m.data)
+		if err != nil {
+			if err := a.store.MarkNotificationAttempt(ctx, c.ID, err.Error(), true); err != nil {
+				return rep, err
+			}
+			a.logger.ErrorContext(ctx, "message not rendered", "kind", m.kind, "subject", m.key.Subject, "error", err)
+			rep.failed++
+			continue
+		}
+		env := rendered.Envelope(c.MessageID, m.to, m.cc)
+		env.Date = time.Now()
+		if conn == nil {
+			if conn, err = a.mailer.Open(ctx); err != nil {
+				// Nothing was sent: the activity is retried as a whole.
+				return rep, fmt.Errorf("open SMTP connection: %w", err)
+			}
+		}
+		err = conn.Send(ctx, env)
+		if err != nil && !notifications.IsPermanent(err) && ctx.Err() == nil {
+			if sleepCtx(ctx, a.cfg.RetryDelay) == nil {
+				err = conn.Send(ctx, env)
+			}
+		}
+		switch {
+		case err == nil:
+			if err := a.store.MarkNotificationSent(ctx, c.ID, time.Now()); err != nil {
+				return rep, err
+			}
+			rep.sent++
+		case ctx.Err() != nil:
+			return rep, ctx.Err()
+		case notifications.IsPermanent(err) || final:
+			if err := a.store.MarkNotificationAttempt(ctx, c.ID, err.Error(), true); err != nil {
+				return rep, err
+			}
+			rep.failed++
+		default:
+			if err := a.store.MarkNotificationAttempt(ctx, c.ID, err.Error(), false); err != nil {
+				return rep, err
+			}
+			rep.deferred++
+		}
+	}
+	return rep, nil
+}
+
+// isFinalAttempt reports whether this activity attempt is the last one that
+// leaves temporarily failed messages for later.
+func (a *Activities) isFinalAttempt(ctx context.Context) bool {
+	if !activity.IsActivity(ctx) {
+		return true
+	}
+	return activity.GetInfo(ctx).Attempt >= a.cfg.FinalSendAttempt
+}
+
+// errDeferred is returned by a wave that left messages for its next attempt.
+var errDeferred = errors.New("messages deferred after temporary SMTP failures")
+
+func skipReason(m message) string {
+	return fmt.Sprintf("no valid e-mail address for %s (%s)", m.key.Subject, m.kind)
+}
+
+// cleanRecipients drops empty and invalid addresses and duplicates; an
+// address in both lists stays in To.
+func cleanRecipients(to, cc []string) ([]string, []string) {
+	seen := map[string]bool{}
+	keep := func(in []string) []string {
+		var out []string
+		for _, addr := range in {
+			addr = strings.TrimSpace(addr)
+			if addr == "" || seen[strings.ToLower(addr)] {
+				continue
+			}
+			if _, err := mail.ParseAddress(addr); err != nil {
+				continue
+			}
+			seen[strings.ToLower(addr)] = true
+			out = append(out, addr)
+		}
+		return out
+	}
+	t := keep(to)
+	c := keep(cc)
+	if len(t) == 0 && len(c) > 0 {
+		t, c = c, nil
+	}
+	return t, c
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,509 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"rcm/notifications"
+	"rcm/reporting"
+	"rcm/store"
+	"rcm/workflows"
+)
+
+// waveProgress is a wave's heartbeat: the last agency handled, so that a
+// retried wave resumes after it. Restart asks the next attempt to go over
+// every agency again because messages were deferred.
+type waveProgress struct {
+	After   string
+	Restart bool
+}
+
+// RunWave runs one moment of a cycle's timeline over every agency it applies
+// to, in batches, heartbeating its progress. It is safe to run again: every
+// message is claimed once, and obligations change state only forward.
+func (a *Activities) RunWave(ctx context.Context, in workflows.WaveInput) (workflows.WaveResult, error) {
+	cc, err := a.loadCycleContext(ctx, in.CycleID)
+	if err != nil {
+		return workflows.WaveResult{}, err
+	}
+	switch in.Kind {
+	case workflows.WaveNotice:
+		return a.agencyWave(ctx, cc, in, store.WaveSelection{Kind: store.TargetOpen}, notifications.DeadlineNotice, nil)
+	case workflows.WaveReminder:
+		m, err := policyMoment(cc.cycle.Policy, reporting.MomentReminder, in.Step)
+		if err != nil {
+			return workflows.WaveResult{}, err
+		}
+		sel := store.WaveSelection{Kind: store.TargetNotSubmitted, Offset: -m.offset}
+		return a.agencyWave(ctx, cc, in, sel, notifications.Reminder, nil)
+	case workflows.WaveDue:
+		if _, err := a.store.MarkOverdue(ctx, in.CycleID, in.At); err != nil {
+			return workflows.WaveResult{}, err
+		}
+		return a.agencyWave(ctx, cc, in, store.WaveSelection{Kind: store.TargetOverdue}, notifications.Overdue, nil)
+	case workflows.WaveEscalation:
+		return a.escalationWave(ctx, cc, in)
+	case workflows.WaveExtension:
+		ext, err := a.store.Extension(ctx, int64(in.Step))
+		if err != nil {
+			return workflows.WaveResult{}, nonRetryableIfMissing(err)
+		}
+		sel := store.WaveSelection{Kind: store.TargetAgency, Agency: ext.AgencyCode}
+		return a.agencyWave(ctx, cc, in, sel, notifications.DeadlineExtended, &ext)
+	case workflows.WaveClose:
+		return a.closeWave(ctx, in)
+	case workflows.WaveSummary:
+		return a.summaryWave(ctx, cc, in)
+	default:
+		return workflows.WaveResult{}, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("cycle %s: unknown wave kind %q", in.CycleID, in.Kind), "InvalidInput", nil)
+	}
+}
+
+// plannedMoment is a moment of the policy's timeline relative to due.
+type plannedMoment struct {
+	offset     time.Duration // moment minus due
+	recipients []reporting.Recipient
+	of         int
+}
+
+// policyMoment finds step n of a kind in the policy's timeline, as an offset
+// from due: the one rule that numbers reminders and escalation steps lives in
+// reporting.Policy.Timeline, and the wave must agree with the workflow.
+func policyMoment(p reporting.Policy, kind reporting.MomentKind, step int) (plannedMoment, error) {
+	due := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, m := range p.Timeline(due, due.AddDate(100, 0, 0)) {
+		if m.Kind == kind && m.Step == step {
+			return plannedMoment{offset: m.At.Sub(due), recipients: m.Recipients, of: m.Of}, nil
+		}
+	}
+	return plannedMoment{}, temporal.NewNonRetryableApplicationError(
+		fmt.Sprintf("the cycle's policy has no %s step %d", kind, step), "InvalidInput", nil)
+}
+
+// agencyWave sends one message of kind to every agency the selection finds,
+// page by page, resuming after the last agency of a previous attempt.
+func (a *Activities) agencyWave(ctx context.Context, cc cycleContext, in workflows.WaveInput, sel store.WaveSelection,
+	kind notifications.Kind, ext *store.Extension) (workflows.WaveResult, error) {
+	sel.CycleID, sel.At, sel.Limit = in.CycleID, in.At, a.cfg.BatchSize
+	progress := a.resumeProgress(ctx)
+	if !progress.Restart {
+		sel.After = progress.After
+	}
+	var rep deliveryReport
+	selected := 0
+	for {
+		targets, err := a.store.WaveTargets(ctx, sel)
+		if err != nil {
+			return workflows.WaveResult{}, err
+		}
+		if len(targets) == 0 {
+			break
+		}
+		selected += len(targets)
+		msgs := make([]message, 0, len(targets))
+		for _, t := range targets {
+			msgs = append(msgs, a.agencyMessage(cc, in, kind, t, ext))
+		}
+		r, err := a.deliver(ctx, msgs)
+		rep.add(r)
+		if err != nil {
+			return workflows.WaveResult{}, err
+		}
+		if kind == notifications.DeadlineNotice {
+			codes := make([]string, len(targets))
+			for i, t := range targets {
+				codes[i] = t.AgencyCode
+			}
+			if err := a.store.MarkNotified(ctx, in.CycleID, codes, time.Now()); err != nil {
+				return workflows.WaveResult{}, err
+			}
+		}
+		sel.After = targets[len(targets)-1].AgencyCode
+		heartbeat(ctx, waveProgress{After: sel.After})
+	}
+	return a.finishWave(ctx, in, []notifications.Kind{kind}, selected, rep)
+}
+
+// finishWave turns a wave's delivery into its result, or into an error that
+// makes Temporal retry the wave for its deferred messages.
+func (a *Activities) finishWave(ctx context.Context, in workflows.WaveInput, kinds []notifications.Kind, selected int, rep deliveryReport) (workflows.WaveResult, error) {
+	if rep.deferred > 0 {
+		heartbeat(ctx, waveProgress{Restart: true})
+		return workflows.WaveResult{}, fmt.Errorf("cycle %s %s wave: %d %w", in.CycleID, in.Kind, rep.deferred, errDeferred)
+	}
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = string(k)
+	}
+	counts, err := a.store.NotificationCounts(ctx, in.CycleID, names, notificationStep(in))
+	if err != nil {
+		return workflows.WaveResult{}, err
+	}
+	res := workflows.WaveResult{Selected: selected, Sent: counts[store.NotificationSent],
+		Failed: counts[store.NotificationFailed], Skipped: counts[store.NotificationSkipped]}
+	a.logger.InfoContext(ctx, "wave done", "cycle", in.CycleID, "kind", in.Kind, "step", in.Step,
+		"selected", res.Selected, "sent", res.Sent, "failed", res.Failed, "skipped", res.Skipped, "sent_now", rep.sent)
+	return res, nil
+}
+
+// notificationStep is the step recorded on a wave's notifications.
+func notificationStep(in workflows.WaveInput) int {
+	switch in.Kind {
+	case workflows.WaveReminder, workflows.WaveEscalation, workflows.WaveExtension:
+		return in.Step
+	default:
+		return 0
+	}
+}
+
+func (a *Activities) resumeProgress(ctx context.Context) waveProgress {
+	var p waveProgress
+	if activity.IsActivity(ctx) && activity.HasHeartbeatDetails(ctx) {
+		if err := activity.GetHeartbeatDetails(ctx, &p); err != nil {
+			return waveProgress{}
+		}
+	}
+	return p
+}
+
+func heartbeat(ctx context.Context, p waveProgress) {
+	if activity.IsActivity(ctx) {
+		activity.RecordHeartbeat(ctx, p)
+	}
+}
+
+// agencyMessage builds the message of kind about one agency's obligation.
+func (a *Activities) agencyMessage(cc cycleContext, in workflows.WaveInput, kind notifications.Kind, t store.WaveTarget, ext *store.Extension) message {
+	lang := langOf(t.Language)
+	d := a.baseData(cc, lang, t.AgencyCode, agencyName(lang, t.AgencyNameVI, t.AgencyNameEN))
+	d.Due, d.Close = t.Due, t.Close
+	m := message{
+		key:  store.NotificationKey{CycleID: in.CycleID, Subject: t.AgencyCode, Kind: string(kind), Step: notificationStep(in)},
+		kind: kind, lang: lang, to: []string{t.OfficerEmail},
+	}
+	switch kind {
+	case notifications.Reminder:
+		d.ReminderNumber = in.Step
+		d.ReminderCount = len(cc.cycle.Policy.ReminderOffsets)
+	case notifications.Overdue:
+		d.DaysOverdue = daysBetween(t.Due, in.At)
+	case notifications.DeadlineExtended:
+		if ext != nil {
+			if ext.OldDue != nil {
+				d.OldDue = *ext.OldDue
+			}
+			d.ExtensionReason = ext.Reason
+		}
+	}
+	m.data = d
+	return m
+}
+
+// baseData fills what every message of the cycle shows.
+func (a *Activities) baseData(cc cycleContext, lang notifications.Lang, agencyCode, agencyName string) notifications.Data {
+	return notifications.Data{
+		AgencyCode:     agencyCode,
+		AgencyName:     agencyName,
+		RegimeName:     agencyName(lang, cc.regime.NameVI, cc.regime.NameEN),
+		PeriodLabel:    cc.period.Label(string(lang)),
+		CutOff:         cc.cycle.CutOff,
+		Due:            cc.cycle.Due,
+		Close:          cc.cycle.Close,
+		Location:       cc.location,
+		SubmissionLink: a.link("/cycles/%s/agencies/%s", cc.cycle.ID, agencyCode),
+		DashboardLink:  a.link("/cycles/%s", cc.cycle.ID),
+	}
+}
+
+func (a *Activities) link(format string, args ...any) string {
+	return strings.TrimRight(a.cfg.BaseURL, "/") + fmt.Sprintf(format, args...)
+}
+
+// escalationWave sends step n of the escalation ladder: to the officer and
+// head of each agency still overdue (as the step says), and one digest per
+// supervisor of the overdue agencies in their subtree.
+func (a *Activities) escalationWave(ctx context.Context, cc cycleContext, in workflows.WaveInput) (workflows.WaveResult, error) {
+	pm, err := policyMoment(cc.cycle.Policy, reporting.MomentEscalation, in.Step)
+	if err != nil {
+		return workflows.WaveResult{}, err
+	}
+	toOfficer, toHead, toSupervisor := false, false, false
+	for _, r := range pm.recipients {
+		switch r {
+		case reporting.RecipientOfficer:
+			toOfficer = true
+		case reporting.RecipientHead:
+			toHead = true
+		case reporting.RecipientSupervisor:
+			toSupervisor = true
+		}
+	}
+	sel := store.WaveSelection{CycleID: in.CycleID, Kind: store.TargetEscalation, At: in.At, Offset: pm.offset, Limit: a.cfg.BatchSize}
+	progress := a.resumeProgress(ctx)
+	if !progress.Restart {
+		sel.After = progress.After
+	}
+	var rep deliveryReport
+	selected := 0
+	if toOfficer || toHead {
+		for {
+			targets, err := a.store.WaveTargets(ctx, sel)
+			if err != nil {
+				return workflows.WaveResult{}, err
+			}
+			if len(targets) == 0 {
+				break
+			}
+			selected += len(targets)
+			msgs := make([]message, 0, len(targets))
+			for _, t := range targets {
+				m := a.agencyMessage(cc, in, notifications.Escalation, t, nil)
+				m.data.EscalationStep = in.Step
+				m.data.DaysOverdue = daysBetween(t.Due, in.At)
+				m.to, m.cc = nil, nil
+				if toOfficer {
+					m.to = append(m.to, t.OfficerEmail)
+				}
+				if toHead {
+					m.cc = append(m.cc, t.HeadEmail)
+				}
+				msgs = append(msgs, m)
+			}
+			r, err := a.deliver(ctx, msgs)
+			rep.add(r)
+			if err != nil {
+				return workflows.WaveResult{}, err
+			}
+			sel.After = targets[len(targets)-1].AgencyCode
+			heartbeat(ctx, waveProgress{After: sel.After})
+		}
+	}
+	if toSupervisor {
+		n, r, err := a.escalationDigests(ctx, cc, in, sel)
+		rep.add(r)
+		if err != nil {
+			return workflows.WaveResult{}, err
+		}
+		if selected == 0 {
+			selected = n
+		}
+	}
+	return a.finishWave(ctx, in, []notifications.Kind{notifications.Escalation, notifications.EscalationDigest}, selected, rep)
+}
+
+// escalationDigests groups every agency overdue at this step under the
+// nearest supervised ancestor, and sends each of its supervisors one digest.
+func (a *Activities) escalationDigests(ctx context.Context, cc cycleContext, in workflows.WaveInput, sel store.WaveSelection) (int, deliveryReport, error) {
+	supervisors, err := a.store.ActiveSupervisors(ctx)
+	if err != nil {
+		return 0, deliveryReport{}, err
+	}
+	overdue := map[string][]store.WaveTarget{} // supervised root path → agencies
+	var due time.Time
+	sel.After = ""
+	count := 0
+	for {
+		targets, err := a.store.WaveTargets(ctx, sel)
+		if err != nil {
+			return 0, deliveryReport{}, err
+		}
+		if len(targets) == 0 {
+			break
+		}
+		count += len(targets)
+		for _, t := range targets {
+			if root := nearestSupervised(supervisors, t.Path); root != "" {
+				overdue[root] = append(overdue[root], t)
+			}
+			if due.IsZero() || t.Due.Before(due) {
+				due = t.Due
+			}
+		}
+		sel.After = targets[len(targets)-1].AgencyCode
+	}
+	var msgs []message
+	for _, root := range sortedKeys(overdue) {
+		for _, sup := range supervisors[root] {
+			lang := langOf(sup.Language)
+			d := a.baseData(cc, lang, sup.AgencyCode, agencyName(lang, sup.AgencyNameVI, sup.AgencyNameEN))
+			d.Due = due
+			d.EscalationStep = in.Step
+			for _, t := range overdue[root] {
+				d.OverdueAgencies = append(d.OverdueAgencies, agencyName(lang, t.AgencyNameVI, t.AgencyNameEN))
+			}
+			d.DashboardLink = a.link("/cycles/%s?under=%s", cc.cycle.ID, sup.AgencyCode)
+			msgs = append(msgs, message{
+				key:  store.NotificationKey{CycleID: in.CycleID, Subject: userSubject(sup.AgencyCode, sup.UserID), Kind: string(notifications.EscalationDigest), Step: in.Step},
+				kind: notifications.EscalationDigest, lang: lang, to: []string{sup.Email}, data: d,
+			})
+		}
+	}
+	rep, err := a.deliver(ctx, msgs)
+	return count, rep, err
+}
+
+// nearestSupervised returns the longest supervised path that contains path.
+func nearestSupervised(supervisors map[string][]store.SupervisorContact, path string) string {
+	best := ""
+	for root := range supervisors {
+		if strings.HasPrefix(path, root) && len(root) > len(best) {
+			best = root
+		}
+	}
+	return best
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// userSubject is the notification subject of a message to one person about
+// an agency (or "*" for the whole cycle).
+func userSubject(about string, userID int64) string {
+	return fmt.Sprintf("%s/u%d", about, userID)
+}
+
+// closeWave gives every obligation whose close has come its final state and
+// ends its submission loop.
+func (a *Activities) closeWave(ctx context.Context, in workflows.WaveInput) (workflows.WaveResult, error) {
+	closing, err := a.store.ClosingObligations(ctx, in.CycleID, in.At)
+	if err != nil {
+		return workflows.WaveResult{}, err
+	}
+	states := make(map[string]reporting.FinalState, len(closing))
+	codes := make([]string, 0, len(closing))
+	for _, o := range closing {
+		states[o.AgencyCode] = reporting.Classify(reporting.ObligationOutcome{
+			FirstSubmittedAt: o.FirstSubmittedAt, Accepted: o.Status == "accepted", Due: o.Due,
+		})
+		codes = append(codes, o.AgencyCode)
+	}
+	var loops []string
+	if len(codes) > 0 {
+		if loops, err = a.store.OpenLoops(ctx, in.CycleID, codes); err != nil {
+			return workflows.WaveResult{}, err
+		}
+	}
+	remaining, err := a.store.FinalizeObligations(ctx, in.CycleID, states, time.Now())
+	if err != nil {
+		return workflows.WaveResult{}, err
+	}
+	if err := a.endLoops(ctx, in.CycleID, loops); err != nil {
+		return workflows.WaveResult{}, err
+	}
+	a.logger.InfoContext(ctx, "obligations closed", "cycle", in.CycleID, "closed", len(closing), "remaining", remaining)
+	return workflows.WaveResult{Selected: len(closing), Remaining: remaining}, nil
+}
+
+// summaryWave sends the closed cycle's figures: to each supervisor for their
+// subtree, and to office staff for the whole cycle.
+func (a *Activities) summaryWave(ctx context.Context, cc cycleContext, in workflows.WaveInput) (workflows.WaveResult, error) {
+	outcomes, err := a.store.FinalStates(ctx, in.CycleID)
+	if err != nil {
+		return workflows.WaveResult{}, err
+	}
+	supervisors, err := a.store.ActiveSupervisors(ctx)
+	if err != nil {
+		return workflows.WaveResult{}, err
+	}
+	staff, err := a.store.StaffUsers(ctx)
+	if err != nil {
+		return workflows.WaveResult{}, err
+	}
+	var msgs []message
+	for _, root := range sortedKeys(supervisors) {
+		for _, sup := range supervisors[root] {
+			lang := langOf(sup.Language)
+			d := a.baseData(cc, lang, sup.AgencyCode, agencyName(lang, sup.AgencyNameVI, sup.AgencyNameEN))
+			d.Summary = summarize(outcomes, root, lang)
+			if d.Summary.Expected == 0 {
+				continue
+			}
+			d.DashboardLink = a.link("/cycles/%s?under=%s", cc.cycle.ID, sup.AgencyCode)
+			msgs = append(msgs, message{
+				key:  store.NotificationKey{CycleID: in.CycleID, Subject: userSubject(sup.AgencyCode, sup.UserID), Kind: string(notifications.CycleSummary)},
+				kind: notifications.CycleSummary, lang: lang, to: []string{sup.Email}, data: d,
+			})
+		}
+	}
+	for _, u := range staff {
+		lang := langOf(u.Language)
+		d := a.baseData(cc, lang, "*", officeScopeName(lang))
+		d.Summary = summarize(outcomes, "", lang)
+		msgs = append(msgs, message{
+			key:  store.NotificationKey{CycleID: in.CycleID, Subject: userSubject("*", u.ID), Kind: string(notifications.CycleSummary)},
+			kind: notifications.CycleSummary, lang: lang, to: []string{u.Email}, data: d,
+		})
+	}
+	rep, err := a.deliver(ctx, msgs)
+	if err != nil {
+		return workflows.WaveResult{}, err
+	}
+	return a.finishWave(ctx, in, []notifications.Kind{notifications.CycleSummary}, len(msgs), rep)
+}
+
+// summarize computes the figures of the subtree under path ("" = all).
+func summarize(outcomes []store.FinalOutcome, path string, lang notifications.Lang) notifications.Summary {
+	var states []reporting.FinalState
+	var s notifications.Summary
+	for _, o := range outcomes {
+		if !strings.HasPrefix(o.Path, path) {
+			continue
+		}
+		states = append(states, o.State)
+		name := agencyName(lang, o.NameVI, o.NameEN)
+		switch o.State {
+		case reporting.StateMissing:
+			s.MissingAgencies = append(s.MissingAgencies, name)
+		case reporting.StateLate:
+			s.LateAgencies = append(s.LateAgencies, name)
+		}
+	}
+	r := reporting.ComputeRates(states)
+	s.Expected, s.Submitted, s.OnTime, s.Late, s.Missing, s.NotAccepted = r.Expected, r.Submitted, r.OnTime, r.Late, r.Missing, r.NotAccepted
+	s.ReportingRate, s.OnTimeRate = r.ReportingRate, r.OnTimeRate
+	return s
+}
+
+func officeScopeName(lang notifications.Lang) string {
+	if lang == notifications.English {
+		return "All reporting agencies"
+	}
+	return "Tất cả đơn vị báo cáo"
+}
+
+func langOf(s string) notifications.Lang {
+	if l, err := notifications.ParseLang(s); err == nil {
+		return l
+	}
+	return notifications.Vietnamese
+}
+
+// agencyName picks the name in the message's language, falling back to Vietnamese.
+func agencyName(lang notifications.Lang, vi, en string) string {
+	if lang == notifications.English && strings.TrimSpace(en) != "" {
+		return en
+	}
+	return vi
+}
+
+
+// daysBetween counts whole days from due to at (0 if at is not after due).
+func daysBetween(due, at time.Time) int {
+	if !at.After(due) {
+		return 0
+	}
+	return int(at.Sub(due) / (24 * time.Hour))
+}

@@ -1,0 +1,116 @@
+// Package engine holds the commands that change a reporting cycle — launch,
+// submit, review, extend, close, cancel, schedule — each one a PostgreSQL
+// transaction (the record) followed by a hand-off to Temporal (the process).
+// A hand-off is committed with its record in the outbox, so a crash between
+// the commit and the signal loses nothing: the sweeper sends it again.
+// The HTTP API and the scheduled launches call it; it checks who may do what
+// with package access.
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"rcm/access"
+	"rcm/reporting"
+	"rcm/store"
+)
+
+// Engine runs the cycle commands.
+type Engine struct {
+	store    *store.Store
+	temporal client.Client
+	logger   *slog.Logger
+	now      func() time.Time
+}
+
+// Option configures an Engine.
+type Option func(*Engine)
+
+// WithClock makes the engine read time from now (tests).
+func WithClock(now func() time.Time) Option { return func(e *Engine) { e.now = now } }
+
+// New builds an engine over the store and a Temporal client.
+func New(st *store.Store, tc client.Client, logger *slog.Logger, opts ...Option) *Engine {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	e := &Engine{store: st, temporal: tc, logger: logger, now: time.Now}
+	for _, o := range opts {
+		o(e)
+	}
+	return e
+}
+
+// Caller is who asks for a command, and from where.
+type Caller struct {
+	access.Principal
+	RemoteAddr string
+}
+
+// SystemCaller is rcm itself acting on a schedule.
+func SystemCaller() Caller {
+	return Caller{Principal: access.Principal{Role: access.Staff, Email: "system"}, RemoteAddr: "schedule"}
+}
+
+func (c Caller) actor() store.Actor {
+	return store.Actor{UserID: c.UserID, Email: c.Email, RemoteAddr: c.RemoteAddr}
+}
+
+// Errors the API maps to statuses; every one is wrapped with the specifics.
+var (
+	// ErrForbidden: the caller's role or scope does not allow the command.
+	ErrForbidden = errors.New("forbidden")
+	// ErrNotFound: what the command names does not exist (or is outside the caller's scope).
+	ErrNotFound = store.ErrNotFound
+	// ErrConflict: the state of the cycle refuses the command.
+	ErrConflict = store.ErrConflict
+	// ErrUnavailable: Temporal could not be reached; nothing was changed.
+	ErrUnavailable = errors.New("temporal unavailable")
+)
+
+// FieldError is one problem with one input field.
+type FieldError struct {
+	Field  string `json:"field"`
+	Reason string `json:"reason"`
+	// Code is machine-readable (e.g. "required", "below_min").
+	Code string `json:"code,omitempty"`
+}
+
+// ValidationError lists every problem with a command's input at once.
+type ValidationError struct {
+	Fields []FieldError
+	// Values are the indicator problems of a submission, to be shown to the
+	// agency in its language.
+	Values []reporting.FieldError
+}
+
+func (e *ValidationError) Error() string {
+	n := len(e.Fields) + len(e.Values)
+	first := ""
+	switch {
+	case len(e.Fields) > 0:
+		first = e.Fields[0].Field + ": " + e.Fields[0].Reason
+	case len(e.Values) > 0:
+		first = e.Values[0].Indicator + ": " + e.Values[0].Message("en")
+	}
+	if n == 1 {
+		return "invalid input: " + first
+	}
+	return fmt.Sprintf("invalid input (%d problems): %s; ...", n, first)
+}
+
+func invalid(field, reason string) error {
+	return &ValidationError{Fields: []FieldError{{Field: field, Reason: reason}}}
+}
+
+func requireStaff(c Caller, what string) error {
+	if !c.IsStaff() {
+		return fmt.Errorf("%s: only office staff may do this: %w", what, ErrForbidden)
+	}
+	return nil
+}

@@ -1,0 +1,209 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"rcm/reporting"
+	"rcm/store"
+	"rcm/workflows"
+)
+
+// LaunchRequest asks for a cycle of a regime for a period. The optional
+// overrides replace the regime's policy for this cycle only, down to seconds,
+// so that a demo or a test can run a whole cycle in minutes.
+type LaunchRequest struct {
+	RegimeCode string
+	Period     string
+	// Due replaces the due instant the regime's deadline rule gives.
+	Due *time.Time
+	// Policy overrides; nil keeps the regime's.
+	ReminderOffsets *[]time.Duration
+	Escalations     *[]reporting.EscalationStep
+	ReviewTime      *time.Duration
+	CloseAfter      *time.Duration
+}
+
+// CycleID is the ID of a regime's cycle for a period: regime codes have no
+// '-', so the ID splits back unambiguously.
+func CycleID(regimeCode, period string) string { return regimeCode + "-" + period }
+
+// SplitCycleID returns the regime code and period of a cycle ID.
+func SplitCycleID(id string) (regimeCode, period string, ok bool) {
+	return strings.Cut(id, "-")
+}
+
+// Launch computes the cycle's dates, records it and starts its CycleWorkflow,
+// which opens the obligations and sends the deadline notice. Launching a
+// cycle that exists already is an ErrConflict.
+func (e *Engine) Launch(ctx context.Context, c Caller, req LaunchRequest) (store.Cycle, error) {
+	if err := requireStaff(c, "launch a cycle"); err != nil {
+		return store.Cycle{}, err
+	}
+	cyc, err := e.planCycle(ctx, req)
+	if err != nil {
+		return store.Cycle{}, err
+	}
+	if c.UserID != 0 {
+		cyc.LaunchedBy = &c.UserID
+	}
+	if err := e.store.InsertCycle(ctx, cyc); err != nil {
+		if !errors.Is(err, store.ErrConflict) {
+			return store.Cycle{}, err
+		}
+		existing, gerr := e.store.Cycle(ctx, cyc.ID)
+		if gerr != nil {
+			return store.Cycle{}, gerr
+		}
+		if existing.Status != store.CycleLaunching {
+			return existing, fmt.Errorf("cycle %s was already launched on %s (status %s): %w",
+				cyc.ID, existing.LaunchedAt.In(locationOr(existing.TimeZone)).Format("02/01/2006 15:04"), existing.Status, ErrConflict)
+		}
+		cyc = existing // an earlier launch stopped before its workflow started: finish it
+	}
+	if err := e.startCycleWorkflow(ctx, cyc); err != nil {
+		var started *serviceerror.WorkflowExecutionAlreadyStarted
+		if errors.As(err, &started) {
+			return cyc, fmt.Errorf("cycle %s is already running: %w", cyc.ID, ErrConflict)
+		}
+		if derr := e.store.DeleteLaunchingCycle(context.WithoutCancel(ctx), cyc.ID); derr != nil {
+			e.logger.ErrorContext(ctx, "launch: could not undo the cycle record", "cycle", cyc.ID, "error", derr)
+		}
+		return store.Cycle{}, fmt.Errorf("launch cycle %s: start workflow: %v: %w", cyc.ID, err, ErrUnavailable)
+	}
+	e.logger.InfoContext(ctx, "cycle launched", "cycle", cyc.ID, "by", c.Email, "due", cyc.Due)
+	return cyc, nil
+}
+
+// planCycle validates the request and computes the cycle's dates and policy.
+func (e *Engine) planCycle(ctx context.Context, req LaunchRequest) (store.Cycle, error) {
+	var problems []FieldError
+	add := func(field, reason string) { problems = append(problems, FieldError{Field: field, Reason: reason}) }
+	regime, err := e.store.Regime(ctx, req.RegimeCode)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Cycle{}, invalid("regime", fmt.Sprintf("regime %q does not exist; `rcm regime list` shows the regimes", req.RegimeCode))
+	}
+	if err != nil {
+		return store.Cycle{}, err
+	}
+	period, err := reporting.ParsePeriod(req.Period)
+	if err != nil {
+		return store.Cycle{}, invalid("period", err.Error())
+	}
+	if period.Cadence != regime.Cadence {
+		return store.Cycle{}, invalid("period", fmt.Sprintf("period %s is %s but regime %s is %s", period.ID, period.Cadence, regime.Code, regime.Cadence))
+	}
+	loc, err := reporting.LoadLocation(regime.TimeZone)
+	if err != nil {
+		return store.Cycle{}, fmt.Errorf("regime %s: %w", regime.Code, err)
+	}
+	policy := regime.Policy
+	if req.ReminderOffsets != nil {
+		policy.ReminderOffsets = *req.ReminderOffsets
+	}
+	if req.Escalations != nil {
+		policy.Escalations = *req.Escalations
+	}
+	if req.ReviewTime != nil {
+		policy.ReviewTime = *req.ReviewTime
+	}
+	if req.CloseAfter != nil {
+		policy.CloseAfter = *req.CloseAfter
+	}
+	if err := policy.Validate(); err != nil {
+		add("policy", err.Error())
+	}
+	cal := reporting.Calendar{Location: loc, Holidays: regime.Holidays}
+	start, end := period.Window()
+	cyc := store.Cycle{
+		ID: CycleID(regime.Code, period.ID), RegimeCode: regime.Code, Period: period.ID,
+		WindowStart: start, WindowEnd: end, TimeZone: regime.TimeZone, CutOff: end.End(loc), Policy: policy,
+	}
+	if req.Due != nil {
+		cyc.Due = *req.Due
+		if cyc.Due.Before(cyc.CutOff) {
+			add("due", fmt.Sprintf("due %s is before the data cut-off (end of %s); choose a later due or an earlier period",
+				cyc.Due.In(loc).Format("02/01/2006 15:04"), end.Format("vi")))
+		}
+		if !cyc.Due.After(e.now()) {
+			add("due", "due must be in the future")
+		}
+	} else {
+		d, err := reporting.ComputeDeadlines(period, regime.DeadlineRule, cal, policy.CloseAfter)
+		if err != nil {
+			add("period", err.Error())
+		}
+		cyc.Due = d.Due
+	}
+	cyc.Close = cyc.Due.Add(policy.CloseAfter)
+	if len(problems) > 0 {
+		return store.Cycle{}, &ValidationError{Fields: problems}
+	}
+	return cyc, nil
+}
+
+func (e *Engine) startCycleWorkflow(ctx context.Context, cyc store.Cycle) error {
+	opts := client.StartWorkflowOptions{
+		ID:                       workflows.CycleWorkflowID(cyc.ID),
+		TaskQueue:                workflows.TaskQueue,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		TypedSearchAttributes:    searchAttributes(cyc.ID),
+	}
+	_, err := e.temporal.ExecuteWorkflow(ctx, opts, workflows.CycleWorkflowName, workflows.CycleInput{CycleID: cyc.ID, Policy: cyc.Policy})
+	return err
+}
+
+// searchAttributes are the custom search attributes of a cycle's workflows.
+func searchAttributes(cycleID string) temporal.SearchAttributes {
+	regime, period, _ := SplitCycleID(cycleID)
+	return temporal.NewSearchAttributes(
+		temporal.NewSearchAttributeKeyKeyword(workflows.SearchAttributeCycle).ValueSet(cycleID),
+		temporal.NewSearchAttributeKeyKeyword(workflows.SearchAttributeRegime).ValueSet(regime),
+		temporal.NewSearchAttributeKeyKeyword(workflows.SearchAttributePeriod).ValueSet(period),
+	)
+}
+
+func locationOr(name string) *time.Location {
+	if loc, err := reporting.LoadLocation(name); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// LaunchScheduled launches the cycle of the regime's period that starts on
+// the day of at (in the regime's zone), or else the one whose window holds
+// that day. A cycle launched already is reported, not an error.
+func (e *Engine) LaunchScheduled(ctx context.Context, regimeCode string, at time.Time) (string, bool, error) {
+	regime, err := e.store.Regime(ctx, regimeCode)
+	if err != nil {
+		return "", false, err
+	}
+	loc, err := reporting.LoadLocation(regime.TimeZone)
+	if err != nil {
+		return "", false, fmt.Errorf("regime %s: %w", regimeCode, err)
+	}
+	day := reporting.DateOf(at, loc)
+	period, ok := reporting.PeriodStartingOn(regime.Cadence, day)
+	if !ok {
+		if period, ok = reporting.PeriodContaining(regime.Cadence, day); !ok {
+			return "", false, fmt.Errorf("regime %s (%s): no period for %s", regimeCode, regime.Cadence, day)
+		}
+	}
+	cyc, err := e.Launch(ctx, SystemCaller(), LaunchRequest{RegimeCode: regimeCode, Period: period.ID})
+	if errors.Is(err, ErrConflict) {
+		return CycleID(regimeCode, period.ID), true, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	return cyc.ID, false, nil
+}

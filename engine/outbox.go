@@ -1,0 +1,146 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+
+	"rcm/store"
+	"rcm/workflows"
+)
+
+// handOff delivers the pending outbox messages of one workflow right after
+// the commit that wrote them. A failure is only logged: the record is safe,
+// and the sweeper delivers the message later.
+func (e *Engine) handOff(ctx context.Context, workflowID string) {
+	ctx = context.WithoutCancel(ctx)
+	msgs, err := e.store.PendingOutbox(ctx, workflowID, time.Time{}, 50)
+	if err != nil {
+		e.logger.WarnContext(ctx, "hand-off deferred to the sweeper", "workflow", workflowID, "error", err)
+		return
+	}
+	for _, m := range msgs {
+		if err := e.deliver(ctx, m); err != nil {
+			e.logger.WarnContext(ctx, "hand-off deferred to the sweeper", "workflow", workflowID, "outbox", m.ID, "error", err)
+			return
+		}
+	}
+}
+
+// SweepOutbox delivers every message older than minAge still pending, in
+// commit order; a workflow whose message fails keeps its later ones for the
+// next sweep, so that signals arrive in order. It returns how many it
+// delivered.
+func (e *Engine) SweepOutbox(ctx context.Context, minAge time.Duration) (int, error) {
+	msgs, err := e.store.PendingOutbox(ctx, "", e.now().Add(-minAge), 500)
+	if err != nil {
+		return 0, err
+	}
+	failed := map[string]bool{}
+	delivered := 0
+	for _, m := range msgs {
+		if failed[m.WorkflowID] {
+			continue
+		}
+		if err := e.deliver(ctx, m); err != nil {
+			failed[m.WorkflowID] = true
+			e.logger.WarnContext(ctx, "outbox delivery failed", "outbox", m.ID, "workflow", m.WorkflowID, "attempts", m.Attempts+1, "error", err)
+			continue
+		}
+		delivered++
+	}
+	return delivered, nil
+}
+
+// RunOutboxSweeper sweeps the outbox every interval until ctx ends.
+func (e *Engine) RunOutboxSweeper(ctx context.Context, interval, minAge time.Duration) error {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if n, err := e.SweepOutbox(ctx, minAge); err != nil && ctx.Err() == nil {
+			e.logger.WarnContext(ctx, "outbox sweep failed", "error", err)
+		} else if n > 0 {
+			e.logger.InfoContext(ctx, "outbox swept", "delivered", n)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// deliver sends one outbox message and records the outcome. A signal to a
+// workflow that no longer runs has nothing left to do and counts as
+// delivered.
+func (e *Engine) deliver(ctx context.Context, m store.OutboxMessage) error {
+	err := e.signal(ctx, m)
+	var notFound *serviceerror.NotFound
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &notFound) || errors.As(err, &started) {
+		e.logger.InfoContext(ctx, "outbox message for a finished workflow dropped", "outbox", m.ID, "workflow", m.WorkflowID, "signal", m.SignalName)
+		err = nil
+	}
+	if err != nil {
+		if merr := e.store.MarkOutboxFailed(ctx, m.ID, err); merr != nil {
+			return errors.Join(err, merr)
+		}
+		return err
+	}
+	return e.store.MarkOutboxDelivered(ctx, m.ID)
+}
+
+func (e *Engine) signal(ctx context.Context, m store.OutboxMessage) error {
+	payload, err := decodeSignal(m.SignalName, m.Payload)
+	if err != nil {
+		return err
+	}
+	if m.StartWorkflow == "" {
+		return e.temporal.SignalWorkflow(ctx, m.WorkflowID, "", m.SignalName, payload)
+	}
+	if m.StartWorkflow != workflows.SubmissionWorkflowName {
+		return fmt.Errorf("outbox %d: cannot start workflow type %q", m.ID, m.StartWorkflow)
+	}
+	var input workflows.SubmissionInput
+	if err := json.Unmarshal(m.StartInput, &input); err != nil {
+		return fmt.Errorf("outbox %d: decode start input: %w", m.ID, err)
+	}
+	opts := client.StartWorkflowOptions{
+		ID:        m.WorkflowID,
+		TaskQueue: workflows.TaskQueue,
+		// A loop that ended with an acceptance is never started again; one
+		// that failed or was terminated is.
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
+		TypedSearchAttributes: searchAttributes(input.CycleID),
+	}
+	_, err = e.temporal.SignalWithStartWorkflow(ctx, m.WorkflowID, m.SignalName, payload, opts, workflows.SubmissionWorkflowName, input)
+	return err
+}
+
+// decodeSignal turns a stored payload back into the signal's own type, so
+// that it travels as the workflow expects it.
+func decodeSignal(name string, raw json.RawMessage) (any, error) {
+	var v any
+	switch name {
+	case workflows.SignalSubmission:
+		v = &workflows.SubmissionSignal{}
+	case workflows.SignalReview:
+		v = &workflows.ReviewSignal{}
+	case workflows.SignalDeadlinesChanged:
+		v = &workflows.DeadlinesChangedSignal{}
+	case workflows.SignalCancel:
+		v = &workflows.CancelSignal{}
+	default:
+		return nil, fmt.Errorf("outbox: unknown signal %q", name)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return nil, fmt.Errorf("outbox: decode %s signal: %w", name, err)
+	}
+	return v, nil
+}

@@ -1,0 +1,195 @@
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"rcm/reporting"
+	"rcm/store"
+	"rcm/workflows"
+)
+
+// SubmitRequest is an agency's report for a cycle.
+type SubmitRequest struct {
+	CycleID    string
+	AgencyCode string
+	Values     reporting.Values
+	Narrative  string
+	// Source says how it came: json, csv, xlsx, form, cli.
+	Source string
+	// IdempotencyKey lets a connected system retry safely: the same key with
+	// the same content returns the first receipt.
+	IdempotencyKey string
+}
+
+// Receipt proves that a version is stored.
+type Receipt struct {
+	Number       string    `json:"receipt_number"`
+	SubmissionID int64     `json:"submission_id"`
+	CycleID      string    `json:"cycle_id"`
+	AgencyCode   string    `json:"agency_code"`
+	Version      int       `json:"version"`
+	SubmittedAt  time.Time `json:"submitted_at"`
+	// Replayed is true when an earlier request with the same idempotency key
+	// stored this version.
+	Replayed bool `json:"replayed"`
+}
+
+const maxNarrative = 20000
+
+// Submit validates an agency's values against the cycle's template and
+// stores them as a new version; the receipt comes from that commit. The
+// SubmissionWorkflow hears of it afterwards, through the outbox.
+func (e *Engine) Submit(ctx context.Context, c Caller, req SubmitRequest) (Receipt, error) {
+	if !c.CanSubmitFor(req.AgencyCode) {
+		return Receipt{}, fmt.Errorf("submit for %s: only that agency's reporting officer may submit: %w", req.AgencyCode, ErrForbidden)
+	}
+	if len(req.IdempotencyKey) > 200 {
+		return Receipt{}, invalid("Idempotency-Key", "at most 200 characters")
+	}
+	if len(req.Narrative) > maxNarrative {
+		return Receipt{}, invalid("narrative", fmt.Sprintf("at most %d characters", maxNarrative))
+	}
+	cyc, err := e.store.Cycle(ctx, req.CycleID)
+	if err != nil {
+		return Receipt{}, err
+	}
+	tmpl, err := e.cycleTemplate(ctx, cyc)
+	if err != nil {
+		return Receipt{}, err
+	}
+	values, problems := tmpl.ValidateValues(req.Values)
+	if len(problems) > 0 {
+		return Receipt{}, &ValidationError{Values: problems}
+	}
+	source := req.Source
+	if source == "" {
+		source = "json"
+	}
+	n := store.NewSubmission{
+		CycleID: req.CycleID, AgencyCode: req.AgencyCode, Values: values, Narrative: req.Narrative,
+		Source: source, IdempotencyKey: req.IdempotencyKey, ContentHash: contentHash(values, req.Narrative),
+		SubmittedAt: e.now(), Actor: c.actor(),
+	}
+	sub, replayed, err := e.store.StoreSubmission(ctx, n, func(s store.Submission) (store.OutboxMessage, error) {
+		return store.NewOutboxMessage(workflows.SubmissionWorkflowID(s.CycleID, s.AgencyCode), workflows.SignalSubmission,
+			workflows.SubmissionSignal{SubmissionID: s.ID, Version: s.Version},
+			workflows.SubmissionWorkflowName, workflows.SubmissionInput{CycleID: s.CycleID, AgencyCode: s.AgencyCode})
+	})
+	if err != nil {
+		return Receipt{}, err
+	}
+	if !replayed {
+		e.handOff(ctx, workflows.SubmissionWorkflowID(sub.CycleID, sub.AgencyCode))
+	}
+	return Receipt{Number: sub.ReceiptNumber, SubmissionID: sub.ID, CycleID: sub.CycleID, AgencyCode: sub.AgencyCode,
+		Version: sub.Version, SubmittedAt: sub.SubmittedAt, Replayed: replayed}, nil
+}
+
+// CycleTemplate returns the template a cycle's agencies fill in.
+func (e *Engine) CycleTemplate(ctx context.Context, cycleID string) (reporting.Template, error) {
+	cyc, err := e.store.Cycle(ctx, cycleID)
+	if err != nil {
+		return reporting.Template{}, err
+	}
+	return e.cycleTemplate(ctx, cyc)
+}
+
+func (e *Engine) cycleTemplate(ctx context.Context, cyc store.Cycle) (reporting.Template, error) {
+	regime, err := e.store.Regime(ctx, cyc.RegimeCode)
+	if err != nil {
+		return reporting.Template{}, fmt.Errorf("cycle %s: %w", cyc.ID, err)
+	}
+	tmpl, err := e.store.Template(ctx, regime.TemplateCode)
+	if err != nil {
+		return reporting.Template{}, fmt.Errorf("cycle %s: %w", cyc.ID, err)
+	}
+	return tmpl, nil
+}
+
+// contentHash is a SHA-256 over the normalised values (in code order) and the
+// narrative: the same report always hashes the same.
+func contentHash(v reporting.Values, narrative string) []byte {
+	codes := make([]string, 0, len(v))
+	for code := range v {
+		codes = append(codes, code)
+	}
+	sort.Strings(codes)
+	h := sha256.New()
+	for _, code := range codes {
+		fmt.Fprintf(h, "%s\x1f%s\x1e", code, v[code])
+	}
+	fmt.Fprintf(h, "\x1d%s", narrative)
+	return h.Sum(nil)
+}
+
+// ReviewRequest is office staff's decision on a version.
+type ReviewRequest struct {
+	SubmissionID int64
+	Decision     string // accepted, returned
+	Reason       string
+}
+
+// Review records a decision on the latest version of an obligation; a
+// returned version needs a reason, which the agency is told.
+func (e *Engine) Review(ctx context.Context, c Caller, req ReviewRequest) (store.Review, error) {
+	if err := requireStaff(c, "review a submission"); err != nil {
+		return store.Review{}, err
+	}
+	req.Reason = strings.TrimSpace(req.Reason)
+	switch req.Decision {
+	case workflows.DecisionAccepted:
+	case workflows.DecisionReturned:
+		if req.Reason == "" {
+			return store.Review{}, invalid("reason", "a returned submission needs a reason the agency can act on")
+		}
+	default:
+		return store.Review{}, invalid("decision", fmt.Sprintf("%q is not a decision; use accepted or returned", req.Decision))
+	}
+	if len(req.Reason) > 4000 {
+		return store.Review{}, invalid("reason", "at most 4000 characters")
+	}
+	n := store.NewReview{SubmissionID: req.SubmissionID, Decision: req.Decision, Reason: req.Reason, DecidedAt: e.now(), Actor: c.actor()}
+	var workflowID string
+	rv, err := e.store.StoreReview(ctx, n, func(rv store.Review, s store.Submission) (store.OutboxMessage, error) {
+		workflowID = workflows.SubmissionWorkflowID(s.CycleID, s.AgencyCode)
+		return store.NewOutboxMessage(workflowID, workflows.SignalReview,
+			workflows.ReviewSignal{ReviewID: rv.ID, SubmissionID: s.ID, Version: s.Version, Decision: rv.Decision},
+			workflows.SubmissionWorkflowName, workflows.SubmissionInput{CycleID: s.CycleID, AgencyCode: s.AgencyCode})
+	})
+	if err != nil {
+		return store.Review{}, err
+	}
+	e.handOff(ctx, workflowID)
+	return rv, nil
+}
+
+// Submission returns one version if the caller may see its agency.
+func (e *Engine) Submission(ctx context.Context, c Caller, id int64) (store.Submission, error) {
+	sub, err := e.store.Submission(ctx, id)
+	if err != nil {
+		return store.Submission{}, err
+	}
+	if err := e.requireVisible(ctx, c, sub.AgencyCode); err != nil {
+		return store.Submission{}, fmt.Errorf("submission %d: %w", id, err)
+	}
+	return sub, nil
+}
+
+// requireVisible answers ErrNotFound — not ErrForbidden — for an agency
+// outside the caller's scope, so nothing hints that it exists.
+func (e *Engine) requireVisible(ctx context.Context, c Caller, agencyCode string) error {
+	if c.IsStaff() {
+		return nil
+	}
+	a, err := e.store.Agency(ctx, agencyCode)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !c.CanSeeAgency(a.Path)) {
+		return fmt.Errorf("agency %s: %w", agencyCode, ErrNotFound)
+	}
+	return err
+}

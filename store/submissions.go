@@ -1,0 +1,377 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"rcm/reporting"
+)
+
+// Actor is who makes a change, for the records and the audit log.
+type Actor struct {
+	UserID     int64
+	Email      string
+	RemoteAddr string
+}
+
+// NewSubmission is one version to store.
+type NewSubmission struct {
+	CycleID        string
+	AgencyCode     string
+	Values         reporting.Values
+	Narrative      string
+	Source         string // json, csv, xlsx, form, cli
+	IdempotencyKey string
+	ContentHash    []byte
+	SubmittedAt    time.Time
+	Actor          Actor
+}
+
+// Submission is one stored version of an agency's report in a cycle.
+type Submission struct {
+	ID               int64
+	CycleID          string
+	AgencyCode       string
+	Version          int
+	Values           reporting.Values
+	Narrative        string
+	Source           string
+	SubmittedBy      int64
+	SubmittedByEmail string
+	SubmittedAt      time.Time
+	ContentHash      []byte
+	IdempotencyKey   string
+	ReceiptNumber    string
+	Review           *Review
+}
+
+// Review is a decision on one submission version.
+type Review struct {
+	ID            int64
+	SubmissionID  int64
+	Decision      string
+	Reason        string
+	ReviewerID    int64
+	ReviewerEmail string
+	DecidedAt     time.Time
+}
+
+// ReceiptNumber is the number an agency keeps as proof of a stored version.
+func ReceiptNumber(cycleID, agencyCode string, version int) string {
+	return fmt.Sprintf("%s-%s-v%d", cycleID, agencyCode, version)
+}
+
+// lockedObligation is an obligation row locked for a change, with its cycle.
+type lockedObligation struct {
+	cycleStatus string
+	status      string
+	closeAt     time.Time
+	finalized   bool
+	versions    int
+}
+
+func lockObligation(ctx context.Context, tx pgx.Tx, cycleID, agencyCode string) (lockedObligation, error) {
+	var o lockedObligation
+	err := tx.QueryRow(ctx, `
+		SELECT c.status, o.status, o.close_at, o.finalized_at IS NOT NULL, o.versions
+		  FROM obligations o JOIN cycles c ON c.id = o.cycle_id
+		 WHERE o.cycle_id = $1 AND o.agency_code = $2
+		   FOR UPDATE OF o FOR SHARE OF c`, cycleID, agencyCode).
+		Scan(&o.cycleStatus, &o.status, &o.closeAt, &o.finalized, &o.versions)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return o, fmt.Errorf("agency %s has no obligation in cycle %s: %w", agencyCode, cycleID, ErrNotFound)
+	}
+	if err != nil {
+		return o, fmt.Errorf("lock obligation %s/%s: %w", cycleID, agencyCode, err)
+	}
+	return o, nil
+}
+
+// open reports why the obligation refuses changes at now, or nil.
+func (o lockedObligation) refuses(cycleID string, now time.Time) error {
+	switch {
+	case o.cycleStatus == CycleLaunching:
+		return fmt.Errorf("cycle %s is still being launched; try again in a minute: %w", cycleID, ErrConflict)
+	case o.cycleStatus == CycleCancelled:
+		return fmt.Errorf("cycle %s was cancelled: %w", cycleID, ErrConflict)
+	case o.finalized || o.cycleStatus == CycleClosed || o.cycleStatus == CycleClosing || !now.Before(o.closeAt):
+		return fmt.Errorf("cycle %s closed for this agency at %s: %w", cycleID, o.closeAt.UTC().Format(time.RFC3339), ErrClosed)
+	}
+	return nil
+}
+
+// ErrClosed is an ErrConflict for changes after the close of an obligation.
+var ErrClosed = fmt.Errorf("closed: %w", ErrConflict)
+
+// StoreSubmission stores a new version in one transaction with its hand-off
+// to the SubmissionWorkflow (built by handoff) and an audit record. A repeat
+// with the same idempotency key and the same content returns the stored
+// version with replayed true; with other content it is an ErrConflict.
+func (s *Store) StoreSubmission(ctx context.Context, n NewSubmission, handoff func(Submission) (OutboxMessage, error)) (sub Submission, replayed bool, err error) {
+	values, err := json.Marshal(n.Values)
+	if err != nil {
+		return Submission{}, false, fmt.Errorf("encode values: %w", err)
+	}
+	err = s.tx(ctx, func(tx pgx.Tx) error {
+		o, err := lockObligation(ctx, tx, n.CycleID, n.AgencyCode)
+		if err != nil {
+			return err
+		}
+		if n.IdempotencyKey != "" {
+			prev, err := submissionByKey(ctx, tx, n.CycleID, n.AgencyCode, n.IdempotencyKey)
+			switch {
+			case err == nil && string(prev.ContentHash) == string(n.ContentHash):
+				sub, replayed = prev, true
+				return nil
+			case err == nil:
+				return fmt.Errorf("Idempotency-Key %q was already used for different content (receipt %s): %w",
+					n.IdempotencyKey, prev.ReceiptNumber, ErrConflict)
+			case !errors.Is(err, ErrNotFound):
+				return err
+			}
+		}
+		if err := o.refuses(n.CycleID, n.SubmittedAt); err != nil {
+			return err
+		}
+		if o.status == "accepted" {
+			return fmt.Errorf("version %d of %s in cycle %s was accepted; ask the office to reopen it if the figures must change: %w",
+				o.versions, n.AgencyCode, n.CycleID, ErrConflict)
+		}
+		version := o.versions + 1
+		sub = Submission{
+			CycleID: n.CycleID, AgencyCode: n.AgencyCode, Version: version, Values: n.Values,
+			Narrative: n.Narrative, Source: n.Source, SubmittedBy: n.Actor.UserID, SubmittedByEmail: n.Actor.Email,
+			SubmittedAt: n.SubmittedAt, ContentHash: n.ContentHash, IdempotencyKey: n.IdempotencyKey,
+			ReceiptNumber: ReceiptNumber(n.CycleID, n.AgencyCode, version),
+		}
+		var key *string
+		if n.IdempotencyKey != "" {
+			key = &n.IdempotencyKey
+		}
+		err = tx.QueryRow(ctx, `
+			INSERT INTO submissions (cycle_id, agency_code, version, "values", narrative, source,
+			                         submitted_by, submitted_at, content_hash, idempotency_key, receipt_number)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			sub.CycleID, sub.AgencyCode, version, values, sub.Narrative, sub.Source, sub.SubmittedBy,
+			sub.SubmittedAt, sub.ContentHash, key, sub.ReceiptNumber).Scan(&sub.ID)
+		if err != nil {
+			return fmt.Errorf("insert version %d: %w", version, err)
+		}
+		if _, err := tx.Exec(ctx, `
+			UPDATE obligations
+			   SET versions = $3, status = 'submitted',
+			       first_submitted_at = coalesce(first_submitted_at, $4), last_submitted_at = $4
+			 WHERE cycle_id = $1 AND agency_code = $2`, n.CycleID, n.AgencyCode, version, n.SubmittedAt); err != nil {
+			return fmt.Errorf("update obligation: %w", err)
+		}
+		msg, err := handoff(sub)
+		if err != nil {
+			return err
+		}
+		if _, err := insertOutbox(ctx, tx, msg); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, n.Actor, "submission.create", sub.ReceiptNumber, map[string]any{
+			"cycle": sub.CycleID, "agency": sub.AgencyCode, "version": version, "source": sub.Source,
+		})
+	})
+	if err != nil {
+		return Submission{}, false, fmt.Errorf("submit %s for cycle %s: %w", n.AgencyCode, n.CycleID, err)
+	}
+	return sub, replayed, nil
+}
+
+const submissionColumns = `s.id, s.cycle_id, s.agency_code, s.version, s."values", s.narrative, s.source,
+	s.submitted_by, u.email, s.submitted_at, s.content_hash, coalesce(s.idempotency_key, ''), s.receipt_number,
+	r.id, coalesce(r.decision, ''), coalesce(r.reason, ''), coalesce(r.reviewer_id, 0), coalesce(ru.email, ''), r.decided_at`
+
+const submissionJoins = `FROM submissions s
+	JOIN users u ON u.id = s.submitted_by
+	LEFT JOIN reviews r ON r.submission_id = s.id
+	LEFT JOIN users ru ON ru.id = r.reviewer_id`
+
+func scanSubmission(row pgx.Row) (Submission, error) {
+	var sub Submission
+	var values []byte
+	var reviewID *int64
+	var rv Review
+	var decidedAt *time.Time
+	err := row.Scan(&sub.ID, &sub.CycleID, &sub.AgencyCode, &sub.Version, &values, &sub.Narrative, &sub.Source,
+		&sub.SubmittedBy, &sub.SubmittedByEmail, &sub.SubmittedAt, &sub.ContentHash, &sub.IdempotencyKey,
+		&sub.ReceiptNumber, &reviewID, &rv.Decision, &rv.Reason, &rv.ReviewerID, &rv.ReviewerEmail, &decidedAt)
+	if err != nil {
+		return Submission{}, err
+	}
+	if err := json.Unmarshal(values, &sub.Values); err != nil {
+		return Submission{}, fmt.Errorf("submission %d: decode values: %w", sub.ID, err)
+	}
+	if reviewID != nil {
+		rv.ID, rv.SubmissionID = *reviewID, sub.ID
+		if decidedAt != nil {
+			rv.DecidedAt = *decidedAt
+		}
+		sub.Review = &rv
+	}
+	return sub, nil
+}
+
+func submissionByKey(ctx context.Context, q Querier, cycleID, agencyCode, key string) (Submission, error) {
+	sub, err := scanSubmission(q.QueryRow(ctx, `SELECT `+submissionColumns+` `+submissionJoins+`
+		WHERE s.cycle_id = $1 AND s.agency_code = $2 AND s.idempotency_key = $3`, cycleID, agencyCode, key))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Submission{}, ErrNotFound
+	}
+	return sub, err
+}
+
+// Submission returns one version with its review, if any.
+func (s *Store) Submission(ctx context.Context, id int64) (Submission, error) {
+	sub, err := scanSubmission(s.pool.QueryRow(ctx, `SELECT `+submissionColumns+` `+submissionJoins+` WHERE s.id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Submission{}, fmt.Errorf("submission %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Submission{}, fmt.Errorf("submission %d: %w", id, err)
+	}
+	return sub, nil
+}
+
+// Submissions lists every version an agency submitted in a cycle, newest first.
+func (s *Store) Submissions(ctx context.Context, cycleID, agencyCode string) ([]Submission, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+submissionColumns+` `+submissionJoins+`
+		WHERE s.cycle_id = $1 AND s.agency_code = $2 ORDER BY s.version DESC`, cycleID, agencyCode)
+	if err != nil {
+		return nil, fmt.Errorf("submissions of %s in %s: %w", agencyCode, cycleID, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Submission, error) { return scanSubmission(r) })
+	if err != nil {
+		return nil, fmt.Errorf("submissions of %s in %s: %w", agencyCode, cycleID, err)
+	}
+	return out, nil
+}
+
+// ReviewQueueFilter narrows ReviewQueue.
+type ReviewQueueFilter struct {
+	CycleID   string
+	ScopePath string
+	Limit     int
+}
+
+// ReviewQueue lists latest versions waiting for a decision, oldest first.
+func (s *Store) ReviewQueue(ctx context.Context, f ReviewQueueFilter) ([]Submission, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+submissionColumns+` `+submissionJoins+`
+		JOIN obligations o ON o.cycle_id = s.cycle_id AND o.agency_code = s.agency_code AND o.versions = s.version
+		JOIN agencies a ON a.code = s.agency_code
+		WHERE r.id IS NULL AND o.finalized_at IS NULL
+		  AND ($1 = '' OR s.cycle_id = $1)
+		  AND a.path LIKE $2 || '%'
+		ORDER BY s.submitted_at, s.id
+		LIMIT $3`, f.CycleID, f.ScopePath, clampLimit(f.Limit))
+	if err != nil {
+		return nil, fmt.Errorf("review queue: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Submission, error) { return scanSubmission(r) })
+	if err != nil {
+		return nil, fmt.Errorf("review queue: %w", err)
+	}
+	return out, nil
+}
+
+// NewReview is a decision to store.
+type NewReview struct {
+	SubmissionID int64
+	Decision     string // accepted, returned
+	Reason       string
+	DecidedAt    time.Time
+	Actor        Actor
+}
+
+// StoreReview stores a decision on the latest version of an obligation, with
+// its hand-off and an audit record, in one transaction. A decision on an
+// older version, a second decision on the same version, or one after close
+// is an ErrConflict.
+func (s *Store) StoreReview(ctx context.Context, n NewReview, handoff func(Review, Submission) (OutboxMessage, error)) (Review, error) {
+	var rv Review
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		sub, err := scanSubmission(tx.QueryRow(ctx, `SELECT `+submissionColumns+` `+submissionJoins+` WHERE s.id = $1`, n.SubmissionID))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("submission %d: %w", n.SubmissionID, ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("submission %d: %w", n.SubmissionID, err)
+		}
+		o, err := lockObligation(ctx, tx, sub.CycleID, sub.AgencyCode)
+		if err != nil {
+			return err
+		}
+		if err := o.refuses(sub.CycleID, n.DecidedAt); err != nil {
+			return err
+		}
+		if sub.Version != o.versions {
+			return fmt.Errorf("version %d of %s is not the latest; review version %d: %w",
+				sub.Version, sub.AgencyCode, o.versions, ErrConflict)
+		}
+		if sub.Review != nil {
+			return fmt.Errorf("version %d of %s was already %s by %s: %w",
+				sub.Version, sub.AgencyCode, sub.Review.Decision, sub.Review.ReviewerEmail, ErrConflict)
+		}
+		rv = Review{SubmissionID: sub.ID, Decision: n.Decision, Reason: n.Reason, ReviewerID: n.Actor.UserID,
+			ReviewerEmail: n.Actor.Email, DecidedAt: n.DecidedAt}
+		if err := tx.QueryRow(ctx, `
+			INSERT INTO reviews (submission_id, decision, reason, reviewer_id, decided_at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			rv.SubmissionID, rv.Decision, rv.Reason, rv.ReviewerID, rv.DecidedAt).Scan(&rv.ID); err != nil {
+			return fmt.Errorf("insert review: %w", err)
+		}
+		var accepted *int64
+		if n.Decision == "accepted" {
+			accepted = &sub.ID
+		}
+		if _, err := tx.Exec(ctx, `
+			UPDATE obligations SET status = $3, accepted_submission = $4
+			 WHERE cycle_id = $1 AND agency_code = $2`, sub.CycleID, sub.AgencyCode, n.Decision, accepted); err != nil {
+			return fmt.Errorf("update obligation: %w", err)
+		}
+		msg, err := handoff(rv, sub)
+		if err != nil {
+			return err
+		}
+		if _, err := insertOutbox(ctx, tx, msg); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, n.Actor, "review."+n.Decision, sub.ReceiptNumber, map[string]any{
+			"cycle": sub.CycleID, "agency": sub.AgencyCode, "version": sub.Version, "reason": n.Reason,
+		})
+	})
+	if err != nil {
+		return Review{}, fmt.Errorf("review submission %d: %w", n.SubmissionID, err)
+	}
+	return rv, nil
+}
+
+// insertAudit writes an audit record within the transaction of the change.
+func insertAudit(ctx context.Context, q Querier, actor Actor, action, object string, details map[string]any) error {
+	b, err := json.Marshal(details)
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	var actorID *int64
+	if actor.UserID != 0 {
+		actorID = &actor.UserID
+	}
+	name := actor.Email
+	if name == "" {
+		name = "system"
+	}
+	if _, err := q.Exec(ctx, `
+		INSERT INTO audit_log (actor_id, actor, action, object, remote_addr, details)
+		VALUES ($1, $2, $3, $4, $5, $6)`, actorID, name, action, object, actor.RemoteAddr, b); err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return nil
+}

@@ -1,0 +1,374 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"rcm/reporting"
+)
+
+// WaveTarget is an agency a wave applies to, with what its messages need.
+type WaveTarget struct {
+	AgencyCode       string
+	AgencyNameVI     string
+	AgencyNameEN     string
+	Path             string
+	OfficerEmail     string
+	HeadEmail        string
+	Language         string
+	Due              time.Time
+	Close            time.Time
+	Status           string
+	FirstSubmittedAt *time.Time
+}
+
+// TargetKind says which obligations a wave selects.
+type TargetKind int
+
+// Target kinds.
+const (
+	// TargetOpen: every obligation not final yet (deadline notice).
+	TargetOpen TargetKind = iota
+	// TargetNotSubmitted: nothing submitted and due - Offset has come, due not
+	// passed (reminder).
+	TargetNotSubmitted
+	// TargetOverdue: nothing submitted by due (overdue notice).
+	TargetOverdue
+	// TargetEscalation: still overdue Offset after due, before close.
+	TargetEscalation
+	// TargetAgency: one agency's open obligation, or every open one when
+	// Agency is empty (deadline-extended notice).
+	TargetAgency
+)
+
+// WaveSelection asks for one page of a wave's targets.
+type WaveSelection struct {
+	CycleID string
+	Kind    TargetKind
+	At      time.Time
+	Offset  time.Duration
+	Agency  string
+	// After is the last agency code of the previous page.
+	After string
+	Limit int
+}
+
+// WaveTargets returns the next page of agencies a wave applies to, ordered by
+// agency code, so a resumed wave continues where it stopped.
+func (s *Store) WaveTargets(ctx context.Context, sel WaveSelection) ([]WaveTarget, error) {
+	var cond string
+	switch sel.Kind {
+	case TargetOpen:
+		cond = `o.finalized_at IS NULL`
+	case TargetNotSubmitted:
+		cond = `o.status IN ('pending', 'notified') AND o.due_at - $3::interval <= $2 AND o.due_at > $2 AND o.close_at > $2`
+	case TargetOverdue:
+		cond = `o.status = 'overdue' AND o.due_at <= $2 AND o.finalized_at IS NULL`
+	case TargetEscalation:
+		cond = `o.status = 'overdue' AND o.due_at + $3::interval <= $2 AND o.close_at > $2`
+	case TargetAgency:
+		cond = `o.finalized_at IS NULL AND ($4 = '' OR o.agency_code = $4)`
+	default:
+		return nil, fmt.Errorf("wave targets: unknown kind %d", sel.Kind)
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT o.agency_code, a.name_vi, a.name_en, a.path, coalesce(a.officer_email, ''), coalesce(a.head_email, ''),
+		       a.language, o.due_at, o.close_at, o.status, o.first_submitted_at
+		  FROM obligations o JOIN agencies a ON a.code = o.agency_code
+		 WHERE o.cycle_id = $1 AND o.agency_code > $5 AND `+cond+`
+		 ORDER BY o.agency_code
+		 LIMIT $6`, sel.CycleID, sel.At, sel.Offset, sel.Agency, sel.After, clampLimit(sel.Limit))
+	if err != nil {
+		return nil, fmt.Errorf("wave targets of cycle %s: %w", sel.CycleID, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (WaveTarget, error) {
+		var t WaveTarget
+		err := r.Scan(&t.AgencyCode, &t.AgencyNameVI, &t.AgencyNameEN, &t.Path, &t.OfficerEmail, &t.HeadEmail,
+			&t.Language, &t.Due, &t.Close, &t.Status, &t.FirstSubmittedAt)
+		return t, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("wave targets of cycle %s: %w", sel.CycleID, err)
+	}
+	return out, nil
+}
+
+// MarkNotified moves pending obligations of these agencies to notified.
+func (s *Store) MarkNotified(ctx context.Context, cycleID string, agencies []string, at time.Time) error {
+	if _, err := s.pool.Exec(ctx, `
+		UPDATE obligations SET status = 'notified', notified_at = coalesce(notified_at, $3)
+		 WHERE cycle_id = $1 AND agency_code = ANY($2) AND status = 'pending'`, cycleID, agencies, at); err != nil {
+		return fmt.Errorf("mark notified in cycle %s: %w", cycleID, err)
+	}
+	return nil
+}
+
+// MarkOverdue turns obligations with nothing submitted by their due (as of
+// at) overdue, and returns how many changed.
+func (s *Store) MarkOverdue(ctx context.Context, cycleID string, at time.Time) (int, error) {
+	tag, err := s.pool.Exec(ctx, `
+		UPDATE obligations SET status = 'overdue', overdue = true
+		 WHERE cycle_id = $1 AND status IN ('pending', 'notified') AND due_at <= $2 AND finalized_at IS NULL`, cycleID, at)
+	if err != nil {
+		return 0, fmt.Errorf("mark overdue in cycle %s: %w", cycleID, err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// ClosingObligation is an obligation whose close has come, with what its
+// final state depends on.
+type ClosingObligation struct {
+	AgencyCode       string
+	Status           string
+	Due              time.Time
+	FirstSubmittedAt *time.Time
+}
+
+// ClosingObligations returns the obligations whose close is at or before at
+// and that are not final yet.
+func (s *Store) ClosingObligations(ctx context.Context, cycleID string, at time.Time) ([]ClosingObligation, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT agency_code, status, due_at, first_submitted_at FROM obligations
+		 WHERE cycle_id = $1 AND close_at <= $2 AND finalized_at IS NULL
+		 ORDER BY agency_code`, cycleID, at)
+	if err != nil {
+		return nil, fmt.Errorf("closing obligations of cycle %s: %w", cycleID, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ClosingObligation, error) {
+		var o ClosingObligation
+		err := r.Scan(&o.AgencyCode, &o.Status, &o.Due, &o.FirstSubmittedAt)
+		return o, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("closing obligations of cycle %s: %w", cycleID, err)
+	}
+	return out, nil
+}
+
+// FinalizeObligations records final states (agency code → state) for
+// obligations not final yet, and returns how many of the cycle's
+// obligations remain open.
+func (s *Store) FinalizeObligations(ctx context.Context, cycleID string, states map[string]reporting.FinalState, at time.Time) (remaining int, err error) {
+	codes := make([]string, 0, len(states))
+	finals := make([]string, 0, len(states))
+	for code, st := range states {
+		codes = append(codes, code)
+		finals = append(finals, string(st))
+	}
+	err = s.tx(ctx, func(tx pgx.Tx) error {
+		if len(codes) > 0 {
+			if _, err := tx.Exec(ctx, `
+				UPDATE obligations o SET status = f.state, finalized_at = $4
+				  FROM unnest($2::text[], $3::text[]) AS f(agency_code, state)
+				 WHERE o.cycle_id = $1 AND o.agency_code = f.agency_code AND o.finalized_at IS NULL`,
+				cycleID, codes, finals, at); err != nil {
+				return fmt.Errorf("finalize: %w", err)
+			}
+		}
+		return tx.QueryRow(ctx, `SELECT count(*) FROM obligations WHERE cycle_id = $1 AND finalized_at IS NULL`, cycleID).Scan(&remaining)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("finalize obligations of cycle %s: %w", cycleID, err)
+	}
+	return remaining, nil
+}
+
+// OpenLoops returns the agencies of the cycle whose submission loop may still
+// be waiting (submitted, under review or returned), optionally only among
+// the given agencies.
+func (s *Store) OpenLoops(ctx context.Context, cycleID string, among []string) ([]string, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT o.agency_code FROM obligations o
+		 WHERE o.cycle_id = $1 AND o.versions > 0
+		   AND NOT EXISTS (SELECT 1 FROM submissions s JOIN reviews r ON r.submission_id = s.id
+		                    WHERE s.cycle_id = o.cycle_id AND s.agency_code = o.agency_code
+		                      AND s.version = o.versions AND r.decision = 'accepted')
+		   AND ($2::text[] IS NULL OR o.agency_code = ANY($2))
+		 ORDER BY o.agency_code`, cycleID, among)
+	if err != nil {
+		return nil, fmt.Errorf("open loops of cycle %s: %w", cycleID, err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("open loops of cycle %s: %w", cycleID, err)
+	}
+	return out, nil
+}
+
+// CycleFacts is what the close of a cycle aggregates: the agency tree, the
+// final state of each obligation and the accepted values.
+type CycleFacts struct {
+	Tree     []reporting.Node
+	Paths    map[string]string
+	States   map[string]reporting.FinalState
+	Accepted map[string]reporting.Values
+	Template reporting.Template
+}
+
+// CycleFacts loads what FinalizeCycle needs.
+func (s *Store) CycleFacts(ctx context.Context, cycleID string) (CycleFacts, error) {
+	f := CycleFacts{Paths: map[string]string{}, States: map[string]reporting.FinalState{}, Accepted: map[string]reporting.Values{}}
+	rows, err := s.pool.Query(ctx, `SELECT code, coalesce(parent_code, ''), path FROM agencies ORDER BY code`)
+	if err != nil {
+		return f, fmt.Errorf("agency tree: %w", err)
+	}
+	var code, parent, path string
+	if _, err := pgx.ForEachRow(rows, []any{&code, &parent, &path}, func() error {
+		f.Tree = append(f.Tree, reporting.Node{Code: code, Parent: parent})
+		f.Paths[code] = path
+		return nil
+	}); err != nil {
+		return f, fmt.Errorf("agency tree: %w", err)
+	}
+	rows, err = s.pool.Query(ctx, `
+		SELECT o.agency_code, o.status, s."values"
+		  FROM obligations o LEFT JOIN submissions s ON s.id = o.accepted_submission
+		 WHERE o.cycle_id = $1`, cycleID)
+	if err != nil {
+		return f, fmt.Errorf("obligations of cycle %s: %w", cycleID, err)
+	}
+	var status string
+	var values []byte
+	if _, err := pgx.ForEachRow(rows, []any{&code, &status, &values}, func() error {
+		f.States[code] = reporting.FinalState(status)
+		if values != nil {
+			var v reporting.Values
+			if err := json.Unmarshal(values, &v); err != nil {
+				return fmt.Errorf("values of %s: %w", code, err)
+			}
+			f.Accepted[code] = v
+		}
+		return nil
+	}); err != nil {
+		return f, fmt.Errorf("obligations of cycle %s: %w", cycleID, err)
+	}
+	var templateCode string
+	if err := s.pool.QueryRow(ctx, `SELECT r.template_code FROM cycles c JOIN regimes r ON r.code = c.regime_code WHERE c.id = $1`, cycleID).Scan(&templateCode); err != nil {
+		return f, fmt.Errorf("template of cycle %s: %w", cycleID, err)
+	}
+	if f.Template, err = s.Template(ctx, templateCode); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+// AggregateRow is one stored figure: an indicator aggregated over a node's subtree.
+type AggregateRow struct {
+	AgencyCode    string
+	IndicatorCode string
+	Value         string
+	Contributors  int
+}
+
+// ComplianceRow is the compliance of one node's subtree.
+type ComplianceRow struct {
+	AgencyCode string
+	Rates      reporting.Rates
+}
+
+// StoreCycleResults replaces the cycle's stored aggregates and compliance
+// and marks it closed, in one transaction.
+func (s *Store) StoreCycleResults(ctx context.Context, cycleID string, aggregates []AggregateRow, compliance []ComplianceRow) error {
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM cycle_aggregates WHERE cycle_id = $1`, cycleID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM cycle_compliance WHERE cycle_id = $1`, cycleID); err != nil {
+			return err
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"cycle_aggregates"},
+			[]string{"cycle_id", "agency_code", "indicator_code", "value", "contributors"},
+			pgx.CopyFromSlice(len(aggregates), func(i int) ([]any, error) {
+				a := aggregates[i]
+				return []any{cycleID, a.AgencyCode, a.IndicatorCode, a.Value, a.Contributors}, nil
+			})); err != nil {
+			return fmt.Errorf("store aggregates: %w", err)
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"cycle_compliance"},
+			[]string{"cycle_id", "agency_code", "expected", "submitted", "on_time", "late", "missing",
+				"not_accepted", "reporting_rate", "on_time_rate"},
+			pgx.CopyFromSlice(len(compliance), func(i int) ([]any, error) {
+				c := compliance[i]
+				r := c.Rates
+				return []any{cycleID, c.AgencyCode, r.Expected, r.Submitted, r.OnTime, r.Late, r.Missing,
+					r.NotAccepted, fmt.Sprintf("%.2f", r.ReportingRate), fmt.Sprintf("%.2f", r.OnTimeRate)}, nil
+			})); err != nil {
+			return fmt.Errorf("store compliance: %w", err)
+		}
+		_, err := tx.Exec(ctx, `UPDATE cycles SET status = 'closed', closed_at = coalesce(closed_at, now())
+			WHERE id = $1 AND status IN ('open', 'closing', 'closed')`, cycleID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store results of cycle %s: %w", cycleID, err)
+	}
+	return nil
+}
+
+// SupervisorContact is an active supervisor with the subtree they supervise.
+type SupervisorContact struct {
+	UserID       int64
+	Email        string
+	Language     string
+	AgencyCode   string
+	AgencyNameVI string
+	AgencyNameEN string
+	Path         string
+}
+
+// ActiveSupervisors returns every active supervisor, grouped by the path of
+// the subtree they supervise.
+func (s *Store) ActiveSupervisors(ctx context.Context) (map[string][]SupervisorContact, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT u.id, u.email, u.language, a.code, a.name_vi, a.name_en, a.path
+		  FROM users u JOIN agencies a ON a.code = u.agency_code
+		 WHERE u.role = 'supervisor' AND u.disabled_at IS NULL
+		 ORDER BY a.path, u.id`)
+	if err != nil {
+		return nil, fmt.Errorf("active supervisors: %w", err)
+	}
+	out := map[string][]SupervisorContact{}
+	var c SupervisorContact
+	if _, err := pgx.ForEachRow(rows, []any{&c.UserID, &c.Email, &c.Language, &c.AgencyCode, &c.AgencyNameVI, &c.AgencyNameEN, &c.Path}, func() error {
+		out[c.Path] = append(out[c.Path], c)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("active supervisors: %w", err)
+	}
+	return out, nil
+}
+
+// FinalOutcome is an obligation's final state with its agency.
+type FinalOutcome struct {
+	AgencyCode string
+	NameVI     string
+	NameEN     string
+	Path       string
+	State      reporting.FinalState
+}
+
+// FinalStates returns the final state of every obligation of a closed cycle,
+// by agency code.
+func (s *Store) FinalStates(ctx context.Context, cycleID string) ([]FinalOutcome, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT o.agency_code, a.name_vi, a.name_en, a.path, o.status
+		  FROM obligations o JOIN agencies a ON a.code = o.agency_code
+		 WHERE o.cycle_id = $1 AND o.finalized_at IS NOT NULL
+		 ORDER BY o.agency_code`, cycleID)
+	if err != nil {
+		return nil, fmt.Errorf("final states of cycle %s: %w", cycleID, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (FinalOutcome, error) {
+		var o FinalOutcome
+		err := r.Scan(&o.AgencyCode, &o.NameVI, &o.NameEN, &o.Path, &o.State)
+		return o, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("final states of cycle %s: %w", cycleID, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,336 @@
+package workflows
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"rcm/reporting"
+)
+
+// CycleWorkflow runs one reporting cycle as a durable scheduler. It opens the
+// cycle (obligations for every assigned agency), sends the deadline notice,
+// then sleeps until each moment of the timeline — reminders, due, escalation
+// steps, close — and runs that moment's wave over all agencies in one
+// activity. Extensions and early close arrive as signals and move the
+// timeline; at the last close it classifies, aggregates and summarises. Its
+// history grows with the number of waves, not with the number of agencies.
+func CycleWorkflow(ctx workflow.Context, input CycleInput) (CycleResult, error) {
+	w, err := newCycleWorkflow(ctx, input)
+	if err != nil {
+		return CycleResult{}, err
+	}
+	return w.run(ctx)
+}
+
+// cycleWorkflow is the state of one CycleWorkflow run.
+type cycleWorkflow struct {
+	input    CycleInput
+	logger   log.Logger
+	status   CycleStatus
+	openedAt time.Time
+	expected int
+	groups   []DeadlineGroup
+	done     map[string]WaveRecord
+
+	changed   workflow.ReceiveChannel
+	cancelled workflow.ReceiveChannel
+	// pendingExtensions are extension notices still to send.
+	pendingExtensions []int64
+	cancelRequested   bool
+	reloadRequested   bool
+}
+
+func newCycleWorkflow(ctx workflow.Context, input CycleInput) (*cycleWorkflow, error) {
+	if input.CycleID == "" {
+		return nil, temporal.NewNonRetryableApplicationError("cycle workflow: CycleID is empty", "InvalidInput", nil)
+	}
+	if err := input.Policy.Validate(); err != nil {
+		return nil, temporal.NewNonRetryableApplicationError(fmt.Sprintf("cycle %s: %v", input.CycleID, err), "InvalidInput", nil)
+	}
+	w := &cycleWorkflow{
+		input:     input,
+		logger:    log.With(workflow.GetLogger(ctx), "CycleID", input.CycleID),
+		status:    CycleLaunching,
+		done:      make(map[string]WaveRecord),
+		changed:   workflow.GetSignalChannel(ctx, SignalDeadlinesChanged),
+		cancelled: workflow.GetSignalChannel(ctx, SignalCancel),
+	}
+	if r := input.Resume; r != nil {
+		w.status = CycleOpen
+		w.openedAt = r.OpenedAt
+		w.expected = r.Expected
+		for _, rec := range r.Done {
+			w.done[waveKey(rec.Kind, rec.Step, rec.At)] = rec
+		}
+	}
+	if err := workflow.SetQueryHandler(ctx, QueryTimeline, w.timeline); err != nil {
+		return nil, fmt.Errorf("cycle %s: register query: %w", input.CycleID, err)
+	}
+	return w, nil
+}
+
+func (w *cycleWorkflow) run(ctx workflow.Context) (CycleResult, error) {
+	if w.input.Resume == nil {
+		if err := w.open(ctx); err != nil {
+			return CycleResult{}, err
+		}
+	} else if err := w.reload(ctx); err != nil {
+		return CycleResult{}, err
+	}
+	for {
+		w.drainSignals(ctx)
+		if w.cancelRequested {
+			return w.cancel(ctx)
+		}
+		if w.reloadRequested {
+			if err := w.reload(ctx); err != nil {
+				return CycleResult{}, err
+			}
+			if w.status == CycleCancelled {
+				return w.cancel(ctx)
+			}
+			continue
+		}
+		if len(w.pendingExtensions) > 0 {
+			id := w.pendingExtensions[0]
+			w.pendingExtensions = w.pendingExtensions[1:]
+			if _, err := w.wave(ctx, WaveExtension, int(id), workflow.Now(ctx)); err != nil {
+				return CycleResult{}, err
+			}
+			continue
+		}
+		next, ok := w.nextMoment()
+		if !ok {
+			break
+		}
+		if !w.sleepUntil(ctx, next.At) {
+			continue // a signal arrived first
+		}
+		result, err := w.wave(ctx, WaveKind(next.Kind), next.Step, next.At)
+		if err != nil {
+			return CycleResult{}, err
+		}
+		if next.Kind == reporting.MomentClose {
+			if err := w.reload(ctx); err != nil {
+				return CycleResult{}, err
+			}
+			if result.Remaining == 0 {
+				break
+			}
+		}
+		if workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
+			w.drainSignals(ctx)
+			if !w.cancelRequested && !w.reloadRequested && len(w.pendingExtensions) == 0 {
+				return CycleResult{}, workflow.NewContinueAsNewError(ctx, CycleWorkflow, w.resumeInput())
+			}
+		}
+	}
+	return w.finalize(ctx)
+}
+
+// open creates the obligations and sends the deadline notice.
+func (w *cycleWorkflow) open(ctx workflow.Context) error {
+	var opened OpenCycleResult
+	if err := workflow.ExecuteActivity(bookkeepingOptions(ctx), ActivityOpenCycle, w.input.CycleID).Get(ctx, &opened); err != nil {
+		return fmt.Errorf("open cycle %s: %w", w.input.CycleID, err)
+	}
+	w.status = CycleOpen
+	w.openedAt = workflow.Now(ctx)
+	w.expected = opened.Expected
+	w.groups = opened.Groups
+	w.logger.Info("Cycle opened", "Expected", opened.Expected, "DeadlineGroups", len(opened.Groups))
+	_, err := w.wave(ctx, WaveNotice, 0, w.openedAt)
+	return err
+}
+
+// reload fetches the distinct deadlines of the open obligations.
+func (w *cycleWorkflow) reload(ctx workflow.Context) error {
+	w.reloadRequested = false
+	var res DeadlinesResult
+	if err := workflow.ExecuteActivity(bookkeepingOptions(ctx), ActivityLoadDeadlines, w.input.CycleID).Get(ctx, &res); err != nil {
+		return fmt.Errorf("load deadlines of cycle %s: %w", w.input.CycleID, err)
+	}
+	w.groups = res.Groups
+	if res.Status == CycleCancelled {
+		w.status = CycleCancelled
+	}
+	return nil
+}
+
+// wave runs one wave and records it as done.
+func (w *cycleWorkflow) wave(ctx workflow.Context, kind WaveKind, step int, at time.Time) (WaveResult, error) {
+	in := WaveInput{CycleID: w.input.CycleID, Kind: kind, Step: step, At: at}
+	var result WaveResult
+	if err := workflow.ExecuteActivity(waveOptions(ctx), ActivityRunWave, in).Get(ctx, &result); err != nil {
+		return WaveResult{}, fmt.Errorf("cycle %s: %s wave %d: %w", w.input.CycleID, kind, step, err)
+	}
+	w.done[waveKey(kind, step, at)] = WaveRecord{Kind: kind, Step: step, At: at, Result: result}
+	w.logger.Info("Wave done", "Kind", kind, "Step", step, "Selected", result.Selected, "Sent", result.Sent, "Failed", result.Failed)
+	return result, nil
+}
+
+// finalize classifies, aggregates and summarises once every obligation closed.
+func (w *cycleWorkflow) finalize(ctx workflow.Context) (CycleResult, error) {
+	w.status = CycleClosing
+	var fin FinalizeResult
+	if err := workflow.ExecuteActivity(bookkeepingOptions(ctx), ActivityFinalizeCycle, w.input.CycleID).Get(ctx, &fin); err != nil {
+		return CycleResult{}, fmt.Errorf("finalize cycle %s: %w", w.input.CycleID, err)
+	}
+	w.status = CycleClosed
+	if _, err := w.wave(ctx, WaveSummary, 0, workflow.Now(ctx)); err != nil {
+		return CycleResult{}, err
+	}
+	w.logger.Info("Cycle closed", "Expected", fin.Rates.Expected, "OnTime", fin.Rates.OnTime, "Late", fin.Rates.Late, "Missing", fin.Rates.Missing)
+	return CycleResult{Status: CycleClosed, Rates: fin.Rates}, nil
+}
+
+// cancel ends the submission loops of a cancelled cycle.
+func (w *cycleWorkflow) cancel(ctx workflow.Context) (CycleResult, error) {
+	if err := workflow.ExecuteActivity(bookkeepingOptions(ctx), ActivityCancelCycle, w.input.CycleID).Get(ctx, nil); err != nil {
+		return CycleResult{}, fmt.Errorf("cancel cycle %s: %w", w.input.CycleID, err)
+	}
+	w.status = CycleCancelled
+	w.logger.Info("Cycle cancelled")
+	return CycleResult{Status: CycleCancelled}, nil
+}
+
+// sleepUntil waits for at, or for a signal; it reports whether at came.
+func (w *cycleWorkflow) sleepUntil(ctx workflow.Context, at time.Time) bool {
+	d := at.Sub(workflow.Now(ctx))
+	if d <= 0 {
+		return true
+	}
+	timerCtx, cancelTimer := workflow.WithCancel(ctx)
+	fired := false
+	sel := workflow.NewSelector(ctx)
+	sel.AddFuture(workflow.NewTimer(timerCtx, d), func(workflow.Future) { fired = true })
+	sel.AddReceive(w.changed, func(c workflow.ReceiveChannel, _ bool) { w.receiveChanged(ctx, c) })
+	sel.AddReceive(w.cancelled, func(c workflow.ReceiveChannel, _ bool) { w.receiveCancel(ctx, c) })
+	sel.Select(ctx)
+	if !fired {
+		cancelTimer()
+	}
+	return fired
+}
+
+func (w *cycleWorkflow) receiveChanged(ctx workflow.Context, c workflow.ReceiveChannel) {
+	var sig DeadlinesChangedSignal
+	c.Receive(ctx, &sig)
+	w.reloadRequested = true
+	if sig.ExtensionID > 0 {
+		w.pendingExtensions = append(w.pendingExtensions, sig.ExtensionID)
+	}
+}
+
+func (w *cycleWorkflow) receiveCancel(ctx workflow.Context, c workflow.ReceiveChannel) {
+	var sig CancelSignal
+	c.Receive(ctx, &sig)
+	w.cancelRequested = true
+}
+
+// drainSignals takes every signal already delivered without blocking.
+func (w *cycleWorkflow) drainSignals(ctx workflow.Context) {
+	for {
+		sel := workflow.NewSelector(ctx)
+		got := false
+		sel.AddReceive(w.changed, func(c workflow.ReceiveChannel, _ bool) { w.receiveChanged(ctx, c); got = true })
+		sel.AddReceive(w.cancelled, func(c workflow.ReceiveChannel, _ bool) { w.receiveCancel(ctx, c); got = true })
+		sel.AddDefault(func() {})
+		sel.Select(ctx)
+		if !got {
+			return
+		}
+	}
+}
+
+// moments is the union of the timelines of every deadline group, without
+// duplicates, in order. Reminders planned before the cycle opened are left
+// out: nobody is reminded of a moment that had passed at launch.
+func (w *cycleWorkflow) moments() []reporting.Moment {
+	seen := make(map[string]bool)
+	var out []reporting.Moment
+	for _, g := range w.groups {
+		for _, m := range w.input.Policy.Timeline(g.Due, g.Close) {
+			if m.Kind == reporting.MomentReminder && m.At.Before(w.openedAt) {
+				continue
+			}
+			key := waveKey(WaveKind(m.Kind), m.Step, m.At)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			out = append(out, m)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].At.Equal(out[j].At) {
+			return out[i].At.Before(out[j].At)
+		}
+		return out[i].Kind.Order() < out[j].Kind.Order()
+	})
+	return out
+}
+
+func (w *cycleWorkflow) nextMoment() (reporting.Moment, bool) {
+	for _, m := range w.moments() {
+		if _, done := w.done[waveKey(WaveKind(m.Kind), m.Step, m.At)]; !done {
+			return m, true
+		}
+	}
+	return reporting.Moment{}, false
+}
+
+// timeline answers QueryTimeline.
+func (w *cycleWorkflow) timeline() (TimelineView, error) {
+	view := TimelineView{CycleID: w.input.CycleID, Status: w.status, Expected: w.expected}
+	planned := make(map[string]bool)
+	for _, m := range w.moments() {
+		key := waveKey(WaveKind(m.Kind), m.Step, m.At)
+		planned[key] = true
+		mv := MomentView{At: m.At, Kind: WaveKind(m.Kind), Step: m.Step, Of: m.Of}
+		if rec, ok := w.done[key]; ok {
+			r := rec.Result
+			mv.Done, mv.Result = true, &r
+		}
+		view.Moments = append(view.Moments, mv)
+	}
+	for key, rec := range w.done {
+		if planned[key] {
+			continue
+		}
+		r := rec.Result
+		view.Moments = append(view.Moments, MomentView{At: rec.At, Kind: rec.Kind, Step: rec.Step, Done: true, Result: &r})
+	}
+	sort.SliceStable(view.Moments, func(i, j int) bool {
+		a, b := view.Moments[i], view.Moments[j]
+		if !a.At.Equal(b.At) {
+			return a.At.Before(b.At)
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		return a.Step < b.Step
+	})
+	return view, nil
+}
+
+func (w *cycleWorkflow) resumeInput() CycleInput {
+	resume := &CycleResume{OpenedAt: w.openedAt, Expected: w.expected}
+	for _, rec := range w.done {
+		resume.Done = append(resume.Done, rec)
+	}
+	sort.Slice(resume.Done, func(i, j int) bool {
+		return waveKey(resume.Done[i].Kind, resume.Done[i].Step, resume.Done[i].At) <
+			waveKey(resume.Done[j].Kind, resume.Done[j].Step, resume.Done[j].At)
+	})
+	return CycleInput{CycleID: w.input.CycleID, Policy: w.input.Policy, Resume: resume}
+}
+
+func waveKey(kind WaveKind, step int, at time.Time) string {
+	return fmt.Sprintf("%s/%d/%s", kind, step, at.UTC().Format(time.RFC3339Nano))
+}

@@ -1,0 +1,43 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// Activities retry until they succeed: a database or mail server that is down
+// for an hour delays a wave, it does not fail the cycle. Every activity is
+// idempotent, so a retry is safe.
+var unlimitedRetry = temporal.RetryPolicy{
+	InitialInterval:    time.Second,
+	BackoffCoefficient: 2,
+	MaximumInterval:    5 * time.Minute,
+	MaximumAttempts:    0,
+}
+
+// bookkeepingOptions are for short activities over PostgreSQL.
+func bookkeepingOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 10 * time.Minute,
+		RetryPolicy:         &unlimitedRetry,
+	})
+}
+
+// waveOptions are for waves: long, heartbeating, resumable activities.
+func waveOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 4 * time.Hour,
+		HeartbeatTimeout:    2 * time.Minute,
+		RetryPolicy:         &unlimitedRetry,
+	})
+}
+
+// notifyOptions are for the few messages of one agency's submission loop.
+func notifyOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 5 * time.Minute,
+		RetryPolicy:         &unlimitedRetry,
+	})
+}

@@ -1,0 +1,164 @@
+package workflows
+
+import (
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// closeGrace is how long a SubmissionWorkflow outlives its obligation's
+// close when the cycle-closed signal does not come.
+const closeGrace = time.Hour
+
+// SubmissionWorkflow is one agency's loop in one cycle, from its first
+// submission on: it acknowledges each version (receipt to the submitter,
+// notice to the reviewers), escalates a review that is not done in time,
+// tells the agency when a version is accepted or returned with the reason,
+// and waits for a resubmission — until a version is accepted or the
+// obligation closes. Submissions and reviews are stored before they are
+// signalled here, so the workflow only carries their ids.
+func SubmissionWorkflow(ctx workflow.Context, input SubmissionInput) (SubmissionResult, error) {
+	if input.CycleID == "" || input.AgencyCode == "" {
+		return SubmissionResult{}, temporal.NewNonRetryableApplicationError("submission workflow: CycleID and AgencyCode are required", "InvalidInput", nil)
+	}
+	w := &submissionWorkflow{
+		input:       input,
+		logger:      log.With(workflow.GetLogger(ctx), "CycleID", input.CycleID, "Agency", input.AgencyCode),
+		submissions: workflow.GetSignalChannel(ctx, SignalSubmission),
+		reviews:     workflow.GetSignalChannel(ctx, SignalReview),
+		closed:      workflow.GetSignalChannel(ctx, SignalCycleClosed),
+		overdueSent: make(map[int]bool),
+	}
+	return w.run(ctx)
+}
+
+type submissionWorkflow struct {
+	input  SubmissionInput
+	logger log.Logger
+
+	submissions workflow.ReceiveChannel
+	reviews     workflow.ReceiveChannel
+	closed      workflow.ReceiveChannel
+
+	latest      SubmissionSignal
+	received    bool // latest was acknowledged
+	state       SubmissionState
+	returned    bool // latest was returned; waiting for a resubmission
+	overdueSent map[int]bool
+	outcome     string
+}
+
+func (w *submissionWorkflow) run(ctx workflow.Context) (SubmissionResult, error) {
+	for w.outcome == "" {
+		if w.latest.SubmissionID != 0 && !w.received {
+			if err := w.acknowledge(ctx); err != nil {
+				return SubmissionResult{}, err
+			}
+			if w.state.Closed {
+				w.outcome = "closed"
+				break
+			}
+		}
+		if err := w.waitForEvent(ctx); err != nil {
+			return SubmissionResult{}, err
+		}
+	}
+	w.logger.Info("Submission loop ended", "Outcome", w.outcome, "Version", w.latest.Version)
+	return SubmissionResult{Outcome: w.outcome, Version: w.latest.Version}, nil
+}
+
+// acknowledge sends the receipt and the review notice for the latest version.
+func (w *submissionWorkflow) acknowledge(ctx workflow.Context) error {
+	in := SubmissionActivityInput{SubmissionID: w.latest.SubmissionID}
+	var st SubmissionState
+	if err := workflow.ExecuteActivity(notifyOptions(ctx), ActivitySubmissionReceived, in).Get(ctx, &st); err != nil {
+		return fmt.Errorf("acknowledge submission %d: %w", w.latest.SubmissionID, err)
+	}
+	w.state, w.received, w.returned = st, true, false
+	return nil
+}
+
+// waitForEvent blocks until a signal, the review deadline or the safety
+// close timer, and handles what came.
+func (w *submissionWorkflow) waitForEvent(ctx workflow.Context) error {
+	timerCtx, cancelTimers := workflow.WithCancel(ctx)
+	defer cancelTimers()
+	sel := workflow.NewSelector(ctx)
+	var handle func() error
+	sel.AddReceive(w.submissions, func(c workflow.ReceiveChannel, _ bool) {
+		var sig SubmissionSignal
+		c.Receive(ctx, &sig)
+		handle = func() error { w.onSubmission(sig); return nil }
+	})
+	sel.AddReceive(w.reviews, func(c workflow.ReceiveChannel, _ bool) {
+		var sig ReviewSignal
+		c.Receive(ctx, &sig)
+		handle = func() error { return w.onReview(ctx, sig) }
+	})
+	sel.AddReceive(w.closed, func(c workflow.ReceiveChannel, _ bool) {
+		c.Receive(ctx, nil)
+		handle = func() error { w.outcome = "closed"; return nil }
+	})
+	now := workflow.Now(ctx)
+	if w.received && !w.returned && !w.overdueSent[w.latest.Version] && !w.state.ReviewDue.IsZero() {
+		version := w.latest.Version
+		sel.AddFuture(workflow.NewTimer(timerCtx, positive(w.state.ReviewDue.Sub(now))), func(workflow.Future) {
+			handle = func() error { return w.onReviewOverdue(ctx, version) }
+		})
+	}
+	if w.received && !w.state.CloseAt.IsZero() {
+		sel.AddFuture(workflow.NewTimer(timerCtx, positive(w.state.CloseAt.Add(closeGrace).Sub(now))), func(workflow.Future) {
+			handle = func() error { w.outcome = "closed"; return nil }
+		})
+	}
+	sel.Select(ctx)
+	return handle()
+}
+
+func (w *submissionWorkflow) onSubmission(sig SubmissionSignal) {
+	if sig.Version <= w.latest.Version {
+		return // a repeated hand-off from the outbox
+	}
+	w.latest, w.received = sig, false
+}
+
+func (w *submissionWorkflow) onReview(ctx workflow.Context, sig ReviewSignal) error {
+	if sig.Version < w.latest.Version {
+		return nil // decision on an older version: the API refuses these; ignore a stray one
+	}
+	if sig.Version > w.latest.Version {
+		// The review overtook its submission's hand-off: adopt the version.
+		w.latest = SubmissionSignal{SubmissionID: sig.SubmissionID, Version: sig.Version}
+		w.received = true
+	}
+	in := ReviewActivityInput{ReviewID: sig.ReviewID}
+	if err := workflow.ExecuteActivity(notifyOptions(ctx), ActivityReviewDecided, in).Get(ctx, nil); err != nil {
+		return fmt.Errorf("notify review %d: %w", sig.ReviewID, err)
+	}
+	switch sig.Decision {
+	case DecisionAccepted:
+		w.outcome = DecisionAccepted
+	case DecisionReturned:
+		w.returned = true
+	}
+	return nil
+}
+
+func (w *submissionWorkflow) onReviewOverdue(ctx workflow.Context, version int) error {
+	w.overdueSent[version] = true
+	in := SubmissionActivityInput{SubmissionID: w.latest.SubmissionID}
+	if err := workflow.ExecuteActivity(notifyOptions(ctx), ActivityReviewOverdue, in).Get(ctx, nil); err != nil {
+		return fmt.Errorf("escalate review of submission %d: %w", w.latest.SubmissionID, err)
+	}
+	return nil
+}
+
+func positive(d time.Duration) time.Duration {
+	if d <= 0 {
+		return time.Millisecond
+	}
+	return d
+}
