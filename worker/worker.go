@@ -1,0 +1,95 @@
+package worker
+
+import (
+	"context"
+	"fmt"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"rcm/workflows"
+)
+
+// Options tunes the worker. Zero values keep the SDK's defaults.
+type Options struct {
+	// MaxConcurrentActivities bounds activities running at once in this
+	// process (waves, acknowledgements). Waves are long; submissions' loops
+	// are short and many.
+	MaxConcurrentActivities int
+	// MaxConcurrentWorkflowTasks bounds workflow tasks at once.
+	MaxConcurrentWorkflowTasks int
+}
+
+// RegisterWorkflows registers rcm's workflows under their names in
+// package workflows. The replay tests register through it too, so that a
+// history is replayed against exactly what the worker runs.
+func RegisterWorkflows(r sdkworker.WorkflowRegistry) {
+	r.RegisterWorkflowWithOptions(workflows.CycleWorkflow, workflow.RegisterOptions{Name: workflows.CycleWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.SubmissionWorkflow, workflow.RegisterOptions{Name: workflows.SubmissionWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.ScheduledLaunchWorkflow, workflow.RegisterOptions{Name: workflows.ScheduledLaunchWorkflowName})
+}
+
+// NamedActivities is implemented by *activities.Activities.
+type NamedActivities interface {
+	Named() map[string]any
+}
+
+// RegisterActivities registers every activity under the name the workflows
+// call it by.
+func RegisterActivities(r sdkworker.ActivityRegistry, acts NamedActivities) {
+	for name, fn := range acts.Named() {
+		r.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
+	}
+}
+
+// New builds a worker on rcm's task queue with everything registered.
+func New(c client.Client, acts NamedActivities, opts Options) sdkworker.Worker {
+	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
+		MaxConcurrentActivityExecutionSize:     opts.MaxConcurrentActivities,
+		MaxConcurrentWorkflowTaskExecutionSize: opts.MaxConcurrentWorkflowTasks,
+	})
+	RegisterWorkflows(w)
+	RegisterActivities(w, acts)
+	return w
+}
+
+// Run runs a worker until ctx ends.
+func Run(ctx context.Context, c client.Client, acts NamedActivities, opts Options) error {
+	w := New(c, acts, opts)
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker on task queue %s: %w", workflows.TaskQueue, err)
+	}
+	<-ctx.Done()
+	w.Stop()
+	return nil
+}
+
+// EnsureSearchAttributes registers rcm's custom search attributes in the
+// namespace if they are missing, so Temporal's UI can find a cycle's
+// workflows. It is harmless to call at every start.
+func EnsureSearchAttributes(ctx context.Context, c client.Client, namespace string) error {
+	ops := c.OperatorService()
+	have, err := ops.ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: namespace})
+	if err != nil {
+		return fmt.Errorf("list search attributes of namespace %s: %w", namespace, err)
+	}
+	missing := map[string]enumspb.IndexedValueType{}
+	for _, name := range workflows.SearchAttributeNames() {
+		if _, ok := have.GetCustomAttributes()[name]; !ok {
+			missing[name] = enumspb.INDEXED_VALUE_TYPE_KEYWORD
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	if _, err := ops.AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
+		Namespace: namespace, SearchAttributes: missing,
+	}); err != nil {
+		return fmt.Errorf("add search attributes to namespace %s: %w", namespace, err)
+	}
+	return nil
+}

@@ -1,0 +1,157 @@
+package workflows_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/suite"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/testsuite"
+
+	rcmworker "rcm/worker"
+	"rcm/workflows"
+)
+
+// fakeLoop records what one agency's submission loop asked for.
+type fakeLoop struct {
+	mu         sync.Mutex
+	reviewTime time.Duration
+	closeAt    time.Time
+	calls      []string
+	now        func() time.Time
+}
+
+func (f *fakeLoop) record(s string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, s)
+}
+
+func (f *fakeLoop) SubmissionReceived(_ context.Context, in workflows.SubmissionActivityInput) (workflows.SubmissionState, error) {
+	f.record(fmt.Sprintf("received %d", in.SubmissionID))
+	return workflows.SubmissionState{Latest: true, ReviewDue: f.now().Add(f.reviewTime), CloseAt: f.closeAt}, nil
+}
+
+func (f *fakeLoop) ReviewOverdue(_ context.Context, in workflows.SubmissionActivityInput) error {
+	f.record(fmt.Sprintf("review overdue %d", in.SubmissionID))
+	return nil
+}
+
+func (f *fakeLoop) ReviewDecided(_ context.Context, in workflows.ReviewActivityInput) error {
+	f.record(fmt.Sprintf("decided %d", in.ReviewID))
+	return nil
+}
+
+type SubmissionWorkflowSuite struct {
+	suite.Suite
+	testsuite.WorkflowTestSuite
+	env  *testsuite.TestWorkflowEnvironment
+	fake *fakeLoop
+	t0   time.Time
+}
+
+func TestSubmissionWorkflow(t *testing.T) { suite.Run(t, new(SubmissionWorkflowSuite)) }
+
+func (s *SubmissionWorkflowSuite) SetupTest() {
+	s.env = s.NewTestWorkflowEnvironment()
+	s.t0 = time.Date(2026, 10, 10, 3, 0, 0, 0, time.UTC)
+	s.env.SetStartTime(s.t0)
+	s.fake = &fakeLoop{reviewTime: 2 * day, closeAt: s.t0.Add(20 * day), now: s.env.Now}
+	rcmworker.RegisterWorkflows(s.env)
+	s.env.RegisterActivityWithOptions(s.fake.SubmissionReceived, activity.RegisterOptions{Name: workflows.ActivitySubmissionReceived})
+	s.env.RegisterActivityWithOptions(s.fake.ReviewOverdue, activity.RegisterOptions{Name: workflows.ActivityReviewOverdue})
+	s.env.RegisterActivityWithOptions(s.fake.ReviewDecided, activity.RegisterOptions{Name: workflows.ActivityReviewDecided})
+}
+
+// at schedules a signal after d of workflow time.
+func (s *SubmissionWorkflowSuite) at(d time.Duration, name string, arg any) {
+	s.env.RegisterDelayedCallback(func() { s.env.SignalWorkflow(name, arg) }, d)
+}
+
+func (s *SubmissionWorkflowSuite) run() workflows.SubmissionResult {
+	s.env.ExecuteWorkflow(workflows.SubmissionWorkflowName, workflows.SubmissionInput{CycleID: "SEI-2026-10", AgencyCode: "HNI"})
+	s.Require().True(s.env.IsWorkflowCompleted())
+	s.Require().NoError(s.env.GetWorkflowError())
+	var res workflows.SubmissionResult
+	s.Require().NoError(s.env.GetWorkflowResult(&res))
+	return res
+}
+
+func (s *SubmissionWorkflowSuite) Test_ReturnedThenResubmittedThenAccepted() {
+	s.at(0, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 11, Version: 1})
+	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: workflows.DecisionReturned})
+	s.at(3*day, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 12, Version: 2})
+	s.at(3*day+time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 6, SubmissionID: 12, Version: 2, Decision: workflows.DecisionAccepted})
+
+	res := s.run()
+
+	s.Equal(workflows.SubmissionResult{Outcome: workflows.DecisionAccepted, Version: 2}, res)
+	// No review-overdue while the agency held a returned version for 3 days.
+	s.Equal([]string{"received 11", "decided 5", "received 12", "decided 6"}, s.fake.calls)
+}
+
+func (s *SubmissionWorkflowSuite) Test_ReviewNotDoneInTimeIsEscalatedOnce() {
+	s.at(0, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 11, Version: 1})
+	s.at(5*day, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: workflows.DecisionAccepted})
+
+	res := s.run()
+
+	s.Equal(workflows.DecisionAccepted, res.Outcome)
+	s.Equal([]string{"received 11", "review overdue 11", "decided 5"}, s.fake.calls)
+}
+
+func (s *SubmissionWorkflowSuite) Test_ANewVersionBeforeTheReviewRestartsTheReviewClock() {
+	s.at(0, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 11, Version: 1})
+	s.at(day+12*time.Hour, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 12, Version: 2})
+	s.at(3*day, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 12, Version: 2, Decision: workflows.DecisionAccepted})
+
+	s.run()
+
+	// v1's review was due at 2d but v2 arrived at 1.5d; v2's is due at 3.5d.
+	s.Equal([]string{"received 11", "received 12", "decided 5"}, s.fake.calls)
+}
+
+func (s *SubmissionWorkflowSuite) Test_ARepeatedHandOffIsHarmless() {
+	sig := workflows.SubmissionSignal{SubmissionID: 11, Version: 1}
+	s.at(0, workflows.SignalSubmission, sig)
+	s.at(time.Minute, workflows.SignalSubmission, sig)
+	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: workflows.DecisionAccepted})
+	s.at(2*time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: workflows.DecisionAccepted})
+
+	s.run()
+
+	s.Equal([]string{"received 11", "decided 5"}, s.fake.calls)
+}
+
+func (s *SubmissionWorkflowSuite) Test_CycleClosedEndsAReturnedLoop() {
+	s.at(0, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 11, Version: 1})
+	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: workflows.DecisionReturned})
+	s.at(4*day, workflows.SignalCycleClosed, workflows.CycleClosedSignal{})
+
+	res := s.run()
+
+	s.Equal(workflows.SubmissionResult{Outcome: "closed", Version: 1}, res)
+	s.Equal([]string{"received 11", "decided 5"}, s.fake.calls)
+}
+
+func (s *SubmissionWorkflowSuite) Test_WithoutTheClosedSignalTheLoopEndsAfterClose() {
+	s.at(0, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 11, Version: 1})
+	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: workflows.DecisionReturned})
+
+	res := s.run()
+
+	s.Equal("closed", res.Outcome)
+	s.True(s.env.Now().After(s.fake.closeAt), "ended at %s, close is %s", s.env.Now(), s.fake.closeAt)
+}
+
+func (s *SubmissionWorkflowSuite) Test_AReviewThatOvertakesItsSubmissionIsApplied() {
+	s.at(0, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 11, Version: 1})
+	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 9, SubmissionID: 12, Version: 2, Decision: workflows.DecisionAccepted})
+
+	res := s.run()
+
+	s.Equal(workflows.SubmissionResult{Outcome: workflows.DecisionAccepted, Version: 2}, res)
+}
