@@ -1,0 +1,390 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"rcm/reporting"
+)
+
+// Regime is a reporting regime (chế độ báo cáo): who reports what, how often,
+// by when, and how they are reminded.
+type Regime struct {
+	Code, NameVI, NameEN string
+	TemplateCode         string
+	Cadence              reporting.Cadence
+	DeadlineRule         reporting.DeadlineRule
+	// TimeZone is the IANA zone calendar rules run in ("" = Asia/Ho_Chi_Minh).
+	TimeZone string
+	Holidays []reporting.Date
+	Policy   reporting.Policy
+	// ReviewerID is the office-staff user who reviews submissions, if one is named.
+	ReviewerID  *int64
+	Assignments []Assignment
+}
+
+// Assignment says an agency reports under a regime, from ActiveFrom until
+// ActiveUntil (both included; nil is open-ended).
+type Assignment struct {
+	AgencyCode  string
+	ActiveFrom  *reporting.Date
+	ActiveUntil *reporting.Date
+}
+
+var regimeCodePattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,31}$`)
+
+// CreateRegime stores a regime with its escalation steps and assignments in
+// one transaction. A regime with the same code is an ErrConflict; refused
+// fields (a template or agency that does not exist, a policy that does not
+// validate) are an *InputError.
+func (s *Store) CreateRegime(ctx context.Context, r Regime, audit ...AuditEntry) error {
+	if r.TimeZone == "" {
+		r.TimeZone = reporting.DefaultZone
+	}
+	if err := validateRegime(r); err != nil {
+		return fmt.Errorf("create regime %s: %w", r.Code, err)
+	}
+	offsets := make([]pgtype.Interval, len(r.Policy.ReminderOffsets))
+	for i, o := range r.Policy.ReminderOffsets {
+		offsets[i] = durationToInterval(o)
+	}
+	holidays := make([]time.Time, len(r.Holidays))
+	for i, h := range r.Holidays {
+		holidays[i] = dateToPg(h)
+	}
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		if err := checkReferences(ctx, tx, r.TemplateCode, r.ReviewerID); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `
+			INSERT INTO regimes (code, name_vi, name_en, template_code, cadence, deadline_rule, time_zone,
+			                     holidays, reminder_offsets, review_time, close_after, reviewer_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			r.Code, r.NameVI, r.NameEN, r.TemplateCode, string(r.Cadence), r.DeadlineRule.String(), r.TimeZone,
+			holidays, offsets, durationToInterval(r.Policy.ReviewTime), durationToInterval(r.Policy.CloseAfter), r.ReviewerID)
+		if err != nil {
+			return err
+		}
+		for i, e := range r.Policy.Escalations {
+			recipients := make([]string, len(e.Recipients))
+			for j, rc := range e.Recipients {
+				recipients[j] = string(rc)
+			}
+			if _, err := tx.Exec(ctx, `
+				INSERT INTO regime_escalation_steps (regime_code, position, after_due, recipients, repeat_every, times)
+				VALUES ($1, $2, $3, $4, $5, $6)`,
+				r.Code, i+1, durationToInterval(e.After), recipients, durationToInterval(e.Repeat), e.Times); err != nil {
+				return fmt.Errorf("escalation step %d: %w", i+1, err)
+			}
+		}
+		if err := insertAssignments(ctx, tx, r.Code, r.Assignments); err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, audit)
+	})
+	if isUniqueViolation(err, "regimes_pkey") {
+		return fmt.Errorf("regime %s: %w", r.Code, ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("create regime %s: %w", r.Code, err)
+	}
+	return nil
+}
+
+func validateRegime(r Regime) error {
+	var errs inputErrors
+	if !regimeCodePattern.MatchString(r.Code) {
+		errs.add("code", "%q is not a regime code: use an upper-case letter and up to 31 upper-case letters, digits or '_'", r.Code)
+	}
+	if strings.TrimSpace(r.NameVI) == "" {
+		errs.add("name_vi", "the Vietnamese name is required")
+	}
+	if r.TemplateCode == "" {
+		errs.add("template", "name the template agencies fill in")
+	}
+	if !r.Cadence.IsValid() {
+		errs.add("cadence", "%q is unknown; use monthly, quarterly, six-monthly, nine-monthly, annual or custom", r.Cadence)
+	}
+	if err := r.DeadlineRule.Validate(); err != nil {
+		errs.add("deadline_rule", "%v", err)
+	}
+	if _, err := reporting.LoadLocation(r.TimeZone); err != nil {
+		errs.add("time_zone", "%v", err)
+	}
+	if err := r.Policy.Validate(); err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			field, reason, ok := strings.Cut(line, ": ")
+			if !ok {
+				field, reason = "", line
+			}
+			errs.add("policy."+field, "%s", reason)
+		}
+	}
+	if r.Policy.ReviewTime < 0 {
+		errs.add("policy.review_time", "must not be negative")
+	}
+	errs.fields = append(errs.fields, validateAssignments(r.Assignments, "assignments")...)
+	return errs.err()
+}
+
+func validateAssignments(as []Assignment, prefix string) []FieldError {
+	var errs inputErrors
+	seen := make(map[string]int, len(as))
+	for i, a := range as {
+		errs.prefix = fmt.Sprintf("%s[%d].", prefix, i)
+		if j, dup := seen[a.AgencyCode]; dup {
+			errs.add("agency", "%s is assigned twice (also at [%d]); keep one", a.AgencyCode, j)
+		}
+		seen[a.AgencyCode] = i
+		if a.AgencyCode == "" {
+			errs.add("agency", "name the agency's code")
+		}
+		if a.ActiveFrom != nil && a.ActiveUntil != nil && a.ActiveUntil.Before(*a.ActiveFrom) {
+			errs.add("active_until", "%s is before active_from %s", a.ActiveUntil, a.ActiveFrom)
+		}
+	}
+	return errs.fields
+}
+
+// checkReferences checks that the template exists and that the reviewer is
+// active office staff.
+func checkReferences(ctx context.Context, q Querier, templateCode string, reviewerID *int64) error {
+	var errs inputErrors
+	var exists bool
+	if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM templates WHERE code = $1)`, templateCode).Scan(&exists); err != nil {
+		return fmt.Errorf("look up template %s: %w", templateCode, err)
+	}
+	if !exists {
+		errs.add("template", "template %s does not exist; create it first (rcm template create)", templateCode)
+	}
+	if reviewerID != nil {
+		var role string
+		var disabled *time.Time
+		err := q.QueryRow(ctx, `SELECT role, disabled_at FROM users WHERE id = $1`, *reviewerID).Scan(&role, &disabled)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			errs.add("reviewer_id", "user %d does not exist", *reviewerID)
+		case err != nil:
+			return fmt.Errorf("look up reviewer %d: %w", *reviewerID, err)
+		case role != "staff" || disabled != nil:
+			errs.add("reviewer_id", "user %d is not active office staff; reviewers must be", *reviewerID)
+		}
+	}
+	return errs.err()
+}
+
+// insertAssignments adds assignments to a regime, naming the agencies that
+// do not exist.
+func insertAssignments(ctx context.Context, tx pgx.Tx, regime string, as []Assignment) error {
+	if len(as) == 0 {
+		return nil
+	}
+	codes := make([]string, len(as))
+	froms := make([]*time.Time, len(as))
+	untils := make([]*time.Time, len(as))
+	for i, a := range as {
+		codes[i], froms[i], untils[i] = a.AgencyCode, optDateToPg(a.ActiveFrom), optDateToPg(a.ActiveUntil)
+	}
+	rows, err := tx.Query(ctx, `
+		SELECT i - 1 FROM unnest($1::text[]) WITH ORDINALITY AS x(code, i)
+		 WHERE NOT EXISTS (SELECT 1 FROM agencies a WHERE a.code = x.code)
+		 ORDER BY i`, codes)
+	if err != nil {
+		return fmt.Errorf("look up assigned agencies: %w", err)
+	}
+	missing, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return fmt.Errorf("look up assigned agencies: %w", err)
+	}
+	if len(missing) > 0 {
+		var errs inputErrors
+		for _, i := range missing {
+			errs.add(fmt.Sprintf("assignments[%d].agency", i), "agency %s does not exist; import it first (rcm agency import)", codes[i])
+		}
+		return errs.err()
+	}
+	_, err = tx.Exec(ctx, `
+		INSERT INTO regime_assignments (regime_code, agency_code, active_from, active_until)
+		SELECT $1, code, active_from, active_until
+		  FROM unnest($2::text[], $3::date[], $4::date[]) AS x(code, active_from, active_until)`,
+		regime, codes, froms, untils)
+	if err != nil {
+		return fmt.Errorf("assign agencies: %w", err)
+	}
+	return nil
+}
+
+// SetAssignments replaces the agencies assigned to a regime, in one
+// transaction. Cycles already launched keep the obligations they have.
+func (s *Store) SetAssignments(ctx context.Context, code string, as []Assignment, audit ...AuditEntry) error {
+	if fields := validateAssignments(as, "assignments"); len(fields) > 0 {
+		return fmt.Errorf("assign agencies to regime %s: %w", code, &InputError{Fields: fields})
+	}
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		var one int
+		err := tx.QueryRow(ctx, `SELECT 1 FROM regimes WHERE code = $1 FOR UPDATE`, code).Scan(&one)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("regime %s: %w", code, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM regime_assignments WHERE regime_code = $1`, code); err != nil {
+			return err
+		}
+		if err := insertAssignments(ctx, tx, code, as); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE regimes SET updated_at = now() WHERE code = $1`, code); err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, audit)
+	})
+	if err != nil {
+		return fmt.Errorf("assign agencies to regime %s: %w", code, err)
+	}
+	return nil
+}
+
+const regimeColumns = `code, name_vi, name_en, template_code, cadence, deadline_rule, time_zone,
+	holidays, reminder_offsets, review_time, close_after, reviewer_id`
+
+func scanRegime(row pgx.Row) (Regime, error) {
+	var (
+		r                     Regime
+		rule                  string
+		holidays              []time.Time
+		offsets               []pgtype.Interval
+		reviewTime, closeTime pgtype.Interval
+	)
+	if err := row.Scan(&r.Code, &r.NameVI, &r.NameEN, &r.TemplateCode, &r.Cadence, &rule, &r.TimeZone,
+		&holidays, &offsets, &reviewTime, &closeTime, &r.ReviewerID); err != nil {
+		return Regime{}, err
+	}
+	var err error
+	if r.DeadlineRule, err = reporting.ParseDeadlineRule(rule); err != nil {
+		return Regime{}, fmt.Errorf("regime %s: %w", r.Code, err)
+	}
+	for _, h := range holidays {
+		r.Holidays = append(r.Holidays, dateFromPg(h))
+	}
+	for _, o := range offsets {
+		r.Policy.ReminderOffsets = append(r.Policy.ReminderOffsets, intervalToDuration(o))
+	}
+	r.Policy.ReviewTime, r.Policy.CloseAfter = intervalToDuration(reviewTime), intervalToDuration(closeTime)
+	return r, nil
+}
+
+// Regime returns the regime with the code, its escalation steps and its assignments.
+func (s *Store) Regime(ctx context.Context, code string) (Regime, error) {
+	r, err := scanRegime(s.pool.QueryRow(ctx, `SELECT `+regimeColumns+` FROM regimes WHERE code = $1`, code))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Regime{}, fmt.Errorf("regime %s: %w", code, ErrNotFound)
+	}
+	if err != nil {
+		return Regime{}, fmt.Errorf("regime %s: %w", code, err)
+	}
+	regimes := []Regime{r}
+	if err := s.loadRegimeDetails(ctx, regimes); err != nil {
+		return Regime{}, fmt.Errorf("regime %s: %w", code, err)
+	}
+	return regimes[0], nil
+}
+
+// ListRegimes lists every regime with its escalation steps and assignments, in code order.
+func (s *Store) ListRegimes(ctx context.Context) ([]Regime, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+regimeColumns+` FROM regimes ORDER BY code`)
+	if err != nil {
+		return nil, fmt.Errorf("list regimes: %w", err)
+	}
+	regimes, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Regime, error) { return scanRegime(r) })
+	if err != nil {
+		return nil, fmt.Errorf("list regimes: %w", err)
+	}
+	if err := s.loadRegimeDetails(ctx, regimes); err != nil {
+		return nil, fmt.Errorf("list regimes: %w", err)
+	}
+	return regimes, nil
+}
+
+// loadRegimeDetails fills in the escalation steps and assignments of regimes.
+func (s *Store) loadRegimeDetails(ctx context.Context, regimes []Regime) error {
+	if len(regimes) == 0 {
+		return nil
+	}
+	index := make(map[string]*Regime, len(regimes))
+	codes := make([]string, len(regimes))
+	for i := range regimes {
+		index[regimes[i].Code] = &regimes[i]
+		codes[i] = regimes[i].Code
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT regime_code, after_due, recipients, repeat_every, times
+		  FROM regime_escalation_steps
+		 WHERE regime_code = ANY($1)
+		 ORDER BY regime_code, position`, codes)
+	if err != nil {
+		return fmt.Errorf("escalation steps: %w", err)
+	}
+	var (
+		code          string
+		after, repeat pgtype.Interval
+		recipients    []string
+		times         int
+		from, until   *time.Time
+		agency        string
+	)
+	_, err = pgx.ForEachRow(rows, []any{&code, &after, &recipients, &repeat, &times}, func() error {
+		step := reporting.EscalationStep{After: intervalToDuration(after), Repeat: intervalToDuration(repeat), Times: times}
+		for _, rc := range recipients {
+			step.Recipients = append(step.Recipients, reporting.Recipient(rc))
+		}
+		r := index[code]
+		r.Policy.Escalations = append(r.Policy.Escalations, step)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("escalation steps: %w", err)
+	}
+	rows, err = s.pool.Query(ctx, `
+		SELECT regime_code, agency_code, active_from, active_until
+		  FROM regime_assignments
+		 WHERE regime_code = ANY($1)
+		 ORDER BY regime_code, agency_code`, codes)
+	if err != nil {
+		return fmt.Errorf("assignments: %w", err)
+	}
+	_, err = pgx.ForEachRow(rows, []any{&code, &agency, &from, &until}, func() error {
+		r := index[code]
+		r.Assignments = append(r.Assignments, Assignment{AgencyCode: agency, ActiveFrom: optDateFromPg(from), ActiveUntil: optDateFromPg(until)})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("assignments: %w", err)
+	}
+	return nil
+}
+
+// durationToInterval stores a duration exactly, in microseconds: PostgreSQL
+// intervals have microsecond precision, and rcm's offsets are whole seconds.
+func durationToInterval(d time.Duration) pgtype.Interval {
+	return pgtype.Interval{Microseconds: d.Microseconds(), Valid: true}
+}
+
+// intervalToDuration reads an interval written by durationToInterval, or by
+// hand in SQL, where a day counts 24 hours and a month 30 days (Vietnam
+// time has no daylight saving, so a day is always 24 hours there).
+func intervalToDuration(iv pgtype.Interval) time.Duration {
+	if !iv.Valid {
+		return 0
+	}
+	const day = 24 * time.Hour
+	return time.Duration(iv.Microseconds)*time.Microsecond + time.Duration(iv.Days)*day + time.Duration(iv.Months)*30*day
+}
