@@ -354,24 +354,13 @@ func (s *Store) StoreReview(ctx context.Context, n NewReview, handoff func(Revie
 	return rv, nil
 }
 
-// insertAudit writes an audit record within the transaction of the change.
+// insertAudit writes the audit record of a change made by actor within the
+// change's transaction.
 func insertAudit(ctx context.Context, q Querier, actor Actor, action, object string, details map[string]any) error {
-	b, err := json.Marshal(details)
-	if err != nil {
-		return fmt.Errorf("audit %s: %w", action, err)
-	}
-	var actorID *int64
+	e := AuditEntry{Actor: actor.Email, Action: action, Object: object, RemoteAddr: actor.RemoteAddr, Details: details}
 	if actor.UserID != 0 {
-		actorID = &actor.UserID
+		id := actor.UserID
+		e.ActorID = &id
 	}
-	name := actor.Email
-	if name == "" {
-		name = "system"
-	}
-	if _, err := q.Exec(ctx, `
-		INSERT INTO audit_log (actor_id, actor, action, object, remote_addr, details)
-		VALUES ($1, $2, $3, $4, $5, $6)`, actorID, name, action, object, actor.RemoteAddr, b); err != nil {
-		return fmt.Errorf("audit %s: %w", action, err)
-	}
-	return nil
+	return writeAudit(ctx, q, []AuditEntry{e})
 }
