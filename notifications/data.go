@@ -1,0 +1,160 @@
+package notifications
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+)
+
+// Data is everything a template may show. It holds plain values only, so
+// this package needs nothing else of rcm; the activity that sends a message
+// fills in what the message's kind requires (see Kind.RequiredFields).
+//
+// Texts are in the message's language: PeriodLabel is "tháng 10/2026" for a
+// Vietnamese message and "October 2026" for an English one (templates write
+// "báo cáo tháng 10/2026" and "the October 2026 report"). Names of agencies
+// and regimes are shown as given.
+//
+// Times are instants. CutOff, Due, Close, OldDue and ReviewDue are deadlines
+// stored as the first instant at which they have passed (a due date of
+// 15/10/2026 is 16/10/2026 00:00 in Location); a deadline at midnight is
+// shown as the day that ends there ("hết ngày 15/10/2026", "end of
+// 15/10/2026"), any other one with its time. All times are shown in Location.
+type Data struct {
+	AgencyCode string // the agency's code, e.g. "LCI"
+	AgencyName string // the agency the message is about (a supervisor's own unit for digests and summaries)
+	RegimeName string // the reporting regime, e.g. "Báo cáo tình hình kinh tế - xã hội hằng tháng"
+	// PeriodLabel names the reporting period in the message's language.
+	PeriodLabel string
+
+	CutOff time.Time // end of the data window (exclusive)
+	Due    time.Time // the submission deadline (exclusive)
+	Close  time.Time // after it no submission is accepted (exclusive)
+	OldDue time.Time // the due date before an extension
+	// Location is the time zone times are shown in (the regime's, usually
+	// Asia/Ho_Chi_Minh). Required by every kind.
+	Location *time.Location
+
+	ReminderNumber int // 1 for the first reminder
+	ReminderCount  int // how many reminders are planned; 0 if unknown
+	EscalationStep int // 1 for the first escalation step
+	DaysOverdue    int // whole days since due; 0 hides the figure
+
+	ReceiptNumber string    // the receipt of a stored submission
+	Version       int       // the submission's version number, 1 for the first
+	SubmittedAt   time.Time // when the version was stored
+	// Reason is the reviewer's reason for returning a submission. It is user
+	// text: the HTML part escapes it.
+	Reason    string
+	ReviewDue time.Time // when the review of the submission is due
+
+	// SubmissionLink is the page where the agency submits or reads its
+	// submission; DashboardLink the page office staff and supervisors use
+	// (the review page, the cycle's dashboard).
+	SubmissionLink string
+	DashboardLink  string
+
+	Summary Summary // the figures of a closed cycle (CycleSummary)
+	// OverdueAgencies names the overdue agencies of a supervisor's subtree
+	// (EscalationDigest).
+	OverdueAgencies []string
+	// ExtensionReason is why the due date was extended; user text, optional.
+	ExtensionReason string
+}
+
+// Summary holds a cycle's compliance figures for one subtree. Rates are
+// percentages (87.5 means 87.5 %), over Expected.
+type Summary struct {
+	Expected      int
+	Submitted     int
+	OnTime        int
+	Late          int
+	Missing       int
+	NotAccepted   int
+	ReportingRate float64
+	OnTimeRate    float64
+	// MissingAgencies and LateAgencies name the agencies concerned.
+	MissingAgencies []string
+	LateAgencies    []string
+}
+
+// RequiredFields lists the Data fields a message of kind k cannot be written
+// without. A string field made of spaces counts as missing, and so does a
+// zero time, number or Summary, a nil Location and an empty list.
+func (k Kind) RequiredFields() []string {
+	var own []string
+	switch k {
+	case DeadlineNotice:
+		own = []string{"CutOff", "Due", "SubmissionLink"}
+	case Reminder:
+		own = []string{"Due", "ReminderNumber", "SubmissionLink"}
+	case Overdue:
+		own = []string{"Due", "SubmissionLink"}
+	case Escalation:
+		own = []string{"Due", "EscalationStep", "SubmissionLink"}
+	case EscalationDigest:
+		own = []string{"Due", "EscalationStep", "OverdueAgencies", "DashboardLink"}
+	case Receipt:
+		own = []string{"ReceiptNumber", "Version", "SubmittedAt", "SubmissionLink"}
+	case Returned:
+		own = []string{"Version", "Reason", "SubmissionLink"}
+	case Accepted:
+		own = []string{"Version", "SubmissionLink"}
+	case ReviewWaiting:
+		own = []string{"Version", "SubmittedAt", "ReviewDue", "DashboardLink"}
+	case ReviewOverdue:
+		own = []string{"Version", "ReviewDue", "DashboardLink"}
+	case CycleSummary:
+		own = []string{"Summary", "DashboardLink"}
+	case DeadlineExtended:
+		own = []string{"Due", "OldDue", "SubmissionLink"}
+	default:
+		return nil
+	}
+	// Every kind names the agency, the regime and the period, and shows times.
+	return append([]string{"AgencyName", "RegimeName", "PeriodLabel", "Location"}, own...)
+}
+
+// MissingFieldError says that a message could not be written because a field
+// its kind requires is empty. It is a bug in the caller (or missing data),
+// not a delivery problem: retrying will not help.
+type MissingFieldError struct {
+	Kind  Kind
+	Lang  Lang
+	Field string
+}
+
+func (e *MissingFieldError) Error() string {
+	return fmt.Sprintf("render %s (%s): field %s is required", e.Kind, e.Lang, e.Field)
+}
+
+// checkRequired returns a *MissingFieldError for the first required field of
+// kind that d leaves empty.
+func checkRequired(kind Kind, lang Lang, d Data) error {
+	v := reflect.ValueOf(d)
+	for _, name := range kind.RequiredFields() {
+		f := v.FieldByName(name)
+		if !f.IsValid() {
+			return fmt.Errorf("render %s (%s): unknown required field %s", kind, lang, name)
+		}
+		if isEmpty(f) {
+			return &MissingFieldError{Kind: kind, Lang: lang, Field: name}
+		}
+	}
+	return nil
+}
+
+func isEmpty(f reflect.Value) bool {
+	if t, ok := f.Interface().(time.Time); ok {
+		return t.IsZero()
+	}
+	switch f.Kind() {
+	case reflect.String:
+		return strings.TrimSpace(f.String()) == ""
+	case reflect.Slice:
+		return f.Len() == 0
+	default:
+		return f.IsZero()
+	}
+}
