@@ -1,0 +1,180 @@
+package devstack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestStopEndsTheProcessAndWaitSaysItWasStopped(t *testing.T) {
+	p, err := startProcess(processSpec{name: "sleeper", path: "/bin/sh", args: []string{"-c", "sleep 60 & wait"}, stopSignal: syscall.SIGTERM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := p.Stop(context.Background()); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("Stop took %s", d)
+	}
+	if err := p.Wait(); err != nil {
+		t.Errorf("Wait after Stop: %v", err)
+	}
+	if err := p.Stop(context.Background()); err != nil {
+		t.Errorf("second Stop: %v", err)
+	}
+	// The sleep child was in the group and is gone too.
+	if err := syscall.Kill(-p.Pid(), 0); !errors.Is(err, syscall.ESRCH) {
+		t.Errorf("process group %d still has members (%v)", p.Pid(), err)
+	}
+}
+
+func TestStopKillsAProcessThatIgnoresItsStopSignal(t *testing.T) {
+	p, err := startProcess(processSpec{name: "stubborn", path: "/bin/sh", args: []string{"-c", "trap '' TERM; echo ready; while :; do sleep 0.1; done"}, stopSignal: syscall.SIGTERM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitForOutput(t, p, "ready")
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	err = p.Stop(ctx)
+	if err == nil || !strings.Contains(err.Error(), "killed it") {
+		t.Fatalf("Stop = %v, want it to say it killed the process", err)
+	}
+	select {
+	case <-p.Done():
+	default:
+		t.Fatal("process still running after Stop")
+	}
+}
+
+func TestWaitReportsAnUnexpectedExitWithTheLog(t *testing.T) {
+	p, err := startProcess(processSpec{name: "crasher", path: "/bin/sh", args: []string{"-c", "echo 'FATAL: out of luck' >&2; exit 3"}, stopSignal: syscall.SIGTERM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = p.Wait()
+	if err == nil || !strings.Contains(err.Error(), "crasher exited: exit status 3") || !strings.Contains(err.Error(), "FATAL: out of luck") {
+		t.Fatalf("Wait = %v", err)
+	}
+}
+
+func TestWaitReadyFailsFastWhenTheProcessDies(t *testing.T) {
+	p, err := startProcess(processSpec{name: "shortlived", path: "/bin/sh", args: []string{"-c", "echo 'bind: address already in use'; exit 1"}, stopSignal: syscall.SIGTERM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	err = p.waitReady(context.Background(), time.Minute, "127.0.0.1:1", func(context.Context) error { return errors.New("refused") })
+	if err == nil || !strings.Contains(err.Error(), "shortlived exited before 127.0.0.1:1 answered") || !strings.Contains(err.Error(), "address already in use") {
+		t.Fatalf("waitReady = %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %s to notice the exit", d)
+	}
+}
+
+// Children must not outlive rcm: a helper process starts a child through
+// startProcess and is then killed with SIGKILL, leaving no chance to clean
+// up. The kernel's parent-death signal must end the child.
+func TestChildDiesWithItsParent(t *testing.T) {
+	if os.Getenv("DEVSTACK_HELPER") == "parent" {
+		p, err := startProcess(processSpec{name: "child", path: "/bin/sleep", args: []string{"120"}, stopSignal: syscall.SIGTERM})
+		if err != nil {
+			fmt.Println("ERR", err)
+			os.Exit(1)
+		}
+		fmt.Println("CHILD", p.Pid())
+		time.Sleep(2 * time.Minute)
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestChildDiesWithItsParent$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "DEVSTACK_HELPER=parent")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 256)
+	n, _ := out.Read(buf)
+	line := strings.TrimSpace(string(buf[:n]))
+	pidText, ok := strings.CutPrefix(line, "CHILD ")
+	if !ok {
+		cmd.Process.Kill()
+		t.Fatalf("helper said %q", line)
+	}
+	child, _ := strconv.Atoi(pidText)
+	if err := syscall.Kill(child, 0); err != nil {
+		t.Fatalf("child %d not running: %v", child, err)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	deadline := time.Now().Add(5 * time.Second)
+	for syscall.Kill(child, 0) == nil {
+		if time.Now().After(deadline) {
+			syscall.Kill(child, syscall.SIGKILL)
+			t.Fatalf("child %d outlived its parent", child)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestFreePortAndPortInUse(t *testing.T) {
+	port, err := FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := checkPortFree(port, "test service", "Options.Port"); err != nil {
+		t.Fatalf("free port %d reported busy: %v", port, err)
+	}
+	l, err := net.Listen("tcp", hostPort(port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	err = checkPortFree(port, "test service", "Options.Port")
+	var inUse *PortInUseError
+	if !errors.As(err, &inUse) || inUse.Port != port {
+		t.Fatalf("got %v, want a PortInUseError for %d", err, port)
+	}
+	if !strings.Contains(err.Error(), "port "+strconv.Itoa(port)+" on 127.0.0.1 for the test service is already in use") {
+		t.Errorf("message: %v", err)
+	}
+}
+
+func TestTailBufferKeepsTheLastLines(t *testing.T) {
+	b := newTailBuffer(64)
+	for i := range 100 {
+		fmt.Fprintf(b, "line %d\n", i)
+	}
+	got := b.Lines(3)
+	if got != "line 97\nline 98\nline 99" {
+		t.Errorf("Lines(3) = %q", got)
+	}
+	if all := b.Lines(100); strings.HasPrefix(all, "ne ") || strings.HasPrefix(all, "e ") {
+		t.Errorf("Lines kept a cut first line: %q", all)
+	}
+}
+
+// waitForOutput waits until p has printed s.
+func waitForOutput(t *testing.T, p *Process, s string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(p.tail.Lines(100), s) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never printed %q", p.name, s)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
