@@ -1,0 +1,168 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// runPeriodShow runs "rcm period show ARGS..." and returns the exit status,
+// stdout and stderr.
+func runPeriodShow(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	t.Setenv("RCM_OUTPUT", "")
+	var stdout, stderr bytes.Buffer
+	code := Run(context.Background(), append([]string{"rcm", "period", "show"}, args...), strings.NewReader(""), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// periodShowJSON runs the command with --output json and decodes its output.
+func periodShowJSON(t *testing.T, args ...string) map[string]string {
+	t.Helper()
+	code, stdout, stderr := runPeriodShow(t, append(args, "--output", "json")...)
+	require.Equal(t, ExitOK, code, "stderr: %s", stderr)
+	var got map[string]string
+	require.NoError(t, json.Unmarshal([]byte(stdout), &got), stdout)
+	return got
+}
+
+func TestPeriodShowFirstQuarterWithADeadline(t *testing.T) {
+	got := periodShowJSON(t, "2026-Q1", "--deadline", "days:2")
+	assert.Equal(t, map[string]string{
+		"period":       "2026-Q1",
+		"cadence":      "quarterly",
+		"label_vi":     "quý I/2026",
+		"label_en":     "Q1 2026",
+		"window_start": "2025-12-15",
+		"window_end":   "2026-03-14",
+		"cut_off":      "2026-03-15T00:00:00+07:00",
+		"time_zone":    "Asia/Ho_Chi_Minh",
+		"deadline":     "days:2",
+		"due":          "2026-03-16",
+		"due_end":      "2026-03-17T00:00:00+07:00",
+	}, got)
+}
+
+func TestPeriodShowWithoutDeadlineHasNoDueFields(t *testing.T) {
+	got := periodShowJSON(t, "2026-10")
+	assert.Equal(t, map[string]string{
+		"period":       "2026-10",
+		"cadence":      "monthly",
+		"label_vi":     "tháng 10/2026",
+		"label_en":     "October 2026",
+		"window_start": "2026-09-15",
+		"window_end":   "2026-10-14",
+		"cut_off":      "2026-10-15T00:00:00+07:00",
+		"time_zone":    "Asia/Ho_Chi_Minh",
+	}, got)
+}
+
+func TestPeriodShowFlagsMayComeBeforeOrAfterThePeriod(t *testing.T) {
+	after := periodShowJSON(t, "2027-01", "--deadline", "day:15", "--close-after", "10d")
+	before := periodShowJSON(t, "--deadline=day:15", "--close-after=10d", "2027-01")
+	assert.Equal(t, after, before)
+	assert.Equal(t, "2026-12-15", after["window_start"])
+	assert.Equal(t, "2027-01-14", after["window_end"])
+	assert.Equal(t, "2027-01-15", after["due"])
+	assert.Equal(t, "2027-01-16T00:00:00+07:00", after["due_end"])
+	assert.Equal(t, "2027-01-26T00:00:00+07:00", after["close"])
+}
+
+func TestPeriodShowWorkingDaysSkipHolidays(t *testing.T) {
+	// 14/04/2026 is a Tuesday: Wednesday counts, Thursday and Friday are days
+	// off, the weekend does not count, Monday 20 is the second working day.
+	got := periodShowJSON(t, "2026-04", "--deadline", "workdays:2", "--holidays", "2026-04-16,2026-04-17")
+	assert.Equal(t, "2026-04-20", got["due"])
+	got = periodShowJSON(t, "2026-04", "--deadline", "workdays:2", "--holidays", "2026-04-16", "--holidays", "2026-04-17")
+	assert.Equal(t, "2026-04-20", got["due"], "repeated --holidays")
+	got = periodShowJSON(t, "2026-04", "--deadline", "workdays:2")
+	assert.Equal(t, "2026-04-16", got["due"])
+}
+
+func TestPeriodShowInAnotherZone(t *testing.T) {
+	got := periodShowJSON(t, "2026-Q1", "--deadline", "days:2", "--tz", "UTC", "--close-after", "36h")
+	assert.Equal(t, "2026-03-15T00:00:00Z", got["cut_off"])
+	assert.Equal(t, "2026-03-17T00:00:00Z", got["due_end"])
+	assert.Equal(t, "2026-03-18T12:00:00Z", got["close"])
+	assert.Equal(t, "UTC", got["time_zone"])
+}
+
+func TestPeriodShowTableWritesDatesDayFirst(t *testing.T) {
+	code, stdout, stderr := runPeriodShow(t, "2026-Q1", "--deadline", "days:2", "--close-after", "10d")
+	require.Equal(t, ExitOK, code, stderr)
+	for _, want := range []string{"quý I/2026", "15/12/2025", "14/03/2026", "15/03/2026 00:00 +07:00",
+		"16/03/2026", "17/03/2026 00:00 +07:00", "27/03/2026 00:00 +07:00"} {
+		assert.Contains(t, stdout, want)
+	}
+	assert.NotContains(t, stdout, "2026-03-16", "no ISO dates in the table")
+}
+
+func TestPeriodShowCSVHasOneRowUnderTheJSONNames(t *testing.T) {
+	code, stdout, stderr := runPeriodShow(t, "2026-H2", "--deadline", "day:20", "-o", "csv")
+	require.Equal(t, ExitOK, code, stderr)
+	assert.Equal(t, "period,cadence,label_vi,label_en,window_start,window_end,cut_off,time_zone,deadline,due,due_end,close\n"+
+		"2026-H2,six-monthly,6 tháng cuối năm 2026,H2 2026,2026-06-15,2026-12-14,2026-12-15T00:00:00+07:00,"+
+		"Asia/Ho_Chi_Minh,day:20,2026-12-20,2026-12-21T00:00:00+07:00,\n", stdout)
+}
+
+func TestPeriodShowBadInputExitsWithUsage(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"month out of range", []string{"2026-13"},
+			`rcm: period "2026-13": month 13 is not between 01 and 12`},
+		{"not a period", []string{"Q1-2026"},
+			`rcm: period "Q1-2026": year "Q1" is not four digits`},
+		{"no period", nil,
+			"rcm: period show: PERIOD is missing; for example: rcm period show 2026-Q1"},
+		{"two periods", []string{"2026-Q1", "2026-Q2"},
+			"rcm: period show: takes one PERIOD, got 2: 2026-Q1 2026-Q2"},
+		{"unknown rule", []string{"2026-Q1", "--deadline", "weeks:2"},
+			`rcm: --deadline: deadline rule "weeks:2": unknown kind "weeks"`},
+		{"rule before the cut-off", []string{"2026-Q1", "--deadline", "day:6"},
+			"rcm: --deadline: day:6 falls on 06/03/2026, before the cut-off 14/03/2026; use day:14 or later, or a days: or workdays: rule"},
+		{"unknown zone", []string{"2026-Q1", "--tz", "Asia/Hanoi"},
+			`rcm: --tz: time zone "Asia/Hanoi" is unknown`},
+		{"bad holiday", []string{"2026-Q1", "--deadline", "workdays:2", "--holidays", "2026-03-16,2026-02-30"},
+			`rcm: --holidays: date "2026-02-30": day 30 does not exist in February 2026, which has 28 days`},
+		{"close without deadline", []string{"2026-Q1", "--close-after", "10d"},
+			"rcm: --close-after needs --deadline: close counts from the due instant"},
+		{"bad close offset", []string{"2026-Q1", "--deadline", "days:2", "--close-after", "10x"},
+			`rcm: --close-after: offset "10x": unknown unit "x"`},
+		{"negative close offset", []string{"2026-Q1", "--deadline", "days:2", "--close-after", "-1d"},
+			"rcm: --close-after: -1d is negative; a cycle closes at or after due"},
+		{"unknown flag after the period", []string{"2026-Q1", "--when", "now"},
+			"rcm: flag provided but not defined: --when"},
+		{"unknown flag before the period", []string{"--when", "now", "2026-Q1"},
+			"rcm: flag provided but not defined: -when"},
+		{"flag without its value", []string{"2026-Q1", "--deadline"},
+			"rcm: flag needs an argument: --deadline"},
+		{"unknown output format", []string{"2026-Q1", "--output", "xml"},
+			`rcm: --output: unknown format "xml"; use table, json or csv`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runPeriodShow(t, tt.args...)
+			assert.Equal(t, ExitUsage, code)
+			assert.Empty(t, stdout)
+			assert.True(t, strings.HasPrefix(stderr, tt.want), "stderr %q does not start with %q", stderr, tt.want)
+			assert.Equal(t, 1, strings.Count(stderr, "\n"), "one line: %q", stderr)
+		})
+	}
+}
+
+func TestPeriodShowHelpHasAnExample(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"2026-Q1", "--help"}} {
+		code, stdout, _ := runPeriodShow(t, args...)
+		assert.Equal(t, ExitOK, code)
+		assert.Contains(t, stdout, "rcm period show PERIOD [--deadline RULE]")
+		assert.Contains(t, stdout, "rcm period show 2026-Q1 --deadline days:2 --output json")
+	}
+}
