@@ -1,0 +1,82 @@
+// Package sheets holds the layouts of the files an agency fills in and sends
+// back: the template exported as a spreadsheet (XLSX) and the two-column CSV
+// (indicator, value). Writing and reading a layout live side by side here, so
+// a file rcm hands out is always one rcm can read.
+package sheets
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Problem codes of LineError, beside the reporting.Field… codes used for the
+// values themselves (unknown_indicator, not_a_number, ...).
+const (
+	// ProblemNotTheTemplate: the file is not the template it is read against.
+	ProblemNotTheTemplate = "not_the_template"
+	// ProblemHeader: the header row is missing or names the wrong columns.
+	ProblemHeader = "bad_header"
+	// ProblemMalformed: the file cannot be read at all (broken CSV quoting,
+	// not a spreadsheet).
+	ProblemMalformed = "malformed"
+	// ProblemDuplicate: an indicator appears on two lines.
+	ProblemDuplicate = "duplicate_indicator"
+	// ProblemTooLarge: the file has more lines than any template needs.
+	ProblemTooLarge = "too_large"
+)
+
+// MaxLines bounds the lines (CSV) or rows (XLSX) a file may have.
+const MaxLines = 5000
+
+// LineError is one problem of a file at one line of a CSV file or one row of
+// a spreadsheet (1-based; 0 when it concerns the whole file).
+type LineError struct {
+	Line int `json:"line"`
+	// Indicator is the indicator code on that line, if any.
+	Indicator string `json:"indicator,omitempty"`
+	// Code says what is wrong: one of the Problem… constants or a
+	// reporting.Field… code.
+	Code string `json:"code"`
+	// Reason says it for a person, and what to do.
+	Reason string `json:"reason"`
+}
+
+func (e LineError) String() string {
+	if e.Line == 0 {
+		return e.Reason
+	}
+	return fmt.Sprintf("line %d: %s", e.Line, e.Reason)
+}
+
+// FileError is a file that cannot be read as the template's, with every
+// problem found.
+type FileError struct {
+	// Format is "csv" or "xlsx".
+	Format   string
+	Problems []LineError
+}
+
+func (e *FileError) Error() string {
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		parts[i] = p.String()
+	}
+	return fmt.Sprintf("%s file: %s", e.Format, strings.Join(parts, "; "))
+}
+
+// problems collects the LineErrors of one file.
+type problems struct {
+	format string
+	list   []LineError
+}
+
+func (p *problems) add(line int, indicator, code, format string, args ...any) {
+	p.list = append(p.list, LineError{Line: line, Indicator: indicator, Code: code, Reason: fmt.Sprintf(format, args...)})
+}
+
+func (p *problems) err() error {
+	if len(p.list) == 0 {
+		return nil
+	}
+	return &FileError{Format: p.format, Problems: p.list}
+}
