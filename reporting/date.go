@@ -55,8 +55,9 @@ func MustParseDate(s string) Date {
 	return d
 }
 
-// DateOf returns the calendar date in loc at the instant t: the +07:00 day
-// boundary decides, not the time zone t happens to carry.
+// DateOf returns the calendar date in loc at the instant t: the day boundary
+// of loc decides (midnight +07:00 for Vietnam), not the time zone t happens to
+// be written in. loc must not be nil.
 func DateOf(t time.Time, loc *time.Location) Date {
 	return dateOfTime(t.In(loc))
 }
@@ -73,7 +74,6 @@ func (d Date) String() string {
 // in Vietnamese administrative documents. English output uses the same form
 // so figures copied between the two languages cannot be misread.
 func (d Date) Format(lang string) string {
-	_ = lang // both languages write dd/mm/yyyy
 	if d.IsZero() {
 		return ""
 	}
