@@ -57,10 +57,10 @@ func clusterOwner(dataDir string) (clusterUser, error) {
 		}
 		if !canEnter(info, uint32(uid), gids) {
 			return clusterUser{}, fmt.Errorf("rcm runs as root, so the private cluster runs as user postgres "+
-				"(initdb and postgres refuse root), but postgres cannot enter %s (mode %s).\n"+
+				"(initdb and postgres refuse root), but postgres cannot enter %s (mode %04o).\n"+
 				"Fix: choose a data folder postgres can reach (e.g. under /var/tmp), allow it in (chmod o+x %s), "+
 				"run rcm as a normal user, or give the URL of a server with --database-url",
-				dir, info.Mode().Perm(), dir)
+				dir, uint32(info.Mode().Perm()), dir)
 		}
 		if dir == filepath.Dir(dir) {
 			break
