@@ -75,7 +75,6 @@ func New(st *store.Store, renderer *notifications.Renderer, mailer *notification
 	return &Activities{store: st, renderer: renderer, mailer: mailer, signaler: signaler, launcher: launcher, logger: logger, cfg: cfg.withDefaults()}
 }
 
-
 // Named returns every activity with the name workflows call it by.
 func (a *Activities) Named() map[string]any {
 	return map[string]any{

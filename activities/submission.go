@@ -44,7 +44,7 @@ func (a *Activities) SubmissionReceived(ctx context.Context, in workflows.Submis
 		return workflows.SubmissionState{}, err
 	}
 	lang := langOf(agency.Language)
-	d := a.baseData(cc, lang, agency.Code, agencyName(lang, agency.NameVI, agency.NameEN))
+	d := a.baseData(cc, lang, agency.Code, localName(lang, agency.NameVI, agency.NameEN))
 	d.Due, d.Close = ob.Due, ob.Close
 	d.ReceiptNumber, d.Version, d.SubmittedAt = sub.ReceiptNumber, sub.Version, sub.SubmittedAt
 	msgs := []message{{
@@ -57,7 +57,7 @@ func (a *Activities) SubmissionReceived(ctx context.Context, in workflows.Submis
 	}
 	for _, u := range reviewers {
 		rl := langOf(u.Language)
-		rd := a.baseData(cc, rl, agency.Code, agencyName(rl, agency.NameVI, agency.NameEN))
+		rd := a.baseData(cc, rl, agency.Code, localName(rl, agency.NameVI, agency.NameEN))
 		rd.Version, rd.SubmittedAt, rd.ReviewDue = sub.Version, sub.SubmittedAt, state.ReviewDue
 		rd.DashboardLink = a.link("/review/%d", sub.ID)
 		msgs = append(msgs, message{
@@ -100,7 +100,7 @@ func (a *Activities) ReviewOverdue(ctx context.Context, in workflows.SubmissionA
 	var msgs []message
 	for _, u := range managers {
 		lang := langOf(u.Language)
-		d := a.baseData(cc, lang, sub.AgencyCode, agencyName(lang, ob.AgencyNameVI, ob.AgencyNameEN))
+		d := a.baseData(cc, lang, sub.AgencyCode, localName(lang, ob.AgencyNameVI, ob.AgencyNameEN))
 		d.Version, d.SubmittedAt, d.ReviewDue = sub.Version, sub.SubmittedAt, sub.SubmittedAt.Add(cc.cycle.Policy.ReviewTime)
 		d.DashboardLink = a.link("/review/%d", sub.ID)
 		msgs = append(msgs, message{
@@ -131,7 +131,7 @@ func (a *Activities) ReviewDecided(ctx context.Context, in workflows.ReviewActiv
 		kind = notifications.Returned
 	}
 	lang := langOf(agency.Language)
-	d := a.baseData(cc, lang, agency.Code, agencyName(lang, agency.NameVI, agency.NameEN))
+	d := a.baseData(cc, lang, agency.Code, localName(lang, agency.NameVI, agency.NameEN))
 	d.Version, d.ReceiptNumber, d.SubmittedAt, d.Reason = sub.Version, sub.ReceiptNumber, sub.SubmittedAt, rv.Reason
 	if ob, err := a.store.Obligation(ctx, sub.CycleID, sub.AgencyCode); err == nil {
 		d.Due, d.Close = ob.Due, ob.Close

@@ -182,7 +182,7 @@ func heartbeat(ctx context.Context, p waveProgress) {
 // agencyMessage builds the message of kind about one agency's obligation.
 func (a *Activities) agencyMessage(cc cycleContext, in workflows.WaveInput, kind notifications.Kind, t store.WaveTarget, ext *store.Extension) message {
 	lang := langOf(t.Language)
-	d := a.baseData(cc, lang, t.AgencyCode, agencyName(lang, t.AgencyNameVI, t.AgencyNameEN))
+	d := a.baseData(cc, lang, t.AgencyCode, localName(lang, t.AgencyNameVI, t.AgencyNameEN))
 	d.Due, d.Close = t.Due, t.Close
 	m := message{
 		key:  store.NotificationKey{CycleID: in.CycleID, Subject: t.AgencyCode, Kind: string(kind), Step: notificationStep(in)},
@@ -207,11 +207,11 @@ func (a *Activities) agencyMessage(cc cycleContext, in workflows.WaveInput, kind
 }
 
 // baseData fills what every message of the cycle shows.
-func (a *Activities) baseData(cc cycleContext, lang notifications.Lang, agencyCode, agencyName string) notifications.Data {
+func (a *Activities) baseData(cc cycleContext, lang notifications.Lang, agencyCode, name string) notifications.Data {
 	return notifications.Data{
 		AgencyCode:     agencyCode,
-		AgencyName:     agencyName,
-		RegimeName:     agencyName(lang, cc.regime.NameVI, cc.regime.NameEN),
+		AgencyName:     name,
+		RegimeName:     localName(lang, cc.regime.NameVI, cc.regime.NameEN),
 		PeriodLabel:    cc.period.Label(string(lang)),
 		CutOff:         cc.cycle.CutOff,
 		Due:            cc.cycle.Due,
@@ -332,11 +332,11 @@ func (a *Activities) escalationDigests(ctx context.Context, cc cycleContext, in 
 	for _, root := range sortedKeys(overdue) {
 		for _, sup := range supervisors[root] {
 			lang := langOf(sup.Language)
-			d := a.baseData(cc, lang, sup.AgencyCode, agencyName(lang, sup.AgencyNameVI, sup.AgencyNameEN))
+			d := a.baseData(cc, lang, sup.AgencyCode, localName(lang, sup.AgencyNameVI, sup.AgencyNameEN))
 			d.Due = due
 			d.EscalationStep = in.Step
 			for _, t := range overdue[root] {
-				d.OverdueAgencies = append(d.OverdueAgencies, agencyName(lang, t.AgencyNameVI, t.AgencyNameEN))
+				d.OverdueAgencies = append(d.OverdueAgencies, localName(lang, t.AgencyNameVI, t.AgencyNameEN))
 			}
 			d.DashboardLink = a.link("/cycles/%s?under=%s", cc.cycle.ID, sup.AgencyCode)
 			msgs = append(msgs, message{
@@ -426,7 +426,7 @@ func (a *Activities) summaryWave(ctx context.Context, cc cycleContext, in workfl
 	for _, root := range sortedKeys(supervisors) {
 		for _, sup := range supervisors[root] {
 			lang := langOf(sup.Language)
-			d := a.baseData(cc, lang, sup.AgencyCode, agencyName(lang, sup.AgencyNameVI, sup.AgencyNameEN))
+			d := a.baseData(cc, lang, sup.AgencyCode, localName(lang, sup.AgencyNameVI, sup.AgencyNameEN))
 			d.Summary = summarize(outcomes, root, lang)
 			if d.Summary.Expected == 0 {
 				continue
@@ -463,7 +463,7 @@ func summarize(outcomes []store.FinalOutcome, path string, lang notifications.La
 			continue
 		}
 		states = append(states, o.State)
-		name := agencyName(lang, o.NameVI, o.NameEN)
+		name := localName(lang, o.NameVI, o.NameEN)
 		switch o.State {
 		case reporting.StateMissing:
 			s.MissingAgencies = append(s.MissingAgencies, name)
@@ -491,14 +491,13 @@ func langOf(s string) notifications.Lang {
 	return notifications.Vietnamese
 }
 
-// agencyName picks the name in the message's language, falling back to Vietnamese.
-func agencyName(lang notifications.Lang, vi, en string) string {
+// localName picks the name in the message's language, falling back to Vietnamese.
+func localName(lang notifications.Lang, vi, en string) string {
 	if lang == notifications.English && strings.TrimSpace(en) != "" {
 		return en
 	}
 	return vi
 }
-
 
 // daysBetween counts whole days from due to at (0 if at is not after due).
 func daysBetween(due, at time.Time) int {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	ucli "github.com/urfave/cli/v2"
 )
@@ -41,7 +42,10 @@ func usageError(format string, args ...any) error {
 // Run executes the command line in args and returns the process exit status.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := newApp(stdin, stdout, stderr)
-	err := app.RunContext(ctx, args)
+	args, err := flagsFirst(app, args)
+	if err == nil {
+		err = app.RunContext(ctx, args)
+	}
 	if err == nil {
 		return ExitOK
 	}
@@ -70,5 +74,115 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 	app.Commands = []*ucli.Command{
 		periodCommand(),
 	}
+	for _, c := range app.Commands {
+		exitUsageOnBadFlags(c)
+	}
 	return app
+}
+
+// exitUsageOnBadFlags makes a bad flag on c or its subcommands exit with
+// ExitUsage instead of urfave/cli's default status 1.
+func exitUsageOnBadFlags(c *ucli.Command) {
+	if c.OnUsageError == nil {
+		c.OnUsageError = func(_ *ucli.Context, err error, _ bool) error {
+			return &ExitError{Code: ExitUsage, Err: err}
+		}
+	}
+	for _, sub := range c.Subcommands {
+		exitUsageOnBadFlags(sub)
+	}
+}
+
+// flagsFirst moves the flags written after a command's arguments in front of
+// them: urfave/cli v2 stops reading flags at the first argument, but people
+// write "rcm period show 2026-Q1 --output json". Everything after "--" stays
+// an argument.
+func flagsFirst(app *ucli.App, args []string) ([]string, error) {
+	if len(args) < 2 {
+		return args, nil
+	}
+	out := []string{args[0]}
+	commands, flags := app.Commands, app.Flags
+	i := 1
+	for i < len(args) {
+		a := args[i]
+		if a == "--" || !strings.HasPrefix(a, "-") {
+			cmd := findCommand(commands, a)
+			if cmd == nil {
+				break
+			}
+			out = append(out, a)
+			i++
+			commands, flags = cmd.Subcommands, cmd.Flags
+			if len(commands) == 0 {
+				break
+			}
+			continue
+		}
+		out = append(out, a)
+		i++
+		if takesValue(flags, a) && i < len(args) {
+			out = append(out, args[i])
+			i++
+		}
+	}
+	var leadingFlags, positional []string
+	for i < len(args) {
+		a := args[i]
+		switch {
+		case a == "--":
+			positional = append(positional, args[i:]...)
+			i = len(args)
+		case strings.HasPrefix(a, "-") && a != "-":
+			leadingFlags = append(leadingFlags, a)
+			i++
+			if takesValue(flags, a) {
+				if i >= len(args) {
+					return nil, usageError("flag needs an argument: %s", a)
+				}
+				leadingFlags = append(leadingFlags, args[i])
+				i++
+			}
+		default:
+			positional = append(positional, a)
+			i++
+		}
+	}
+	for _, f := range leadingFlags {
+		if f == "--help" || f == "-h" {
+			// Help wins; urfave/cli would take an argument after it for a help topic.
+			return append(out, f), nil
+		}
+	}
+	out = append(out, leadingFlags...)
+	return append(out, positional...), nil
+}
+
+func findCommand(commands []*ucli.Command, name string) *ucli.Command {
+	for _, c := range commands {
+		if c.HasName(name) {
+			return c
+		}
+	}
+	return nil
+}
+
+// takesValue reports whether the flag token arg ("--due", "-o") names a flag
+// that reads the next token as its value.
+func takesValue(flags []ucli.Flag, arg string) bool {
+	name, _, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+	if hasValue {
+		return false
+	}
+	for _, f := range flags {
+		for _, n := range f.Names() {
+			if n == name {
+				if d, ok := f.(ucli.DocGenerationFlag); ok {
+					return d.TakesValue()
+				}
+				return true
+			}
+		}
+	}
+	return false
 }

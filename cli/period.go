@@ -17,7 +17,6 @@ func periodCommand() *ucli.Command {
 		Subcommands: []*ucli.Command{
 			periodShowCommand(),
 		},
-		OnUsageError: commandUsageError,
 	}
 }
 
@@ -46,19 +45,12 @@ Examples:
 			&ucli.StringFlag{Name: "close-after", Usage: "how long after due the cycle closes, e.g. 10d or 36h (needs --deadline)"},
 			outputFlag(),
 		},
-		OnUsageError: commandUsageError,
-		Action:       periodShow,
+		Action: periodShow,
 	}
 }
 
 func periodShow(c *ucli.Context) error {
-	args, err := parseTrailingFlags(c)
-	if err != nil || c.Bool("help") {
-		if err == nil {
-			ucli.HelpPrinter(c.App.Writer, ucli.CommandHelpTemplate, c.Command)
-		}
-		return err
-	}
+	args := c.Args().Slice()
 	switch len(args) {
 	case 0:
 		return usageError("period show: PERIOD is missing; for example: rcm period show 2026-Q1")
@@ -205,73 +197,4 @@ func (s periodShown) csv() records {
 	row := []string{v.Period, v.Cadence, v.LabelVI, v.LabelEN, v.WindowStart, v.WindowEnd, v.CutOff,
 		v.TimeZone, v.Deadline, v.Due, v.DueEnd, v.Close}
 	return records{Header: header, Rows: [][]string{row}, JSON: v}
-}
-
-// parseTrailingFlags returns the command's positional arguments after
-// applying any flags written after them. urfave/cli v2 stops reading flags at
-// the first argument, but people write "rcm period show 2026-Q1 --output
-// json"; this reads such flags into the context as if they came first.
-func parseTrailingFlags(c *ucli.Context) ([]string, error) {
-	args := c.Args().Slice()
-	var positional []string
-	for i := 0; i < len(args); i++ {
-		arg := args[i]
-		if arg == "--" {
-			positional = append(positional, args[i+1:]...)
-			break
-		}
-		if len(arg) < 2 || arg[0] != '-' {
-			positional = append(positional, arg)
-			continue
-		}
-		name, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
-		flag := commandFlag(c.Command, name)
-		if flag == nil {
-			return nil, usageError("flag provided but not defined: %s", arg)
-		}
-		takesValue := true
-		if doc, ok := flag.(ucli.DocGenerationFlag); ok {
-			takesValue = doc.TakesValue()
-		}
-		switch {
-		case !takesValue && !hasValue:
-			value = "true"
-		case takesValue && !hasValue:
-			if i+1 >= len(args) {
-				return nil, usageError("flag needs an argument: %s", arg)
-			}
-			i++
-			value = args[i]
-		}
-		// Each name of a flag holds its own value, except for slice flags,
-		// whose names share one; set every name as the parser would.
-		names := flag.Names()
-		if slice, ok := flag.(ucli.DocGenerationSliceFlag); ok && slice.IsSliceFlag() {
-			names = []string{name}
-		}
-		for _, n := range names {
-			if err := c.Set(n, value); err != nil {
-				return nil, usageError("%s: %v", arg, err)
-			}
-		}
-	}
-	return positional, nil
-}
-
-// commandFlag returns the flag of cmd with the name or alias, or nil.
-func commandFlag(cmd *ucli.Command, name string) ucli.Flag {
-	for _, f := range cmd.Flags {
-		for _, n := range f.Names() {
-			if n == name {
-				return f
-			}
-		}
-	}
-	return nil
-}
-
-// commandUsageError gives flag parsing errors in subcommands the usage exit
-// status, as the app's own OnUsageError does for top-level flags.
-func commandUsageError(_ *ucli.Context, err error, _ bool) error {
-	return &ExitError{Code: ExitUsage, Err: err}
 }

@@ -139,7 +139,7 @@ func TestPeriodShowBadInputExitsWithUsage(t *testing.T) {
 		{"negative close offset", []string{"2026-Q1", "--deadline", "days:2", "--close-after", "-1d"},
 			"rcm: --close-after: -1d is negative; a cycle closes at or after due"},
 		{"unknown flag after the period", []string{"2026-Q1", "--when", "now"},
-			"rcm: flag provided but not defined: --when"},
+			"rcm: flag provided but not defined: -when"},
 		{"unknown flag before the period", []string{"--when", "now", "2026-Q1"},
 			"rcm: flag provided but not defined: -when"},
 		{"flag without its value", []string{"2026-Q1", "--deadline"},
