@@ -89,6 +89,13 @@ func canEnter(info fs.FileInfo, uid uint32, gids []uint32) bool {
 	}
 }
 
+// apply makes a child run as c.
+func (c clusterUser) apply(attr *syscall.SysProcAttr) {
+	if c.credential != nil {
+		attr.Credential = c.credential
+	}
+}
+
 // own hands everything under dir to the cluster's user.
 func (c clusterUser) own(dir string) error {
 	if c.credential == nil {

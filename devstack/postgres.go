@@ -380,7 +380,7 @@ func startPrivate(ctx context.Context, opts PostgresOptions) (*Postgres, error) 
 		dir:        dataDir,
 		log:        opts.Log,
 		stopSignal: syscall.SIGINT, // fast shutdown: ends sessions, then checkpoints
-		credential: owner.credential,
+		user:       owner,
 	})
 	if err != nil {
 		return nil, err
@@ -411,7 +411,7 @@ func initCluster(ctx context.Context, install pgInstall, owner clusterUser, data
 		cmd.Stdout, cmd.Stderr = io.MultiWriter(tail, log), io.MultiWriter(tail, log)
 	}
 	cmd.SysProcAttr = childProcAttr(syscall.SIGKILL)
-	cmd.SysProcAttr.Credential = owner.credential
+	owner.apply(cmd.SysProcAttr)
 	if err := cmd.Run(); err != nil {
 		os.RemoveAll(tmp)
 		return fmt.Errorf("private PostgreSQL cluster: `%s -D %s --auth=trust --username=postgres` failed: %v\nlast lines of its output:\n%s",

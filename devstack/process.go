@@ -48,7 +48,7 @@ type processSpec struct {
 	dir        string
 	log        io.Writer // may be nil
 	stopSignal syscall.Signal
-	credential *syscall.Credential // run as another user; nil for ours
+	user       clusterUser // run as another user; zero for ours
 }
 
 // startProcess starts spec in its own process group, with stdout and stderr
@@ -65,9 +65,7 @@ func startProcess(spec processSpec) (*Process, error) {
 	cmd.Stderr = out
 	cmd.WaitDelay = 5 * time.Second
 	cmd.SysProcAttr = childProcAttr(spec.stopSignal)
-	if spec.credential != nil {
-		cmd.SysProcAttr.Credential = spec.credential
-	}
+	spec.user.apply(cmd.SysProcAttr)
 
 	// The parent-death signal fires when the thread that started the child
 	// exits. Go keeps threads alive unless a goroutine locked to one exits,

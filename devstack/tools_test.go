@@ -1,3 +1,5 @@
+//go:build unix
+
 package devstack
 
 import (
@@ -230,22 +232,4 @@ func TestToolsAndTheirCachePaths(t *testing.T) {
 	if got := ToolPath(Mailpit(), "/c"); got != "/c/tools/mailpit-v1.33.1/mailpit" {
 		t.Errorf("ToolPath = %s", got)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
