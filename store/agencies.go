@@ -118,7 +118,7 @@ func (s *Store) UpsertAgencies(ctx context.Context, agencies []Agency, audit ...
 		if err != nil {
 			return err
 		}
-		return writeAudit(ctx, tx, audit)
+		return writeAudit(ctx, tx, withDetails(audit, map[string]any{"created": created, "updated": updated}))
 	})
 	if err != nil {
 		return 0, 0, fmt.Errorf("upsert %d agencies: %w", len(agencies), err)
@@ -303,6 +303,41 @@ func agencyWriteError(i int, a Agency, err error) error {
 		return invalid(fmt.Sprintf("[%d].parent", i), "agency %s does not exist", a.ParentCode)
 	}
 	return fmt.Errorf("write agency %s: %w", a.Code, err)
+}
+
+// withDetails adds details to copies of audit entries.
+func withDetails(entries []AuditEntry, details map[string]any) []AuditEntry {
+	out := make([]AuditEntry, len(entries))
+	for i, e := range entries {
+		merged := make(map[string]any, len(e.Details)+len(details))
+		for k, v := range e.Details {
+			merged[k] = v
+		}
+		for k, v := range details {
+			merged[k] = v
+		}
+		e.Details = merged
+		out[i] = e
+	}
+	return out
+}
+
+// AgencyPaths returns the tree paths of the agencies with the codes; codes
+// that do not exist are left out.
+func (s *Store) AgencyPaths(ctx context.Context, codes []string) (map[string]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT code, path FROM agencies WHERE code = ANY($1)`, codes)
+	if err != nil {
+		return nil, fmt.Errorf("agency paths: %w", err)
+	}
+	out := make(map[string]string, len(codes))
+	var code, path string
+	if _, err := pgx.ForEachRow(rows, []any{&code, &path}, func() error {
+		out[code] = path
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("agency paths: %w", err)
+	}
+	return out, nil
 }
 
 func optDateToPg(d *reporting.Date) *time.Time {

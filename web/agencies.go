@@ -1,0 +1,139 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+
+	"rcm/access"
+	"rcm/reporting"
+	"rcm/store"
+)
+
+func (s *Server) agencyRoutes() []Route {
+	return []Route{
+		{Method: "GET", Path: "/api/v1/agencies", Roles: everyRole, Handle: s.listAgencies},
+		{Method: "GET", Path: "/api/v1/agencies/{code}", Roles: everyRole, Scope: s.agencyInScope("code"), Handle: s.getAgency},
+		{Method: "POST", Path: "/api/v1/agencies:import", Roles: staffOnly, Upload: true, Handle: s.importAgencies},
+	}
+}
+
+// agencyJSON is an agency in the API.
+type agencyJSON struct {
+	Code         string          `json:"code"`
+	Parent       string          `json:"parent,omitempty"`
+	Path         string          `json:"path,omitempty"`
+	NameVI       string          `json:"name_vi"`
+	NameEN       string          `json:"name_en,omitempty"`
+	Kind         string          `json:"kind"`
+	OfficerEmail string          `json:"officer_email,omitempty"`
+	HeadEmail    string          `json:"head_email,omitempty"`
+	Language     string          `json:"language,omitempty"`
+	ActiveFrom   *reporting.Date `json:"active_from,omitempty"`
+	ActiveUntil  *reporting.Date `json:"active_until,omitempty"`
+}
+
+func toAgencyJSON(a store.Agency) agencyJSON {
+	return agencyJSON{Code: a.Code, Parent: a.ParentCode, Path: a.Path, NameVI: a.NameVI, NameEN: a.NameEN,
+		Kind: a.Kind, OfficerEmail: a.OfficerEmail, HeadEmail: a.HeadEmail, Language: a.Language,
+		ActiveFrom: a.ActiveFrom, ActiveUntil: a.ActiveUntil}
+}
+
+func (a agencyJSON) toStore() store.Agency {
+	return store.Agency{Code: a.Code, ParentCode: a.Parent, NameVI: a.NameVI, NameEN: a.NameEN, Kind: a.Kind,
+		OfficerEmail: a.OfficerEmail, HeadEmail: a.HeadEmail, Language: a.Language,
+		ActiveFrom: a.ActiveFrom, ActiveUntil: a.ActiveUntil}
+}
+
+// agencyInScope refuses, as not found, an agency named by the path value
+// param that does not exist or that the caller may not see.
+func (s *Server) agencyInScope(param string) ScopeCheck {
+	return func(r *http.Request, p access.Principal) error {
+		_, err := s.visibleAgency(r, p, r.PathValue(param))
+		return err
+	}
+}
+
+// visibleAgency returns the agency with the code if the caller may see it,
+// and the same not-found problem whether it is hidden or absent.
+func (s *Server) visibleAgency(r *http.Request, p access.Principal, code string) (store.Agency, error) {
+	a, err := s.store.Agency(r.Context(), code)
+	if errors.Is(err, store.ErrNotFound) || err == nil && !p.CanSeeAgency(a.Path) {
+		return store.Agency{}, errNotFound("agency", code)
+	}
+	return a, err
+}
+
+// listAgencies lists the agencies the caller sees, optionally under one
+// (?under=CODE) and of one kind (?kind=K).
+func (s *Server) listAgencies(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
+	limit, err := pageLimit(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	scope := p.Scope()
+	if under := q.Get("under"); under != "" {
+		a, err := s.visibleAgency(r, p, under)
+		if err != nil {
+			return err
+		}
+		scope, _ = scope.Within(a.Path) // a is visible, so they overlap
+	}
+	if kind := q.Get("kind"); kind != "" && !slices.Contains(store.AgencyKinds(), kind) {
+		return errBadRequest(fmt.Sprintf("kind %q is unknown", kind), FieldProblem{Field: "kind", Reason: "one of the agency kinds"})
+	}
+	agencies, err := s.store.ListAgencies(r.Context(), store.AgencyFilter{
+		ScopePath: scope.Path, ScopeExact: scope.Exact, Kind: q.Get("kind"), After: q.Get("after"), Limit: limit + 1,
+	})
+	if err != nil {
+		return err
+	}
+	items := make([]agencyJSON, len(agencies))
+	for i, a := range agencies {
+		items[i] = toAgencyJSON(a)
+	}
+	writeJSON(w, http.StatusOK, makePage(items, limit, func(a agencyJSON) string { return a.Code }))
+	return nil
+}
+
+func (s *Server) getAgency(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.visibleAgency(r, principal(r), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toAgencyJSON(a))
+	return nil
+}
+
+// importResultJSON counts what an import changed.
+type importResultJSON struct {
+	Received  int `json:"received"`
+	Created   int `json:"created"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+}
+
+// importAgencies creates and updates agencies from a JSON array, all or nothing.
+func (s *Server) importAgencies(w http.ResponseWriter, r *http.Request) error {
+	var in []agencyJSON
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if len(in) == 0 {
+		return errValidation("the array is empty; send the agencies to import", FieldProblem{Field: "(body)", Reason: "empty"})
+	}
+	agencies := make([]store.Agency, len(in))
+	for i, a := range in {
+		agencies[i] = a.toStore()
+	}
+	entry := s.audit(r, "agency.import", "agencies", map[string]any{"received": len(in)})
+	created, updated, err := s.store.UpsertAgencies(r.Context(), agencies, entry)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, importResultJSON{Received: len(in), Created: created, Updated: updated, Unchanged: len(in) - created - updated})
+	return nil
+}

@@ -1,0 +1,156 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"rcm/access"
+	"rcm/store"
+)
+
+// SessionCookie is the name of the web session cookie.
+const SessionCookie = "rcm_session"
+
+// authenticate finds the caller: an API token in "Authorization: Bearer",
+// or else a session cookie, whose requests must also pass the cross-origin
+// check (CSRF). Tokens and cookies are never logged.
+func (s *Server) authenticate(r *http.Request) (access.Principal, error) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, token, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+			return access.Principal{}, errUnauthenticated(`the Authorization header must be "Bearer <token>"`)
+		}
+		p, err := s.store.PrincipalForToken(r.Context(), strings.TrimSpace(token))
+		if err != nil {
+			return access.Principal{}, authProblem(err)
+		}
+		return p, nil
+	}
+	c, err := r.Cookie(SessionCookie)
+	if err != nil || c.Value == "" {
+		return access.Principal{}, errUnauthenticated("sign in, or send an API token as \"Authorization: Bearer <token>\" (create one with rcm user token create)")
+	}
+	if err := s.csrf.Check(r); err != nil {
+		return access.Principal{}, errForbidden("cross-origin request refused: a page of another site cannot act with your session")
+	}
+	p, err := s.store.PrincipalForSession(r.Context(), c.Value)
+	if err != nil {
+		return access.Principal{}, authProblem(err)
+	}
+	return p, nil
+}
+
+// authProblem explains a refused token or session to its holder.
+func authProblem(err error) error {
+	switch {
+	case errors.Is(err, store.ErrTokenExpired):
+		return errUnauthenticated("the token has expired; create a new one (rcm user token create)")
+	case errors.Is(err, store.ErrTokenRevoked):
+		return errUnauthenticated("the token was revoked; create a new one (rcm user token create)")
+	case errors.Is(err, store.ErrUserDisabled):
+		return errUnauthenticated("your user is disabled; ask the office staff")
+	case errors.Is(err, store.ErrSessionExpired):
+		return errUnauthenticated("the session has ended; sign in again")
+	case errors.Is(err, store.ErrUnauthenticated):
+		return errUnauthenticated("the token is not valid; check it, or create a new one (rcm user token create)")
+	}
+	return err
+}
+
+func (s *Server) sessionRoutes() []Route {
+	return []Route{
+		{Method: "POST", Path: "/api/v1/session", Roles: anyone, Handle: s.signIn},
+		{Method: "DELETE", Path: "/api/v1/session", Roles: everyRole, Handle: s.signOut},
+		{Method: "GET", Path: "/api/v1/me", Roles: everyRole, Handle: s.me},
+	}
+}
+
+type signInRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type sessionJSON struct {
+	User      userJSON  `json:"user"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// signIn checks a password and opens a session, answered with the cookie.
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
+	// The sign-in form is a cookie-less request that creates a cookie:
+	// refuse it cross-origin too (login CSRF).
+	if err := s.csrf.Check(r); err != nil {
+		return errForbidden("cross-origin sign-in refused")
+	}
+	var req signInRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	if req.Email == "" || req.Password == "" {
+		return errValidation("give an e-mail address and a password",
+			FieldProblem{Field: "email", Reason: "required"}, FieldProblem{Field: "password", Reason: "required"})
+	}
+	u, err := s.store.AuthenticatePassword(r.Context(), req.Email, req.Password)
+	if errors.Is(err, store.ErrUnauthenticated) {
+		refused := s.audit(r, "session.refused", "user/"+req.Email, map[string]any{"reason": err.Error()})
+		refused.Actor = req.Email
+		if auditErr := s.store.Audit(r.Context(), refused); auditErr != nil {
+			return auditErr
+		}
+		return errUnauthenticated("the e-mail address or the password is wrong")
+	}
+	if err != nil {
+		return err
+	}
+	entry := s.audit(r, "session.create", fmt.Sprintf("user/%d", u.ID), nil)
+	entry.ActorID, entry.Actor = &u.ID, u.Email
+	secret, expires, err := s.store.CreateSession(r.Context(), u.ID, s.cfg.SessionTTL, entry)
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: SessionCookie, Value: secret, Path: "/", Expires: expires,
+		HttpOnly: true, Secure: s.secure || r.TLS != nil, SameSite: http.SameSiteLaxMode,
+	})
+	writeJSON(w, http.StatusCreated, sessionJSON{User: toUserJSON(u), ExpiresAt: expires})
+	return nil
+}
+
+// signOut ends the session of the cookie, if there is one, and clears it.
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+		p := principal(r)
+		if err := s.store.DeleteSession(r.Context(), c.Value, s.audit(r, "session.delete", fmt.Sprintf("user/%d", p.UserID), nil)); err != nil {
+			return err
+		}
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.secure || r.TLS != nil, SameSite: http.SameSiteLaxMode,
+	})
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type meJSON struct {
+	userJSON
+	// Scope is the agency tree path the caller sees ("" = all), and
+	// ScopeExact whether only that one agency.
+	Scope      string `json:"scope"`
+	ScopeExact bool   `json:"scope_exact,omitempty"`
+}
+
+// me answers who the caller is and what part of the tree they see.
+func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
+	u, err := s.store.User(r.Context(), p.UserID)
+	if err != nil {
+		return err
+	}
+	scope := p.Scope()
+	writeJSON(w, http.StatusOK, meJSON{userJSON: toUserJSON(u), Scope: scope.Path, ScopeExact: scope.Exact})
+	return nil
+}

@@ -1,0 +1,172 @@
+package web
+
+import (
+	"fmt"
+	"testing"
+)
+
+// call is one request of the matrix.
+type call struct {
+	method, path string
+	body         any
+}
+
+// cell is the expected status inside and outside the caller's subtree.
+type cell struct{ in, out int }
+
+// matrixRow is one route of the authorization matrix: how to call it as a
+// role on something inside or outside that role's scope (for staff, "outside"
+// is outside the officer's and supervisor's scope), and the status expected
+// for each role.
+type matrixRow struct {
+	route string
+	call  func(f *fixture, role string, inside bool) call
+	want  map[string]cell
+}
+
+// Shorthands for the expected statuses.
+var (
+	publicOK = func(status int) map[string]cell {
+		return map[string]cell{"anonymous": {status, status}, "staff": {status, status}, "officer": {status, status}, "supervisor": {status, status}}
+	}
+	everyoneOK = func(status int) map[string]cell {
+		return map[string]cell{"anonymous": {401, 401}, "staff": {status, status}, "officer": {status, status}, "supervisor": {status, status}}
+	}
+	scoped = func(status int) map[string]cell {
+		return map[string]cell{"anonymous": {401, 401}, "staff": {status, status}, "officer": {status, 404}, "supervisor": {status, 404}}
+	}
+	staffOnlyWant = func(status int) map[string]cell {
+		return map[string]cell{"anonymous": {401, 401}, "staff": {status, status}, "officer": {403, 403}, "supervisor": {403, 403}}
+	}
+)
+
+// same is a call that does not depend on the role or the scope.
+func same(method, path string, body any) func(*fixture, string, bool) call {
+	return func(*fixture, string, bool) call { return call{method, path, body} }
+}
+
+// agencyFor returns an agency code inside or outside the officer's and supervisor's scope.
+func agencyFor(inside bool) string {
+	if inside {
+		return "HNI"
+	}
+	return "HCM"
+}
+
+// userFor returns the id of the caller itself (inside) or of the HCM officer
+// (outside); anonymous callers name the HNI officer.
+func userFor(f *fixture, role string, inside bool) int64 {
+	switch {
+	case !inside:
+		return f.users["outsider"].ID
+	case role == "anonymous":
+		return f.users["officer"].ID
+	default:
+		return f.users[role].ID
+	}
+}
+
+func matrix() []matrixRow {
+	return []matrixRow{
+		{"GET /healthz", same("GET", "/healthz", nil), publicOK(200)},
+		{"GET /readyz", same("GET", "/readyz", nil), publicOK(200)},
+		{"GET /metrics", same("GET", "/metrics", nil), publicOK(200)},
+		{"GET /api/openapi.json", same("GET", "/api/openapi.json", nil), publicOK(200)},
+		{"POST /api/v1/session", same("POST", "/api/v1/session", map[string]string{"email": "staff@vpcp.gov.vn", "password": staffPassword}), publicOK(201)},
+		{"DELETE /api/v1/session", same("DELETE", "/api/v1/session", nil), everyoneOK(204)},
+		{"GET /api/v1/me", same("GET", "/api/v1/me", nil), everyoneOK(200)},
+		{"GET /api/v1/agencies", func(_ *fixture, _ string, inside bool) call {
+			return call{"GET", "/api/v1/agencies?under=" + agencyFor(inside), nil}
+		}, scoped(200)},
+		{"GET /api/v1/agencies/{code}", func(_ *fixture, _ string, inside bool) call {
+			return call{"GET", "/api/v1/agencies/" + agencyFor(inside), nil}
+		}, scoped(200)},
+		{"POST /api/v1/agencies:import", func(f *fixture, _ string, inside bool) call {
+			return call{"POST", "/api/v1/agencies:import", []map[string]string{
+				{"code": fmt.Sprintf("NEW-%d", f.next()), "parent": agencyFor(inside), "name_vi": "Đơn vị mới", "kind": "department"}}}
+		}, staffOnlyWant(200)},
+		{"POST /api/v1/users", func(f *fixture, _ string, inside bool) call {
+			return call{"POST", "/api/v1/users", map[string]string{
+				"email": fmt.Sprintf("new%d@x.gov.vn", f.next()), "role": "officer", "agency": agencyFor(inside)}}
+		}, staffOnlyWant(201)},
+		{"GET /api/v1/users", same("GET", "/api/v1/users", nil),
+			map[string]cell{"anonymous": {401, 401}, "staff": {200, 200}, "officer": {403, 403}, "supervisor": {200, 200}}},
+		{"GET /api/v1/users/{id}", func(f *fixture, role string, inside bool) call {
+			return call{"GET", fmt.Sprintf("/api/v1/users/%d", userFor(f, role, inside)), nil}
+		}, scoped(200)},
+		{"POST /api/v1/users/{id}/tokens", func(f *fixture, role string, inside bool) call {
+			return call{"POST", fmt.Sprintf("/api/v1/users/%d/tokens", userFor(f, role, inside)), map[string]string{"name": "matrix", "expires_in": "1d"}}
+		}, scoped(201)},
+		{"GET /api/v1/users/{id}/tokens", func(f *fixture, role string, inside bool) call {
+			return call{"GET", fmt.Sprintf("/api/v1/users/%d/tokens", userFor(f, role, inside)), nil}
+		}, scoped(200)},
+		{"DELETE /api/v1/tokens/{id}", func(f *fixture, role string, inside bool) call {
+			owner := "outsider"
+			switch {
+			case inside && role == "anonymous":
+				owner = "officer"
+			case inside:
+				owner = role
+			}
+			return call{"DELETE", fmt.Sprintf("/api/v1/tokens/%d", f.freshToken(owner)), nil}
+		}, scoped(200)},
+		{"POST /api/v1/templates", func(f *fixture, _ string, _ bool) call {
+			t := toTemplateJSON(testTemplate(fmt.Sprintf("T%d", f.next())))
+			return call{"POST", "/api/v1/templates", t}
+		}, staffOnlyWant(201)},
+		{"GET /api/v1/templates", same("GET", "/api/v1/templates", nil), everyoneOK(200)},
+		{"GET /api/v1/templates/{code}", same("GET", "/api/v1/templates/KTXH", nil), everyoneOK(200)},
+		{"GET /api/v1/templates/{code}/xlsx", same("GET", "/api/v1/templates/KTXH/xlsx", nil), everyoneOK(200)},
+		{"GET /api/v1/templates/{code}/csv", same("GET", "/api/v1/templates/KTXH/csv", nil), everyoneOK(200)},
+		{"POST /api/v1/regimes", func(f *fixture, _ string, inside bool) call {
+			return call{"POST", "/api/v1/regimes", map[string]any{
+				"code": fmt.Sprintf("R%d", f.next()), "name_vi": "Chế độ", "template": "KTXH", "cadence": "monthly",
+				"deadline_rule": "days:2", "policy": map[string]any{"reminder_offsets": []string{"1d"}},
+				"assignments": []map[string]string{{"agency": agencyFor(inside)}}}}
+		}, staffOnlyWant(201)},
+		{"GET /api/v1/regimes", same("GET", "/api/v1/regimes", nil), everyoneOK(200)},
+		{"GET /api/v1/regimes/{code}", same("GET", "/api/v1/regimes/KTXH_MONTHLY", nil), everyoneOK(200)},
+		{"PUT /api/v1/regimes/{code}/assignments", func(f *fixture, _ string, inside bool) call {
+			code := fmt.Sprintf("R%d", f.next())
+			f.createRegime(code)
+			return call{"PUT", "/api/v1/regimes/" + code + "/assignments", []map[string]string{{"agency": agencyFor(inside)}}}
+		}, staffOnlyWant(200)},
+	}
+}
+
+// TestAuthorizationMatrix calls every route as every role, on something
+// inside and outside the caller's subtree, against the real server and
+// database, and checks the status of each cell. A route without a row fails.
+func TestAuthorizationMatrix(t *testing.T) {
+	f := newFixture(t)
+	rows := map[string]matrixRow{}
+	for _, row := range matrix() {
+		rows[row.route] = row
+	}
+	for _, rt := range f.server.Routes() {
+		if _, ok := rows[rt.Pattern()]; !ok {
+			t.Errorf("route %s has no row in the authorization matrix; add one", rt.Pattern())
+		}
+	}
+	for _, row := range matrix() {
+		t.Run(row.route, func(t *testing.T) {
+			if len(row.want) != len(roleNames) {
+				t.Fatalf("row names %d roles, want %d", len(row.want), len(roleNames))
+			}
+			for _, role := range roleNames {
+				for _, inside := range []bool{true, false} {
+					c := row.call(f, role, inside)
+					want := row.want[role].out
+					where := "outside"
+					if inside {
+						want, where = row.want[role].in, "inside"
+					}
+					got := f.do(role, c.method, c.path, c.body)
+					if got.status != want {
+						t.Errorf("%s %s as %s (%s): status %d, want %d; body %s", c.method, c.path, role, where, got.status, want, got.body)
+					}
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,252 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"rcm/reporting"
+	"rcm/store"
+)
+
+func (s *Server) regimeRoutes() []Route {
+	return []Route{
+		{Method: "POST", Path: "/api/v1/regimes", Roles: staffOnly, Handle: s.createRegime},
+		{Method: "GET", Path: "/api/v1/regimes", Roles: everyRole, Handle: s.listRegimes},
+		{Method: "GET", Path: "/api/v1/regimes/{code}", Roles: everyRole, Handle: s.getRegime},
+		{Method: "PUT", Path: "/api/v1/regimes/{code}/assignments", Roles: staffOnly, Upload: true, Handle: s.setAssignments},
+	}
+}
+
+// Policy defaults when a regime leaves them out, as in the schema.
+const (
+	defaultReviewTime = 3 * 24 * time.Hour
+	defaultCloseAfter = 10 * 24 * time.Hour
+)
+
+// regimeJSON is a reporting regime in the API. Offsets are written as
+// reporting.ParseOffset reads them ("3d", "36h", "90s").
+type regimeJSON struct {
+	Code         string           `json:"code"`
+	NameVI       string           `json:"name_vi"`
+	NameEN       string           `json:"name_en,omitempty"`
+	Template     string           `json:"template"`
+	Cadence      string           `json:"cadence"`
+	DeadlineRule string           `json:"deadline_rule"`
+	TimeZone     string           `json:"time_zone,omitempty"`
+	Holidays     []reporting.Date `json:"holidays,omitempty"`
+	Policy       policyJSON       `json:"policy"`
+	ReviewerID   *int64           `json:"reviewer_id,omitempty"`
+	Assignments  []assignmentJSON `json:"assignments"`
+}
+
+type policyJSON struct {
+	ReminderOffsets []string         `json:"reminder_offsets"`
+	Escalations     []escalationJSON `json:"escalations"`
+	ReviewTime      string           `json:"review_time,omitempty"`
+	CloseAfter      string           `json:"close_after,omitempty"`
+}
+
+type escalationJSON struct {
+	After      string   `json:"after"`
+	Recipients []string `json:"recipients"`
+	Repeat     string   `json:"repeat,omitempty"`
+	Times      int      `json:"times,omitempty"`
+}
+
+type assignmentJSON struct {
+	Agency      string          `json:"agency"`
+	ActiveFrom  *reporting.Date `json:"active_from,omitempty"`
+	ActiveUntil *reporting.Date `json:"active_until,omitempty"`
+}
+
+func toRegimeJSON(r store.Regime) regimeJSON {
+	out := regimeJSON{Code: r.Code, NameVI: r.NameVI, NameEN: r.NameEN, Template: r.TemplateCode,
+		Cadence: string(r.Cadence), DeadlineRule: r.DeadlineRule.String(), TimeZone: r.TimeZone, Holidays: r.Holidays,
+		ReviewerID: r.ReviewerID, Assignments: toAssignmentsJSON(r.Assignments),
+		Policy: policyJSON{ReminderOffsets: []string{}, Escalations: []escalationJSON{},
+			ReviewTime: reporting.FormatOffset(r.Policy.ReviewTime), CloseAfter: reporting.FormatOffset(r.Policy.CloseAfter)}}
+	for _, o := range r.Policy.ReminderOffsets {
+		out.Policy.ReminderOffsets = append(out.Policy.ReminderOffsets, reporting.FormatOffset(o))
+	}
+	for _, e := range r.Policy.Escalations {
+		ej := escalationJSON{After: reporting.FormatOffset(e.After), Times: e.Times}
+		if e.Repeat > 0 {
+			ej.Repeat = reporting.FormatOffset(e.Repeat)
+		}
+		for _, rc := range e.Recipients {
+			ej.Recipients = append(ej.Recipients, string(rc))
+		}
+		out.Policy.Escalations = append(out.Policy.Escalations, ej)
+	}
+	return out
+}
+
+func toAssignmentsJSON(as []store.Assignment) []assignmentJSON {
+	out := make([]assignmentJSON, len(as))
+	for i, a := range as {
+		out[i] = assignmentJSON{Agency: a.AgencyCode, ActiveFrom: a.ActiveFrom, ActiveUntil: a.ActiveUntil}
+	}
+	return out
+}
+
+func toAssignments(in []assignmentJSON) []store.Assignment {
+	out := make([]store.Assignment, len(in))
+	for i, a := range in {
+		out[i] = store.Assignment{AgencyCode: a.Agency, ActiveFrom: a.ActiveFrom, ActiveUntil: a.ActiveUntil}
+	}
+	return out
+}
+
+// toStore reads the regime, naming each field that does not parse.
+func (rj regimeJSON) toStore() (store.Regime, error) {
+	var fields []FieldProblem
+	bad := func(field, format string, args ...any) {
+		fields = append(fields, FieldProblem{Field: field, Reason: fmt.Sprintf(format, args...)})
+	}
+	offset := func(field, text string, def time.Duration) time.Duration {
+		if text == "" {
+			return def
+		}
+		d, err := reporting.ParseOffset(text)
+		if err != nil {
+			bad(field, "%v", err)
+		}
+		return d
+	}
+	r := store.Regime{Code: rj.Code, NameVI: rj.NameVI, NameEN: rj.NameEN, TemplateCode: rj.Template,
+		TimeZone: rj.TimeZone, Holidays: rj.Holidays, ReviewerID: rj.ReviewerID, Assignments: toAssignments(rj.Assignments)}
+	cadence, err := reporting.ParseCadence(rj.Cadence)
+	if err != nil {
+		bad("cadence", "%v", err)
+	}
+	r.Cadence = cadence
+	if r.DeadlineRule, err = reporting.ParseDeadlineRule(rj.DeadlineRule); err != nil {
+		bad("deadline_rule", "%v", err)
+	}
+	for i, o := range rj.Policy.ReminderOffsets {
+		field := fmt.Sprintf("policy.reminder_offsets[%d]", i)
+		if o == "" {
+			bad(field, "empty; write how long before due, such as 3d")
+			continue
+		}
+		r.Policy.ReminderOffsets = append(r.Policy.ReminderOffsets, offset(field, o, 0))
+	}
+	for i, e := range rj.Policy.Escalations {
+		field := fmt.Sprintf("policy.escalations[%d]", i)
+		step := reporting.EscalationStep{After: offset(field+".after", e.After, 0), Repeat: offset(field+".repeat", e.Repeat, 0), Times: e.Times}
+		if step.Times == 0 {
+			step.Times = 1
+		}
+		for _, rc := range e.Recipients {
+			step.Recipients = append(step.Recipients, reporting.Recipient(rc))
+		}
+		r.Policy.Escalations = append(r.Policy.Escalations, step)
+	}
+	r.Policy.ReviewTime = offset("policy.review_time", rj.Policy.ReviewTime, defaultReviewTime)
+	r.Policy.CloseAfter = offset("policy.close_after", rj.Policy.CloseAfter, defaultCloseAfter)
+	if len(fields) > 0 {
+		return store.Regime{}, errValidation("some fields of the regime are refused; correct them and send it again", fields...)
+	}
+	return r, nil
+}
+
+func (s *Server) createRegime(w http.ResponseWriter, r *http.Request) error {
+	var req regimeJSON
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	regime, err := req.toStore()
+	if err != nil {
+		return err
+	}
+	entry := s.audit(r, "regime.create", "regime/"+regime.Code, map[string]any{
+		"template": regime.TemplateCode, "cadence": string(regime.Cadence), "assignments": len(regime.Assignments)})
+	if err := s.store.CreateRegime(r.Context(), regime, entry); err != nil {
+		return err
+	}
+	created, err := s.store.Regime(r.Context(), regime.Code)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/regimes/"+regime.Code)
+	writeJSON(w, http.StatusCreated, toRegimeJSON(created))
+	return nil
+}
+
+// scopedRegime keeps, for callers other than staff, only the assignments of
+// agencies they see.
+func (s *Server) scopedRegimes(r *http.Request, regimes []store.Regime) error {
+	p := principal(r)
+	if p.IsStaff() {
+		return nil
+	}
+	var codes []string
+	for _, rg := range regimes {
+		for _, a := range rg.Assignments {
+			codes = append(codes, a.AgencyCode)
+		}
+	}
+	paths, err := s.store.AgencyPaths(r.Context(), codes)
+	if err != nil {
+		return err
+	}
+	for i := range regimes {
+		var kept []store.Assignment
+		for _, a := range regimes[i].Assignments {
+			if p.CanSeeAgency(paths[a.AgencyCode]) {
+				kept = append(kept, a)
+			}
+		}
+		regimes[i].Assignments = kept
+	}
+	return nil
+}
+
+func (s *Server) listRegimes(w http.ResponseWriter, r *http.Request) error {
+	regimes, err := s.store.ListRegimes(r.Context())
+	if err != nil {
+		return err
+	}
+	if err := s.scopedRegimes(r, regimes); err != nil {
+		return err
+	}
+	items := make([]regimeJSON, len(regimes))
+	for i, rg := range regimes {
+		items[i] = toRegimeJSON(rg)
+	}
+	writeJSON(w, http.StatusOK, page[regimeJSON]{Items: items})
+	return nil
+}
+
+func (s *Server) getRegime(w http.ResponseWriter, r *http.Request) error {
+	regime, err := s.store.Regime(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	regimes := []store.Regime{regime}
+	if err := s.scopedRegimes(r, regimes); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toRegimeJSON(regimes[0]))
+	return nil
+}
+
+// setAssignments replaces the agencies a regime expects reports from.
+func (s *Server) setAssignments(w http.ResponseWriter, r *http.Request) error {
+	code := r.PathValue("code")
+	var req []assignmentJSON
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	entry := s.audit(r, "regime.assign", "regime/"+code, map[string]any{"assignments": len(req)})
+	if err := s.store.SetAssignments(r.Context(), code, toAssignments(req), entry); err != nil {
+		return err
+	}
+	regime, err := s.store.Regime(r.Context(), code)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toRegimeJSON(regime))
+	return nil
+}

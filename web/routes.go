@@ -1,0 +1,246 @@
+package web
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"rcm/access"
+	"rcm/store"
+)
+
+// Route is one endpoint of the API. The route table is the one place that
+// says who may call what: the roles allowed, and how the path values are
+// checked against the caller's part of the agency tree. Tests check the table
+// against the OpenAPI description and against the authorization matrix, so
+// a route added here without both fails them.
+type Route struct {
+	// Method and Path form the http.ServeMux pattern ("GET", "/api/v1/agencies/{code}").
+	Method, Path string
+	// Roles may call the route. Nil means anyone, without authentication.
+	Roles []access.Role
+	// Scope, when set, runs after the role check and answers for the path
+	// values: a thing outside the caller's scope must be refused with the
+	// same not-found problem as a thing that does not exist (errNotFound).
+	Scope ScopeCheck
+	// Upload routes accept bodies up to Config.MaxUploadBytes instead of
+	// Config.MaxBodyBytes.
+	Upload bool
+	// Handle answers the request; an error it returns becomes a problem.
+	Handle HandlerFunc
+}
+
+// HandlerFunc answers a request. The principal, for authenticated routes,
+// is in the request's context (PrincipalFrom).
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// ScopeCheck decides whether the caller may see what the path values name.
+type ScopeCheck func(r *http.Request, p access.Principal) error
+
+// Role sets, named for the route table.
+var (
+	anyone            []access.Role // nil: no authentication
+	everyRole         = []access.Role{access.Staff, access.Officer, access.Supervisor}
+	staffOnly         = []access.Role{access.Staff}
+	staffOrSupervisor = []access.Role{access.Staff, access.Supervisor}
+)
+
+// routeTable lists every route of the server. Later parts of the API add
+// their groups here.
+func (s *Server) routeTable() []Route {
+	return slices.Concat(
+		s.systemRoutes(),
+		s.sessionRoutes(),
+		s.agencyRoutes(),
+		s.userRoutes(),
+		s.templateRoutes(),
+		s.regimeRoutes(),
+	)
+}
+
+// Routes returns a copy of the route table.
+func (s *Server) Routes() []Route { return slices.Clone(s.routes) }
+
+// Pattern returns the route's http.ServeMux pattern.
+func (rt Route) Pattern() string { return rt.Method + " " + rt.Path }
+
+type principalKey struct{}
+
+// PrincipalFrom returns the authenticated caller of a request.
+func PrincipalFrom(ctx context.Context) (access.Principal, bool) {
+	p, ok := ctx.Value(principalKey{}).(access.Principal)
+	return p, ok
+}
+
+func principal(r *http.Request) access.Principal {
+	p, _ := PrincipalFrom(r.Context())
+	return p
+}
+
+func (s *Server) buildHandler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.routes {
+		mux.Handle(rt.Pattern(), s.wrap(rt))
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := mux.Handler(r); pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		s.unmatched(w, r, mux)
+	})
+}
+
+// unmatched answers requests no route matches with a problem instead of the
+// mux's plain text, keeping its status (404, 405) and headers (Allow, Location).
+func (s *Server) unmatched(w http.ResponseWriter, r *http.Request, mux *http.ServeMux) {
+	start := time.Now()
+	capture := &headerCapture{header: http.Header{}}
+	mux.ServeHTTP(capture, r)
+	for _, h := range []string{"Allow", "Location"} {
+		if v := capture.header.Get(h); v != "" {
+			w.Header().Set(h, v)
+		}
+	}
+	switch capture.status {
+	case http.StatusMethodNotAllowed:
+		writeProblem(w, r, problem(http.StatusMethodNotAllowed, typeMethod, "Method not allowed",
+			"this path does not accept "+r.Method+"; allowed: "+capture.header.Get("Allow")).Problem)
+	case http.StatusNotFound, 0:
+		writeProblem(w, r, problem(http.StatusNotFound, typeNotFound, "Not found",
+			"no API endpoint at "+r.URL.Path+"; the API is described at /api/openapi.json").Problem)
+	default:
+		w.WriteHeader(capture.status)
+	}
+	s.metrics.observe("unmatched", capture.status, time.Since(start))
+}
+
+// headerCapture records what the mux would answer, without a body.
+type headerCapture struct {
+	header http.Header
+	status int
+}
+
+func (c *headerCapture) Header() http.Header { return c.header }
+func (c *headerCapture) Write(b []byte) (int, error) {
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	return len(b), nil
+}
+func (c *headerCapture) WriteHeader(status int) {
+	if c.status == 0 {
+		c.status = status
+	}
+}
+
+// statusRecorder remembers the status a handler answered with.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusRecorder) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *statusRecorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// wrap runs a route: body limit, authentication, role, scope, handler; then
+// the problem for any error, the metrics and the log line.
+func (s *Server) wrap(rt Route) http.Handler {
+	pattern := rt.Pattern()
+	limit := s.cfg.MaxBodyBytes
+	if rt.Upload {
+		limit = s.cfg.MaxUploadBytes
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		r.Body = http.MaxBytesReader(rec, r.Body, limit)
+		r, err := s.authorize(rec, r, rt)
+		if err == nil {
+			err = rt.Handle(rec, r)
+		}
+		if err != nil {
+			p := toProblem(err)
+			if p.Status >= 500 {
+				s.log.Error("request failed", "route", pattern, "error", err)
+			}
+			if rec.status == 0 {
+				writeProblem(rec, r, p.Problem)
+			}
+		}
+		if rec.status == 0 {
+			rec.WriteHeader(http.StatusNoContent)
+		}
+		elapsed := time.Since(start)
+		s.metrics.observe(pattern, rec.status, elapsed)
+		p, _ := PrincipalFrom(r.Context())
+		s.log.Debug("request", "route", pattern, "path", r.URL.Path, "status", rec.status,
+			"duration", elapsed, "user", p.UserID, "remote", remoteAddr(r))
+	})
+}
+
+// authorize authenticates the caller of an authenticated route and checks
+// the route's roles and scope. It returns the request with the principal.
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request, rt Route) (*http.Request, error) {
+	if rt.Roles == nil {
+		return r, nil
+	}
+	p, err := s.authenticate(r)
+	if err != nil {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="rcm"`)
+		return r, err
+	}
+	r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
+	if !p.HasRole(rt.Roles...) {
+		return r, errForbidden("this needs the role " + joinRoles(rt.Roles) + "; you are " + string(p.Role))
+	}
+	if rt.Scope != nil {
+		if err := rt.Scope(r, p); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+func joinRoles(roles []access.Role) string {
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = string(r)
+	}
+	return strings.Join(names, " or ")
+}
+
+// audit describes a change made by the request's caller, for the store to
+// write in the change's transaction.
+func (s *Server) audit(r *http.Request, action, object string, details map[string]any) store.AuditEntry {
+	e := store.AuditEntry{Action: action, Object: object, RemoteAddr: remoteAddr(r), Details: details}
+	if p, ok := PrincipalFrom(r.Context()); ok {
+		id := p.UserID
+		e.ActorID, e.Actor = &id, p.Email
+	}
+	return e
+}
+
+func remoteAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

@@ -1,0 +1,283 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"rcm/access"
+	"rcm/reporting"
+	"rcm/store"
+)
+
+func (s *Server) userRoutes() []Route {
+	return []Route{
+		{Method: "POST", Path: "/api/v1/users", Roles: staffOnly, Handle: s.createUser},
+		{Method: "GET", Path: "/api/v1/users", Roles: staffOrSupervisor, Handle: s.listUsers},
+		{Method: "GET", Path: "/api/v1/users/{id}", Roles: everyRole, Scope: s.userInScope("id", false), Handle: s.getUser},
+		{Method: "POST", Path: "/api/v1/users/{id}/tokens", Roles: everyRole, Scope: s.userInScope("id", true), Handle: s.createToken},
+		{Method: "GET", Path: "/api/v1/users/{id}/tokens", Roles: everyRole, Scope: s.userInScope("id", true), Handle: s.listTokens},
+		{Method: "DELETE", Path: "/api/v1/tokens/{id}", Roles: everyRole, Scope: s.tokenInScope("id"), Handle: s.revokeToken},
+	}
+}
+
+// userJSON is a user in the API.
+type userJSON struct {
+	ID         int64      `json:"id"`
+	Email      string     `json:"email"`
+	Name       string     `json:"name,omitempty"`
+	Role       string     `json:"role"`
+	Agency     string     `json:"agency,omitempty"`
+	ManagerID  *int64     `json:"manager_id,omitempty"`
+	Language   string     `json:"language"`
+	CreatedAt  time.Time  `json:"created_at"`
+	DisabledAt *time.Time `json:"disabled_at,omitempty"`
+}
+
+func toUserJSON(u store.User) userJSON {
+	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), Agency: u.AgencyCode,
+		ManagerID: u.ManagerID, Language: u.Language, CreatedAt: u.CreatedAt, DisabledAt: u.DisabledAt}
+}
+
+type createUserRequest struct {
+	Email     string `json:"email"`
+	Name      string `json:"name"`
+	Role      string `json:"role"`
+	Agency    string `json:"agency"`
+	ManagerID *int64 `json:"manager_id"`
+	Language  string `json:"language"`
+	// Password, if given, lets the user sign in to the pages.
+	Password string `json:"password"`
+}
+
+// tokenJSON is an API token in the API, without its secret.
+type tokenJSON struct {
+	ID         int64      `json:"id"`
+	UserID     int64      `json:"user_id"`
+	Name       string     `json:"name,omitempty"`
+	Prefix     string     `json:"prefix"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+}
+
+func toTokenJSON(t store.Token) tokenJSON {
+	return tokenJSON{ID: t.ID, UserID: t.UserID, Name: t.Name, Prefix: t.Prefix, CreatedAt: t.CreatedAt,
+		ExpiresAt: t.ExpiresAt, RevokedAt: t.RevokedAt, LastUsedAt: t.LastUsedAt}
+}
+
+// newTokenJSON is a token just created: the only answer that holds its secret.
+type newTokenJSON struct {
+	Token string `json:"token"`
+	tokenJSON
+}
+
+type createTokenRequest struct {
+	Name string `json:"name"`
+	// ExpiresAt or ExpiresIn ("90d", "12h") set the expiry; neither means never.
+	ExpiresAt *time.Time `json:"expires_at"`
+	ExpiresIn string     `json:"expires_in"`
+}
+
+// pathID reads a numeric path value; anything else names nothing that exists.
+func pathID(r *http.Request, param, what string) (int64, error) {
+	raw := r.PathValue(param)
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errNotFound(what, raw)
+	}
+	return id, nil
+}
+
+// userInScope lets staff reach any user and everyone reach themselves.
+// Unless selfOnly, a supervisor also reaches the users of their subtree.
+// Everyone else is told the user does not exist.
+func (s *Server) userInScope(param string, selfOnly bool) ScopeCheck {
+	return func(r *http.Request, p access.Principal) error {
+		id, err := pathID(r, param, "user")
+		if err != nil {
+			return err
+		}
+		if id == p.UserID {
+			return nil
+		}
+		u, err := s.store.User(r.Context(), id)
+		if errors.Is(err, store.ErrNotFound) {
+			return errNotFound("user", r.PathValue(param))
+		}
+		if err != nil {
+			return err
+		}
+		switch {
+		case p.IsStaff():
+			return nil
+		case selfOnly || p.Role != access.Supervisor || u.AgencyCode == "":
+			return errNotFound("user", r.PathValue(param))
+		}
+		paths, err := s.store.AgencyPaths(r.Context(), []string{u.AgencyCode})
+		if err != nil {
+			return err
+		}
+		if !p.CanSeeAgency(paths[u.AgencyCode]) {
+			return errNotFound("user", r.PathValue(param))
+		}
+		return nil
+	}
+}
+
+// tokenInScope lets staff reach any token and everyone else their own.
+func (s *Server) tokenInScope(param string) ScopeCheck {
+	return func(r *http.Request, p access.Principal) error {
+		id, err := pathID(r, param, "token")
+		if err != nil {
+			return err
+		}
+		t, err := s.store.Token(r.Context(), id)
+		if errors.Is(err, store.ErrNotFound) || err == nil && !p.IsStaff() && t.UserID != p.UserID {
+			return errNotFound("token", r.PathValue(param))
+		}
+		return err
+	}
+}
+
+func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
+	var req createUserRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	u := store.User{Email: strings.TrimSpace(req.Email), Name: req.Name, Role: access.Role(req.Role),
+		AgencyCode: req.Agency, ManagerID: req.ManagerID, Language: req.Language}
+	entry := s.audit(r, "user.create", "", map[string]any{"email": u.Email, "role": req.Role, "agency": req.Agency,
+		"password": req.Password != ""})
+	created, err := s.store.CreateUser(r.Context(), u, req.Password, entry)
+	if errors.Is(err, store.ErrConflict) {
+		return errConflict(fmt.Sprintf("a user with the e-mail address %s exists already", u.Email))
+	}
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/users/%d", created.ID))
+	writeJSON(w, http.StatusCreated, toUserJSON(created))
+	return nil
+}
+
+// listUsers lists the users the caller sees: everyone for staff, the users of
+// their subtree for supervisors. ?role= filters; ?after= is the last id seen.
+func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
+	limit, err := pageLimit(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	var after int64
+	if raw := q.Get("after"); raw != "" {
+		if after, err = strconv.ParseInt(raw, 10, 64); err != nil {
+			return errBadRequest(fmt.Sprintf("after %q is not a cursor this list gave", raw), FieldProblem{Field: "after", Reason: "a user id"})
+		}
+	}
+	role := q.Get("role")
+	if role != "" {
+		if _, err := access.ParseRole(role); err != nil {
+			return errBadRequest(err.Error(), FieldProblem{Field: "role", Reason: "staff, officer or supervisor"})
+		}
+	}
+	scope := p.Scope()
+	users, err := s.store.ListUsers(r.Context(), store.UserFilter{
+		ScopePath: scope.Path, ScopeExact: scope.Exact, Role: access.Role(role), After: after, Limit: limit + 1,
+	})
+	if err != nil {
+		return err
+	}
+	items := make([]userJSON, len(users))
+	for i, u := range users {
+		items[i] = toUserJSON(u)
+	}
+	writeJSON(w, http.StatusOK, makePage(items, limit, func(u userJSON) string { return strconv.FormatInt(u.ID, 10) }))
+	return nil
+}
+
+func (s *Server) getUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "user")
+	if err != nil {
+		return err
+	}
+	u, err := s.store.User(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toUserJSON(u))
+	return nil
+}
+
+// createToken issues an API token for the user of the path; its secret is in
+// this answer only.
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "user")
+	if err != nil {
+		return err
+	}
+	var req createTokenRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	expires := req.ExpiresAt
+	switch {
+	case req.ExpiresAt != nil && req.ExpiresIn != "":
+		return errValidation("give expires_at or expires_in, not both", FieldProblem{Field: "expires_in", Reason: "conflicts with expires_at"})
+	case req.ExpiresIn != "":
+		d, err := reporting.ParseOffset(req.ExpiresIn)
+		if err != nil || d <= 0 {
+			return errValidation("expires_in must be a positive duration such as 90d", FieldProblem{Field: "expires_in", Reason: "a positive duration such as 90d or 12h"})
+		}
+		at := s.now().Add(d)
+		expires = &at
+	case req.ExpiresAt != nil && !req.ExpiresAt.After(s.now()):
+		return errValidation("expires_at is in the past", FieldProblem{Field: "expires_at", Reason: "must be in the future"})
+	}
+	details := map[string]any{"user_id": id, "name": req.Name}
+	if expires != nil {
+		details["expires_at"] = expires.UTC().Format(time.RFC3339)
+	}
+	secret, t, err := s.store.CreateToken(r.Context(), id, req.Name, expires, s.audit(r, "token.create", "", details))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusCreated, newTokenJSON{Token: secret, tokenJSON: toTokenJSON(t)})
+	return nil
+}
+
+func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "user")
+	if err != nil {
+		return err
+	}
+	tokens, err := s.store.ListTokens(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	items := make([]tokenJSON, len(tokens))
+	for i, t := range tokens {
+		items[i] = toTokenJSON(t)
+	}
+	writeJSON(w, http.StatusOK, page[tokenJSON]{Items: items})
+	return nil
+}
+
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "token")
+	if err != nil {
+		return err
+	}
+	t, err := s.store.RevokeToken(r.Context(), id, s.audit(r, "token.revoke", fmt.Sprintf("token/%d", id), nil))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toTokenJSON(t))
+	return nil
+}
