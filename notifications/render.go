@@ -111,7 +111,7 @@ func (r *Renderer) Render(kind Kind, lang Lang, d Data) (Rendered, error) {
 	if err := checkRequired(kind, lang, d); err != nil {
 		return Rendered{}, err
 	}
-	v := view{Data: d, Kind: kind, Lang: lang}
+	v := view{Data: oneLineFields(d), Kind: kind, Lang: lang}
 
 	var buf bytes.Buffer
 	if err := set.text.ExecuteTemplate(&buf, "subject", v); err != nil {
@@ -134,6 +134,16 @@ func (r *Renderer) Render(kind Kind, lang Lang, d Data) (Rendered, error) {
 		return Rendered{}, fmt.Errorf("render %s (%s) html part: %w", kind, lang, err)
 	}
 	return Rendered{Subject: subject, Text: text, HTML: buf.String()}, nil
+}
+
+// oneLineFields collapses runs of white space (line breaks included) in the
+// fields that are names, labels or links, so none of them can break a line
+// of the message. Reasons keep their lines.
+func oneLineFields(d Data) Data {
+	for _, f := range []*string{&d.AgencyCode, &d.AgencyName, &d.RegimeName, &d.PeriodLabel, &d.ReceiptNumber, &d.SubmissionLink, &d.DashboardLink} {
+		*f = strings.Join(strings.Fields(*f), " ")
+	}
+	return d
 }
 
 // tidyText trims trailing spaces, keeps at most one blank line in a row

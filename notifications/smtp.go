@@ -242,7 +242,7 @@ func (m *Mailer) dial(ctx context.Context) (*session, error) {
 		conn, err = d.DialContext(dialCtx, "tcp", addr)
 	}
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
+		if ctxErr := contextError(ctx); ctxErr != nil {
 			return nil, fmt.Errorf("connect to smtp server %s: %w", addr, ctxErr)
 		}
 		return nil, fmt.Errorf("connect to smtp server %s: %w", addr, err)
@@ -398,7 +398,7 @@ func (s *session) transaction(ctx context.Context, msg composed) (res txResult) 
 	}
 	if err := w.Close(); err != nil {
 		r := s.failed(ctx, "end of data", "", err)
-		if r.drop && !isReply(err) && ctx.Err() == nil {
+		if r.drop && !isReply(err) && contextError(ctx) == nil {
 			r.err = fmt.Errorf("%w: %w", ErrOutcomeUnknown, err)
 			r.retry = false
 		}
@@ -409,7 +409,7 @@ func (s *session) transaction(ctx context.Context, msg composed) (res txResult) 
 
 // failed classifies an error of a command of a transaction.
 func (s *session) failed(ctx context.Context, command, recipient string, err error) txResult {
-	if ctxErr := ctx.Err(); ctxErr != nil {
+	if ctxErr := contextError(ctx); ctxErr != nil {
 		return txResult{err: fmt.Errorf("smtp %s: %w", command, ctxErr), drop: true}
 	}
 	var reply *textproto.Error
@@ -435,7 +435,7 @@ func (s *session) failed(ctx context.Context, command, recipient string, err err
 
 // replyError turns a refusal during the handshake into an *SMTPError.
 func (s *session) replyError(ctx context.Context, command, recipient string, err error) error {
-	if ctxErr := ctx.Err(); ctxErr != nil {
+	if ctxErr := contextError(ctx); ctxErr != nil {
 		return fmt.Errorf("smtp %s: %w", command, ctxErr)
 	}
 	var reply *textproto.Error
@@ -443,6 +443,19 @@ func (s *session) replyError(ctx context.Context, command, recipient string, err
 		return &SMTPError{Command: command, Recipient: recipient, Code: reply.Code, Message: reply.Msg}
 	}
 	return fmt.Errorf("smtp %s: %w", command, err)
+}
+
+// contextError is ctx.Err(), and DeadlineExceeded as soon as the deadline
+// has passed: a connection deadline taken from ctx can fire a moment before
+// ctx itself reports it.
+func contextError(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+		return context.DeadlineExceeded
+	}
+	return nil
 }
 
 func isReply(err error) bool {

@@ -214,7 +214,8 @@ func (c SMTPConfig) Redacted() string {
 	}
 	q := url.Values{}
 	if c.From.Name != "" {
-		q.Set("from", c.From.String())
+		// Not From.String(): that is RFC 2047 for headers, unreadable here.
+		q.Set("from", `"`+strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(c.From.Name)+`" <`+c.From.Address+`>`)
 	} else if c.From.Address != "" {
 		q.Set("from", c.From.Address)
 	}
