@@ -105,7 +105,9 @@ func TestRenderVietnameseDeadlineNoticeSubject(t *testing.T) {
 // where the calendar day differs.
 func TestRenderShowsTimesInTheDataLocation(t *testing.T) {
 	r := newRenderer(t)
-	utc := func(day, hour, minute int) time.Time { return time.Date(2026, time.October, day, hour, minute, 0, 0, time.UTC) }
+	utc := func(day, hour, minute int) time.Time {
+		return time.Date(2026, time.October, day, hour, minute, 0, 0, time.UTC)
+	}
 	for _, tc := range []struct {
 		lang     notifications.Lang
 		kind     notifications.Kind
