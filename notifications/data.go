@@ -125,6 +125,7 @@ type MissingFieldError struct {
 	Field string
 }
 
+// Error says which field of which kind and language is missing.
 func (e *MissingFieldError) Error() string {
 	return fmt.Sprintf("render %s (%s): field %s is required", e.Kind, e.Lang, e.Field)
 }

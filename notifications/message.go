@@ -34,10 +34,12 @@ type AddressError struct {
 	Err     error
 }
 
+// Error names the field and the address.
 func (e *AddressError) Error() string {
 	return fmt.Sprintf("%s address %q: %v", e.Field, e.Address, e.Err)
 }
 
+// Unwrap returns the parser's error.
 func (e *AddressError) Unwrap() error { return e.Err }
 
 // EnvelopeError says that an envelope cannot be sent as it is (no
@@ -48,6 +50,7 @@ type EnvelopeError struct {
 	Problem string
 }
 
+// Error names the field and the problem.
 func (e *EnvelopeError) Error() string {
 	return fmt.Sprintf("envelope %s: %s", e.Field, e.Problem)
 }

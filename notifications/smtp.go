@@ -43,6 +43,8 @@ type SMTPError struct {
 	Message   string
 }
 
+// Error gives the command, the refused recipient if any, the code and the
+// server's text.
 func (e *SMTPError) Error() string {
 	if e.Recipient != "" {
 		return fmt.Sprintf("smtp %s <%s>: %d %s", e.Command, e.Recipient, e.Code, e.Message)
@@ -505,6 +507,8 @@ type loginAuth struct {
 	username, password, host string
 }
 
+// Start begins LOGIN, refusing to send the password in clear text except
+// to localhost.
 func (a *loginAuth) Start(server *smtp.ServerInfo) (string, []byte, error) {
 	if !server.TLS && !isLocalhost(server.Name) {
 		return "", nil, errors.New("refusing to send the password over an unencrypted connection (use smtps:// or tls=starttls)")
@@ -515,6 +519,7 @@ func (a *loginAuth) Start(server *smtp.ServerInfo) (string, []byte, error) {
 	return "LOGIN", nil, nil
 }
 
+// Next answers the server's "Username:" and "Password:" prompts.
 func (a *loginAuth) Next(fromServer []byte, more bool) ([]byte, error) {
 	if !more {
 		return nil, nil
