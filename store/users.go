@@ -106,26 +106,10 @@ func (s *Store) CreateUser(ctx context.Context, u User, password string, audit .
 	if err := validateUser(u, password); err != nil {
 		return User{}, fmt.Errorf("create user %s: %w", u.Email, err)
 	}
-	var hash *string
-	if password != "" {
-		h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
-		if err != nil {
-			return User{}, fmt.Errorf("create user %s: hash password: %w", u.Email, err)
-		}
-		hs := string(h)
-		hash = &hs
-	}
-	if u.Language == "" {
-		u.Language = "vi"
-	}
 	var created User
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		var err error
-		created, err = scanUser(tx.QueryRow(ctx, `
-			INSERT INTO users AS u (email, name, role, agency_code, manager_id, language, password_hash)
-			VALUES ($1, $2, $3, nullif($4, ''), $5, $6, $7)
-			RETURNING `+userColumns,
-			u.Email, u.Name, u.Role, u.AgencyCode, u.ManagerID, u.Language, hash))
+		created, err = insertUser(ctx, tx, u, password)
 		if err != nil {
 			return err
 		}
@@ -142,6 +126,27 @@ func (s *Store) CreateUser(ctx context.Context, u User, password string, audit .
 		return User{}, fmt.Errorf("create user %s: %w", u.Email, err)
 	}
 	return created, nil
+}
+
+// insertUser hashes the password (if any) and inserts the user.
+func insertUser(ctx context.Context, q Querier, u User, password string) (User, error) {
+	var hash *string
+	if password != "" {
+		h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+		if err != nil {
+			return User{}, fmt.Errorf("hash password: %w", err)
+		}
+		hs := string(h)
+		hash = &hs
+	}
+	if u.Language == "" {
+		u.Language = "vi"
+	}
+	return scanUser(q.QueryRow(ctx, `
+		INSERT INTO users AS u (email, name, role, agency_code, manager_id, language, password_hash)
+		VALUES ($1, $2, $3, nullif($4, ''), $5, $6, $7)
+		RETURNING `+userColumns,
+		u.Email, u.Name, u.Role, u.AgencyCode, u.ManagerID, u.Language, hash))
 }
 
 // withObject fills in the object of audit entries that name none, for
@@ -241,6 +246,39 @@ func (s *Store) HasStaff(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("look for staff users: %w", err)
 	}
 	return exists, nil
+}
+
+// BootstrapStaff creates the first office-staff user, refusing with
+// ErrConflict when any staff user exists already. The check and the insert
+// hold a lock on users, so two bootstraps at once cannot both succeed.
+func (s *Store) BootstrapStaff(ctx context.Context, u User, password string, audit ...AuditEntry) (User, error) {
+	u.Role, u.AgencyCode = access.Staff, ""
+	if err := validateUser(u, password); err != nil {
+		return User{}, fmt.Errorf("bootstrap %s: %w", u.Email, err)
+	}
+	var created User
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+			return err
+		}
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE role = 'staff')`).Scan(&exists); err != nil {
+			return err
+		}
+		if exists {
+			return fmt.Errorf("a staff user exists already: %w", ErrConflict)
+		}
+		var err error
+		created, err = insertUser(ctx, tx, u, password)
+		if err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, withObject(audit, fmt.Sprintf("user/%d", created.ID)))
+	})
+	if err != nil {
+		return User{}, fmt.Errorf("bootstrap %s: %w", u.Email, err)
+	}
+	return created, nil
 }
 
 // StaffUsers lists the office staff who are not disabled.

@@ -1,0 +1,458 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"rcm/access"
+	"rcm/store"
+)
+
+// userCommand manages people and their API tokens.
+func userCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:  "user",
+		Usage: "create and list users, issue and revoke API tokens",
+		Subcommands: []*ucli.Command{
+			userBootstrapCommand(),
+			userCreateCommand(),
+			userListCommand(),
+			userShowCommand(),
+			userRevokeCommand(),
+			{
+				Name:  "token",
+				Usage: "create and list API tokens",
+				Subcommands: []*ucli.Command{
+					userTokenCreateCommand(),
+					userTokenListCommand(),
+				},
+			},
+		},
+	}
+}
+
+// userRecord is a user as the API sends it.
+type userRecord struct {
+	ID         int64      `json:"id"`
+	Email      string     `json:"email"`
+	Name       string     `json:"name,omitempty"`
+	Role       string     `json:"role"`
+	Agency     string     `json:"agency,omitempty"`
+	ManagerID  *int64     `json:"manager_id,omitempty"`
+	Language   string     `json:"language"`
+	CreatedAt  time.Time  `json:"created_at"`
+	DisabledAt *time.Time `json:"disabled_at,omitempty"`
+}
+
+// tokenRecord is an API token as the API sends it; Token only on creation.
+type tokenRecord struct {
+	Token      string     `json:"token,omitempty"`
+	ID         int64      `json:"id"`
+	UserID     int64      `json:"user_id"`
+	Name       string     `json:"name,omitempty"`
+	Prefix     string     `json:"prefix"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+}
+
+func userCreateCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:  "create",
+		Usage: "create a user (office staff)",
+		UsageText: "rcm user create --email ADDRESS --role staff|officer|supervisor [--agency CODE] [--name NAME] " +
+			"[--language vi|en] [--password-stdin]",
+		Description: `An officer reports for one agency; a supervisor sees the subtree rooted at
+theirs; office staff see everything and belong to no agency. Without
+--password-stdin the user signs in with API tokens only.
+
+Examples:
+   rcm user create --email vanphong@hanoi.gov.vn --role officer --agency HNI
+   rcm user create --email lanhdao@dbsh.gov.vn --role supervisor --agency R-DBSH
+   printf '%s' "$PASSWORD" | rcm user create --email staff2@vpcp.gov.vn --role staff --password-stdin`,
+		Flags: append(clientFlags(),
+			&ucli.StringFlag{Name: "email", Usage: "e-mail address (required)", Required: true},
+			&ucli.StringFlag{Name: "role", Usage: "staff, officer or supervisor (required)", Required: true},
+			&ucli.StringFlag{Name: "agency", Usage: "the officer's agency or the supervisor's subtree root"},
+			&ucli.StringFlag{Name: "name", Usage: "the person's name"},
+			&ucli.StringFlag{Name: "language", Usage: "language of messages: vi or en", Value: "vi"},
+			&ucli.BoolFlag{Name: "password-stdin", Usage: "read a password for the pages from standard input"},
+			outputFlag(),
+		),
+		Action: userCreate,
+	}
+}
+
+func userCreate(c *ucli.Context) error {
+	if _, err := access.ParseRole(c.String("role")); err != nil {
+		return usageError("--role: %v", err)
+	}
+	cl, err := newClient(c)
+	if err != nil {
+		return err
+	}
+	password, err := readPassword(c)
+	if err != nil {
+		return err
+	}
+	req := map[string]any{"email": c.String("email"), "role": c.String("role"), "agency": c.String("agency"),
+		"name": c.String("name"), "language": c.String("language")}
+	if password != "" {
+		req["password"] = password
+	}
+	var u userRecord
+	if err := cl.do(c.Context, http.MethodPost, "/api/v1/users", req, &u); err != nil {
+		return err
+	}
+	return printUsers(c, []userRecord{u})
+}
+
+// readPassword reads the first line of standard input when --password-stdin is set.
+func readPassword(c *ucli.Context) (string, error) {
+	if !c.Bool("password-stdin") {
+		return "", nil
+	}
+	line, err := bufio.NewReader(c.App.Reader).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read the password from standard input: %w", err)
+	}
+	password := strings.TrimRight(line, "\r\n")
+	if password == "" {
+		return "", usageError("--password-stdin: standard input is empty; pipe the password in")
+	}
+	return password, nil
+}
+
+func printUsers(c *ucli.Context, users []userRecord) error {
+	rows := make([][]string, len(users))
+	for i, u := range users {
+		state := "active"
+		if u.DisabledAt != nil {
+			state = "disabled"
+		}
+		rows[i] = []string{strconv.FormatInt(u.ID, 10), u.Email, u.Name, u.Role, u.Agency, u.Language, state}
+	}
+	return printRecords(c, records{
+		Header: []string{"id", "email", "name", "role", "agency", "language", "state"},
+		Rows:   rows,
+		JSON:   nonNil(users),
+	})
+}
+
+func userListCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "list",
+		Usage:     "list the users you may see (office staff: all; supervisors: their subtree's)",
+		UsageText: "rcm user list [--role ROLE] [--limit N] [--output table|json|csv]",
+		Description: `Examples:
+   rcm user list
+   rcm user list --role supervisor --output csv`,
+		Flags: append(clientFlags(),
+			&ucli.StringFlag{Name: "role", Usage: "only users of this role"},
+			&ucli.IntFlag{Name: "limit", Usage: "at most this many (0 = all)"},
+			outputFlag(),
+		),
+		Action: userList,
+	}
+}
+
+func userList(c *ucli.Context) error {
+	cl, err := newClient(c)
+	if err != nil {
+		return err
+	}
+	q := url.Values{"limit": {"500"}}
+	if r := c.String("role"); r != "" {
+		q.Set("role", r)
+	}
+	users, err := listAll[userRecord](c.Context, cl, "/api/v1/users", q, c.Int("limit"))
+	if err != nil {
+		return err
+	}
+	return printUsers(c, users)
+}
+
+func userShowCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "show",
+		Usage:     "show one user (yourself if no ID is given)",
+		ArgsUsage: "[ID]",
+		UsageText: "rcm user show [ID] [--output table|json|csv]",
+		Description: `Examples:
+   rcm user show
+   rcm user show 12 --output json`,
+		Flags:  append(clientFlags(), outputFlag()),
+		Action: userShow,
+	}
+}
+
+func userShow(c *ucli.Context) error {
+	cl, err := newClient(c)
+	if err != nil {
+		return err
+	}
+	path := "/api/v1/me"
+	if c.NArg() > 0 {
+		id, err := parseID(c.Args().First(), "user")
+		if err != nil {
+			return err
+		}
+		path = fmt.Sprintf("/api/v1/users/%d", id)
+	}
+	var u userRecord
+	if err := cl.do(c.Context, http.MethodGet, path, nil, &u); err != nil {
+		return err
+	}
+	return printUsers(c, []userRecord{u})
+}
+
+func userRevokeCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "revoke",
+		Usage:     "revoke an API token (yours; office staff: anyone's)",
+		ArgsUsage: "TOKEN-ID",
+		UsageText: "rcm user revoke TOKEN-ID",
+		Description: `TOKEN-ID is the number rcm user token list shows, not the token itself.
+
+Examples:
+   rcm user revoke 7`,
+		Flags:  append(clientFlags(), outputFlag()),
+		Action: userRevoke,
+	}
+}
+
+func userRevoke(c *ucli.Context) error {
+	if c.NArg() != 1 {
+		return usageError("user revoke: name one token id, for example: rcm user revoke 7")
+	}
+	id, err := parseID(c.Args().First(), "token")
+	if err != nil {
+		return err
+	}
+	cl, err := newClient(c)
+	if err != nil {
+		return err
+	}
+	var t tokenRecord
+	if err := cl.do(c.Context, http.MethodDelete, fmt.Sprintf("/api/v1/tokens/%d", id), nil, &t); err != nil {
+		return err
+	}
+	return printTokens(c, []tokenRecord{t})
+}
+
+func userTokenCreateCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "create",
+		Usage:     "create an API token and print it once",
+		UsageText: "rcm user token create [--user ID] [--name NAME] [--expires 90d] [--output table|json]",
+		Description: `The token is printed once, alone on standard output, so a script can keep
+it: save it now, rcm keeps only its hash. Without --user the token is yours;
+office staff may create tokens for anyone.
+
+Examples:
+   rcm user token create --name laptop --expires 90d
+   RCM_TOKEN=$(rcm user token create --user 12 --expires 30d)`,
+		Flags: append(clientFlags(),
+			&ucli.Int64Flag{Name: "user", Usage: "the user the token is for (default: you)"},
+			&ucli.StringFlag{Name: "name", Usage: "a name to recognise the token by"},
+			&ucli.StringFlag{Name: "expires", Usage: "how long the token lasts, e.g. 90d or 12h (default: no expiry)"},
+			outputFlag(),
+		),
+		Action: userTokenCreate,
+	}
+}
+
+// userID returns --user, or the caller's own id.
+func userID(c *ucli.Context, cl *apiClient) (int64, error) {
+	if id := c.Int64("user"); id > 0 {
+		return id, nil
+	}
+	var me userRecord
+	if err := cl.do(c.Context, http.MethodGet, "/api/v1/me", nil, &me); err != nil {
+		return 0, err
+	}
+	return me.ID, nil
+}
+
+func userTokenCreate(c *ucli.Context) error {
+	cl, err := newClient(c)
+	if err != nil {
+		return err
+	}
+	id, err := userID(c, cl)
+	if err != nil {
+		return err
+	}
+	req := map[string]string{"name": c.String("name")}
+	if e := c.String("expires"); e != "" {
+		req["expires_in"] = e
+	}
+	var t tokenRecord
+	if err := cl.do(c.Context, http.MethodPost, fmt.Sprintf("/api/v1/users/%d/tokens", id), req, &t); err != nil {
+		return err
+	}
+	return printNewToken(c, t)
+}
+
+// printNewToken prints a token just created: the secret alone on standard
+// output (or the whole record as JSON), the advice on standard error.
+func printNewToken(c *ucli.Context, t tokenRecord) error {
+	if c.String("output") == outputJSON {
+		if err := printRecords(c, records{JSON: t}); err != nil {
+			return err
+		}
+	} else if _, err := fmt.Fprintln(c.App.Writer, t.Token); err != nil {
+		return fmt.Errorf("print the token: %w", err)
+	}
+	expiry := "không hết hạn / never expires"
+	if t.ExpiresAt != nil {
+		expiry = "hết hạn / expires " + t.ExpiresAt.Local().Format(time.RFC3339)
+	}
+	fmt.Fprintf(c.App.ErrWriter, "Token #%d (%s). Lưu lại ngay: token chỉ hiện một lần. / Save it now: it is not shown again.\n"+
+		"Dùng / use: export RCM_TOKEN=<token>; thu hồi / revoke: rcm user revoke %d\n", t.ID, expiry, t.ID)
+	return nil
+}
+
+func userTokenListCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "list",
+		Usage:     "list API tokens (yours, or with --user anyone's for office staff)",
+		UsageText: "rcm user token list [--user ID] [--output table|json|csv]",
+		Description: `Examples:
+   rcm user token list
+   rcm user token list --user 12 --output json`,
+		Flags: append(clientFlags(),
+			&ucli.Int64Flag{Name: "user", Usage: "whose tokens (default: yours)"},
+			outputFlag(),
+		),
+		Action: userTokenList,
+	}
+}
+
+func userTokenList(c *ucli.Context) error {
+	cl, err := newClient(c)
+	if err != nil {
+		return err
+	}
+	id, err := userID(c, cl)
+	if err != nil {
+		return err
+	}
+	var p listPage[tokenRecord]
+	if err := cl.do(c.Context, http.MethodGet, fmt.Sprintf("/api/v1/users/%d/tokens", id), nil, &p); err != nil {
+		return err
+	}
+	return printTokens(c, p.Items)
+}
+
+func printTokens(c *ucli.Context, tokens []tokenRecord) error {
+	rows := make([][]string, len(tokens))
+	for i, t := range tokens {
+		state := "active"
+		switch {
+		case t.RevokedAt != nil:
+			state = "revoked"
+		case t.ExpiresAt != nil && t.ExpiresAt.Before(time.Now()):
+			state = "expired"
+		}
+		rows[i] = []string{strconv.FormatInt(t.ID, 10), strconv.FormatInt(t.UserID, 10), t.Name, t.Prefix + "…",
+			formatTime(t.CreatedAt), formatTimePtr(t.ExpiresAt), formatTimePtr(t.LastUsedAt), state}
+	}
+	return printRecords(c, records{
+		Header: []string{"id", "user", "name", "prefix", "created", "expires", "last_used", "state"},
+		Rows:   rows,
+		JSON:   nonNil(tokens),
+	})
+}
+
+func formatTime(t time.Time) string { return t.Local().Format("2006-01-02 15:04") }
+
+func formatTimePtr(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return formatTime(*t)
+}
+
+func parseID(raw, what string) (int64, error) {
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, usageError("%s id %q is not a number; list them with rcm %s", what, raw, map[string]string{"user": "user list", "token": "user token list"}[what])
+	}
+	return id, nil
+}
+
+func userBootstrapCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "bootstrap",
+		Usage:     "create the first office-staff user and a token, on the database directly",
+		UsageText: "rcm user bootstrap --email ADDRESS [--name NAME] [--password-stdin] [--database-url URL]",
+		Description: `Run once, on a new installation: it applies pending migrations, creates the
+first office-staff user and prints an API token for them (once). It refuses
+when a staff user exists; from then on staff create users with rcm user create.
+
+Examples:
+   rcm user bootstrap --email admin@vpcp.gov.vn --database-url postgres://rcm@localhost/rcm
+   export RCM_TOKEN=$(rcm user bootstrap --email admin@vpcp.gov.vn)`,
+		Flags: []ucli.Flag{
+			databaseURLFlag(),
+			&ucli.StringFlag{Name: "email", Usage: "e-mail address of the first staff user (required)", Required: true},
+			&ucli.StringFlag{Name: "name", Usage: "their name"},
+			&ucli.BoolFlag{Name: "password-stdin", Usage: "read a password for the pages from standard input"},
+			&ucli.StringFlag{Name: "expires", Usage: "how long the token lasts, e.g. 90d (default: no expiry)"},
+			outputFlag(),
+		},
+		Action: userBootstrap,
+	}
+}
+
+func userBootstrap(c *ucli.Context) error {
+	password, err := readPassword(c)
+	if err != nil {
+		return err
+	}
+	var expires *time.Time
+	if e := c.String("expires"); e != "" {
+		d, err := parseOffsetFlag("expires", e)
+		if err != nil {
+			return err
+		}
+		at := time.Now().Add(d)
+		expires = &at
+	}
+	st, err := openDatabase(c)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	entry := store.AuditEntry{Actor: "bootstrap", Action: "user.bootstrap", Details: map[string]any{"email": c.String("email")}}
+	u, err := st.BootstrapStaff(c.Context, store.User{Email: c.String("email"), Name: c.String("name")}, password, entry)
+	var inErr *store.InputError
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		return &ExitError{Code: ExitConflict, Err: errors.New(
+			"a staff user exists already; ask them for a token, or have them run rcm user create")}
+	case errors.As(err, &inErr):
+		return usageError("%v", inErr)
+	case err != nil:
+		return err
+	}
+	id := u.ID
+	secret, tok, err := st.CreateToken(c.Context, u.ID, "bootstrap", expires,
+		store.AuditEntry{ActorID: &id, Actor: u.Email, Action: "token.create", Details: map[string]any{"user_id": u.ID, "name": "bootstrap"}})
+	if err != nil {
+		return err
+	}
+	return printNewToken(c, tokenRecord{Token: secret, ID: tok.ID, UserID: tok.UserID, Name: tok.Name, Prefix: tok.Prefix,
+		CreatedAt: tok.CreatedAt, ExpiresAt: tok.ExpiresAt})
+}
