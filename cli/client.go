@@ -65,6 +65,8 @@ type APIError struct {
 	Problem problemJSON
 }
 
+// Error is the problem's detail, each refused field on its own line, and a
+// hint for denials.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	msg := e.Problem.Detail

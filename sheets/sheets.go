@@ -41,6 +41,7 @@ type LineError struct {
 	Reason string `json:"reason"`
 }
 
+// String writes the problem with its line, for a person.
 func (e LineError) String() string {
 	if e.Line == 0 {
 		return e.Reason
@@ -56,6 +57,7 @@ type FileError struct {
 	Problems []LineError
 }
 
+// Error lists every problem of the file.
 func (e *FileError) Error() string {
 	parts := make([]string, len(e.Problems))
 	for i, p := range e.Problems {

@@ -23,6 +23,7 @@ type InputError struct {
 	Fields []FieldError
 }
 
+// Error lists the refused fields and why.
 func (e *InputError) Error() string {
 	parts := make([]string, len(e.Fields))
 	for i, f := range e.Fields {
