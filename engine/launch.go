@@ -156,7 +156,9 @@ func (e *Engine) startCycleWorkflow(ctx context.Context, cyc store.Cycle) error 
 		TaskQueue:                workflows.TaskQueue,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		TypedSearchAttributes:    searchAttributes(cyc.ID),
+		// Without it the SDK hands back the running workflow as if started.
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+		TypedSearchAttributes:                    searchAttributes(cyc.ID),
 	}
 	_, err := e.temporal.ExecuteWorkflow(ctx, opts, workflows.CycleWorkflowName, workflows.CycleInput{CycleID: cyc.ID, Policy: cyc.Policy})
 	return err

@@ -60,18 +60,24 @@ type WaveSelection struct {
 // WaveTargets returns the next page of agencies a wave applies to, ordered by
 // agency code, so a resumed wave continues where it stopped.
 func (s *Store) WaveTargets(ctx context.Context, sel WaveSelection) ([]WaveTarget, error) {
+	// $1 cycle, $2 after, $3 limit; each kind adds only the parameters it uses.
+	args := []any{sel.CycleID, sel.After, clampLimit(sel.Limit)}
 	var cond string
 	switch sel.Kind {
 	case TargetOpen:
 		cond = `o.finalized_at IS NULL`
 	case TargetNotSubmitted:
-		cond = `o.status IN ('pending', 'notified') AND o.due_at - $3::interval <= $2 AND o.due_at > $2 AND o.close_at > $2`
+		cond = `o.status IN ('pending', 'notified') AND o.due_at - $5::interval <= $4 AND o.due_at > $4 AND o.close_at > $4`
+		args = append(args, sel.At, sel.Offset)
 	case TargetOverdue:
-		cond = `o.status = 'overdue' AND o.due_at <= $2 AND o.finalized_at IS NULL`
+		cond = `o.status = 'overdue' AND o.due_at <= $4 AND o.finalized_at IS NULL`
+		args = append(args, sel.At)
 	case TargetEscalation:
-		cond = `o.status = 'overdue' AND o.due_at + $3::interval <= $2 AND o.close_at > $2`
+		cond = `o.status = 'overdue' AND o.due_at + $5::interval <= $4 AND o.close_at > $4`
+		args = append(args, sel.At, sel.Offset)
 	case TargetAgency:
 		cond = `o.finalized_at IS NULL AND ($4 = '' OR o.agency_code = $4)`
+		args = append(args, sel.Agency)
 	default:
 		return nil, fmt.Errorf("wave targets: unknown kind %d", sel.Kind)
 	}
@@ -79,9 +85,9 @@ func (s *Store) WaveTargets(ctx context.Context, sel WaveSelection) ([]WaveTarge
 		SELECT o.agency_code, a.name_vi, a.name_en, a.path, coalesce(a.officer_email, ''), coalesce(a.head_email, ''),
 		       a.language, o.due_at, o.close_at, o.status, o.first_submitted_at
 		  FROM obligations o JOIN agencies a ON a.code = o.agency_code
-		 WHERE o.cycle_id = $1 AND o.agency_code > $5 AND `+cond+`
+		 WHERE o.cycle_id = $1 AND o.agency_code > $2 AND `+cond+`
 		 ORDER BY o.agency_code
-		 LIMIT $6`, sel.CycleID, sel.At, sel.Offset, sel.Agency, sel.After, clampLimit(sel.Limit))
+		 LIMIT $3`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("wave targets of cycle %s: %w", sel.CycleID, err)
 	}

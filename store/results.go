@@ -1,0 +1,86 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"rcm/reporting"
+)
+
+// ComplianceResult is the stored compliance of one node's subtree in a
+// closed cycle.
+type ComplianceResult struct {
+	AgencyCode   string
+	AgencyNameVI string
+	AgencyNameEN string
+	Path         string
+	Rates        reporting.Rates
+}
+
+// CycleCompliance returns the stored compliance of every node within
+// scopePath ("" = all), by tree path.
+func (s *Store) CycleCompliance(ctx context.Context, cycleID, scopePath string) ([]ComplianceResult, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT c.agency_code, a.name_vi, a.name_en, a.path, c.expected, c.submitted, c.on_time, c.late,
+		       c.missing, c.not_accepted, c.reporting_rate::text, c.on_time_rate::text
+		  FROM cycle_compliance c JOIN agencies a ON a.code = c.agency_code
+		 WHERE c.cycle_id = $1 AND a.path LIKE $2 || '%'
+		 ORDER BY a.path`, cycleID, scopePath)
+	if err != nil {
+		return nil, fmt.Errorf("compliance of cycle %s: %w", cycleID, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ComplianceResult, error) {
+		var c ComplianceResult
+		var rr, otr string
+		err := r.Scan(&c.AgencyCode, &c.AgencyNameVI, &c.AgencyNameEN, &c.Path, &c.Rates.Expected, &c.Rates.Submitted,
+			&c.Rates.OnTime, &c.Rates.Late, &c.Rates.Missing, &c.Rates.NotAccepted, &rr, &otr)
+		if err != nil {
+			return c, err
+		}
+		if c.Rates.ReportingRate, err = strconv.ParseFloat(rr, 64); err != nil {
+			return c, err
+		}
+		c.Rates.OnTimeRate, err = strconv.ParseFloat(otr, 64)
+		return c, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("compliance of cycle %s: %w", cycleID, err)
+	}
+	return out, nil
+}
+
+// AggregateResult is one stored figure of a closed cycle.
+type AggregateResult struct {
+	AgencyCode    string
+	AgencyNameVI  string
+	AgencyNameEN  string
+	Path          string
+	IndicatorCode string
+	Value         string
+	Contributors  int
+}
+
+// CycleAggregates returns the stored figures of every node within
+// scopePath ("" = all), by tree path and indicator.
+func (s *Store) CycleAggregates(ctx context.Context, cycleID, scopePath string) ([]AggregateResult, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT g.agency_code, a.name_vi, a.name_en, a.path, g.indicator_code, g.value::text, g.contributors
+		  FROM cycle_aggregates g JOIN agencies a ON a.code = g.agency_code
+		 WHERE g.cycle_id = $1 AND a.path LIKE $2 || '%'
+		 ORDER BY a.path, g.indicator_code`, cycleID, scopePath)
+	if err != nil {
+		return nil, fmt.Errorf("aggregates of cycle %s: %w", cycleID, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (AggregateResult, error) {
+		var g AggregateResult
+		err := r.Scan(&g.AgencyCode, &g.AgencyNameVI, &g.AgencyNameEN, &g.Path, &g.IndicatorCode, &g.Value, &g.Contributors)
+		return g, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("aggregates of cycle %s: %w", cycleID, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,248 @@
+package systemtest
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/api/workflowservice/v1"
+
+	"rcm/engine"
+	"rcm/reporting"
+	"rcm/store"
+	"rcm/workflows"
+)
+
+// values are what agency i reports: GRDP 100+i, EMP 1000*i, CPI i/10.
+func values(i int) reporting.Values {
+	return reporting.Values{
+		"GRDP": fmt.Sprintf("%d.5", 100+i),
+		"EMP":  fmt.Sprintf("%d", 1000*i),
+		"CPI":  new(big.Rat).SetFrac64(int64(i), 10).FloatString(1),
+		"NOTE": fmt.Sprintf("Báo cáo của tỉnh %02d <b>&</b>", i),
+	}
+}
+
+// TestTwentyAgencyCycle runs a whole cycle of 20 provinces in two regions on
+// a timeline of seconds: launch, notice, a reminder, due, two escalation
+// steps, close. Provinces 1-8 submit on time and are accepted; 9-12 submit
+// after due and are accepted (late); 13-15 are returned, resubmit before due
+// and are accepted (on time); 16 is returned and never resubmits and 17 is
+// never reviewed (not accepted); 18-20 send nothing (missing). It checks the
+// final states, rates, aggregates and every message, row by row.
+func TestTwentyAgencyCycle(t *testing.T) {
+	w := newWorld(t, 7) // small batches: waves page through the agencies
+	north, south := []string{}, []string{}
+	for i := 1; i <= 20; i++ {
+		if i <= 10 {
+			north = append(north, province(i))
+		} else {
+			south = append(south, province(i))
+		}
+	}
+	w.seedTree(map[string][]string{"NORTH": north, "SOUTH": south})
+	sec := time.Second
+	policy := reporting.Policy{
+		ReminderOffsets: []time.Duration{8 * sec},
+		Escalations: []reporting.EscalationStep{
+			{After: 3 * sec, Recipients: []reporting.Recipient{reporting.RecipientOfficer, reporting.RecipientHead}, Times: 1},
+			{After: 6 * sec, Recipients: []reporting.Recipient{reporting.RecipientSupervisor}, Times: 1},
+		},
+		ReviewTime: time.Hour,
+		CloseAfter: 10 * sec,
+	}
+	w.seedRegime("SEIM", append(append([]string{}, north...), south...), policy)
+
+	due := time.Now().Add(12 * sec).Truncate(time.Second)
+	cyc, err := w.engine.Launch(w.ctx, w.staff, engine.LaunchRequest{RegimeCode: "SEIM", Period: "2026-10", Due: &due})
+	require.NoError(t, err)
+	require.Equal(t, "SEIM-2026-10", cyc.ID)
+
+	_, err = w.engine.Launch(w.ctx, w.staff, engine.LaunchRequest{RegimeCode: "SEIM", Period: "2026-10", Due: &due})
+	require.ErrorIs(t, err, engine.ErrConflict, "a second launch of the same cycle is refused")
+
+	w.waitOpen(cyc.ID)
+	receipts := map[int]engine.Receipt{}
+	for i := 1; i <= 17; i++ {
+		if i >= 9 && i <= 12 {
+			continue // late
+		}
+		receipts[i] = w.submit(cyc.ID, province(i), values(i))
+	}
+	for i := 1; i <= 8; i++ {
+		w.review(receipts[i], workflows.DecisionAccepted, "")
+	}
+	for i := 13; i <= 16; i++ {
+		w.review(receipts[i], workflows.DecisionReturned, fmt.Sprintf("Thiếu số liệu quý <%d>", i))
+	}
+	// A review of a version that is not the latest is refused.
+	for i := 13; i <= 15; i++ {
+		r2 := w.submit(cyc.ID, province(i), values(i))
+		require.Equal(t, 2, r2.Version)
+		_, err := w.engine.Review(w.ctx, w.staff, engine.ReviewRequest{SubmissionID: receipts[i].SubmissionID, Decision: workflows.DecisionAccepted})
+		require.ErrorIs(t, err, engine.ErrConflict)
+		w.review(r2, workflows.DecisionAccepted, "")
+	}
+	// The late ones submit after due, before the first escalation.
+	time.Sleep(time.Until(due.Add(500 * time.Millisecond)))
+	for i := 9; i <= 12; i++ {
+		w.review(w.submit(cyc.ID, province(i), values(i)), workflows.DecisionAccepted, "")
+	}
+
+	var result workflows.CycleResult
+	ctx, cancel := context.WithTimeout(w.ctx, 90*time.Second)
+	defer cancel()
+	require.NoError(t, temporal.Client().GetWorkflow(ctx, workflows.CycleWorkflowID(cyc.ID), "").Get(ctx, &result))
+	require.Equal(t, workflows.CycleClosed, result.Status)
+
+	// A submission after close is refused.
+	_, err = w.engine.Submit(w.ctx, w.officers[province(18)], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: province(18), Values: values(18)})
+	require.ErrorIs(t, err, store.ErrClosed)
+
+	t.Run("final states", func(t *testing.T) {
+		obs, err := w.store.Obligations(w.ctx, store.ObligationFilter{CycleID: cyc.ID})
+		require.NoError(t, err)
+		got := map[string]string{}
+		for _, o := range obs {
+			got[o.AgencyCode] = o.Status
+		}
+		want := map[string]string{}
+		for i := 1; i <= 20; i++ {
+			switch {
+			case i <= 8 || (i >= 13 && i <= 15):
+				want[province(i)] = "on_time"
+			case i <= 12:
+				want[province(i)] = "late"
+			case i <= 17:
+				want[province(i)] = "not_accepted"
+			default:
+				want[province(i)] = "missing"
+			}
+		}
+		assert.Equal(t, want, got)
+	})
+
+	t.Run("rates", func(t *testing.T) {
+		rows, err := w.store.CycleCompliance(w.ctx, cyc.ID, "")
+		require.NoError(t, err)
+		got := map[string]reporting.Rates{}
+		for _, r := range rows {
+			got[r.AgencyCode] = r.Rates
+		}
+		assert.Equal(t, reporting.Rates{Expected: 20, Submitted: 17, OnTime: 11, Late: 4, Missing: 3, NotAccepted: 2, ReportingRate: 85, OnTimeRate: 55}, got["VN"])
+		assert.Equal(t, reporting.Rates{Expected: 10, Submitted: 10, OnTime: 8, Late: 2, ReportingRate: 100, OnTimeRate: 80}, got["NORTH"])
+		assert.Equal(t, reporting.Rates{Expected: 10, Submitted: 7, OnTime: 3, Late: 2, Missing: 3, NotAccepted: 2, ReportingRate: 70, OnTimeRate: 30}, got["SOUTH"])
+		assert.Equal(t, reporting.Rates{Expected: 1, Missing: 1}, got[province(20)])
+		assert.Equal(t, result.Rates, got["VN"], "the workflow's result is the stored national figure")
+	})
+
+	t.Run("aggregates", func(t *testing.T) {
+		rows, err := w.store.CycleAggregates(w.ctx, cyc.ID, "")
+		require.NoError(t, err)
+		got := map[string]string{}
+		for _, r := range rows {
+			got[r.AgencyCode+"/"+r.IndicatorCode] = fmt.Sprintf("%s (%d)", r.Value, r.Contributors)
+		}
+		accepted := func(from, to int) []int {
+			var out []int
+			for i := from; i <= to; i++ {
+				if i <= 15 {
+					out = append(out, i)
+				}
+			}
+			return out
+		}
+		expect := func(node string, agencies []int) {
+			grdp, emp, cpi := new(big.Rat), new(big.Rat), new(big.Rat)
+			for _, i := range agencies {
+				grdp.Add(grdp, big.NewRat(int64(2*(100+i)+1), 2))
+				emp.Add(emp, big.NewRat(int64(1000*i), 1))
+				cpi.Add(cpi, big.NewRat(int64(i), 10))
+			}
+			n := len(agencies)
+			avg := new(big.Rat).Quo(cpi, big.NewRat(int64(n), 1))
+			assert.Equal(t, fmt.Sprintf("%s (%d)", trimZeros(grdp.FloatString(1)), n), got[node+"/GRDP"], node+" GRDP")
+			assert.Equal(t, fmt.Sprintf("%s (%d)", emp.FloatString(0), n), got[node+"/EMP"], node+" EMP")
+			assert.Equal(t, fmt.Sprintf("%s (%d)", trimZeros(avg.FloatString(4)), n), got[node+"/CPI"], node+" CPI")
+			assert.NotContains(t, got, node+"/NOTE", "text is not aggregated")
+		}
+		expect("VN", accepted(1, 20))
+		expect("NORTH", accepted(1, 10))
+		expect("SOUTH", accepted(11, 20))
+		expect(province(3), []int{3})
+		assert.NotContains(t, got, province(16)+"/GRDP", "a returned version is not counted")
+	})
+
+	t.Run("messages", func(t *testing.T) {
+		msgs := w.smtp.Messages()
+		ids := map[string]bool{}
+		byKind := map[string][]string{}
+		for _, m := range msgs {
+			id := m.Header.Get("Message-Id")
+			require.False(t, ids[id], "message %s sent twice", id)
+			ids[id] = true
+		}
+		notes, err := w.store.ListNotifications(w.ctx, store.NotificationFilter{CycleID: cyc.ID, Limit: 1000})
+		require.NoError(t, err)
+		for _, n := range notes {
+			require.Equal(t, store.NotificationSent, n.Status, "%+v", n)
+			byKind[fmt.Sprintf("%s/%d", n.Key.Kind, n.Key.Step)] = append(byKind[fmt.Sprintf("%s/%d", n.Key.Kind, n.Key.Step)], n.Key.Subject)
+		}
+		assert.Equal(t, len(notes), len(msgs), "one SMTP message per notification row")
+		for k := range byKind {
+			sort.Strings(byKind[k])
+		}
+		all := provinces(1, 20)
+		assert.Equal(t, all, byKind["deadline_notice/0"])
+		// At the reminder (due-8s) only the late and missing ones had sent nothing.
+		assert.Equal(t, append(provinces(9, 12), provinces(18, 20)...), byKind["reminder/1"])
+		assert.Equal(t, append(provinces(9, 12), provinces(18, 20)...), byKind["overdue/0"])
+		// The late ones had submitted by the first escalation step.
+		assert.Equal(t, provinces(18, 20), byKind["escalation/1"])
+		sup := w.supervisors["SOUTH"]
+		assert.Equal(t, []string{fmt.Sprintf("SOUTH/u%d", sup.ID)}, byKind["escalation_digest/2"])
+		assert.Len(t, byKind["returned/1"], 4)
+		assert.Len(t, byKind["accepted/1"], 12)
+		assert.Len(t, byKind["accepted/2"], 3)
+		assert.Len(t, byKind["receipt/1"], 17)
+		assert.Len(t, byKind["receipt/2"], 3)
+		assert.Len(t, byKind["cycle_summary/0"], 3, "two supervisors and the office")
+
+		// Escalation step 1 goes to the officer with the head in copy.
+		for _, m := range msgs {
+			if strings.Contains(strings.Join(m.To, ","), "officer.P18@") && len(m.To) == 2 {
+				assert.Contains(t, m.To, "head.P18@agency.test")
+			}
+		}
+	})
+
+	t.Run("history stays small", func(t *testing.T) {
+		d, err := temporal.Client().DescribeWorkflowExecution(w.ctx, workflows.CycleWorkflowID(cyc.ID), "")
+		require.NoError(t, err)
+		assert.Less(t, d.WorkflowExecutionInfo.HistoryLength, int64(200))
+		recordHistories(t, w, cyc.ID, province(13))
+	})
+	_ = workflowservice.GetWorkflowExecutionHistoryRequest{}
+}
+
+func provinces(from, to int) []string {
+	var out []string
+	for i := from; i <= to; i++ {
+		out = append(out, province(i))
+	}
+	return out
+}
+
+func trimZeros(s string) string {
+	if !strings.Contains(s, ".") {
+		return s
+	}
+	s = strings.TrimRight(s, "0")
+	return strings.TrimSuffix(s, ".")
+}
