@@ -72,7 +72,17 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 		},
 	}
 	app.Commands = []*ucli.Command{
+		// Office staff, agencies and supervisors (clients of the API).
+		agencyCommand(),
+		userCommand(),
+		templateCommand(),
+		regimeCommand(),
+		// Calendar and message previews (no server needed).
 		periodCommand(),
+		notifyCommand(),
+		// Running the system.
+		serveCommand(),
+		migrateCommand(),
 	}
 	for _, c := range app.Commands {
 		exitUsageOnBadFlags(c)
