@@ -1,0 +1,190 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	ucli "github.com/urfave/cli/v2"
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
+	"golang.org/x/sync/errgroup"
+
+	"rcm/activities"
+	"rcm/engine"
+	"rcm/notifications"
+	"rcm/store"
+	"rcm/worker"
+)
+
+// Flags shared by the commands that run rcm's processes (worker, serve, dev).
+
+// DefaultTemporalAddress is the Temporal frontend rcm dials unless told otherwise.
+const DefaultTemporalAddress = "127.0.0.1:7233"
+
+func temporalAddressFlag() *ucli.StringFlag {
+	return &ucli.StringFlag{Name: "temporal-address", Usage: "Temporal frontend HOST:PORT", Value: DefaultTemporalAddress,
+		EnvVars: []string{"RCM_TEMPORAL_ADDRESS"}}
+}
+
+func temporalNamespaceFlag() *ucli.StringFlag {
+	return &ucli.StringFlag{Name: "temporal-namespace", Usage: "Temporal namespace", Value: "default",
+		EnvVars: []string{"RCM_TEMPORAL_NAMESPACE"}}
+}
+
+func smtpURLFlag() *ucli.StringFlag {
+	return &ucli.StringFlag{Name: "smtp-url", Usage: "SMTP server: smtp://[user:pass@]host:port[?tls=starttls&from=rcm@example.gov.vn] or smtps://...",
+		EnvVars: []string{"RCM_SMTP_URL"}}
+}
+
+func baseURLFlag() *ucli.StringFlag {
+	return &ucli.StringFlag{Name: "base-url", Usage: "public address of rcm's web server, for links in messages and cookies",
+		EnvVars: []string{"RCM_BASE_URL"}}
+}
+
+func logLevelFlag() *ucli.StringFlag {
+	return &ucli.StringFlag{Name: "log-level", Usage: "debug, info, warn or error", Value: "info", EnvVars: []string{"RCM_LOG_LEVEL"}}
+}
+
+// newLogger builds the process logger from --log-level.
+func newLogger(c *ucli.Context) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.String("log-level"))); err != nil {
+		return nil, usageError("--log-level %q: use debug, info, warn or error", c.String("log-level"))
+	}
+	return slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level})), nil
+}
+
+// dialTemporal connects to the Temporal frontend, with an error that says
+// how to start one.
+func dialTemporal(ctx context.Context, address, namespace string, logger *slog.Logger) (client.Client, error) {
+	if !strings.Contains(address, ":") {
+		return nil, usageError("--temporal-address %q is not HOST:PORT, such as %s", address, DefaultTemporalAddress)
+	}
+	dialCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	c, err := client.DialContext(dialCtx, client.Options{
+		HostPort:  address,
+		Namespace: namespace,
+		Logger:    tlog.NewStructuredLogger(logger.With("component", "temporal")),
+	})
+	if err != nil {
+		return nil, &ExitError{Code: ExitUnavailable, Err: fmt.Errorf(
+			"cannot reach Temporal at %s (namespace %s): %v; start one with `rcm dev`, or `temporal server start-dev`, or give --temporal-address",
+			address, namespace, err)}
+	}
+	return c, nil
+}
+
+// parseSMTP reads --smtp-url.
+func parseSMTP(raw string) (notifications.SMTPConfig, error) {
+	if raw == "" {
+		return notifications.SMTPConfig{}, usageError("no mail server: give --smtp-url or set RCM_SMTP_URL, e.g. smtp://127.0.0.1:1025?from=rcm@example.gov.vn")
+	}
+	cfg, err := notifications.ParseSMTPURL(raw)
+	if err != nil {
+		return notifications.SMTPConfig{}, usageError("--smtp-url: %v", err)
+	}
+	return cfg, nil
+}
+
+// messageIDDomain is the host of the base URL, or of the sender's address.
+func messageIDDomain(baseURL string, smtp notifications.SMTPConfig) string {
+	if u, err := url.Parse(baseURL); err == nil && u.Hostname() != "" && strings.Contains(u.Hostname(), ".") {
+		return u.Hostname()
+	}
+	if _, domain, ok := strings.Cut(smtp.From.Address, "@"); ok {
+		return domain
+	}
+	return "rcm.localhost"
+}
+
+// WorkerConfig is what a worker process needs beyond the store and Temporal.
+type WorkerConfig struct {
+	SMTP      notifications.SMTPConfig
+	BaseURL   string
+	Namespace string
+	Options   worker.Options
+	// SweepEvery is how often undelivered hand-offs are re-sent.
+	SweepEvery time.Duration
+}
+
+// runWorker runs the Temporal worker and the outbox sweeper until ctx ends.
+func runWorker(ctx context.Context, st *store.Store, tc client.Client, eng *engine.Engine, cfg WorkerConfig, logger *slog.Logger) error {
+	if err := worker.EnsureSearchAttributes(ctx, tc, cfg.Namespace); err != nil {
+		// Not fatal: the cycles run; only the UI's search by cycle suffers.
+		logger.WarnContext(ctx, "custom search attributes not registered", "error", err)
+	}
+	renderer, err := notifications.NewRenderer()
+	if err != nil {
+		return fmt.Errorf("load message templates: %w", err)
+	}
+	acts := activities.New(st, renderer, notifications.NewMailer(cfg.SMTP), tc, eng, logger, activities.Config{
+		BaseURL: cfg.BaseURL, MessageIDDomain: messageIDDomain(cfg.BaseURL, cfg.SMTP),
+	})
+	if cfg.SweepEvery <= 0 {
+		cfg.SweepEvery = 5 * time.Second
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return worker.Run(ctx, tc, acts, cfg.Options) })
+	g.Go(func() error { return eng.RunOutboxSweeper(ctx, cfg.SweepEvery, 2*time.Second) })
+	logger.InfoContext(ctx, "worker running", "smtp", cfg.SMTP.Redacted(), "base_url", cfg.BaseURL)
+	if err := g.Wait(); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+// workerCommand runs rcm's Temporal worker.
+func workerCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "worker",
+		Usage:     "run the Temporal worker that carries out the cycles (on the database directly)",
+		UsageText: "rcm worker [--database-url URL] [--temporal-address HOST:PORT] --smtp-url URL [--base-url URL]",
+		Description: `Runs the workflows and activities of every cycle (notices, reminders,
+escalations, close, aggregation), and re-sends hand-offs to Temporal that a
+crash left behind. Run as many as you like: they share the work.
+
+Examples:
+   rcm worker --database-url postgres://rcm@127.0.0.1:5432/rcm --smtp-url 'smtp://127.0.0.1:1025?from=rcm@example.gov.vn'
+   RCM_TEMPORAL_ADDRESS=temporal:7233 RCM_SMTP_URL=smtp://mail:25 rcm worker`,
+		Flags: []ucli.Flag{
+			databaseURLFlag(), temporalAddressFlag(), temporalNamespaceFlag(), smtpURLFlag(), baseURLFlag(), logLevelFlag(),
+			&ucli.IntFlag{Name: "max-activities", Usage: "activities run at once by this worker (0 = SDK default)", EnvVars: []string{"RCM_MAX_ACTIVITIES"}},
+			&ucli.BoolFlag{Name: "migrate", Usage: "apply pending migrations first", Value: true, EnvVars: []string{"RCM_MIGRATE"}},
+		},
+		Action: func(c *ucli.Context) error {
+			logger, err := newLogger(c)
+			if err != nil {
+				return err
+			}
+			smtp, err := parseSMTP(c.String("smtp-url"))
+			if err != nil {
+				return err
+			}
+			st, err := connectDatabase(c, c.Bool("migrate"))
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			tc, err := dialTemporal(c.Context, c.String("temporal-address"), c.String("temporal-namespace"), logger)
+			if err != nil {
+				return err
+			}
+			defer tc.Close()
+			baseURL := c.String("base-url")
+			if baseURL == "" {
+				baseURL = "http://" + DefaultAddr
+			}
+			eng := engine.New(st, tc, logger)
+			return runWorker(c.Context, st, tc, eng, WorkerConfig{
+				SMTP: smtp, BaseURL: baseURL, Namespace: c.String("temporal-namespace"),
+				Options: worker.Options{MaxConcurrentActivities: c.Int("max-activities")},
+			}, logger)
+		},
+	}
+}
