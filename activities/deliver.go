@@ -38,7 +38,9 @@ func (r *deliveryReport) add(o deliveryReport) {
 
 // deliver claims, renders and sends msgs, each at most once ever: a message
 // whose row was sent, failed or skipped by an earlier attempt is left alone;
-// one still claimed (its attempt died mid-way) is sent now. A message with no
+// one still claimed (an earlier attempt never got to it) is sent now; one an
+// earlier attempt left 'sending' may have gone out, so it is recorded as
+// failed with that explanation rather than sent twice. A message with no
 // valid recipient is recorded as skipped; a permanent SMTP refusal or a
 // rendering error as failed; a temporary failure is retried once in place,
 // then deferred to the next activity attempt, or recorded as failed on the
@@ -75,6 +77,14 @@ func (a *Activities) deliver(ctx context.Context, msgs []message) (deliveryRepor
 			return rep, err
 		}
 		c, ok := byKey[m.key]
+		if ok && c.Status == store.NotificationSending {
+			// An earlier attempt stopped while sending it: it may have gone out.
+			if err := a.store.MarkNotificationUnknown(ctx, c.ID, store.ErrOutcomeUnknown); err != nil {
+				return rep, err
+			}
+			rep.failed++
+			continue
+		}
 		if !ok || c.Status != store.NotificationClaimed {
 			continue
 		}
@@ -102,8 +112,13 @@ func (a *Activities) deliver(ctx context.Context, msgs []message) (deliveryRepor
 				return rep, fmt.Errorf("open SMTP connection: %w", err)
 			}
 		}
+		if took, err := a.store.MarkNotificationSending(ctx, c.ID); err != nil {
+			return rep, err
+		} else if !took {
+			continue // a concurrent attempt has it
+		}
 		err = conn.Send(ctx, env)
-		if err != nil && !notifications.IsPermanent(err) && ctx.Err() == nil {
+		if err != nil && !notifications.IsPermanent(err) && !errors.Is(err, notifications.ErrOutcomeUnknown) && ctx.Err() == nil {
 			if sleepCtx(ctx, a.cfg.RetryDelay) == nil {
 				err = conn.Send(ctx, env)
 			}
@@ -115,8 +130,9 @@ func (a *Activities) deliver(ctx context.Context, msgs []message) (deliveryRepor
 			}
 			rep.sent++
 		case ctx.Err() != nil:
+			// Left 'sending': the next attempt records it as unknown, never resends it.
 			return rep, ctx.Err()
-		case notifications.IsPermanent(err) || final:
+		case notifications.IsPermanent(err) || errors.Is(err, notifications.ErrOutcomeUnknown) || final:
 			if err := a.store.MarkNotificationAttempt(ctx, c.ID, err.Error(), true); err != nil {
 				return rep, err
 			}

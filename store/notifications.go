@@ -13,6 +13,7 @@ import (
 // Notification statuses.
 const (
 	NotificationClaimed = "claimed" // recorded, not (yet) sent
+	NotificationSending = "sending" // being handed to the SMTP server
 	NotificationSent    = "sent"
 	NotificationFailed  = "failed"  // gave up; last_error says why
 	NotificationSkipped = "skipped" // nobody to send it to; last_error says why
@@ -117,6 +118,31 @@ func joinLines(ss []string) string {
 	return out
 }
 
+// MarkNotificationSending records that the message is about to be handed
+// to the SMTP server. It reports false if another attempt took it first.
+func (s *Store) MarkNotificationSending(ctx context.Context, id int64) (bool, error) {
+	tag, err := s.pool.Exec(ctx, `UPDATE notifications SET status = 'sending' WHERE id = $1 AND status = 'claimed'`, id)
+	if err != nil {
+		return false, fmt.Errorf("notification %d sending: %w", id, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// ErrOutcomeUnknown is recorded on a notification whose sending attempt
+// stopped after it began: it may have been delivered, so it is not sent again.
+const ErrOutcomeUnknown = "delivery outcome unknown: the attempt stopped while sending; check with the recipient before sending again"
+
+// MarkNotificationUnknown records, as failed, a message an earlier attempt
+// left mid-send.
+func (s *Store) MarkNotificationUnknown(ctx context.Context, id int64, reason string) error {
+	if _, err := s.pool.Exec(ctx, `
+		UPDATE notifications SET status = 'failed', attempts = attempts + 1, last_error = $2
+		 WHERE id = $1 AND status = 'sending'`, id, reason); err != nil {
+		return fmt.Errorf("notification %d unknown: %w", id, err)
+	}
+	return nil
+}
+
 // MarkNotificationSent records that the message went out.
 func (s *Store) MarkNotificationSent(ctx context.Context, id int64, at time.Time) error {
 	if _, err := s.pool.Exec(ctx, `
@@ -137,7 +163,7 @@ func (s *Store) MarkNotificationAttempt(ctx context.Context, id int64, cause str
 	}
 	if _, err := s.pool.Exec(ctx, `
 		UPDATE notifications SET status = $2, attempts = attempts + 1, last_error = $3
-		 WHERE id = $1 AND status = 'claimed'`, id, status, cause); err != nil {
+		 WHERE id = $1 AND status IN ('claimed', 'sending')`, id, status, cause); err != nil {
 		return fmt.Errorf("notification %d attempt: %w", id, err)
 	}
 	return nil
