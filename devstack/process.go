@@ -186,7 +186,7 @@ func (p *Process) waitReady(ctx context.Context, timeout time.Duration, what str
 }
 
 // PortInUseError reports that a port a service needs is already taken.
-// Commands map Setting to the flag that changes it.
+// Commands find it with errors.As and name the flag that sets Setting.
 type PortInUseError struct {
 	Service string // "Temporal frontend (gRPC)"
 	Port    int
@@ -195,8 +195,8 @@ type PortInUseError struct {
 }
 
 func (e *PortInUseError) Error() string {
-	return fmt.Sprintf("port %d on %s for the %s is already in use (another rcm dev or %s still running?): stop what listens there or choose another port (%s): %v",
-		e.Port, Loopback, e.Service, e.Service, e.Setting, e.Err)
+	return fmt.Sprintf("port %d on %s for the %s is already in use (is another rcm dev running?): stop what listens there or choose another port",
+		e.Port, Loopback, e.Service)
 }
 
 func (e *PortInUseError) Unwrap() error { return e.Err }

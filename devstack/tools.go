@@ -323,7 +323,11 @@ func (r *buildReporter) describeLocked() string {
 	if r.downloads == 0 {
 		return "building " + r.tool.String()
 	}
-	return fmt.Sprintf("building %s: %d modules downloaded (%s)", r.tool, r.downloads, r.latest)
+	latest := r.latest
+	if len(latest) > 40 { // one line on a narrow terminal
+		latest = "…" + latest[len(latest)-39:]
+	}
+	return fmt.Sprintf("building %s: %d modules downloaded (%s)", r.tool, r.downloads, latest)
 }
 
 // tick keeps the display alive while go is quiet (compiling prints

@@ -83,6 +83,25 @@ func StartTemporal(ctx context.Context) (*TemporalServer, error) {
 	return &TemporalServer{proc: proc, hostPort: hostPort, client: c}, nil
 }
 
+// Temporal starts a dev server for one test and stops it when the test
+// ends; it fails the test if the server cannot start. A package with many
+// such tests starts one server for all of them with RunWithTemporal.
+func Temporal(t testing.TB) *TemporalServer {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	srv, err := StartTemporal(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := srv.Stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	return srv
+}
+
 func temporalBinary() (string, error) {
 	tool := devstack.TemporalCLI()
 	cache, err := devstack.CacheDir()

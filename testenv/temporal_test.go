@@ -118,6 +118,19 @@ func describeNamespace(t *testing.T, srv *TemporalServer) {
 	}
 }
 
+func TestTemporalServesOneTest(t *testing.T) {
+	var addr string
+	t.Run("inner", func(t *testing.T) {
+		srv := Temporal(t)
+		addr = srv.HostPort()
+		describeNamespace(t, srv)
+	})
+	if conn, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		conn.Close()
+		t.Errorf("the test's server at %s outlived the test", addr)
+	}
+}
+
 func TestTaskQueueIsTheTestsOwn(t *testing.T) {
 	a, b := TaskQueue(t), TaskQueue(t)
 	if a == b || !strings.HasPrefix(a, "test-testtaskqueueisthetestsown-") {
