@@ -1,0 +1,76 @@
+package systemtest
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
+
+	"rcm/engine"
+	"rcm/reporting"
+	"rcm/store"
+	"rcm/workflows"
+)
+
+// TestRegimeSchedule puts a regime on a Temporal Schedule: its next runs are
+// the days its data windows open, at 08:00 in Hanoi; a run launches the cycle
+// of the period at hand, a second run finds it launched; pause, resume, list
+// and delete work.
+func TestRegimeSchedule(t *testing.T) {
+	w := newWorld(t, 50)
+	w.seedTree(map[string][]string{"NORTH": {"P01", "P02"}})
+	w.seedRegime("SCHED", []string{"P01", "P02"}, reporting.Policy{ReminderOffsets: []time.Duration{24 * time.Hour}, ReviewTime: time.Hour, CloseAfter: 240 * time.Hour})
+
+	s, err := w.engine.ScheduleRegime(w.ctx, w.staff, "SCHED", engine.ScheduleOptions{Hour: 8})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = w.engine.DeleteSchedule(w.ctx, w.staff, "SCHED") })
+	require.NotEmpty(t, s.NextRuns)
+	for _, run := range s.NextRuns {
+		assert.True(t, strings.HasPrefix(run, "15/"), "runs on the 15th: %s", run)
+		assert.True(t, strings.HasSuffix(run, "08:00 +07:00"), "at 08:00 Hanoi time: %s", run)
+	}
+	_, err = w.engine.ScheduleRegime(w.ctx, w.staff, "SCHED", engine.ScheduleOptions{Hour: 8})
+	assert.ErrorIs(t, err, engine.ErrConflict, "a regime has one schedule")
+	_, err = w.engine.ScheduleRegime(w.ctx, w.officers["P01"], "SCHED", engine.ScheduleOptions{Hour: 8})
+	assert.ErrorIs(t, err, engine.ErrForbidden)
+
+	handle := temporal.Client().ScheduleClient().GetHandle(w.ctx, workflows.ScheduleID("SCHED"))
+	require.NoError(t, handle.Trigger(w.ctx, client.ScheduleTriggerOptions{}))
+	loc, err := reporting.DefaultLocation()
+	require.NoError(t, err)
+	period, ok := reporting.PeriodContaining(reporting.Monthly, reporting.DateOf(time.Now(), loc))
+	require.True(t, ok)
+	cycleID := engine.CycleID("SCHED", period.ID)
+	var cyc store.Cycle
+	require.Eventually(t, func() bool {
+		cyc, err = w.store.Cycle(w.ctx, cycleID)
+		return err == nil
+	}, 30*time.Second, 100*time.Millisecond, "the schedule launched %s", cycleID)
+	assert.Nil(t, cyc.LaunchedBy, "launched by rcm itself")
+
+	// A second run finds the cycle launched and starts nothing new.
+	id, already, err := w.engine.LaunchScheduled(w.ctx, "SCHED", time.Now())
+	require.NoError(t, err)
+	assert.Equal(t, cycleID, id)
+	assert.True(t, already)
+
+	require.NoError(t, w.engine.PauseSchedule(w.ctx, w.staff, "SCHED", "Tết"))
+	d, err := w.engine.DescribeSchedule(w.ctx, w.staff, "SCHED")
+	require.NoError(t, err)
+	assert.True(t, d.Paused)
+	require.NoError(t, w.engine.ResumeSchedule(w.ctx, w.staff, "SCHED", "after Tết"))
+	d, err = w.engine.DescribeSchedule(w.ctx, w.staff, "SCHED")
+	require.NoError(t, err)
+	assert.False(t, d.Paused)
+
+	require.Eventually(t, func() bool {
+		list, err := w.engine.ListSchedules(w.ctx, w.staff)
+		return err == nil && len(list) == 1 && list[0].RegimeCode == "SCHED"
+	}, 30*time.Second, 200*time.Millisecond, "the schedule is listed")
+	require.NoError(t, w.engine.DeleteSchedule(w.ctx, w.staff, "SCHED"))
+	_, err = w.engine.DescribeSchedule(w.ctx, w.staff, "SCHED")
+	assert.ErrorIs(t, err, engine.ErrNotFound)
+}
