@@ -1,0 +1,423 @@
+// Package demo fills a database with demo data from the reference data in
+// data/: Vietnam's agency tree after the 2025 merger (a national root, six
+// socio-economic regions, 34 provinces and centrally-run cities, the
+// ministries), mail addresses on a mail-catcher domain, a monthly
+// socio-economic template and regime, users of every role and API tokens, so
+// that a cycle can be launched at once. Seeding is idempotent: a second run
+// changes nothing but the API tokens, which are shown once and so are issued
+// afresh (the previous demo tokens are revoked).
+package demo
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"rcm/access"
+	"rcm/agencyfile"
+	"rcm/store"
+)
+
+//go:embed data/vn-agencies-2025.csv
+var agenciesCSV []byte
+
+// Defaults of Options.
+const (
+	// Domain is the mail domain of demo addresses; Mailpit takes any.
+	Domain = "rcm.test"
+	// Password is every demo user's password.
+	Password = "rcm-demo-2026"
+)
+
+// TokenName names the API tokens the demo issues; a new seed revokes the
+// demo tokens of earlier ones.
+const TokenName = "demo"
+
+// auditActor is who the audit log says made the demo data.
+const auditActor = "demo"
+
+// Options adjusts the demo data; the zero value is the usual demo.
+type Options struct {
+	// Domain is the mail domain of every demo address (default Domain).
+	Domain string
+	// Password is every demo user's password (default Password; at least
+	// store.MinPasswordLength characters).
+	Password string
+	// CredentialsFile is where the API tokens are written (mode 0600,
+	// replaced whole); "" writes no file.
+	CredentialsFile string
+}
+
+func (o Options) withDefaults() Options {
+	if o.Domain == "" {
+		o.Domain = Domain
+	}
+	if o.Password == "" {
+		o.Password = Password
+	}
+	return o
+}
+
+// OfficerEmail is the reporting officer's address of an agency:
+// vanphong.hni@rcm.test. It is also the demo officer's sign-in.
+func (o Options) OfficerEmail(agencyCode string) string {
+	return "vanphong." + strings.ToLower(agencyCode) + "@" + o.withDefaults().Domain
+}
+
+// HeadEmail is the address of an agency's head: lanhdao.hni@rcm.test.
+func (o Options) HeadEmail(agencyCode string) string {
+	return "lanhdao." + strings.ToLower(agencyCode) + "@" + o.withDefaults().Domain
+}
+
+// SupervisorEmail is the sign-in of the supervisor of a region or of the
+// whole country: giamsat.r-dbsh@rcm.test, giamsat.vn@rcm.test.
+func (o Options) SupervisorEmail(agencyCode string) string {
+	return "giamsat." + strings.ToLower(agencyCode) + "@" + o.withDefaults().Domain
+}
+
+// StaffEmail is the sign-in of the demo's office-staff user.
+func (o Options) StaffEmail() string {
+	return "chuyenvien.vpcp@" + o.withDefaults().Domain
+}
+
+// Credentials are the demo's sign-ins: the password every demo user has and
+// the API tokens issued by this seed.
+type Credentials struct {
+	// Password is every demo user's password.
+	Password string
+	// Tokens are the API tokens issued now, office staff first.
+	Tokens []Token
+	// File is where the tokens were written ("" if nowhere).
+	File string
+	// Seeded says what the seed found and changed.
+	Seeded Summary
+}
+
+// Token is an API token of one demo user.
+type Token struct {
+	Role       access.Role
+	AgencyCode string // "" for office staff
+	Email      string
+	Token      string
+}
+
+// Summary counts the demo data and what one seed changed.
+type Summary struct {
+	Agencies, AgenciesCreated, AgenciesUpdated int
+	Users, UsersCreated                        int
+	TemplateCreated, RegimeCreated             bool
+	// Assigned is how many agencies report under the demo regime.
+	Assigned int
+}
+
+// Changed reports whether the seed changed anything besides the tokens.
+func (s Summary) Changed() bool {
+	return s.AgenciesCreated+s.AgenciesUpdated+s.UsersCreated > 0 || s.TemplateCreated || s.RegimeCreated
+}
+
+// String says what is there, and what is new: "58 agencies (58 new), 42
+// users (42 new), template SEI (new), regime SEI_MONTHLY for 34 agencies
+// (new)".
+func (s Summary) String() string {
+	mark := func(created bool) string {
+		if created {
+			return " (new)"
+		}
+		return ""
+	}
+	agencies := fmt.Sprintf("%d agencies", s.Agencies)
+	switch {
+	case s.AgenciesCreated > 0 && s.AgenciesUpdated > 0:
+		agencies += fmt.Sprintf(" (%d new, %d updated)", s.AgenciesCreated, s.AgenciesUpdated)
+	case s.AgenciesCreated > 0:
+		agencies += fmt.Sprintf(" (%d new)", s.AgenciesCreated)
+	case s.AgenciesUpdated > 0:
+		agencies += fmt.Sprintf(" (%d updated)", s.AgenciesUpdated)
+	}
+	users := fmt.Sprintf("%d users", s.Users)
+	if s.UsersCreated > 0 {
+		users += fmt.Sprintf(" (%d new)", s.UsersCreated)
+	}
+	return fmt.Sprintf("%s, %s, template %s%s, regime %s for %d agencies%s",
+		agencies, users, TemplateCode, mark(s.TemplateCreated), RegimeCode, s.Assigned, mark(s.RegimeCreated))
+}
+
+// Agencies returns the demo agency tree, parents first, each agency with its
+// officer's and head's address on the demo domain.
+func (o Options) Agencies() ([]store.Agency, error) {
+	agencies, err := agencyfile.Read(bytes.NewReader(agenciesCSV), RootCode)
+	if err != nil {
+		return nil, fmt.Errorf("demo agencies: %w", err)
+	}
+	for i := range agencies {
+		agencies[i].OfficerEmail = o.OfficerEmail(agencies[i].Code)
+		agencies[i].HeadEmail = o.HeadEmail(agencies[i].Code)
+		if agencies[i].Language == "" {
+			agencies[i].Language = "vi"
+		}
+	}
+	return agencies, nil
+}
+
+// Seed fills st with the demo data, creating what is missing and leaving
+// what exists: agencies are brought back to the demo's values, while users,
+// the template and the regime are created only when absent. It then issues
+// fresh API tokens for the office-staff user, the officers of Hà Nội and Hồ
+// Chí Minh City and the supervisor of the Red River Delta, revokes the demo
+// tokens of earlier seeds, and writes the new ones to opts.CredentialsFile.
+// The database must be migrated.
+func Seed(ctx context.Context, st *store.Store, opts Options) (Credentials, error) {
+	o := opts.withDefaults()
+	if len(o.Password) < store.MinPasswordLength {
+		return Credentials{}, fmt.Errorf("demo password: use at least %d characters", store.MinPasswordLength)
+	}
+	var sum Summary
+	agencies, err := o.Agencies()
+	if err != nil {
+		return Credentials{}, err
+	}
+	sum.Agencies = len(agencies)
+	if sum.AgenciesCreated, sum.AgenciesUpdated, err = upsertChanged(ctx, st, agencies); err != nil {
+		return Credentials{}, err
+	}
+
+	users := o.users(agencies)
+	sum.Users = len(users)
+	ids, created, err := ensureUsers(ctx, st, users, o.Password)
+	if err != nil {
+		return Credentials{}, err
+	}
+	sum.UsersCreated = created
+
+	if sum.TemplateCreated, err = ensureTemplate(ctx, st); err != nil {
+		return Credentials{}, err
+	}
+	var assigned []string
+	for _, a := range agencies {
+		if reports(a.Kind) {
+			assigned = append(assigned, a.Code)
+		}
+	}
+	if sum.RegimeCreated, sum.Assigned, err = ensureRegime(ctx, st, assigned, ids[o.StaffEmail()]); err != nil {
+		return Credentials{}, err
+	}
+
+	creds := Credentials{Password: o.Password, Seeded: sum}
+	for _, u := range o.tokenHolders() {
+		tok, err := reissueToken(ctx, st, ids[u.Email], u.Email)
+		if err != nil {
+			return Credentials{}, err
+		}
+		creds.Tokens = append(creds.Tokens, Token{Role: u.Role, AgencyCode: u.AgencyCode, Email: u.Email, Token: tok})
+	}
+	if o.CredentialsFile != "" {
+		if err := writeCredentials(o.CredentialsFile, o, creds, time.Now()); err != nil {
+			return Credentials{}, err
+		}
+		creds.File = o.CredentialsFile
+	}
+	return creds, nil
+}
+
+// upsertChanged writes the agencies that are missing or differ from the
+// database, so that a seed of an unchanged tree writes nothing (not even an
+// audit entry).
+func upsertChanged(ctx context.Context, st *store.Store, agencies []store.Agency) (created, updated int, err error) {
+	var changed []store.Agency
+	for _, a := range agencies {
+		have, err := st.Agency(ctx, a.Code)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			changed = append(changed, a)
+		case err != nil:
+			return 0, 0, fmt.Errorf("demo agencies: %w", err)
+		case !sameAgency(have, a):
+			changed = append(changed, a)
+		}
+	}
+	if len(changed) == 0 {
+		return 0, 0, nil
+	}
+	created, updated, err = st.UpsertAgencies(ctx, changed, store.AuditEntry{
+		Actor: auditActor, Action: "agency.import", Object: "agencies", Details: map[string]any{"received": len(changed)},
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("demo agencies: %w", err)
+	}
+	return created, updated, nil
+}
+
+// sameAgency compares the fields the demo sets.
+func sameAgency(have, want store.Agency) bool {
+	return have.ParentCode == want.ParentCode && have.NameVI == want.NameVI && have.NameEN == want.NameEN &&
+		have.Kind == want.Kind && have.OfficerEmail == want.OfficerEmail && have.HeadEmail == want.HeadEmail &&
+		have.Language == want.Language && have.ActiveFrom == nil && have.ActiveUntil == nil
+}
+
+// users are the demo's people: office staff, an officer per province and
+// city, a supervisor per region and one for the whole country.
+func (o Options) users(agencies []store.Agency) []store.User {
+	users := []store.User{{Email: o.StaffEmail(), Name: "Chuyên viên Văn phòng Chính phủ", Role: access.Staff}}
+	for _, a := range agencies {
+		switch {
+		case reports(a.Kind):
+			users = append(users, store.User{Email: o.OfficerEmail(a.Code), Name: "Cán bộ báo cáo, " + a.NameVI,
+				Role: access.Officer, AgencyCode: a.Code})
+		case a.Kind == "region":
+			users = append(users, store.User{Email: o.SupervisorEmail(a.Code), Name: "Giám sát vùng " + a.NameVI,
+				Role: access.Supervisor, AgencyCode: a.Code})
+		case a.Kind == "national":
+			users = append(users, store.User{Email: o.SupervisorEmail(a.Code), Name: "Giám sát toàn quốc",
+				Role: access.Supervisor, AgencyCode: a.Code})
+		}
+	}
+	return users
+}
+
+// tokenHolders are the users who get an API token, office staff first.
+func (o Options) tokenHolders() []store.User {
+	return []store.User{
+		{Email: o.StaffEmail(), Role: access.Staff},
+		{Email: o.OfficerEmail("HNI"), Role: access.Officer, AgencyCode: "HNI"},
+		{Email: o.OfficerEmail("HCM"), Role: access.Officer, AgencyCode: "HCM"},
+		{Email: o.SupervisorEmail("R-DBSH"), Role: access.Supervisor, AgencyCode: "R-DBSH"},
+	}
+}
+
+// ensureUsers creates the users that do not exist yet and returns every
+// user's id by e-mail address. Password hashing is slow on purpose, so a
+// few users are created at once.
+func ensureUsers(ctx context.Context, st *store.Store, users []store.User, password string) (map[string]int64, int, error) {
+	ids := make([]int64, len(users))
+	made := make([]bool, len(users))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(4)
+	for i, u := range users {
+		g.Go(func() error {
+			have, err := st.UserByEmail(gctx, u.Email)
+			if err == nil {
+				ids[i] = have.ID
+				return nil
+			}
+			if !errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("demo user %s: %w", u.Email, err)
+			}
+			created, err := st.CreateUser(gctx, u, password, store.AuditEntry{
+				Actor: auditActor, Action: "user.create", Details: map[string]any{"email": u.Email, "role": string(u.Role)},
+			})
+			if errors.Is(err, store.ErrConflict) { // created meanwhile by another seed
+				have, err = st.UserByEmail(gctx, u.Email)
+				if err != nil {
+					return fmt.Errorf("demo user %s: %w", u.Email, err)
+				}
+				ids[i] = have.ID
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("demo user: %w", err)
+			}
+			ids[i], made[i] = created.ID, true
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, 0, err
+	}
+	byEmail := make(map[string]int64, len(users))
+	for i, u := range users {
+		byEmail[u.Email] = ids[i]
+	}
+	count := 0
+	for _, m := range made {
+		if m {
+			count++
+		}
+	}
+	return byEmail, count, nil
+}
+
+// ensureTemplate creates the demo template unless a template of its code
+// exists (templates never change in place).
+func ensureTemplate(ctx context.Context, st *store.Store) (created bool, err error) {
+	_, err = st.Template(ctx, TemplateCode)
+	if err == nil {
+		return false, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return false, fmt.Errorf("demo template: %w", err)
+	}
+	err = st.CreateTemplate(ctx, Template(), store.AuditEntry{Actor: auditActor, Action: "template.create", Object: "template/" + TemplateCode})
+	if errors.Is(err, store.ErrConflict) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("demo template: %w", err)
+	}
+	return true, nil
+}
+
+// ensureRegime creates the demo regime unless it exists, and returns how
+// many agencies report under it.
+func ensureRegime(ctx context.Context, st *store.Store, assigned []string, reviewerID int64) (created bool, n int, err error) {
+	have, err := st.Regime(ctx, RegimeCode)
+	if err == nil {
+		return false, len(have.Assignments), nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return false, 0, fmt.Errorf("demo regime: %w", err)
+	}
+	r, err := regime(assigned, reviewerID)
+	if err != nil {
+		return false, 0, fmt.Errorf("demo regime: %w", err)
+	}
+	err = st.CreateRegime(ctx, r, store.AuditEntry{Actor: auditActor, Action: "regime.create", Object: "regime/" + RegimeCode})
+	if errors.Is(err, store.ErrConflict) {
+		return false, len(assigned), nil
+	}
+	if err != nil {
+		return false, 0, fmt.Errorf("demo regime: %w", err)
+	}
+	return true, len(assigned), nil
+}
+
+// reissueToken revokes the user's earlier demo tokens and issues a new one.
+func reissueToken(ctx context.Context, st *store.Store, userID int64, email string) (string, error) {
+	tokens, err := st.ListTokens(ctx, userID)
+	if err != nil {
+		return "", fmt.Errorf("demo token of %s: %w", email, err)
+	}
+	entry := func(action string) store.AuditEntry {
+		return store.AuditEntry{Actor: auditActor, Action: action, Details: map[string]any{"user_id": userID, "name": TokenName}}
+	}
+	for _, t := range tokens {
+		if t.Name == TokenName && t.RevokedAt == nil {
+			if _, err := st.RevokeToken(ctx, t.ID, entry("token.revoke")); err != nil {
+				return "", fmt.Errorf("demo token of %s: %w", email, err)
+			}
+		}
+	}
+	token, _, err := st.CreateToken(ctx, userID, TokenName, nil, entry("token.create"))
+	if err != nil {
+		return "", fmt.Errorf("demo token of %s: %w", email, err)
+	}
+	return token, nil
+}
+
+// Token returns the token issued to the first holder of the role (and of the
+// agency, unless agencyCode is ""), and false if none was.
+func (c Credentials) Token(role access.Role, agencyCode string) (Token, bool) {
+	i := slices.IndexFunc(c.Tokens, func(t Token) bool {
+		return t.Role == role && (agencyCode == "" || t.AgencyCode == agencyCode)
+	})
+	if i < 0 {
+		return Token{}, false
+	}
+	return c.Tokens[i], true
+}

@@ -1,0 +1,224 @@
+package demo
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"rcm/access"
+	"rcm/reporting"
+	"rcm/store"
+	"rcm/testenv"
+)
+
+// TestSeedMakesTheDemo seeds a fresh database once and checks the story of
+// it; seeding hashes 42 passwords, slow on purpose, so the database is shared.
+func TestSeedMakesTheDemo(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, testenv.Database(t))
+	require.NoError(t, err)
+	t.Cleanup(st.Close)
+	file := filepath.Join(t.TempDir(), "data", CredentialsFileName)
+	creds, err := Seed(ctx, st, Options{CredentialsFile: file})
+	require.NoError(t, err)
+	s := struct {
+		st    *store.Store
+		creds Credentials
+		file  string
+	}{st, creds, file}
+
+	t.Run("the agency tree: root, six regions, 34 provinces and cities, the ministries", func(t *testing.T) {
+		all, err := s.st.ListAgencies(ctx, store.AgencyFilter{Limit: 1000})
+		require.NoError(t, err)
+		kinds := map[string]int{}
+		for _, a := range all {
+			kinds[a.Kind]++
+			assert.Equal(t, "vanphong."+strings.ToLower(a.Code)+"@rcm.test", a.OfficerEmail, a.Code)
+			assert.Equal(t, "lanhdao."+strings.ToLower(a.Code)+"@rcm.test", a.HeadEmail, a.Code)
+		}
+		assert.Equal(t, map[string]int{"national": 1, "region": 6, "city": 6, "province": 28, "ministry": 14, "ministerial_agency": 3}, kinds)
+		assert.Len(t, all, 58)
+
+		hni, err := s.st.Agency(ctx, "HNI")
+		require.NoError(t, err)
+		assert.Equal(t, "/VN/R-DBSH/HNI/", hni.Path)
+		btc, err := s.st.Agency(ctx, "BTC")
+		require.NoError(t, err)
+		assert.Equal(t, "/VN/BTC/", btc.Path)
+		assert.Equal(t, Summary{Agencies: 58, AgenciesCreated: 58, Users: 42, UsersCreated: 42,
+			TemplateCreated: true, RegimeCreated: true, Assigned: 34}, s.creds.Seeded)
+	})
+
+	t.Run("the template validates and is stored as written", func(t *testing.T) {
+		require.NoError(t, Template().Validate())
+		got, err := s.st.Template(ctx, TemplateCode)
+		require.NoError(t, err)
+		require.Len(t, got.Indicators, 10)
+		want := Template()
+		for i, ind := range got.Indicators {
+			assert.Equal(t, want.Indicators[i].Code, ind.Code)
+			assert.Equal(t, want.Indicators[i].Aggregation, ind.Aggregation, ind.Code)
+			assert.NotEmpty(t, ind.NameEN, ind.Code)
+		}
+		retail, _ := got.Indicator("RETAIL_SALES")
+		assert.Equal(t, "tỷ đồng", retail.Unit)
+		assert.Equal(t, reporting.AggregationSum, retail.Aggregation)
+		notes, _ := got.Indicator("HIGHLIGHTS")
+		assert.Equal(t, reporting.TypeText, notes.Type)
+		assert.Equal(t, "Tình hình nổi bật", notes.NameVI)
+	})
+
+	t.Run("the regime: monthly, two working days, assigned to the provinces and cities", func(t *testing.T) {
+		r, err := s.st.Regime(ctx, RegimeCode)
+		require.NoError(t, err)
+		assert.Equal(t, reporting.Monthly, r.Cadence)
+		assert.Equal(t, "workdays:2", r.DeadlineRule.String())
+		assert.Equal(t, "Asia/Ho_Chi_Minh", r.TimeZone)
+		assert.Equal(t, TemplateCode, r.TemplateCode)
+		assert.Equal(t, Policy(), r.Policy)
+		staff, err := s.st.UserByEmail(ctx, "chuyenvien.vpcp@rcm.test")
+		require.NoError(t, err)
+		require.NotNil(t, r.ReviewerID)
+		assert.Equal(t, staff.ID, *r.ReviewerID)
+		var assigned []string
+		for _, a := range r.Assignments {
+			assigned = append(assigned, a.AgencyCode)
+			ag, err := s.st.Agency(ctx, a.AgencyCode)
+			require.NoError(t, err)
+			assert.Contains(t, []string{"province", "city"}, ag.Kind, a.AgencyCode)
+		}
+		assert.Len(t, assigned, 34)
+		assert.Contains(t, assigned, "HNI")
+		assert.Contains(t, assigned, "AGG")
+		assert.NotContains(t, assigned, "BTC")
+	})
+
+	t.Run("users of every role sign in with the demo password", func(t *testing.T) {
+		for email, want := range map[string]access.Role{
+			"chuyenvien.vpcp@rcm.test": access.Staff,
+			"vanphong.hni@rcm.test":    access.Officer,
+			"vanphong.cmu@rcm.test":    access.Officer,
+			"giamsat.r-tn@rcm.test":    access.Supervisor,
+			"giamsat.vn@rcm.test":      access.Supervisor,
+		} {
+			u, err := s.st.AuthenticatePassword(ctx, email, Password)
+			require.NoError(t, err, email)
+			assert.Equal(t, want, u.Role, email)
+		}
+		_, err := s.st.UserByEmail(ctx, "vanphong.btc@rcm.test")
+		assert.ErrorIs(t, err, store.ErrNotFound, "ministries do not report under the demo regime, so they have no officer user")
+	})
+
+	t.Run("the tokens work and are in the private credentials file", func(t *testing.T) {
+		require.Len(t, s.creds.Tokens, 4)
+		assert.Equal(t, s.file, s.creds.File)
+		for _, tok := range s.creds.Tokens {
+			p, err := s.st.PrincipalForToken(ctx, tok.Token)
+			require.NoError(t, err, tok.Email)
+			assert.Equal(t, tok.Role, p.Role)
+			assert.Equal(t, tok.Email, p.Email)
+			assert.Equal(t, tok.AgencyCode, p.AgencyCode)
+		}
+		sup, ok := s.creds.Token(access.Supervisor, "")
+		require.True(t, ok)
+		assert.Equal(t, "R-DBSH", sup.AgencyCode)
+
+		info, err := os.Stat(s.file)
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+		b, err := os.ReadFile(s.file)
+		require.NoError(t, err)
+		for _, tok := range s.creds.Tokens {
+			assert.Contains(t, string(b), tok.Token)
+		}
+		assert.Contains(t, string(b), Password)
+	})
+
+	t.Run("the shell command in the file reads the staff token", func(t *testing.T) {
+		out, err := exec.Command("sh", "-c", "printf %s "+TokenCommand(s.file, "staff")).CombinedOutput()
+		require.NoError(t, err, string(out))
+		staff, _ := s.creds.Token(access.Staff, "")
+		assert.Equal(t, staff.Token, string(out))
+	})
+
+	t.Run("seeding again changes nothing but the tokens", func(t *testing.T) {
+		before := auditCount(t, s.st)
+		again, err := Seed(ctx, s.st, Options{CredentialsFile: s.file})
+		require.NoError(t, err)
+		assert.False(t, again.Seeded.Changed(), again.Seeded.String())
+		assert.Equal(t, Summary{Agencies: 58, Users: 42, Assigned: 34}, again.Seeded)
+		// Each of the four holders: one token revoked, one created.
+		assert.Equal(t, before+8, auditCount(t, s.st))
+
+		for i, old := range s.creds.Tokens {
+			_, err := s.st.PrincipalForToken(ctx, old.Token)
+			assert.ErrorIs(t, err, store.ErrTokenRevoked, old.Email)
+			_, err = s.st.PrincipalForToken(ctx, again.Tokens[i].Token)
+			assert.NoError(t, err, again.Tokens[i].Email)
+		}
+		b, err := os.ReadFile(s.file)
+		require.NoError(t, err)
+		assert.Contains(t, string(b), again.Tokens[0].Token)
+		assert.NotContains(t, string(b), s.creds.Tokens[0].Token)
+		leftovers, err := filepath.Glob(filepath.Join(filepath.Dir(s.file), ".*"))
+		require.NoError(t, err)
+		assert.Empty(t, leftovers, "no temporary files stay behind")
+	})
+
+	t.Run("seeding again brings back a changed agency", func(t *testing.T) {
+		hni, err := s.st.Agency(ctx, "HNI")
+		require.NoError(t, err)
+		hni.OfficerEmail = "someone@else.test"
+		_, _, err = s.st.UpsertAgencies(ctx, []store.Agency{hni})
+		require.NoError(t, err)
+
+		again, err := Seed(ctx, s.st, Options{})
+		require.NoError(t, err)
+		assert.Equal(t, 1, again.Seeded.AgenciesUpdated)
+		assert.Empty(t, again.File, "no file was asked for")
+		hni, err = s.st.Agency(ctx, "HNI")
+		require.NoError(t, err)
+		assert.Equal(t, "vanphong.hni@rcm.test", hni.OfficerEmail)
+	})
+}
+
+func TestSeedRefusesAShortPassword(t *testing.T) {
+	_, err := Seed(context.Background(), nil, Options{Password: "short"})
+	require.ErrorContains(t, err, "at least 10 characters")
+}
+
+func TestSummaryString(t *testing.T) {
+	assert.Equal(t, "58 agencies (58 new), 42 users (42 new), template SEI (new), regime SEI_MONTHLY for 34 agencies (new)",
+		Summary{Agencies: 58, AgenciesCreated: 58, Users: 42, UsersCreated: 42, TemplateCreated: true, RegimeCreated: true, Assigned: 34}.String())
+	assert.Equal(t, "58 agencies (1 updated), 42 users, template SEI, regime SEI_MONTHLY for 34 agencies",
+		Summary{Agencies: 58, AgenciesUpdated: 1, Users: 42, Assigned: 34}.String())
+}
+
+func TestHolidaysAreWorkingDaysOf2026(t *testing.T) {
+	days := Holidays2026()
+	require.True(t, slices.IsSortedFunc(days, func(a, b reporting.Date) int { return a.Compare(b) }))
+	for _, d := range days {
+		wd := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Weekday()
+		assert.NotContains(t, []time.Weekday{time.Saturday, time.Sunday}, wd, d.String())
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	assert.Equal(t, ".rcm/demo-credentials.txt", shellQuote(".rcm/demo-credentials.txt"))
+	assert.Equal(t, `'/tmp/my data/it'\''s.txt'`, shellQuote("/tmp/my data/it's.txt"))
+}
+
+func auditCount(t *testing.T, st *store.Store) int {
+	t.Helper()
+	var n int
+	require.NoError(t, st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM audit_log`).Scan(&n))
+	return n
+}
