@@ -26,6 +26,8 @@ type Config struct {
 	// RetryDelay is the pause before the in-place retry of a message that
 	// failed for a temporary reason.
 	RetryDelay time.Duration
+	// Lanes is how many SMTP connections a wave sends over at once.
+	Lanes int
 }
 
 func (c Config) withDefaults() Config {
@@ -34,6 +36,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.FinalSendAttempt <= 0 {
 		c.FinalSendAttempt = 5
+	}
+	if c.Lanes <= 0 {
+		c.Lanes = 4
 	}
 	if c.RetryDelay <= 0 {
 		c.RetryDelay = 500 * time.Millisecond

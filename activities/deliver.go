@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/activity"
+	"golang.org/x/sync/errgroup"
 
 	"rcm/notifications"
 	"rcm/store"
@@ -65,6 +66,72 @@ func (a *Activities) deliver(ctx context.Context, msgs []message) (deliveryRepor
 	for _, c := range claims {
 		byKey[c.Key] = c
 	}
+	var todo []claimedMessage
+	for _, m := range msgs {
+		c, ok := byKey[m.key]
+		switch {
+		case !ok:
+		case c.Status == store.NotificationSending:
+			// An earlier attempt stopped while sending it: it may have gone out.
+			if err := a.store.MarkNotificationUnknown(ctx, c.ID, store.ErrOutcomeUnknown); err != nil {
+				return rep, err
+			}
+			rep.failed++
+		case c.Status != store.NotificationClaimed:
+		case len(m.to) == 0:
+			if err := a.store.MarkNotificationSkipped(ctx, c.ID, skipReason(m)); err != nil {
+				return rep, err
+			}
+			rep.skipped++
+		default:
+			todo = append(todo, claimedMessage{message: m, claim: c})
+		}
+	}
+	sent, err := a.sendAll(ctx, todo)
+	rep.add(sent)
+	return rep, err
+}
+
+// claimedMessage is a message whose claimed row is ours to send.
+type claimedMessage struct {
+	message
+	claim store.NotificationClaim
+}
+
+// sendAll sends the messages over up to cfg.Lanes SMTP connections at once;
+// each lane sends its share in order.
+func (a *Activities) sendAll(ctx context.Context, todo []claimedMessage) (deliveryReport, error) {
+	lanes := min(a.cfg.Lanes, (len(todo)+lanePortion-1)/lanePortion)
+	if lanes <= 1 {
+		return a.sendLane(ctx, todo)
+	}
+	reports := make([]deliveryReport, lanes)
+	g, gctx := errgroup.WithContext(ctx)
+	for l := 0; l < lanes; l++ {
+		var share []claimedMessage
+		for i := l; i < len(todo); i += lanes {
+			share = append(share, todo[i])
+		}
+		g.Go(func() error {
+			var err error
+			reports[l], err = a.sendLane(gctx, share)
+			return err
+		})
+	}
+	err := g.Wait()
+	var rep deliveryReport
+	for _, r := range reports {
+		rep.add(r)
+	}
+	return rep, err
+}
+
+// lanePortion is the fewest messages worth a connection of their own.
+const lanePortion = 25
+
+// sendLane sends messages one after the other over one SMTP connection.
+func (a *Activities) sendLane(ctx context.Context, todo []claimedMessage) (deliveryReport, error) {
+	var rep deliveryReport
 	final := a.isFinalAttempt(ctx)
 	var conn *notifications.Batch
 	defer func() {
@@ -72,29 +139,11 @@ func (a *Activities) deliver(ctx context.Context, msgs []message) (deliveryRepor
 			_ = conn.Close()
 		}
 	}()
-	for _, m := range msgs {
+	for _, cm := range todo {
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}
-		c, ok := byKey[m.key]
-		if ok && c.Status == store.NotificationSending {
-			// An earlier attempt stopped while sending it: it may have gone out.
-			if err := a.store.MarkNotificationUnknown(ctx, c.ID, store.ErrOutcomeUnknown); err != nil {
-				return rep, err
-			}
-			rep.failed++
-			continue
-		}
-		if !ok || c.Status != store.NotificationClaimed {
-			continue
-		}
-		if len(m.to) == 0 {
-			if err := a.store.MarkNotificationSkipped(ctx, c.ID, skipReason(m)); err != nil {
-				return rep, err
-			}
-			rep.skipped++
-			continue
-		}
+		m, c := cm.message, cm.claim
 		rendered, err := a.renderer.Render(m.kind, m.lang, m.data)
 		if err != nil {
 			if err := a.store.MarkNotificationAttempt(ctx, c.ID, err.Error(), true); err != nil {
@@ -108,7 +157,7 @@ func (a *Activities) deliver(ctx context.Context, msgs []message) (deliveryRepor
 		env.Date = time.Now()
 		if conn == nil {
 			if conn, err = a.mailer.Open(ctx); err != nil {
-				// Nothing was sent: the activity is retried as a whole.
+				// Nothing was sent on this lane: the activity is retried as a whole.
 				return rep, fmt.Errorf("open SMTP connection: %w", err)
 			}
 		}
