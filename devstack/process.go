@@ -59,11 +59,16 @@ func startProcess(spec processSpec) (*Process, error) {
 	if spec.log != nil {
 		out = io.MultiWriter(tail, spec.log)
 	}
+	// Our own pipe rather than exec's: cmd.Wait then returns when the
+	// service exits, even if something it started still holds the pipe.
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("start %s: %w", spec.name, err)
+	}
 	cmd := exec.Command(spec.path, spec.args...)
 	cmd.Dir = spec.dir
-	cmd.Stdout = out
-	cmd.Stderr = out
-	cmd.WaitDelay = 5 * time.Second
+	cmd.Stdout = pw
+	cmd.Stderr = pw
 	cmd.SysProcAttr = childProcAttr(spec.stopSignal)
 	spec.user.apply(cmd.SysProcAttr)
 
@@ -71,9 +76,11 @@ func startProcess(spec processSpec) (*Process, error) {
 	// exits. Go keeps threads alive unless a goroutine locked to one exits,
 	// so start from a thread we hold for the moment and then hand back.
 	runtime.LockOSThread()
-	err := cmd.Start()
+	err = cmd.Start()
 	runtime.UnlockOSThread()
+	pw.Close() // the child has its copy
 	if err != nil {
+		pr.Close()
 		return nil, fmt.Errorf("start %s (%s): %w", spec.name, spec.path, err)
 	}
 	p := &Process{
@@ -84,8 +91,21 @@ func startProcess(spec processSpec) (*Process, error) {
 		done:       make(chan struct{}),
 		stopped:    make(chan struct{}),
 	}
+	copied := make(chan struct{})
+	go func() {
+		defer close(copied)
+		_, _ = io.Copy(out, pr)
+		pr.Close()
+	}()
 	go func() {
 		p.err = cmd.Wait()
+		// Whatever the service started goes with it; that also closes the
+		// pipe, and the last lines it printed reach the tail.
+		killGroup(cmd.Process.Pid, syscall.SIGKILL)
+		select {
+		case <-copied:
+		case <-time.After(2 * time.Second):
+		}
 		close(p.done)
 	}()
 	return p, nil
@@ -113,9 +133,11 @@ func (p *Process) Wait() error {
 	return fmt.Errorf("%s exited: %w%s", p.name, p.err, p.logTail())
 }
 
-// Stop asks the service to shut down with its stop signal, waits for it up
-// to a grace period (or until ctx is done), then kills its whole process
-// group. It is safe to call more than once and after the process exited.
+// Stop asks the service to shut down with its stop signal and waits for it
+// up to a grace period (or until ctx is done), after which it kills the
+// whole process group. Once the service has exited, whatever it started
+// is killed too. Stop is safe to call more than once and after the process
+// exited.
 func (p *Process) Stop(ctx context.Context) error {
 	p.stopOnce.Do(func() { close(p.stopped) })
 	select {
@@ -128,17 +150,18 @@ func (p *Process) Stop(ctx context.Context) error {
 	}
 	grace := time.NewTimer(stopGrace)
 	defer grace.Stop()
-	var reason error
 	select {
 	case <-p.done:
+		return nil
 	case <-grace.C:
-		reason = fmt.Errorf("stop %s: still running %s after %s; killed it", p.name, p.stopSignal, stopGrace)
+		killGroup(p.cmd.Process.Pid, syscall.SIGKILL)
+		<-p.done
+		return fmt.Errorf("stop %s: still running %s after %s; killed it", p.name, p.stopSignal, stopGrace)
 	case <-ctx.Done():
-		reason = fmt.Errorf("stop %s: %w; killed it", p.name, ctx.Err())
+		killGroup(p.cmd.Process.Pid, syscall.SIGKILL)
+		<-p.done
+		return fmt.Errorf("stop %s: %w; killed it", p.name, ctx.Err())
 	}
-	killGroup(p.cmd.Process.Pid, syscall.SIGKILL)
-	<-p.done
-	return reason
 }
 
 // failed stops p after it failed to become ready and returns err with the

@@ -278,7 +278,8 @@ type buildReporter struct {
 	bar   *progressbar.ProgressBar // nil unless w is a terminal
 
 	mu        sync.Mutex
-	downloads int      // "go: downloading" lines seen
+	downloads int // "go: downloading" lines seen
+	lastLine  time.Time
 	latest    string   // the module downloaded last
 	recent    []string // last lines of output, for errors
 }
@@ -307,21 +308,27 @@ func (r *buildReporter) line(s string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.recent = append(r.recent, s)
+	r.lastLine = time.Now()
 	if len(r.recent) > 40 {
 		r.recent = r.recent[len(r.recent)-40:]
 	}
 	if mod, ok := strings.CutPrefix(s, "go: downloading "); ok {
 		r.downloads++
 		r.latest = mod
-		if r.bar != nil {
-			r.bar.Describe(r.describeLocked())
-		}
 	}
+}
+
+// compilingLocked guesses that go is compiling: it prints nothing then.
+func (r *buildReporter) compilingLocked() bool {
+	return r.downloads > 0 && time.Since(r.lastLine) > 3*time.Second
 }
 
 func (r *buildReporter) describeLocked() string {
 	if r.downloads == 0 {
 		return "building " + r.tool.String()
+	}
+	if r.compilingLocked() {
+		return fmt.Sprintf("building %s: compiling (%d modules downloaded)", r.tool, r.downloads)
 	}
 	latest := r.latest
 	if len(latest) > 40 { // one line on a narrow terminal
@@ -350,10 +357,15 @@ func (r *buildReporter) tick() (stop func()) {
 			case <-t.C:
 				r.mu.Lock()
 				if r.bar != nil {
+					r.bar.Describe(r.describeLocked())
 					_ = r.bar.Add(1)
 				} else {
-					fmt.Fprintf(r.w, "  %s: %s elapsed, %d modules downloaded so far\n",
-						r.tool, time.Since(r.start).Round(time.Second), r.downloads)
+					doing := "downloading"
+					if r.compilingLocked() {
+						doing = "compiling"
+					}
+					fmt.Fprintf(r.w, "  %s: %s elapsed, %d modules downloaded, %s\n",
+						r.tool, time.Since(r.start).Round(time.Second), r.downloads, doing)
 				}
 				r.mu.Unlock()
 			}
