@@ -73,9 +73,10 @@ func newWorld(t *testing.T, batchSize int) *world {
 
 var _ sdkworker.Worker // the worker type is what rcmworker.New returns
 
-// regions builds a tree VN → regions → provinces, with officers, heads and a
-// supervisor per region; names[i] is the number of provinces of region i.
-func (w *world) seedTree(regions map[string][]string) {
+// seedTree builds a tree VN → regions → provinces, with officer and head
+// addresses for every province, a supervisor per region, and officer users
+// for the provinces that want (all by default).
+func (w *world) seedTree(regions map[string][]string, wantOfficer ...func(code string) bool) {
 	t := w.t
 	agencies := []store.Agency{{Code: "VN", NameVI: "Việt Nam", NameEN: "Viet Nam", Kind: "national"}}
 	for region, provinces := range regions {
@@ -95,6 +96,9 @@ func (w *world) seedTree(regions map[string][]string) {
 		require.NoError(t, err)
 		w.supervisors[region] = sup
 		for _, p := range provinces {
+			if len(wantOfficer) > 0 && !wantOfficer[0](p) {
+				continue
+			}
 			u, err := w.store.CreateUser(w.ctx, store.User{Email: "submitter." + p + "@agency.test", Role: access.Officer, AgencyCode: p, Language: "vi"}, "")
 			require.NoError(t, err)
 			w.officers[p] = w.caller(u)

@@ -1,0 +1,116 @@
+package systemtest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"google.golang.org/protobuf/proto"
+
+	"rcm/engine"
+	"rcm/reporting"
+	"rcm/store"
+	"rcm/workflows"
+)
+
+// scaleAgencies is the size of the scale test's cycle; RCM_SCALE_AGENCIES
+// overrides it (e.g. 100000 for the stretch goal, by hand).
+func scaleAgencies(t *testing.T) int {
+	if s := os.Getenv("RCM_SCALE_AGENCIES"); s != "" {
+		n, err := strconv.Atoi(s)
+		require.NoError(t, err, "RCM_SCALE_AGENCIES")
+		return n
+	}
+	return 10000
+}
+
+// TestCycleOf10000AgenciesStaysWithinTemporalLimits runs a cycle of 10,000
+// agencies on the real dev server with the real activities, PostgreSQL and
+// SMTP — notice, a reminder, due, an escalation step, close, aggregation,
+// summary — and checks the cycle workflow against Temporal's default limits
+// with a wide margin: under 2,000 history events, never more than 500
+// pending activities, no event above 256 KB.
+func TestCycleOf10000AgenciesStaysWithinTemporalLimits(t *testing.T) {
+	n := scaleAgencies(t)
+	w := newWorld(t, 500)
+	var provinces []string
+	for i := 1; i <= n; i++ {
+		provinces = append(provinces, fmt.Sprintf("S%05d", i))
+	}
+	regions := map[string][]string{}
+	for i, p := range provinces {
+		r := fmt.Sprintf("R%02d", i%20)
+		regions[r] = append(regions[r], p)
+	}
+	start := time.Now()
+	submitters := map[string]bool{}
+	for _, p := range provinces[:50] {
+		submitters[p] = true
+	}
+	w.seedTree(regions, func(code string) bool { return submitters[code] })
+	sec := time.Second
+	w.seedRegime("SCALE", provinces, reporting.Policy{
+		ReminderOffsets: []time.Duration{10 * sec},
+		Escalations:     []reporting.EscalationStep{{After: 2 * sec, Recipients: []reporting.Recipient{reporting.RecipientOfficer, reporting.RecipientHead}, Times: 1}},
+		ReviewTime:      time.Hour,
+		CloseAfter:      4 * sec,
+	})
+	t.Logf("seeded %d agencies in %s", n, time.Since(start).Round(time.Millisecond))
+
+	due := time.Now().Add(20 * sec).Truncate(time.Second)
+	launched := time.Now()
+	cyc, err := w.engine.Launch(w.ctx, w.staff, engine.LaunchRequest{RegimeCode: "SCALE", Period: "2026-10", Due: &due})
+	require.NoError(t, err)
+	w.waitOpen(cyc.ID)
+	t.Logf("opened %d obligations in %s", n, time.Since(launched).Round(time.Millisecond))
+	for i := 0; i < 50; i++ {
+		w.review(w.submit(cyc.ID, provinces[i], values(i)), "accepted", "")
+	}
+
+	ctx, cancel := context.WithTimeout(w.ctx, 10*time.Minute)
+	defer cancel()
+	var res workflows.CycleResult
+	require.NoError(t, temporal.Client().GetWorkflow(ctx, workflows.CycleWorkflowID(cyc.ID), "").Get(ctx, &res))
+	t.Logf("cycle of %d agencies closed %s after launch", n, time.Since(launched).Round(time.Millisecond))
+	assert.Equal(t, n, res.Rates.Expected)
+	assert.Equal(t, 50, res.Rates.OnTime)
+	assert.Equal(t, n-50, res.Rates.Missing)
+
+	var events []*historypb.HistoryEvent
+	iter := temporal.Client().GetWorkflowHistory(w.ctx, workflows.CycleWorkflowID(cyc.ID), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for iter.HasNext() {
+		ev, err := iter.Next()
+		require.NoError(t, err)
+		events = append(events, ev)
+	}
+	pending, maxPending, maxEvent := 0, 0, 0
+	for _, ev := range events {
+		switch ev.GetEventType() {
+		case enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+			pending++
+		case enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, enumspb.EVENT_TYPE_ACTIVITY_TASK_FAILED,
+			enumspb.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT, enumspb.EVENT_TYPE_ACTIVITY_TASK_CANCELED:
+			pending--
+		}
+		maxPending = max(maxPending, pending)
+		maxEvent = max(maxEvent, proto.Size(ev))
+	}
+	t.Logf("history: %d events, at most %d pending activities, largest event %d bytes", len(events), maxPending, maxEvent)
+	assert.Less(t, len(events), 2000, "history events")
+	assert.LessOrEqual(t, maxPending, 500, "pending activities")
+	assert.Less(t, maxEvent, 256<<10, "event size")
+
+	counts, err := w.store.NotificationCounts(w.ctx, cyc.ID, []string{"deadline_notice"}, 0)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]int{store.NotificationSent: n}, counts, "every agency got its notice once")
+	reminded, err := w.store.NotificationCounts(w.ctx, cyc.ID, []string{"reminder"}, 1)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]int{store.NotificationSent: n - 50}, reminded, "reminders only to who had not submitted")
+}
