@@ -48,7 +48,6 @@ type PostgresOptions struct {
 type Postgres struct {
 	url     string
 	private *Process // nil unless rcm started the cluster
-	dataDir string
 }
 
 // URL returns the server's URL, pointing at its maintenance database.
@@ -391,7 +390,7 @@ func startPrivate(ctx context.Context, opts PostgresOptions) (*Postgres, error) 
 	}); err != nil {
 		return nil, err
 	}
-	return &Postgres{url: serverURL, private: p, dataDir: dataDir}, nil
+	return &Postgres{url: serverURL, private: p}, nil
 }
 
 // initCluster runs initdb into a fresh folder and renames it to pgdata, so
