@@ -16,12 +16,12 @@ import (
 )
 
 // recordCounts counts the rows a bad request must not touch.
-func (w *world) recordCounts() map[string]int {
+func (w *World) recordCounts() map[string]int {
 	w.t.Helper()
 	out := map[string]int{}
 	for _, table := range []string{"cycles", "obligations", "submissions", "reviews", "extensions", "outbox", "audit_log"} {
 		var n int
-		require.NoError(w.t, w.store.Pool().QueryRow(w.ctx, "SELECT count(*) FROM "+table).Scan(&n))
+		require.NoError(w.t, w.Store.Pool().QueryRow(w.Ctx, "SELECT count(*) FROM "+table).Scan(&n))
 		out[table] = n
 	}
 	return out
@@ -46,14 +46,14 @@ func fieldsOf(t *testing.T, err error) []string {
 // wrong and leaves every record as it was.
 func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 	w := newWorld(t, 50)
-	w.seedTree(map[string][]string{"NORTH": {"P01", "P02"}, "SOUTH": {"P03"}})
-	w.seedRegime("BADIN", []string{"P01", "P02", "P03"}, reporting.Policy{ReviewTime: time.Hour, CloseAfter: time.Hour})
+	w.SeedTree(map[string][]string{"NORTH": {"P01", "P02"}, "SOUTH": {"P03"}})
+	w.SeedRegime("BADIN", []string{"P01", "P02", "P03"}, reporting.Policy{ReviewTime: time.Hour, CloseAfter: time.Hour})
 	due := time.Now().Add(30 * time.Minute).Truncate(time.Second)
-	cyc, err := w.engine.Launch(w.ctx, w.staff, engine.LaunchRequest{RegimeCode: "BADIN", Period: "2026-10", Due: &due})
+	cyc, err := w.Engine.Launch(w.Ctx, w.Staff, engine.LaunchRequest{RegimeCode: "BADIN", Period: "2026-10", Due: &due})
 	require.NoError(t, err)
-	w.waitOpen(cyc.ID)
-	first := w.submit(cyc.ID, "P01", values(1))
-	_, err = w.engine.Submit(w.ctx, w.officers["P03"], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P03", Values: values(3), IdempotencyKey: "k-1"})
+	w.WaitOpen(cyc.ID)
+	first := w.Submit(cyc.ID, "P01", Values(1))
+	_, err = w.Engine.Submit(w.Ctx, w.Officers["P03"], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P03", Values: Values(3), IdempotencyKey: "k-1"})
 	require.NoError(t, err)
 
 	past := time.Now().Add(-time.Hour)
@@ -64,57 +64,57 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 		check func(t *testing.T, err error)
 	}{
 		{"unknown regime", func() error {
-			_, err := w.engine.Launch(w.ctx, w.staff, engine.LaunchRequest{RegimeCode: "NOPE", Period: "2026-10"})
+			_, err := w.Engine.Launch(w.Ctx, w.Staff, engine.LaunchRequest{RegimeCode: "NOPE", Period: "2026-10"})
 			return err
 		}, func(t *testing.T, err error) { assert.Equal(t, []string{"regime"}, fieldsOf(t, err)) }},
 		{"malformed period", func() error {
-			_, err := w.engine.Launch(w.ctx, w.staff, engine.LaunchRequest{RegimeCode: "BADIN", Period: "2026-13"})
+			_, err := w.Engine.Launch(w.Ctx, w.Staff, engine.LaunchRequest{RegimeCode: "BADIN", Period: "2026-13"})
 			return err
 		}, func(t *testing.T, err error) {
 			assert.Equal(t, []string{"period"}, fieldsOf(t, err))
 			assert.ErrorContains(t, err, "month 13")
 		}},
 		{"period outside the regime's cadence", func() error {
-			_, err := w.engine.Launch(w.ctx, w.staff, engine.LaunchRequest{RegimeCode: "BADIN", Period: "2026-Q4"})
+			_, err := w.Engine.Launch(w.Ctx, w.Staff, engine.LaunchRequest{RegimeCode: "BADIN", Period: "2026-Q4"})
 			return err
 		}, func(t *testing.T, err error) {
 			assert.Equal(t, []string{"period"}, fieldsOf(t, err))
 			assert.ErrorContains(t, err, "quarterly")
 		}},
 		{"due before the cut-off", func() error {
-			_, err := w.engine.Launch(w.ctx, w.staff, engine.LaunchRequest{RegimeCode: "BADIN", Period: "2026-12", Due: &beforeCutOff})
+			_, err := w.Engine.Launch(w.Ctx, w.Staff, engine.LaunchRequest{RegimeCode: "BADIN", Period: "2026-12", Due: &beforeCutOff})
 			return err
 		}, func(t *testing.T, err error) { assert.Contains(t, fieldsOf(t, err), "due") }},
 		{"launch by an officer", func() error {
-			_, err := w.engine.Launch(w.ctx, w.officers["P01"], engine.LaunchRequest{RegimeCode: "BADIN", Period: "2026-11"})
+			_, err := w.Engine.Launch(w.Ctx, w.Officers["P01"], engine.LaunchRequest{RegimeCode: "BADIN", Period: "2026-11"})
 			return err
 		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, engine.ErrForbidden) }},
 		{"extension to a date before now", func() error {
-			_, err := w.engine.Extend(w.ctx, w.staff, engine.ExtendRequest{CycleID: cyc.ID, Due: past, Reason: "late data"})
+			_, err := w.Engine.Extend(w.Ctx, w.Staff, engine.ExtendRequest{CycleID: cyc.ID, Due: past, Reason: "late data"})
 			return err
 		}, func(t *testing.T, err error) { assert.Equal(t, []string{"due"}, fieldsOf(t, err)) }},
 		{"extension without a reason", func() error {
-			_, err := w.engine.Extend(w.ctx, w.staff, engine.ExtendRequest{CycleID: cyc.ID, Due: due.Add(time.Hour)})
+			_, err := w.Engine.Extend(w.Ctx, w.Staff, engine.ExtendRequest{CycleID: cyc.ID, Due: due.Add(time.Hour)})
 			return err
 		}, func(t *testing.T, err error) { assert.Equal(t, []string{"reason"}, fieldsOf(t, err)) }},
 		{"extension for an unknown agency", func() error {
-			_, err := w.engine.Extend(w.ctx, w.staff, engine.ExtendRequest{CycleID: cyc.ID, AgencyCode: "ZZZ", Due: due.Add(time.Hour), Reason: "x"})
+			_, err := w.Engine.Extend(w.Ctx, w.Staff, engine.ExtendRequest{CycleID: cyc.ID, AgencyCode: "ZZZ", Due: due.Add(time.Hour), Reason: "x"})
 			return err
 		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, engine.ErrNotFound) }},
 		{"extension of an unknown cycle", func() error {
-			_, err := w.engine.Extend(w.ctx, w.staff, engine.ExtendRequest{CycleID: "BADIN-2020-01", Due: due.Add(time.Hour), Reason: "x"})
+			_, err := w.Engine.Extend(w.Ctx, w.Staff, engine.ExtendRequest{CycleID: "BADIN-2020-01", Due: due.Add(time.Hour), Reason: "x"})
 			return err
 		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, engine.ErrNotFound) }},
 		{"submission by another agency's officer", func() error {
-			_, err := w.engine.Submit(w.ctx, w.officers["P02"], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P01", Values: values(1)})
+			_, err := w.Engine.Submit(w.Ctx, w.Officers["P02"], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P01", Values: Values(1)})
 			return err
 		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, engine.ErrForbidden) }},
 		{"submission by office staff", func() error {
-			_, err := w.engine.Submit(w.ctx, w.staff, engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P01", Values: values(1)})
+			_, err := w.Engine.Submit(w.Ctx, w.Staff, engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P01", Values: Values(1)})
 			return err
 		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, engine.ErrForbidden) }},
 		{"values with every kind of problem", func() error {
-			_, err := w.engine.Submit(w.ctx, w.officers["P02"], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P02",
+			_, err := w.Engine.Submit(w.Ctx, w.Officers["P02"], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P02",
 				Values: reporting.Values{"GRDP": "12,5", "EMP": "3.5", "CPI": "250", "XYZ": "1"}})
 			return err
 		}, func(t *testing.T, err error) {
@@ -122,26 +122,26 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 				"values.XYZ:unknown_indicator"}, fieldsOf(t, err))
 		}},
 		{"a repeated idempotency key with other content", func() error {
-			_, err := w.engine.Submit(w.ctx, w.officers["P03"], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P03", Values: values(4), IdempotencyKey: "k-1"})
+			_, err := w.Engine.Submit(w.Ctx, w.Officers["P03"], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P03", Values: Values(4), IdempotencyKey: "k-1"})
 			return err
 		}, func(t *testing.T, err error) {
 			assert.ErrorIs(t, err, engine.ErrConflict)
 			assert.ErrorContains(t, err, "k-1")
 		}},
 		{"a return without a reason", func() error {
-			_, err := w.engine.Review(w.ctx, w.staff, engine.ReviewRequest{SubmissionID: first.SubmissionID, Decision: workflows.DecisionReturned, Reason: "  "})
+			_, err := w.Engine.Review(w.Ctx, w.Staff, engine.ReviewRequest{SubmissionID: first.SubmissionID, Decision: workflows.DecisionReturned, Reason: "  "})
 			return err
 		}, func(t *testing.T, err error) { assert.Equal(t, []string{"reason"}, fieldsOf(t, err)) }},
 		{"an unknown decision", func() error {
-			_, err := w.engine.Review(w.ctx, w.staff, engine.ReviewRequest{SubmissionID: first.SubmissionID, Decision: "maybe"})
+			_, err := w.Engine.Review(w.Ctx, w.Staff, engine.ReviewRequest{SubmissionID: first.SubmissionID, Decision: "maybe"})
 			return err
 		}, func(t *testing.T, err error) { assert.Equal(t, []string{"decision"}, fieldsOf(t, err)) }},
 		{"a review by an officer", func() error {
-			_, err := w.engine.Review(w.ctx, w.officers["P01"], engine.ReviewRequest{SubmissionID: first.SubmissionID, Decision: workflows.DecisionAccepted})
+			_, err := w.Engine.Review(w.Ctx, w.Officers["P01"], engine.ReviewRequest{SubmissionID: first.SubmissionID, Decision: workflows.DecisionAccepted})
 			return err
 		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, engine.ErrForbidden) }},
 		{"a review of an unknown submission", func() error {
-			_, err := w.engine.Review(w.ctx, w.staff, engine.ReviewRequest{SubmissionID: 999999, Decision: workflows.DecisionAccepted})
+			_, err := w.Engine.Review(w.Ctx, w.Staff, engine.ReviewRequest{SubmissionID: 999999, Decision: workflows.DecisionAccepted})
 			return err
 		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, engine.ErrNotFound) }},
 	}
@@ -157,7 +157,7 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 
 	t.Run("the same idempotency key with the same content returns the first receipt", func(t *testing.T) {
 		before := w.recordCounts()
-		again, err := w.engine.Submit(w.ctx, w.officers["P03"], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P03", Values: values(3), IdempotencyKey: "k-1"})
+		again, err := w.Engine.Submit(w.Ctx, w.Officers["P03"], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P03", Values: Values(3), IdempotencyKey: "k-1"})
 		require.NoError(t, err)
 		assert.True(t, again.Replayed)
 		assert.Equal(t, 1, again.Version)
@@ -169,38 +169,38 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 // tells it; cancelling stops the cycle and refuses submissions.
 func TestExtensionAndCancel(t *testing.T) {
 	w := newWorld(t, 50)
-	w.seedTree(map[string][]string{"NORTH": {"P01", "P02"}})
-	w.seedRegime("EXT", []string{"P01", "P02"}, reporting.Policy{ReviewTime: time.Hour, CloseAfter: time.Hour})
+	w.SeedTree(map[string][]string{"NORTH": {"P01", "P02"}})
+	w.SeedRegime("EXT", []string{"P01", "P02"}, reporting.Policy{ReviewTime: time.Hour, CloseAfter: time.Hour})
 	due := time.Now().Add(time.Hour).Truncate(time.Second)
-	cyc, err := w.engine.Launch(w.ctx, w.staff, engine.LaunchRequest{RegimeCode: "EXT", Period: "2026-10", Due: &due})
+	cyc, err := w.Engine.Launch(w.Ctx, w.Staff, engine.LaunchRequest{RegimeCode: "EXT", Period: "2026-10", Due: &due})
 	require.NoError(t, err)
-	w.waitOpen(cyc.ID)
+	w.WaitOpen(cyc.ID)
 
 	newDue := due.Add(48 * time.Hour)
-	ext, err := w.engine.Extend(w.ctx, w.staff, engine.ExtendRequest{CycleID: cyc.ID, AgencyCode: "P02", Due: newDue, Reason: "Lũ lụt"})
+	ext, err := w.Engine.Extend(w.Ctx, w.Staff, engine.ExtendRequest{CycleID: cyc.ID, AgencyCode: "P02", Due: newDue, Reason: "Lũ lụt"})
 	require.NoError(t, err)
 	assert.Equal(t, 1, ext.Affected)
-	p1, err := w.store.Obligation(w.ctx, cyc.ID, "P01")
+	p1, err := w.Store.Obligation(w.Ctx, cyc.ID, "P01")
 	require.NoError(t, err)
-	p2, err := w.store.Obligation(w.ctx, cyc.ID, "P02")
+	p2, err := w.Store.Obligation(w.Ctx, cyc.ID, "P02")
 	require.NoError(t, err)
 	assert.True(t, p1.Due.Equal(due), "P01 keeps its due")
 	assert.True(t, p2.Due.Equal(newDue), "P02's due moved")
 	assert.True(t, p2.Close.Equal(newDue.Add(time.Hour)), "close follows due by the cycle's close-after")
-	w.smtp.WaitFor(t, 3, 30*time.Second) // two notices and the extension notice
+	w.SMTP.WaitFor(t, 3, 30*time.Second) // two notices and the extension notice
 	require.Eventually(t, func() bool {
-		n, err := w.store.ListNotifications(w.ctx, store.NotificationFilter{CycleID: cyc.ID, Kind: "deadline_extended", Status: store.NotificationSent})
+		n, err := w.Store.ListNotifications(w.Ctx, store.NotificationFilter{CycleID: cyc.ID, Kind: "deadline_extended", Status: store.NotificationSent})
 		return err == nil && len(n) == 1 && n[0].Key.Subject == "P02"
 	}, 30*time.Second, 100*time.Millisecond, "P02 is told of its new due")
 
-	require.NoError(t, w.engine.Cancel(w.ctx, w.staff, cyc.ID, "Chế độ báo cáo bị bãi bỏ"))
+	require.NoError(t, w.Engine.Cancel(w.Ctx, w.Staff, cyc.ID, "Chế độ báo cáo bị bãi bỏ"))
 	var res workflows.CycleResult
-	ctx, cancel := context.WithTimeout(w.ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(w.Ctx, 30*time.Second)
 	defer cancel()
 	require.NoError(t, temporal.Client().GetWorkflow(ctx, workflows.CycleWorkflowID(cyc.ID), "").Get(ctx, &res))
 	assert.Equal(t, workflows.CycleCancelled, res.Status)
-	_, err = w.engine.Submit(w.ctx, w.officers["P01"], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P01", Values: values(1)})
+	_, err = w.Engine.Submit(w.Ctx, w.Officers["P01"], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P01", Values: Values(1)})
 	assert.ErrorIs(t, err, engine.ErrConflict)
 	assert.ErrorContains(t, err, "cancelled")
-	assert.ErrorIs(t, w.engine.Cancel(w.ctx, w.staff, cyc.ID, "again"), engine.ErrConflict)
+	assert.ErrorIs(t, w.Engine.Cancel(w.Ctx, w.Staff, cyc.ID, "again"), engine.ErrConflict)
 }

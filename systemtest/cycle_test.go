@@ -19,16 +19,6 @@ import (
 	"rcm/workflows"
 )
 
-// values are what agency i reports: GRDP 100+i, EMP 1000*i, CPI i/10.
-func values(i int) reporting.Values {
-	return reporting.Values{
-		"GRDP": fmt.Sprintf("%d.5", 100+i),
-		"EMP":  fmt.Sprintf("%d", 1000*i),
-		"CPI":  new(big.Rat).SetFrac64(int64(i), 10).FloatString(1),
-		"NOTE": fmt.Sprintf("Báo cáo của tỉnh %02d <b>&</b>", i),
-	}
-}
-
 // TestTwentyAgencyCycle runs a whole cycle of 20 provinces in two regions on
 // a timeline of seconds: launch, notice, a reminder, due, two escalation
 // steps, close. Provinces 1-8 submit on time and are accepted; 9-12 submit
@@ -41,12 +31,12 @@ func TestTwentyAgencyCycle(t *testing.T) {
 	north, south := []string{}, []string{}
 	for i := 1; i <= 20; i++ {
 		if i <= 10 {
-			north = append(north, province(i))
+			north = append(north, Province(i))
 		} else {
-			south = append(south, province(i))
+			south = append(south, Province(i))
 		}
 	}
-	w.seedTree(map[string][]string{"NORTH": north, "SOUTH": south})
+	w.SeedTree(map[string][]string{"NORTH": north, "SOUTH": south})
 	sec := time.Second
 	policy := reporting.Policy{
 		ReminderOffsets: []time.Duration{8 * sec},
@@ -57,56 +47,56 @@ func TestTwentyAgencyCycle(t *testing.T) {
 		ReviewTime: time.Hour,
 		CloseAfter: 10 * sec,
 	}
-	w.seedRegime("SEIM", append(append([]string{}, north...), south...), policy)
+	w.SeedRegime("SEIM", append(append([]string{}, north...), south...), policy)
 
 	due := time.Now().Add(12 * sec).Truncate(time.Second)
-	cyc, err := w.engine.Launch(w.ctx, w.staff, engine.LaunchRequest{RegimeCode: "SEIM", Period: "2026-10", Due: &due})
+	cyc, err := w.Engine.Launch(w.Ctx, w.Staff, engine.LaunchRequest{RegimeCode: "SEIM", Period: "2026-10", Due: &due})
 	require.NoError(t, err)
 	require.Equal(t, "SEIM-2026-10", cyc.ID)
 
-	_, err = w.engine.Launch(w.ctx, w.staff, engine.LaunchRequest{RegimeCode: "SEIM", Period: "2026-10", Due: &due})
+	_, err = w.Engine.Launch(w.Ctx, w.Staff, engine.LaunchRequest{RegimeCode: "SEIM", Period: "2026-10", Due: &due})
 	require.ErrorIs(t, err, engine.ErrConflict, "a second launch of the same cycle is refused")
 
-	w.waitOpen(cyc.ID)
+	w.WaitOpen(cyc.ID)
 	receipts := map[int]engine.Receipt{}
 	for i := 1; i <= 17; i++ {
 		if i >= 9 && i <= 12 {
 			continue // late
 		}
-		receipts[i] = w.submit(cyc.ID, province(i), values(i))
+		receipts[i] = w.Submit(cyc.ID, Province(i), Values(i))
 	}
 	for i := 1; i <= 8; i++ {
-		w.review(receipts[i], workflows.DecisionAccepted, "")
+		w.Review(receipts[i], workflows.DecisionAccepted, "")
 	}
 	for i := 13; i <= 16; i++ {
-		w.review(receipts[i], workflows.DecisionReturned, fmt.Sprintf("Thiếu số liệu quý <%d>", i))
+		w.Review(receipts[i], workflows.DecisionReturned, fmt.Sprintf("Thiếu số liệu quý <%d>", i))
 	}
 	// A review of a version that is not the latest is refused.
 	for i := 13; i <= 15; i++ {
-		r2 := w.submit(cyc.ID, province(i), values(i))
+		r2 := w.Submit(cyc.ID, Province(i), Values(i))
 		require.Equal(t, 2, r2.Version)
-		_, err := w.engine.Review(w.ctx, w.staff, engine.ReviewRequest{SubmissionID: receipts[i].SubmissionID, Decision: workflows.DecisionAccepted})
+		_, err := w.Engine.Review(w.Ctx, w.Staff, engine.ReviewRequest{SubmissionID: receipts[i].SubmissionID, Decision: workflows.DecisionAccepted})
 		require.ErrorIs(t, err, engine.ErrConflict)
-		w.review(r2, workflows.DecisionAccepted, "")
+		w.Review(r2, workflows.DecisionAccepted, "")
 	}
 	// The late ones submit after due, before the first escalation.
 	time.Sleep(time.Until(due.Add(500 * time.Millisecond)))
 	for i := 9; i <= 12; i++ {
-		w.review(w.submit(cyc.ID, province(i), values(i)), workflows.DecisionAccepted, "")
+		w.Review(w.Submit(cyc.ID, Province(i), Values(i)), workflows.DecisionAccepted, "")
 	}
 
 	var result workflows.CycleResult
-	ctx, cancel := context.WithTimeout(w.ctx, 90*time.Second)
+	ctx, cancel := context.WithTimeout(w.Ctx, 90*time.Second)
 	defer cancel()
 	require.NoError(t, temporal.Client().GetWorkflow(ctx, workflows.CycleWorkflowID(cyc.ID), "").Get(ctx, &result))
 	require.Equal(t, workflows.CycleClosed, result.Status)
 
 	// A submission after close is refused.
-	_, err = w.engine.Submit(w.ctx, w.officers[province(18)], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: province(18), Values: values(18)})
+	_, err = w.Engine.Submit(w.Ctx, w.Officers[Province(18)], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: Province(18), Values: Values(18)})
 	require.ErrorIs(t, err, store.ErrClosed)
 
 	t.Run("final states", func(t *testing.T) {
-		obs, err := w.store.Obligations(w.ctx, store.ObligationFilter{CycleID: cyc.ID})
+		obs, err := w.Store.Obligations(w.Ctx, store.ObligationFilter{CycleID: cyc.ID})
 		require.NoError(t, err)
 		got := map[string]string{}
 		for _, o := range obs {
@@ -116,20 +106,20 @@ func TestTwentyAgencyCycle(t *testing.T) {
 		for i := 1; i <= 20; i++ {
 			switch {
 			case i <= 8 || (i >= 13 && i <= 15):
-				want[province(i)] = "on_time"
+				want[Province(i)] = "on_time"
 			case i <= 12:
-				want[province(i)] = "late"
+				want[Province(i)] = "late"
 			case i <= 17:
-				want[province(i)] = "not_accepted"
+				want[Province(i)] = "not_accepted"
 			default:
-				want[province(i)] = "missing"
+				want[Province(i)] = "missing"
 			}
 		}
 		assert.Equal(t, want, got)
 	})
 
 	t.Run("rates", func(t *testing.T) {
-		rows, err := w.store.CycleCompliance(w.ctx, cyc.ID, "")
+		rows, err := w.Store.CycleCompliance(w.Ctx, cyc.ID, "")
 		require.NoError(t, err)
 		got := map[string]reporting.Rates{}
 		for _, r := range rows {
@@ -138,12 +128,12 @@ func TestTwentyAgencyCycle(t *testing.T) {
 		assert.Equal(t, reporting.Rates{Expected: 20, Submitted: 17, OnTime: 11, Late: 4, Missing: 3, NotAccepted: 2, ReportingRate: 85, OnTimeRate: 55}, got["VN"])
 		assert.Equal(t, reporting.Rates{Expected: 10, Submitted: 10, OnTime: 8, Late: 2, ReportingRate: 100, OnTimeRate: 80}, got["NORTH"])
 		assert.Equal(t, reporting.Rates{Expected: 10, Submitted: 7, OnTime: 3, Late: 2, Missing: 3, NotAccepted: 2, ReportingRate: 70, OnTimeRate: 30}, got["SOUTH"])
-		assert.Equal(t, reporting.Rates{Expected: 1, Missing: 1}, got[province(20)])
+		assert.Equal(t, reporting.Rates{Expected: 1, Missing: 1}, got[Province(20)])
 		assert.Equal(t, result.Rates, got["VN"], "the workflow's result is the stored national figure")
 	})
 
 	t.Run("aggregates", func(t *testing.T) {
-		rows, err := w.store.CycleAggregates(w.ctx, cyc.ID, "")
+		rows, err := w.Store.CycleAggregates(w.Ctx, cyc.ID, "")
 		require.NoError(t, err)
 		got := map[string]string{}
 		for _, r := range rows {
@@ -175,12 +165,12 @@ func TestTwentyAgencyCycle(t *testing.T) {
 		expect("VN", accepted(1, 20))
 		expect("NORTH", accepted(1, 10))
 		expect("SOUTH", accepted(11, 20))
-		expect(province(3), []int{3})
-		assert.NotContains(t, got, province(16)+"/GRDP", "a returned version is not counted")
+		expect(Province(3), []int{3})
+		assert.NotContains(t, got, Province(16)+"/GRDP", "a returned version is not counted")
 	})
 
 	t.Run("messages", func(t *testing.T) {
-		msgs := w.smtp.Messages()
+		msgs := w.SMTP.Messages()
 		ids := map[string]bool{}
 		byKind := map[string][]string{}
 		for _, m := range msgs {
@@ -188,7 +178,7 @@ func TestTwentyAgencyCycle(t *testing.T) {
 			require.False(t, ids[id], "message %s sent twice", id)
 			ids[id] = true
 		}
-		notes, err := w.store.ListNotifications(w.ctx, store.NotificationFilter{CycleID: cyc.ID, Limit: 1000})
+		notes, err := w.Store.ListNotifications(w.Ctx, store.NotificationFilter{CycleID: cyc.ID, Limit: 1000})
 		require.NoError(t, err)
 		for _, n := range notes {
 			require.Equal(t, store.NotificationSent, n.Status, "%+v", n)
@@ -205,7 +195,7 @@ func TestTwentyAgencyCycle(t *testing.T) {
 		assert.Equal(t, append(provinces(9, 12), provinces(18, 20)...), byKind["overdue/0"])
 		// The late ones had submitted by the first escalation step.
 		assert.Equal(t, provinces(18, 20), byKind["escalation/1"])
-		sup := w.supervisors["SOUTH"]
+		sup := w.Supervisors["SOUTH"]
 		assert.Equal(t, []string{fmt.Sprintf("SOUTH/u%d", sup.ID)}, byKind["escalation_digest/2"])
 		assert.Len(t, byKind["returned/1"], 4)
 		assert.Len(t, byKind["accepted/1"], 12)
@@ -223,10 +213,10 @@ func TestTwentyAgencyCycle(t *testing.T) {
 	})
 
 	t.Run("history stays small", func(t *testing.T) {
-		d, err := temporal.Client().DescribeWorkflowExecution(w.ctx, workflows.CycleWorkflowID(cyc.ID), "")
+		d, err := temporal.Client().DescribeWorkflowExecution(w.Ctx, workflows.CycleWorkflowID(cyc.ID), "")
 		require.NoError(t, err)
 		assert.Less(t, d.WorkflowExecutionInfo.HistoryLength, int64(200))
-		recordHistories(t, w, cyc.ID, province(13))
+		recordHistories(t, w, cyc.ID, Province(13))
 	})
 	_ = workflowservice.GetWorkflowExecutionHistoryRequest{}
 }
@@ -234,7 +224,7 @@ func TestTwentyAgencyCycle(t *testing.T) {
 func provinces(from, to int) []string {
 	var out []string
 	for i := from; i <= to; i++ {
-		out = append(out, province(i))
+		out = append(out, Province(i))
 	}
 	return out
 }

@@ -17,7 +17,7 @@ import (
 // submission loops to workflows/testdata/histories when
 // RCM_RECORD_HISTORIES=1, for the replay tests. Recording is deliberate:
 // replacing a history is how a deliberate, versioned change is accepted.
-func recordHistories(t *testing.T, w *world, cycleID, agency string) {
+func recordHistories(t *testing.T, w *World, cycleID, agency string) {
 	t.Helper()
 	if os.Getenv("RCM_RECORD_HISTORIES") != "1" {
 		return
@@ -28,7 +28,7 @@ func recordHistories(t *testing.T, w *world, cycleID, agency string) {
 		"cycle.json":      workflows.CycleWorkflowID(cycleID),
 		"submission.json": workflows.SubmissionWorkflowID(cycleID, agency),
 	} {
-		iter := temporal.Client().GetWorkflowHistory(w.ctx, id, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		iter := temporal.Client().GetWorkflowHistory(w.Ctx, id, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 		var h historypb.History
 		for iter.HasNext() {
 			ev, err := iter.Next()

@@ -54,9 +54,9 @@ func TestCycleOf10000AgenciesStaysWithinTemporalLimits(t *testing.T) {
 	for _, p := range provinces[:50] {
 		submitters[p] = true
 	}
-	w.seedTree(regions, func(code string) bool { return submitters[code] })
+	w.SeedTree(regions, func(code string) bool { return submitters[code] })
 	sec := time.Second
-	w.seedRegime("SCALE", provinces, reporting.Policy{
+	w.SeedRegime("SCALE", provinces, reporting.Policy{
 		ReminderOffsets: []time.Duration{10 * sec},
 		Escalations:     []reporting.EscalationStep{{After: 2 * sec, Recipients: []reporting.Recipient{reporting.RecipientOfficer, reporting.RecipientHead}, Times: 1}},
 		ReviewTime:      time.Hour,
@@ -66,15 +66,15 @@ func TestCycleOf10000AgenciesStaysWithinTemporalLimits(t *testing.T) {
 
 	due := time.Now().Add(20 * sec).Truncate(time.Second)
 	launched := time.Now()
-	cyc, err := w.engine.Launch(w.ctx, w.staff, engine.LaunchRequest{RegimeCode: "SCALE", Period: "2026-10", Due: &due})
+	cyc, err := w.Engine.Launch(w.Ctx, w.Staff, engine.LaunchRequest{RegimeCode: "SCALE", Period: "2026-10", Due: &due})
 	require.NoError(t, err)
-	w.waitOpen(cyc.ID)
+	w.WaitOpen(cyc.ID)
 	t.Logf("opened %d obligations in %s", n, time.Since(launched).Round(time.Millisecond))
 	for i := 0; i < 50; i++ {
-		w.review(w.submit(cyc.ID, provinces[i], values(i)), "accepted", "")
+		w.Review(w.Submit(cyc.ID, provinces[i], Values(i)), "accepted", "")
 	}
 
-	ctx, cancel := context.WithTimeout(w.ctx, 10*time.Minute)
+	ctx, cancel := context.WithTimeout(w.Ctx, 10*time.Minute)
 	defer cancel()
 	var res workflows.CycleResult
 	require.NoError(t, temporal.Client().GetWorkflow(ctx, workflows.CycleWorkflowID(cyc.ID), "").Get(ctx, &res))
@@ -84,7 +84,7 @@ func TestCycleOf10000AgenciesStaysWithinTemporalLimits(t *testing.T) {
 	assert.Equal(t, n-50, res.Rates.Missing)
 
 	var events []*historypb.HistoryEvent
-	iter := temporal.Client().GetWorkflowHistory(w.ctx, workflows.CycleWorkflowID(cyc.ID), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	iter := temporal.Client().GetWorkflowHistory(w.Ctx, workflows.CycleWorkflowID(cyc.ID), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	for iter.HasNext() {
 		ev, err := iter.Next()
 		require.NoError(t, err)
@@ -107,10 +107,10 @@ func TestCycleOf10000AgenciesStaysWithinTemporalLimits(t *testing.T) {
 	assert.LessOrEqual(t, maxPending, 500, "pending activities")
 	assert.Less(t, maxEvent, 256<<10, "event size")
 
-	counts, err := w.store.NotificationCounts(w.ctx, cyc.ID, []string{"deadline_notice"}, 0)
+	counts, err := w.Store.NotificationCounts(w.Ctx, cyc.ID, []string{"deadline_notice"}, 0)
 	require.NoError(t, err)
 	assert.Equal(t, map[string]int{store.NotificationSent: n}, counts, "every agency got its notice once")
-	reminded, err := w.store.NotificationCounts(w.ctx, cyc.ID, []string{"reminder"}, 1)
+	reminded, err := w.Store.NotificationCounts(w.Ctx, cyc.ID, []string{"reminder"}, 1)
 	require.NoError(t, err)
 	assert.Equal(t, map[string]int{store.NotificationSent: n - 50}, reminded, "reminders only to who had not submitted")
 }

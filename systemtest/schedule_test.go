@@ -21,24 +21,24 @@ import (
 // and delete work.
 func TestRegimeSchedule(t *testing.T) {
 	w := newWorld(t, 50)
-	w.seedTree(map[string][]string{"NORTH": {"P01", "P02"}})
-	w.seedRegime("SCHED", []string{"P01", "P02"}, reporting.Policy{ReminderOffsets: []time.Duration{24 * time.Hour}, ReviewTime: time.Hour, CloseAfter: 240 * time.Hour})
+	w.SeedTree(map[string][]string{"NORTH": {"P01", "P02"}})
+	w.SeedRegime("SCHED", []string{"P01", "P02"}, reporting.Policy{ReminderOffsets: []time.Duration{24 * time.Hour}, ReviewTime: time.Hour, CloseAfter: 240 * time.Hour})
 
-	s, err := w.engine.ScheduleRegime(w.ctx, w.staff, "SCHED", engine.ScheduleOptions{Hour: 8})
+	s, err := w.Engine.ScheduleRegime(w.Ctx, w.Staff, "SCHED", engine.ScheduleOptions{Hour: 8})
 	require.NoError(t, err)
-	t.Cleanup(func() { _ = w.engine.DeleteSchedule(w.ctx, w.staff, "SCHED") })
+	t.Cleanup(func() { _ = w.Engine.DeleteSchedule(w.Ctx, w.Staff, "SCHED") })
 	require.NotEmpty(t, s.NextRuns)
 	for _, run := range s.NextRuns {
 		assert.True(t, strings.HasPrefix(run, "15/"), "runs on the 15th: %s", run)
 		assert.True(t, strings.HasSuffix(run, "08:00 +07:00"), "at 08:00 Hanoi time: %s", run)
 	}
-	_, err = w.engine.ScheduleRegime(w.ctx, w.staff, "SCHED", engine.ScheduleOptions{Hour: 8})
+	_, err = w.Engine.ScheduleRegime(w.Ctx, w.Staff, "SCHED", engine.ScheduleOptions{Hour: 8})
 	assert.ErrorIs(t, err, engine.ErrConflict, "a regime has one schedule")
-	_, err = w.engine.ScheduleRegime(w.ctx, w.officers["P01"], "SCHED", engine.ScheduleOptions{Hour: 8})
+	_, err = w.Engine.ScheduleRegime(w.Ctx, w.Officers["P01"], "SCHED", engine.ScheduleOptions{Hour: 8})
 	assert.ErrorIs(t, err, engine.ErrForbidden)
 
-	handle := temporal.Client().ScheduleClient().GetHandle(w.ctx, workflows.ScheduleID("SCHED"))
-	require.NoError(t, handle.Trigger(w.ctx, client.ScheduleTriggerOptions{}))
+	handle := temporal.Client().ScheduleClient().GetHandle(w.Ctx, workflows.ScheduleID("SCHED"))
+	require.NoError(t, handle.Trigger(w.Ctx, client.ScheduleTriggerOptions{}))
 	loc, err := reporting.DefaultLocation()
 	require.NoError(t, err)
 	period, ok := reporting.PeriodContaining(reporting.Monthly, reporting.DateOf(time.Now(), loc))
@@ -46,31 +46,31 @@ func TestRegimeSchedule(t *testing.T) {
 	cycleID := engine.CycleID("SCHED", period.ID)
 	var cyc store.Cycle
 	require.Eventually(t, func() bool {
-		cyc, err = w.store.Cycle(w.ctx, cycleID)
+		cyc, err = w.Store.Cycle(w.Ctx, cycleID)
 		return err == nil
 	}, 30*time.Second, 100*time.Millisecond, "the schedule launched %s", cycleID)
 	assert.Nil(t, cyc.LaunchedBy, "launched by rcm itself")
 
 	// A second run finds the cycle launched and starts nothing new.
-	id, already, err := w.engine.LaunchScheduled(w.ctx, "SCHED", time.Now())
+	id, already, err := w.Engine.LaunchScheduled(w.Ctx, "SCHED", time.Now())
 	require.NoError(t, err)
 	assert.Equal(t, cycleID, id)
 	assert.True(t, already)
 
-	require.NoError(t, w.engine.PauseSchedule(w.ctx, w.staff, "SCHED", "Tết"))
-	d, err := w.engine.DescribeSchedule(w.ctx, w.staff, "SCHED")
+	require.NoError(t, w.Engine.PauseSchedule(w.Ctx, w.Staff, "SCHED", "Tết"))
+	d, err := w.Engine.DescribeSchedule(w.Ctx, w.Staff, "SCHED")
 	require.NoError(t, err)
 	assert.True(t, d.Paused)
-	require.NoError(t, w.engine.ResumeSchedule(w.ctx, w.staff, "SCHED", "after Tết"))
-	d, err = w.engine.DescribeSchedule(w.ctx, w.staff, "SCHED")
+	require.NoError(t, w.Engine.ResumeSchedule(w.Ctx, w.Staff, "SCHED", "after Tết"))
+	d, err = w.Engine.DescribeSchedule(w.Ctx, w.Staff, "SCHED")
 	require.NoError(t, err)
 	assert.False(t, d.Paused)
 
 	require.Eventually(t, func() bool {
-		list, err := w.engine.ListSchedules(w.ctx, w.staff)
+		list, err := w.Engine.ListSchedules(w.Ctx, w.Staff)
 		return err == nil && len(list) == 1 && list[0].RegimeCode == "SCHED"
 	}, 30*time.Second, 200*time.Millisecond, "the schedule is listed")
-	require.NoError(t, w.engine.DeleteSchedule(w.ctx, w.staff, "SCHED"))
-	_, err = w.engine.DescribeSchedule(w.ctx, w.staff, "SCHED")
+	require.NoError(t, w.Engine.DeleteSchedule(w.Ctx, w.Staff, "SCHED"))
+	_, err = w.Engine.DescribeSchedule(w.Ctx, w.Staff, "SCHED")
 	assert.ErrorIs(t, err, engine.ErrNotFound)
 }

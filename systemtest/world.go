@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/big"
 	"os"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
-	sdkworker "go.temporal.io/sdk/worker"
 
 	"rcm/access"
 	"rcm/activities"
@@ -22,29 +22,29 @@ import (
 	rcmworker "rcm/worker"
 )
 
-var temporal *testenv.TemporalServer
-
-func TestMain(m *testing.M) {
-	testenv.RunWithTemporal(m, func(s *testenv.TemporalServer) { temporal = s })
+// World is a running rcm for tests and benchmarks: a fresh database, an SMTP
+// server on loopback, the engine, and a worker polling the dev server with
+// the real activities and the outbox sweeper.
+type World struct {
+	t testing.TB
+	// Ctx ends with the test.
+	Ctx    context.Context
+	Store  *store.Store
+	SMTP   *testenv.SMTP
+	Engine *engine.Engine
+	// Temporal is the dev server the worker polls.
+	Temporal *testenv.TemporalServer
+	// Staff is an office-staff caller.
+	Staff engine.Caller
+	// Officers by agency code, Supervisors by region code.
+	Officers    map[string]engine.Caller
+	Supervisors map[string]store.User
 }
 
-// world is a running rcm: database, SMTP sink, engine and a worker.
-type world struct {
-	t      *testing.T
-	ctx    context.Context
-	store  *store.Store
-	smtp   *testenv.SMTP
-	engine *engine.Engine
-	staff  engine.Caller
-	// officers and supervisors by agency code.
-	officers    map[string]engine.Caller
-	supervisors map[string]store.User
-	logger      *slog.Logger
-}
-
-// newWorld starts rcm on a fresh database with a worker polling the dev
-// server; everything stops when the test ends.
-func newWorld(t *testing.T, batchSize int) *world {
+// NewWorld starts rcm on a fresh database with a worker polling the dev
+// server; waves go in batches of batchSize. Everything stops when the test
+// ends.
+func NewWorld(t testing.TB, temporal *testenv.TemporalServer, batchSize int) *World {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -67,16 +67,14 @@ func newWorld(t *testing.T, batchSize int) *world {
 	require.NoError(t, w.Start())
 	t.Cleanup(w.Stop)
 	go func() { _ = eng.RunOutboxSweeper(ctx, 500*time.Millisecond, time.Second) }()
-	return &world{t: t, ctx: ctx, store: st, smtp: sink, engine: eng, logger: logger,
-		officers: map[string]engine.Caller{}, supervisors: map[string]store.User{}}
+	return &World{t: t, Ctx: ctx, Store: st, SMTP: sink, Engine: eng, Temporal: temporal,
+		Officers: map[string]engine.Caller{}, Supervisors: map[string]store.User{}}
 }
 
-var _ sdkworker.Worker // the worker type is what rcmworker.New returns
-
-// seedTree builds a tree VN → regions → provinces, with officer and head
+// SeedTree builds a tree VN → regions → provinces, with officer and head
 // addresses for every province, a supervisor per region, and officer users
 // for the provinces that want (all by default).
-func (w *world) seedTree(regions map[string][]string, wantOfficer ...func(code string) bool) {
+func (w *World) SeedTree(regions map[string][]string, wantOfficer ...func(code string) bool) {
 	t := w.t
 	agencies := []store.Agency{{Code: "VN", NameVI: "Việt Nam", NameEN: "Viet Nam", Kind: "national"}}
 	for region, provinces := range regions {
@@ -86,34 +84,34 @@ func (w *world) seedTree(regions map[string][]string, wantOfficer ...func(code s
 				Kind: "province", OfficerEmail: "officer." + p + "@agency.test", HeadEmail: "head." + p + "@agency.test"})
 		}
 	}
-	_, _, err := w.store.UpsertAgencies(w.ctx, agencies)
+	_, _, err := w.Store.UpsertAgencies(w.Ctx, agencies)
 	require.NoError(t, err)
-	staff, err := w.store.CreateUser(w.ctx, store.User{Email: "staff@office.test", Name: "Office", Role: access.Staff, Language: "vi"}, "")
+	staff, err := w.Store.CreateUser(w.Ctx, store.User{Email: "staff@office.test", Name: "Office", Role: access.Staff, Language: "vi"}, "")
 	require.NoError(t, err)
-	w.staff = w.caller(staff)
+	w.Staff = w.caller(staff)
 	for region, provinces := range regions {
-		sup, err := w.store.CreateUser(w.ctx, store.User{Email: "supervisor." + region + "@office.test", Role: access.Supervisor, AgencyCode: region, Language: "vi"}, "")
+		sup, err := w.Store.CreateUser(w.Ctx, store.User{Email: "supervisor." + region + "@office.test", Role: access.Supervisor, AgencyCode: region, Language: "vi"}, "")
 		require.NoError(t, err)
-		w.supervisors[region] = sup
+		w.Supervisors[region] = sup
 		for _, p := range provinces {
 			if len(wantOfficer) > 0 && !wantOfficer[0](p) {
 				continue
 			}
-			u, err := w.store.CreateUser(w.ctx, store.User{Email: "submitter." + p + "@agency.test", Role: access.Officer, AgencyCode: p, Language: "vi"}, "")
+			u, err := w.Store.CreateUser(w.Ctx, store.User{Email: "submitter." + p + "@agency.test", Role: access.Officer, AgencyCode: p, Language: "vi"}, "")
 			require.NoError(t, err)
-			w.officers[p] = w.caller(u)
+			w.Officers[p] = w.caller(u)
 		}
 	}
 }
 
-func (w *world) caller(u store.User) engine.Caller {
-	p, err := w.store.PrincipalFor(w.ctx, u.ID)
+func (w *World) caller(u store.User) engine.Caller {
+	p, err := w.Store.PrincipalFor(w.Ctx, u.ID)
 	require.NoError(w.t, err)
 	return engine.Caller{Principal: p, RemoteAddr: "test"}
 }
 
-// seiTemplate is a small socio-economic template: two sums, an average and a note.
-func seiTemplate() reporting.Template {
+// SEITemplate is a small socio-economic template: two sums, an average and a note.
+func SEITemplate() reporting.Template {
 	return reporting.Template{Code: "SEI", NameVI: "Chỉ tiêu KT-XH", NameEN: "Socio-economic indicators", Indicators: []reporting.Indicator{
 		{Code: "GRDP", NameVI: "Tổng sản phẩm trên địa bàn", Unit: "tỷ đồng", Type: reporting.TypeDecimal, Required: true, Min: "0", Aggregation: reporting.AggregationSum},
 		{Code: "EMP", NameVI: "Số lao động có việc làm", Unit: "người", Type: reporting.TypeInteger, Required: true, Min: "0", Aggregation: reporting.AggregationSum},
@@ -122,10 +120,12 @@ func seiTemplate() reporting.Template {
 	}}
 }
 
-func (w *world) seedRegime(code string, agencies []string, policy reporting.Policy) {
+// SeedRegime creates the SEI template (once) and a monthly regime of it
+// assigned to the agencies.
+func (w *World) SeedRegime(code string, agencies []string, policy reporting.Policy) {
 	t := w.t
-	if _, err := w.store.Template(w.ctx, "SEI"); err != nil {
-		require.NoError(t, w.store.CreateTemplate(w.ctx, seiTemplate()))
+	if _, err := w.Store.Template(w.Ctx, "SEI"); err != nil {
+		require.NoError(t, w.Store.CreateTemplate(w.Ctx, SEITemplate()))
 	}
 	rule, err := reporting.ParseDeadlineRule("workdays:2")
 	require.NoError(t, err)
@@ -134,33 +134,45 @@ func (w *world) seedRegime(code string, agencies []string, policy reporting.Poli
 	for _, a := range agencies {
 		r.Assignments = append(r.Assignments, store.Assignment{AgencyCode: a})
 	}
-	require.NoError(t, w.store.CreateRegime(w.ctx, r))
+	require.NoError(t, w.Store.CreateRegime(w.Ctx, r))
 }
 
-// waitOpen waits until the cycle's obligations exist.
-func (w *world) waitOpen(cycleID string) store.Cycle {
+// WaitOpen waits until the cycle's obligations exist.
+func (w *World) WaitOpen(cycleID string) store.Cycle {
 	w.t.Helper()
 	var c store.Cycle
 	require.Eventually(w.t, func() bool {
 		var err error
-		c, err = w.store.Cycle(w.ctx, cycleID)
+		c, err = w.Store.Cycle(w.Ctx, cycleID)
 		return err == nil && c.Status == store.CycleOpen
 	}, 30*time.Second, 50*time.Millisecond, "cycle %s never opened", cycleID)
 	return c
 }
 
-// submit stores values for an agency as its officer and returns the receipt.
-func (w *world) submit(cycleID, agency string, values reporting.Values) engine.Receipt {
+// Submit stores values for an agency as its officer and returns the receipt.
+func (w *World) Submit(cycleID, agency string, values reporting.Values) engine.Receipt {
 	w.t.Helper()
-	r, err := w.engine.Submit(w.ctx, w.officers[agency], engine.SubmitRequest{CycleID: cycleID, AgencyCode: agency, Values: values, Source: "json"})
+	r, err := w.Engine.Submit(w.Ctx, w.Officers[agency], engine.SubmitRequest{CycleID: cycleID, AgencyCode: agency, Values: values, Source: "json"})
 	require.NoError(w.t, err, "submit for %s", agency)
 	return r
 }
 
-func (w *world) review(r engine.Receipt, decision, reason string) {
+// Review decides on a submission as office staff.
+func (w *World) Review(r engine.Receipt, decision, reason string) {
 	w.t.Helper()
-	_, err := w.engine.Review(w.ctx, w.staff, engine.ReviewRequest{SubmissionID: r.SubmissionID, Decision: decision, Reason: reason})
+	_, err := w.Engine.Review(w.Ctx, w.Staff, engine.ReviewRequest{SubmissionID: r.SubmissionID, Decision: decision, Reason: reason})
 	require.NoError(w.t, err, "review %s", r.Number)
 }
 
-func province(i int) string { return fmt.Sprintf("P%02d", i) }
+// Province is the code of the i-th test province.
+func Province(i int) string { return fmt.Sprintf("P%02d", i) }
+
+// Values are what agency i reports: GRDP 100+i, EMP 1000*i, CPI i/10.
+func Values(i int) reporting.Values {
+	return reporting.Values{
+		"GRDP": fmt.Sprintf("%d.5", 100+i),
+		"EMP":  fmt.Sprintf("%d", 1000*i),
+		"CPI":  new(big.Rat).SetFrac64(int64(i), 10).FloatString(1),
+		"NOTE": fmt.Sprintf("Báo cáo của tỉnh %02d <b>&</b>", i),
+	}
+}
