@@ -84,6 +84,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 		serveCommand(),
 		workerCommand(),
 		migrateCommand(),
+		toolsCommand(),
 	}
 	for _, c := range app.Commands {
 		exitUsageOnBadFlags(c)

@@ -321,6 +321,8 @@ func (w *cycleWorkflow) timeline() (TimelineView, error) {
 
 func (w *cycleWorkflow) resumeInput() CycleInput {
 	resume := &CycleResume{OpenedAt: w.openedAt, Expected: w.expected}
+	// The records are sorted below, so the map's order does not matter.
+	//workflowcheck:ignore
 	for _, rec := range w.done {
 		resume.Done = append(resume.Done, rec)
 	}
