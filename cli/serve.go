@@ -1,12 +1,16 @@
 package cli
 
 import (
+	"context"
 	"log/slog"
 	"net"
 	"time"
 
 	ucli "github.com/urfave/cli/v2"
+	"go.temporal.io/sdk/client"
 
+	"rcm/engine"
+	"rcm/store"
 	"rcm/web"
 )
 
@@ -17,20 +21,24 @@ const DefaultAddr = "127.0.0.1:8080"
 func serveCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:      "serve",
-		Usage:     "run the HTTP API (on the database directly)",
-		UsageText: "rcm serve [--addr HOST:PORT] [--database-url URL] [--base-url URL]",
+		Usage:     "run the HTTP API and the pages (on the database directly; the cycles run in rcm worker)",
+		UsageText: "rcm serve [--addr HOST:PORT] [--database-url URL] [--base-url URL] [--temporal-address HOST:PORT]",
 		Description: `Applies pending migrations (unless --migrate=false), then serves the API
-until interrupted, finishing requests in flight before it stops.
---base-url is the address people reach the server at; when it is https://,
-session cookies are marked Secure.
+and the pages until interrupted, finishing requests in flight before it
+stops. It hands cycle commands (launch, submit, review, ...) to Temporal at
+--temporal-address; the workflows themselves run in rcm worker (rcm dev runs
+both). --base-url is the address people reach the server at; when it is
+https://, session cookies are marked Secure.
 
 Examples:
    rcm serve --database-url postgres://rcm@127.0.0.1:5432/rcm
-   RCM_ADDR=0.0.0.0:8080 RCM_BASE_URL=https://rcm.example.gov.vn rcm serve`,
+   RCM_ADDR=0.0.0.0:8080 RCM_BASE_URL=https://rcm.example.gov.vn RCM_TEMPORAL_ADDRESS=temporal:7233 rcm serve`,
 		Flags: []ucli.Flag{
 			&ucli.StringFlag{Name: "addr", Usage: "address to listen on", Value: DefaultAddr, EnvVars: []string{"RCM_ADDR"}},
 			databaseURLFlag(),
 			&ucli.StringFlag{Name: "base-url", Usage: "public address of the server (default http://ADDR)", EnvVars: []string{"RCM_BASE_URL"}},
+			temporalAddressFlag(),
+			temporalNamespaceFlag(),
 			&ucli.BoolFlag{Name: "migrate", Usage: "apply pending migrations first", Value: true, EnvVars: []string{"RCM_MIGRATE"}},
 			&ucli.DurationFlag{Name: "session-ttl", Usage: "how long a password sign-in lasts", Value: 12 * time.Hour, EnvVars: []string{"RCM_SESSION_TTL"}},
 			&ucli.BoolFlag{Name: "debug", Usage: "log every request", EnvVars: []string{"RCM_DEBUG"}},
@@ -54,11 +62,33 @@ func serve(c *ucli.Context) error {
 		return err
 	}
 	defer st.Close()
+	tc, err := dialTemporal(c.Context, c.String("temporal-address"), c.String("temporal-namespace"), logger)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
 	baseURL := c.String("base-url")
 	if baseURL == "" {
 		baseURL = "http://" + addr
 	}
-	srv := web.NewServer(web.Config{Addr: addr, BaseURL: baseURL, SessionTTL: c.Duration("session-ttl")},
-		web.Deps{Store: st, Logger: logger})
-	return srv.Run(c.Context)
+	cfg := web.Config{Addr: addr, BaseURL: baseURL, SessionTTL: c.Duration("session-ttl")}
+	return runServer(c.Context, st, tc, engine.New(st, tc, logger), cfg, logger)
+}
+
+// runServer serves the API and the pages with the cycle engine until ctx
+// ends; /readyz reports Temporal beside the database. rcm serve and rcm dev
+// both run it.
+func runServer(ctx context.Context, st *store.Store, tc client.Client, eng *engine.Engine, cfg web.Config, logger *slog.Logger) error {
+	srv := web.NewServer(cfg, web.Deps{
+		Store:  st,
+		Engine: eng,
+		Logger: logger,
+		ReadyChecks: map[string]web.ReadyCheck{
+			"temporal": func(ctx context.Context) error {
+				_, err := tc.CheckHealth(ctx, &client.CheckHealthRequest{})
+				return err
+			},
+		},
+	})
+	return srv.Run(ctx)
 }

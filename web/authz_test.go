@@ -131,7 +131,95 @@ func matrix() []matrixRow {
 			f.createRegime(code)
 			return call{"PUT", "/api/v1/regimes/" + code + "/assignments", []map[string]string{{"agency": agencyFor(inside)}}}
 		}, staffOnlyWant(200)},
+		// Cycles.
+		{"POST /api/v1/cycles", func(f *fixture, _ string, inside bool) call {
+			return call{"POST", "/api/v1/cycles", map[string]any{"regime": f.freshRegime(agencyFor(inside)), "period": pastPeriod(f.t), "due": "+1h"}}
+		}, staffOnlyWant(201)},
+		{"GET /api/v1/cycles", same("GET", "/api/v1/cycles", nil), everyoneOK(200)},
+		{"GET /api/v1/cycles/{id}", func(f *fixture, _ string, _ bool) call {
+			return call{"GET", "/api/v1/cycles/" + f.cycles().cycleID, nil}
+		}, everyoneOK(200)},
+		{"GET /api/v1/cycles/{id}/timeline", func(f *fixture, _ string, _ bool) call {
+			return call{"GET", "/api/v1/cycles/" + f.cycles().cycleID + "/timeline", nil}
+		}, map[string]cell{"anonymous": {401, 401}, "staff": {200, 200}, "officer": {403, 403}, "supervisor": {200, 200}}},
+		{"POST /api/v1/cycles/{id}/extensions", func(f *fixture, _ string, inside bool) call {
+			return call{"POST", "/api/v1/cycles/" + f.cycles().cycleID + "/extensions",
+				map[string]string{"agency": agencyFor(inside), "due": "+2h", "reason": "lũ lụt"}}
+		}, staffOnlyWant(201)},
+		{"POST /api/v1/cycles/{id}/close", func(f *fixture, role string, _ bool) call {
+			return call{"POST", "/api/v1/cycles/" + f.cycleToChange(role) + "/close", map[string]string{"reason": "đủ số liệu"}}
+		}, staffOnlyWant(202)},
+		{"POST /api/v1/cycles/{id}/cancel", func(f *fixture, role string, _ bool) call {
+			return call{"POST", "/api/v1/cycles/" + f.cycleToChange(role) + "/cancel", map[string]string{"reason": "phát hành nhầm"}}
+		}, staffOnlyWant(200)},
+		// Obligations and submissions.
+		{"GET /api/v1/cycles/{id}/obligations", func(f *fixture, _ string, inside bool) call {
+			return call{"GET", "/api/v1/cycles/" + f.cycles().cycleID + "/obligations?under=" + agencyFor(inside), nil}
+		}, scoped(200)},
+		{"GET /api/v1/cycles/{id}/agencies/{code}", func(f *fixture, _ string, inside bool) call {
+			return call{"GET", "/api/v1/cycles/" + f.cycles().cycleID + "/agencies/" + agencyFor(inside), nil}
+		}, scoped(200)},
+		{"POST /api/v1/cycles/{id}/agencies/{code}/submissions", func(f *fixture, _ string, inside bool) call {
+			return call{"POST", "/api/v1/cycles/" + f.cycles().cycleID + "/agencies/" + agencyFor(inside) + "/submissions",
+				map[string]any{"values": map[string]any{"GRDP": f.next() + 1000}}}
+		}, map[string]cell{"anonymous": {401, 401}, "staff": {403, 403}, "officer": {201, 404}, "supervisor": {403, 403}}},
+		{"GET /api/v1/submissions/{id}", func(f *fixture, _ string, inside bool) call {
+			return call{"GET", fmt.Sprintf("/api/v1/submissions/%d", f.cycles().subs[agencyFor(inside)].SubmissionID), nil}
+		}, scoped(200)},
+		// Reviews.
+		{"GET /api/v1/reviews", same("GET", "/api/v1/reviews", nil), staffOnlyWant(200)},
+		{"POST /api/v1/submissions/{id}/review", func(f *fixture, role string, inside bool) call {
+			id := f.cycles().subs[agencyFor(inside)].SubmissionID
+			if role == "staff" { // a version of its own, so each decision is on the latest
+				id = f.submitFor(f.cycles().cycleID, agencyFor(inside), fmt.Sprint(f.next()+5000)).SubmissionID
+			}
+			return call{"POST", fmt.Sprintf("/api/v1/submissions/%d/review", id), map[string]string{"decision": "returned", "reason": "thiếu số liệu"}}
+		}, staffOnlyWant(201)},
+		// Results.
+		{"GET /api/v1/cycles/{id}/compliance", func(f *fixture, _ string, inside bool) call {
+			return call{"GET", "/api/v1/cycles/" + f.cycles().cycleID + "/compliance?under=" + agencyFor(inside), nil}
+		}, scoped(200)},
+		{"GET /api/v1/cycles/{id}/aggregates", func(f *fixture, _ string, inside bool) call {
+			return call{"GET", "/api/v1/cycles/" + f.cycles().cycleID + "/aggregates?under=" + agencyFor(inside), nil}
+		}, scoped(200)},
+		{"GET /api/v1/notifications", same("GET", "/api/v1/notifications?status=failed", nil), staffOnlyWant(200)},
+		// Schedules.
+		{"POST /api/v1/regimes/{code}/schedule", func(f *fixture, role string, _ bool) call {
+			code := f.cycles().scheduled
+			if role == "staff" {
+				code = f.freshRegime("HNI")
+				f.deleteScheduleAtEnd(code)
+			}
+			return call{"POST", "/api/v1/regimes/" + code + "/schedule", map[string]int{"hour": 7, "minute": 30}}
+		}, staffOnlyWant(201)},
+		{"GET /api/v1/regimes/{code}/schedule", func(f *fixture, _ string, _ bool) call {
+			return call{"GET", "/api/v1/regimes/" + f.cycles().scheduled + "/schedule", nil}
+		}, staffOnlyWant(200)},
+		{"POST /api/v1/regimes/{code}/schedule/pause", func(f *fixture, _ string, _ bool) call {
+			return call{"POST", "/api/v1/regimes/" + f.cycles().scheduled + "/schedule/pause", nil}
+		}, staffOnlyWant(200)},
+		{"POST /api/v1/regimes/{code}/schedule/resume", func(f *fixture, _ string, _ bool) call {
+			return call{"POST", "/api/v1/regimes/" + f.cycles().scheduled + "/schedule/resume", nil}
+		}, staffOnlyWant(200)},
+		{"DELETE /api/v1/regimes/{code}/schedule", func(f *fixture, role string, _ bool) call {
+			code := f.cycles().scheduled
+			if role == "staff" {
+				code = f.scheduledRegime()
+			}
+			return call{"DELETE", "/api/v1/regimes/" + code + "/schedule", nil}
+		}, staffOnlyWant(204)},
+		{"GET /api/v1/schedules", same("GET", "/api/v1/schedules", nil), staffOnlyWant(200)},
 	}
+}
+
+// cycleToChange is a fresh open cycle for office staff to close or cancel,
+// and the fixture's cycle for everyone else (who is refused before it
+// matters).
+func (f *fixture) cycleToChange(role string) string {
+	if role == "staff" {
+		return f.openCycle("HNI", "HCM")
+	}
+	return f.cycles().cycleID
 }
 
 // TestAuthorizationMatrix calls every route as every role, on something

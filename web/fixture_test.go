@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"rcm/access"
+	"rcm/engine"
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/testenv"
@@ -38,6 +40,10 @@ type fixture struct {
 	users  map[string]store.User // by role name, and "outsider"
 	tokens map[string]string     // by role name; "anonymous" has none
 	seq    atomic.Int64
+	// engine runs the cycle commands on the package's Temporal dev server;
+	// cycles (cycles_fixture_test.go) starts a worker when a test needs one.
+	engine *engine.Engine
+	cyc    *cycleWorld
 }
 
 const staffPassword = "mật khẩu dài đủ"
@@ -84,7 +90,8 @@ func newFixture(t *testing.T) *fixture {
 	require.NoError(t, st.CreateTemplate(ctx, testTemplate("KTXH")))
 	f.createRegime("KTXH_MONTHLY", "HNI", "HCM")
 
-	f.server = NewServer(Config{BaseURL: "http://rcm.test", MaxBodyBytes: 64 << 10, MaxUploadBytes: 256 << 10}, Deps{Store: st})
+	f.engine = engine.New(st, temporal.Client(), slog.New(slog.DiscardHandler))
+	f.server = NewServer(Config{BaseURL: "http://rcm.test", MaxBodyBytes: 64 << 10, MaxUploadBytes: 256 << 10}, Deps{Store: st, Engine: f.engine})
 	f.http = httptest.NewServer(f.server.Handler())
 	t.Cleanup(f.http.Close)
 	return f

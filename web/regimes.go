@@ -63,22 +63,7 @@ type assignmentJSON struct {
 func toRegimeJSON(r store.Regime) regimeJSON {
 	out := regimeJSON{Code: r.Code, NameVI: r.NameVI, NameEN: r.NameEN, Template: r.TemplateCode,
 		Cadence: string(r.Cadence), DeadlineRule: r.DeadlineRule.String(), TimeZone: r.TimeZone, Holidays: r.Holidays,
-		ReviewerID: r.ReviewerID, Assignments: toAssignmentsJSON(r.Assignments),
-		Policy: policyJSON{ReminderOffsets: []string{}, Escalations: []escalationJSON{},
-			ReviewTime: reporting.FormatOffset(r.Policy.ReviewTime), CloseAfter: reporting.FormatOffset(r.Policy.CloseAfter)}}
-	for _, o := range r.Policy.ReminderOffsets {
-		out.Policy.ReminderOffsets = append(out.Policy.ReminderOffsets, reporting.FormatOffset(o))
-	}
-	for _, e := range r.Policy.Escalations {
-		ej := escalationJSON{After: reporting.FormatOffset(e.After), Times: e.Times}
-		if e.Repeat > 0 {
-			ej.Repeat = reporting.FormatOffset(e.Repeat)
-		}
-		for _, rc := range e.Recipients {
-			ej.Recipients = append(ej.Recipients, string(rc))
-		}
-		out.Policy.Escalations = append(out.Policy.Escalations, ej)
-	}
+		ReviewerID: r.ReviewerID, Assignments: toAssignmentsJSON(r.Assignments), Policy: toPolicyJSON(r.Policy)}
 	return out
 }
 

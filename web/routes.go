@@ -58,6 +58,12 @@ func (s *Server) routeTable() []Route {
 		s.userRoutes(),
 		s.templateRoutes(),
 		s.regimeRoutes(),
+		s.cycleRoutes(),
+		s.submissionRoutes(),
+		s.reviewRoutes(),
+		s.resultRoutes(),
+		s.notificationRoutes(),
+		s.scheduleRoutes(),
 	)
 }
 
@@ -84,6 +90,9 @@ func (s *Server) buildHandler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes {
 		mux.Handle(rt.Pattern(), s.wrap(rt))
+	}
+	for _, pg := range s.pages {
+		mux.Handle(pg.Pattern(), s.wrapPage(pg))
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := mux.Handler(r); pattern != "" {

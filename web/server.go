@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"rcm/engine"
 	"rcm/store"
 )
 
@@ -67,6 +68,9 @@ type ReadyCheck func(ctx context.Context) error
 type Deps struct {
 	Store  *store.Store
 	Logger *slog.Logger
+	// Engine runs the cycle commands (launch, submit, review, ...); without
+	// it those routes answer 503.
+	Engine *engine.Engine
 	// Metrics is the registry /metrics exposes; nil makes a new one.
 	Metrics *Metrics
 	// ReadyChecks are asked by /readyz besides the database, by name
@@ -80,6 +84,7 @@ type Deps struct {
 type Server struct {
 	cfg     Config
 	store   *store.Store
+	engine  *engine.Engine
 	log     *slog.Logger
 	metrics *Metrics
 	ready   map[string]ReadyCheck
@@ -88,7 +93,10 @@ type Server struct {
 	secure  bool
 	handler http.Handler
 	routes  []Route
+	pages   []Route
 	openapi func() ([]byte, error)
+	counts  *cycleMetrics
+	views   *views
 }
 
 // NewServer builds the server and its route table.
@@ -97,6 +105,7 @@ func NewServer(cfg Config, deps Deps) *Server {
 	s := &Server{
 		cfg:     cfg,
 		store:   deps.Store,
+		engine:  deps.Engine,
 		log:     deps.Logger,
 		metrics: deps.Metrics,
 		ready:   deps.ReadyChecks,
@@ -118,7 +127,10 @@ func NewServer(cfg Config, deps Deps) *Server {
 		// Behind a proxy the Host header may differ from the public origin.
 		_ = s.csrf.AddTrustedOrigin(origin)
 	}
+	s.counts = newCycleMetrics(s.metrics.Registry)
+	s.views = mustParseViews()
 	s.routes = s.routeTable()
+	s.pages = s.pageTable()
 	s.handler = s.buildHandler()
 	return s
 }

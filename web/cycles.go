@@ -1,0 +1,538 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"rcm/access"
+	"rcm/engine"
+	"rcm/reporting"
+	"rcm/store"
+	"rcm/workflows"
+)
+
+func (s *Server) cycleRoutes() []Route {
+	return []Route{
+		{Method: "POST", Path: "/api/v1/cycles", Roles: staffOnly, Handle: s.withEngine(s.launchCycle)},
+		{Method: "GET", Path: "/api/v1/cycles", Roles: everyRole, Handle: s.listCycles},
+		{Method: "GET", Path: "/api/v1/cycles/{id}", Roles: everyRole, Handle: s.getCycle},
+		{Method: "GET", Path: "/api/v1/cycles/{id}/timeline", Roles: staffOrSupervisor, Handle: s.withEngine(s.cycleTimeline)},
+		{Method: "POST", Path: "/api/v1/cycles/{id}/extensions", Roles: staffOnly, Handle: s.withEngine(s.extendCycle)},
+		{Method: "POST", Path: "/api/v1/cycles/{id}/close", Roles: staffOnly, Handle: s.withEngine(s.closeCycle)},
+		{Method: "POST", Path: "/api/v1/cycles/{id}/cancel", Roles: staffOnly, Handle: s.withEngine(s.cancelCycle)},
+	}
+}
+
+// withEngine answers 503 on a server built without the cycle engine.
+func (s *Server) withEngine(h HandlerFunc) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if s.engine == nil {
+			return errUnavailable("the cycle engine is not configured on this server; start it with `rcm serve` and a reachable Temporal")
+		}
+		return h(w, r)
+	}
+}
+
+func errUnavailable(detail string) *apiError {
+	return problem(http.StatusServiceUnavailable, typeUnavailable, "A service rcm needs is unavailable", detail)
+}
+
+// caller is the request's caller as the engine knows it.
+func caller(r *http.Request) engine.Caller {
+	return engine.Caller{Principal: principal(r), RemoteAddr: remoteAddr(r)}
+}
+
+// engineError turns an engine error into the problem to answer with: each
+// refused field and indicator named, in the caller's language; the engine's
+// message, which names the cycle and says why, as the detail.
+func engineError(r *http.Request, err error) error { return engineErrorIn(requestLang(r), err) }
+
+// engineErrorIn is engineError with the language of indicator problems given.
+func engineErrorIn(lang string, err error) error {
+	var verr *engine.ValidationError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &verr):
+		var fields []FieldProblem
+		for _, f := range verr.Fields {
+			fields = append(fields, FieldProblem{Field: f.Field, Reason: f.Reason, Code: f.Code})
+		}
+		for _, v := range verr.Values {
+			fields = append(fields, FieldProblem{Field: "values." + v.Indicator, Reason: v.Message(lang), Code: v.Code})
+		}
+		detail := "some fields are refused; correct them and send the request again"
+		if lang == "vi" && len(verr.Values) > 0 {
+			detail = "một số chỉ tiêu chưa hợp lệ; sửa các chỉ tiêu được nêu rồi gửi lại"
+		}
+		return errValidation(detail, fields...)
+	case errors.Is(err, engine.ErrForbidden):
+		return errForbidden(err.Error())
+	case errors.Is(err, engine.ErrUnavailable):
+		e := errUnavailable("Temporal cannot be reached, so nothing was changed; try again in a minute, and tell the operators if it persists")
+		e.cause = err
+		return e
+	}
+	return err // not found and conflict: toProblem keeps the engine's message
+}
+
+// requestLang is the language to answer people in: ?lang=, else the first
+// of vi and en the Accept-Language header prefers, else the caller's own,
+// else Vietnamese.
+func requestLang(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l == "vi" || l == "en" {
+		return l
+	}
+	if l := acceptLanguage(r.Header.Get("Accept-Language")); l != "" {
+		return l
+	}
+	if p, ok := PrincipalFrom(r.Context()); ok && p.Language == "en" {
+		return "en"
+	}
+	return "vi"
+}
+
+// acceptLanguage returns "vi" or "en", whichever an Accept-Language header
+// ranks higher ("en-US,en;q=0.9,vi;q=0.5" → en), or "" for neither.
+func acceptLanguage(header string) string {
+	best, bestQ := "", 0.0
+	for _, part := range strings.Split(header, ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		base, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
+		if base != "vi" && base != "en" {
+			continue
+		}
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			parsed, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				continue
+			}
+			q = parsed
+		}
+		if q > bestQ {
+			best, bestQ = base, q
+		}
+	}
+	return best
+}
+
+// cycleJSON is a reporting cycle in the API.
+type cycleJSON struct {
+	ID           string         `json:"id"`
+	Regime       string         `json:"regime"`
+	Period       string         `json:"period"`
+	Status       string         `json:"status"`
+	WindowStart  reporting.Date `json:"window_start"`
+	WindowEnd    reporting.Date `json:"window_end"`
+	TimeZone     string         `json:"time_zone"`
+	CutOff       time.Time      `json:"cut_off"`
+	Due          time.Time      `json:"due"`
+	Close        time.Time      `json:"close"`
+	Expected     int            `json:"expected"`
+	Policy       policyJSON     `json:"policy"`
+	LaunchedAt   time.Time      `json:"launched_at"`
+	OpenedAt     *time.Time     `json:"opened_at,omitempty"`
+	ClosedAt     *time.Time     `json:"closed_at,omitempty"`
+	CancelReason string         `json:"cancel_reason,omitempty"`
+	// Counts are the obligations by status within the caller's scope, and
+	// InScope their number (one cycle only).
+	Counts  map[string]int `json:"counts,omitempty"`
+	InScope *int           `json:"in_scope,omitempty"`
+}
+
+func toCycleJSON(c store.Cycle) cycleJSON {
+	return cycleJSON{ID: c.ID, Regime: c.RegimeCode, Period: c.Period, Status: c.Status,
+		WindowStart: c.WindowStart, WindowEnd: c.WindowEnd, TimeZone: c.TimeZone,
+		CutOff: c.CutOff, Due: c.Due, Close: c.Close, Expected: c.Expected, Policy: toPolicyJSON(c.Policy),
+		LaunchedAt: c.LaunchedAt, OpenedAt: c.OpenedAt, ClosedAt: c.ClosedAt, CancelReason: c.CancelReason}
+}
+
+// toPolicyJSON writes a policy's offsets as reporting.ParseOffset reads them.
+func toPolicyJSON(p reporting.Policy) policyJSON {
+	out := policyJSON{ReminderOffsets: []string{}, Escalations: []escalationJSON{},
+		ReviewTime: reporting.FormatOffset(p.ReviewTime), CloseAfter: reporting.FormatOffset(p.CloseAfter)}
+	for _, o := range p.ReminderOffsets {
+		out.ReminderOffsets = append(out.ReminderOffsets, reporting.FormatOffset(o))
+	}
+	for _, e := range p.Escalations {
+		ej := escalationJSON{After: reporting.FormatOffset(e.After), Times: e.Times}
+		if e.Repeat > 0 {
+			ej.Repeat = reporting.FormatOffset(e.Repeat)
+		}
+		for _, rc := range e.Recipients {
+			ej.Recipients = append(ej.Recipients, string(rc))
+		}
+		out.Escalations = append(out.Escalations, ej)
+	}
+	return out
+}
+
+// launchRequest asks for a cycle; the policy fields, when given, replace the
+// regime's for this cycle only.
+type launchRequest struct {
+	Regime          string            `json:"regime"`
+	Period          string            `json:"period"`
+	Due             string            `json:"due"`
+	ReminderOffsets *[]string         `json:"reminder_offsets"`
+	Escalations     *[]escalationJSON `json:"escalations"`
+	ReviewTime      string            `json:"review_time"`
+	CloseAfter      string            `json:"close_after"`
+}
+
+// fieldCollector gathers the refused fields of a request.
+type fieldCollector []FieldProblem
+
+func (fc *fieldCollector) bad(field, format string, args ...any) {
+	*fc = append(*fc, FieldProblem{Field: field, Reason: fmt.Sprintf(format, args...)})
+}
+
+// offset reads an offset field; "" is nil.
+func (fc *fieldCollector) offset(field, text string) *time.Duration {
+	if text == "" {
+		return nil
+	}
+	d, err := reporting.ParseOffset(text)
+	if err != nil {
+		fc.bad(field, "%v", err)
+		return nil
+	}
+	return &d
+}
+
+// escalations reads escalation steps written as in a regime's policy.
+func (fc *fieldCollector) escalations(prefix string, in []escalationJSON) []reporting.EscalationStep {
+	out := make([]reporting.EscalationStep, 0, len(in))
+	for i, e := range in {
+		field := fmt.Sprintf("%s[%d]", prefix, i)
+		step := reporting.EscalationStep{Times: e.Times}
+		if e.After == "" {
+			fc.bad(field+".after", "required; write how long after due, such as 1d")
+		} else if d := fc.offset(field+".after", e.After); d != nil {
+			step.After = *d
+		}
+		if d := fc.offset(field+".repeat", e.Repeat); d != nil {
+			step.Repeat = *d
+		}
+		if step.Times == 0 {
+			step.Times = 1
+		}
+		for _, rc := range e.Recipients {
+			step.Recipients = append(step.Recipients, reporting.Recipient(rc))
+		}
+		out = append(out, step)
+	}
+	return out
+}
+
+// parseInstant reads a deadline: "+2m" (that long from now), a date
+// "2026-12-15" (the end of that day in loc) or an RFC 3339 instant.
+func parseInstant(text string, loc *time.Location, now time.Time) (time.Time, error) {
+	text = strings.TrimSpace(text)
+	switch {
+	case strings.HasPrefix(text, "+"):
+		d, err := reporting.ParseOffset(text[1:])
+		if err != nil {
+			return time.Time{}, err
+		}
+		return now.Add(d), nil
+	case len(text) == len("2006-01-02"):
+		d, err := reporting.ParseDate(text)
+		if err != nil {
+			return time.Time{}, err
+		}
+		return d.End(loc), nil
+	}
+	t, err := time.Parse(time.RFC3339, text)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a deadline: write +2m (from now), a date such as 2026-12-15 (the end of that day), or an RFC 3339 time such as 2026-12-15T17:00:00+07:00", text)
+	}
+	return t, nil
+}
+
+// regimeLocation is the time zone of a regime, for dates written without one.
+func (s *Server) regimeLocation(r *http.Request, regimeCode string) *time.Location {
+	zone := reporting.DefaultZone
+	if rg, err := s.store.Regime(r.Context(), regimeCode); err == nil && rg.TimeZone != "" {
+		zone = rg.TimeZone
+	}
+	loc, err := reporting.LoadLocation(zone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+func (s *Server) launchCycle(w http.ResponseWriter, r *http.Request) error {
+	var req launchRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	var fc fieldCollector
+	if req.Regime == "" {
+		fc.bad("regime", "required; `rcm regime list` shows the regimes")
+	}
+	if req.Period == "" {
+		fc.bad("period", "required, such as 2026-10, 2026-Q1, 2026-H1, 2026-9M or 2026")
+	}
+	lr := engine.LaunchRequest{RegimeCode: req.Regime, Period: req.Period,
+		ReviewTime: fc.offset("review_time", req.ReviewTime), CloseAfter: fc.offset("close_after", req.CloseAfter)}
+	if req.Due != "" {
+		due, err := parseInstant(req.Due, s.regimeLocation(r, req.Regime), s.now())
+		if err != nil {
+			fc.bad("due", "%v", err)
+		}
+		lr.Due = &due
+	}
+	if req.ReminderOffsets != nil {
+		offsets := make([]time.Duration, 0, len(*req.ReminderOffsets))
+		for i, o := range *req.ReminderOffsets {
+			if d := fc.offset(fmt.Sprintf("reminder_offsets[%d]", i), o); d != nil {
+				offsets = append(offsets, *d)
+			}
+		}
+		lr.ReminderOffsets = &offsets
+	}
+	if req.Escalations != nil {
+		steps := fc.escalations("escalations", *req.Escalations)
+		lr.Escalations = &steps
+	}
+	if len(fc) > 0 {
+		return errValidation("some fields of the launch are refused; correct them and send it again", fc...)
+	}
+	cyc, err := s.engine.Launch(r.Context(), caller(r), lr)
+	if err != nil {
+		return engineError(r, err)
+	}
+	w.Header().Set("Location", "/api/v1/cycles/"+cyc.ID)
+	writeJSON(w, http.StatusCreated, toCycleJSON(cyc))
+	return nil
+}
+
+// listCycles lists cycles, newest first (?regime=, ?status=).
+func (s *Server) listCycles(w http.ResponseWriter, r *http.Request) error {
+	limit, err := pageLimit(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	cycles, err := s.store.ListCycles(r.Context(), store.CycleFilter{
+		RegimeCode: q.Get("regime"), Status: q.Get("status"), After: q.Get("after"), Limit: limit + 1})
+	if err != nil {
+		return err
+	}
+	items := make([]cycleJSON, len(cycles))
+	for i, c := range cycles {
+		items[i] = toCycleJSON(c)
+	}
+	writeJSON(w, http.StatusOK, makePage(items, limit, func(c cycleJSON) string { return c.ID }))
+	return nil
+}
+
+// cycle returns the cycle the path's {id} names.
+func (s *Server) cycle(r *http.Request) (store.Cycle, error) {
+	c, err := s.store.Cycle(r.Context(), r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Cycle{}, errNotFound("cycle", r.PathValue("id"))
+	}
+	return c, err
+}
+
+// getCycle answers a cycle with its obligations counted by status within
+// the caller's scope.
+func (s *Server) getCycle(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.cycle(r)
+	if err != nil {
+		return err
+	}
+	writeCycle(w, r, s, c, http.StatusOK)
+	return nil
+}
+
+func writeCycle(w http.ResponseWriter, r *http.Request, s *Server, c store.Cycle, status int) {
+	out := toCycleJSON(c)
+	scope := principal(r).Scope()
+	counts, err := s.store.StatusCounts(r.Context(), c.ID, scope.Path, scope.Exact)
+	if err != nil {
+		s.log.Warn("status counts", "cycle", c.ID, "error", err)
+	} else {
+		n := 0
+		for _, v := range counts {
+			n += v
+		}
+		out.Counts, out.InScope = counts, &n
+	}
+	writeJSON(w, status, out)
+}
+
+// timelineJSON is a cycle workflow's timeline.
+type timelineJSON struct {
+	Cycle    string       `json:"cycle"`
+	Status   string       `json:"status"`
+	Expected int          `json:"expected"`
+	Moments  []momentJSON `json:"moments"`
+}
+
+type momentJSON struct {
+	At     time.Time       `json:"at"`
+	Kind   string          `json:"kind"`
+	Step   int             `json:"step,omitempty"`
+	Of     int             `json:"of,omitempty"`
+	Done   bool            `json:"done"`
+	Result *waveResultJSON `json:"result,omitempty"`
+}
+
+type waveResultJSON struct {
+	Selected  int `json:"selected"`
+	Sent      int `json:"sent"`
+	Failed    int `json:"failed"`
+	Skipped   int `json:"skipped"`
+	Remaining int `json:"remaining"`
+}
+
+func toTimelineJSON(v workflows.TimelineView) timelineJSON {
+	out := timelineJSON{Cycle: v.CycleID, Status: string(v.Status), Expected: v.Expected, Moments: []momentJSON{}}
+	for _, m := range v.Moments {
+		mj := momentJSON{At: m.At, Kind: string(m.Kind), Step: m.Step, Of: m.Of, Done: m.Done}
+		if m.Result != nil {
+			res := waveResultJSON(*m.Result)
+			mj.Result = &res
+		}
+		out.Moments = append(out.Moments, mj)
+	}
+	return out
+}
+
+func (s *Server) cycleTimeline(w http.ResponseWriter, r *http.Request) error {
+	view, err := s.engine.Timeline(r.Context(), caller(r), r.PathValue("id"))
+	if errors.Is(err, engine.ErrNotFound) && !strings.Contains(err.Error(), "no longer kept") {
+		return errNotFound("cycle", r.PathValue("id"))
+	}
+	if err != nil {
+		return engineError(r, err)
+	}
+	writeJSON(w, http.StatusOK, toTimelineJSON(view))
+	return nil
+}
+
+// extensionRequest moves due (and close) for one agency or all.
+type extensionRequest struct {
+	Agency string `json:"agency"`
+	Due    string `json:"due"`
+	Close  string `json:"close"`
+	Reason string `json:"reason"`
+}
+
+type extensionJSON struct {
+	ID        int64      `json:"id"`
+	Cycle     string     `json:"cycle"`
+	Agency    string     `json:"agency,omitempty"`
+	OldDue    *time.Time `json:"old_due,omitempty"`
+	Due       time.Time  `json:"due"`
+	Close     time.Time  `json:"close"`
+	Reason    string     `json:"reason"`
+	CreatedAt time.Time  `json:"created_at"`
+	// Affected is the number of obligations whose deadlines moved.
+	Affected int `json:"affected"`
+}
+
+func (s *Server) extendCycle(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.cycle(r)
+	if err != nil {
+		return err
+	}
+	var req extensionRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	loc, err := reporting.LoadLocation(c.TimeZone)
+	if err != nil {
+		return err
+	}
+	var fc fieldCollector
+	er := engine.ExtendRequest{CycleID: c.ID, AgencyCode: req.Agency, Reason: req.Reason}
+	if req.Due == "" {
+		fc.bad("due", "required: a date such as 2026-12-15 (the end of that day, %s) or an RFC 3339 time", c.TimeZone)
+	} else if er.Due, err = parseInstant(req.Due, loc, s.now()); err != nil {
+		fc.bad("due", "%v", err)
+	}
+	if req.Close != "" {
+		closeAt, err := parseInstant(req.Close, loc, s.now())
+		if err != nil {
+			fc.bad("close", "%v", err)
+		}
+		er.Close = &closeAt
+	}
+	if len(fc) > 0 {
+		return errValidation("some fields of the extension are refused; correct them and send it again", fc...)
+	}
+	ext, err := s.engine.Extend(r.Context(), caller(r), er)
+	if err != nil {
+		return engineError(r, err)
+	}
+	writeJSON(w, http.StatusCreated, extensionJSON{ID: ext.ID, Cycle: ext.CycleID, Agency: ext.AgencyCode, OldDue: ext.OldDue,
+		Due: ext.Due, Close: ext.Close, Reason: ext.Reason, CreatedAt: ext.CreatedAt, Affected: ext.Affected})
+	return nil
+}
+
+// reasonRequest is the body of close and cancel.
+type reasonRequest struct {
+	Reason string `json:"reason"`
+}
+
+func readReason(r *http.Request) (string, error) {
+	var req reasonRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return "", err
+	}
+	reason := strings.TrimSpace(req.Reason)
+	if reason == "" {
+		return "", errValidation("say why; the reason is recorded and the agencies may be told",
+			FieldProblem{Field: "reason", Reason: "required"})
+	}
+	return reason, nil
+}
+
+// closeCycle closes the cycle now: the cycle workflow classifies,
+// aggregates and summarises, so the answer is 202 and the cycle shows
+// closed shortly after.
+func (s *Server) closeCycle(w http.ResponseWriter, r *http.Request) error {
+	reason, err := readReason(r)
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	if err := s.engine.Close(r.Context(), caller(r), id, reason); err != nil {
+		return engineError(r, err)
+	}
+	c, err := s.store.Cycle(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeCycle(w, r, s, c, http.StatusAccepted)
+	return nil
+}
+
+func (s *Server) cancelCycle(w http.ResponseWriter, r *http.Request) error {
+	reason, err := readReason(r)
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	if err := s.engine.Cancel(r.Context(), caller(r), id, reason); err != nil {
+		return engineError(r, err)
+	}
+	c, err := s.store.Cycle(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeCycle(w, r, s, c, http.StatusOK)
+	return nil
+}
+
+// officerOnly is the role set of submitting.
+var officerOnly = []access.Role{access.Officer}

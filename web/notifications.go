@@ -1,0 +1,72 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"rcm/store"
+)
+
+func (s *Server) notificationRoutes() []Route {
+	return []Route{
+		{Method: "GET", Path: "/api/v1/notifications", Roles: staffOnly, Handle: s.listNotifications},
+	}
+}
+
+// notificationJSON is one message rcm sent or tried to send.
+type notificationJSON struct {
+	ID         int64      `json:"id"`
+	Cycle      string     `json:"cycle"`
+	Subject    string     `json:"subject"`
+	Kind       string     `json:"kind"`
+	Step       int        `json:"step"`
+	Recipients []string   `json:"recipients"`
+	Language   string     `json:"language"`
+	Status     string     `json:"status"`
+	Attempts   int        `json:"attempts"`
+	MessageID  string     `json:"message_id"`
+	LastError  string     `json:"last_error,omitempty"`
+	ClaimedAt  time.Time  `json:"claimed_at"`
+	SentAt     *time.Time `json:"sent_at,omitempty"`
+}
+
+// notificationStatuses are the statuses ?status= accepts.
+var notificationStatuses = map[string]bool{"claimed": true, "sent": true, "failed": true, "skipped": true}
+
+// listNotifications lists the messages of the notifications log, oldest
+// first (?cycle=, ?status=, ?kind=, ?agency=), for office staff to find what
+// failed.
+func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request) error {
+	limit, err := pageLimit(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	if st := q.Get("status"); st != "" && !notificationStatuses[st] {
+		return errBadRequest(fmt.Sprintf("status %q is unknown", st), FieldProblem{Field: "status", Reason: "claimed, sent, failed or skipped"})
+	}
+	var after int64
+	if raw := q.Get("after"); raw != "" {
+		if after, err = strconv.ParseInt(raw, 10, 64); err != nil {
+			return errBadRequest(fmt.Sprintf("after %q is not the next of a previous page", raw), FieldProblem{Field: "after", Reason: "a cursor"})
+		}
+	}
+	list, err := s.store.ListNotifications(r.Context(), store.NotificationFilter{CycleID: q.Get("cycle"), Status: q.Get("status"),
+		Kind: q.Get("kind"), Subject: q.Get("agency"), AfterID: after, Limit: limit + 1})
+	if err != nil {
+		return err
+	}
+	items := make([]notificationJSON, len(list))
+	for i, n := range list {
+		items[i] = notificationJSON{ID: n.ID, Cycle: n.Key.CycleID, Subject: n.Key.Subject, Kind: n.Key.Kind, Step: n.Key.Step,
+			Recipients: n.Recipients, Language: n.Language, Status: n.Status, Attempts: n.Attempts, MessageID: n.MessageID,
+			LastError: n.LastError, ClaimedAt: n.ClaimedAt, SentAt: n.SentAt}
+		if items[i].Recipients == nil {
+			items[i].Recipients = []string{}
+		}
+	}
+	writeJSON(w, http.StatusOK, makePage(items, limit, func(n notificationJSON) string { return strconv.FormatInt(n.ID, 10) }))
+	return nil
+}

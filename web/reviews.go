@@ -1,0 +1,70 @@
+package web
+
+import (
+	"net/http"
+
+	"rcm/engine"
+	"rcm/store"
+)
+
+func (s *Server) reviewRoutes() []Route {
+	return []Route{
+		{Method: "GET", Path: "/api/v1/reviews", Roles: staffOnly, Handle: s.reviewQueue},
+		{Method: "POST", Path: "/api/v1/submissions/{id}/review", Roles: staffOnly, Handle: s.withEngine(s.reviewSubmission)},
+	}
+}
+
+// reviewQueue lists the latest versions waiting for a decision, oldest
+// first (?cycle=, ?limit=).
+func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request) error {
+	limit, err := pageLimit(r)
+	if err != nil {
+		return err
+	}
+	subs, err := s.store.ReviewQueue(r.Context(), store.ReviewQueueFilter{CycleID: r.URL.Query().Get("cycle"), Limit: limit})
+	if err != nil {
+		return err
+	}
+	items := make([]submissionJSON, len(subs))
+	for i, sub := range subs {
+		items[i] = toSubmissionJSON(sub)
+	}
+	writeJSON(w, http.StatusOK, page[submissionJSON]{Items: items})
+	return nil
+}
+
+// reviewRequest is office staff's decision on a version.
+type reviewRequest struct {
+	Decision string `json:"decision"`
+	Reason   string `json:"reason"`
+}
+
+// reviewSubmission accepts or returns the latest version of an obligation;
+// the agency is told, with the reason.
+func (s *Server) reviewSubmission(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "submission")
+	if err != nil {
+		return err
+	}
+	var req reviewRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	rv, err := s.decide(r, id, req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, toReviewJSON(rv))
+	return nil
+}
+
+// decide records a review through the engine and counts it; the API and the
+// review page share it.
+func (s *Server) decide(r *http.Request, submissionID int64, req reviewRequest) (store.Review, error) {
+	rv, err := s.engine.Review(r.Context(), caller(r), engine.ReviewRequest{SubmissionID: submissionID, Decision: req.Decision, Reason: req.Reason})
+	if err != nil {
+		return store.Review{}, engineError(r, err)
+	}
+	s.counts.reviews.WithLabelValues(rv.Decision).Inc()
+	return rv, nil
+}

@@ -1,0 +1,127 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"rcm/engine"
+)
+
+func (s *Server) scheduleRoutes() []Route {
+	return []Route{
+		{Method: "POST", Path: "/api/v1/regimes/{code}/schedule", Roles: staffOnly, Handle: s.withEngine(s.createSchedule)},
+		{Method: "GET", Path: "/api/v1/regimes/{code}/schedule", Roles: staffOnly, Handle: s.withEngine(s.getSchedule)},
+		{Method: "POST", Path: "/api/v1/regimes/{code}/schedule/pause", Roles: staffOnly, Handle: s.withEngine(s.pauseSchedule)},
+		{Method: "POST", Path: "/api/v1/regimes/{code}/schedule/resume", Roles: staffOnly, Handle: s.withEngine(s.resumeSchedule)},
+		{Method: "DELETE", Path: "/api/v1/regimes/{code}/schedule", Roles: staffOnly, Handle: s.withEngine(s.deleteSchedule)},
+		{Method: "GET", Path: "/api/v1/schedules", Roles: staffOnly, Handle: s.withEngine(s.listSchedules)},
+	}
+}
+
+// scheduleRequest says at what time, in the regime's zone, its cycles launch
+// on the day their data window opens.
+type scheduleRequest struct {
+	Hour   int `json:"hour"`
+	Minute int `json:"minute"`
+}
+
+// noteRequest is the optional body of pause and resume.
+type noteRequest struct {
+	Note string `json:"note"`
+}
+
+func (s *Server) createSchedule(w http.ResponseWriter, r *http.Request) error {
+	var req scheduleRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	sch, err := s.engine.ScheduleRegime(r.Context(), caller(r), r.PathValue("code"), engine.ScheduleOptions{Hour: req.Hour, Minute: req.Minute})
+	if err != nil {
+		return engineError(r, err)
+	}
+	w.Header().Set("Location", "/api/v1/regimes/"+r.PathValue("code")+"/schedule")
+	writeJSON(w, http.StatusCreated, nonNilRuns(sch))
+	return nil
+}
+
+func (s *Server) getSchedule(w http.ResponseWriter, r *http.Request) error {
+	return s.answerSchedule(w, r, http.StatusOK)
+}
+
+func (s *Server) answerSchedule(w http.ResponseWriter, r *http.Request, status int) error {
+	sch, err := s.engine.DescribeSchedule(r.Context(), caller(r), r.PathValue("code"))
+	if err != nil {
+		return engineError(r, err)
+	}
+	writeJSON(w, status, nonNilRuns(sch))
+	return nil
+}
+
+// readNote reads the optional {"note": "..."} of pause and resume.
+func readNote(r *http.Request) (string, error) {
+	if r.ContentLength == 0 {
+		return "", nil
+	}
+	var req noteRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(req.Note), nil
+}
+
+func (s *Server) pauseSchedule(w http.ResponseWriter, r *http.Request) error {
+	note, err := readNote(r)
+	if err != nil {
+		return err
+	}
+	if note == "" {
+		note = "paused by " + principal(r).Email
+	}
+	if err := s.engine.PauseSchedule(r.Context(), caller(r), r.PathValue("code"), note); err != nil {
+		return engineError(r, err)
+	}
+	return s.answerSchedule(w, r, http.StatusOK)
+}
+
+func (s *Server) resumeSchedule(w http.ResponseWriter, r *http.Request) error {
+	note, err := readNote(r)
+	if err != nil {
+		return err
+	}
+	if note == "" {
+		note = "resumed by " + principal(r).Email
+	}
+	if err := s.engine.ResumeSchedule(r.Context(), caller(r), r.PathValue("code"), note); err != nil {
+		return engineError(r, err)
+	}
+	return s.answerSchedule(w, r, http.StatusOK)
+}
+
+func (s *Server) deleteSchedule(w http.ResponseWriter, r *http.Request) error {
+	if err := s.engine.DeleteSchedule(r.Context(), caller(r), r.PathValue("code")); err != nil {
+		return engineError(r, err)
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) listSchedules(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.engine.ListSchedules(r.Context(), caller(r))
+	if err != nil {
+		return engineError(r, err)
+	}
+	items := make([]engine.Schedule, len(list))
+	for i, sch := range list {
+		items[i] = nonNilRuns(sch)
+	}
+	writeJSON(w, http.StatusOK, page[engine.Schedule]{Items: items})
+	return nil
+}
+
+// nonNilRuns makes next_runs [] rather than null.
+func nonNilRuns(s engine.Schedule) engine.Schedule {
+	if s.NextRuns == nil {
+		s.NextRuns = []string{}
+	}
+	return s
+}

@@ -1,0 +1,473 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"rcm/access"
+	"rcm/engine"
+	"rcm/reporting"
+	"rcm/sheets"
+	"rcm/store"
+)
+
+func (s *Server) submissionRoutes() []Route {
+	return []Route{
+		{Method: "GET", Path: "/api/v1/cycles/{id}/obligations", Roles: everyRole, Handle: s.listObligations},
+		{Method: "GET", Path: "/api/v1/cycles/{id}/agencies/{code}", Roles: everyRole, Scope: s.agencyInScope("code"), Handle: s.getObligation},
+		{Method: "POST", Path: "/api/v1/cycles/{id}/agencies/{code}/submissions", Roles: officerOnly, Scope: s.agencyInScope("code"),
+			Upload: true, Handle: s.withEngine(s.submit)},
+		{Method: "GET", Path: "/api/v1/submissions/{id}", Roles: everyRole, Scope: s.submissionInScope("id"), Handle: s.getSubmission},
+	}
+}
+
+// Content types of the files an agency submits.
+const (
+	contentTypeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	contentTypeCSV  = "text/csv"
+)
+
+// cycleMetrics count submissions and reviews, on the server's registry.
+type cycleMetrics struct {
+	submissions *prometheus.CounterVec
+	reviews     *prometheus.CounterVec
+}
+
+func newCycleMetrics(reg *prometheus.Registry) *cycleMetrics {
+	return &cycleMetrics{
+		submissions: registerCounter(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "rcm_submissions_total",
+			Help: "Submissions received through the API and the pages, by source (json, csv, xlsx, form) and result (stored, replayed, refused).",
+		}, []string{"source", "result"})),
+		reviews: registerCounter(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "rcm_reviews_total",
+			Help: "Review decisions recorded, by decision (accepted, returned).",
+		}, []string{"decision"})),
+	}
+}
+
+// registerCounter registers c, or returns the one registered already under
+// its name (two servers may share one registry).
+func registerCounter(reg *prometheus.Registry, c *prometheus.CounterVec) *prometheus.CounterVec {
+	if err := reg.Register(c); err != nil {
+		var already prometheus.AlreadyRegisteredError
+		if errors.As(err, &already) {
+			if existing, ok := already.ExistingCollector.(*prometheus.CounterVec); ok {
+				return existing
+			}
+		}
+		panic(fmt.Sprintf("register metric: %v", err))
+	}
+	return c
+}
+
+func (m *cycleMetrics) submission(source string, receipt engine.Receipt, err error) {
+	result := "stored"
+	switch {
+	case err != nil:
+		result = "refused"
+	case receipt.Replayed:
+		result = "replayed"
+	}
+	m.submissions.WithLabelValues(source, result).Inc()
+}
+
+// obligationJSON is one agency's obligation in a cycle.
+type obligationJSON struct {
+	Cycle              string     `json:"cycle"`
+	Agency             string     `json:"agency"`
+	NameVI             string     `json:"name_vi"`
+	NameEN             string     `json:"name_en,omitempty"`
+	Path               string     `json:"path"`
+	Due                time.Time  `json:"due"`
+	Close              time.Time  `json:"close"`
+	Status             string     `json:"status"`
+	Final              bool       `json:"final"`
+	Overdue            bool       `json:"overdue"`
+	NotifiedAt         *time.Time `json:"notified_at,omitempty"`
+	FirstSubmittedAt   *time.Time `json:"first_submitted_at,omitempty"`
+	LastSubmittedAt    *time.Time `json:"last_submitted_at,omitempty"`
+	Versions           int        `json:"versions"`
+	AcceptedSubmission *int64     `json:"accepted_submission,omitempty"`
+}
+
+func toObligationJSON(o store.Obligation) obligationJSON {
+	return obligationJSON{Cycle: o.CycleID, Agency: o.AgencyCode, NameVI: o.AgencyNameVI, NameEN: o.AgencyNameEN, Path: o.AgencyPath,
+		Due: o.Due, Close: o.Close, Status: o.Status, Final: o.FinalizedAt != nil, Overdue: o.Overdue, NotifiedAt: o.NotifiedAt,
+		FirstSubmittedAt: o.FirstSubmittedAt, LastSubmittedAt: o.LastSubmittedAt, Versions: o.Versions,
+		AcceptedSubmission: o.AcceptedSubmission}
+}
+
+// submissionJSON is one stored version, with its review if there is one.
+type submissionJSON struct {
+	ID            int64            `json:"id"`
+	Cycle         string           `json:"cycle"`
+	Agency        string           `json:"agency"`
+	Version       int              `json:"version"`
+	ReceiptNumber string           `json:"receipt_number"`
+	Values        reporting.Values `json:"values"`
+	Narrative     string           `json:"narrative,omitempty"`
+	Source        string           `json:"source"`
+	SubmittedBy   string           `json:"submitted_by"`
+	SubmittedAt   time.Time        `json:"submitted_at"`
+	Review        *reviewJSON      `json:"review,omitempty"`
+}
+
+// reviewJSON is a decision on a version.
+type reviewJSON struct {
+	ID           int64     `json:"id"`
+	SubmissionID int64     `json:"submission_id"`
+	Decision     string    `json:"decision"`
+	Reason       string    `json:"reason,omitempty"`
+	Reviewer     string    `json:"reviewer"`
+	DecidedAt    time.Time `json:"decided_at"`
+}
+
+func toReviewJSON(rv store.Review) reviewJSON {
+	return reviewJSON{ID: rv.ID, SubmissionID: rv.SubmissionID, Decision: rv.Decision, Reason: rv.Reason,
+		Reviewer: rv.ReviewerEmail, DecidedAt: rv.DecidedAt}
+}
+
+func toSubmissionJSON(sub store.Submission) submissionJSON {
+	out := submissionJSON{ID: sub.ID, Cycle: sub.CycleID, Agency: sub.AgencyCode, Version: sub.Version,
+		ReceiptNumber: sub.ReceiptNumber, Values: sub.Values, Narrative: sub.Narrative, Source: sub.Source,
+		SubmittedBy: sub.SubmittedByEmail, SubmittedAt: sub.SubmittedAt}
+	if out.Values == nil {
+		out.Values = reporting.Values{}
+	}
+	if sub.Review != nil {
+		rv := toReviewJSON(*sub.Review)
+		out.Review = &rv
+	}
+	return out
+}
+
+// scopeUnder is the caller's scope, narrowed to the subtree of ?under=CODE
+// when given; an agency the caller may not see is not found.
+func (s *Server) scopeUnder(r *http.Request) (access.Scope, error) {
+	p := principal(r)
+	scope := p.Scope()
+	if under := r.URL.Query().Get("under"); under != "" {
+		a, err := s.visibleAgency(r, p, under)
+		if err != nil {
+			return access.Scope{}, err
+		}
+		scope, _ = scope.Within(a.Path) // a is visible, so they overlap
+	}
+	return scope, nil
+}
+
+// listObligations lists a cycle's obligations within the caller's scope
+// (?under=CODE, ?status=).
+func (s *Server) listObligations(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.cycle(r)
+	if err != nil {
+		return err
+	}
+	limit, err := pageLimit(r)
+	if err != nil {
+		return err
+	}
+	scope, err := s.scopeUnder(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	obligations, err := s.store.Obligations(r.Context(), store.ObligationFilter{CycleID: c.ID, ScopePath: scope.Path,
+		ExactPath: scope.Exact, Status: q.Get("status"), After: q.Get("after"), Limit: limit + 1})
+	if err != nil {
+		return err
+	}
+	items := make([]obligationJSON, len(obligations))
+	for i, o := range obligations {
+		items[i] = toObligationJSON(o)
+	}
+	writeJSON(w, http.StatusOK, makePage(items, limit, func(o obligationJSON) string { return o.Agency }))
+	return nil
+}
+
+// agencyObligationJSON is an agency's obligation in a cycle with every
+// version it submitted, newest first.
+type agencyObligationJSON struct {
+	Obligation obligationJSON   `json:"obligation"`
+	Versions   []submissionJSON `json:"versions"`
+}
+
+func (s *Server) getObligation(w http.ResponseWriter, r *http.Request) error {
+	o, subs, err := s.obligationWithVersions(r)
+	if err != nil {
+		return err
+	}
+	out := agencyObligationJSON{Obligation: toObligationJSON(o), Versions: make([]submissionJSON, len(subs))}
+	for i, sub := range subs {
+		out.Versions[i] = toSubmissionJSON(sub)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// obligationWithVersions loads the obligation the path's {id} and {code}
+// name, with its versions; the agency is in scope (the route checks).
+func (s *Server) obligationWithVersions(r *http.Request) (store.Obligation, []store.Submission, error) {
+	c, err := s.cycle(r)
+	if err != nil {
+		return store.Obligation{}, nil, err
+	}
+	o, err := s.store.Obligation(r.Context(), c.ID, r.PathValue("code"))
+	if err != nil {
+		return store.Obligation{}, nil, err
+	}
+	subs, err := s.store.Submissions(r.Context(), c.ID, o.AgencyCode)
+	return o, subs, err
+}
+
+// submissionInScope refuses, as not found, a submission of an agency the
+// caller may not see.
+func (s *Server) submissionInScope(param string) ScopeCheck {
+	return func(r *http.Request, p access.Principal) error {
+		_, err := s.visibleSubmission(r, p, param)
+		return err
+	}
+}
+
+func (s *Server) visibleSubmission(r *http.Request, p access.Principal, param string) (store.Submission, error) {
+	id, err := pathID(r, param, "submission")
+	if err != nil {
+		return store.Submission{}, err
+	}
+	sub, err := s.store.Submission(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Submission{}, errNotFound("submission", r.PathValue(param))
+	}
+	if err != nil {
+		return store.Submission{}, err
+	}
+	if !p.IsStaff() {
+		if _, err := s.visibleAgency(r, p, sub.AgencyCode); err != nil {
+			return store.Submission{}, errNotFound("submission", r.PathValue(param))
+		}
+	}
+	return sub, nil
+}
+
+func (s *Server) getSubmission(w http.ResponseWriter, r *http.Request) error {
+	sub, err := s.visibleSubmission(r, principal(r), "id")
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toSubmissionJSON(sub))
+	return nil
+}
+
+// submissionBody is what an agency sends, whatever the format.
+type submissionBody struct {
+	Values    reporting.Values
+	Narrative string
+	// Source is json, csv, xlsx or form.
+	Source string
+}
+
+// submit stores a new version of the agency's report: JSON values, a CSV or
+// XLSX file as the body, or a file in a multipart form. The receipt is 201,
+// or 200 with replayed true for a repeat of an Idempotency-Key.
+func (s *Server) submit(w http.ResponseWriter, r *http.Request) error {
+	cycleID, agency := r.PathValue("id"), r.PathValue("code")
+	tmpl, err := s.engine.CycleTemplate(r.Context(), cycleID)
+	if errors.Is(err, store.ErrNotFound) {
+		return errNotFound("cycle", cycleID)
+	}
+	if err != nil {
+		return err
+	}
+	body, err := readSubmissionBody(r, tmpl)
+	if err != nil {
+		s.counts.submission(body.Source, engine.Receipt{}, err)
+		return err
+	}
+	receipt, err := s.engine.Submit(r.Context(), caller(r), engine.SubmitRequest{
+		CycleID: cycleID, AgencyCode: agency, Values: body.Values, Narrative: body.Narrative,
+		Source: body.Source, IdempotencyKey: strings.TrimSpace(r.Header.Get("Idempotency-Key")),
+	})
+	s.counts.submission(body.Source, receipt, err)
+	if err != nil {
+		return engineError(r, err)
+	}
+	status := http.StatusCreated
+	if receipt.Replayed {
+		status = http.StatusOK
+	}
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/submissions/%d", receipt.SubmissionID))
+	writeJSON(w, status, receipt)
+	return nil
+}
+
+// readSubmissionBody reads the values in the format the Content-Type names.
+// A file is read against the template, line by line.
+func readSubmissionBody(r *http.Request, tmpl reporting.Template) (submissionBody, error) {
+	ct := r.Header.Get("Content-Type")
+	mt, params, err := mime.ParseMediaType(ct)
+	if ct == "" {
+		mt, err = contentTypeJSON, nil
+	}
+	if err != nil {
+		return submissionBody{Source: "json"}, unsupportedSubmission(ct)
+	}
+	switch {
+	case mt == contentTypeJSON || strings.HasSuffix(mt, "+json"):
+		return readJSONSubmission(r)
+	case mt == contentTypeCSV || mt == contentTypeXLSX:
+		format := "csv"
+		if mt == contentTypeXLSX {
+			format = "xlsx"
+		}
+		data, err := io.ReadAll(r.Body)
+		if err != nil {
+			return submissionBody{Source: format}, err // *http.MaxBytesError: 413
+		}
+		values, err := readSheet(format, data, tmpl)
+		return submissionBody{Values: values, Source: format}, err
+	case mt == "multipart/form-data":
+		return readMultipartSubmission(r, params["boundary"], tmpl)
+	}
+	return submissionBody{Source: "json"}, unsupportedSubmission(ct)
+}
+
+func unsupportedSubmission(ct string) error {
+	return problem(http.StatusUnsupportedMediaType, typeMediaType, "Unsupported media type",
+		fmt.Sprintf("the body is %q; send JSON (application/json), the CSV (text/csv), the spreadsheet (%s) or a multipart form with a file", ct, contentTypeXLSX))
+}
+
+// readSheet reads a CSV or XLSX file of the template; an empty file is
+// refused before it is parsed.
+func readSheet(format string, data []byte, tmpl reporting.Template) (reporting.Values, error) {
+	if len(data) == 0 {
+		return nil, errBadRequest(fmt.Sprintf("the %s file is empty; send the template filled in (rcm template export %s)", format, tmpl.Code))
+	}
+	if format == "xlsx" {
+		return sheets.Read(bytes.NewReader(data), tmpl)
+	}
+	return sheets.ReadCSV(bytes.NewReader(data), tmpl)
+}
+
+// jsonSubmission is the JSON body of a submission. Values may be JSON
+// numbers or strings; numbers keep every digit written.
+type jsonSubmission struct {
+	Values    map[string]json.RawMessage `json:"values"`
+	Narrative string                     `json:"narrative"`
+}
+
+func readJSONSubmission(r *http.Request) (submissionBody, error) {
+	out := submissionBody{Source: "json"}
+	var req jsonSubmission
+	if err := decodeJSON(r, &req); err != nil {
+		return out, err
+	}
+	out.Narrative = req.Narrative
+	out.Values = make(reporting.Values, len(req.Values))
+	var bad []FieldProblem
+	for code, raw := range req.Values {
+		raw = bytes.TrimSpace(raw)
+		switch {
+		case len(raw) == 0 || string(raw) == "null":
+			out.Values[code] = ""
+		case raw[0] == '"':
+			var text string
+			if err := json.Unmarshal(raw, &text); err != nil {
+				bad = append(bad, FieldProblem{Field: "values." + code, Reason: "not a valid JSON string"})
+				continue
+			}
+			out.Values[code] = text
+		case raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9'):
+			out.Values[code] = string(raw)
+		default:
+			bad = append(bad, FieldProblem{Field: "values." + code, Reason: "write the value as a number (123.5) or a string (\"123.5\")"})
+		}
+	}
+	if len(bad) > 0 {
+		return out, errBadRequest("some values are neither numbers nor strings", bad...)
+	}
+	return out, nil
+}
+
+// maxFormFields bounds the parts of a multipart submission.
+const maxFormFields = 1000
+
+// readMultipartSubmission reads a form with a file (part "file", CSV or
+// XLSX by its name or type) and an optional "narrative".
+func readMultipartSubmission(r *http.Request, boundary string, tmpl reporting.Template) (submissionBody, error) {
+	out := submissionBody{Source: "csv"}
+	if boundary == "" {
+		return out, errBadRequest("the multipart body has no boundary; let your HTTP client build the form")
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return out, errBadRequest(fmt.Sprintf("cannot read the multipart form: %v", err))
+	}
+	var file []byte
+	var format string
+	for n := 0; ; n++ {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return out, multipartError(err)
+		}
+		if n >= maxFormFields {
+			return out, errBadRequest("the form has too many parts")
+		}
+		data, err := io.ReadAll(part)
+		if err != nil {
+			return out, multipartError(err)
+		}
+		switch part.FormName() {
+		case "file":
+			file, format = data, fileFormat(part.FileName(), part.Header.Get("Content-Type"), data)
+		case "narrative":
+			out.Narrative = string(data)
+		}
+	}
+	if file == nil {
+		return out, errValidation("the form has no file; attach the filled-in template as the field \"file\"",
+			FieldProblem{Field: "file", Reason: "required"})
+	}
+	out.Source = format
+	out.Values, err = readSheet(format, file, tmpl)
+	return out, err
+}
+
+func multipartError(err error) error {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return err
+	}
+	return errBadRequest(fmt.Sprintf("cannot read the multipart form: %v", err))
+}
+
+// fileFormat tells an uploaded spreadsheet from a CSV file: by its name,
+// then its declared type, then its first bytes (an XLSX file is a zip).
+func fileFormat(name, contentType string, data []byte) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".xlsx":
+		return "xlsx"
+	case ".csv":
+		return "csv"
+	}
+	if mt, _, _ := mime.ParseMediaType(contentType); mt == contentTypeXLSX {
+		return "xlsx"
+	}
+	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		return "xlsx"
+	}
+	return "csv"
+}

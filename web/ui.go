@@ -1,0 +1,432 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"rcm/access"
+	"rcm/engine"
+	"rcm/reporting"
+	"rcm/store"
+)
+
+// pageTable lists the server-rendered pages for agencies, supervisors and
+// office staff. They use the Route type of the API so that the roles and
+// scope checks are the same ones, run by the same authorize.
+func (s *Server) pageTable() []Route {
+	return []Route{
+		{Method: "GET", Path: "/{$}", Roles: everyRole, Handle: s.homePage},
+		{Method: "GET", Path: "/signin", Roles: anyone, Handle: s.signInPage},
+		{Method: "GET", Path: "/cycles/{id}", Roles: everyRole, Handle: s.dashboardPage},
+		{Method: "GET", Path: "/cycles/{id}/agencies/{code}", Roles: everyRole, Scope: s.agencyInScope("code"), Handle: s.agencyPage},
+		{Method: "POST", Path: "/cycles/{id}/agencies/{code}", Roles: officerOnly, Scope: s.agencyInScope("code"), Upload: true,
+			Handle: s.withEngine(s.submitForm)},
+		{Method: "GET", Path: "/review/{id}", Roles: staffOnly, Handle: s.reviewPage},
+		{Method: "POST", Path: "/review/{id}", Roles: staffOnly, Handle: s.withEngine(s.reviewForm)},
+	}
+}
+
+// Pages returns a copy of the page table.
+func (s *Server) Pages() []Route { return append([]Route(nil), s.pages...) }
+
+// wrapPage runs a page as wrap runs a route, but answers errors with a page:
+// a caller who is not signed in is sent to the sign-in page, and back after.
+func (s *Server) wrapPage(rt Route) http.Handler {
+	pattern := "page " + rt.Pattern()
+	limit := s.cfg.MaxBodyBytes
+	if rt.Upload {
+		limit = s.cfg.MaxUploadBytes
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		r.Body = http.MaxBytesReader(rec, r.Body, limit)
+		r, err := s.authorize(rec, r, rt)
+		if err == nil {
+			err = rt.Handle(rec, r)
+		}
+		if err != nil && rec.status == 0 {
+			s.pageError(rec, r, err)
+		}
+		if rec.status == 0 {
+			rec.WriteHeader(http.StatusNoContent)
+		}
+		s.metrics.observe(pattern, rec.status, time.Since(start))
+	})
+}
+
+type errorPage struct {
+	pageBase
+	Message string
+	Fields  []string
+}
+
+// pageError answers a failed page: to the sign-in page when not signed in,
+// else an error page saying what went wrong and what to do.
+func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	p := toProblem(err)
+	if p.Status == http.StatusUnauthorized {
+		http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	if p.Status >= 500 {
+		s.log.Error("page failed", "path", r.URL.Path, "error", err)
+	}
+	lang := pageLang(r)
+	data := errorPage{pageBase: pageBase{Lang: lang, Title: translate(lang, "error"), User: principal(r)},
+		Message: p.Detail, Fields: problemLines(lang, p.Problem)}
+	if rerr := s.render(w, p.Status, "error", data); rerr != nil {
+		s.log.Error("render error page", "error", rerr)
+		writeProblem(w, r, p.Problem)
+	}
+}
+
+// problemLines writes each refused field of a problem for a person.
+func problemLines(lang string, p Problem) []string {
+	lineWord := "dòng"
+	if lang == "en" {
+		lineWord = "line"
+	}
+	out := make([]string, 0, len(p.Errors))
+	for _, f := range p.Errors {
+		switch {
+		case f.Line > 0:
+			out = append(out, fmt.Sprintf("%s %d: %s", lineWord, f.Line, f.Reason))
+		case strings.HasPrefix(f.Field, "values."):
+			out = append(out, f.Reason) // the reason names the indicator
+		default:
+			out = append(out, f.Field+": "+f.Reason)
+		}
+	}
+	return out
+}
+
+// userMessages are the lines to show a person whose form was refused, or
+// nil when the failure is not theirs to fix (it then becomes an error page).
+func userMessages(lang string, err error) []string {
+	p := toProblem(err)
+	if p.Status >= 500 || p.Status == http.StatusForbidden || p.Status == http.StatusNotFound {
+		return nil
+	}
+	lines := problemLines(lang, p.Problem)
+	if len(lines) == 0 {
+		lines = []string{p.Detail}
+	}
+	return lines
+}
+
+type signInPage struct {
+	pageBase
+	Next string
+}
+
+func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) error {
+	next := r.URL.Query().Get("next")
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		next = "/"
+	}
+	lang := pageLang(r)
+	return s.render(w, http.StatusOK, "signin", signInPage{pageBase: pageBase{Lang: lang, Title: translate(lang, "signin")}, Next: next})
+}
+
+type homeCycle struct {
+	Cycle store.Cycle
+	Link  string
+}
+
+type homePage struct {
+	pageBase
+	Cycles []homeCycle
+	Queue  []store.Submission
+}
+
+// homePage lists the latest cycles, each linking to the caller's page of it,
+// and for office staff the submissions waiting for review.
+func (s *Server) homePage(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
+	lang := pageLang(r)
+	cycles, err := s.store.ListCycles(r.Context(), store.CycleFilter{Limit: 50})
+	if err != nil {
+		return err
+	}
+	data := homePage{pageBase: pageBase{Lang: lang, Title: translate(lang, "cycles"), User: p}}
+	for _, c := range cycles {
+		link := "/cycles/" + c.ID
+		if p.Role == access.Officer {
+			link += "/agencies/" + p.AgencyCode
+		}
+		data.Cycles = append(data.Cycles, homeCycle{Cycle: c, Link: link})
+	}
+	if p.IsStaff() {
+		if data.Queue, err = s.store.ReviewQueue(r.Context(), store.ReviewQueueFilter{Limit: 50}); err != nil {
+			return err
+		}
+	}
+	return s.render(w, http.StatusOK, "home", data)
+}
+
+type dashboardPage struct {
+	pageBase
+	Cycle       store.Cycle
+	Under       string
+	Compliance  complianceJSON
+	Aggregates  aggregatesJSON
+	Obligations []store.Obligation
+	Queue       []store.Submission
+}
+
+// dashboardPage shows a supervisor or office staff the compliance of the
+// subtree they see (?under=CODE narrows it), who is missing or late, and the
+// figures. An officer is sent to their agency's page.
+func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
+	lang := pageLang(r)
+	c, err := s.cycle(r)
+	if err != nil {
+		return err
+	}
+	if p.Role == access.Officer {
+		http.Redirect(w, r, langLink(lang, "/cycles/"+c.ID+"/agencies/"+p.AgencyCode), http.StatusSeeOther)
+		return nil
+	}
+	scope, err := s.scopeUnder(r)
+	if err != nil {
+		return err
+	}
+	data := dashboardPage{pageBase: pageBase{Lang: lang, Title: c.ID, User: p}, Cycle: c, Under: r.URL.Query().Get("under")}
+	if data.Compliance, err = s.complianceOf(r.Context(), c, scope); err != nil {
+		return err
+	}
+	if data.Aggregates, err = s.aggregatesOf(r.Context(), c, scope); err != nil {
+		return err
+	}
+	if data.Obligations, err = s.store.Obligations(r.Context(), store.ObligationFilter{CycleID: c.ID, ScopePath: scope.Path,
+		ExactPath: scope.Exact, Limit: 1000}); err != nil {
+		return err
+	}
+	if p.IsStaff() {
+		if data.Queue, err = s.store.ReviewQueue(r.Context(), store.ReviewQueueFilter{CycleID: c.ID, Limit: 100}); err != nil {
+			return err
+		}
+	}
+	return s.render(w, http.StatusOK, "dashboard", data)
+}
+
+type agencyPage struct {
+	pageBase
+	Cycle          store.Cycle
+	Agency         store.Agency
+	Obligation     store.Obligation
+	Template       reporting.Template
+	Versions       []store.Submission
+	CanSubmit      bool
+	FormAction     string
+	IdempotencyKey string
+	Receipt        *store.Submission
+	Errors         []string
+	Values         map[string]string
+	Narrative      string
+}
+
+// agencyPage is an agency's page of a cycle, where the links of the
+// notices lead: the deadlines and status, the form to submit (for the
+// agency's officer), the receipt after submitting, and every version with
+// its review.
+func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.agencyPageData(r)
+	if err != nil {
+		return err
+	}
+	if number := r.URL.Query().Get("receipt"); number != "" {
+		for i := range data.Versions {
+			if data.Versions[i].ReceiptNumber == number {
+				data.Receipt = &data.Versions[i]
+			}
+		}
+	}
+	return s.render(w, http.StatusOK, "agency", data)
+}
+
+func (s *Server) agencyPageData(r *http.Request) (agencyPage, error) {
+	p := principal(r)
+	lang := pageLang(r)
+	c, err := s.cycle(r)
+	if err != nil {
+		return agencyPage{}, err
+	}
+	a, err := s.visibleAgency(r, p, r.PathValue("code"))
+	if err != nil {
+		return agencyPage{}, err
+	}
+	o, versions, err := s.obligationWithVersions(r)
+	if err != nil {
+		return agencyPage{}, err
+	}
+	tmpl, err := s.templateOfCycle(r.Context(), c)
+	if err != nil {
+		return agencyPage{}, err
+	}
+	data := agencyPage{pageBase: pageBase{Lang: lang, Title: a.NameVI + " · " + c.ID, User: p},
+		Cycle: c, Agency: a, Obligation: o, Template: tmpl, Versions: versions,
+		FormAction: "/cycles/" + c.ID + "/agencies/" + a.Code, IdempotencyKey: newFormKey(), Values: map[string]string{}}
+	data.CanSubmit = p.CanSubmitFor(a.Code) && c.Status == store.CycleOpen && o.FinalizedAt == nil &&
+		o.Status != "accepted" && s.now().Before(o.Close)
+	if len(versions) > 0 {
+		for code, v := range versions[0].Values {
+			data.Values[code] = v
+		}
+		data.Narrative = versions[0].Narrative
+	}
+	return data, nil
+}
+
+// newFormKey is the idempotency key of one rendering of a form: sending the
+// same form twice stores one version.
+func newFormKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return "form-" + hex.EncodeToString(b)
+}
+
+// submitForm stores what an officer typed or attached on the agency page,
+// then shows the receipt; a refused report shows the page again with every
+// problem and the values as typed.
+func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.agencyPageData(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseMultipartForm(64 << 10); errors.Is(err, http.ErrNotMultipart) {
+		err = r.ParseForm()
+		if err != nil {
+			return errBadRequest(fmt.Sprintf("cannot read the form: %v", err))
+		}
+	} else if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return err
+		}
+		return errBadRequest(fmt.Sprintf("cannot read the form: %v", err))
+	}
+	if r.MultipartForm != nil {
+		defer func() { _ = r.MultipartForm.RemoveAll() }()
+	}
+	body := submissionBody{Source: "form", Narrative: r.FormValue("narrative"), Values: reporting.Values{}}
+	for _, ind := range data.Template.Indicators {
+		if v := strings.TrimSpace(r.FormValue("v_" + ind.Code)); v != "" {
+			body.Values[ind.Code] = v
+		}
+	}
+	data.Values, data.Narrative = body.Values, body.Narrative
+	var readErr error
+	if file, header, err := r.FormFile("file"); err == nil {
+		content, err := io.ReadAll(file)
+		_ = file.Close()
+		if err != nil {
+			return err
+		}
+		if len(content) > 0 {
+			body.Source = fileFormat(header.Filename, header.Header.Get("Content-Type"), content)
+			body.Values, readErr = readSheet(body.Source, content, data.Template)
+		}
+	}
+	var receipt engine.Receipt
+	err = readErr
+	if err == nil {
+		receipt, err = s.engine.Submit(r.Context(), caller(r), engine.SubmitRequest{CycleID: data.Cycle.ID, AgencyCode: data.Agency.Code,
+			Values: body.Values, Narrative: body.Narrative, Source: body.Source, IdempotencyKey: r.FormValue("idempotency_key")})
+		err = engineErrorIn(data.Lang, err)
+	}
+	s.counts.submission(body.Source, receipt, err)
+	if err != nil {
+		data.Errors = userMessages(data.Lang, err)
+		if data.Errors == nil {
+			return err
+		}
+		return s.render(w, toProblem(err).Status, "agency", data)
+	}
+	target := fmt.Sprintf("/cycles/%s/agencies/%s?receipt=%s", data.Cycle.ID, data.Agency.Code, url.QueryEscape(receipt.Number))
+	http.Redirect(w, r, langLink(data.Lang, target), http.StatusSeeOther)
+	return nil
+}
+
+type reviewPage struct {
+	pageBase
+	Submission store.Submission
+	Agency     store.Agency
+	Obligation store.Obligation
+	Template   reporting.Template
+	Latest     bool
+	FormAction string
+	Errors     []string
+	Reason     string
+}
+
+// reviewPage shows office staff a version with its figures, and the form to
+// accept it or return it with a reason.
+func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.reviewPageData(r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "review", data)
+}
+
+func (s *Server) reviewPageData(r *http.Request) (reviewPage, error) {
+	lang := pageLang(r)
+	sub, err := s.visibleSubmission(r, principal(r), "id")
+	if err != nil {
+		return reviewPage{}, err
+	}
+	a, err := s.store.Agency(r.Context(), sub.AgencyCode)
+	if err != nil {
+		return reviewPage{}, err
+	}
+	o, err := s.store.Obligation(r.Context(), sub.CycleID, sub.AgencyCode)
+	if err != nil {
+		return reviewPage{}, err
+	}
+	c, err := s.store.Cycle(r.Context(), sub.CycleID)
+	if err != nil {
+		return reviewPage{}, err
+	}
+	tmpl, err := s.templateOfCycle(r.Context(), c)
+	if err != nil {
+		return reviewPage{}, err
+	}
+	return reviewPage{pageBase: pageBase{Lang: lang, Title: translate(lang, "review") + " " + sub.ReceiptNumber, User: principal(r)},
+		Submission: sub, Agency: a, Obligation: o, Template: tmpl, Latest: sub.Version == o.Versions,
+		FormAction: fmt.Sprintf("/review/%d", sub.ID)}, nil
+}
+
+// reviewForm records the decision of the review page.
+func (s *Server) reviewForm(w http.ResponseWriter, r *http.Request) error {
+	data, err := s.reviewPageData(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return err
+		}
+		return errBadRequest(fmt.Sprintf("cannot read the form: %v", err))
+	}
+	req := reviewRequest{Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason")}
+	if _, err := s.decide(r, data.Submission.ID, req); err != nil {
+		data.Errors, data.Reason = userMessages(data.Lang, err), req.Reason
+		if data.Errors == nil {
+			return err
+		}
+		return s.render(w, toProblem(err).Status, "review", data)
+	}
+	http.Redirect(w, r, langLink(data.Lang, data.FormAction), http.StatusSeeOther)
+	return nil
+}

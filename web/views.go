@@ -1,0 +1,228 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strings"
+	"time"
+
+	"rcm/access"
+	"rcm/reporting"
+)
+
+// The pages' templates: one layout, one content template per page.
+//
+//go:embed views/*.html
+var viewFiles embed.FS
+
+// views are the parsed page templates, by page name.
+type views struct {
+	pages map[string]*template.Template
+}
+
+// pageNames are the pages, each views/<name>.html defining "content".
+var pageNames = []string{"signin", "error", "home", "agency", "dashboard", "review"}
+
+// mustParseViews parses the embedded templates; they are part of the binary,
+// so a template that does not parse is a bug the tests catch.
+func mustParseViews() *views {
+	loc, err := reporting.DefaultLocation()
+	if err != nil {
+		loc = time.FixedZone("ICT", 7*3600)
+	}
+	funcs := template.FuncMap{
+		"t":      translate,
+		"status": StatusName,
+		"name":   localName,
+		"link":   langLink,
+		"when": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(loc).Format("02/01/2006 15:04")
+		},
+		"day": func(d reporting.Date) string { return d.Format("vi") },
+		"pct": func(f float64) string {
+			return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", f), "0"), ".") + "%"
+		},
+		"statusClass": func(status string, overdue bool) string {
+			switch status {
+			case "on_time", "accepted":
+				return "ok"
+			case "missing", "not_accepted", "returned":
+				return "bad"
+			case "late", "overdue":
+				return "warn"
+			}
+			if overdue {
+				return "warn"
+			}
+			return ""
+		},
+	}
+	v := &views{pages: map[string]*template.Template{}}
+	for _, name := range pageNames {
+		v.pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(viewFiles, "views/layout.html", "views/"+name+".html"))
+	}
+	return v
+}
+
+// pageBase is what every page shows: who is signed in, in which language.
+type pageBase struct {
+	Lang  string
+	Title string
+	User  access.Principal
+}
+
+// render writes the page name with data, whose pageBase the caller filled.
+func (s *Server) render(w http.ResponseWriter, status int, name string, data any) error {
+	var buf bytes.Buffer
+	if err := s.views.pages[name].ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("render page %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("X-Frame-Options", "DENY")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// pageLang is the language of the pages: ?lang=, else the caller's own,
+// else Vietnamese.
+func pageLang(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l == "vi" || l == "en" {
+		return l
+	}
+	if p, ok := PrincipalFrom(r.Context()); ok && p.Language == "en" {
+		return "en"
+	}
+	return "vi"
+}
+
+// langLink keeps English on the links of an English page.
+func langLink(lang, path string) string {
+	if lang != "en" {
+		return path
+	}
+	if strings.Contains(path, "?") {
+		return path + "&lang=en"
+	}
+	return path + "?lang=en"
+}
+
+// statusNames are the names people read for the statuses of obligations
+// and cycles; review decisions (accepted, returned) share the obligation's.
+var statusNames = map[string][2]string{
+	// Obligations while the cycle runs.
+	"pending":      {"chưa nộp", "not submitted"},
+	"notified":     {"đã thông báo", "notified"},
+	"submitted":    {"đã nộp", "submitted"},
+	"under_review": {"đang xem xét", "under review"},
+	"returned":     {"bị trả lại", "returned"},
+	"accepted":     {"đã chấp nhận", "accepted"},
+	"overdue":      {"quá hạn", "overdue"},
+	// Final states.
+	"on_time":      {"đúng hạn", "on time"},
+	"late":         {"trễ hạn", "late"},
+	"missing":      {"thiếu", "missing"},
+	"not_accepted": {"không được chấp nhận", "not accepted"},
+	// Cycles.
+	"launching": {"đang khởi tạo", "launching"},
+	"open":      {"đang mở", "open"},
+	"closing":   {"đang đóng", "closing"},
+	"closed":    {"đã đóng", "closed"},
+	"cancelled": {"đã hủy", "cancelled"},
+}
+
+// StatusName is the name people read for an obligation, cycle or review
+// status code ("late" → "trễ hạn" in Vietnamese, "late" in English); an
+// unknown code is returned as it is.
+func StatusName(lang, status string) string {
+	names, ok := statusNames[status]
+	if !ok {
+		return status
+	}
+	if lang == "en" {
+		return names[1]
+	}
+	return names[0]
+}
+
+// uiText holds the words of the pages: key → {Vietnamese, English}.
+var uiText = map[string][2]string{
+	"app":            {"Quản lý kỳ báo cáo", "Reporting-cycle manager"},
+	"signin":         {"Đăng nhập", "Sign in"},
+	"signout":        {"Đăng xuất", "Sign out"},
+	"email":          {"Địa chỉ e-mail", "E-mail address"},
+	"password":       {"Mật khẩu", "Password"},
+	"signin_help":    {"Quên mật khẩu? Liên hệ văn phòng để được cấp lại.", "Forgot your password? Ask the office for a new one."},
+	"network_error":  {"Không kết nối được máy chủ; thử lại sau ít phút.", "The server cannot be reached; try again in a minute."},
+	"back_home":      {"Về trang chính", "Back to the start page"},
+	"cycles":         {"Các kỳ báo cáo", "Reporting cycles"},
+	"cycle":          {"Kỳ báo cáo", "Cycle"},
+	"no_cycles":      {"Chưa có kỳ báo cáo nào.", "No reporting cycle yet."},
+	"status":         {"Trạng thái", "Status"},
+	"period":         {"Kỳ số liệu", "Period"},
+	"cut_off":        {"Chốt số liệu", "Data cut-off"},
+	"due":            {"Hạn nộp", "Due"},
+	"close":          {"Khóa sổ", "Close"},
+	"deadlines":      {"Thời hạn", "Deadlines"},
+	"overdue":        {"đã quá hạn", "overdue"},
+	"submit_report":  {"Nộp báo cáo", "Submit the report"},
+	"indicator":      {"Mã chỉ tiêu", "Indicator"},
+	"name":           {"Tên", "Name"},
+	"unit":           {"Đơn vị tính", "Unit"},
+	"value":          {"Giá trị", "Value"},
+	"narrative":      {"Thuyết minh", "Narrative"},
+	"or_file":        {"Hoặc đính kèm tệp (CSV hoặc XLSX theo biểu mẫu)", "Or attach a file (the template as CSV or XLSX)"},
+	"file_help":      {"Nếu có tệp, hệ thống dùng số liệu trong tệp. Tải biểu mẫu:", "If a file is attached, its figures are used. Download the template:"},
+	"send":           {"Gửi báo cáo", "Send the report"},
+	"received":       {"Đã nhận báo cáo.", "Report received."},
+	"not_received":   {"Báo cáo chưa được nhận. Sửa các mục dưới đây rồi gửi lại:", "The report was not received. Correct the following and send it again:"},
+	"receipt":        {"Số biên nhận", "Receipt"},
+	"version":        {"Lần nộp", "Version"},
+	"versions":       {"Số lần nộp", "Versions"},
+	"history":        {"Các lần nộp", "Versions submitted"},
+	"no_versions":    {"Chưa nộp lần nào.", "Nothing submitted yet."},
+	"submitted_at":   {"Thời điểm nộp", "Submitted"},
+	"by":             {"Người nộp", "By"},
+	"outcome":        {"Kết quả xem xét", "Review"},
+	"reason":         {"Lý do", "Reason"},
+	"waiting_review": {"chờ xem xét", "waiting for review"},
+	"compliance":     {"Tình hình nộp báo cáo", "Compliance"},
+	"final":          {"chính thức", "final"},
+	"provisional":    {"tạm tính, kỳ chưa đóng", "provisional, the cycle is still open"},
+	"agency":         {"Đơn vị", "Agency"},
+	"agencies":       {"Các đơn vị", "Agencies"},
+	"expected":       {"Phải nộp", "Expected"},
+	"submitted":      {"Đã nộp", "Submitted"},
+	"reporting_rate": {"Tỷ lệ nộp", "Reporting rate"},
+	"on_time_rate":   {"Tỷ lệ đúng hạn", "On-time rate"},
+	"aggregates":     {"Số liệu tổng hợp", "Aggregates"},
+	"no_aggregates":  {"Chưa có số liệu được chấp nhận.", "No accepted figures yet."},
+	"contributors":   {"Số đơn vị", "Contributors"},
+	"review_queue":   {"Báo cáo chờ xem xét", "Waiting for review"},
+	"review":         {"Xem xét", "Review"},
+	"not_latest":     {"không phải lần nộp mới nhất", "not the latest version"},
+	"reason_help":    {"(bắt buộc khi trả lại; đơn vị sẽ nhận được)", "(required to return it; the agency is told)"},
+	"accept":         {"Chấp nhận", "Accept"},
+	"return":         {"Trả lại", "Return"},
+	"error":          {"Không thực hiện được", "This did not work"},
+}
+
+// translate returns the page text for key in lang.
+func translate(lang, key string) string {
+	text, ok := uiText[key]
+	if !ok {
+		return key
+	}
+	if lang == "en" {
+		return text[1]
+	}
+	return text[0]
+}
