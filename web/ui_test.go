@@ -1,0 +1,203 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// page requests a page as the role without following redirects; a form
+// body is sent url-encoded.
+func (f *fixture) page(role, method, path string, form url.Values) response {
+	f.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, f.http.URL+path, body)
+	require.NoError(f.t, err)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if tok := f.tokens[role]; tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	client := *f.http.Client()
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := client.Do(req)
+	require.NoError(f.t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(f.t, err)
+	return response{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+// TestPageAuthorization is the authorization matrix of the pages: the same
+// roles and scope checks as the API, answered as pages.
+func TestPageAuthorization(t *testing.T) {
+	f := newFixture(t)
+	w := f.cycles()
+	agencyPage := func(_ *fixture, _ string, inside bool) call {
+		return call{"GET", "/cycles/" + w.cycleID + "/agencies/" + agencyFor(inside), nil}
+	}
+	rows := []matrixRow{
+		{"GET /{$}", same("GET", "/", nil), map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {200, 200}, "supervisor": {200, 200}}},
+		{"GET /signin", same("GET", "/signin", nil), publicOK(200)},
+		{"GET /cycles/{id}", same("GET", "/cycles/"+w.cycleID, nil),
+			map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {303, 303}, "supervisor": {200, 200}}},
+		{"GET /cycles/{id}/agencies/{code}", agencyPage,
+			map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {200, 404}, "supervisor": {200, 404}}},
+		{"POST /cycles/{id}/agencies/{code}", func(_ *fixture, _ string, inside bool) call {
+			return call{"POST", "/cycles/" + w.cycleID + "/agencies/" + agencyFor(inside), url.Values{"v_GRDP": {"77"}}}
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {403, 403}, "officer": {303, 404}, "supervisor": {403, 403}}},
+		{"GET /review/{id}", func(_ *fixture, _ string, inside bool) call {
+			return call{"GET", fmt.Sprintf("/review/%d", w.subs[agencyFor(inside)].SubmissionID), nil}
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {403, 403}, "supervisor": {403, 403}}},
+		{"POST /review/{id}", func(f *fixture, role string, inside bool) call {
+			id := w.subs[agencyFor(inside)].SubmissionID
+			if role == "staff" {
+				id = f.submitFor(w.cycleID, agencyFor(inside), fmt.Sprint(f.next()+900)).SubmissionID
+			}
+			return call{"POST", fmt.Sprintf("/review/%d", id), url.Values{"decision": {"returned"}, "reason": {"sai số"}}}
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {403, 403}, "supervisor": {403, 403}}},
+	}
+	covered := map[string]bool{}
+	for _, row := range rows {
+		covered[row.route] = true
+	}
+	for _, pg := range f.server.Pages() {
+		require.True(t, covered[pg.Pattern()], "page %s has no row in the page matrix", pg.Pattern())
+	}
+	for _, row := range rows {
+		t.Run(row.route, func(t *testing.T) {
+			for _, role := range roleNames {
+				for _, inside := range []bool{true, false} {
+					c := row.call(f, role, inside)
+					want := row.want[role].out
+					if inside {
+						want = row.want[role].in
+					}
+					var form url.Values
+					if v, ok := c.body.(url.Values); ok {
+						form = v
+					}
+					got := f.page(role, c.method, c.path, form)
+					require.Equal(t, want, got.status, "%s %s as %s (inside %v): %s", c.method, c.path, role, inside, got.body)
+				}
+			}
+		})
+	}
+}
+
+func TestAgencyPageSubmitAndReview(t *testing.T) {
+	f := newFixture(t)
+	f.cycles()
+	cycleID := f.openCycle("HNI", "HCM")
+	agencyPath := "/cycles/" + cycleID + "/agencies/HNI"
+
+	resp := f.page("anonymous", "GET", agencyPath, nil)
+	require.Equal(t, http.StatusSeeOther, resp.status)
+	require.Equal(t, "/signin?next="+url.QueryEscape(agencyPath), resp.header.Get("Location"))
+
+	resp = f.page("officer", "GET", agencyPath, nil)
+	require.Equal(t, 200, resp.status)
+	html := string(resp.body)
+	require.Contains(t, html, "Hạn nộp")
+	require.Contains(t, html, `name="v_GRDP"`)
+	require.Contains(t, html, "Chưa nộp lần nào.")
+	require.Regexp(t, `\d{2}/\d{2}/\d{4} \d{2}:\d{2}`, html, "dates are dd/mm/yyyy")
+	key := regexpFind(t, html, `name="idempotency_key" value="([^"]+)"`)
+
+	// Refused: the page again with the problem in Vietnamese, the values kept.
+	resp = f.page("officer", "POST", agencyPath, url.Values{"v_GRDP": {"mười"}, "v_NOTE": {"ghi chú"}, "idempotency_key": {key}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.status)
+	require.Contains(t, string(resp.body), "Chỉ tiêu GRDP: giá trị không phải là số")
+	require.Contains(t, string(resp.body), `value="mười"`)
+	require.Equal(t, [3]int{0, 0, 0}, f.rowCounts(cycleID))
+
+	// Stored: to the receipt; sending the same form again stores nothing more.
+	form := url.Values{"v_GRDP": {"1234.5"}, "narrative": {"ổn"}, "idempotency_key": {key}}
+	resp = f.page("officer", "POST", agencyPath, form)
+	require.Equal(t, http.StatusSeeOther, resp.status, "%s", resp.body)
+	receiptURL := resp.header.Get("Location")
+	require.Equal(t, agencyPath+"?receipt="+cycleID+"-HNI-v1", receiptURL)
+	require.Equal(t, http.StatusSeeOther, f.page("officer", "POST", agencyPath, form).status)
+	require.Equal(t, [3]int{1, 1, 1}, f.rowCounts(cycleID))
+	html = string(f.page("officer", "GET", receiptURL, nil).body)
+	require.Contains(t, html, "Đã nhận báo cáo.")
+	require.Contains(t, html, cycleID+"-HNI-v1")
+	require.Contains(t, html, "chờ xem xét")
+
+	// A file instead of the form.
+	ct, body := multipartBody(t, "file", "hni.csv", []byte("indicator,value\nGRDP,99\n"))
+	resp = f.do("officer", "POST", agencyPath, body, "Content-Type", ct)
+	require.Equal(t, 200, resp.status, "the redirect is followed to the receipt")
+	require.Contains(t, string(resp.body), cycleID+"-HNI-v2")
+
+	// The reviewer returns it with a reason, which the agency's page shows.
+	var detail agencyObligationJSON
+	f.do("officer", "GET", "/api/v1/cycles/"+cycleID+"/agencies/HNI", nil).decode(t, &detail)
+	reviewPath := fmt.Sprintf("/review/%d", detail.Versions[0].ID)
+	resp = f.page("staff", "GET", reviewPath+"?lang=en", nil)
+	require.Equal(t, 200, resp.status)
+	require.Contains(t, string(resp.body), "Return")
+	require.Contains(t, string(resp.body), "99")
+	resp = f.page("staff", "POST", reviewPath, url.Values{"decision": {"returned"}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.status)
+	require.Contains(t, string(resp.body), "reason")
+	resp = f.page("staff", "POST", reviewPath, url.Values{"decision": {"returned"}, "reason": {"Số GRDP chưa khớp với Cục Thống kê"}})
+	require.Equal(t, http.StatusSeeOther, resp.status, "%s", resp.body)
+	html = string(f.page("officer", "GET", agencyPath, nil).body)
+	require.Contains(t, html, "bị trả lại")
+	require.Contains(t, html, "Số GRDP chưa khớp với Cục Thống kê")
+	html = string(f.page("officer", "GET", agencyPath+"?lang=en", nil).body)
+	require.Contains(t, html, "returned")
+	require.Contains(t, html, "Deadlines")
+}
+
+func TestDashboardShowsTheSubtreeOnly(t *testing.T) {
+	f := newFixture(t)
+	w := f.cycles()
+	html := string(f.page("supervisor", "GET", "/cycles/"+w.cycleID, nil).body)
+	require.Contains(t, html, "Thành phố Hà Nội")
+	require.Contains(t, html, "Thành phố Hải Phòng")
+	require.NotContains(t, html, "Hồ Chí Minh")
+	require.NotContains(t, html, "HCM")
+	require.Contains(t, html, "tạm tính")
+	html = string(f.page("staff", "GET", "/cycles/"+w.cycleID, nil).body)
+	require.Contains(t, html, "Thành phố Hồ Chí Minh")
+	require.Contains(t, html, "/review/", "staff see the review queue")
+	resp := f.page("officer", "GET", "/cycles/"+w.cycleID+"?lang=en", nil)
+	require.Equal(t, "/cycles/"+w.cycleID+"/agencies/HNI?lang=en", resp.header.Get("Location"))
+	require.Equal(t, 404, f.page("supervisor", "GET", "/cycles/"+w.cycleID+"?under=HCM", nil).status)
+	require.Equal(t, 404, f.page("staff", "GET", "/cycles/NOPE-2026-01", nil).status)
+
+	// A session cookie from the sign-in reaches the pages too.
+	resp = f.do("anonymous", "POST", "/api/v1/session", map[string]string{"email": "staff@vpcp.gov.vn", "password": staffPassword})
+	require.Equal(t, 201, resp.status)
+	req, err := http.NewRequest("GET", f.http.URL+"/", nil)
+	require.NoError(t, err)
+	for _, c := range (&http.Response{Header: resp.header}).Cookies() {
+		req.AddCookie(c)
+	}
+	got, err := f.http.Client().Do(req)
+	require.NoError(t, err)
+	defer got.Body.Close()
+	b, _ := io.ReadAll(got.Body)
+	require.Equal(t, 200, got.StatusCode)
+	require.Contains(t, string(b), w.cycleID)
+	require.Contains(t, string(f.page("anonymous", "GET", "/signin?next=//evil.example", nil).body), `location.href = "/";`, "only local next pages")
+}
+
+func regexpFind(t *testing.T, s, pattern string) string {
+	t.Helper()
+	m := regexp.MustCompile(pattern).FindStringSubmatch(s)
+	require.Len(t, m, 2, "no %s in the page", pattern)
+	return m[1]
+}
