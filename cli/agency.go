@@ -1,20 +1,16 @@
 package cli
 
 import (
-	"encoding/csv"
-	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
-	"slices"
 	"strconv"
-	"strings"
-	"unicode"
 
 	"github.com/schollz/progressbar/v3"
 	ucli "github.com/urfave/cli/v2"
+
+	"rcm/agencyfile"
 )
 
 // agencyCommand manages the agency tree.
@@ -144,141 +140,24 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// agencyColumns are the columns readAgencyCSV knows; the first four are required.
-var agencyColumns = []string{"code", "name_vi", "name_en", "kind", "region", "parent", "officer_email", "head_email", "language"}
-
-// readAgencyCSV reads the agency CSV and returns the agencies to import:
-// the root (unless the file has a national row), one per region, then the
-// rows, each placed under its parent, region or the root.
+// readAgencyCSV reads the agency CSV (see agencyfile.Read) and returns the
+// agencies to send to the API.
 func readAgencyCSV(r io.Reader, rootCode string) ([]agencyRecord, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, errors.New("the file is empty; the first line must name the columns code,name_vi,name_en,kind,region")
-	}
+	agencies, err := agencyfile.Read(r, rootCode)
 	if err != nil {
-		return nil, fmt.Errorf("not CSV: %w", err)
+		return nil, err
 	}
-	col := map[string]int{}
-	for i, h := range header {
-		name := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		if !slices.Contains(agencyColumns, name) {
-			return nil, fmt.Errorf("line 1: column %q is unknown; the columns are %s", h, strings.Join(agencyColumns, ", "))
-		}
-		col[name] = i
-	}
-	for _, required := range []string{"code", "name_vi", "kind"} {
-		if _, ok := col[required]; !ok {
-			return nil, fmt.Errorf("line 1: column %s is missing; the first line must name at least code, name_vi and kind", required)
-		}
-	}
-	get := func(rec []string, name string) string {
-		if i, ok := col[name]; ok && i < len(rec) {
-			return strings.TrimSpace(rec[i])
-		}
-		return ""
-	}
-
-	var rows []agencyRecord
-	var regions []agencyRecord
-	regionCode := map[string]string{} // name → code
-	regionName := map[string]string{} // code → name
-	hasNational := false
-	var problems []string
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("not CSV: %w", err)
-		}
-		line, _ := cr.FieldPos(0)
-		a := agencyRecord{Code: get(rec, "code"), NameVI: get(rec, "name_vi"), NameEN: get(rec, "name_en"), Kind: get(rec, "kind"),
-			Parent: get(rec, "parent"), OfficerEmail: get(rec, "officer_email"), HeadEmail: get(rec, "head_email"), Language: get(rec, "language")}
-		if a.Code == "" && a.NameVI == "" {
-			continue
-		}
-		if a.Code == "" || a.NameVI == "" || a.Kind == "" {
-			problems = append(problems, fmt.Sprintf("line %d: code, name_vi and kind are required", line))
-			continue
-		}
-		if a.Kind == "national" {
-			hasNational, rootCode = true, a.Code
-		}
-		if region := get(rec, "region"); region != "" && a.Parent == "" {
-			code, ok := regionCode[region]
-			if !ok {
-				code = RegionCode(region)
-				if other, taken := regionName[code]; taken {
-					problems = append(problems, fmt.Sprintf("line %d: regions %q and %q both abbreviate to %s; give these rows a parent column instead", line, other, region, code))
-					continue
-				}
-				regionCode[region], regionName[code] = code, region
-				regions = append(regions, agencyRecord{Code: code, NameVI: region, Kind: "region"})
-			}
-			a.Parent = code
-		}
-		rows = append(rows, a)
-	}
-	if len(problems) > 0 {
-		return nil, errors.New(strings.Join(problems, "\n  "))
-	}
-	if len(rows) == 0 {
-		return nil, errors.New("the file has no agencies after its header line")
-	}
-	var out []agencyRecord
-	if !hasNational {
-		out = append(out, agencyRecord{Code: rootCode, NameVI: "Việt Nam", NameEN: "Viet Nam", Kind: "national"})
-	}
-	for _, reg := range regions {
-		reg.Parent = rootCode
-		out = append(out, reg)
-	}
-	for _, a := range rows {
-		if a.Parent == "" && a.Kind != "national" {
-			a.Parent = rootCode
-		}
-		out = append(out, a)
+	out := make([]agencyRecord, len(agencies))
+	for i, a := range agencies {
+		out[i] = agencyRecord{Code: a.Code, Parent: a.ParentCode, NameVI: a.NameVI, NameEN: a.NameEN, Kind: a.Kind,
+			OfficerEmail: a.OfficerEmail, HeadEmail: a.HeadEmail, Language: a.Language}
 	}
 	return out, nil
 }
 
-// RegionCode makes the code of a region from its name: "R-" and the
-// initial of each word, without diacritics ("Đồng bằng sông Hồng" → R-DBSH,
-// "Tây Nguyên" → R-TN).
-func RegionCode(name string) string {
-	var b strings.Builder
-	b.WriteString("R-")
-	for _, word := range strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		first := []rune(word)[0]
-		b.WriteRune(unicode.ToUpper(foldVietnamese(first)))
-	}
-	return b.String()
-}
-
-// foldVietnamese maps a Vietnamese letter to its base Latin letter.
-func foldVietnamese(r rune) rune {
-	lower := unicode.ToLower(r)
-	switch {
-	case strings.ContainsRune("àáảãạăằắẳẵặâầấẩẫậ", lower):
-		return 'a'
-	case lower == 'đ':
-		return 'd'
-	case strings.ContainsRune("èéẻẽẹêềếểễệ", lower):
-		return 'e'
-	case strings.ContainsRune("ìíỉĩị", lower):
-		return 'i'
-	case strings.ContainsRune("òóỏõọôồốổỗộơờớởỡợ", lower):
-		return 'o'
-	case strings.ContainsRune("ùúủũụưừứửữự", lower):
-		return 'u'
-	case strings.ContainsRune("ỳýỷỹỵ", lower):
-		return 'y'
-	}
-	return r
-}
+// RegionCode makes the code of a region from its name (see
+// agencyfile.RegionCode): "Đồng bằng sông Hồng" → R-DBSH.
+func RegionCode(name string) string { return agencyfile.RegionCode(name) }
 
 func agencyListCommand() *ucli.Command {
 	return &ucli.Command{

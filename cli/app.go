@@ -81,6 +81,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 		periodCommand(),
 		notifyCommand(),
 		// Running the system.
+		devCommand(),
 		serveCommand(),
 		workerCommand(),
 		migrateCommand(),

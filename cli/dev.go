@@ -1,0 +1,580 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	ucli "github.com/urfave/cli/v2"
+	"golang.org/x/sync/errgroup"
+
+	"rcm/demo"
+	"rcm/devstack"
+	"rcm/engine"
+	"rcm/reporting"
+	"rcm/store"
+	"rcm/web"
+	"rcm/workflows"
+)
+
+// Defaults of rcm dev.
+const (
+	DefaultDataDir = ".rcm"
+	DefaultWebPort = 8080
+	// devDatabase is the database rcm dev creates on a server it finds.
+	devDatabase = "rcm"
+	// devMailFrom is the sender of the mail rcm dev sends to Mailpit.
+	devMailFrom = "rcm@" + demo.Domain
+	// devStopTimeout bounds how long stopping the services may take.
+	devStopTimeout = 30 * time.Second
+)
+
+// devPort is a port rcm dev listens on, with the flag that changes it.
+type devPort struct {
+	flag, env, service string
+	value              int
+}
+
+// devPortFlags are the flags of the ports rcm dev binds on 127.0.0.1.
+func devPortFlags() []ucli.Flag {
+	mk := func(name, env, usage string, value int) ucli.Flag {
+		return &ucli.IntFlag{Name: name, Usage: usage, Value: value, EnvVars: []string{env}}
+	}
+	return []ucli.Flag{
+		mk("web-port", "RCM_WEB_PORT", "port of rcm's web server and API", DefaultWebPort),
+		mk("temporal-port", "RCM_TEMPORAL_PORT", "port of the Temporal dev server's frontend (gRPC)", devstack.TemporalDefaultPort),
+		mk("temporal-ui-port", "RCM_TEMPORAL_UI_PORT", "port of the Temporal web UI", devstack.TemporalDefaultUIPort),
+		mk("mailpit-smtp-port", "RCM_MAILPIT_SMTP_PORT", "port of Mailpit's SMTP server", devstack.MailpitDefaultSMTPPort),
+		mk("mailpit-http-port", "RCM_MAILPIT_HTTP_PORT", "port of Mailpit's web inbox", devstack.MailpitDefaultHTTPPort),
+	}
+}
+
+// devCommand brings the whole system up on this machine.
+func devCommand() *ucli.Command {
+	flags := []ucli.Flag{
+		&ucli.BoolFlag{Name: "demo", Usage: "seed the demo data (agencies, template, regime, users, tokens); safe to repeat", EnvVars: []string{"RCM_DEMO"}},
+		&ucli.StringFlag{Name: "data-dir", Usage: "folder for the databases, logs and demo credentials", Value: DefaultDataDir, EnvVars: []string{"RCM_DATA_DIR"}},
+		databaseURLFlag(),
+		&ucli.StringFlag{Name: "temporal-address", Usage: "use this Temporal frontend (HOST:PORT) instead of starting a dev server",
+			EnvVars: []string{"RCM_TEMPORAL_ADDRESS"}},
+		temporalNamespaceFlag(),
+		&ucli.StringFlag{Name: "smtp-url", Usage: "use this SMTP server (smtp://host:port?from=ADDRESS) instead of starting Mailpit",
+			EnvVars: []string{"RCM_SMTP_URL"}},
+		logLevelFlag(),
+	}
+	return &ucli.Command{
+		Name:      "dev",
+		Usage:     "run the whole system on this machine until Ctrl-C: Temporal, PostgreSQL, Mailpit, worker and web",
+		UsageText: "rcm dev [--demo] [--data-dir DIR] [--database-url URL] [--temporal-address HOST:PORT] [--smtp-url URL] [--web-port N] ...",
+		Description: `Brings up everything rcm needs, in the foreground, and stops all of it on
+Ctrl-C:
+  - Temporal: the dev server of the Temporal CLI (built once into rcm's cache,
+    about 5 minutes the first time) with its database in DATA-DIR and its web
+    UI; or the server at --temporal-address.
+  - PostgreSQL: --database-url; else the server on 127.0.0.1:5432, else a
+    private cluster in DATA-DIR/postgres from the installed server binaries;
+    the database "rcm" is created on a server found this way.
+  - Mail: Mailpit (SMTP and a web inbox) with its database in DATA-DIR; or
+    the server at --smtp-url.
+  - rcm: pending migrations, the demo data with --demo, the worker and the
+    web server, in this process.
+Then it prints every address you need. The services listen on 127.0.0.1
+only; a port in use stops rcm dev with the flag that changes it.
+
+Examples:
+   rcm dev --demo
+   rcm dev --web-port 9080 --temporal-port 7333 --temporal-ui-port 8333
+   RCM_DATABASE_URL=postgres://rcm:secret@db.local:5432/rcm rcm dev`,
+		Flags:  append(flags, devPortFlags()...),
+		Action: runDev,
+	}
+}
+
+// devConfig is what rcm dev was asked to do.
+type devConfig struct {
+	demo                                                bool
+	dataDir                                             string
+	databaseURL                                         string
+	temporalAddress                                     string // "" starts a dev server
+	namespace                                           string
+	smtpURL                                             string // "" starts Mailpit
+	web, temporal, temporalUI, mailpitSMTP, mailpitHTTP devPort
+}
+
+func readDevConfig(c *ucli.Context) (devConfig, error) {
+	cfg := devConfig{
+		demo:            c.Bool("demo"),
+		databaseURL:     c.String("database-url"),
+		temporalAddress: c.String("temporal-address"),
+		namespace:       c.String("temporal-namespace"),
+		smtpURL:         c.String("smtp-url"),
+	}
+	port := func(flag, service string) (devPort, error) {
+		p := devPort{flag: flag, env: "RCM_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_")), service: service, value: c.Int(flag)}
+		if p.value < 1 || p.value > 65535 {
+			return p, usageError("--%s %d is not a port number (1-65535)", flag, p.value)
+		}
+		return p, nil
+	}
+	var err error
+	for _, p := range []struct {
+		into          *devPort
+		flag, service string
+	}{
+		{&cfg.web, "web-port", "rcm web server"},
+		{&cfg.temporal, "temporal-port", "Temporal dev server"},
+		{&cfg.temporalUI, "temporal-ui-port", "Temporal web UI"},
+		{&cfg.mailpitSMTP, "mailpit-smtp-port", "Mailpit SMTP server"},
+		{&cfg.mailpitHTTP, "mailpit-http-port", "Mailpit web inbox"},
+	} {
+		if *p.into, err = port(p.flag, p.service); err != nil {
+			return cfg, err
+		}
+	}
+	if cfg.temporalAddress != "" {
+		if _, _, err := net.SplitHostPort(cfg.temporalAddress); err != nil {
+			return cfg, usageError("--temporal-address %q is not HOST:PORT, such as %s", cfg.temporalAddress, DefaultTemporalAddress)
+		}
+	}
+	if cfg.dataDir, err = filepath.Abs(c.String("data-dir")); err != nil {
+		return cfg, usageError("--data-dir %q: %v", c.String("data-dir"), err)
+	}
+	return cfg, nil
+}
+
+// ports lists the ports rcm dev will bind, each once.
+func (cfg devConfig) ports() []devPort {
+	ports := []devPort{cfg.web}
+	if cfg.temporalAddress == "" {
+		ports = append(ports, cfg.temporal, cfg.temporalUI)
+	}
+	if cfg.smtpURL == "" {
+		ports = append(ports, cfg.mailpitSMTP, cfg.mailpitHTTP)
+	}
+	return ports
+}
+
+// checkPorts fails on the first port that is taken, or asked for twice.
+func (cfg devConfig) checkPorts() error {
+	seen := map[int]devPort{}
+	for _, p := range cfg.ports() {
+		if other, dup := seen[p.value]; dup {
+			return usageError("--%s and --%s are both %d: give each service its own port", other.flag, p.flag, p.value)
+		}
+		seen[p.value] = p
+		l, err := net.Listen("tcp", net.JoinHostPort(devstack.Loopback, strconv.Itoa(p.value)))
+		if err != nil {
+			return portInUse(p)
+		}
+		if err := l.Close(); err != nil {
+			return fmt.Errorf("check port %d: %w", p.value, err)
+		}
+	}
+	return nil
+}
+
+// portInUse is the one-line error for a port that is taken.
+func portInUse(p devPort) error {
+	return &ExitError{Code: ExitConflict, Err: fmt.Errorf(
+		"port %d (%s) is already in use on %s: stop what listens there (another rcm dev?), or choose another port with --%s or %s",
+		p.value, p.service, devstack.Loopback, p.flag, p.env)}
+}
+
+// asPortInUse turns a *devstack.PortInUseError into portInUse for the flag
+// of its port (a port taken between the check and the start).
+func (cfg devConfig) asPortInUse(err error) error {
+	var pe *devstack.PortInUseError
+	if errors.As(err, &pe) {
+		for _, p := range cfg.ports() {
+			if p.value == pe.Port {
+				return portInUse(p)
+			}
+		}
+	}
+	return err
+}
+
+// devStack is what rcm dev started, stopped in reverse order.
+type devStack struct {
+	stderr   io.Writer
+	services []*devstack.Process
+	names    []string
+	logs     []*os.File
+}
+
+func (s *devStack) add(name string, p *devstack.Process) {
+	s.services = append(s.services, p)
+	s.names = append(s.names, name)
+}
+
+// openLog opens (appending) the log file of a service in the data folder.
+func (s *devStack) openLog(dataDir, name string) (*os.File, error) {
+	f, err := os.OpenFile(filepath.Join(dataDir, name), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("open log file: %w", err)
+	}
+	s.logs = append(s.logs, f)
+	return f, nil
+}
+
+// stop stops every service, the last started first, and closes the logs.
+func (s *devStack) stop() {
+	if len(s.services) > 0 {
+		fmt.Fprintf(s.stderr, "Stopping %s...\n", strings.Join(s.names, ", "))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), devStopTimeout)
+	defer cancel()
+	for i := len(s.services) - 1; i >= 0; i-- {
+		if err := s.services[i].Stop(ctx); err != nil {
+			fmt.Fprintf(s.stderr, "rcm dev: %v\n", err)
+		}
+	}
+	if len(s.services) > 0 {
+		fmt.Fprintln(s.stderr, "Stopped.")
+	}
+	for _, f := range s.logs {
+		_ = f.Close()
+	}
+	s.services, s.names, s.logs = nil, nil, nil
+}
+
+// watch returns when ctx ends (nil) or when a service exits on its own (an
+// error saying which, with its last lines).
+func (s *devStack) watch(ctx context.Context, g *errgroup.Group) {
+	for _, p := range s.services {
+		g.Go(func() error {
+			select {
+			case <-p.Done():
+				return p.Wait()
+			case <-ctx.Done():
+				return nil
+			}
+		})
+	}
+}
+
+// devAddresses are what rcm dev tells the person at the keyboard.
+type devAddresses struct {
+	web, temporal, temporalUI, mailpitUI, mailpitSMTP, smtp, database, dataDir string
+	logs                                                                       []string
+	creds                                                                      *demo.Credentials
+	period                                                                     string
+}
+
+func runDev(c *ucli.Context) error {
+	err := dev(c)
+	if c.Context.Err() != nil {
+		// Interrupted: whatever was starting has been stopped.
+		return nil
+	}
+	return err
+}
+
+// dev is rcm dev until it is interrupted or a part of it fails.
+func dev(c *ucli.Context) error {
+	started := time.Now()
+	ctx := c.Context
+	stderr := c.App.ErrWriter
+	cfg, err := readDevConfig(c)
+	if err != nil {
+		return err
+	}
+	logger, err := newLogger(c)
+	if err != nil {
+		return err
+	}
+	if cfg.smtpURL != "" {
+		if _, err := parseSMTP(cfg.smtpURL); err != nil {
+			return err
+		}
+	}
+	if err := cfg.checkPorts(); err != nil {
+		return err
+	}
+	// Hold the web port from now on.
+	webLn, err := net.Listen("tcp", net.JoinHostPort(devstack.Loopback, strconv.Itoa(cfg.web.value)))
+	if err != nil {
+		return portInUse(cfg.web)
+	}
+	defer webLn.Close() // harmless after the hand-over
+	if err := os.MkdirAll(cfg.dataDir, 0o755); err != nil {
+		return fmt.Errorf("data folder: %w", err)
+	}
+
+	stack := &devStack{stderr: stderr}
+	defer stack.stop()
+	addrs := devAddresses{dataDir: cfg.dataDir, web: "http://" + webLn.Addr().String()}
+
+	// Tools first: building one takes minutes the first time, with progress.
+	var temporalBin, mailpitBin string
+	if cfg.temporalAddress == "" || cfg.smtpURL == "" {
+		cache, err := devstack.CacheDir()
+		if err != nil {
+			return err
+		}
+		if cfg.temporalAddress == "" {
+			if temporalBin, err = devstack.Ensure(ctx, devstack.TemporalCLI(), cache, stderr); err != nil {
+				return unavailable(err)
+			}
+		}
+		if cfg.smtpURL == "" {
+			if mailpitBin, err = devstack.Ensure(ctx, devstack.Mailpit(), cache, stderr); err != nil {
+				return unavailable(err)
+			}
+		}
+	}
+
+	// The services start side by side.
+	var (
+		temporalProc, mailpitProc *devstack.Process
+		pg                        *devstack.Postgres
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	if temporalBin != "" {
+		logFile, err := stack.openLog(cfg.dataDir, "temporal.log")
+		if err != nil {
+			return err
+		}
+		addrs.logs = append(addrs.logs, "temporal.log")
+		g.Go(func() error {
+			var err error
+			temporalProc, err = devstack.StartTemporal(gctx, devstack.TemporalOptions{
+				Binary: temporalBin, DataDir: cfg.dataDir, Port: cfg.temporal.value, UIPort: cfg.temporalUI.value,
+				Namespace: cfg.namespace, SearchAttributes: searchAttributeTypes(), Log: logFile,
+			})
+			return cfg.asPortInUse(err)
+		})
+	}
+	if mailpitBin != "" {
+		logFile, err := stack.openLog(cfg.dataDir, "mailpit.log")
+		if err != nil {
+			return err
+		}
+		addrs.logs = append(addrs.logs, "mailpit.log")
+		g.Go(func() error {
+			var err error
+			mailpitProc, err = devstack.StartMailpit(gctx, devstack.MailpitOptions{
+				Binary: mailpitBin, SMTPPort: cfg.mailpitSMTP.value, HTTPPort: cfg.mailpitHTTP.value,
+				DataDir: cfg.dataDir, Log: logFile,
+			})
+			return cfg.asPortInUse(err)
+		})
+	}
+	var pgLog io.Writer
+	if cfg.databaseURL == "" {
+		if pgLog, err = stack.openLog(cfg.dataDir, "postgres.log"); err != nil {
+			return err
+		}
+	}
+	g.Go(func() error {
+		var err error
+		pg, err = devstack.FindPostgres(gctx, devstack.PostgresOptions{
+			URL: cfg.databaseURL, DataDir: filepath.Join(cfg.dataDir, "postgres"), Log: pgLog,
+		})
+		return err
+	})
+	err = g.Wait()
+	// Whatever started is stopped on the way out, also after a failure.
+	if temporalProc != nil {
+		stack.add("Temporal dev server", temporalProc)
+	}
+	if mailpitProc != nil {
+		stack.add("Mailpit", mailpitProc)
+	}
+	if pg != nil && pg.Private() {
+		stack.add("PostgreSQL (private cluster)", pg.Process())
+		addrs.logs = append(addrs.logs, "postgres.log")
+	}
+	if err != nil {
+		return unavailable(err)
+	}
+
+	dbURL := cfg.databaseURL
+	if dbURL == "" {
+		if dbURL, err = pg.CreateDatabase(ctx, devDatabase); err != nil {
+			return unavailable(err)
+		}
+	}
+	addrs.database = devstack.RedactURL(dbURL)
+	applied, err := store.MigrateUpReport(ctx, dbURL)
+	if err != nil {
+		return unavailable(err)
+	}
+	reportMigrations(stderr, applied)
+	st, err := store.Open(ctx, dbURL)
+	if err != nil {
+		return unavailable(err)
+	}
+	defer st.Close()
+	if cfg.demo {
+		creds, err := demo.Seed(ctx, st, demo.Options{CredentialsFile: filepath.Join(cfg.dataDir, demo.CredentialsFileName)})
+		if err != nil {
+			return fmt.Errorf("seed the demo data: %w", err)
+		}
+		fmt.Fprintf(stderr, "Demo data: %s.\n", creds.Seeded)
+		addrs.creds = &creds
+		addrs.period = nextFreePeriod(ctx, st, time.Now())
+	}
+
+	temporalAddress := cfg.temporalAddress
+	if temporalAddress == "" {
+		temporalAddress = net.JoinHostPort(devstack.Loopback, strconv.Itoa(cfg.temporal.value))
+		addrs.temporalUI = "http://" + net.JoinHostPort(devstack.Loopback, strconv.Itoa(cfg.temporalUI.value))
+	}
+	addrs.temporal = temporalAddress + ", namespace " + cfg.namespace
+	smtpURL := cfg.smtpURL
+	if smtpURL == "" {
+		smtpAddr := net.JoinHostPort(devstack.Loopback, strconv.Itoa(cfg.mailpitSMTP.value))
+		smtpURL = "smtp://" + smtpAddr + "?from=" + url.QueryEscape(devMailFrom)
+		addrs.mailpitUI = devstack.MailpitURL(cfg.mailpitHTTP.value)
+		addrs.mailpitSMTP = smtpAddr
+	}
+	smtp, err := parseSMTP(smtpURL)
+	if err != nil {
+		return err
+	}
+	addrs.smtp = smtp.Redacted()
+
+	tc, err := dialTemporal(ctx, temporalAddress, cfg.namespace, logger)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	eng := engine.New(st, tc, logger)
+
+	run, runCtx := errgroup.WithContext(ctx)
+	stack.watch(runCtx, run)
+	run.Go(func() error {
+		return runWorker(runCtx, st, tc, eng, WorkerConfig{SMTP: smtp, BaseURL: addrs.web, Namespace: cfg.namespace}, logger)
+	})
+	// The web server listens itself: hand the port over.
+	if err := webLn.Close(); err != nil {
+		return fmt.Errorf("hand over the web port: %w", err)
+	}
+	run.Go(func() error {
+		return runServer(runCtx, st, tc, eng, web.Config{Addr: webLn.Addr().String(), BaseURL: addrs.web}, logger)
+	})
+	printDevAddresses(c.App.Writer, addrs, time.Since(started))
+	return run.Wait()
+}
+
+// searchAttributeTypes are rcm's custom search attributes for the dev
+// server to register at start.
+func searchAttributeTypes() map[string]string {
+	types := map[string]string{}
+	for _, name := range workflows.SearchAttributeNames() {
+		types[name] = "Keyword"
+	}
+	return types
+}
+
+// reportMigrations says which migrations were applied.
+func reportMigrations(w io.Writer, applied []store.MigrationStatus) {
+	if len(applied) == 0 {
+		fmt.Fprintln(w, "Database: up to date.")
+		return
+	}
+	names := make([]string, len(applied))
+	for i, m := range applied {
+		names[i] = m.Name
+	}
+	fmt.Fprintf(w, "Database: applied %d migration(s): %s.\n", len(applied), strings.Join(names, ", "))
+}
+
+// nextFreePeriod is the first month from now (in Vietnam time) with no
+// cycle of the demo regime, for the command printed as the next step.
+func nextFreePeriod(ctx context.Context, st *store.Store, now time.Time) string {
+	loc, err := reporting.LoadLocation(reporting.DefaultZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	month := now.In(loc)
+	month = time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, loc)
+	for range 24 {
+		period := month.Format("2006-01")
+		if _, err := st.Cycle(ctx, engine.CycleID(demo.RegimeCode, period)); errors.Is(err, store.ErrNotFound) {
+			return period
+		}
+		month = month.AddDate(0, 1, 0)
+	}
+	return month.Format("2006-01")
+}
+
+// printDevAddresses prints the block a person needs to use the system.
+func printDevAddresses(w io.Writer, a devAddresses, took time.Duration) {
+	fmt.Fprintf(w, "\nrcm dev is up (%.1fs). Ctrl-C stops everything.\n\n", took.Seconds())
+	line := func(name, value string) { fmt.Fprintf(w, "  %-14s %s\n", name, value) }
+	line("rcm web", a.web+"/")
+	line("rcm API", a.web+"/api/v1  (OpenAPI: "+a.web+"/api/openapi.json)")
+	if a.temporalUI != "" {
+		line("Temporal UI", a.temporalUI+"/")
+	}
+	line("Temporal", a.temporal)
+	if a.mailpitUI != "" {
+		line("Mailpit inbox", a.mailpitUI+"/  (SMTP "+a.mailpitSMTP+")")
+	} else {
+		line("mail (SMTP)", a.smtp)
+	}
+	line("database", a.database)
+	data := relativePath(a.dataDir)
+	if len(a.logs) > 0 {
+		line("data and logs", data+"/  ("+strings.Join(a.logs, ", ")+")")
+	} else {
+		line("data", data+"/")
+	}
+	var next []string
+	if a.creds != nil {
+		staff, _ := a.creds.Token("staff", "")
+		officer, _ := a.creds.Token("officer", "")
+		line("demo sign-in", fmt.Sprintf("%s (office staff), %s (officer), ... password %s", staff.Email, officer.Email, a.creds.Password))
+		file := relativePath(a.creds.File)
+		line("demo tokens", file)
+		next = []string{
+			"Next: launch a demo cycle that runs its reminders and escalations in minutes, and watch the mail arrive:",
+			fmt.Sprintf("  export RCM_SERVER=%s RCM_TOKEN=%s", a.web, demo.TokenCommand(file, "staff")),
+			fmt.Sprintf("  %s cycle launch --regime %s --period %s --due +5m --reminders 3m,1m --escalation 1m:officer+head --escalation 2m:supervisor --review-time 2m --close-after 4m",
+				selfCommand(), demo.RegimeCode, a.period),
+		}
+	} else {
+		next = []string{
+			"Next: create the first office-staff user (it prints an API token), or restart with --demo for demo data:",
+			fmt.Sprintf("  %s user bootstrap --email you@example.gov.vn --database-url '%s'", selfCommand(), a.database),
+		}
+	}
+	fmt.Fprintln(w)
+	for _, l := range next {
+		fmt.Fprintln(w, l)
+	}
+	fmt.Fprintln(w)
+}
+
+// relativePath shows path relative to the working folder when it is inside it.
+func relativePath(path string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	rel, err := filepath.Rel(wd, path)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return path
+	}
+	return rel
+}
+
+// selfCommand is how to run this rcm again: "go run ./cmd/rcm" under go run
+// (and in tests), "rcm" otherwise.
+func selfCommand() string {
+	exe, err := os.Executable()
+	if err == nil && strings.Contains(exe, string(filepath.Separator)+"go-build") {
+		return "go run ./cmd/rcm"
+	}
+	return "rcm"
+}
