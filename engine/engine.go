@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -18,14 +19,19 @@ import (
 	"rcm/access"
 	"rcm/reporting"
 	"rcm/store"
+	"rcm/workflows"
 )
 
 // Engine runs the cycle commands.
 type Engine struct {
-	store    *store.Store
-	temporal client.Client
-	logger   *slog.Logger
-	now      func() time.Time
+	store     *store.Store
+	temporal  client.Client
+	logger    *slog.Logger
+	now       func() time.Time
+	taskQueue string
+	// templates caches each cycle's template (cycle ID → reporting.Template):
+	// a regime's template does not change under a running cycle.
+	templates sync.Map
 }
 
 // Option configures an Engine.
@@ -34,12 +40,16 @@ type Option func(*Engine)
 // WithClock makes the engine read time from now (tests).
 func WithClock(now func() time.Time) Option { return func(e *Engine) { e.now = now } }
 
+// WithTaskQueue makes the engine start workflows on queue instead of
+// workflows.TaskQueue; the workers must poll the same queue.
+func WithTaskQueue(queue string) Option { return func(e *Engine) { e.taskQueue = queue } }
+
 // New builds an engine over the store and a Temporal client.
 func New(st *store.Store, tc client.Client, logger *slog.Logger, opts ...Option) *Engine {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	e := &Engine{store: st, temporal: tc, logger: logger, now: time.Now}
+	e := &Engine{store: st, temporal: tc, logger: logger, now: time.Now, taskQueue: workflows.TaskQueue}
 	for _, o := range opts {
 		o(e)
 	}

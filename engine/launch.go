@@ -153,7 +153,7 @@ func (e *Engine) planCycle(ctx context.Context, req LaunchRequest) (store.Cycle,
 func (e *Engine) startCycleWorkflow(ctx context.Context, cyc store.Cycle) error {
 	opts := client.StartWorkflowOptions{
 		ID:                       workflows.CycleWorkflowID(cyc.ID),
-		TaskQueue:                workflows.TaskQueue,
+		TaskQueue:                e.taskQueue,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		// Without it the SDK hands back the running workflow as if started.

@@ -113,7 +113,7 @@ func (e *Engine) signal(ctx context.Context, m store.OutboxMessage) error {
 	}
 	opts := client.StartWorkflowOptions{
 		ID:        m.WorkflowID,
-		TaskQueue: workflows.TaskQueue,
+		TaskQueue: e.taskQueue,
 		// A loop that ended with an acceptance is never started again; one
 		// that failed or was terminated is.
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,

@@ -72,7 +72,7 @@ func (e *Engine) ScheduleRegime(ctx context.Context, c Caller, regimeCode string
 			ID:        "launch/" + regimeCode,
 			Workflow:  workflows.ScheduledLaunchWorkflowName,
 			Args:      []any{workflows.ScheduledLaunchInput{RegimeCode: regimeCode}},
-			TaskQueue: workflows.TaskQueue,
+			TaskQueue: e.taskQueue,
 		},
 		Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
 		Note:    "created by " + c.Email,

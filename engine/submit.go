@@ -101,6 +101,9 @@ func (e *Engine) CycleTemplate(ctx context.Context, cycleID string) (reporting.T
 }
 
 func (e *Engine) cycleTemplate(ctx context.Context, cyc store.Cycle) (reporting.Template, error) {
+	if t, ok := e.templates.Load(cyc.ID); ok {
+		return t.(reporting.Template), nil
+	}
 	regime, err := e.store.Regime(ctx, cyc.RegimeCode)
 	if err != nil {
 		return reporting.Template{}, fmt.Errorf("cycle %s: %w", cyc.ID, err)
@@ -109,6 +112,7 @@ func (e *Engine) cycleTemplate(ctx context.Context, cyc store.Cycle) (reporting.
 	if err != nil {
 		return reporting.Template{}, fmt.Errorf("cycle %s: %w", cyc.ID, err)
 	}
+	e.templates.Store(cyc.ID, tmpl)
 	return tmpl, nil
 }
 

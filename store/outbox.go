@@ -90,9 +90,18 @@ func (s *Store) PendingOutbox(ctx context.Context, workflowID string, olderThan 
 	return out, nil
 }
 
-// MarkOutboxDelivered records a successful hand-off.
+// MarkOutboxDelivered records a successful hand-off. The commit does not
+// wait for the disk: were the mark lost in a crash of PostgreSQL, the sweeper
+// would hand the message off again, which its workflow ignores.
 func (s *Store) MarkOutboxDelivered(ctx context.Context, id int64) error {
-	if _, err := s.pool.Exec(ctx, `UPDATE outbox SET delivered_at = now(), attempts = attempts + 1 WHERE id = $1`, id); err != nil {
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE outbox SET delivered_at = now(), attempts = attempts + 1 WHERE id = $1`, id)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("outbox %d delivered: %w", id, err)
 	}
 	return nil

@@ -60,10 +60,11 @@ func NewWorld(t testing.TB, temporal *testenv.TemporalServer, batchSize int) *Wo
 	if os.Getenv("RCM_TEST_LOG") != "" {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
-	eng := engine.New(st, temporal.Client(), logger)
+	queue := testenv.TaskQueue(t)
+	eng := engine.New(st, temporal.Client(), logger, engine.WithTaskQueue(queue))
 	acts := activities.New(st, renderer, notifications.NewMailer(smtpCfg), temporal.Client(), eng, logger,
 		activities.Config{BaseURL: "http://rcm.test", MessageIDDomain: "rcm.test", BatchSize: batchSize, RetryDelay: 50 * time.Millisecond})
-	w := rcmworker.New(temporal.Client(), acts, rcmworker.Options{})
+	w := rcmworker.New(temporal.Client(), acts, rcmworker.Options{TaskQueue: queue})
 	require.NoError(t, w.Start())
 	t.Cleanup(w.Stop)
 	go func() { _ = eng.RunOutboxSweeper(ctx, 500*time.Millisecond, time.Second) }()
@@ -172,7 +173,7 @@ func Values(i int) reporting.Values {
 	return reporting.Values{
 		"GRDP": fmt.Sprintf("%d.5", 100+i),
 		"EMP":  fmt.Sprintf("%d", 1000*i),
-		"CPI":  new(big.Rat).SetFrac64(int64(i), 10).FloatString(1),
+		"CPI":  new(big.Rat).SetFrac64(int64(i%1000), 10).FloatString(1),
 		"NOTE": fmt.Sprintf("Báo cáo của tỉnh %02d <b>&</b>", i),
 	}
 }

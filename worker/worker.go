@@ -16,12 +16,22 @@ import (
 
 // Options tunes the worker. Zero values keep the SDK's defaults.
 type Options struct {
+	// TaskQueue is the queue to poll; empty means workflows.TaskQueue. The
+	// engine must start workflows on the same queue.
+	TaskQueue string
 	// MaxConcurrentActivities bounds activities running at once in this
 	// process (waves, acknowledgements). Waves are long; submissions' loops
 	// are short and many.
 	MaxConcurrentActivities int
 	// MaxConcurrentWorkflowTasks bounds workflow tasks at once.
 	MaxConcurrentWorkflowTasks int
+}
+
+func (o Options) queue() string {
+	if o.TaskQueue == "" {
+		return workflows.TaskQueue
+	}
+	return o.TaskQueue
 }
 
 // RegisterWorkflows registers rcm's workflows under their names in
@@ -48,7 +58,7 @@ func RegisterActivities(r sdkworker.ActivityRegistry, acts NamedActivities) {
 
 // New builds a worker on rcm's task queue with everything registered.
 func New(c client.Client, acts NamedActivities, opts Options) sdkworker.Worker {
-	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
+	w := sdkworker.New(c, opts.queue(), sdkworker.Options{
 		MaxConcurrentActivityExecutionSize:     opts.MaxConcurrentActivities,
 		MaxConcurrentWorkflowTaskExecutionSize: opts.MaxConcurrentWorkflowTasks,
 	})
@@ -61,7 +71,7 @@ func New(c client.Client, acts NamedActivities, opts Options) sdkworker.Worker {
 func Run(ctx context.Context, c client.Client, acts NamedActivities, opts Options) error {
 	w := New(c, acts, opts)
 	if err := w.Start(); err != nil {
-		return fmt.Errorf("start worker on task queue %s: %w", workflows.TaskQueue, err)
+		return fmt.Errorf("start worker on task queue %s: %w", opts.queue(), err)
 	}
 	<-ctx.Done()
 	w.Stop()

@@ -1,0 +1,87 @@
+package benchmarks
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"rcm/engine"
+	"rcm/reporting"
+	"rcm/store"
+	"rcm/systemtest"
+	"rcm/testenv"
+)
+
+// waitWorkflow is the baseline's per-agency workflow: it waits for a signal
+// that never comes, as an obligation would wait for its submission.
+func waitWorkflow(ctx workflow.Context) error {
+	workflow.GetSignalChannel(ctx, "submission").Receive(ctx, nil)
+	return nil
+}
+
+// BenchmarkLaunch compares launching a cycle of b.N agencies the rcm way —
+// one CycleWorkflow whose first activity inserts every obligation in one
+// statement — with the design rcm does not use: one workflow started per
+// agency (10 concurrent starters). One op is one agency; the rcm figure is
+// from the launch call until every obligation exists.
+func BenchmarkLaunch(b *testing.B) {
+	b.Run("baseline=workflow-per-agency", func(b *testing.B) {
+		queue := testenv.TaskQueue(b)
+		w := worker.New(temporal.Client(), queue, worker.Options{})
+		w.RegisterWorkflowWithOptions(waitWorkflow, workflow.RegisterOptions{Name: "wait"})
+		if err := w.Start(); err != nil {
+			b.Fatal(err)
+		}
+		defer w.Stop()
+		run := fmt.Sprintf("%d", time.Now().UnixNano())
+		b.ResetTimer()
+		lat, elapsed := runConcurrently(b, b.N, func(i int) error {
+			_, err := temporal.Client().ExecuteWorkflow(context.Background(),
+				client.StartWorkflowOptions{ID: fmt.Sprintf("wait/%s/%d", run, i), TaskQueue: queue}, "wait")
+			return err
+		})
+		b.StopTimer()
+		b.ReportMetric(float64(b.N)/elapsed.Seconds(), "agencies/s")
+		_ = lat
+	})
+	b.Run("rcm=one-cycle", func(b *testing.B) {
+		w := systemtest.NewWorld(b, temporal, 500)
+		var agencies []string
+		regions := map[string][]string{}
+		for i := 0; i < b.N; i++ {
+			code := fmt.Sprintf("L%05d", i)
+			agencies = append(agencies, code)
+			regions[fmt.Sprintf("R%02d", i%10)] = append(regions[fmt.Sprintf("R%02d", i%10)], code)
+		}
+		w.SeedTree(regions, func(string) bool { return false })
+		regime := uniqueRegime("LAUNCH")
+		w.SeedRegime(regime, agencies, reporting.Policy{ReviewTime: time.Hour, CloseAfter: time.Hour})
+		due := time.Now().Add(time.Hour).Truncate(time.Second)
+		b.ResetTimer()
+		start := time.Now()
+		cyc, err := w.Engine.Launch(w.Ctx, w.Staff, engine.LaunchRequest{RegimeCode: regime, Period: "2026-10", Due: &due})
+		if err != nil {
+			b.Fatal(err)
+		}
+		opened := w.WaitOpen(cyc.ID)
+		elapsed := time.Since(start)
+		b.StopTimer()
+		if opened.Expected != b.N {
+			b.Fatalf("opened %d of %d obligations", opened.Expected, b.N)
+		}
+		b.ReportMetric(float64(b.N)/elapsed.Seconds(), "agencies/s")
+	})
+}
+
+// cycleRecord is a cycle of the 2026-10 period due at due.
+func cycleRecord(regime string, due time.Time, policy reporting.Policy) store.Cycle {
+	return store.Cycle{ID: engine.CycleID(regime, "2026-10"), RegimeCode: regime, Period: "2026-10",
+		WindowStart: reporting.MustParseDate("2026-09-15"), WindowEnd: reporting.MustParseDate("2026-10-14"),
+		TimeZone: reporting.DefaultZone, CutOff: time.Date(2026, 10, 14, 17, 0, 0, 0, time.UTC),
+		Due: due, Close: due.Add(policy.CloseAfter), Policy: policy}
+}

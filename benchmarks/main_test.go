@@ -1,0 +1,49 @@
+package benchmarks
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"testing"
+	"time"
+
+	"rcm/testenv"
+)
+
+var temporal *testenv.TemporalServer
+
+// TestMain starts a dev server only when benchmarks are asked for, so that
+// `go test ./...` does not pay for one here.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if f := flag.Lookup("test.bench"); f == nil || f.Value.String() == "" {
+		os.Exit(m.Run())
+	}
+	testenv.RunWithTemporal(m, func(s *testenv.TemporalServer) { temporal = s })
+}
+
+// uniqueRegime names a regime no earlier run on this dev server used: the
+// benchmark function runs more than once, and cycle workflows outlive it.
+func uniqueRegime(prefix string) string {
+	return fmt.Sprintf("%s%d", prefix, time.Now().UnixNano()%1_000_000_000)
+}
+
+// latencies collects the duration of each operation of a run.
+type latencies []time.Duration
+
+// report adds throughput and percentiles to the benchmark's figures.
+func (l latencies) report(b *testing.B, elapsed time.Duration) {
+	b.Helper()
+	if len(l) == 0 {
+		return
+	}
+	sorted := append(latencies(nil), l...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
+	pct := func(p float64) float64 {
+		return float64(sorted[int(p*float64(len(sorted)-1))]) / float64(time.Millisecond)
+	}
+	b.ReportMetric(float64(len(l))/elapsed.Seconds(), "ops/s")
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+}
