@@ -82,6 +82,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 		notifyCommand(),
 		// Running the system.
 		devCommand(),
+		demoCommand(),
 		serveCommand(),
 		workerCommand(),
 		migrateCommand(),

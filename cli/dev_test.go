@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -123,20 +125,31 @@ func httpStatus(t *testing.T, u string) int {
 func TestDevDemoOnGivenServicesServesAndStopsOnInterrupt(t *testing.T) {
 	temporal := testenv.Temporal(t)
 	smtp := testenv.SMTPServer(t)
-	dbURL := testenv.Database(t)
+	dbURL := testenv.EmptyDatabase(t)
+	dataDir := t.TempDir()
+	credentials := filepath.Join(dataDir, demo.CredentialsFileName)
+
+	// rcm demo seed migrates and seeds; rcm dev --demo then finds it all there.
+	var seedOut, seedErr bytes.Buffer
+	code := Run(context.Background(), []string{"rcm", "demo", "seed", "--database-url", dbURL, "--data-dir", dataDir},
+		strings.NewReader(""), &seedOut, &seedErr)
+	require.Equal(t, ExitOK, code, seedErr.String())
+	assert.Contains(t, seedOut.String(), "Demo data: 58 agencies (58 new), 42 users (42 new), template SEI (new), regime SEI_MONTHLY for 34 agencies (new).")
+	assert.Contains(t, seedOut.String(), "API tokens: "+credentials)
+	seeded, err := os.ReadFile(credentials)
+	require.NoError(t, err)
+
 	// The local server trusts the postgres role, so a password in the URL
 	// is accepted and ignored: it must never be printed.
 	u, err := url.Parse(dbURL)
 	require.NoError(t, err)
 	u.User = url.UserPassword(u.User.Username(), "s3cret-pw")
-	dataDir := t.TempDir()
 	webPort := freePort(t)
 
 	r := startDev(t, "--demo", "--data-dir", dataDir, "--database-url", u.String(),
 		"--temporal-address", temporal.HostPort(), "--smtp-url", smtp.URL(), "--web-port", webPort)
 	out := r.stdout.String()
 	web := "http://127.0.0.1:" + webPort
-	credentials := filepath.Join(dataDir, demo.CredentialsFileName)
 	for _, want := range []string{
 		"rcm web        " + web + "/",
 		"rcm API        " + web + "/api/v1",
@@ -152,7 +165,8 @@ func TestDevDemoOnGivenServicesServesAndStopsOnInterrupt(t *testing.T) {
 	}
 	assert.NotContains(t, out, "Temporal UI", "no UI line for a Temporal server rcm did not start")
 	assert.NotContains(t, out, "Mailpit")
-	assert.Contains(t, r.stderr.String(), "Demo data: 58 agencies (58 new)")
+	assert.Contains(t, r.stderr.String(), "Database: up to date.")
+	assert.Contains(t, r.stderr.String(), "Demo data: 58 agencies, 42 users, template SEI, regime SEI_MONTHLY for 34 agencies.")
 
 	require.Equal(t, http.StatusOK, httpStatus(t, web+"/healthz"))
 	require.Equal(t, http.StatusOK, httpStatus(t, web+"/readyz"))
@@ -175,20 +189,19 @@ func TestDevDemoOnGivenServicesServesAndStopsOnInterrupt(t *testing.T) {
 	// Tokens go to the credentials file only, and they work.
 	file, err := os.ReadFile(credentials)
 	require.NoError(t, err)
-	staffToken := ""
-	for _, line := range strings.Split(string(file), "\n") {
-		if f := strings.Fields(line); len(f) == 4 && f[0] == "staff" {
-			staffToken = f[3]
-		}
-	}
+	tokens := tokensIn(string(file))
+	staffToken := tokens["staff"]
 	require.NotEmpty(t, staffToken, string(file))
 	p, err := st.PrincipalForToken(ctx, staffToken)
 	require.NoError(t, err)
 	assert.Equal(t, "chuyenvien.vpcp@rcm.test", p.Email)
+	assert.NotEqual(t, string(seeded), string(file), "rcm dev --demo issued new tokens")
 
 	require.Equal(t, ExitOK, r.stop(t), r.stderr.String())
-	for _, printed := range []string{r.stdout.String(), r.stderr.String()} {
-		assert.NotContains(t, printed, staffToken)
+	for _, printed := range []string{r.stdout.String(), r.stderr.String(), seedOut.String(), seedErr.String()} {
+		for _, tok := range append(slices.Collect(maps.Values(tokens)), slices.Collect(maps.Values(tokensIn(string(seeded))))...) {
+			assert.NotContains(t, printed, tok, "tokens are written to the credentials file only")
+		}
 		assert.NotContains(t, printed, "s3cret-pw")
 	}
 	_, err = http.Get(web + "/healthz")
@@ -233,6 +246,17 @@ func TestDevStartsItsOwnTemporalAndMailpitAndStopsThem(t *testing.T) {
 		require.NoError(t, err, "--%s %s is free again", flag, port)
 		l.Close()
 	}
+}
+
+// tokensIn reads the tokens of a credentials file by role (the first of each).
+func tokensIn(file string) map[string]string {
+	tokens := map[string]string{}
+	for _, line := range strings.Split(file, "\n") {
+		if f := strings.Fields(line); len(f) == 4 && !strings.HasPrefix(f[0], "#") && tokens[f[0]] == "" {
+			tokens[f[0]] = f[3]
+		}
+	}
+	return tokens
 }
 
 // childrenUsing lists the processes whose command line names dir (Linux; nil elsewhere).
