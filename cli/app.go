@@ -77,6 +77,12 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 		userCommand(),
 		templateCommand(),
 		regimeCommand(),
+		cycleCommand(),
+		submitCommand(),
+		reviewCommand(),
+		complianceCommand(),
+		aggregateCommand(),
+		scheduleCommand(),
 		// Calendar and message previews (no server needed).
 		periodCommand(),
 		notifyCommand(),

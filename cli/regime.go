@@ -19,12 +19,13 @@ import (
 func regimeCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:  "regime",
-		Usage: "create, list and show reporting regimes, and assign agencies to them",
+		Usage: "create, list and show reporting regimes, assign agencies to them, and schedule their cycles",
 		Subcommands: []*ucli.Command{
 			regimeCreateCommand(),
 			regimeListCommand(),
 			regimeShowCommand(),
 			regimeAssignCommand(),
+			regimeScheduleCommand(),
 		},
 	}
 }
@@ -216,14 +217,6 @@ func printRegime(c *ucli.Context, r regimeRecord) error {
 	if f := c.String("output"); f != outputTable && f != "" {
 		return printRecords(c, regimeRecords(c, []regimeRecord{r}))
 	}
-	var escalations []string
-	for _, e := range r.Policy.Escalations {
-		step := e.After + " → " + strings.Join(e.Recipients, "+")
-		if e.Times > 1 {
-			step += fmt.Sprintf(" ×%d every %s", e.Times, e.Repeat)
-		}
-		escalations = append(escalations, step)
-	}
 	var assigned []string
 	for _, a := range r.Assignments {
 		entry := a.Agency
@@ -240,7 +233,7 @@ func printRegime(c *ucli.Context, r regimeRecord) error {
 		{"code", r.Code}, {"name_vi", r.NameVI}, {"name_en", r.NameEN}, {"template", r.Template},
 		{"cadence", r.Cadence}, {"deadline_rule", r.DeadlineRule}, {"time_zone", r.TimeZone},
 		{"holidays", strings.Join(r.Holidays, ", ")}, {"reminders", strings.Join(r.Policy.ReminderOffsets, ", ")},
-		{"escalations", strings.Join(escalations, "; ")}, {"review_time", r.Policy.ReviewTime},
+		{"escalations", escalationText(r.Policy.Escalations)}, {"review_time", r.Policy.ReviewTime},
 		{"close_after", r.Policy.CloseAfter}, {"reviewer", reviewer},
 		{"assignments", fmt.Sprintf("%d: %s", len(r.Assignments), strings.Join(assigned, ", "))},
 	}, r)

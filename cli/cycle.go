@@ -1,0 +1,544 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	ucli "github.com/urfave/cli/v2"
+
+	"rcm/reporting"
+	"rcm/web"
+)
+
+// cycleCommand launches and manages reporting cycles.
+func cycleCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:  "cycle",
+		Usage: "launch reporting cycles, follow them, extend, close or cancel them",
+		Subcommands: []*ucli.Command{
+			cycleLaunchCommand(),
+			cycleListCommand(),
+			cycleStatusCommand(),
+			cycleExtendCommand(),
+			cycleCloseCommand(),
+			cycleCancelCommand(),
+		},
+	}
+}
+
+// cycleRecord is a cycle as the API sends it.
+type cycleRecord struct {
+	ID           string         `json:"id"`
+	Regime       string         `json:"regime"`
+	Period       string         `json:"period"`
+	Status       string         `json:"status"`
+	WindowStart  string         `json:"window_start"`
+	WindowEnd    string         `json:"window_end"`
+	TimeZone     string         `json:"time_zone"`
+	CutOff       time.Time      `json:"cut_off"`
+	Due          time.Time      `json:"due"`
+	Close        time.Time      `json:"close"`
+	Expected     int            `json:"expected"`
+	Policy       policyRecord   `json:"policy"`
+	LaunchedAt   time.Time      `json:"launched_at"`
+	OpenedAt     *time.Time     `json:"opened_at,omitempty"`
+	ClosedAt     *time.Time     `json:"closed_at,omitempty"`
+	CancelReason string         `json:"cancel_reason,omitempty"`
+	Counts       map[string]int `json:"counts,omitempty"`
+	InScope      *int           `json:"in_scope,omitempty"`
+}
+
+// timelineRecord is a cycle workflow's timeline as the API sends it.
+type timelineRecord struct {
+	Cycle    string `json:"cycle"`
+	Status   string `json:"status"`
+	Expected int    `json:"expected"`
+	Moments  []struct {
+		At     time.Time `json:"at"`
+		Kind   string    `json:"kind"`
+		Step   int       `json:"step"`
+		Of     int       `json:"of"`
+		Done   bool      `json:"done"`
+		Result *struct {
+			Selected int `json:"selected"`
+			Sent     int `json:"sent"`
+			Failed   int `json:"failed"`
+			Skipped  int `json:"skipped"`
+		} `json:"result"`
+	} `json:"moments"`
+}
+
+// vietnam is where the command line shows instants: dates are read there.
+func vietnam() *time.Location {
+	loc, err := reporting.DefaultLocation()
+	if err != nil {
+		return time.FixedZone("ICT", 7*3600)
+	}
+	return loc
+}
+
+// formatVN writes an instant as people in Vietnam read it: dd/mm/yyyy hh:mm.
+func formatVN(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(vietnam()).Format("02/01/2006 15:04")
+}
+
+func formatVNPtr(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return formatVN(*t)
+}
+
+// statusName is the Vietnamese name of a status code, for tables.
+func statusName(code string) string { return web.StatusName("vi", code) }
+
+// cycleArg returns the one CYCLE-ID argument, or a usage error naming the example.
+func cycleArg(c *ucli.Context, example string) (string, error) {
+	if c.NArg() != 1 {
+		return "", usageError("%s: name one cycle, for example: %s", c.Command.FullName(), example)
+	}
+	return c.Args().First(), nil
+}
+
+func cycleLaunchCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:  "launch",
+		Usage: "launch the cycle of a regime for a period (office staff)",
+		UsageText: "rcm cycle launch --regime CODE --period PERIOD [--due +2m|DATE|RFC3339] [--reminders 3d,1d]\n" +
+			"      [--escalations AFTER:RECIPIENTS[*TIMES/REPEAT],...] [--review-time 3d] [--close-after 10d] [--wait]",
+		Description: `Computes cut-off, due and close from the regime, creates one obligation
+per agency assigned, and sends the deadline notice. The policy flags replace
+the regime's for this cycle only, down to seconds, so a demo runs a whole
+cycle in minutes. --due takes +2m (from now), a date (the end of that day in
+the regime's zone) or an RFC 3339 time. Each escalation step is
+AFTER:RECIPIENTS (officer, head, supervisor joined with +), optionally
+*TIMES/REPEAT: sent TIMES times, REPEAT apart. --wait shows a progress bar
+until the deadline notice has gone to every agency.
+
+Examples:
+   rcm cycle launch --regime KTXH_THANG --period 2026-10
+   rcm cycle launch --regime KTXH_THANG --period 2026-10 --due +2m --reminders 60s,30s \
+      --escalations "10s:officer+head,30s:supervisor*2/10s" --review-time 30s --close-after 2m --wait`,
+		Flags: append(clientFlags(),
+			&ucli.StringFlag{Name: "regime", Usage: "regime code", Required: true},
+			&ucli.StringFlag{Name: "period", Usage: "period in the regime's cadence: 2026-10, 2026-Q1, 2026-H1, 2026-9M, 2026", Required: true},
+			&ucli.StringFlag{Name: "due", Usage: "replace the due date: +2m, 2026-11-20 or 2026-11-20T17:00:00+07:00"},
+			&ucli.StringFlag{Name: "reminders", Usage: "how long before due each reminder goes, comma-separated (\"\" for none)"},
+			&ucli.StringFlag{Name: "escalations", Usage: "escalation steps after due, comma-separated: AFTER:RECIPIENTS[*TIMES/REPEAT]"},
+			&ucli.StringFlag{Name: "review-time", Usage: "how long a reviewer has before being reminded (0s: no limit)"},
+			&ucli.StringFlag{Name: "close-after", Usage: "how long after due the cycle closes"},
+			&ucli.BoolFlag{Name: "wait", Usage: "wait until the deadline notice has gone out, with a progress bar"},
+			&ucli.DurationFlag{Name: "wait-timeout", Usage: "give up waiting after this long", Value: 5 * time.Minute},
+			outputFlag(),
+		),
+		Action: cycleLaunch,
+	}
+}
+
+// launchBody is the request of POST /api/v1/cycles.
+type launchBody struct {
+	Regime          string              `json:"regime"`
+	Period          string              `json:"period"`
+	Due             string              `json:"due,omitempty"`
+	ReminderOffsets *[]string           `json:"reminder_offsets,omitempty"`
+	Escalations     *[]escalationRecord `json:"escalations,omitempty"`
+	ReviewTime      string              `json:"review_time,omitempty"`
+	CloseAfter      string              `json:"close_after,omitempty"`
+}
+
+func cycleLaunch(c *ucli.Context) error {
+	body := launchBody{Regime: c.String("regime"), Period: c.String("period"), Due: c.String("due"),
+		ReviewTime: c.String("review-time"), CloseAfter: c.String("close-after")}
+	if c.IsSet("reminders") {
+		offsets := nonNil(splitList([]string{c.String("reminders")}))
+		body.ReminderOffsets = &offsets
+	}
+	if c.IsSet("escalations") {
+		steps := []escalationRecord{}
+		for _, s := range splitList([]string{c.String("escalations")}) {
+			e, err := parseEscalationStep(s)
+			if err != nil {
+				return err
+			}
+			steps = append(steps, e)
+		}
+		body.Escalations = &steps
+	}
+	cl, err := newClient(c)
+	if err != nil {
+		return err
+	}
+	var cyc cycleRecord
+	if err := cl.do(c.Context, http.MethodPost, "/api/v1/cycles", body, &cyc); err != nil {
+		return err
+	}
+	if err := printCycle(c, cyc, nil); err != nil {
+		return err
+	}
+	if !c.Bool("wait") {
+		return nil
+	}
+	return waitForNotice(c, cl, cyc.ID, c.Duration("wait-timeout"))
+}
+
+// parseEscalationStep reads AFTER:RECIPIENTS[*TIMES/REPEAT] ("30s:supervisor*2/10s"),
+// or the AFTER:RECIPIENTS:REPEAT:TIMES of rcm regime create.
+func parseEscalationStep(s string) (escalationRecord, error) {
+	if strings.Count(s, ":") == 3 {
+		return parseEscalation(s)
+	}
+	after, rest, ok := strings.Cut(s, ":")
+	if !ok || after == "" || rest == "" {
+		return escalationRecord{}, usageError("--escalations %q: write AFTER:RECIPIENTS[*TIMES/REPEAT], such as 10s:officer+head or 30s:supervisor*2/10s", s)
+	}
+	recipients, repeat, hasRepeat := strings.Cut(rest, "*")
+	e := escalationRecord{After: after, Recipients: strings.Split(recipients, "+")}
+	if hasRepeat {
+		times, every, ok := strings.Cut(repeat, "/")
+		n, err := strconv.Atoi(times)
+		if !ok || err != nil || every == "" {
+			return escalationRecord{}, usageError("--escalations %q: after * write TIMES/REPEAT, such as *2/10s (twice, 10 seconds apart)", s)
+		}
+		e.Times, e.Repeat = n, every
+	}
+	return e, nil
+}
+
+// waitForNotice follows the cycle until its deadline notice wave is done:
+// a progress bar over the agencies notified when the error stream is a
+// terminal, then one line saying what the wave did.
+func waitForNotice(c *ucli.Context, cl *apiClient, cycleID string, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(c.Context, timeout)
+	defer cancel()
+	var bar *progressbar.ProgressBar
+	defer func() {
+		if bar != nil {
+			_ = bar.Finish()
+		}
+	}()
+	tick := time.NewTicker(300 * time.Millisecond)
+	defer tick.Stop()
+	var lastErr error
+	for {
+		var cyc cycleRecord
+		err := cl.do(ctx, http.MethodGet, "/api/v1/cycles/"+pathEscape(cycleID), nil, &cyc)
+		if err == nil && cyc.Expected > 0 && isTerminal(c.App.ErrWriter) {
+			if bar == nil {
+				bar = progressbar.NewOptions(cyc.Expected, progressbar.OptionSetWriter(c.App.ErrWriter),
+					progressbar.OptionSetDescription("Thông báo hạn nộp / deadline notice"), progressbar.OptionClearOnFinish())
+			}
+			_ = bar.Set(cyc.Expected - cyc.Counts["pending"])
+		}
+		var tl timelineRecord
+		if err == nil && cyc.Status != "launching" {
+			err = cl.do(ctx, http.MethodGet, "/api/v1/cycles/"+pathEscape(cycleID)+"/timeline", nil, &tl)
+		}
+		if err == nil {
+			for _, m := range tl.Moments {
+				if m.Kind == "notice" && m.Done && m.Result != nil {
+					if bar != nil {
+						_ = bar.Finish()
+						bar = nil
+					}
+					fmt.Fprintf(c.App.ErrWriter, "Đã gửi thông báo hạn nộp / deadline notice done: %d agencies, %d sent, %d failed, %d skipped\n",
+						m.Result.Selected, m.Result.Sent, m.Result.Failed, m.Result.Skipped)
+					return nil
+				}
+			}
+		}
+		var exitErr *ExitError
+		if err != nil && (!errors.As(err, &exitErr) || exitErr.Code != ExitUnavailable) {
+			return err
+		}
+		if err != nil {
+			lastErr = err
+		}
+		select {
+		case <-ctx.Done():
+			hint := "is rcm worker running?"
+			if lastErr != nil {
+				hint = lastErr.Error()
+			}
+			return &ExitError{Code: ExitUnavailable, Err: fmt.Errorf(
+				"the deadline notice of cycle %s was not done within %s (%s); the cycle is launched: follow it with rcm cycle status %s",
+				cycleID, timeout, hint, cycleID)}
+		case <-tick.C:
+		}
+	}
+}
+
+// printCycle prints one cycle: its fields, the counts by status within the
+// caller's scope, and the timeline when given.
+func printCycle(c *ucli.Context, cyc cycleRecord, tl *timelineRecord) error {
+	if f := c.String("output"); f != outputTable && f != "" {
+		var js any = cyc
+		if tl != nil {
+			js = struct {
+				cycleRecord
+				Timeline *timelineRecord `json:"timeline"`
+			}{cyc, tl}
+		}
+		return printRecord(c, cycleFields(cyc), js)
+	}
+	if err := printRecord(c, cycleFields(cyc), cyc); err != nil {
+		return err
+	}
+	if len(cyc.Counts) > 0 {
+		codes := make([]string, 0, len(cyc.Counts))
+		for code := range cyc.Counts {
+			codes = append(codes, code)
+		}
+		sort.Strings(codes)
+		rows := make([][]string, len(codes))
+		for i, code := range codes {
+			rows[i] = []string{statusName(code), itoa(cyc.Counts[code])}
+		}
+		if err := printRecords(c, records{Header: []string{"trạng thái / status", "đơn vị / agencies"}, Rows: rows}); err != nil {
+			return err
+		}
+	}
+	if tl != nil {
+		rows := make([][]string, len(tl.Moments))
+		for i, m := range tl.Moments {
+			kind := m.Kind
+			if m.Of > 1 {
+				kind = fmt.Sprintf("%s %d/%d", m.Kind, m.Step, m.Of)
+			}
+			done, result := "", ""
+			if m.Done {
+				done = "✓"
+			}
+			if m.Result != nil {
+				result = fmt.Sprintf("%d agencies, %d sent, %d failed", m.Result.Selected, m.Result.Sent, m.Result.Failed)
+			}
+			rows[i] = []string{formatVN(m.At), kind, done, result}
+		}
+		return printRecords(c, records{Header: []string{"at", "moment", "done", "wave"}, Rows: rows})
+	}
+	return nil
+}
+
+func cycleFields(cyc cycleRecord) []field {
+	inScope := ""
+	if cyc.InScope != nil {
+		inScope = itoa(*cyc.InScope)
+	}
+	return []field{
+		{"id", cyc.ID}, {"regime", cyc.Regime}, {"period", cyc.Period}, {"status", statusName(cyc.Status)},
+		{"window", cyc.WindowStart + " .. " + cyc.WindowEnd}, {"cut_off", formatVN(cyc.CutOff)},
+		{"due", formatVN(cyc.Due)}, {"close", formatVN(cyc.Close)}, {"expected", itoa(cyc.Expected)},
+		{"in_your_scope", inScope}, {"reminders", strings.Join(cyc.Policy.ReminderOffsets, ", ")},
+		{"escalations", escalationText(cyc.Policy.Escalations)}, {"review_time", cyc.Policy.ReviewTime},
+		{"close_after", cyc.Policy.CloseAfter}, {"launched_at", formatVN(cyc.LaunchedAt)},
+		{"closed_at", formatVNPtr(cyc.ClosedAt)}, {"cancel_reason", cyc.CancelReason},
+	}
+}
+
+func escalationText(steps []escalationRecord) string {
+	var out []string
+	for _, e := range steps {
+		step := e.After + " → " + strings.Join(e.Recipients, "+")
+		if e.Times > 1 {
+			step += fmt.Sprintf(" ×%d every %s", e.Times, e.Repeat)
+		}
+		out = append(out, step)
+	}
+	return strings.Join(out, "; ")
+}
+
+func cycleListCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "list",
+		Usage:     "list the cycles, most recently launched first",
+		UsageText: "rcm cycle list [--regime CODE] [--status open|closed|...] [--limit N] [--output table|json|csv]",
+		Description: `Examples:
+   rcm cycle list
+   rcm cycle list --regime KTXH_THANG --status open --output json`,
+		Flags: append(clientFlags(),
+			&ucli.StringFlag{Name: "regime", Usage: "only this regime's cycles"},
+			&ucli.StringFlag{Name: "status", Usage: "only cycles in this status: launching, open, closing, closed, cancelled"},
+			&ucli.IntFlag{Name: "limit", Usage: "at most this many (0: all)", Value: 100},
+			outputFlag(),
+		),
+		Action: cycleList,
+	}
+}
+
+func cycleList(c *ucli.Context) error {
+	cl, err := newClient(c)
+	if err != nil {
+		return err
+	}
+	q := url.Values{}
+	for _, name := range []string{"regime", "status"} {
+		if v := c.String(name); v != "" {
+			q.Set(name, v)
+		}
+	}
+	cycles, err := listAll[cycleRecord](c.Context, cl, "/api/v1/cycles", q, c.Int("limit"))
+	if err != nil {
+		return err
+	}
+	rows := make([][]string, len(cycles))
+	for i, cyc := range cycles {
+		status := cyc.Status
+		if c.String("output") == outputTable || c.String("output") == "" {
+			status = statusName(status)
+		}
+		rows[i] = []string{cyc.ID, cyc.Regime, cyc.Period, status, formatVN(cyc.Due), formatVN(cyc.Close), itoa(cyc.Expected)}
+	}
+	return printRecords(c, records{Header: []string{"id", "regime", "period", "status", "due", "close", "expected"}, Rows: rows, JSON: nonNil(cycles)})
+}
+
+func cycleStatusCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "status",
+		Usage:     "show a cycle: dates, status, agencies by status within your scope, and with --timeline its moments",
+		ArgsUsage: "CYCLE-ID",
+		UsageText: "rcm cycle status CYCLE-ID [--timeline] [--output table|json|csv]",
+		Description: `--timeline (office staff and supervisors) asks the cycle's workflow for the
+moments done, with what each wave did, and those still ahead.
+
+Examples:
+   rcm cycle status KTXH_THANG-2026-10
+   rcm cycle status KTXH_THANG-2026-10 --timeline --output json`,
+		Flags:  append(clientFlags(), &ucli.BoolFlag{Name: "timeline", Usage: "also show the timeline"}, outputFlag()),
+		Action: cycleStatus,
+	}
+}
+
+func cycleStatus(c *ucli.Context) error {
+	id, err := cycleArg(c, "rcm cycle status KTXH_THANG-2026-10")
+	if err != nil {
+		return err
+	}
+	cl, err := newClient(c)
+	if err != nil {
+		return err
+	}
+	var cyc cycleRecord
+	if err := cl.do(c.Context, http.MethodGet, "/api/v1/cycles/"+pathEscape(id), nil, &cyc); err != nil {
+		return err
+	}
+	var tl *timelineRecord
+	if c.Bool("timeline") {
+		tl = &timelineRecord{}
+		if err := cl.do(c.Context, http.MethodGet, "/api/v1/cycles/"+pathEscape(id)+"/timeline", nil, tl); err != nil {
+			return err
+		}
+	}
+	return printCycle(c, cyc, tl)
+}
+
+func cycleExtendCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "extend",
+		Usage:     "extend the due date (and close) for one agency or for all (office staff)",
+		ArgsUsage: "CYCLE-ID",
+		UsageText: "rcm cycle extend CYCLE-ID [--agency CODE] --due DATE --reason TEXT [--close DATE]",
+		Description: `DATE is a day (the end of that day in the cycle's zone), an RFC 3339 time,
+or +3d from now. Without --agency every agency gets the new date. The
+agencies concerned are told, and nobody is reminded of the old date.
+
+Examples:
+   rcm cycle extend KTXH_THANG-2026-10 --agency LCI --due 2026-10-25 --reason "Lũ lụt tại Lào Cai"
+   rcm cycle extend KTXH_THANG-2026-10 --due 2026-10-22 --reason "Nghỉ lễ bù"`,
+		Flags: append(clientFlags(),
+			&ucli.StringFlag{Name: "agency", Usage: "only this agency"},
+			&ucli.StringFlag{Name: "due", Usage: "the new due date", Required: true},
+			&ucli.StringFlag{Name: "close", Usage: "the new close (default: due plus the cycle's close-after)"},
+			&ucli.StringFlag{Name: "reason", Usage: "why; the agencies are told", Required: true},
+			outputFlag(),
+		),
+		Action: cycleExtend,
+	}
+}
+
+// extensionRecord is an extension as the API sends it.
+type extensionRecord struct {
+	ID        int64      `json:"id"`
+	Cycle     string     `json:"cycle"`
+	Agency    string     `json:"agency,omitempty"`
+	OldDue    *time.Time `json:"old_due,omitempty"`
+	Due       time.Time  `json:"due"`
+	Close     time.Time  `json:"close"`
+	Reason    string     `json:"reason"`
+	CreatedAt time.Time  `json:"created_at"`
+	Affected  int        `json:"affected"`
+}
+
+func cycleExtend(c *ucli.Context) error {
+	id, err := cycleArg(c, `rcm cycle extend KTXH_THANG-2026-10 --due 2026-10-25 --reason "..."`)
+	if err != nil {
+		return err
+	}
+	cl, err := newClient(c)
+	if err != nil {
+		return err
+	}
+	body := map[string]string{"agency": c.String("agency"), "due": c.String("due"), "close": c.String("close"), "reason": c.String("reason")}
+	var ext extensionRecord
+	if err := cl.do(c.Context, http.MethodPost, "/api/v1/cycles/"+pathEscape(id)+"/extensions", body, &ext); err != nil {
+		return err
+	}
+	agency := ext.Agency
+	if agency == "" {
+		agency = "(tất cả / all)"
+	}
+	return printRecord(c, []field{{"cycle", ext.Cycle}, {"agency", agency}, {"old_due", formatVNPtr(ext.OldDue)},
+		{"due", formatVN(ext.Due)}, {"close", formatVN(ext.Close)}, {"reason", ext.Reason}, {"agencies_moved", itoa(ext.Affected)}}, ext)
+}
+
+func cycleCloseCommand() *ucli.Command {
+	return reasonCommand("close", "close the cycle now: final states, aggregates and the summary (office staff)",
+		`Agencies that have not submitted are missing; versions not accepted are
+not accepted. The cycle's workflow finishes the close within seconds:
+follow it with rcm cycle status.
+
+Examples:
+   rcm cycle close KTXH_THANG-2026-10 --reason "Đã đủ số liệu"`)
+}
+
+func cycleCancelCommand() *ucli.Command {
+	return reasonCommand("cancel", "cancel the cycle: no more notices, no final states (office staff)",
+		`Examples:
+   rcm cycle cancel KTXH_THANG-2026-10 --reason "Phát hành nhầm kỳ"`)
+}
+
+// reasonCommand builds cycle close and cycle cancel, which differ in name only.
+func reasonCommand(name, usage, description string) *ucli.Command {
+	return &ucli.Command{
+		Name:        name,
+		Usage:       usage,
+		ArgsUsage:   "CYCLE-ID",
+		UsageText:   "rcm cycle " + name + " CYCLE-ID --reason TEXT",
+		Description: description,
+		Flags:       append(clientFlags(), &ucli.StringFlag{Name: "reason", Usage: "why; it is recorded", Required: true}, outputFlag()),
+		Action: func(c *ucli.Context) error {
+			id, err := cycleArg(c, fmt.Sprintf(`rcm cycle %s KTXH_THANG-2026-10 --reason "..."`, name))
+			if err != nil {
+				return err
+			}
+			cl, err := newClient(c)
+			if err != nil {
+				return err
+			}
+			var cyc cycleRecord
+			if err := cl.do(c.Context, http.MethodPost, "/api/v1/cycles/"+pathEscape(id)+"/"+name, map[string]string{"reason": c.String("reason")}, &cyc); err != nil {
+				return err
+			}
+			return printCycle(c, cyc, nil)
+		},
+	}
+}

@@ -1,0 +1,201 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	ucli "github.com/urfave/cli/v2"
+)
+
+// complianceRecord is a cycle's compliance as the API sends it.
+type complianceRecord struct {
+	Cycle  string `json:"cycle"`
+	Status string `json:"status"`
+	Final  bool   `json:"final"`
+	Items  []struct {
+		Agency        string  `json:"agency"`
+		NameVI        string  `json:"name_vi"`
+		NameEN        string  `json:"name_en,omitempty"`
+		Path          string  `json:"path"`
+		Expected      int     `json:"expected"`
+		Submitted     int     `json:"submitted"`
+		OnTime        int     `json:"on_time"`
+		Late          int     `json:"late"`
+		Missing       int     `json:"missing"`
+		NotAccepted   int     `json:"not_accepted"`
+		ReportingRate float64 `json:"reporting_rate"`
+		OnTimeRate    float64 `json:"on_time_rate"`
+	} `json:"items"`
+}
+
+// aggregatesRecord is a cycle's figures as the API sends them.
+type aggregatesRecord struct {
+	Cycle      string            `json:"cycle"`
+	Status     string            `json:"status"`
+	Final      bool              `json:"final"`
+	Indicators []indicatorRecord `json:"indicators"`
+	Items      []struct {
+		Agency       string `json:"agency"`
+		NameVI       string `json:"name_vi"`
+		NameEN       string `json:"name_en,omitempty"`
+		Path         string `json:"path"`
+		Indicator    string `json:"indicator"`
+		Value        string `json:"value"`
+		Contributors int    `json:"contributors"`
+	} `json:"items"`
+}
+
+// resultFlags are the flags of rcm compliance and rcm aggregate.
+func resultFlags() []ucli.Flag {
+	return append(clientFlags(),
+		&ucli.StringFlag{Name: "cycle", Usage: "the cycle (rcm cycle list)", Required: true},
+		&ucli.StringFlag{Name: "under", Usage: "only the subtree of this agency (one you may see)"},
+		&ucli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: outputTable, Usage: "output format: table, json, csv or xlsx (with --file)", EnvVars: []string{"RCM_OUTPUT"}},
+		&ucli.StringFlag{Name: "file", Usage: "where to save the xlsx output (\"-\": standard output)"},
+		&ucli.StringFlag{Name: "lang", Usage: "language of the xlsx headers and names: vi or en", Value: "vi"},
+	)
+}
+
+func complianceCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "compliance",
+		Usage:     "who reported, on time, late, missing or not accepted, for every part of the tree you see",
+		UsageText: "rcm compliance --cycle CYCLE-ID [--under CODE] [--output table|json|csv|xlsx --file FILE]",
+		Description: `Office staff see the whole tree, supervisors their subtree, officers their
+agency. Once the cycle has closed the figures are final; before, they are
+provisional: each agency counted as if the cycle closed now.
+
+Examples:
+   rcm compliance --cycle KTXH_THANG-2026-10
+   rcm compliance --cycle KTXH_THANG-2026-10 --under R-DBSH --output xlsx --file tuan-thu.xlsx`,
+		Flags:  resultFlags(),
+		Action: compliance,
+	}
+}
+
+func aggregateCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "aggregate",
+		Usage:     "the indicator figures rolled up for every part of the tree you see",
+		UsageText: "rcm aggregate --cycle CYCLE-ID [--under CODE] [--output table|json|csv|xlsx --file FILE]",
+		Description: `Each indicator rolls up by its aggregation (sum, average, min, max) over
+the accepted reports. Final once the cycle has closed; before, over the
+versions accepted so far.
+
+Examples:
+   rcm aggregate --cycle KTXH_THANG-2026-10
+   rcm aggregate --cycle KTXH_THANG-2026-10 --under R-DBSH --output csv > tong-hop.csv`,
+		Flags:  resultFlags(),
+		Action: aggregate,
+	}
+}
+
+// resultPath is the API path of a cycle's results, with the query of the flags.
+func resultPath(c *ucli.Context, what, format string) string {
+	q := url.Values{}
+	if under := c.String("under"); under != "" {
+		q.Set("under", under)
+	}
+	if format != "" {
+		q.Set("format", format)
+		q.Set("lang", c.String("lang"))
+	}
+	path := "/api/v1/cycles/" + pathEscape(c.String("cycle")) + "/" + what
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
+	return path
+}
+
+// saveXLSX downloads the spreadsheet of a result to --file.
+func saveXLSX(c *ucli.Context, cl *apiClient, what string) error {
+	file := c.String("file")
+	if file == "" {
+		return usageError("--output xlsx needs --file FILE.xlsx (or --file - for standard output)")
+	}
+	var buf bytes.Buffer
+	if err := cl.download(c.Context, resultPath(c, what, "xlsx"), &buf); err != nil {
+		return err
+	}
+	if file == "-" {
+		_, err := c.App.Writer.Write(buf.Bytes())
+		return err
+	}
+	if err := writeFileAtomic(file, buf.Bytes()); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.App.ErrWriter, "Đã lưu / saved %s (%d bytes)\n", file, buf.Len())
+	return nil
+}
+
+// finalNote says, in table output, whether the figures are final.
+func finalNote(c *ucli.Context, cycle string, final bool) {
+	if f := c.String("output"); f != outputTable && f != "" {
+		return
+	}
+	if final {
+		fmt.Fprintf(c.App.ErrWriter, "%s: số liệu chính thức (kỳ đã đóng) / final figures\n", cycle)
+	} else {
+		fmt.Fprintf(c.App.ErrWriter, "%s: số liệu tạm tính (kỳ chưa đóng) / provisional figures, the cycle is still open\n", cycle)
+	}
+}
+
+func percentText(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) + "%" }
+
+func compliance(c *ucli.Context) error {
+	cl, err := newClient(c)
+	if err != nil {
+		return err
+	}
+	if c.String("output") == "xlsx" {
+		return saveXLSX(c, cl, "compliance")
+	}
+	var res complianceRecord
+	if err := cl.do(c.Context, http.MethodGet, resultPath(c, "compliance", ""), nil, &res); err != nil {
+		return err
+	}
+	table := c.String("output") == outputTable || c.String("output") == ""
+	header := []string{"agency", "name", "expected", "submitted", "on_time", "late", "missing", "not_accepted", "reporting_rate", "on_time_rate"}
+	if table {
+		header = []string{"đơn vị", "tên", "phải nộp", "đã nộp", statusName("on_time"), statusName("late"), statusName("missing"),
+			statusName("not_accepted"), "tỷ lệ nộp", "tỷ lệ đúng hạn"}
+	}
+	rows := make([][]string, len(res.Items))
+	for i, it := range res.Items {
+		rr, otr := strconv.FormatFloat(it.ReportingRate, 'f', -1, 64), strconv.FormatFloat(it.OnTimeRate, 'f', -1, 64)
+		if table {
+			rr, otr = percentText(it.ReportingRate), percentText(it.OnTimeRate)
+		}
+		rows[i] = []string{it.Agency, it.NameVI, itoa(it.Expected), itoa(it.Submitted), itoa(it.OnTime), itoa(it.Late),
+			itoa(it.Missing), itoa(it.NotAccepted), rr, otr}
+	}
+	finalNote(c, res.Cycle, res.Final)
+	return printRecords(c, records{Header: header, Rows: rows, JSON: res})
+}
+
+func aggregate(c *ucli.Context) error {
+	cl, err := newClient(c)
+	if err != nil {
+		return err
+	}
+	if c.String("output") == "xlsx" {
+		return saveXLSX(c, cl, "aggregates")
+	}
+	var res aggregatesRecord
+	if err := cl.do(c.Context, http.MethodGet, resultPath(c, "aggregates", ""), nil, &res); err != nil {
+		return err
+	}
+	units := map[string]string{}
+	for _, ind := range res.Indicators {
+		units[ind.Code] = ind.Unit
+	}
+	rows := make([][]string, len(res.Items))
+	for i, it := range res.Items {
+		rows[i] = []string{it.Agency, it.NameVI, it.Indicator, it.Value, units[it.Indicator], itoa(it.Contributors)}
+	}
+	finalNote(c, res.Cycle, res.Final)
+	return printRecords(c, records{Header: []string{"agency", "name", "indicator", "value", "unit", "contributors"}, Rows: rows, JSON: res})
+}
