@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
 	"golang.org/x/sync/errgroup"
 
@@ -81,6 +82,7 @@ func BenchmarkNoticeWave(b *testing.B) {
 		acts := activities.New(w.Store, renderer, notifications.NewMailer(cfg), nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)),
 			activities.Config{BaseURL: "http://rcm.test", MessageIDDomain: "rcm.test", BatchSize: 500, Lanes: lanes})
 		var ts testsuite.WorkflowTestSuite
+		ts.SetLogger(tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 		env := ts.NewTestActivityEnvironment()
 		env.RegisterActivity(acts.RunWave)
 		b.ResetTimer()

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
 
 	"rcm/access"
 	"rcm/activities"
@@ -60,11 +62,17 @@ func NewWorld(t testing.TB, temporal *testenv.TemporalServer, batchSize int) *Wo
 	if os.Getenv("RCM_TEST_LOG") != "" {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
+	// A client of the world's own, logging like the world: a worker stopped
+	// at the end of a test cancels its activities, which the SDK reports
+	// as errors.
+	tc, err := client.NewClientFromExisting(temporal.Client(), client.Options{Logger: tlog.NewStructuredLogger(logger)})
+	require.NoError(t, err)
+	t.Cleanup(tc.Close)
 	queue := testenv.TaskQueue(t)
-	eng := engine.New(st, temporal.Client(), logger, engine.WithTaskQueue(queue))
-	acts := activities.New(st, renderer, notifications.NewMailer(smtpCfg), temporal.Client(), eng, logger,
+	eng := engine.New(st, tc, logger, engine.WithTaskQueue(queue))
+	acts := activities.New(st, renderer, notifications.NewMailer(smtpCfg), tc, eng, logger,
 		activities.Config{BaseURL: "http://rcm.test", MessageIDDomain: "rcm.test", BatchSize: batchSize, RetryDelay: 50 * time.Millisecond})
-	w := rcmworker.New(temporal.Client(), acts, rcmworker.Options{TaskQueue: queue})
+	w := rcmworker.New(tc, acts, rcmworker.Options{TaskQueue: queue})
 	require.NoError(t, w.Start())
 	t.Cleanup(w.Stop)
 	go func() { _ = eng.RunOutboxSweeper(ctx, 500*time.Millisecond, time.Second) }()
