@@ -103,6 +103,17 @@ func formatVNPtr(t *time.Time) string {
 // statusName is the Vietnamese name of a status code, for tables.
 func statusName(code string) string { return web.StatusName("vi", code) }
 
+// requireFlags refuses, with ExitUsage, a run without one of the flags
+// (urfave/cli's own Required check would exit with status 1).
+func requireFlags(c *ucli.Context, names ...string) error {
+	for _, name := range names {
+		if strings.TrimSpace(c.String(name)) == "" {
+			return usageError("%s: --%s is required; see rcm %s --help", c.Command.FullName(), name, c.Command.FullName())
+		}
+	}
+	return nil
+}
+
 // cycleArg returns the one CYCLE-ID argument, or a usage error naming the example.
 func cycleArg(c *ucli.Context, example string) (string, error) {
 	if c.NArg() != 1 {
@@ -131,8 +142,8 @@ Examples:
    rcm cycle launch --regime KTXH_THANG --period 2026-10 --due +2m --reminders 60s,30s \
       --escalations "10s:officer+head,30s:supervisor*2/10s" --review-time 30s --close-after 2m --wait`,
 		Flags: append(clientFlags(),
-			&ucli.StringFlag{Name: "regime", Usage: "regime code", Required: true},
-			&ucli.StringFlag{Name: "period", Usage: "period in the regime's cadence: 2026-10, 2026-Q1, 2026-H1, 2026-9M, 2026", Required: true},
+			&ucli.StringFlag{Name: "regime", Usage: "regime code (required)"},
+			&ucli.StringFlag{Name: "period", Usage: "period in the regime's cadence: 2026-10, 2026-Q1, 2026-H1, 2026-9M, 2026 (required)"},
 			&ucli.StringFlag{Name: "due", Usage: "replace the due date: +2m, 2026-11-20 or 2026-11-20T17:00:00+07:00"},
 			&ucli.StringFlag{Name: "reminders", Usage: "how long before due each reminder goes, comma-separated (\"\" for none)"},
 			&ucli.StringFlag{Name: "escalations", Usage: "escalation steps after due, comma-separated: AFTER:RECIPIENTS[*TIMES/REPEAT]"},
@@ -158,6 +169,9 @@ type launchBody struct {
 }
 
 func cycleLaunch(c *ucli.Context) error {
+	if err := requireFlags(c, "regime", "period"); err != nil {
+		return err
+	}
 	body := launchBody{Regime: c.String("regime"), Period: c.String("period"), Due: c.String("due"),
 		ReviewTime: c.String("review-time"), CloseAfter: c.String("close-after")}
 	if c.IsSet("reminders") {
@@ -456,9 +470,9 @@ Examples:
    rcm cycle extend KTXH_THANG-2026-10 --due 2026-10-22 --reason "Nghỉ lễ bù"`,
 		Flags: append(clientFlags(),
 			&ucli.StringFlag{Name: "agency", Usage: "only this agency"},
-			&ucli.StringFlag{Name: "due", Usage: "the new due date", Required: true},
+			&ucli.StringFlag{Name: "due", Usage: "the new due date (required)"},
 			&ucli.StringFlag{Name: "close", Usage: "the new close (default: due plus the cycle's close-after)"},
-			&ucli.StringFlag{Name: "reason", Usage: "why; the agencies are told", Required: true},
+			&ucli.StringFlag{Name: "reason", Usage: "why; the agencies are told (required)"},
 			outputFlag(),
 		),
 		Action: cycleExtend,
@@ -481,6 +495,9 @@ type extensionRecord struct {
 func cycleExtend(c *ucli.Context) error {
 	id, err := cycleArg(c, `rcm cycle extend KTXH_THANG-2026-10 --due 2026-10-25 --reason "..."`)
 	if err != nil {
+		return err
+	}
+	if err := requireFlags(c, "due", "reason"); err != nil {
 		return err
 	}
 	cl, err := newClient(c)
@@ -524,10 +541,13 @@ func reasonCommand(name, usage, description string) *ucli.Command {
 		ArgsUsage:   "CYCLE-ID",
 		UsageText:   "rcm cycle " + name + " CYCLE-ID --reason TEXT",
 		Description: description,
-		Flags:       append(clientFlags(), &ucli.StringFlag{Name: "reason", Usage: "why; it is recorded", Required: true}, outputFlag()),
+		Flags:       append(clientFlags(), &ucli.StringFlag{Name: "reason", Usage: "why; it is recorded (required)"}, outputFlag()),
 		Action: func(c *ucli.Context) error {
 			id, err := cycleArg(c, fmt.Sprintf(`rcm cycle %s KTXH_THANG-2026-10 --reason "..."`, name))
 			if err != nil {
+				return err
+			}
+			if err := requireFlags(c, "reason"); err != nil {
 				return err
 			}
 			cl, err := newClient(c)

@@ -51,7 +51,7 @@ type aggregatesRecord struct {
 // resultFlags are the flags of rcm compliance and rcm aggregate.
 func resultFlags() []ucli.Flag {
 	return append(clientFlags(),
-		&ucli.StringFlag{Name: "cycle", Usage: "the cycle (rcm cycle list)", Required: true},
+		&ucli.StringFlag{Name: "cycle", Usage: "the cycle (rcm cycle list) (required)"},
 		&ucli.StringFlag{Name: "under", Usage: "only the subtree of this agency (one you may see)"},
 		&ucli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: outputTable, Usage: "output format: table, json, csv or xlsx (with --file)", EnvVars: []string{"RCM_OUTPUT"}},
 		&ucli.StringFlag{Name: "file", Usage: "where to save the xlsx output (\"-\": standard output)"},
@@ -146,6 +146,9 @@ func finalNote(c *ucli.Context, cycle string, final bool) {
 func percentText(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) + "%" }
 
 func compliance(c *ucli.Context) error {
+	if err := requireFlags(c, "cycle"); err != nil {
+		return err
+	}
 	cl, err := newClient(c)
 	if err != nil {
 		return err
@@ -177,6 +180,9 @@ func compliance(c *ucli.Context) error {
 }
 
 func aggregate(c *ucli.Context) error {
+	if err := requireFlags(c, "cycle"); err != nil {
+		return err
+	}
 	cl, err := newClient(c)
 	if err != nil {
 		return err

@@ -99,7 +99,7 @@ func reviewDecisionCommand(name, decision, usage, description string) *ucli.Comm
 	flags := append(clientFlags(), outputFlag())
 	usageText := "rcm review " + name + " SUBMISSION-ID"
 	if decision == "returned" {
-		flags = append(flags, &ucli.StringFlag{Name: "reason", Usage: "what the agency must correct", Required: true})
+		flags = append(flags, &ucli.StringFlag{Name: "reason", Usage: "what the agency must correct (required)"})
 		usageText += " --reason TEXT"
 	}
 	return &ucli.Command{
@@ -116,6 +116,11 @@ func reviewDecisionCommand(name, decision, usage, description string) *ucli.Comm
 			id, err := strconv.ParseInt(c.Args().First(), 10, 64)
 			if err != nil || id <= 0 {
 				return usageError("review %s: submission id %q is not a number; rcm review list shows them", name, c.Args().First())
+			}
+			if decision == "returned" {
+				if err := requireFlags(c, "reason"); err != nil {
+					return err
+				}
 			}
 			cl, err := newClient(c)
 			if err != nil {

@@ -49,8 +49,8 @@ Examples:
    rcm submit --cycle KTXH_THANG-2026-10 --agency HNI --file bao-cao-thang-10.xlsx
    rcm submit --cycle KTXH_THANG-2026-10 --agency HNI --value GRDP=1234.5 --value EMP=5200 --idempotency-key hni-2026-10-1`,
 		Flags: append(clientFlags(),
-			&ucli.StringFlag{Name: "cycle", Usage: "the cycle (rcm cycle list)", Required: true},
-			&ucli.StringFlag{Name: "agency", Usage: "your agency's code", Required: true, EnvVars: []string{"RCM_AGENCY"}},
+			&ucli.StringFlag{Name: "cycle", Usage: "the cycle (rcm cycle list) (required)"},
+			&ucli.StringFlag{Name: "agency", Usage: "your agency's code (required)", EnvVars: []string{"RCM_AGENCY"}},
 			&ucli.StringFlag{Name: "file", Aliases: []string{"f"}, Usage: "the filled-in template, .csv or .xlsx (\"-\": standard input)"},
 			&ucli.StringSliceFlag{Name: "value", Usage: "CODE=VALUE, repeated for each indicator"},
 			&ucli.StringFlag{Name: "narrative", Usage: "a note with the figures (with --value)"},
@@ -62,6 +62,9 @@ Examples:
 }
 
 func submit(c *ucli.Context) error {
+	if err := requireFlags(c, "cycle", "agency"); err != nil {
+		return err
+	}
 	file, values := c.String("file"), c.StringSlice("value")
 	switch {
 	case file != "" && len(values) > 0:
