@@ -299,7 +299,7 @@ func dev(c *ucli.Context) error {
 	if err := cfg.checkPorts(); err != nil {
 		return err
 	}
-	// Hold the web port from now on.
+	// Hold the web port while the rest starts.
 	webLn, err := net.Listen("tcp", net.JoinHostPort(devstack.Loopback, strconv.Itoa(cfg.web.value)))
 	if err != nil {
 		return portInUse(cfg.web)
@@ -312,117 +312,15 @@ func dev(c *ucli.Context) error {
 	stack := &devStack{stderr: stderr}
 	defer stack.stop()
 	addrs := devAddresses{dataDir: cfg.dataDir, web: "http://" + webLn.Addr().String()}
-
-	// Tools first: building one takes minutes the first time, with progress.
-	var temporalBin, mailpitBin string
-	if cfg.temporalAddress == "" || cfg.smtpURL == "" {
-		cache, err := devstack.CacheDir()
-		if err != nil {
-			return err
-		}
-		if cfg.temporalAddress == "" {
-			if temporalBin, err = devstack.Ensure(ctx, devstack.TemporalCLI(), cache, stderr); err != nil {
-				return unavailable(err)
-			}
-		}
-		if cfg.smtpURL == "" {
-			if mailpitBin, err = devstack.Ensure(ctx, devstack.Mailpit(), cache, stderr); err != nil {
-				return unavailable(err)
-			}
-		}
-	}
-
-	// The services start side by side.
-	var (
-		temporalProc, mailpitProc *devstack.Process
-		pg                        *devstack.Postgres
-	)
-	g, gctx := errgroup.WithContext(ctx)
-	if temporalBin != "" {
-		logFile, err := stack.openLog(cfg.dataDir, "temporal.log")
-		if err != nil {
-			return err
-		}
-		addrs.logs = append(addrs.logs, "temporal.log")
-		g.Go(func() error {
-			var err error
-			temporalProc, err = devstack.StartTemporal(gctx, devstack.TemporalOptions{
-				Binary: temporalBin, DataDir: cfg.dataDir, Port: cfg.temporal.value, UIPort: cfg.temporalUI.value,
-				Namespace: cfg.namespace, SearchAttributes: searchAttributeTypes(), Log: logFile,
-			})
-			return cfg.asPortInUse(err)
-		})
-	}
-	if mailpitBin != "" {
-		logFile, err := stack.openLog(cfg.dataDir, "mailpit.log")
-		if err != nil {
-			return err
-		}
-		addrs.logs = append(addrs.logs, "mailpit.log")
-		g.Go(func() error {
-			var err error
-			mailpitProc, err = devstack.StartMailpit(gctx, devstack.MailpitOptions{
-				Binary: mailpitBin, SMTPPort: cfg.mailpitSMTP.value, HTTPPort: cfg.mailpitHTTP.value,
-				DataDir: cfg.dataDir, Log: logFile,
-			})
-			return cfg.asPortInUse(err)
-		})
-	}
-	var pgLog io.Writer
-	if cfg.databaseURL == "" {
-		if pgLog, err = stack.openLog(cfg.dataDir, "postgres.log"); err != nil {
-			return err
-		}
-	}
-	g.Go(func() error {
-		var err error
-		pg, err = devstack.FindPostgres(gctx, devstack.PostgresOptions{
-			URL: cfg.databaseURL, DataDir: filepath.Join(cfg.dataDir, "postgres"), Log: pgLog,
-		})
+	pg, err := startServices(ctx, cfg, stack, &addrs)
+	if err != nil {
 		return err
-	})
-	err = g.Wait()
-	// Whatever started is stopped on the way out, also after a failure.
-	if temporalProc != nil {
-		stack.add("Temporal dev server", temporalProc)
 	}
-	if mailpitProc != nil {
-		stack.add("Mailpit", mailpitProc)
-	}
-	if pg != nil && pg.Private() {
-		stack.add("PostgreSQL (private cluster)", pg.Process())
-		addrs.logs = append(addrs.logs, "postgres.log")
-	}
+	st, err := prepareDatabase(ctx, cfg, pg, stderr, &addrs)
 	if err != nil {
-		return unavailable(err)
-	}
-
-	dbURL := cfg.databaseURL
-	if dbURL == "" {
-		if dbURL, err = pg.CreateDatabase(ctx, devDatabase); err != nil {
-			return unavailable(err)
-		}
-	}
-	addrs.database = devstack.RedactURL(dbURL)
-	applied, err := store.MigrateUpReport(ctx, dbURL)
-	if err != nil {
-		return unavailable(err)
-	}
-	reportMigrations(stderr, applied)
-	st, err := store.Open(ctx, dbURL)
-	if err != nil {
-		return unavailable(err)
+		return err
 	}
 	defer st.Close()
-	if cfg.demo {
-		creds, err := demo.Seed(ctx, st, demo.Options{CredentialsFile: filepath.Join(cfg.dataDir, demo.CredentialsFileName)})
-		if err != nil {
-			return fmt.Errorf("seed the demo data: %w", err)
-		}
-		fmt.Fprintf(stderr, "Demo data: %s.\n", creds.Seeded)
-		addrs.creds = &creds
-		addrs.period = nextFreePeriod(ctx, st, time.Now())
-	}
 
 	temporalAddress := cfg.temporalAddress
 	if temporalAddress == "" {
@@ -432,10 +330,9 @@ func dev(c *ucli.Context) error {
 	addrs.temporal = temporalAddress + ", namespace " + cfg.namespace
 	smtpURL := cfg.smtpURL
 	if smtpURL == "" {
-		smtpAddr := net.JoinHostPort(devstack.Loopback, strconv.Itoa(cfg.mailpitSMTP.value))
-		smtpURL = "smtp://" + smtpAddr + "?from=" + url.QueryEscape(devMailFrom)
+		addrs.mailpitSMTP = net.JoinHostPort(devstack.Loopback, strconv.Itoa(cfg.mailpitSMTP.value))
 		addrs.mailpitUI = devstack.MailpitURL(cfg.mailpitHTTP.value)
-		addrs.mailpitSMTP = smtpAddr
+		smtpURL = "smtp://" + addrs.mailpitSMTP + "?from=" + url.QueryEscape(devMailFrom)
 	}
 	smtp, err := parseSMTP(smtpURL)
 	if err != nil {
@@ -450,20 +347,142 @@ func dev(c *ucli.Context) error {
 	defer tc.Close()
 	eng := engine.New(st, tc, logger)
 
+	// The web server listens itself: hand the port over.
+	_ = webLn.Close()
 	run, runCtx := errgroup.WithContext(ctx)
 	stack.watch(runCtx, run)
 	run.Go(func() error {
 		return runWorker(runCtx, st, tc, eng, WorkerConfig{SMTP: smtp, BaseURL: addrs.web, Namespace: cfg.namespace}, logger)
 	})
-	// The web server listens itself: hand the port over.
-	if err := webLn.Close(); err != nil {
-		return fmt.Errorf("hand over the web port: %w", err)
-	}
 	run.Go(func() error {
 		return runServer(runCtx, st, tc, eng, web.Config{Addr: webLn.Addr().String(), BaseURL: addrs.web}, logger)
 	})
 	printDevAddresses(c.App.Writer, addrs, time.Since(started))
 	return run.Wait()
+}
+
+// startServices provisions the tools and starts, side by side, the Temporal
+// dev server and Mailpit (unless given addresses of others) and finds or
+// starts PostgreSQL. What it started is on the stack, also after a failure.
+func startServices(ctx context.Context, cfg devConfig, stack *devStack, addrs *devAddresses) (*devstack.Postgres, error) {
+	// Tools first: building one takes minutes the first time, with progress.
+	var temporalBin, mailpitBin string
+	if cfg.temporalAddress == "" || cfg.smtpURL == "" {
+		cache, err := devstack.CacheDir()
+		if err != nil {
+			return nil, err
+		}
+		if cfg.temporalAddress == "" {
+			if temporalBin, err = devstack.Ensure(ctx, devstack.TemporalCLI(), cache, stack.stderr); err != nil {
+				return nil, unavailable(err)
+			}
+		}
+		if cfg.smtpURL == "" {
+			if mailpitBin, err = devstack.Ensure(ctx, devstack.Mailpit(), cache, stack.stderr); err != nil {
+				return nil, unavailable(err)
+			}
+		}
+	}
+
+	var (
+		temporalProc, mailpitProc *devstack.Process
+		pg                        *devstack.Postgres
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	if temporalBin != "" {
+		logFile, err := stack.openLog(cfg.dataDir, "temporal.log")
+		if err != nil {
+			return nil, err
+		}
+		addrs.logs = append(addrs.logs, "temporal.log")
+		g.Go(func() error {
+			var err error
+			temporalProc, err = devstack.StartTemporal(gctx, devstack.TemporalOptions{
+				Binary: temporalBin, DataDir: cfg.dataDir, Port: cfg.temporal.value, UIPort: cfg.temporalUI.value,
+				Namespace: cfg.namespace, SearchAttributes: searchAttributeTypes(), Log: logFile,
+			})
+			return cfg.asPortInUse(err)
+		})
+	}
+	if mailpitBin != "" {
+		logFile, err := stack.openLog(cfg.dataDir, "mailpit.log")
+		if err != nil {
+			return nil, err
+		}
+		addrs.logs = append(addrs.logs, "mailpit.log")
+		g.Go(func() error {
+			var err error
+			mailpitProc, err = devstack.StartMailpit(gctx, devstack.MailpitOptions{
+				Binary: mailpitBin, SMTPPort: cfg.mailpitSMTP.value, HTTPPort: cfg.mailpitHTTP.value,
+				DataDir: cfg.dataDir, Log: logFile,
+			})
+			return cfg.asPortInUse(err)
+		})
+	}
+	var pgLog io.Writer
+	if cfg.databaseURL == "" {
+		logFile, err := stack.openLog(cfg.dataDir, "postgres.log")
+		if err != nil {
+			return nil, err
+		}
+		pgLog = logFile
+	}
+	g.Go(func() error {
+		var err error
+		pg, err = devstack.FindPostgres(gctx, devstack.PostgresOptions{
+			URL: cfg.databaseURL, DataDir: filepath.Join(cfg.dataDir, "postgres"), Log: pgLog,
+		})
+		return err
+	})
+	err := g.Wait()
+	if temporalProc != nil {
+		stack.add("Temporal dev server", temporalProc)
+	}
+	if mailpitProc != nil {
+		stack.add("Mailpit", mailpitProc)
+	}
+	if pg != nil && pg.Private() {
+		stack.add("PostgreSQL (private cluster)", pg.Process())
+		addrs.logs = append(addrs.logs, "postgres.log")
+	}
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	return pg, nil
+}
+
+// prepareDatabase creates rcm's database on a server rcm dev found (a
+// given URL is used as it is), applies the migrations, opens the store and,
+// with --demo, seeds the demo data.
+func prepareDatabase(ctx context.Context, cfg devConfig, pg *devstack.Postgres, stderr io.Writer, addrs *devAddresses) (*store.Store, error) {
+	dbURL := cfg.databaseURL
+	if dbURL == "" {
+		var err error
+		if dbURL, err = pg.CreateDatabase(ctx, devDatabase); err != nil {
+			return nil, unavailable(err)
+		}
+	}
+	addrs.database = devstack.RedactURL(dbURL)
+	applied, err := store.MigrateUpReport(ctx, dbURL)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	reportMigrations(stderr, applied)
+	st, err := store.Open(ctx, dbURL)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	if cfg.demo {
+		creds, err := demo.Seed(ctx, st, demo.Options{CredentialsFile: filepath.Join(cfg.dataDir, demo.CredentialsFileName)})
+		if err != nil {
+			st.Close()
+			return nil, fmt.Errorf("seed the demo data: %w", err)
+		}
+		fmt.Fprintf(stderr, "Demo data: %s.\n", creds.Seeded)
+		addrs.creds = &creds
+		addrs.period = nextFreePeriod(ctx, st, time.Now())
+	}
+	return st, nil
 }
 
 // searchAttributeTypes are rcm's custom search attributes for the dev

@@ -120,6 +120,19 @@ func regime(assigned []string, reviewerID int64) (store.Regime, error) {
 	}, nil
 }
 
+// regionNamesEN are the English names of the six socio-economic regions,
+// as the General Statistics Office writes them, by their Vietnamese names.
+func regionNamesEN() map[string]string {
+	return map[string]string{
+		"Trung du và miền núi phía Bắc":        "Northern Midlands and Mountain Areas",
+		"Đồng bằng sông Hồng":                  "Red River Delta",
+		"Bắc Trung Bộ và duyên hải miền Trung": "North Central and Central Coastal Areas",
+		"Tây Nguyên":              "Central Highlands",
+		"Đông Nam Bộ":             "South East",
+		"Đồng bằng sông Cửu Long": "Mekong River Delta",
+	}
+}
+
 // reports says whether an agency of this kind reports under the demo regime:
 // the provinces and centrally-run cities.
 func reports(kind string) bool { return kind == "province" || kind == "city" }

@@ -156,7 +156,11 @@ func (o Options) Agencies() ([]store.Agency, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo agencies: %w", err)
 	}
+	namesEN := regionNamesEN()
 	for i := range agencies {
+		if agencies[i].Kind == "region" && agencies[i].NameEN == "" {
+			agencies[i].NameEN = namesEN[agencies[i].NameVI]
+		}
 		agencies[i].OfficerEmail = o.OfficerEmail(agencies[i].Code)
 		agencies[i].HeadEmail = o.HeadEmail(agencies[i].Code)
 		if agencies[i].Language == "" {

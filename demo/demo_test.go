@@ -50,6 +50,12 @@ func TestSeedMakesTheDemo(t *testing.T) {
 		hni, err := s.st.Agency(ctx, "HNI")
 		require.NoError(t, err)
 		assert.Equal(t, "/VN/R-DBSH/HNI/", hni.Path)
+		dbsh, err := s.st.Agency(ctx, "R-DBSH")
+		require.NoError(t, err)
+		assert.Equal(t, "Red River Delta", dbsh.NameEN)
+		for _, a := range all {
+			assert.NotEmpty(t, a.NameEN, "%s has an English name", a.Code)
+		}
 		btc, err := s.st.Agency(ctx, "BTC")
 		require.NoError(t, err)
 		assert.Equal(t, "/VN/BTC/", btc.Path)
