@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -357,8 +358,39 @@ func dev(c *ucli.Context) error {
 	run.Go(func() error {
 		return runServer(runCtx, st, tc, eng, web.Config{Addr: webLn.Addr().String(), BaseURL: addrs.web}, logger)
 	})
-	printDevAddresses(c.App.Writer, addrs, time.Since(started))
+	if !answersHealth(runCtx, addrs.web+"/healthz", 15*time.Second) && runCtx.Err() == nil {
+		fmt.Fprintf(stderr, "rcm dev: %s/healthz does not answer yet; see the log above.\n", addrs.web)
+	}
+	if runCtx.Err() == nil {
+		printDevAddresses(c.App.Writer, addrs, time.Since(started))
+	}
 	return run.Wait()
+}
+
+// answersHealth polls u until it answers 200, and reports whether it did
+// before timeout or ctx's end.
+func answersHealth(ctx context.Context, u string, timeout time.Duration) bool {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		if err != nil {
+			return false
+		}
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return true
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-tick.C:
+		}
+	}
 }
 
 // startServices provisions the tools and starts, side by side, the Temporal
@@ -559,8 +591,7 @@ func printDevAddresses(w io.Writer, a devAddresses, took time.Duration) {
 		next = []string{
 			"Next: launch a demo cycle that runs its reminders and escalations in minutes, and watch the mail arrive:",
 			fmt.Sprintf("  export RCM_SERVER=%s RCM_TOKEN=%s", a.web, demo.TokenCommand(file, "staff")),
-			fmt.Sprintf("  %s cycle launch --regime %s --period %s --due +5m --reminders 3m,1m --escalation 1m:officer+head --escalation 2m:supervisor --review-time 2m --close-after 4m",
-				selfCommand(), demo.RegimeCode, a.period),
+			fmt.Sprintf("  %s %s", selfCommand(), strings.Join(demoLaunchArgs(a.period), " ")),
 		}
 	} else {
 		next = []string{
@@ -573,6 +604,15 @@ func printDevAddresses(w io.Writer, a devAddresses, took time.Duration) {
 		fmt.Fprintln(w, l)
 	}
 	fmt.Fprintln(w)
+}
+
+// demoLaunchArgs are the arguments of the demo's next step: a cycle of the
+// demo regime due in 5 minutes, with reminders, escalations, review time and
+// close in minutes too. They need no shell quoting.
+func demoLaunchArgs(period string) []string {
+	return []string{"cycle", "launch", "--regime", demo.RegimeCode, "--period", period,
+		"--due", "+5m", "--reminders", "3m,1m", "--escalations", "1m:officer+head,2m:supervisor",
+		"--review-time", "2m", "--close-after", "4m", "--wait"}
 }
 
 // relativePath shows path relative to the working folder when it is inside it.

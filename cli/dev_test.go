@@ -159,7 +159,7 @@ func TestDevDemoOnGivenServicesServesAndStopsOnInterrupt(t *testing.T) {
 		"demo sign-in   chuyenvien.vpcp@rcm.test (office staff), vanphong.hni@rcm.test (officer), ... password " + demo.Password,
 		"demo tokens    " + credentials,
 		"export RCM_SERVER=" + web + " RCM_TOKEN=$(awk '$1==\"staff\" {print $4; exit}' " + credentials + ")",
-		"cycle launch --regime SEI_MONTHLY --period ",
+		" cycle launch --regime SEI_MONTHLY --period ",
 	} {
 		assert.Contains(t, out, want)
 	}
@@ -196,6 +196,24 @@ func TestDevDemoOnGivenServicesServesAndStopsOnInterrupt(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "chuyenvien.vpcp@rcm.test", p.Email)
 	assert.NotEqual(t, string(seeded), string(file), "rcm dev --demo issued new tokens")
+
+	// The next step, as printed, launches a cycle whose deadline notice
+	// reaches the 34 provinces and cities.
+	t.Setenv("RCM_SERVER", web)
+	t.Setenv("RCM_TOKEN", staffToken)
+	var launch []string
+	for _, line := range strings.Split(out, "\n") {
+		if _, after, ok := strings.Cut(line, selfCommand()+" cycle launch "); ok {
+			launch = append([]string{"rcm", "cycle", "launch"}, strings.Fields(after)...)
+		}
+	}
+	require.NotEmpty(t, launch, out)
+	var launchOut, launchErr bytes.Buffer
+	code = Run(ctx, launch, strings.NewReader(""), &launchOut, &launchErr)
+	require.Equal(t, ExitOK, code, "%s\n%s", launchOut.String(), launchErr.String())
+	notices := smtp.WaitFor(t, 34, time.Minute)
+	assert.Contains(t, notices[0].To[0], "@rcm.test")
+	assert.True(t, strings.HasPrefix(notices[0].To[0], "vanphong."), notices[0].To)
 
 	require.Equal(t, ExitOK, r.stop(t), r.stderr.String())
 	for _, printed := range []string{r.stdout.String(), r.stderr.String(), seedOut.String(), seedErr.String()} {
