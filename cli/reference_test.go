@@ -291,6 +291,7 @@ func TestExitCodes(t *testing.T) {
 
 func TestServe(t *testing.T) {
 	url := testenv.Database(t)
+	temporal := testenv.Temporal(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	addr := ln.Addr().String()
@@ -300,7 +301,7 @@ func TestServe(t *testing.T) {
 	done := make(chan int, 1)
 	var stderr bytes.Buffer
 	go func() {
-		done <- runCLI(ctx, []string{"rcm", "serve", "--addr", addr, "--database-url", url}, strings.NewReader(""), &bytes.Buffer{}, &stderr)
+		done <- runCLI(ctx, []string{"rcm", "serve", "--addr", addr, "--database-url", url, "--temporal-address", temporal.HostPort()}, strings.NewReader(""), &bytes.Buffer{}, &stderr)
 	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 
 	ucli "github.com/urfave/cli/v2"
+
+	"rcm/reporting"
 )
 
 // complianceRecord is a cycle's compliance as the API sends it.
@@ -16,18 +18,11 @@ type complianceRecord struct {
 	Status string `json:"status"`
 	Final  bool   `json:"final"`
 	Items  []struct {
-		Agency        string  `json:"agency"`
-		NameVI        string  `json:"name_vi"`
-		NameEN        string  `json:"name_en,omitempty"`
-		Path          string  `json:"path"`
-		Expected      int     `json:"expected"`
-		Submitted     int     `json:"submitted"`
-		OnTime        int     `json:"on_time"`
-		Late          int     `json:"late"`
-		Missing       int     `json:"missing"`
-		NotAccepted   int     `json:"not_accepted"`
-		ReportingRate float64 `json:"reporting_rate"`
-		OnTimeRate    float64 `json:"on_time_rate"`
+		Agency string `json:"agency"`
+		NameVI string `json:"name_vi"`
+		NameEN string `json:"name_en,omitempty"`
+		Path   string `json:"path"`
+		reporting.Rates
 	} `json:"items"`
 }
 
@@ -116,8 +111,14 @@ func saveXLSX(c *ucli.Context, cl *apiClient, what string) error {
 	if file == "" {
 		return usageError("--output xlsx needs --file FILE.xlsx (or --file - for standard output)")
 	}
+	return saveDownload(c, cl, resultPath(c, what, "xlsx"), file)
+}
+
+// saveDownload saves the body of a GET to file, or writes it to standard
+// output when file is "-".
+func saveDownload(c *ucli.Context, cl *apiClient, path, file string) error {
 	var buf bytes.Buffer
-	if err := cl.download(c.Context, resultPath(c, what, "xlsx"), &buf); err != nil {
+	if err := cl.download(c.Context, path, &buf); err != nil {
 		return err
 	}
 	if file == "-" {
@@ -129,6 +130,22 @@ func saveXLSX(c *ucli.Context, cl *apiClient, what string) error {
 	}
 	fmt.Fprintf(c.App.ErrWriter, "Đã lưu / saved %s (%d bytes)\n", file, buf.Len())
 	return nil
+}
+
+// fetchResult reads a cycle's result into out, or saves it as a spreadsheet
+// with --output xlsx (then saved is true).
+func fetchResult(c *ucli.Context, what string, out any) (saved bool, err error) {
+	if err := requireFlags(c, "cycle"); err != nil {
+		return false, err
+	}
+	cl, err := newClient(c)
+	if err != nil {
+		return false, err
+	}
+	if c.String("output") == "xlsx" {
+		return true, saveXLSX(c, cl, what)
+	}
+	return false, cl.do(c.Context, http.MethodGet, resultPath(c, what, ""), nil, out)
 }
 
 // finalNote says, in table output, whether the figures are final.
@@ -146,18 +163,8 @@ func finalNote(c *ucli.Context, cycle string, final bool) {
 func percentText(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) + "%" }
 
 func compliance(c *ucli.Context) error {
-	if err := requireFlags(c, "cycle"); err != nil {
-		return err
-	}
-	cl, err := newClient(c)
-	if err != nil {
-		return err
-	}
-	if c.String("output") == "xlsx" {
-		return saveXLSX(c, cl, "compliance")
-	}
 	var res complianceRecord
-	if err := cl.do(c.Context, http.MethodGet, resultPath(c, "compliance", ""), nil, &res); err != nil {
+	if saved, err := fetchResult(c, "compliance", &res); saved || err != nil {
 		return err
 	}
 	table := c.String("output") == outputTable || c.String("output") == ""
@@ -180,18 +187,8 @@ func compliance(c *ucli.Context) error {
 }
 
 func aggregate(c *ucli.Context) error {
-	if err := requireFlags(c, "cycle"); err != nil {
-		return err
-	}
-	cl, err := newClient(c)
-	if err != nil {
-		return err
-	}
-	if c.String("output") == "xlsx" {
-		return saveXLSX(c, cl, "aggregates")
-	}
 	var res aggregatesRecord
-	if err := cl.do(c.Context, http.MethodGet, resultPath(c, "aggregates", ""), nil, &res); err != nil {
+	if saved, err := fetchResult(c, "aggregates", &res); saved || err != nil {
 		return err
 	}
 	units := map[string]string{}

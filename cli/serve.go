@@ -8,6 +8,7 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
 
 	"rcm/engine"
 	"rcm/store"
@@ -62,7 +63,7 @@ func serve(c *ucli.Context) error {
 		return err
 	}
 	defer st.Close()
-	tc, err := dialTemporal(c.Context, c.String("temporal-address"), c.String("temporal-namespace"), logger)
+	tc, err := lazyTemporal(c.Context, c.String("temporal-address"), c.String("temporal-namespace"), logger)
 	if err != nil {
 		return err
 	}
@@ -73,6 +74,28 @@ func serve(c *ucli.Context) error {
 	}
 	cfg := web.Config{Addr: addr, BaseURL: baseURL, SessionTTL: c.Duration("session-ttl")}
 	return runServer(c.Context, st, tc, engine.New(st, tc, logger), cfg, logger)
+}
+
+// lazyTemporal is a Temporal client that connects on first use: the server
+// starts, and answers everything but the cycle commands, while Temporal is
+// still starting or down; /readyz says so, and the cycle commands answer 503
+// until it answers.
+func lazyTemporal(ctx context.Context, address, namespace string, logger *slog.Logger) (client.Client, error) {
+	if _, _, err := net.SplitHostPort(address); err != nil {
+		return nil, usageError("--temporal-address %q is not HOST:PORT, such as %s", address, DefaultTemporalAddress)
+	}
+	tc, err := client.NewLazyClient(client.Options{HostPort: address, Namespace: namespace,
+		Logger: tlog.NewStructuredLogger(logger.With("component", "temporal"))})
+	if err != nil {
+		return nil, usageError("Temporal client for %s: %v", address, err)
+	}
+	checkCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if _, err := tc.CheckHealth(checkCtx, &client.CheckHealthRequest{}); err != nil {
+		logger.Warn("Temporal does not answer yet; the API serves, and cycle commands answer 503 until it does",
+			"temporal", address, "namespace", namespace, "error", err)
+	}
+	return tc, nil
 }
 
 // runServer serves the API and the pages with the cycle engine until ctx

@@ -8,9 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	ucli "github.com/urfave/cli/v2"
+
+	"rcm/engine"
 )
 
 // Content types of the files rcm submit sends.
@@ -18,17 +19,6 @@ const (
 	contentTypeCSV  = "text/csv; charset=utf-8"
 	contentTypeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
-
-// receiptRecord is the receipt the API answers a submission with.
-type receiptRecord struct {
-	Number       string    `json:"receipt_number"`
-	SubmissionID int64     `json:"submission_id"`
-	CycleID      string    `json:"cycle_id"`
-	AgencyCode   string    `json:"agency_code"`
-	Version      int       `json:"version"`
-	SubmittedAt  time.Time `json:"submitted_at"`
-	Replayed     bool      `json:"replayed"`
-}
 
 // submitCommand submits an agency's report.
 func submitCommand() *ucli.Command {
@@ -93,7 +83,7 @@ func submit(c *ucli.Context) error {
 		cl = cl.withHeader("Idempotency-Key", key)
 	}
 	path := fmt.Sprintf("/api/v1/cycles/%s/agencies/%s/submissions", pathEscape(c.String("cycle")), pathEscape(c.String("agency")))
-	var receipt receiptRecord
+	var receipt engine.Receipt
 	if err := cl.doRaw(c.Context, http.MethodPost, path, bytes.NewReader(body), contentType, &receipt); err != nil {
 		return err
 	}

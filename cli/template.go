@@ -297,19 +297,7 @@ func templateExport(c *ucli.Context) error {
 	if lang := c.String("lang"); lang != "" {
 		path += "?lang=" + lang
 	}
-	var buf bytes.Buffer
-	if err := cl.download(c.Context, path, &buf); err != nil {
-		return err
-	}
-	if file == "-" {
-		_, err := c.App.Writer.Write(buf.Bytes())
-		return err
-	}
-	if err := writeFileAtomic(file, buf.Bytes()); err != nil {
-		return err
-	}
-	fmt.Fprintf(c.App.ErrWriter, "Đã lưu / saved %s (%d bytes)\n", file, buf.Len())
-	return nil
+	return saveDownload(c, cl, path, file)
 }
 
 // writeFileAtomic writes data to a temporary file beside name, then renames

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -501,36 +502,30 @@ func readReason(r *http.Request) (string, error) {
 // aggregates and summarises, so the answer is 202 and the cycle shows
 // closed shortly after.
 func (s *Server) closeCycle(w http.ResponseWriter, r *http.Request) error {
-	reason, err := readReason(r)
-	if err != nil {
-		return err
-	}
-	id := r.PathValue("id")
-	if err := s.engine.Close(r.Context(), caller(r), id, reason); err != nil {
-		return engineError(r, err)
-	}
-	c, err := s.store.Cycle(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	writeCycle(w, r, s, c, http.StatusAccepted)
-	return nil
+	return s.endCycle(w, r, s.engine.Close, http.StatusAccepted)
 }
 
+// cancelCycle cancels the cycle: no more notices, no final states.
 func (s *Server) cancelCycle(w http.ResponseWriter, r *http.Request) error {
+	return s.endCycle(w, r, s.engine.Cancel, http.StatusOK)
+}
+
+// endCycle runs close or cancel with the body's reason and answers the cycle.
+func (s *Server) endCycle(w http.ResponseWriter, r *http.Request,
+	end func(ctx context.Context, c engine.Caller, cycleID, reason string) error, status int) error {
 	reason, err := readReason(r)
 	if err != nil {
 		return err
 	}
 	id := r.PathValue("id")
-	if err := s.engine.Cancel(r.Context(), caller(r), id, reason); err != nil {
+	if err := end(r.Context(), caller(r), id, reason); err != nil {
 		return engineError(r, err)
 	}
 	c, err := s.store.Cycle(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	writeCycle(w, r, s, c, http.StatusOK)
+	writeCycle(w, r, s, c, status)
 	return nil
 }
 

@@ -79,30 +79,17 @@ func resultFormat(r *http.Request) (string, error) {
 }
 
 func (s *Server) getCompliance(w http.ResponseWriter, r *http.Request) error {
-	format, err := resultFormat(r)
-	if err != nil {
-		return err
-	}
-	c, err := s.cycle(r)
-	if err != nil {
-		return err
-	}
-	scope, err := s.scopeUnder(r)
-	if err != nil {
-		return err
-	}
-	out, err := s.complianceOf(r.Context(), c, scope)
-	if err != nil {
-		return err
-	}
-	if format == "xlsx" {
-		return writeXLSX(w, c.ID+"-compliance.xlsx", func(f *excelize.File) error { return complianceSheet(f, out, requestLang(r)) })
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return serveResult(s, w, r, "compliance", s.complianceOf, complianceSheet)
 }
 
 func (s *Server) getAggregates(w http.ResponseWriter, r *http.Request) error {
+	return serveResult(s, w, r, "aggregates", s.aggregatesOf, aggregateSheet)
+}
+
+// serveResult answers a cycle's result within the caller's scope (narrowed
+// by ?under=) as JSON, or as a spreadsheet with ?format=xlsx.
+func serveResult[T any](s *Server, w http.ResponseWriter, r *http.Request, name string,
+	compute func(context.Context, store.Cycle, access.Scope) (T, error), sheet func(*excelize.File, T, string) error) error {
 	format, err := resultFormat(r)
 	if err != nil {
 		return err
@@ -115,12 +102,12 @@ func (s *Server) getAggregates(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.aggregatesOf(r.Context(), c, scope)
+	out, err := compute(r.Context(), c, scope)
 	if err != nil {
 		return err
 	}
 	if format == "xlsx" {
-		return writeXLSX(w, c.ID+"-aggregates.xlsx", func(f *excelize.File) error { return aggregateSheet(f, out, requestLang(r)) })
+		return writeXLSX(w, c.ID+"-"+name+".xlsx", func(f *excelize.File) error { return sheet(f, out, requestLang(r)) })
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

@@ -172,18 +172,9 @@ func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter 
 // the problem for any error, the metrics and the log line.
 func (s *Server) wrap(rt Route) http.Handler {
 	pattern := rt.Pattern()
-	limit := s.cfg.MaxBodyBytes
-	if rt.Upload {
-		limit = s.cfg.MaxUploadBytes
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w}
-		r.Body = http.MaxBytesReader(rec, r.Body, limit)
-		r, err := s.authorize(rec, r, rt)
-		if err == nil {
-			err = rt.Handle(rec, r)
-		}
+		rec, r, err := s.run(rt, w, r)
 		if err != nil {
 			p := toProblem(err)
 			if p.Status >= 500 {
@@ -202,6 +193,23 @@ func (s *Server) wrap(rt Route) http.Handler {
 		s.log.Debug("request", "route", pattern, "path", r.URL.Path, "status", rec.status,
 			"duration", elapsed, "user", p.UserID, "remote", remoteAddr(r))
 	})
+}
+
+// run applies the route's body limit, authorizes the caller and runs the
+// handler, recording the status it answers with; the error is the caller's
+// to answer (as a problem for the API, as a page for the pages).
+func (s *Server) run(rt Route, w http.ResponseWriter, r *http.Request) (*statusRecorder, *http.Request, error) {
+	limit := s.cfg.MaxBodyBytes
+	if rt.Upload {
+		limit = s.cfg.MaxUploadBytes
+	}
+	rec := &statusRecorder{ResponseWriter: w}
+	r.Body = http.MaxBytesReader(rec, r.Body, limit)
+	r, err := s.authorize(rec, r, rt)
+	if err == nil {
+		err = rt.Handle(rec, r)
+	}
+	return rec, r, err
 }
 
 // authorize authenticates the caller of an authenticated route and checks

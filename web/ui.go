@@ -40,18 +40,9 @@ func (s *Server) Pages() []Route { return append([]Route(nil), s.pages...) }
 // a caller who is not signed in is sent to the sign-in page, and back after.
 func (s *Server) wrapPage(rt Route) http.Handler {
 	pattern := "page " + rt.Pattern()
-	limit := s.cfg.MaxBodyBytes
-	if rt.Upload {
-		limit = s.cfg.MaxUploadBytes
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w}
-		r.Body = http.MaxBytesReader(rec, r.Body, limit)
-		r, err := s.authorize(rec, r, rt)
-		if err == nil {
-			err = rt.Handle(rec, r)
-		}
+		rec, r, err := s.run(rt, w, r)
 		if err != nil && rec.status == 0 {
 			s.pageError(rec, r, err)
 		}

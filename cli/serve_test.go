@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	ucli "github.com/urfave/cli/v2"
+
+	"rcm/reporting"
+	"rcm/store"
+)
+
+// TestServeWithoutTemporal: the API serves while Temporal is down; /readyz
+// says so, and the cycle commands answer 503 with what to do.
+func TestServeWithoutTemporal(t *testing.T) {
+	e := newCLIEnv(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	dead, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	deadAddr := dead.Addr().String()
+	require.NoError(t, ln.Close())
+	require.NoError(t, dead.Close())
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		done <- runCLI(ctx, []string{"rcm", "serve", "--addr", addr, "--database-url", e.dbURL, "--temporal-address", deadAddr},
+			strings.NewReader(""), io.Discard, io.Discard)
+	}()
+	defer func() {
+		cancel()
+		require.Equal(t, ExitOK, <-done)
+	}()
+	var body string
+	require.Eventually(t, func() bool {
+		resp, err := http.Get("http://" + addr + "/readyz")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		body = string(b)
+		return resp.StatusCode == http.StatusServiceUnavailable
+	}, 30*time.Second, 100*time.Millisecond)
+	require.Contains(t, body, `"temporal":"unavailable"`)
+	require.Contains(t, body, `"database":"ok"`)
+
+	tmpl := reporting.Template{Code: "T", NameVI: "Mẫu", Indicators: []reporting.Indicator{
+		{Code: "GRDP", NameVI: "GRDP", Type: reporting.TypeDecimal, Aggregation: reporting.AggregationSum}}}
+	require.NoError(t, e.store.CreateTemplate(context.Background(), tmpl))
+	require.NoError(t, e.store.CreateRegime(context.Background(), store.Regime{Code: "R", NameVI: "Chế độ", TemplateCode: "T",
+		Cadence: reporting.Monthly, DeadlineRule: reporting.DeadlineRule{Kind: reporting.RuleCalendarDays, N: 2},
+		Policy: reporting.Policy{ReviewTime: time.Hour, CloseAfter: 48 * time.Hour}}))
+	r := e.run("", "cycle", "launch", "--regime", "R", "--period", "2026-10", "--server", "http://"+addr, "--token", e.staffToken)
+	require.Equal(t, ExitUnavailable, r.code, r.stderr)
+	require.Contains(t, r.stderr, "Temporal cannot be reached")
+	r = e.run("", "agency", "list", "--server", "http://"+addr, "--token", e.staffToken)
+	require.Equal(t, ExitOK, r.code, "everything else works: %s", r.stderr)
+}
+
+// TestCycleCommandsHaveHelpWithAnExample walks the commands of cycles,
+// submissions, reviews, results and schedules.
+func TestCycleCommandsHaveHelpWithAnExample(t *testing.T) {
+	var leaves [][]string
+	var walk func(path []string, c *ucli.Command)
+	walk = func(path []string, c *ucli.Command) {
+		path = append(append([]string{}, path...), c.Name)
+		for _, sub := range c.Subcommands {
+			walk(path, sub)
+		}
+		if len(c.Subcommands) == 0 {
+			require.NotEmpty(t, c.UsageText, path)
+			require.Contains(t, c.Description, "Examples:", path)
+			leaves = append(leaves, path)
+		}
+	}
+	for _, c := range []*ucli.Command{cycleCommand(), submitCommand(), reviewCommand(), complianceCommand(), aggregateCommand(),
+		scheduleCommand(), regimeScheduleCommand()} {
+		walk(nil, c)
+	}
+	require.Len(t, leaves, 14)
+	for _, path := range leaves {
+		if path[0] == "schedule" && len(path) == 1 {
+			path = []string{"regime", "schedule"} // regimeScheduleCommand stands under regime
+		}
+		var stdout, stderr bytes.Buffer
+		code := Run(context.Background(), append(append([]string{"rcm"}, path...), "--help"), strings.NewReader(""), &stdout, &stderr)
+		require.Equal(t, ExitOK, code, fmt.Sprint(path))
+		require.Contains(t, stdout.String(), "Examples:", path)
+	}
+	// A missing required flag is a usage error, with the command's name.
+	var stderr bytes.Buffer
+	require.Equal(t, ExitUsage, Run(context.Background(), []string{"rcm", "submit", "--cycle", "X", "--server", "http://127.0.0.1:1"},
+		strings.NewReader(""), io.Discard, &stderr))
+	require.Contains(t, stderr.String(), "--agency is required")
+}
