@@ -20,6 +20,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	ucli "github.com/urfave/cli/v2"
 	enumspb "go.temporal.io/api/enums/v1"
 
 	"rcm/demo"
@@ -334,11 +335,12 @@ func TestDevRefusesABusyPortInOneLine(t *testing.T) {
 
 func TestDevRefusesBadPorts(t *testing.T) {
 	unsetEnv(t, "RCM_TEMPORAL_ADDRESS", "RCM_SMTP_URL")
+	port := freePort(t)
 	for _, tt := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"--web-port", "7777", "--temporal-port", "7777"}, "--web-port and --temporal-port are both 7777"},
+		{[]string{"--web-port", port, "--temporal-port", port}, "--web-port and --temporal-port are both " + port},
 		{[]string{"--web-port", "70000"}, "--web-port 70000 is not a port number"},
 		{[]string{"--temporal-address", "localhost"}, `--temporal-address "localhost" is not HOST:PORT`},
 		{[]string{"--smtp-url", "smtp://127.0.0.1:1025"}, "--smtp-url"},
@@ -347,5 +349,16 @@ func TestDevRefusesBadPorts(t *testing.T) {
 		code := Run(context.Background(), append([]string{"rcm", "dev", "--data-dir", t.TempDir()}, tt.args...), strings.NewReader(""), &stdout, &stderr)
 		assert.Equal(t, ExitUsage, code, stderr.String())
 		assert.Contains(t, stderr.String(), tt.want)
+	}
+}
+
+func TestEveryDevAndDemoFlagReadsAnRCMVariable(t *testing.T) {
+	for _, cmd := range []*ucli.Command{devCommand(), demoCommand().Subcommands[0]} {
+		for _, f := range cmd.Flags {
+			d, ok := f.(ucli.DocGenerationFlag)
+			require.True(t, ok, f.Names()[0])
+			assert.True(t, slices.ContainsFunc(d.GetEnvVars(), func(v string) bool { return strings.HasPrefix(v, "RCM_") }),
+				"rcm %s --%s reads no RCM_* variable", cmd.Name, f.Names()[0])
+		}
 	}
 }
