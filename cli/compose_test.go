@@ -160,10 +160,12 @@ func readsEnv(app *ucli.App) map[string][]string {
 // composeNeeds are the flags a command cannot do without in a container,
 // beyond those whose default points at the container itself (127.0.0.1),
 // which every command needs set too.
-var composeNeeds = map[string][]string{
-	"worker":    {"database-url", "smtp-url", "base-url"},
-	"serve":     {"database-url", "base-url"},
-	"demo seed": {"database-url"},
+func composeNeeds(command string) []string {
+	return map[string][]string{
+		"worker":    {"database-url", "smtp-url", "base-url"},
+		"serve":     {"database-url", "base-url"},
+		"demo seed": {"database-url"},
+	}[command]
 }
 
 // needs lists the variables of the flags cmd needs in a container.
@@ -176,11 +178,11 @@ func needs(t *testing.T, path string, cmd *ucli.Command) [][]string {
 			continue
 		}
 		loopback := strings.Contains(d.GetValue(), "127.0.0.1") || strings.Contains(d.GetValue(), "localhost")
-		if loopback || slices.Contains(composeNeeds[path], f.Names()[0]) {
+		if loopback || slices.Contains(composeNeeds(path), f.Names()[0]) {
 			out = append(out, d.GetEnvVars())
 		}
 	}
-	for _, name := range composeNeeds[path] {
+	for _, name := range composeNeeds(path) {
 		require.True(t, slices.ContainsFunc(cmd.Flags, func(f ucli.Flag) bool { return slices.Contains(f.Names(), name) }),
 			"composeNeeds names --%s, which rcm %s does not have", name, path)
 	}
