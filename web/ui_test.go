@@ -169,6 +169,7 @@ func TestDashboardShowsTheSubtreeOnly(t *testing.T) {
 	require.Contains(t, html, "Thành phố Hải Phòng")
 	require.NotContains(t, html, "Hồ Chí Minh")
 	require.NotContains(t, html, "HCM")
+	require.NotContains(t, html, "Việt Nam", "not even the national total above the region")
 	require.Contains(t, html, "tạm tính")
 	html = string(f.page("staff", "GET", "/cycles/"+w.cycleID, nil).body)
 	require.Contains(t, html, "Thành phố Hồ Chí Minh")
