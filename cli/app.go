@@ -65,8 +65,11 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 		Writer:               stdout,
 		ErrWriter:            stderr,
 		EnableBashCompletion: true,
-		HideHelpCommand:      true,
-		ExitErrHandler:       func(*ucli.Context, error) {}, // Run prints and maps errors
+		// A value may hold commas ("--value NOTE=a, b", "--value GRDP=8,2" to
+		// be refused with its own message); list flags split them themselves.
+		DisableSliceFlagSeparator: true,
+		HideHelpCommand:           true,
+		ExitErrHandler:            func(*ucli.Context, error) {}, // Run prints and maps errors
 		OnUsageError: func(_ *ucli.Context, err error, _ bool) error {
 			return &ExitError{Code: ExitUsage, Err: err}
 		},

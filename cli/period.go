@@ -67,7 +67,7 @@ func periodShow(c *ucli.Context) error {
 		return usageError("--tz: %v", err)
 	}
 	cal := reporting.Calendar{Location: loc}
-	for _, text := range c.StringSlice("holidays") {
+	for _, text := range splitList(c.StringSlice("holidays")) {
 		if text == "" {
 			continue
 		}

@@ -80,6 +80,9 @@ func (e *Engine) Launch(ctx context.Context, c Caller, req LaunchRequest) (store
 		return store.Cycle{}, fmt.Errorf("launch cycle %s: start workflow: %v: %w", cyc.ID, err, ErrUnavailable)
 	}
 	e.logger.InfoContext(ctx, "cycle launched", "cycle", cyc.ID, "by", c.Email, "due", cyc.Due)
+	if stored, err := e.store.Cycle(ctx, cyc.ID); err == nil {
+		return stored, nil // with the status and launch time the database gave it
+	}
 	return cyc, nil
 }
 
