@@ -14,7 +14,6 @@ import (
 	"github.com/schollz/progressbar/v3"
 	ucli "github.com/urfave/cli/v2"
 
-	"rcm/reporting"
 	"rcm/web"
 )
 
@@ -76,22 +75,9 @@ type timelineRecord struct {
 	} `json:"moments"`
 }
 
-// vietnam is where the command line shows instants: dates are read there.
-func vietnam() *time.Location {
-	loc, err := reporting.DefaultLocation()
-	if err != nil {
-		return time.FixedZone("ICT", 7*3600)
-	}
-	return loc
-}
-
-// formatVN writes an instant as people in Vietnam read it: dd/mm/yyyy hh:mm.
-func formatVN(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(vietnam()).Format("02/01/2006 15:04")
-}
+// formatVN writes an instant as people in Vietnam read it (web.FormatTime):
+// dd/mm/yyyy hh:mm, a deadline at the end of a day as 24:00 of that day.
+func formatVN(t time.Time) string { return web.FormatTime(t) }
 
 func formatVNPtr(t *time.Time) string {
 	if t == nil {

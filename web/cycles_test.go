@@ -261,3 +261,11 @@ func TestCycleRoutesWithoutTheEngineAreUnavailable(t *testing.T) {
 	require.Equal(t, http.StatusServiceUnavailable, rec.status)
 	require.Contains(t, rec.body.String(), "engine is not configured")
 }
+
+func TestFormatTime(t *testing.T) {
+	ict := time.FixedZone("ICT", 7*3600)
+	require.Equal(t, "14/11/2026 24:00", FormatTime(time.Date(2026, 11, 15, 0, 0, 0, 0, ict)), "the end of a day")
+	require.Equal(t, "14/11/2026 23:59", FormatTime(time.Date(2026, 11, 14, 16, 59, 0, 0, time.UTC)))
+	require.Equal(t, "15/11/2026 00:01", FormatTime(time.Date(2026, 11, 15, 0, 1, 0, 0, ict)))
+	require.Equal(t, "", FormatTime(time.Time{}))
+}

@@ -29,21 +29,12 @@ var pageNames = []string{"signin", "error", "home", "agency", "dashboard", "revi
 // mustParseViews parses the embedded templates; they are part of the binary,
 // so a template that does not parse is a bug the tests catch.
 func mustParseViews() *views {
-	loc, err := reporting.DefaultLocation()
-	if err != nil {
-		loc = time.FixedZone("ICT", 7*3600)
-	}
 	funcs := template.FuncMap{
 		"t":      translate,
 		"status": StatusName,
 		"name":   localName,
 		"link":   langLink,
-		"when": func(t time.Time) string {
-			if t.IsZero() {
-				return ""
-			}
-			return t.In(loc).Format("02/01/2006 15:04")
-		},
+		"when": FormatTime,
 		"day": func(d reporting.Date) string { return d.Format("vi") },
 		"pct": func(f float64) string {
 			return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", f), "0"), ".") + "%"
@@ -68,6 +59,25 @@ func mustParseViews() *views {
 		v.pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(viewFiles, "views/layout.html", "views/"+name+".html"))
 	}
 	return v
+}
+
+// FormatTime writes an instant as people in Vietnam read it, dd/mm/yyyy
+// hh:mm in Asia/Ho_Chi_Minh; the end of a day, the instant deadlines fall
+// on, is written 24:00 of that day ("14/11/2026 24:00"), not 00:00 of the
+// next. The zero time is "".
+func FormatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	loc, err := reporting.DefaultLocation()
+	if err != nil {
+		loc = time.FixedZone("ICT", 7*3600)
+	}
+	t = t.In(loc)
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
+		return t.AddDate(0, 0, -1).Format("02/01/2006") + " 24:00"
+	}
+	return t.Format("02/01/2006 15:04")
 }
 
 // pageBase is what every page shows: who is signed in, in which language.
