@@ -34,8 +34,8 @@ func mustParseViews() *views {
 		"status": StatusName,
 		"name":   localName,
 		"link":   langLink,
-		"when": FormatTime,
-		"day": func(d reporting.Date) string { return d.Format("vi") },
+		"when":   FormatTime,
+		"day":    func(d reporting.Date) string { return d.Format("vi") },
 		"pct": func(f float64) string {
 			return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", f), "0"), ".") + "%"
 		},
