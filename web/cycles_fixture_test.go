@@ -78,7 +78,7 @@ func (f *fixture) startWorker() {
 	}
 	acts := activities.New(f.store, renderer, notifications.NewMailer(smtpCfg), temporal.Client(), f.engine, logger,
 		activities.Config{BaseURL: "http://rcm.test", MessageIDDomain: "rcm.test", RetryDelay: 50 * time.Millisecond})
-	w := rcmworker.New(temporal.Client(), acts, rcmworker.Options{})
+	w := rcmworker.New(temporal.Client(), acts, rcmworker.Options{TaskQueue: f.queue})
 	require.NoError(t, w.Start())
 	t.Cleanup(w.Stop)
 	go func() { _ = f.engine.RunOutboxSweeper(ctx, 500*time.Millisecond, time.Second) }()

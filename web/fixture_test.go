@@ -43,6 +43,7 @@ type fixture struct {
 	// engine runs the cycle commands on the package's Temporal dev server;
 	// cycles (cycles_fixture_test.go) starts a worker when a test needs one.
 	engine *engine.Engine
+	queue  string
 	cyc    *cycleWorld
 }
 
@@ -90,7 +91,10 @@ func newFixture(t *testing.T) *fixture {
 	require.NoError(t, st.CreateTemplate(ctx, testTemplate("KTXH")))
 	f.createRegime("KTXH_MONTHLY", "HNI", "HCM")
 
-	f.engine = engine.New(st, temporal.Client(), slog.New(slog.DiscardHandler))
+	// A task queue of the test's own: workflows left running by another
+	// test never reach this test's worker and database.
+	f.queue = testenv.TaskQueue(t)
+	f.engine = engine.New(st, temporal.Client(), slog.New(slog.DiscardHandler), engine.WithTaskQueue(f.queue))
 	f.server = NewServer(Config{BaseURL: "http://rcm.test", MaxBodyBytes: 64 << 10, MaxUploadBytes: 256 << 10}, Deps{Store: st, Engine: f.engine})
 	f.http = httptest.NewServer(f.server.Handler())
 	t.Cleanup(f.http.Close)
