@@ -14,6 +14,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	ucli "github.com/urfave/cli/v2"
 
+	"rcm/reporting"
 	"rcm/web"
 )
 
@@ -78,6 +79,16 @@ type timelineRecord struct {
 // formatVN writes an instant as people in Vietnam read it (web.FormatTime):
 // dd/mm/yyyy hh:mm, a deadline at the end of a day as 24:00 of that day.
 func formatVN(t time.Time) string { return web.FormatTime(t) }
+
+// formatVNSeconds writes an instant of a timeline to the second, since
+// demo timelines run in seconds.
+func formatVNSeconds(t time.Time) string {
+	loc, err := reporting.DefaultLocation()
+	if err != nil {
+		loc = time.FixedZone("ICT", 7*3600)
+	}
+	return t.In(loc).Format("02/01/2006 15:04:05")
+}
 
 func formatVNPtr(t *time.Time) string {
 	if t == nil {
@@ -322,7 +333,7 @@ func printCycle(c *ucli.Context, cyc cycleRecord, tl *timelineRecord) error {
 			if m.Result != nil {
 				result = fmt.Sprintf("%d agencies, %d sent, %d failed", m.Result.Selected, m.Result.Sent, m.Result.Failed)
 			}
-			rows[i] = []string{formatVN(m.At), kind, done, result}
+			rows[i] = []string{formatVNSeconds(m.At), kind, done, result}
 		}
 		return printRecords(c, records{Header: []string{"at", "moment", "done", "wave"}, Rows: rows})
 	}

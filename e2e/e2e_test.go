@@ -269,6 +269,14 @@ func TestReadmeStory(t *testing.T) {
 	require.Contains(t, r.stderr, "deadline notice done: 4 agencies, 2 sent")
 	s.fails(exitConflict, staff, "cycle", "launch", "--regime", "KTXH_THANG", "--period", period)
 	s.fails(exitDenied, hni, "cycle", "launch", "--regime", "KTXH_THANG", "--period", "2026-01")
+	require.Contains(t, s.ok(hni, "cycle", "list"), cycleID)
+	timeline := s.ok(dbsh, "cycle", "status", cycleID, "--timeline")
+	require.Contains(t, timeline, "notice")
+	require.Contains(t, timeline, "escalation 3/3", "one notice to officer and head, two to the supervisor")
+	s.fails(exitDenied, hni, "cycle", "status", cycleID, "--timeline")
+	extendTo := reporting.DateOf(time.Now().Add(72*time.Hour), vietnam(t))
+	out = s.ok(staff, "cycle", "extend", cycleID, "--agency", "CTO", "--due", extendTo.String(), "--reason", "Ngập lụt")
+	require.Contains(t, out, extendTo.Format("vi")+" 24:00", "a date is the end of that day")
 
 	// 5. Hà Nội submits the CSV, Hồ Chí Minh City the spreadsheet, both
 	// exported with rcm template export and filled in.
@@ -389,7 +397,23 @@ func TestReadmeStory(t *testing.T) {
 	require.Contains(t, s.ok(staff, "compliance", "--cycle", cycleID, "--output", "csv"), "HCM,Thành phố Hồ Chí Minh,1,1,0,0,0,1,100,0")
 	out = s.ok(hcm, "compliance", "--cycle", cycleID, "--output", "csv")
 	require.Equal(t, 2, strings.Count(out, "\n"), out)
+
+	// The regime launches its next cycles by itself, on a Temporal Schedule.
+	out = s.ok(staff, "regime", "schedule", "KTXH_THANG", "--at", "07:30")
+	require.Contains(t, out, "07:30 +07:00")
+	s.fails(exitConflict, staff, "regime", "schedule", "KTXH_THANG")
+	require.Contains(t, s.ok(staff, "regime", "schedule", "KTXH_THANG", "--pause"), "tạm dừng")
+	require.Contains(t, s.ok(staff, "schedule", "list"), "KTXH_THANG")
+	s.fails(exitDenied, dbsh, "schedule", "list")
+	s.ok(staff, "regime", "schedule", "KTXH_THANG", "--delete")
+	s.fails(exitNotFound, staff, "regime", "schedule", "KTXH_THANG", "--show")
 	t.Logf("the story took %s", time.Since(start).Round(time.Millisecond))
+}
+
+func vietnam(t *testing.T) *time.Location {
+	loc, err := reporting.DefaultLocation()
+	require.NoError(t, err)
+	return loc
 }
 
 // wd is the test's directory, for its testdata.
