@@ -54,6 +54,11 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if errors.As(err, &exitErr) {
 		return exitErr.Code
 	}
+	// urfave/cli reports missing required flags with a type it does not
+	// export; its message is the one thing to recognise it by.
+	if strings.HasPrefix(err.Error(), "Required flag") {
+		return ExitUsage
+	}
 	return ExitFailure
 }
 
