@@ -91,44 +91,60 @@ func policyMoment(p reporting.Policy, kind reporting.MomentKind, step int) (plan
 // page by page, resuming after the last agency of a previous attempt.
 func (a *Activities) agencyWave(ctx context.Context, cc cycleContext, in workflows.WaveInput, sel store.WaveSelection,
 	kind notifications.Kind, ext *store.Extension) (workflows.WaveResult, error) {
-	sel.CycleID, sel.At, sel.Limit = in.CycleID, in.At, a.cfg.BatchSize
-	progress := a.resumeProgress(ctx)
-	if !progress.Restart {
-		sel.After = progress.After
-	}
+	sel.CycleID, sel.At = in.CycleID, in.At
 	var rep deliveryReport
-	selected := 0
-	for {
-		targets, err := a.store.WaveTargets(ctx, sel)
-		if err != nil {
-			return workflows.WaveResult{}, err
-		}
-		if len(targets) == 0 {
-			break
-		}
-		selected += len(targets)
+	selected, err := a.eachPage(ctx, sel, true, func(targets []store.WaveTarget) error {
 		msgs := make([]message, 0, len(targets))
 		for _, t := range targets {
 			msgs = append(msgs, a.agencyMessage(cc, in, kind, t, ext))
 		}
 		r, err := a.deliver(ctx, msgs)
 		rep.add(r)
-		if err != nil {
-			return workflows.WaveResult{}, err
+		if err != nil || kind != notifications.DeadlineNotice {
+			return err
 		}
-		if kind == notifications.DeadlineNotice {
-			codes := make([]string, len(targets))
-			for i, t := range targets {
-				codes[i] = t.AgencyCode
-			}
-			if err := a.store.MarkNotified(ctx, in.CycleID, codes, time.Now()); err != nil {
-				return workflows.WaveResult{}, err
-			}
+		codes := make([]string, len(targets))
+		for i, t := range targets {
+			codes[i] = t.AgencyCode
 		}
-		sel.After = targets[len(targets)-1].AgencyCode
-		heartbeat(ctx, waveProgress{After: sel.After})
+		return a.store.MarkNotified(ctx, in.CycleID, codes, time.Now())
+	})
+	if err != nil {
+		return workflows.WaveResult{}, err
 	}
 	return a.finishWave(ctx, in, []notifications.Kind{kind}, selected, rep)
+}
+
+// eachPage calls fn with every page of the selection, in agency-code order,
+// and returns how many agencies it saw. With resume, it starts after the
+// last agency a previous attempt of the activity finished and heartbeats
+// after each page.
+func (a *Activities) eachPage(ctx context.Context, sel store.WaveSelection, resume bool, fn func([]store.WaveTarget) error) (int, error) {
+	sel.Limit = a.cfg.BatchSize
+	sel.After = ""
+	if resume {
+		if progress := a.resumeProgress(ctx); !progress.Restart {
+			sel.After = progress.After
+		}
+	}
+	seen := 0
+	for {
+		targets, err := a.store.WaveTargets(ctx, sel)
+		if err != nil {
+			return seen, err
+		}
+		if len(targets) == 0 {
+			return seen, nil
+		}
+		seen += len(targets)
+		if err := fn(targets); err != nil {
+			return seen, err
+		}
+		sel.After = targets[len(targets)-1].AgencyCode
+		if resume {
+			heartbeat(ctx, waveProgress{After: sel.After})
+		}
+	}
 }
 
 // finishWave turns a wave's delivery into its result, or into an error that
@@ -245,23 +261,12 @@ func (a *Activities) escalationWave(ctx context.Context, cc cycleContext, in wor
 			toSupervisor = true
 		}
 	}
-	sel := store.WaveSelection{CycleID: in.CycleID, Kind: store.TargetEscalation, At: in.At, Offset: pm.offset, Limit: a.cfg.BatchSize}
-	progress := a.resumeProgress(ctx)
-	if !progress.Restart {
-		sel.After = progress.After
-	}
+	sel := store.WaveSelection{CycleID: in.CycleID, Kind: store.TargetEscalation, At: in.At, Offset: pm.offset}
 	var rep deliveryReport
 	selected := 0
 	if toOfficer || toHead {
-		for {
-			targets, err := a.store.WaveTargets(ctx, sel)
-			if err != nil {
-				return workflows.WaveResult{}, err
-			}
-			if len(targets) == 0 {
-				break
-			}
-			selected += len(targets)
+		var err error
+		selected, err = a.eachPage(ctx, sel, true, func(targets []store.WaveTarget) error {
 			msgs := make([]message, 0, len(targets))
 			for _, t := range targets {
 				m := a.agencyMessage(cc, in, notifications.Escalation, t, nil)
@@ -278,11 +283,10 @@ func (a *Activities) escalationWave(ctx context.Context, cc cycleContext, in wor
 			}
 			r, err := a.deliver(ctx, msgs)
 			rep.add(r)
-			if err != nil {
-				return workflows.WaveResult{}, err
-			}
-			sel.After = targets[len(targets)-1].AgencyCode
-			heartbeat(ctx, waveProgress{After: sel.After})
+			return err
+		})
+		if err != nil {
+			return workflows.WaveResult{}, err
 		}
 	}
 	if toSupervisor {
@@ -307,17 +311,7 @@ func (a *Activities) escalationDigests(ctx context.Context, cc cycleContext, in 
 	}
 	overdue := map[string][]store.WaveTarget{} // supervised root path → agencies
 	var due time.Time
-	sel.After = ""
-	count := 0
-	for {
-		targets, err := a.store.WaveTargets(ctx, sel)
-		if err != nil {
-			return 0, deliveryReport{}, err
-		}
-		if len(targets) == 0 {
-			break
-		}
-		count += len(targets)
+	count, err := a.eachPage(ctx, sel, false, func(targets []store.WaveTarget) error {
 		for _, t := range targets {
 			if root := nearestSupervised(supervisors, t.Path); root != "" {
 				overdue[root] = append(overdue[root], t)
@@ -326,7 +320,10 @@ func (a *Activities) escalationDigests(ctx context.Context, cc cycleContext, in 
 				due = t.Due
 			}
 		}
-		sel.After = targets[len(targets)-1].AgencyCode
+		return nil
+	})
+	if err != nil {
+		return 0, deliveryReport{}, err
 	}
 	var msgs []message
 	for _, root := range sortedKeys(overdue) {
