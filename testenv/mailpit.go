@@ -42,22 +42,27 @@ func Mailpit(t testing.TB) *MailpitServer {
 	if err != nil {
 		t.Fatalf("testenv: %v", err)
 	}
-	smtpPort, err := devstack.FreePort()
-	if err != nil {
-		t.Fatalf("testenv: %v", err)
-	}
-	httpPort, err := devstack.FreePort()
-	if err != nil {
-		t.Fatalf("testenv: %v", err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	proc, err := devstack.StartMailpit(ctx, devstack.MailpitOptions{
-		Binary:      bin,
-		SMTPPort:    smtpPort,
-		HTTPPort:    httpPort,
-		DataDir:     t.TempDir(),
-		MaxMessages: 100000,
+	var proc *devstack.Process
+	var smtpPort, httpPort int
+	// A free port can be taken by another test package's server between the
+	// moment it is found and the moment Mailpit binds it: try new ports.
+	err = retryOnNewPorts(func() error {
+		if smtpPort, err = devstack.FreePort(); err != nil {
+			return err
+		}
+		if httpPort, err = devstack.FreePort(); err != nil {
+			return err
+		}
+		proc, err = devstack.StartMailpit(ctx, devstack.MailpitOptions{
+			Binary:      bin,
+			SMTPPort:    smtpPort,
+			HTTPPort:    httpPort,
+			DataDir:     t.TempDir(),
+			MaxMessages: 100000,
+		})
+		return err
 	})
 	if err != nil {
 		t.Fatalf("testenv: %v", err)

@@ -56,16 +56,20 @@ func StartTemporal(ctx context.Context) (*TemporalServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	port, err := devstack.FreePort()
-	if err != nil {
-		return nil, err
-	}
-	proc, err := devstack.StartTemporal(ctx, devstack.TemporalOptions{
-		Binary:           bin,
-		Port:             port,
-		Headless:         true,
-		Namespace:        TemporalNamespace,
-		SearchAttributes: SearchAttributes(),
+	var port int
+	var proc *devstack.Process
+	err = retryOnNewPorts(func() error {
+		if port, err = devstack.FreePort(); err != nil {
+			return err
+		}
+		proc, err = devstack.StartTemporal(ctx, devstack.TemporalOptions{
+			Binary:           bin,
+			Port:             port,
+			Headless:         true,
+			Namespace:        TemporalNamespace,
+			SearchAttributes: SearchAttributes(),
+		})
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("testenv: %w", err)
@@ -182,4 +186,17 @@ func runWithTemporal(m *testing.M, use func(*TemporalServer)) int {
 	}()
 	use(srv)
 	return m.Run()
+}
+
+// retryOnNewPorts runs start up to three times: a port found free can be
+// taken by another test package's server before the service binds it, and
+// start picks new ports each time.
+func retryOnNewPorts(start func() error) error {
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		if err = start(); err == nil {
+			return nil
+		}
+	}
+	return err
 }
