@@ -419,6 +419,10 @@ func (a *Activities) summaryWave(ctx context.Context, cc cycleContext, in workfl
 	if err != nil {
 		return workflows.WaveResult{}, err
 	}
+	unreachable, err := a.store.UnreachableAgencies(ctx, in.CycleID)
+	if err != nil {
+		return workflows.WaveResult{}, err
+	}
 	var msgs []message
 	for _, root := range sortedKeys(supervisors) {
 		for _, sup := range supervisors[root] {
@@ -439,6 +443,9 @@ func (a *Activities) summaryWave(ctx context.Context, cc cycleContext, in workfl
 		lang := langOf(u.Language)
 		d := a.baseData(cc, lang, "*", officeScopeName(lang))
 		d.Summary = summarize(outcomes, "", lang)
+		for _, ag := range unreachable {
+			d.Summary.UnreachableAgencies = append(d.Summary.UnreachableAgencies, localName(lang, ag.NameVI, ag.NameEN))
+		}
 		msgs = append(msgs, message{
 			key:  store.NotificationKey{CycleID: in.CycleID, Subject: userSubject("*", u.ID), Kind: string(notifications.CycleSummary)},
 			kind: notifications.CycleSummary, lang: lang, to: []string{u.Email}, data: d,

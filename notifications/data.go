@@ -77,6 +77,9 @@ type Summary struct {
 	// MissingAgencies and LateAgencies name the agencies concerned.
 	MissingAgencies []string
 	LateAgencies    []string
+	// UnreachableAgencies name the agencies rcm could not mail during the
+	// cycle (no valid address); office staff are told, so they can fix it.
+	UnreachableAgencies []string
 }
 
 // RequiredFields lists the Data fields a message of kind k cannot be written

@@ -61,8 +61,9 @@ func DemoData(kind Kind, lang Lang) Data {
 		d.Summary = Summary{
 			Expected: 24, Submitted: 21, OnTime: 17, Late: 3, NotAccepted: 1, Missing: 3,
 			ReportingRate: 87.5, OnTimeRate: 70.83,
-			MissingAgencies: []string{"Sở Tài chính tỉnh Lào Cai", "Sở Xây dựng tỉnh Lào Cai", "Sở Y tế tỉnh Lào Cai"},
-			LateAgencies:    []string{"Sở Công Thương tỉnh Lào Cai", "Sở Giáo dục và Đào tạo tỉnh Lào Cai", "Sở Nông nghiệp và Môi trường tỉnh Lào Cai"},
+			MissingAgencies:     []string{"Sở Tài chính tỉnh Lào Cai", "Sở Xây dựng tỉnh Lào Cai", "Sở Y tế tỉnh Lào Cai"},
+			LateAgencies:        []string{"Sở Công Thương tỉnh Lào Cai", "Sở Giáo dục và Đào tạo tỉnh Lào Cai", "Sở Nông nghiệp và Môi trường tỉnh Lào Cai"},
+			UnreachableAgencies: []string{"Sở Y tế tỉnh Lào Cai"},
 		}
 	case DeadlineExtended:
 		d.OldDue = d.Due

@@ -246,3 +246,24 @@ func (s *Store) ListNotifications(ctx context.Context, f NotificationFilter) ([]
 	}
 	return out, nil
 }
+
+// UnreachableAgencies returns the agencies of the cycle that a message could
+// not be sent to because they have no valid address (skipped notifications).
+func (s *Store) UnreachableAgencies(ctx context.Context, cycleID string) ([]Agency, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT a.code, a.name_vi, a.name_en FROM agencies a
+		 WHERE a.code IN (SELECT subject_code FROM notifications WHERE cycle_id = $1 AND status = 'skipped')
+		 ORDER BY a.code`, cycleID)
+	if err != nil {
+		return nil, fmt.Errorf("unreachable agencies of cycle %s: %w", cycleID, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Agency, error) {
+		var a Agency
+		err := r.Scan(&a.Code, &a.NameVI, &a.NameEN)
+		return a, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("unreachable agencies of cycle %s: %w", cycleID, err)
+	}
+	return out, nil
+}
