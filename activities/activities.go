@@ -28,6 +28,8 @@ type Config struct {
 	RetryDelay time.Duration
 	// Lanes is how many SMTP connections a wave sends over at once.
 	Lanes int
+	// Metrics, if set, counts waves and messages.
+	Metrics *Metrics
 }
 
 func (c Config) withDefaults() Config {

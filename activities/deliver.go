@@ -76,12 +76,14 @@ func (a *Activities) deliver(ctx context.Context, msgs []message) (deliveryRepor
 			if err := a.store.MarkNotificationUnknown(ctx, c.ID, store.ErrOutcomeUnknown); err != nil {
 				return rep, err
 			}
+			a.cfg.Metrics.message(string(m.kind), "failed")
 			rep.failed++
 		case c.Status != store.NotificationClaimed:
 		case len(m.to) == 0:
 			if err := a.store.MarkNotificationSkipped(ctx, c.ID, skipReason(m)); err != nil {
 				return rep, err
 			}
+			a.cfg.Metrics.message(string(m.kind), "skipped")
 			rep.skipped++
 		default:
 			todo = append(todo, claimedMessage{message: m, claim: c})
@@ -150,6 +152,7 @@ func (a *Activities) sendLane(ctx context.Context, todo []claimedMessage) (deliv
 				return rep, err
 			}
 			a.logger.ErrorContext(ctx, "message not rendered", "kind", m.kind, "subject", m.key.Subject, "error", err)
+			a.cfg.Metrics.message(string(m.kind), "failed")
 			rep.failed++
 			continue
 		}
@@ -177,6 +180,7 @@ func (a *Activities) sendLane(ctx context.Context, todo []claimedMessage) (deliv
 			if err := a.store.MarkNotificationSent(ctx, c.ID, time.Now()); err != nil {
 				return rep, err
 			}
+			a.cfg.Metrics.message(string(m.kind), "sent")
 			rep.sent++
 		case ctx.Err() != nil:
 			// Left 'sending': the next attempt records it as unknown, never resends it.
@@ -185,11 +189,13 @@ func (a *Activities) sendLane(ctx context.Context, todo []claimedMessage) (deliv
 			if err := a.store.MarkNotificationAttempt(ctx, c.ID, err.Error(), true); err != nil {
 				return rep, err
 			}
+			a.cfg.Metrics.message(string(m.kind), "failed")
 			rep.failed++
 		default:
 			if err := a.store.MarkNotificationAttempt(ctx, c.ID, err.Error(), false); err != nil {
 				return rep, err
 			}
+			a.cfg.Metrics.message(string(m.kind), "deferred")
 			rep.deferred++
 		}
 	}

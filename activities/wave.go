@@ -27,7 +27,9 @@ type waveProgress struct {
 // RunWave runs one moment of a cycle's timeline over every agency it applies
 // to, in batches, heartbeating its progress. It is safe to run again: every
 // message is claimed once, and obligations change state only forward.
-func (a *Activities) RunWave(ctx context.Context, in workflows.WaveInput) (workflows.WaveResult, error) {
+func (a *Activities) RunWave(ctx context.Context, in workflows.WaveInput) (res workflows.WaveResult, err error) {
+	started := time.Now()
+	defer func() { a.cfg.Metrics.waveDone(in.Kind, started, err) }()
 	cc, err := a.loadCycleContext(ctx, in.CycleID)
 	if err != nil {
 		return workflows.WaveResult{}, err

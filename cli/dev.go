@@ -352,11 +352,13 @@ func dev(c *ucli.Context) error {
 	_ = webLn.Close()
 	run, runCtx := errgroup.WithContext(ctx)
 	stack.watch(runCtx, run)
+	// One registry: the web server's /metrics shows the worker's waves and messages too.
+	metrics := web.NewMetrics()
 	run.Go(func() error {
-		return runWorker(runCtx, st, tc, eng, WorkerConfig{SMTP: smtp, BaseURL: addrs.web, Namespace: cfg.namespace}, logger)
+		return runWorker(runCtx, st, tc, eng, WorkerConfig{SMTP: smtp, BaseURL: addrs.web, Namespace: cfg.namespace, Metrics: metrics.Registry}, logger)
 	})
 	run.Go(func() error {
-		return runServer(runCtx, st, tc, eng, web.Config{Addr: webLn.Addr().String(), BaseURL: addrs.web}, logger)
+		return runServer(runCtx, st, tc, eng, web.Config{Addr: webLn.Addr().String(), BaseURL: addrs.web}, metrics, logger)
 	})
 	if !answersHealth(runCtx, addrs.web+"/healthz", 15*time.Second) && runCtx.Err() == nil {
 		fmt.Fprintf(stderr, "rcm dev: %s/healthz does not answer yet; see the log above.\n", addrs.web)

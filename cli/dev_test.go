@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"maps"
 	"net"
 	"net/http"
@@ -215,6 +216,17 @@ func TestDevDemoOnGivenServicesServesAndStopsOnInterrupt(t *testing.T) {
 	notices := smtp.WaitFor(t, 34, time.Minute)
 	assert.Contains(t, notices[0].To[0], "@rcm.test")
 	assert.True(t, strings.HasPrefix(notices[0].To[0], "vanphong."), notices[0].To)
+	// The worker's figures are on the web server's /metrics.
+	require.Eventually(t, func() bool {
+		resp, err := http.Get(web + "/metrics")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return strings.Contains(string(body), `rcm_notifications_total{kind="deadline_notice",result="sent"} 34`) &&
+			strings.Contains(string(body), `rcm_waves_total{kind="notice"} 1`)
+	}, 30*time.Second, 200*time.Millisecond, "wave and message metrics")
 
 	require.Equal(t, ExitOK, r.stop(t), r.stderr.String())
 	for _, printed := range []string{r.stdout.String(), r.stderr.String(), seedOut.String(), seedErr.String()} {

@@ -73,7 +73,7 @@ func serve(c *ucli.Context) error {
 		baseURL = "http://" + addr
 	}
 	cfg := web.Config{Addr: addr, BaseURL: baseURL, SessionTTL: c.Duration("session-ttl")}
-	return runServer(c.Context, st, tc, engine.New(st, tc, logger), cfg, logger)
+	return runServer(c.Context, st, tc, engine.New(st, tc, logger), cfg, nil, logger)
 }
 
 // lazyTemporal is a Temporal client that connects on first use: the server
@@ -101,11 +101,14 @@ func lazyTemporal(ctx context.Context, address, namespace string, logger *slog.L
 // runServer serves the API and the pages with the cycle engine until ctx
 // ends; /readyz reports Temporal beside the database. rcm serve and rcm dev
 // both run it.
-func runServer(ctx context.Context, st *store.Store, tc client.Client, eng *engine.Engine, cfg web.Config, logger *slog.Logger) error {
+// metrics may be nil (the server makes its own) or shared with a worker in
+// the same process, so that /metrics shows waves and messages too.
+func runServer(ctx context.Context, st *store.Store, tc client.Client, eng *engine.Engine, cfg web.Config, metrics *web.Metrics, logger *slog.Logger) error {
 	srv := web.NewServer(cfg, web.Deps{
-		Store:  st,
-		Engine: eng,
-		Logger: logger,
+		Store:   st,
+		Engine:  eng,
+		Logger:  logger,
+		Metrics: metrics,
 		ReadyChecks: map[string]web.ReadyCheck{
 			"temporal": func(ctx context.Context) error {
 				_, err := tc.CheckHealth(ctx, &client.CheckHealthRequest{})

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	ucli "github.com/urfave/cli/v2"
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
@@ -111,6 +114,8 @@ type WorkerConfig struct {
 	Options   worker.Options
 	// SweepEvery is how often undelivered hand-offs are re-sent.
 	SweepEvery time.Duration
+	// Metrics registers the worker's metrics (waves, messages); nil keeps none.
+	Metrics prometheus.Registerer
 }
 
 // runWorker runs the Temporal worker and the outbox sweeper until ctx ends.
@@ -123,9 +128,11 @@ func runWorker(ctx context.Context, st *store.Store, tc client.Client, eng *engi
 	if err != nil {
 		return fmt.Errorf("load message templates: %w", err)
 	}
-	acts := activities.New(st, renderer, notifications.NewMailer(cfg.SMTP), tc, eng, logger, activities.Config{
-		BaseURL: cfg.BaseURL, MessageIDDomain: messageIDDomain(cfg.BaseURL, cfg.SMTP),
-	})
+	actsCfg := activities.Config{BaseURL: cfg.BaseURL, MessageIDDomain: messageIDDomain(cfg.BaseURL, cfg.SMTP)}
+	if cfg.Metrics != nil {
+		actsCfg.Metrics = activities.NewMetrics(cfg.Metrics)
+	}
+	acts := activities.New(st, renderer, notifications.NewMailer(cfg.SMTP), tc, eng, logger, actsCfg)
 	if cfg.SweepEvery <= 0 {
 		cfg.SweepEvery = 5 * time.Second
 	}
@@ -135,6 +142,24 @@ func runWorker(ctx context.Context, st *store.Store, tc client.Client, eng *engi
 	logger.InfoContext(ctx, "worker running", "smtp", cfg.SMTP.Redacted(), "base_url", cfg.BaseURL)
 	if err := g.Wait(); err != nil && !errors.Is(err, context.Canceled) {
 		return err
+	}
+	return nil
+}
+
+// serveMetrics serves reg at http://addr/metrics until ctx ends.
+func serveMetrics(ctx context.Context, addr string, reg *prometheus.Registry, logger *slog.Logger) error {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+	}()
+	logger.InfoContext(ctx, "serving worker metrics", "addr", addr)
+	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return &ExitError{Code: ExitConflict, Err: fmt.Errorf("--metrics-addr %s: %w", addr, err)}
 	}
 	return nil
 }
@@ -156,6 +181,8 @@ Examples:
 			databaseURLFlag(), temporalAddressFlag(), temporalNamespaceFlag(), smtpURLFlag(), baseURLFlag(), logLevelFlag(),
 			&ucli.IntFlag{Name: "max-activities", Usage: "activities run at once by this worker (0 = SDK default)", EnvVars: []string{"RCM_MAX_ACTIVITIES"}},
 			&ucli.BoolFlag{Name: "migrate", Usage: "apply pending migrations first", Value: true, EnvVars: []string{"RCM_MIGRATE"}},
+			&ucli.StringFlag{Name: "metrics-addr", Usage: "serve Prometheus metrics (waves, messages) at http://ADDR/metrics; empty: none",
+				EnvVars: []string{"RCM_METRICS_ADDR"}},
 		},
 		Action: func(c *ucli.Context) error {
 			logger, err := newLogger(c)
@@ -181,10 +208,18 @@ Examples:
 				baseURL = "http://" + DefaultAddr
 			}
 			eng := engine.New(st, tc, logger)
-			return runWorker(c.Context, st, tc, eng, WorkerConfig{
+			cfg := WorkerConfig{
 				SMTP: smtp, BaseURL: baseURL, Namespace: c.String("temporal-namespace"),
 				Options: worker.Options{MaxConcurrentActivities: c.Int("max-activities")},
-			}, logger)
+			}
+			g, ctx := errgroup.WithContext(c.Context)
+			if addr := c.String("metrics-addr"); addr != "" {
+				reg := prometheus.NewRegistry()
+				cfg.Metrics = reg
+				g.Go(func() error { return serveMetrics(ctx, addr, reg, logger) })
+			}
+			g.Go(func() error { return runWorker(ctx, st, tc, eng, cfg, logger) })
+			return g.Wait()
 		},
 	}
 }
