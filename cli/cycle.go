@@ -36,24 +36,24 @@ func cycleCommand() *ucli.Command {
 
 // cycleRecord is a cycle as the API sends it.
 type cycleRecord struct {
-	ID           string         `json:"id"`
-	Regime       string         `json:"regime"`
-	Period       string         `json:"period"`
-	Status       string         `json:"status"`
-	WindowStart  string         `json:"window_start"`
-	WindowEnd    string         `json:"window_end"`
-	TimeZone     string         `json:"time_zone"`
-	CutOff       time.Time      `json:"cut_off"`
-	Due          time.Time      `json:"due"`
-	Close        time.Time      `json:"close"`
-	Expected     int            `json:"expected"`
-	Policy       policyRecord   `json:"policy"`
-	LaunchedAt   time.Time      `json:"launched_at"`
-	OpenedAt     *time.Time     `json:"opened_at,omitempty"`
-	ClosedAt     *time.Time     `json:"closed_at,omitempty"`
-	CancelReason string         `json:"cancel_reason,omitempty"`
-	Counts       map[string]int `json:"counts,omitempty"`
-	InScope      *int           `json:"in_scope,omitempty"`
+	ID           string              `json:"id"`
+	Regime       string              `json:"regime"`
+	Period       string              `json:"period"`
+	Status       string              `json:"status"`
+	WindowStart  string              `json:"window_start"`
+	WindowEnd    string              `json:"window_end"`
+	TimeZone     string              `json:"time_zone"`
+	CutOff       time.Time           `json:"cut_off"`
+	Due          time.Time           `json:"due"`
+	Close        time.Time           `json:"close"`
+	Expected     int                 `json:"expected"`
+	Policy       reporting.PolicyDoc `json:"policy"`
+	LaunchedAt   time.Time           `json:"launched_at"`
+	OpenedAt     *time.Time          `json:"opened_at,omitempty"`
+	ClosedAt     *time.Time          `json:"closed_at,omitempty"`
+	CancelReason string              `json:"cancel_reason,omitempty"`
+	Counts       map[string]int      `json:"counts,omitempty"`
+	InScope      *int                `json:"in_scope,omitempty"`
 }
 
 // timelineRecord is a cycle workflow's timeline as the API sends it.
@@ -156,13 +156,13 @@ Examples:
 
 // launchBody is the request of POST /api/v1/cycles.
 type launchBody struct {
-	Regime          string              `json:"regime"`
-	Period          string              `json:"period"`
-	Due             string              `json:"due,omitempty"`
-	ReminderOffsets *[]string           `json:"reminder_offsets,omitempty"`
-	Escalations     *[]escalationRecord `json:"escalations,omitempty"`
-	ReviewTime      string              `json:"review_time,omitempty"`
-	CloseAfter      string              `json:"close_after,omitempty"`
+	Regime          string                     `json:"regime"`
+	Period          string                     `json:"period"`
+	Due             string                     `json:"due,omitempty"`
+	ReminderOffsets *[]string                  `json:"reminder_offsets,omitempty"`
+	Escalations     *[]reporting.EscalationDoc `json:"escalations,omitempty"`
+	ReviewTime      string                     `json:"review_time,omitempty"`
+	CloseAfter      string                     `json:"close_after,omitempty"`
 }
 
 func cycleLaunch(c *ucli.Context) error {
@@ -176,7 +176,7 @@ func cycleLaunch(c *ucli.Context) error {
 		body.ReminderOffsets = &offsets
 	}
 	if c.IsSet("escalations") {
-		steps := []escalationRecord{}
+		steps := []reporting.EscalationDoc{}
 		for _, s := range splitList([]string{c.String("escalations")}) {
 			e, err := parseEscalationStep(s)
 			if err != nil {
@@ -205,21 +205,21 @@ func cycleLaunch(c *ucli.Context) error {
 
 // parseEscalationStep reads AFTER:RECIPIENTS[*TIMES/REPEAT] ("30s:supervisor*2/10s"),
 // or the AFTER:RECIPIENTS:REPEAT:TIMES of rcm regime create.
-func parseEscalationStep(s string) (escalationRecord, error) {
+func parseEscalationStep(s string) (reporting.EscalationDoc, error) {
 	if strings.Count(s, ":") == 3 {
 		return parseEscalation(s)
 	}
 	after, rest, ok := strings.Cut(s, ":")
 	if !ok || after == "" || rest == "" {
-		return escalationRecord{}, usageError("--escalations %q: write AFTER:RECIPIENTS[*TIMES/REPEAT], such as 10s:officer+head or 30s:supervisor*2/10s", s)
+		return reporting.EscalationDoc{}, usageError("--escalations %q: write AFTER:RECIPIENTS[*TIMES/REPEAT], such as 10s:officer+head or 30s:supervisor*2/10s", s)
 	}
 	recipients, repeat, hasRepeat := strings.Cut(rest, "*")
-	e := escalationRecord{After: after, Recipients: strings.Split(recipients, "+")}
+	e := reporting.EscalationDoc{After: after, Recipients: strings.Split(recipients, "+")}
 	if hasRepeat {
 		times, every, ok := strings.Cut(repeat, "/")
 		n, err := strconv.Atoi(times)
 		if !ok || err != nil || every == "" {
-			return escalationRecord{}, usageError("--escalations %q: after * write TIMES/REPEAT, such as *2/10s (twice, 10 seconds apart)", s)
+			return reporting.EscalationDoc{}, usageError("--escalations %q: after * write TIMES/REPEAT, such as *2/10s (twice, 10 seconds apart)", s)
 		}
 		e.Times, e.Repeat = n, every
 	}
@@ -356,7 +356,7 @@ func cycleFields(cyc cycleRecord) []field {
 	}
 }
 
-func escalationText(steps []escalationRecord) string {
+func escalationText(steps []reporting.EscalationDoc) string {
 	var out []string
 	for _, e := range steps {
 		step := e.After + " → " + strings.Join(e.Recipients, "+")

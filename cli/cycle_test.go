@@ -5,17 +5,19 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"rcm/reporting"
 )
 
 func TestParseEscalationStep(t *testing.T) {
 	tests := []struct {
 		in   string
-		want escalationRecord
+		want reporting.EscalationDoc
 		bad  bool
 	}{
-		{in: "10s:officer+head", want: escalationRecord{After: "10s", Recipients: []string{"officer", "head"}}},
-		{in: "30s:supervisor*2/10s", want: escalationRecord{After: "30s", Recipients: []string{"supervisor"}, Times: 2, Repeat: "10s"}},
-		{in: "3d:supervisor:1d:3", want: escalationRecord{After: "3d", Recipients: []string{"supervisor"}, Times: 3, Repeat: "1d"}},
+		{in: "10s:officer+head", want: reporting.EscalationDoc{After: "10s", Recipients: []string{"officer", "head"}}},
+		{in: "30s:supervisor*2/10s", want: reporting.EscalationDoc{After: "30s", Recipients: []string{"supervisor"}, Times: 2, Repeat: "10s"}},
+		{in: "3d:supervisor:1d:3", want: reporting.EscalationDoc{After: "3d", Recipients: []string{"supervisor"}, Times: 3, Repeat: "1d"}},
 		{in: "officer", bad: true},
 		{in: ":officer", bad: true},
 		{in: "1d:head*two/1h", bad: true},

@@ -239,7 +239,7 @@ func TestTemplatesAndRegimes(t *testing.T) {
 	var regime regimeRecord
 	require.NoError(t, json.Unmarshal([]byte(out), &regime))
 	require.Equal(t, []string{"3d", "1d"}, regime.Policy.ReminderOffsets)
-	require.Equal(t, []escalationRecord{{After: "1d", Recipients: []string{"officer", "head"}, Times: 1},
+	require.Equal(t, []reporting.EscalationDoc{{After: "1d", Recipients: []string{"officer", "head"}, Times: 1},
 		{After: "3d", Recipients: []string{"supervisor"}, Repeat: "1d", Times: 3}}, regime.Policy.Escalations)
 	require.Len(t, regime.Assignments, 2)
 

@@ -32,31 +32,17 @@ func regimeCommand() *ucli.Command {
 
 // regimeRecord is a regime as the API sends and takes it.
 type regimeRecord struct {
-	Code         string             `json:"code"`
-	NameVI       string             `json:"name_vi"`
-	NameEN       string             `json:"name_en,omitempty"`
-	Template     string             `json:"template"`
-	Cadence      string             `json:"cadence"`
-	DeadlineRule string             `json:"deadline_rule"`
-	TimeZone     string             `json:"time_zone,omitempty"`
-	Holidays     []string           `json:"holidays,omitempty"`
-	Policy       policyRecord       `json:"policy"`
-	ReviewerID   *int64             `json:"reviewer_id,omitempty"`
-	Assignments  []assignmentRecord `json:"assignments"`
-}
-
-type policyRecord struct {
-	ReminderOffsets []string           `json:"reminder_offsets"`
-	Escalations     []escalationRecord `json:"escalations"`
-	ReviewTime      string             `json:"review_time,omitempty"`
-	CloseAfter      string             `json:"close_after,omitempty"`
-}
-
-type escalationRecord struct {
-	After      string   `json:"after"`
-	Recipients []string `json:"recipients"`
-	Repeat     string   `json:"repeat,omitempty"`
-	Times      int      `json:"times,omitempty"`
+	Code         string              `json:"code"`
+	NameVI       string              `json:"name_vi"`
+	NameEN       string              `json:"name_en,omitempty"`
+	Template     string              `json:"template"`
+	Cadence      string              `json:"cadence"`
+	DeadlineRule string              `json:"deadline_rule"`
+	TimeZone     string              `json:"time_zone,omitempty"`
+	Holidays     []string            `json:"holidays,omitempty"`
+	Policy       reporting.PolicyDoc `json:"policy"`
+	ReviewerID   *int64              `json:"reviewer_id,omitempty"`
+	Assignments  []assignmentRecord  `json:"assignments"`
 }
 
 type assignmentRecord struct {
@@ -148,7 +134,7 @@ func regimeFromFlags(c *ucli.Context) (regimeRecord, error) {
 	r := regimeRecord{Code: c.String("code"), NameVI: c.String("name-vi"), NameEN: c.String("name-en"),
 		Template: c.String("template"), Cadence: c.String("cadence"), DeadlineRule: c.String("deadline-rule"),
 		TimeZone: c.String("time-zone"), Holidays: splitList(c.StringSlice("holidays")),
-		Policy: policyRecord{ReminderOffsets: splitList(c.StringSlice("reminders")), Escalations: []escalationRecord{},
+		Policy: reporting.PolicyDoc{ReminderOffsets: splitList(c.StringSlice("reminders")), Escalations: []reporting.EscalationDoc{},
 			ReviewTime: c.String("review-time"), CloseAfter: c.String("close-after")},
 		Assignments: []assignmentRecord{}}
 	if r.Policy.ReminderOffsets == nil {
@@ -172,16 +158,16 @@ func regimeFromFlags(c *ucli.Context) (regimeRecord, error) {
 
 // parseEscalation reads AFTER:RECIPIENTS[:REPEAT:TIMES], such as
 // "1d:officer+head" or "3d:supervisor:1d:3".
-func parseEscalation(s string) (escalationRecord, error) {
+func parseEscalation(s string) (reporting.EscalationDoc, error) {
 	parts := strings.Split(s, ":")
 	if len(parts) != 2 && len(parts) != 4 {
-		return escalationRecord{}, usageError("--escalation %q: write AFTER:RECIPIENTS or AFTER:RECIPIENTS:REPEAT:TIMES, such as 1d:officer+head or 3d:supervisor:1d:3", s)
+		return reporting.EscalationDoc{}, usageError("--escalation %q: write AFTER:RECIPIENTS or AFTER:RECIPIENTS:REPEAT:TIMES, such as 1d:officer+head or 3d:supervisor:1d:3", s)
 	}
-	e := escalationRecord{After: parts[0], Recipients: strings.Split(parts[1], "+")}
+	e := reporting.EscalationDoc{After: parts[0], Recipients: strings.Split(parts[1], "+")}
 	if len(parts) == 4 {
 		times, err := strconv.Atoi(parts[3])
 		if err != nil {
-			return escalationRecord{}, usageError("--escalation %q: TIMES %q is not a number", s, parts[3])
+			return reporting.EscalationDoc{}, usageError("--escalation %q: TIMES %q is not a number", s, parts[3])
 		}
 		e.Repeat, e.Times = parts[2], times
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"rcm/reporting"
 	"rcm/store"
 )
 
@@ -330,7 +331,7 @@ func TestTemplateAndRegimeRoundTrip(t *testing.T) {
 	require.Equal(t, []string{"3d", "1d"}, got.Policy.ReminderOffsets)
 	require.Equal(t, "workdays:2", got.DeadlineRule)
 	require.Equal(t, "Asia/Ho_Chi_Minh", got.TimeZone)
-	require.Equal(t, []escalationJSON{{After: "1d", Recipients: []string{"officer", "head"}, Repeat: "1d", Times: 2}}, got.Policy.Escalations)
+	require.Equal(t, []reporting.EscalationDoc{{After: "1d", Recipients: []string{"officer", "head"}, Repeat: "1d", Times: 2}}, got.Policy.Escalations)
 	require.Equal(t, "2026-01-01", got.Assignments[0].ActiveFrom.String())
 	require.Equal(t, 409, f.do("staff", "POST", "/api/v1/regimes", regime).status)
 	require.Equal(t, 404, f.do("staff", "PUT", "/api/v1/regimes/NOPE/assignments", []map[string]string{}).status)

@@ -124,22 +124,22 @@ func acceptLanguage(header string) string {
 
 // cycleJSON is a reporting cycle in the API.
 type cycleJSON struct {
-	ID           string         `json:"id"`
-	Regime       string         `json:"regime"`
-	Period       string         `json:"period"`
-	Status       string         `json:"status"`
-	WindowStart  reporting.Date `json:"window_start"`
-	WindowEnd    reporting.Date `json:"window_end"`
-	TimeZone     string         `json:"time_zone"`
-	CutOff       time.Time      `json:"cut_off"`
-	Due          time.Time      `json:"due"`
-	Close        time.Time      `json:"close"`
-	Expected     int            `json:"expected"`
-	Policy       policyJSON     `json:"policy"`
-	LaunchedAt   time.Time      `json:"launched_at"`
-	OpenedAt     *time.Time     `json:"opened_at,omitempty"`
-	ClosedAt     *time.Time     `json:"closed_at,omitempty"`
-	CancelReason string         `json:"cancel_reason,omitempty"`
+	ID           string              `json:"id"`
+	Regime       string              `json:"regime"`
+	Period       string              `json:"period"`
+	Status       string              `json:"status"`
+	WindowStart  reporting.Date      `json:"window_start"`
+	WindowEnd    reporting.Date      `json:"window_end"`
+	TimeZone     string              `json:"time_zone"`
+	CutOff       time.Time           `json:"cut_off"`
+	Due          time.Time           `json:"due"`
+	Close        time.Time           `json:"close"`
+	Expected     int                 `json:"expected"`
+	Policy       reporting.PolicyDoc `json:"policy"`
+	LaunchedAt   time.Time           `json:"launched_at"`
+	OpenedAt     *time.Time          `json:"opened_at,omitempty"`
+	ClosedAt     *time.Time          `json:"closed_at,omitempty"`
+	CancelReason string              `json:"cancel_reason,omitempty"`
 	// Counts are the obligations by status within the caller's scope, and
 	// InScope their number (one cycle only).
 	Counts  map[string]int `json:"counts,omitempty"`
@@ -149,40 +149,20 @@ type cycleJSON struct {
 func toCycleJSON(c store.Cycle) cycleJSON {
 	return cycleJSON{ID: c.ID, Regime: c.RegimeCode, Period: c.Period, Status: c.Status,
 		WindowStart: c.WindowStart, WindowEnd: c.WindowEnd, TimeZone: c.TimeZone,
-		CutOff: c.CutOff, Due: c.Due, Close: c.Close, Expected: c.Expected, Policy: toPolicyJSON(c.Policy),
+		CutOff: c.CutOff, Due: c.Due, Close: c.Close, Expected: c.Expected, Policy: reporting.DocOf(c.Policy),
 		LaunchedAt: c.LaunchedAt, OpenedAt: c.OpenedAt, ClosedAt: c.ClosedAt, CancelReason: c.CancelReason}
-}
-
-// toPolicyJSON writes a policy's offsets as reporting.ParseOffset reads them.
-func toPolicyJSON(p reporting.Policy) policyJSON {
-	out := policyJSON{ReminderOffsets: []string{}, Escalations: []escalationJSON{},
-		ReviewTime: reporting.FormatOffset(p.ReviewTime), CloseAfter: reporting.FormatOffset(p.CloseAfter)}
-	for _, o := range p.ReminderOffsets {
-		out.ReminderOffsets = append(out.ReminderOffsets, reporting.FormatOffset(o))
-	}
-	for _, e := range p.Escalations {
-		ej := escalationJSON{After: reporting.FormatOffset(e.After), Times: e.Times}
-		if e.Repeat > 0 {
-			ej.Repeat = reporting.FormatOffset(e.Repeat)
-		}
-		for _, rc := range e.Recipients {
-			ej.Recipients = append(ej.Recipients, string(rc))
-		}
-		out.Escalations = append(out.Escalations, ej)
-	}
-	return out
 }
 
 // launchRequest asks for a cycle; the policy fields, when given, replace the
 // regime's for this cycle only.
 type launchRequest struct {
-	Regime          string            `json:"regime"`
-	Period          string            `json:"period"`
-	Due             string            `json:"due"`
-	ReminderOffsets *[]string         `json:"reminder_offsets"`
-	Escalations     *[]escalationJSON `json:"escalations"`
-	ReviewTime      string            `json:"review_time"`
-	CloseAfter      string            `json:"close_after"`
+	Regime          string                     `json:"regime"`
+	Period          string                     `json:"period"`
+	Due             string                     `json:"due"`
+	ReminderOffsets *[]string                  `json:"reminder_offsets"`
+	Escalations     *[]reporting.EscalationDoc `json:"escalations"`
+	ReviewTime      string                     `json:"review_time"`
+	CloseAfter      string                     `json:"close_after"`
 }
 
 // fieldCollector gathers the refused fields of a request.
@@ -206,28 +186,12 @@ func (fc *fieldCollector) offset(field, text string) *time.Duration {
 }
 
 // escalations reads escalation steps written as in a regime's policy.
-func (fc *fieldCollector) escalations(prefix string, in []escalationJSON) []reporting.EscalationStep {
-	out := make([]reporting.EscalationStep, 0, len(in))
-	for i, e := range in {
-		field := fmt.Sprintf("%s[%d]", prefix, i)
-		step := reporting.EscalationStep{Times: e.Times}
-		if e.After == "" {
-			fc.bad(field+".after", "required; write how long after due, such as 1d")
-		} else if d := fc.offset(field+".after", e.After); d != nil {
-			step.After = *d
-		}
-		if d := fc.offset(field+".repeat", e.Repeat); d != nil {
-			step.Repeat = *d
-		}
-		if step.Times == 0 {
-			step.Times = 1
-		}
-		for _, rc := range e.Recipients {
-			step.Recipients = append(step.Recipients, reporting.Recipient(rc))
-		}
-		out = append(out, step)
+func (fc *fieldCollector) escalations(prefix string, in []reporting.EscalationDoc) []reporting.EscalationStep {
+	steps, problems := reporting.ParseEscalationDocs(prefix, in)
+	for _, pr := range problems {
+		fc.bad(pr.Field, "%s", pr.Reason)
 	}
-	return out
+	return steps
 }
 
 // parseInstant reads a deadline: "+2m" (that long from now), a date

@@ -27,31 +27,17 @@ const (
 // regimeJSON is a reporting regime in the API. Offsets are written as
 // reporting.ParseOffset reads them ("3d", "36h", "90s").
 type regimeJSON struct {
-	Code         string           `json:"code"`
-	NameVI       string           `json:"name_vi"`
-	NameEN       string           `json:"name_en,omitempty"`
-	Template     string           `json:"template"`
-	Cadence      string           `json:"cadence"`
-	DeadlineRule string           `json:"deadline_rule"`
-	TimeZone     string           `json:"time_zone,omitempty"`
-	Holidays     []reporting.Date `json:"holidays,omitempty"`
-	Policy       policyJSON       `json:"policy"`
-	ReviewerID   *int64           `json:"reviewer_id,omitempty"`
-	Assignments  []assignmentJSON `json:"assignments"`
-}
-
-type policyJSON struct {
-	ReminderOffsets []string         `json:"reminder_offsets"`
-	Escalations     []escalationJSON `json:"escalations"`
-	ReviewTime      string           `json:"review_time,omitempty"`
-	CloseAfter      string           `json:"close_after,omitempty"`
-}
-
-type escalationJSON struct {
-	After      string   `json:"after"`
-	Recipients []string `json:"recipients"`
-	Repeat     string   `json:"repeat,omitempty"`
-	Times      int      `json:"times,omitempty"`
+	Code         string              `json:"code"`
+	NameVI       string              `json:"name_vi"`
+	NameEN       string              `json:"name_en,omitempty"`
+	Template     string              `json:"template"`
+	Cadence      string              `json:"cadence"`
+	DeadlineRule string              `json:"deadline_rule"`
+	TimeZone     string              `json:"time_zone,omitempty"`
+	Holidays     []reporting.Date    `json:"holidays,omitempty"`
+	Policy       reporting.PolicyDoc `json:"policy"`
+	ReviewerID   *int64              `json:"reviewer_id,omitempty"`
+	Assignments  []assignmentJSON    `json:"assignments"`
 }
 
 type assignmentJSON struct {
@@ -63,7 +49,7 @@ type assignmentJSON struct {
 func toRegimeJSON(r store.Regime) regimeJSON {
 	out := regimeJSON{Code: r.Code, NameVI: r.NameVI, NameEN: r.NameEN, Template: r.TemplateCode,
 		Cadence: string(r.Cadence), DeadlineRule: r.DeadlineRule.String(), TimeZone: r.TimeZone, Holidays: r.Holidays,
-		ReviewerID: r.ReviewerID, Assignments: toAssignmentsJSON(r.Assignments), Policy: toPolicyJSON(r.Policy)}
+		ReviewerID: r.ReviewerID, Assignments: toAssignmentsJSON(r.Assignments), Policy: reporting.DocOf(r.Policy)}
 	return out
 }
 
@@ -89,16 +75,6 @@ func (rj regimeJSON) toStore() (store.Regime, error) {
 	bad := func(field, format string, args ...any) {
 		fields = append(fields, FieldProblem{Field: field, Reason: fmt.Sprintf(format, args...)})
 	}
-	offset := func(field, text string, def time.Duration) time.Duration {
-		if text == "" {
-			return def
-		}
-		d, err := reporting.ParseOffset(text)
-		if err != nil {
-			bad(field, "%v", err)
-		}
-		return d
-	}
 	r := store.Regime{Code: rj.Code, NameVI: rj.NameVI, NameEN: rj.NameEN, TemplateCode: rj.Template,
 		TimeZone: rj.TimeZone, Holidays: rj.Holidays, ReviewerID: rj.ReviewerID, Assignments: toAssignments(rj.Assignments)}
 	cadence, err := reporting.ParseCadence(rj.Cadence)
@@ -109,27 +85,11 @@ func (rj regimeJSON) toStore() (store.Regime, error) {
 	if r.DeadlineRule, err = reporting.ParseDeadlineRule(rj.DeadlineRule); err != nil {
 		bad("deadline_rule", "%v", err)
 	}
-	for i, o := range rj.Policy.ReminderOffsets {
-		field := fmt.Sprintf("policy.reminder_offsets[%d]", i)
-		if o == "" {
-			bad(field, "empty; write how long before due, such as 3d")
-			continue
-		}
-		r.Policy.ReminderOffsets = append(r.Policy.ReminderOffsets, offset(field, o, 0))
+	policy, problems := rj.Policy.Parse(defaultReviewTime, defaultCloseAfter)
+	for _, pr := range problems {
+		bad("policy."+pr.Field, "%s", pr.Reason)
 	}
-	for i, e := range rj.Policy.Escalations {
-		field := fmt.Sprintf("policy.escalations[%d]", i)
-		step := reporting.EscalationStep{After: offset(field+".after", e.After, 0), Repeat: offset(field+".repeat", e.Repeat, 0), Times: e.Times}
-		if step.Times == 0 {
-			step.Times = 1
-		}
-		for _, rc := range e.Recipients {
-			step.Recipients = append(step.Recipients, reporting.Recipient(rc))
-		}
-		r.Policy.Escalations = append(r.Policy.Escalations, step)
-	}
-	r.Policy.ReviewTime = offset("policy.review_time", rj.Policy.ReviewTime, defaultReviewTime)
-	r.Policy.CloseAfter = offset("policy.close_after", rj.Policy.CloseAfter, defaultCloseAfter)
+	r.Policy = policy
 	if len(fields) > 0 {
 		return store.Regime{}, errValidation("some fields of the regime are refused; correct them and send it again", fields...)
 	}

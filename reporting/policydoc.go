@@ -1,0 +1,122 @@
+package reporting
+
+import (
+	"fmt"
+	"time"
+)
+
+// PolicyDoc is a Policy as people, files and the API write it: offsets as
+// "3d", "36h" or "90s". Its JSON form is the one rcm stores, serves and
+// reads everywhere.
+type PolicyDoc struct {
+	ReminderOffsets []string        `json:"reminder_offsets"`
+	Escalations     []EscalationDoc `json:"escalations"`
+	ReviewTime      string          `json:"review_time,omitempty"`
+	CloseAfter      string          `json:"close_after,omitempty"`
+}
+
+// EscalationDoc is an EscalationStep as written. Times 0 means once.
+type EscalationDoc struct {
+	After      string   `json:"after"`
+	Recipients []string `json:"recipients"`
+	Repeat     string   `json:"repeat,omitempty"`
+	Times      int      `json:"times,omitempty"`
+}
+
+// DocProblem is one field of a written policy that does not parse; Field is
+// relative to the policy ("escalations[1].after").
+type DocProblem struct {
+	Field  string
+	Reason string
+}
+
+// DocOf writes a policy.
+func DocOf(p Policy) PolicyDoc {
+	d := PolicyDoc{
+		ReminderOffsets: make([]string, 0, len(p.ReminderOffsets)),
+		Escalations:     EscalationDocsOf(p.Escalations),
+		ReviewTime:      FormatOffset(p.ReviewTime),
+		CloseAfter:      FormatOffset(p.CloseAfter),
+	}
+	for _, o := range p.ReminderOffsets {
+		d.ReminderOffsets = append(d.ReminderOffsets, FormatOffset(o))
+	}
+	return d
+}
+
+// EscalationDocsOf writes escalation steps.
+func EscalationDocsOf(steps []EscalationStep) []EscalationDoc {
+	out := make([]EscalationDoc, 0, len(steps))
+	for _, e := range steps {
+		ed := EscalationDoc{After: FormatOffset(e.After), Times: e.Times}
+		if e.Repeat > 0 {
+			ed.Repeat = FormatOffset(e.Repeat)
+		}
+		for _, r := range e.Recipients {
+			ed.Recipients = append(ed.Recipients, string(r))
+		}
+		out = append(out, ed)
+	}
+	return out
+}
+
+// Parse reads a written policy, naming every field that does not parse; an
+// empty review_time or close_after takes the default given. It checks the
+// form of each field only: Policy.Validate checks the policy as a whole.
+func (d PolicyDoc) Parse(defaultReviewTime, defaultCloseAfter time.Duration) (Policy, []DocProblem) {
+	var p Policy
+	var problems []DocProblem
+	for i, o := range d.ReminderOffsets {
+		field := fmt.Sprintf("reminder_offsets[%d]", i)
+		if o == "" {
+			problems = append(problems, DocProblem{field, "empty; write how long before due, such as 3d"})
+			continue
+		}
+		v, err := ParseOffset(o)
+		if err != nil {
+			problems = append(problems, DocProblem{field, err.Error()})
+		}
+		p.ReminderOffsets = append(p.ReminderOffsets, v)
+	}
+	steps, stepProblems := ParseEscalationDocs("escalations", d.Escalations)
+	p.Escalations, problems = steps, append(problems, stepProblems...)
+	p.ReviewTime, problems = parseDocOffset("review_time", d.ReviewTime, defaultReviewTime, problems)
+	p.CloseAfter, problems = parseDocOffset("close_after", d.CloseAfter, defaultCloseAfter, problems)
+	return p, problems
+}
+
+// ParseEscalationDocs reads written escalation steps, naming the fields
+// under prefix ("escalations[0].after").
+func ParseEscalationDocs(prefix string, docs []EscalationDoc) ([]EscalationStep, []DocProblem) {
+	var problems []DocProblem
+	steps := make([]EscalationStep, 0, len(docs))
+	for i, e := range docs {
+		field := fmt.Sprintf("%s[%d]", prefix, i)
+		step := EscalationStep{Times: e.Times}
+		if step.Times == 0 {
+			step.Times = 1
+		}
+		if e.After == "" {
+			problems = append(problems, DocProblem{field + ".after", "required; write how long after due, such as 1d"})
+		} else {
+			step.After, problems = parseDocOffset(field+".after", e.After, 0, problems)
+		}
+		step.Repeat, problems = parseDocOffset(field+".repeat", e.Repeat, 0, problems)
+		for _, r := range e.Recipients {
+			step.Recipients = append(step.Recipients, Recipient(r))
+		}
+		steps = append(steps, step)
+	}
+	return steps, problems
+}
+
+func parseDocOffset(field, text string, def time.Duration, problems []DocProblem) (time.Duration, []DocProblem) {
+	if text == "" {
+		return def, problems
+	}
+	d, err := ParseOffset(text)
+	if err != nil {
+		return 0, append(problems, DocProblem{field, err.Error()})
+	}
+	return d, problems
+}
