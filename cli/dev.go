@@ -23,6 +23,7 @@ import (
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/web"
+	"rcm/worker"
 	"rcm/workflows"
 )
 
@@ -67,6 +68,7 @@ func devCommand() *ucli.Command {
 		&ucli.StringFlag{Name: "temporal-address", Usage: "use this Temporal frontend (HOST:PORT) instead of starting a dev server",
 			EnvVars: []string{"RCM_TEMPORAL_ADDRESS"}},
 		temporalNamespaceFlag(),
+		taskQueueFlag(),
 		&ucli.StringFlag{Name: "smtp-url", Usage: "use this SMTP server (smtp://host:port?from=ADDRESS) instead of starting Mailpit",
 			EnvVars: []string{"RCM_SMTP_URL"}},
 		logLevelFlag(),
@@ -106,6 +108,7 @@ type devConfig struct {
 	databaseURL                                         string
 	temporalAddress                                     string // "" starts a dev server
 	namespace                                           string
+	taskQueue                                           string
 	smtpURL                                             string // "" starts Mailpit
 	web, temporal, temporalUI, mailpitSMTP, mailpitHTTP devPort
 }
@@ -116,6 +119,7 @@ func readDevConfig(c *ucli.Context) (devConfig, error) {
 		databaseURL:     c.String("database-url"),
 		temporalAddress: c.String("temporal-address"),
 		namespace:       c.String("temporal-namespace"),
+		taskQueue:       c.String("task-queue"),
 		smtpURL:         c.String("smtp-url"),
 	}
 	port := func(flag, service string) (devPort, error) {
@@ -346,7 +350,7 @@ func dev(c *ucli.Context) error {
 		return err
 	}
 	defer tc.Close()
-	eng := engine.New(st, tc, logger)
+	eng := engine.New(st, tc, logger, engine.WithTaskQueue(cfg.taskQueue))
 
 	// The web server listens itself: hand the port over.
 	_ = webLn.Close()
@@ -355,7 +359,8 @@ func dev(c *ucli.Context) error {
 	// One registry: the web server's /metrics shows the worker's waves and messages too.
 	metrics := web.NewMetrics()
 	run.Go(func() error {
-		return runWorker(runCtx, st, tc, eng, WorkerConfig{SMTP: smtp, BaseURL: addrs.web, Namespace: cfg.namespace, Metrics: metrics.Registry}, logger)
+		return runWorker(runCtx, st, tc, eng, WorkerConfig{SMTP: smtp, BaseURL: addrs.web, Namespace: cfg.namespace, Metrics: metrics.Registry,
+			Options: worker.Options{TaskQueue: cfg.taskQueue}}, logger)
 	})
 	run.Go(func() error {
 		return runServer(runCtx, st, tc, eng, web.Config{Addr: webLn.Addr().String(), BaseURL: addrs.web}, metrics, logger)

@@ -40,6 +40,7 @@ Examples:
 			&ucli.StringFlag{Name: "base-url", Usage: "public address of the server (default http://ADDR)", EnvVars: []string{"RCM_BASE_URL"}},
 			temporalAddressFlag(),
 			temporalNamespaceFlag(),
+			taskQueueFlag(),
 			&ucli.BoolFlag{Name: "migrate", Usage: "apply pending migrations first", Value: true, EnvVars: []string{"RCM_MIGRATE"}},
 			&ucli.DurationFlag{Name: "session-ttl", Usage: "how long a password sign-in lasts", Value: 12 * time.Hour, EnvVars: []string{"RCM_SESSION_TTL"}},
 			&ucli.BoolFlag{Name: "debug", Usage: "log every request", EnvVars: []string{"RCM_DEBUG"}},
@@ -73,7 +74,8 @@ func serve(c *ucli.Context) error {
 		baseURL = "http://" + addr
 	}
 	cfg := web.Config{Addr: addr, BaseURL: baseURL, SessionTTL: c.Duration("session-ttl")}
-	return runServer(c.Context, st, tc, engine.New(st, tc, logger), cfg, nil, logger)
+	eng := engine.New(st, tc, logger, engine.WithTaskQueue(c.String("task-queue")))
+	return runServer(c.Context, st, tc, eng, cfg, nil, logger)
 }
 
 // lazyTemporal is a Temporal client that connects on first use: the server

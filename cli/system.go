@@ -22,6 +22,7 @@ import (
 	"rcm/notifications"
 	"rcm/store"
 	"rcm/worker"
+	"rcm/workflows"
 )
 
 // Flags shared by the commands that run rcm's processes (worker, serve, dev).
@@ -37,6 +38,11 @@ func temporalAddressFlag() *ucli.StringFlag {
 func temporalNamespaceFlag() *ucli.StringFlag {
 	return &ucli.StringFlag{Name: "temporal-namespace", Usage: "Temporal namespace", Value: "default",
 		EnvVars: []string{"RCM_TEMPORAL_NAMESPACE"}}
+}
+
+func taskQueueFlag() *ucli.StringFlag {
+	return &ucli.StringFlag{Name: "task-queue", Usage: "Temporal task queue of rcm's workflows; rcm serve and rcm worker must agree",
+		Value: workflows.TaskQueue, EnvVars: []string{"RCM_TASK_QUEUE"}}
 }
 
 func smtpURLFlag() *ucli.StringFlag {
@@ -178,7 +184,7 @@ Examples:
    rcm worker --database-url postgres://rcm@127.0.0.1:5432/rcm --smtp-url 'smtp://127.0.0.1:1025?from=rcm@example.gov.vn'
    RCM_TEMPORAL_ADDRESS=temporal:7233 RCM_SMTP_URL=smtp://mail:25 rcm worker`,
 		Flags: []ucli.Flag{
-			databaseURLFlag(), temporalAddressFlag(), temporalNamespaceFlag(), smtpURLFlag(), baseURLFlag(), logLevelFlag(),
+			databaseURLFlag(), temporalAddressFlag(), temporalNamespaceFlag(), taskQueueFlag(), smtpURLFlag(), baseURLFlag(), logLevelFlag(),
 			&ucli.IntFlag{Name: "max-activities", Usage: "activities run at once by this worker (0 = SDK default)", EnvVars: []string{"RCM_MAX_ACTIVITIES"}},
 			&ucli.BoolFlag{Name: "migrate", Usage: "apply pending migrations first", Value: true, EnvVars: []string{"RCM_MIGRATE"}},
 			&ucli.StringFlag{Name: "metrics-addr", Usage: "serve Prometheus metrics (waves, messages) at http://ADDR/metrics; empty: none",
@@ -207,10 +213,10 @@ Examples:
 			if baseURL == "" {
 				baseURL = "http://" + DefaultAddr
 			}
-			eng := engine.New(st, tc, logger)
+			eng := engine.New(st, tc, logger, engine.WithTaskQueue(c.String("task-queue")))
 			cfg := WorkerConfig{
 				SMTP: smtp, BaseURL: baseURL, Namespace: c.String("temporal-namespace"),
-				Options: worker.Options{MaxConcurrentActivities: c.Int("max-activities")},
+				Options: worker.Options{MaxConcurrentActivities: c.Int("max-activities"), TaskQueue: c.String("task-queue")},
 			}
 			g, ctx := errgroup.WithContext(c.Context)
 			if addr := c.String("metrics-addr"); addr != "" {
