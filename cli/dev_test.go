@@ -218,7 +218,12 @@ func TestDevDemoOnGivenServicesServesAndStopsOnInterrupt(t *testing.T) {
 	assert.True(t, strings.HasPrefix(notices[0].To[0], "vanphong."), notices[0].To)
 	// The worker's figures are on the web server's /metrics.
 	require.Eventually(t, func() bool {
-		resp, err := http.Get(web + "/metrics")
+		req, err := http.NewRequest(http.MethodGet, web+"/metrics", nil)
+		if err != nil {
+			return false
+		}
+		req.Header.Set("Authorization", "Bearer "+staffToken)
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			return false
 		}

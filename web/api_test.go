@@ -343,7 +343,7 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 	require.Equal(t, 200, f.do("anonymous", "GET", "/readyz", nil).status)
 	require.Equal(t, 200, f.do("staff", "GET", "/api/v1/agencies/HNI", nil).status)
 	require.Equal(t, 404, f.do("supervisor", "GET", "/api/v1/agencies/HCM", nil).status)
-	metrics := string(f.do("anonymous", "GET", "/metrics", nil).body)
+	metrics := string(f.do("staff", "GET", "/metrics", nil).body)
 	require.Contains(t, metrics, `rcm_http_requests_total{route="GET /api/v1/agencies/{code}",status="200"} 1`)
 	require.Contains(t, metrics, `rcm_http_requests_total{route="GET /api/v1/agencies/{code}",status="404"} 1`)
 	require.Contains(t, metrics, `rcm_http_request_duration_seconds_bucket{route="GET /api/v1/agencies/{code}"`)

@@ -70,7 +70,7 @@ func matrix() []matrixRow {
 	return []matrixRow{
 		{"GET /healthz", same("GET", "/healthz", nil), publicOK(200)},
 		{"GET /readyz", same("GET", "/readyz", nil), publicOK(200)},
-		{"GET /metrics", same("GET", "/metrics", nil), publicOK(200)},
+		{"GET /metrics", same("GET", "/metrics", nil), staffOnlyWant(200)},
 		{"GET /api/openapi.json", same("GET", "/api/openapi.json", nil), publicOK(200)},
 		{"POST /api/v1/session", same("POST", "/api/v1/session", map[string]string{"email": "staff@vpcp.gov.vn", "password": staffPassword}), publicOK(201)},
 		{"DELETE /api/v1/session", same("DELETE", "/api/v1/session", nil), everyoneOK(204)},

@@ -131,7 +131,7 @@ func TestReviewQueueAndDecisions(t *testing.T) {
 	require.Equal(t, "accepted", detail.Obligation.Status)
 	require.Equal(t, 404, f.do("staff", "POST", "/api/v1/submissions/999999/review", map[string]string{"decision": "accepted"}).status)
 
-	metrics := string(f.do("anonymous", "GET", "/metrics", nil).body)
+	metrics := string(f.do("staff", "GET", "/metrics", nil).body)
 	require.Contains(t, metrics, `rcm_reviews_total{decision="accepted"} 1`)
 	require.Contains(t, metrics, `rcm_reviews_total{decision="returned"} 1`)
 }

@@ -54,7 +54,7 @@ func (s *Server) systemRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/healthz", Roles: anyone, Handle: s.healthz},
 		{Method: "GET", Path: "/readyz", Roles: anyone, Handle: s.readyz},
-		{Method: "GET", Path: "/metrics", Roles: anyone, Handle: s.serveMetrics},
+		{Method: "GET", Path: "/metrics", Roles: staffOnly, Handle: s.serveMetrics},
 		{Method: "GET", Path: "/api/openapi.json", Roles: anyone, Handle: s.openAPI},
 	}
 }

@@ -124,7 +124,7 @@ func TestSubmitAsJSONCSVAndXLSXWithIdempotencyKeys(t *testing.T) {
 	require.Len(t, detail.Versions, 4)
 	require.Equal(t, 4, detail.Versions[0].Version, "newest first")
 
-	metrics := string(f.do("anonymous", "GET", "/metrics", nil).body)
+	metrics := string(f.do("staff", "GET", "/metrics", nil).body)
 	require.Contains(t, metrics, `rcm_submissions_total{result="stored",source="json"} 1`)
 	require.Contains(t, metrics, `rcm_submissions_total{result="replayed",source="json"} 1`)
 	require.Contains(t, metrics, `rcm_submissions_total{result="refused",source="json"} 1`)
