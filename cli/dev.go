@@ -547,23 +547,27 @@ func reportMigrations(w io.Writer, applied []store.MigrationStatus) {
 	fmt.Fprintf(w, "Database: applied %d migration(s): %s.\n", len(applied), strings.Join(names, ", "))
 }
 
-// nextFreePeriod is the first month from now (in Vietnam time) with no
-// cycle of the demo regime, for the command printed as the next step.
+// nextFreePeriod is the latest monthly period whose data cut-off has
+// passed (in Vietnam time) and that has no cycle of the demo regime yet: a
+// cycle launched with --due a few minutes ahead must be due after its
+// cut-off, and a period is launched once.
 func nextFreePeriod(ctx context.Context, st *store.Store, now time.Time) string {
 	loc, err := reporting.LoadLocation(reporting.DefaultZone)
 	if err != nil {
 		loc = time.UTC
 	}
-	month := now.In(loc)
-	month = time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, loc)
-	for range 24 {
-		period := month.Format("2006-01")
-		if _, err := st.Cycle(ctx, engine.CycleID(demo.RegimeCode, period)); errors.Is(err, store.ErrNotFound) {
-			return period
-		}
-		month = month.AddDate(0, 1, 0)
+	current, ok := reporting.PeriodContaining(reporting.Monthly, reporting.DateOf(now, loc))
+	if !ok {
+		return now.In(loc).Format("2006-01")
 	}
-	return month.Format("2006-01")
+	period := current.Prev()
+	for range 24 {
+		if _, err := st.Cycle(ctx, engine.CycleID(demo.RegimeCode, period.ID)); errors.Is(err, store.ErrNotFound) {
+			return period.ID
+		}
+		period = period.Prev()
+	}
+	return period.ID
 }
 
 // printDevAddresses prints the block a person needs to use the system.
