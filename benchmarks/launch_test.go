@@ -7,14 +7,12 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
 	"rcm/engine"
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/systemtest"
-	"rcm/testenv"
 )
 
 // waitWorkflow is the baseline's per-agency workflow: it waits for a signal
@@ -31,13 +29,7 @@ func waitWorkflow(ctx workflow.Context) error {
 // from the launch call until every obligation exists.
 func BenchmarkLaunch(b *testing.B) {
 	b.Run("baseline=workflow-per-agency", func(b *testing.B) {
-		queue := testenv.TaskQueue(b)
-		w := worker.New(temporal.Client(), queue, worker.Options{})
-		w.RegisterWorkflowWithOptions(waitWorkflow, workflow.RegisterOptions{Name: "wait"})
-		if err := w.Start(); err != nil {
-			b.Fatal(err)
-		}
-		defer w.Stop()
+		queue := baselineWorker(b, "wait", waitWorkflow)
 		run := fmt.Sprintf("%d", time.Now().UnixNano())
 		b.ResetTimer()
 		lat, elapsed := runConcurrently(b, b.N, func(i int) error {

@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
 	"rcm/testenv"
 )
 
@@ -21,6 +24,20 @@ func TestMain(m *testing.M) {
 		os.Exit(m.Run())
 	}
 	testenv.RunWithTemporal(m, func(s *testenv.TemporalServer) { temporal = s })
+}
+
+// baselineWorker runs a worker of the raw baseline's workflow on a task
+// queue of its own until the benchmark ends, and returns the queue.
+func baselineWorker(b *testing.B, name string, wf any) string {
+	b.Helper()
+	queue := testenv.TaskQueue(b)
+	w := worker.New(temporal.Client(), queue, worker.Options{})
+	w.RegisterWorkflowWithOptions(wf, workflow.RegisterOptions{Name: name})
+	if err := w.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(w.Stop)
+	return queue
 }
 
 // uniqueRegime names a regime no earlier run on this dev server used: the

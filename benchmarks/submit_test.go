@@ -8,12 +8,10 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
 	"rcm/engine"
 	"rcm/systemtest"
-	"rcm/testenv"
 )
 
 // clients is how many submitters run at once, as in ARCHITECTURE.md's measurements.
@@ -74,13 +72,7 @@ func echoWorkflow(ctx workflow.Context) error {
 // different agency's first submission.
 func BenchmarkSubmission(b *testing.B) {
 	b.Run("baseline=raw-signal-with-start", func(b *testing.B) {
-		queue := testenv.TaskQueue(b)
-		w := worker.New(temporal.Client(), queue, worker.Options{})
-		w.RegisterWorkflowWithOptions(echoWorkflow, workflow.RegisterOptions{Name: "echo"})
-		if err := w.Start(); err != nil {
-			b.Fatal(err)
-		}
-		defer w.Stop()
+		queue := baselineWorker(b, "echo", echoWorkflow)
 		run := fmt.Sprintf("%d", time.Now().UnixNano())
 		b.ResetTimer()
 		lat, elapsed := runConcurrently(b, b.N, func(i int) error {

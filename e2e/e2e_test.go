@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -38,24 +37,6 @@ const (
 	exitNotFound = 4
 	exitConflict = 5
 )
-
-// syncBuffer collects a process's output while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // system is the built rcm running as serve and worker processes.
 type system struct {
@@ -96,9 +77,9 @@ func baseEnv() []string {
 }
 
 // start runs `rcm args...` in the background until the test ends.
-func (s *system) start(name string, args ...string) *syncBuffer {
+func (s *system) start(name string, args ...string) *testenv.Buffer {
 	t := s.t
-	out := &syncBuffer{}
+	out := &testenv.Buffer{}
 	cmd := exec.Command(s.bin, args...)
 	cmd.Env = s.env
 	cmd.Stdout, cmd.Stderr = out, out
