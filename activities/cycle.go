@@ -148,7 +148,7 @@ func (a *Activities) loadCycleContext(ctx context.Context, cycleID string) (cycl
 	if err != nil {
 		return cycleContext{}, nonRetryableIfMissing(err)
 	}
-	r, err := a.store.Regime(ctx, c.RegimeCode)
+	r, err := a.store.RegimeRules(ctx, c.RegimeCode)
 	if err != nil {
 		return cycleContext{}, err
 	}

@@ -90,7 +90,7 @@ func (e *Engine) Launch(ctx context.Context, c Caller, req LaunchRequest) (store
 func (e *Engine) planCycle(ctx context.Context, req LaunchRequest) (store.Cycle, error) {
 	var problems []FieldError
 	add := func(field, reason string) { problems = append(problems, FieldError{Field: field, Reason: reason}) }
-	regime, err := e.store.Regime(ctx, req.RegimeCode)
+	regime, err := e.store.RegimeRules(ctx, req.RegimeCode)
 	if errors.Is(err, store.ErrNotFound) {
 		return store.Cycle{}, invalid("regime", fmt.Sprintf("regime %q does not exist; `rcm regime list` shows the regimes", req.RegimeCode))
 	}
@@ -188,7 +188,7 @@ func locationOr(name string) *time.Location {
 // the day of at (in the regime's zone), or else the one whose window holds
 // that day. A cycle launched already is reported, not an error.
 func (e *Engine) LaunchScheduled(ctx context.Context, regimeCode string, at time.Time) (string, bool, error) {
-	regime, err := e.store.Regime(ctx, regimeCode)
+	regime, err := e.store.RegimeRules(ctx, regimeCode)
 	if err != nil {
 		return "", false, err
 	}

@@ -42,7 +42,7 @@ func (e *Engine) ScheduleRegime(ctx context.Context, c Caller, regimeCode string
 	if opts.Minute < 0 || opts.Minute > 59 {
 		return Schedule{}, invalid("minute", "must be 0..59")
 	}
-	regime, err := e.store.Regime(ctx, regimeCode)
+	regime, err := e.store.RegimeRules(ctx, regimeCode)
 	if err != nil {
 		return Schedule{}, err
 	}

@@ -104,7 +104,7 @@ func (e *Engine) cycleTemplate(ctx context.Context, cyc store.Cycle) (reporting.
 	if t, ok := e.templates.Load(cyc.ID); ok {
 		return t.(reporting.Template), nil
 	}
-	regime, err := e.store.Regime(ctx, cyc.RegimeCode)
+	regime, err := e.store.RegimeRules(ctx, cyc.RegimeCode)
 	if err != nil {
 		return reporting.Template{}, fmt.Errorf("cycle %s: %w", cyc.ID, err)
 	}

@@ -284,6 +284,17 @@ func scanRegime(row pgx.Row) (Regime, error) {
 
 // Regime returns the regime with the code, its escalation steps and its assignments.
 func (s *Store) Regime(ctx context.Context, code string) (Regime, error) {
+	return s.regime(ctx, code, true)
+}
+
+// RegimeRules returns a regime without its assignments: its names, template,
+// calendar and policy, which is what launching, scheduling and messages
+// need. A regime may assign thousands of agencies.
+func (s *Store) RegimeRules(ctx context.Context, code string) (Regime, error) {
+	return s.regime(ctx, code, false)
+}
+
+func (s *Store) regime(ctx context.Context, code string, withAssignments bool) (Regime, error) {
 	r, err := scanRegime(s.pool.QueryRow(ctx, `SELECT `+regimeColumns+` FROM regimes WHERE code = $1`, code))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Regime{}, fmt.Errorf("regime %s: %w", code, ErrNotFound)
@@ -292,7 +303,7 @@ func (s *Store) Regime(ctx context.Context, code string) (Regime, error) {
 		return Regime{}, fmt.Errorf("regime %s: %w", code, err)
 	}
 	regimes := []Regime{r}
-	if err := s.loadRegimeDetails(ctx, regimes); err != nil {
+	if err := s.loadRegimeDetails(ctx, regimes, withAssignments); err != nil {
 		return Regime{}, fmt.Errorf("regime %s: %w", code, err)
 	}
 	return regimes[0], nil
@@ -308,14 +319,15 @@ func (s *Store) ListRegimes(ctx context.Context) ([]Regime, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list regimes: %w", err)
 	}
-	if err := s.loadRegimeDetails(ctx, regimes); err != nil {
+	if err := s.loadRegimeDetails(ctx, regimes, true); err != nil {
 		return nil, fmt.Errorf("list regimes: %w", err)
 	}
 	return regimes, nil
 }
 
-// loadRegimeDetails fills in the escalation steps and assignments of regimes.
-func (s *Store) loadRegimeDetails(ctx context.Context, regimes []Regime) error {
+// loadRegimeDetails fills in the escalation steps of regimes, and their
+// assignments when asked.
+func (s *Store) loadRegimeDetails(ctx context.Context, regimes []Regime, withAssignments bool) error {
 	if len(regimes) == 0 {
 		return nil
 	}
@@ -352,6 +364,9 @@ func (s *Store) loadRegimeDetails(ctx context.Context, regimes []Regime) error {
 	})
 	if err != nil {
 		return fmt.Errorf("escalation steps: %w", err)
+	}
+	if !withAssignments {
+		return nil
 	}
 	rows, err = s.pool.Query(ctx, `
 		SELECT regime_code, agency_code, active_from, active_until
