@@ -37,9 +37,6 @@ type Engine struct {
 // Option configures an Engine.
 type Option func(*Engine)
 
-// WithClock makes the engine read time from now (tests).
-func WithClock(now func() time.Time) Option { return func(e *Engine) { e.now = now } }
-
 // WithTaskQueue makes the engine start workflows on queue instead of
 // workflows.TaskQueue; the workers must poll the same queue.
 func WithTaskQueue(queue string) Option { return func(e *Engine) { e.taskQueue = queue } }

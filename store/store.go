@@ -33,9 +33,6 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 	return &Store{pool: pool}, nil
 }
 
-// New wraps an existing pool.
-func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
-
 // Pool returns the underlying connection pool.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
