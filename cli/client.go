@@ -16,6 +16,8 @@ import (
 	"time"
 
 	ucli "github.com/urfave/cli/v2"
+
+	"rcm/api"
 )
 
 // DefaultServer is where role commands find the API unless told otherwise.
@@ -46,23 +48,10 @@ func newClient(c *ucli.Context) (*apiClient, error) {
 	return &apiClient{server: server, token: c.String("token"), http: &http.Client{Timeout: 5 * time.Minute}}, nil
 }
 
-// problemJSON is the API's problem details body.
-type problemJSON struct {
-	Type   string `json:"type"`
-	Title  string `json:"title"`
-	Status int    `json:"status"`
-	Detail string `json:"detail"`
-	Errors []struct {
-		Field  string `json:"field"`
-		Reason string `json:"reason"`
-		Line   int    `json:"line"`
-	} `json:"errors"`
-}
-
 // APIError is an error answer of the API, as the command line reports it.
 type APIError struct {
 	Status  int
-	Problem problemJSON
+	Problem api.Problem
 }
 
 // Error is the problem's detail, each refused field on its own line, and a
@@ -205,18 +194,12 @@ func (cl *apiClient) download(ctx context.Context, path string, w io.Writer) err
 	return nil
 }
 
-// listPage is a page of a list answer.
-type listPage[T any] struct {
-	Items []T    `json:"items"`
-	Next  string `json:"next"`
-}
-
 // listAll follows the pages of a list until the end, or until max items
 // (0 = no bound).
 func listAll[T any](ctx context.Context, cl *apiClient, path string, query url.Values, max int) ([]T, error) {
 	var all []T
 	for {
-		var p listPage[T]
+		var p api.Page[T]
 		if err := cl.do(ctx, http.MethodGet, path+"?"+query.Encode(), nil, &p); err != nil {
 			return nil, err
 		}

@@ -12,6 +12,7 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
+	"rcm/api"
 	"rcm/reporting"
 )
 
@@ -259,7 +260,7 @@ func regimeList(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	var p listPage[regimeRecord]
+	var p api.Page[regimeRecord]
 	if err := cl.do(c.Context, http.MethodGet, "/api/v1/regimes", nil, &p); err != nil {
 		return err
 	}

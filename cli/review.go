@@ -8,6 +8,8 @@ import (
 	"time"
 
 	ucli "github.com/urfave/cli/v2"
+
+	"rcm/api"
 )
 
 // reviewCommand lists and decides the submissions waiting for review.
@@ -82,7 +84,7 @@ func reviewList(c *ucli.Context) error {
 	if cycle := c.String("cycle"); cycle != "" {
 		q.Set("cycle", cycle)
 	}
-	var p listPage[submissionRecord]
+	var p api.Page[submissionRecord]
 	if err := cl.do(c.Context, http.MethodGet, "/api/v1/reviews?"+q.Encode(), nil, &p); err != nil {
 		return err
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
+
+	"rcm/api"
 )
 
 // scheduleRecord is a regime's schedule as the API sends it.
@@ -147,7 +149,7 @@ func scheduleCommand() *ucli.Command {
 				if err != nil {
 					return err
 				}
-				var p listPage[scheduleRecord]
+				var p api.Page[scheduleRecord]
 				if err := cl.do(c.Context, http.MethodGet, "/api/v1/schedules", nil, &p); err != nil {
 					return err
 				}

@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
+
+	"rcm/api"
 )
 
 // templateCommand manages report templates.
@@ -222,7 +224,7 @@ func templateList(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	var p listPage[templateRecord]
+	var p api.Page[templateRecord]
 	if err := cl.do(c.Context, http.MethodGet, "/api/v1/templates", nil, &p); err != nil {
 		return err
 	}

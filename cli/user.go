@@ -14,6 +14,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"rcm/access"
+	"rcm/api"
 	"rcm/store"
 )
 
@@ -348,7 +349,7 @@ func userTokenList(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	var p listPage[tokenRecord]
+	var p api.Page[tokenRecord]
 	if err := cl.do(c.Context, http.MethodGet, fmt.Sprintf("/api/v1/users/%d/tokens", id), nil, &p); err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"rcm/access"
+	"rcm/api"
 	"rcm/reporting"
 	"rcm/store"
 )
@@ -83,7 +84,7 @@ func (s *Server) listAgencies(w http.ResponseWriter, r *http.Request) error {
 		scope, _ = scope.Within(a.Path) // a is visible, so they overlap
 	}
 	if kind := q.Get("kind"); kind != "" && !slices.Contains(store.AgencyKinds(), kind) {
-		return errBadRequest(fmt.Sprintf("kind %q is unknown", kind), FieldProblem{Field: "kind", Reason: "one of the agency kinds"})
+		return errBadRequest(fmt.Sprintf("kind %q is unknown", kind), api.FieldProblem{Field: "kind", Reason: "one of the agency kinds"})
 	}
 	agencies, err := s.store.ListAgencies(r.Context(), store.AgencyFilter{
 		ScopePath: scope.Path, ScopeExact: scope.Exact, Kind: q.Get("kind"), After: q.Get("after"), Limit: limit + 1,
@@ -123,7 +124,7 @@ func (s *Server) importAgencies(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if len(in) == 0 {
-		return errValidation("the array is empty; send the agencies to import", FieldProblem{Field: "(body)", Reason: "empty"})
+		return errValidation("the array is empty; send the agencies to import", api.FieldProblem{Field: "(body)", Reason: "empty"})
 	}
 	agencies := make([]store.Agency, len(in))
 	for i, a := range in {

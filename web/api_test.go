@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"rcm/api"
 	"rcm/reporting"
 	"rcm/store"
 )
@@ -19,7 +20,7 @@ import (
 func TestListsAreFilteredByScope(t *testing.T) {
 	f := newFixture(t)
 	codes := func(role, query string) []string {
-		var p page[agencyJSON]
+		var p api.Page[agencyJSON]
 		f.do(role, "GET", "/api/v1/agencies"+query, nil).decode(t, &p)
 		out := make([]string, len(p.Items))
 		for i, a := range p.Items {
@@ -34,7 +35,7 @@ func TestListsAreFilteredByScope(t *testing.T) {
 	require.Equal(t, 404, f.do("supervisor", "GET", "/api/v1/agencies?under=VN", nil).status, "the root is outside the supervisor's scope")
 	require.Equal(t, []string{"HNI", "HPG"}, codes("supervisor", "?kind=city"))
 
-	var users page[userJSON]
+	var users api.Page[userJSON]
 	f.do("supervisor", "GET", "/api/v1/users", nil).decode(t, &users)
 	var emails []string
 	for _, u := range users.Items {
@@ -286,7 +287,7 @@ func TestPagination(t *testing.T) {
 	path := "/api/v1/agencies?limit=3"
 	for pages := 0; ; pages++ {
 		require.Less(t, pages, 10)
-		var p page[agencyJSON]
+		var p api.Page[agencyJSON]
 		f.do("staff", "GET", path, nil).decode(t, &p)
 		require.LessOrEqual(t, len(p.Items), 3)
 		for _, a := range p.Items {

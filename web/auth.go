@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"rcm/access"
+	"rcm/api"
 	"rcm/store"
 )
 
@@ -91,7 +92,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	if req.Email == "" || req.Password == "" {
 		return errValidation("give an e-mail address and a password",
-			FieldProblem{Field: "email", Reason: "required"}, FieldProblem{Field: "password", Reason: "required"})
+			api.FieldProblem{Field: "email", Reason: "required"}, api.FieldProblem{Field: "password", Reason: "required"})
 	}
 	u, err := s.store.AuthenticatePassword(r.Context(), req.Email, req.Password)
 	if errors.Is(err, store.ErrUnauthenticated) {

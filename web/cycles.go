@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"rcm/access"
+	"rcm/api"
 	"rcm/engine"
 	"rcm/reporting"
 	"rcm/store"
@@ -59,12 +60,12 @@ func engineErrorIn(lang string, err error) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &verr):
-		var fields []FieldProblem
+		var fields []api.FieldProblem
 		for _, f := range verr.Fields {
-			fields = append(fields, FieldProblem{Field: f.Field, Reason: f.Reason, Code: f.Code})
+			fields = append(fields, api.FieldProblem{Field: f.Field, Reason: f.Reason, Code: f.Code})
 		}
 		for _, v := range verr.Values {
-			fields = append(fields, FieldProblem{Field: "values." + v.Indicator, Reason: v.Message(lang), Code: v.Code})
+			fields = append(fields, api.FieldProblem{Field: "values." + v.Indicator, Reason: v.Message(lang), Code: v.Code})
 		}
 		detail := "some fields are refused; correct them and send the request again"
 		if lang == "vi" && len(verr.Values) > 0 {
@@ -166,10 +167,10 @@ type launchRequest struct {
 }
 
 // fieldCollector gathers the refused fields of a request.
-type fieldCollector []FieldProblem
+type fieldCollector []api.FieldProblem
 
 func (fc *fieldCollector) bad(field, format string, args ...any) {
-	*fc = append(*fc, FieldProblem{Field: field, Reason: fmt.Sprintf(format, args...)})
+	*fc = append(*fc, api.FieldProblem{Field: field, Reason: fmt.Sprintf(format, args...)})
 }
 
 // offset reads an offset field; "" is nil.
@@ -457,7 +458,7 @@ func readReason(r *http.Request) (string, error) {
 	reason := strings.TrimSpace(req.Reason)
 	if reason == "" {
 		return "", errValidation("say why; the reason is recorded and the agencies may be told",
-			FieldProblem{Field: "reason", Reason: "required"})
+			api.FieldProblem{Field: "reason", Reason: "required"})
 	}
 	return reason, nil
 }

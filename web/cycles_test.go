@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 
+	"rcm/api"
 	"rcm/reporting"
 	"rcm/store"
 )
@@ -102,7 +103,7 @@ func TestReviewQueueAndDecisions(t *testing.T) {
 	w := f.cycles()
 	hni := w.subs["HNI"]
 
-	var queue page[submissionJSON]
+	var queue api.Page[submissionJSON]
 	f.do("staff", "GET", "/api/v1/reviews?cycle="+w.cycleID, nil).decode(t, &queue)
 	require.Len(t, queue.Items, 2)
 	require.Equal(t, hni.SubmissionID, queue.Items[0].ID, "oldest first")
@@ -224,7 +225,7 @@ func TestResultsAreScopedLiveThenFinal(t *testing.T) {
 func TestObligationsAndNotifications(t *testing.T) {
 	f := newFixture(t)
 	w := f.cycles()
-	var p page[obligationJSON]
+	var p api.Page[obligationJSON]
 	f.do("supervisor", "GET", "/api/v1/cycles/"+w.cycleID+"/obligations", nil).decode(t, &p)
 	var codes []string
 	for _, o := range p.Items {
@@ -233,19 +234,19 @@ func TestObligationsAndNotifications(t *testing.T) {
 	require.Equal(t, []string{"HNI", "HPG"}, codes)
 	// The submission loops put both versions under review.
 	require.Eventually(t, func() bool {
-		p = page[obligationJSON]{}
+		p = api.Page[obligationJSON]{}
 		f.do("staff", "GET", "/api/v1/cycles/"+w.cycleID+"/obligations?status=under_review", nil).decode(t, &p)
 		return len(p.Items) == 2
 	}, 30*time.Second, 100*time.Millisecond)
-	p = page[obligationJSON]{}
+	p = api.Page[obligationJSON]{}
 	f.do("staff", "GET", "/api/v1/cycles/"+w.cycleID+"/obligations?status=under_review&limit=1", nil).decode(t, &p)
 	require.Len(t, p.Items, 1)
 	require.Equal(t, "HCM", p.Next)
-	p = page[obligationJSON]{}
+	p = api.Page[obligationJSON]{}
 	f.do("staff", "GET", "/api/v1/cycles/"+w.cycleID+"/obligations?status=under_review&after=HCM", nil).decode(t, &p)
 	require.Equal(t, "HNI", p.Items[0].Agency)
 
-	var n page[notificationJSON]
+	var n api.Page[notificationJSON]
 	f.do("staff", "GET", "/api/v1/notifications?cycle="+w.cycleID, nil).decode(t, &n)
 	require.NotNil(t, n.Items)
 	require.Equal(t, 400, f.do("staff", "GET", "/api/v1/notifications?status=lost", nil).status)

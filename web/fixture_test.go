@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"rcm/access"
+	"rcm/api"
 	"rcm/engine"
 	"rcm/reporting"
 	"rcm/store"
@@ -129,10 +130,10 @@ type response struct {
 	body   []byte
 }
 
-func (r response) problem(t *testing.T) Problem {
+func (r response) problem(t *testing.T) api.Problem {
 	t.Helper()
 	require.Equal(t, contentTypeProblm, r.header.Get("Content-Type"), "body: %s", r.body)
-	var p Problem
+	var p api.Problem
 	require.NoError(t, json.Unmarshal(r.body, &p))
 	return p
 }

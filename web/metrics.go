@@ -10,6 +10,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"rcm/api"
 )
 
 // Metrics is the Prometheus registry rcm exposes at /metrics, with the HTTP
@@ -61,13 +63,8 @@ func (s *Server) systemRoutes() []Route {
 
 // healthz answers while the process runs.
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) error {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	writeJSON(w, http.StatusOK, api.Health{Status: "ok"})
 	return nil
-}
-
-type readyJSON struct {
-	Status string            `json:"status"`
-	Checks map[string]string `json:"checks"`
 }
 
 // readyz answers whether the services rcm needs answer: the database and
@@ -84,7 +81,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	for name, c := range s.ready {
 		checks[name] = c
 	}
-	out := readyJSON{Status: "ready", Checks: map[string]string{}}
+	out := api.Ready{Status: "ready", Checks: map[string]string{}}
 	status := http.StatusOK
 	for name, check := range checks {
 		if err := check(ctx); err != nil {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"rcm/api"
 	"rcm/store"
 )
 
@@ -45,12 +46,12 @@ func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request) error
 	}
 	q := r.URL.Query()
 	if st := q.Get("status"); st != "" && !notificationStatuses[st] {
-		return errBadRequest(fmt.Sprintf("status %q is unknown", st), FieldProblem{Field: "status", Reason: "claimed, sent, failed or skipped"})
+		return errBadRequest(fmt.Sprintf("status %q is unknown", st), api.FieldProblem{Field: "status", Reason: "claimed, sent, failed or skipped"})
 	}
 	var after int64
 	if raw := q.Get("after"); raw != "" {
 		if after, err = strconv.ParseInt(raw, 10, 64); err != nil {
-			return errBadRequest(fmt.Sprintf("after %q is not the next of a previous page", raw), FieldProblem{Field: "after", Reason: "a cursor"})
+			return errBadRequest(fmt.Sprintf("after %q is not the next of a previous page", raw), api.FieldProblem{Field: "after", Reason: "a cursor"})
 		}
 	}
 	list, err := s.store.ListNotifications(r.Context(), store.NotificationFilter{CycleID: q.Get("cycle"), Status: q.Get("status"),

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+
+	"rcm/api"
 )
 
 // Pagination of lists: ?limit=N (1 to maxPageSize, default defaultPageSize)
@@ -14,12 +16,6 @@ const (
 	maxPageSize     = 500
 )
 
-// page is a list answer.
-type page[T any] struct {
-	Items []T    `json:"items"`
-	Next  string `json:"next,omitempty"`
-}
-
 // pageLimit reads ?limit.
 func pageLimit(r *http.Request) (int, error) {
 	raw := r.URL.Query().Get("limit")
@@ -29,15 +25,15 @@ func pageLimit(r *http.Request) (int, error) {
 	n, err := strconv.Atoi(raw)
 	if err != nil || n < 1 || n > maxPageSize {
 		return 0, errBadRequest(fmt.Sprintf("limit %q is not a number from 1 to %d", raw, maxPageSize),
-			FieldProblem{Field: "limit", Reason: fmt.Sprintf("a number from 1 to %d", maxPageSize)})
+			api.FieldProblem{Field: "limit", Reason: fmt.Sprintf("a number from 1 to %d", maxPageSize)})
 	}
 	return n, nil
 }
 
 // makePage trims items fetched with limit+1 to limit, and names the cursor
 // of the next page when there is one.
-func makePage[T any](items []T, limit int, cursor func(T) string) page[T] {
-	p := page[T]{Items: items}
+func makePage[T any](items []T, limit int, cursor func(T) string) api.Page[T] {
+	p := api.Page[T]{Items: items}
 	if p.Items == nil {
 		p.Items = []T{}
 	}

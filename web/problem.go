@@ -10,39 +10,10 @@ import (
 	"net/http"
 	"strings"
 
+	"rcm/api"
 	"rcm/sheets"
 	"rcm/store"
 )
-
-// Problem is an RFC 9457 problem details object, the body of every error
-// response (Content-Type application/problem+json).
-type Problem struct {
-	// Type is a URI reference naming the kind of problem ("/problems/validation").
-	Type string `json:"type"`
-	// Title is a short summary of the kind of problem, the same for every
-	// occurrence.
-	Title string `json:"title"`
-	// Status is the HTTP status code.
-	Status int `json:"status"`
-	// Detail explains this occurrence and what to do next.
-	Detail string `json:"detail,omitempty"`
-	// Instance is the request path.
-	Instance string `json:"instance,omitempty"`
-	// Errors name each refused field and why.
-	Errors []FieldProblem `json:"errors,omitempty"`
-}
-
-// FieldProblem is one refused field of a request: Field uses the request's
-// JSON names ("[3].parent", "policy.escalations[0].times", "limit").
-type FieldProblem struct {
-	Field  string `json:"field"`
-	Reason string `json:"reason"`
-	// Code is a stable code for the reason, where there is one
-	// ("unknown_indicator", "not_a_number").
-	Code string `json:"code,omitempty"`
-	// Line is the line (CSV) or row (XLSX) of an uploaded file, where it applies.
-	Line int `json:"line,omitempty"`
-}
 
 // Problem types, as URI references relative to the server.
 const (
@@ -63,7 +34,7 @@ const (
 
 // apiError is an error a handler returns to answer with a problem.
 type apiError struct {
-	Problem
+	api.Problem
 	cause error
 }
 
@@ -76,17 +47,17 @@ func (e *apiError) Error() string {
 
 func (e *apiError) Unwrap() error { return e.cause }
 
-func problem(status int, typ, title, detail string, fields ...FieldProblem) *apiError {
-	return &apiError{Problem: Problem{Type: typ, Title: title, Status: status, Detail: detail, Errors: fields}}
+func problem(status int, typ, title, detail string, fields ...api.FieldProblem) *apiError {
+	return &apiError{Problem: api.Problem{Type: typ, Title: title, Status: status, Detail: detail, Errors: fields}}
 }
 
 // Constructors of the problems handlers return.
 
-func errValidation(detail string, fields ...FieldProblem) *apiError {
+func errValidation(detail string, fields ...api.FieldProblem) *apiError {
 	return problem(http.StatusUnprocessableEntity, typeValidation, "The request has invalid fields", detail, fields...)
 }
 
-func errBadRequest(detail string, fields ...FieldProblem) *apiError {
+func errBadRequest(detail string, fields ...api.FieldProblem) *apiError {
 	return problem(http.StatusBadRequest, typeMalformed, "The request is malformed", detail, fields...)
 }
 
@@ -122,19 +93,19 @@ func toProblem(err error) *apiError {
 		return problem(http.StatusRequestEntityTooLarge, typeTooLarge, "The request body is too large",
 			fmt.Sprintf("the body is larger than the %d bytes this endpoint accepts; send less at a time", tooLarge.Limit))
 	case errors.As(err, &inErr):
-		fields := make([]FieldProblem, len(inErr.Fields))
+		fields := make([]api.FieldProblem, len(inErr.Fields))
 		for i, f := range inErr.Fields {
-			fields[i] = FieldProblem{Field: f.Field, Reason: f.Reason}
+			fields[i] = api.FieldProblem{Field: f.Field, Reason: f.Reason}
 		}
 		return errValidation("some fields are refused; correct them and send the request again", fields...)
 	case errors.As(err, &fileErr):
-		fields := make([]FieldProblem, len(fileErr.Problems))
+		fields := make([]api.FieldProblem, len(fileErr.Problems))
 		for i, p := range fileErr.Problems {
 			field := "file"
 			if p.Indicator != "" {
 				field = "values." + p.Indicator
 			}
-			fields[i] = FieldProblem{Field: field, Reason: p.Reason, Code: p.Code, Line: p.Line}
+			fields[i] = api.FieldProblem{Field: field, Reason: p.Reason, Code: p.Code, Line: p.Line}
 		}
 		return errValidation(fmt.Sprintf("the %s file cannot be read as the template's; correct the lines named and send it again", fileErr.Format), fields...)
 	case errors.Is(err, store.ErrNotFound):
@@ -155,7 +126,7 @@ func toProblem(err error) *apiError {
 func trimWrap(err error) string { return err.Error() }
 
 // writeProblem answers with p.
-func writeProblem(w http.ResponseWriter, r *http.Request, p Problem) {
+func writeProblem(w http.ResponseWriter, r *http.Request, p api.Problem) {
 	if p.Instance == "" && r != nil {
 		p.Instance = r.URL.Path
 	}
@@ -219,11 +190,11 @@ func jsonProblem(body []byte, err error) error {
 		line, col := position(body, typ.Offset)
 		reason := fmt.Sprintf("expected %s, got JSON %s", jsonKind(typ.Type.Kind().String()), typ.Value)
 		return errBadRequest(fmt.Sprintf("field %s at line %d, column %d: %s", field, line, col, reason),
-			FieldProblem{Field: field, Reason: reason})
+			api.FieldProblem{Field: field, Reason: reason})
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return errBadRequest(fmt.Sprintf("unknown field %q; check its spelling against the API description (/api/openapi.json)", name),
-			FieldProblem{Field: name, Reason: "unknown field"})
+			api.FieldProblem{Field: name, Reason: "unknown field"})
 	}
 	return errBadRequest(fmt.Sprintf("malformed JSON: %v", err))
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"rcm/api"
 	"rcm/reporting"
 	"rcm/store"
 )
@@ -71,9 +72,9 @@ func toAssignments(in []assignmentJSON) []store.Assignment {
 
 // toStore reads the regime, naming each field that does not parse.
 func (rj regimeJSON) toStore() (store.Regime, error) {
-	var fields []FieldProblem
+	var fields []api.FieldProblem
 	bad := func(field, format string, args ...any) {
-		fields = append(fields, FieldProblem{Field: field, Reason: fmt.Sprintf(format, args...)})
+		fields = append(fields, api.FieldProblem{Field: field, Reason: fmt.Sprintf(format, args...)})
 	}
 	r := store.Regime{Code: rj.Code, NameVI: rj.NameVI, NameEN: rj.NameEN, TemplateCode: rj.Template,
 		TimeZone: rj.TimeZone, Holidays: rj.Holidays, ReviewerID: rj.ReviewerID, Assignments: toAssignments(rj.Assignments)}
@@ -160,7 +161,7 @@ func (s *Server) listRegimes(w http.ResponseWriter, r *http.Request) error {
 	for i, rg := range regimes {
 		items[i] = toRegimeJSON(rg)
 	}
-	writeJSON(w, http.StatusOK, page[regimeJSON]{Items: items})
+	writeJSON(w, http.StatusOK, api.Page[regimeJSON]{Items: items})
 	return nil
 }
 

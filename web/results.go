@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"rcm/access"
+	"rcm/api"
 	"rcm/reporting"
 	"rcm/store"
 )
@@ -74,7 +75,7 @@ func resultFormat(r *http.Request) (string, error) {
 	case "xlsx":
 		return "xlsx", nil
 	default:
-		return "", errBadRequest(fmt.Sprintf("format %q is not one rcm writes", f), FieldProblem{Field: "format", Reason: "json or xlsx"})
+		return "", errBadRequest(fmt.Sprintf("format %q is not one rcm writes", f), api.FieldProblem{Field: "format", Reason: "json or xlsx"})
 	}
 }
 

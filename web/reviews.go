@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"rcm/api"
 	"rcm/engine"
 	"rcm/store"
 )
@@ -29,7 +30,7 @@ func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request) error {
 	for i, sub := range subs {
 		items[i] = toSubmissionJSON(sub)
 	}
-	writeJSON(w, http.StatusOK, page[submissionJSON]{Items: items})
+	writeJSON(w, http.StatusOK, api.Page[submissionJSON]{Items: items})
 	return nil
 }
 

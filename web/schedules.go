@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"rcm/api"
 	"rcm/engine"
 )
 
@@ -114,7 +115,7 @@ func (s *Server) listSchedules(w http.ResponseWriter, r *http.Request) error {
 	for i, sch := range list {
 		items[i] = nonNilRuns(sch)
 	}
-	writeJSON(w, http.StatusOK, page[engine.Schedule]{Items: items})
+	writeJSON(w, http.StatusOK, api.Page[engine.Schedule]{Items: items})
 	return nil
 }
 

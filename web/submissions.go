@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"rcm/access"
+	"rcm/api"
 	"rcm/engine"
 	"rcm/reporting"
 	"rcm/sheets"
@@ -374,7 +375,7 @@ func readJSONSubmission(r *http.Request) (submissionBody, error) {
 	}
 	out.Narrative = req.Narrative
 	out.Values = make(reporting.Values, len(req.Values))
-	var bad []FieldProblem
+	var bad []api.FieldProblem
 	for code, raw := range req.Values {
 		raw = bytes.TrimSpace(raw)
 		switch {
@@ -383,14 +384,14 @@ func readJSONSubmission(r *http.Request) (submissionBody, error) {
 		case raw[0] == '"':
 			var text string
 			if err := json.Unmarshal(raw, &text); err != nil {
-				bad = append(bad, FieldProblem{Field: "values." + code, Reason: "not a valid JSON string"})
+				bad = append(bad, api.FieldProblem{Field: "values." + code, Reason: "not a valid JSON string"})
 				continue
 			}
 			out.Values[code] = text
 		case raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9'):
 			out.Values[code] = string(raw)
 		default:
-			bad = append(bad, FieldProblem{Field: "values." + code, Reason: "write the value as a number (123.5) or a string (\"123.5\")"})
+			bad = append(bad, api.FieldProblem{Field: "values." + code, Reason: "write the value as a number (123.5) or a string (\"123.5\")"})
 		}
 	}
 	if len(bad) > 0 {
@@ -439,7 +440,7 @@ func readMultipartSubmission(r *http.Request, boundary string, tmpl reporting.Te
 	}
 	if file == nil {
 		return out, errValidation("the form has no file; attach the filled-in template as the field \"file\"",
-			FieldProblem{Field: "file", Reason: "required"})
+			api.FieldProblem{Field: "file", Reason: "required"})
 	}
 	out.Source = format
 	out.Values, err = readSheet(format, file, tmpl)

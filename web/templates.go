@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 
+	"rcm/api"
 	"rcm/reporting"
 	"rcm/sheets"
 )
@@ -117,7 +118,7 @@ func (s *Server) listTemplates(w http.ResponseWriter, r *http.Request) error {
 	for i, t := range templates {
 		items[i] = toTemplateJSON(t)
 	}
-	writeJSON(w, http.StatusOK, page[templateJSON]{Items: items})
+	writeJSON(w, http.StatusOK, api.Page[templateJSON]{Items: items})
 	return nil
 }
 
@@ -152,7 +153,7 @@ func (s *Server) templateFile(w http.ResponseWriter, r *http.Request, ext, conte
 		lang = principal(r).Language
 	}
 	if lang != "vi" && lang != "en" {
-		return errBadRequest(fmt.Sprintf("lang %q is not a language rcm writes", lang), FieldProblem{Field: "lang", Reason: "vi or en"})
+		return errBadRequest(fmt.Sprintf("lang %q is not a language rcm writes", lang), api.FieldProblem{Field: "lang", Reason: "vi or en"})
 	}
 	var buf bytes.Buffer
 	if err := write(&buf, t, lang); err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"rcm/access"
+	"rcm/api"
 	"rcm/engine"
 	"rcm/reporting"
 	"rcm/store"
@@ -80,7 +81,7 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // problemLines writes each refused field of a problem for a person.
-func problemLines(lang string, p Problem) []string {
+func problemLines(lang string, p api.Problem) []string {
 	lineWord := "dòng"
 	if lang == "en" {
 		lineWord = "line"
