@@ -14,6 +14,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	ucli "github.com/urfave/cli/v2"
 
+	"rcm/api"
 	"rcm/reporting"
 	"rcm/web"
 )
@@ -32,48 +33,6 @@ func cycleCommand() *ucli.Command {
 			cycleCancelCommand(),
 		},
 	}
-}
-
-// cycleRecord is a cycle as the API sends it.
-type cycleRecord struct {
-	ID           string              `json:"id"`
-	Regime       string              `json:"regime"`
-	Period       string              `json:"period"`
-	Status       string              `json:"status"`
-	WindowStart  string              `json:"window_start"`
-	WindowEnd    string              `json:"window_end"`
-	TimeZone     string              `json:"time_zone"`
-	CutOff       time.Time           `json:"cut_off"`
-	Due          time.Time           `json:"due"`
-	Close        time.Time           `json:"close"`
-	Expected     int                 `json:"expected"`
-	Policy       reporting.PolicyDoc `json:"policy"`
-	LaunchedAt   time.Time           `json:"launched_at"`
-	OpenedAt     *time.Time          `json:"opened_at,omitempty"`
-	ClosedAt     *time.Time          `json:"closed_at,omitempty"`
-	CancelReason string              `json:"cancel_reason,omitempty"`
-	Counts       map[string]int      `json:"counts,omitempty"`
-	InScope      *int                `json:"in_scope,omitempty"`
-}
-
-// timelineRecord is a cycle workflow's timeline as the API sends it.
-type timelineRecord struct {
-	Cycle    string `json:"cycle"`
-	Status   string `json:"status"`
-	Expected int    `json:"expected"`
-	Moments  []struct {
-		At     time.Time `json:"at"`
-		Kind   string    `json:"kind"`
-		Step   int       `json:"step"`
-		Of     int       `json:"of"`
-		Done   bool      `json:"done"`
-		Result *struct {
-			Selected int `json:"selected"`
-			Sent     int `json:"sent"`
-			Failed   int `json:"failed"`
-			Skipped  int `json:"skipped"`
-		} `json:"result"`
-	} `json:"moments"`
 }
 
 // formatVN writes an instant as people in Vietnam read it (web.FormatTime):
@@ -154,22 +113,11 @@ Examples:
 	}
 }
 
-// launchBody is the request of POST /api/v1/cycles.
-type launchBody struct {
-	Regime          string                     `json:"regime"`
-	Period          string                     `json:"period"`
-	Due             string                     `json:"due,omitempty"`
-	ReminderOffsets *[]string                  `json:"reminder_offsets,omitempty"`
-	Escalations     *[]reporting.EscalationDoc `json:"escalations,omitempty"`
-	ReviewTime      string                     `json:"review_time,omitempty"`
-	CloseAfter      string                     `json:"close_after,omitempty"`
-}
-
 func cycleLaunch(c *ucli.Context) error {
 	if err := requireFlags(c, "regime", "period"); err != nil {
 		return err
 	}
-	body := launchBody{Regime: c.String("regime"), Period: c.String("period"), Due: c.String("due"),
+	body := api.Launch{Regime: c.String("regime"), Period: c.String("period"), Due: c.String("due"),
 		ReviewTime: c.String("review-time"), CloseAfter: c.String("close-after")}
 	if c.IsSet("reminders") {
 		offsets := nonNil(splitList([]string{c.String("reminders")}))
@@ -190,7 +138,7 @@ func cycleLaunch(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	var cyc cycleRecord
+	var cyc api.Cycle
 	if err := cl.do(c.Context, http.MethodPost, "/api/v1/cycles", body, &cyc); err != nil {
 		return err
 	}
@@ -242,7 +190,7 @@ func waitForNotice(c *ucli.Context, cl *apiClient, cycleID string, timeout time.
 	defer tick.Stop()
 	var lastErr error
 	for {
-		var cyc cycleRecord
+		var cyc api.Cycle
 		err := cl.do(ctx, http.MethodGet, "/api/v1/cycles/"+pathEscape(cycleID), nil, &cyc)
 		if err == nil && cyc.Expected > 0 && isTerminal(c.App.ErrWriter) {
 			if bar == nil {
@@ -251,7 +199,7 @@ func waitForNotice(c *ucli.Context, cl *apiClient, cycleID string, timeout time.
 			}
 			_ = bar.Set(cyc.Expected - cyc.Counts["pending"])
 		}
-		var tl timelineRecord
+		var tl api.Timeline
 		if err == nil && cyc.Status != "launching" {
 			err = cl.do(ctx, http.MethodGet, "/api/v1/cycles/"+pathEscape(cycleID)+"/timeline", nil, &tl)
 		}
@@ -291,13 +239,13 @@ func waitForNotice(c *ucli.Context, cl *apiClient, cycleID string, timeout time.
 
 // printCycle prints one cycle: its fields, the counts by status within the
 // caller's scope, and the timeline when given.
-func printCycle(c *ucli.Context, cyc cycleRecord, tl *timelineRecord) error {
+func printCycle(c *ucli.Context, cyc api.Cycle, tl *api.Timeline) error {
 	if f := c.String("output"); f != outputTable && f != "" {
 		var js any = cyc
 		if tl != nil {
 			js = struct {
-				cycleRecord
-				Timeline *timelineRecord `json:"timeline"`
+				api.Cycle
+				Timeline *api.Timeline `json:"timeline"`
 			}{cyc, tl}
 		}
 		return printRecord(c, cycleFields(cyc), js)
@@ -340,14 +288,14 @@ func printCycle(c *ucli.Context, cyc cycleRecord, tl *timelineRecord) error {
 	return nil
 }
 
-func cycleFields(cyc cycleRecord) []field {
+func cycleFields(cyc api.Cycle) []field {
 	inScope := ""
 	if cyc.InScope != nil {
 		inScope = itoa(*cyc.InScope)
 	}
 	return []field{
 		{"id", cyc.ID}, {"regime", cyc.Regime}, {"period", cyc.Period}, {"status", statusName(cyc.Status)},
-		{"window", cyc.WindowStart + " .. " + cyc.WindowEnd}, {"cut_off", formatVN(cyc.CutOff)},
+		{"window", cyc.WindowStart.String() + " .. " + cyc.WindowEnd.String()}, {"cut_off", formatVN(cyc.CutOff)},
 		{"due", formatVN(cyc.Due)}, {"close", formatVN(cyc.Close)}, {"expected", itoa(cyc.Expected)},
 		{"in_your_scope", inScope}, {"reminders", strings.Join(cyc.Policy.ReminderOffsets, ", ")},
 		{"escalations", escalationText(cyc.Policy.Escalations)}, {"review_time", cyc.Policy.ReviewTime},
@@ -397,7 +345,7 @@ func cycleList(c *ucli.Context) error {
 			q.Set(name, v)
 		}
 	}
-	cycles, err := listAll[cycleRecord](c.Context, cl, "/api/v1/cycles", q, c.Int("limit"))
+	cycles, err := listAll[api.Cycle](c.Context, cl, "/api/v1/cycles", q, c.Int("limit"))
 	if err != nil {
 		return err
 	}
@@ -438,13 +386,13 @@ func cycleStatus(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	var cyc cycleRecord
+	var cyc api.Cycle
 	if err := cl.do(c.Context, http.MethodGet, "/api/v1/cycles/"+pathEscape(id), nil, &cyc); err != nil {
 		return err
 	}
-	var tl *timelineRecord
+	var tl *api.Timeline
 	if c.Bool("timeline") {
-		tl = &timelineRecord{}
+		tl = &api.Timeline{}
 		if err := cl.do(c.Context, http.MethodGet, "/api/v1/cycles/"+pathEscape(id)+"/timeline", nil, tl); err != nil {
 			return err
 		}
@@ -476,19 +424,6 @@ Examples:
 	}
 }
 
-// extensionRecord is an extension as the API sends it.
-type extensionRecord struct {
-	ID        int64      `json:"id"`
-	Cycle     string     `json:"cycle"`
-	Agency    string     `json:"agency,omitempty"`
-	OldDue    *time.Time `json:"old_due,omitempty"`
-	Due       time.Time  `json:"due"`
-	Close     time.Time  `json:"close"`
-	Reason    string     `json:"reason"`
-	CreatedAt time.Time  `json:"created_at"`
-	Affected  int        `json:"affected"`
-}
-
 func cycleExtend(c *ucli.Context) error {
 	id, err := cycleArg(c, `rcm cycle extend KTXH_THANG-2026-10 --due 2026-10-25 --reason "..."`)
 	if err != nil {
@@ -501,8 +436,8 @@ func cycleExtend(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	body := map[string]string{"agency": c.String("agency"), "due": c.String("due"), "close": c.String("close"), "reason": c.String("reason")}
-	var ext extensionRecord
+	body := api.ExtensionRequest{Agency: c.String("agency"), Due: c.String("due"), Close: c.String("close"), Reason: c.String("reason")}
+	var ext api.Extension
 	if err := cl.do(c.Context, http.MethodPost, "/api/v1/cycles/"+pathEscape(id)+"/extensions", body, &ext); err != nil {
 		return err
 	}
@@ -551,8 +486,8 @@ func reasonCommand(name, usage, description string) *ucli.Command {
 			if err != nil {
 				return err
 			}
-			var cyc cycleRecord
-			if err := cl.do(c.Context, http.MethodPost, "/api/v1/cycles/"+pathEscape(id)+"/"+name, map[string]string{"reason": c.String("reason")}, &cyc); err != nil {
+			var cyc api.Cycle
+			if err := cl.do(c.Context, http.MethodPost, "/api/v1/cycles/"+pathEscape(id)+"/"+name, api.Reason{Reason: c.String("reason")}, &cyc); err != nil {
 				return err
 			}
 			return printCycle(c, cyc, nil)

@@ -123,47 +123,11 @@ func acceptLanguage(header string) string {
 	return best
 }
 
-// cycleJSON is a reporting cycle in the API.
-type cycleJSON struct {
-	ID           string              `json:"id"`
-	Regime       string              `json:"regime"`
-	Period       string              `json:"period"`
-	Status       string              `json:"status"`
-	WindowStart  reporting.Date      `json:"window_start"`
-	WindowEnd    reporting.Date      `json:"window_end"`
-	TimeZone     string              `json:"time_zone"`
-	CutOff       time.Time           `json:"cut_off"`
-	Due          time.Time           `json:"due"`
-	Close        time.Time           `json:"close"`
-	Expected     int                 `json:"expected"`
-	Policy       reporting.PolicyDoc `json:"policy"`
-	LaunchedAt   time.Time           `json:"launched_at"`
-	OpenedAt     *time.Time          `json:"opened_at,omitempty"`
-	ClosedAt     *time.Time          `json:"closed_at,omitempty"`
-	CancelReason string              `json:"cancel_reason,omitempty"`
-	// Counts are the obligations by status within the caller's scope, and
-	// InScope their number (one cycle only).
-	Counts  map[string]int `json:"counts,omitempty"`
-	InScope *int           `json:"in_scope,omitempty"`
-}
-
-func toCycleJSON(c store.Cycle) cycleJSON {
-	return cycleJSON{ID: c.ID, Regime: c.RegimeCode, Period: c.Period, Status: c.Status,
+func toCycleJSON(c store.Cycle) api.Cycle {
+	return api.Cycle{ID: c.ID, Regime: c.RegimeCode, Period: c.Period, Status: c.Status,
 		WindowStart: c.WindowStart, WindowEnd: c.WindowEnd, TimeZone: c.TimeZone,
 		CutOff: c.CutOff, Due: c.Due, Close: c.Close, Expected: c.Expected, Policy: reporting.DocOf(c.Policy),
 		LaunchedAt: c.LaunchedAt, OpenedAt: c.OpenedAt, ClosedAt: c.ClosedAt, CancelReason: c.CancelReason}
-}
-
-// launchRequest asks for a cycle; the policy fields, when given, replace the
-// regime's for this cycle only.
-type launchRequest struct {
-	Regime          string                     `json:"regime"`
-	Period          string                     `json:"period"`
-	Due             string                     `json:"due"`
-	ReminderOffsets *[]string                  `json:"reminder_offsets"`
-	Escalations     *[]reporting.EscalationDoc `json:"escalations"`
-	ReviewTime      string                     `json:"review_time"`
-	CloseAfter      string                     `json:"close_after"`
 }
 
 // fieldCollector gathers the refused fields of a request.
@@ -234,7 +198,7 @@ func (s *Server) regimeLocation(r *http.Request, regimeCode string) *time.Locati
 }
 
 func (s *Server) launchCycle(w http.ResponseWriter, r *http.Request) error {
-	var req launchRequest
+	var req api.Launch
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
@@ -291,11 +255,11 @@ func (s *Server) listCycles(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items := make([]cycleJSON, len(cycles))
+	items := make([]api.Cycle, len(cycles))
 	for i, c := range cycles {
 		items[i] = toCycleJSON(c)
 	}
-	writeJSON(w, http.StatusOK, makePage(items, limit, func(c cycleJSON) string { return c.ID }))
+	writeJSON(w, http.StatusOK, makePage(items, limit, func(c api.Cycle) string { return c.ID }))
 	return nil
 }
 
@@ -335,37 +299,12 @@ func writeCycle(w http.ResponseWriter, r *http.Request, s *Server, c store.Cycle
 	writeJSON(w, status, out)
 }
 
-// timelineJSON is a cycle workflow's timeline.
-type timelineJSON struct {
-	Cycle    string       `json:"cycle"`
-	Status   string       `json:"status"`
-	Expected int          `json:"expected"`
-	Moments  []momentJSON `json:"moments"`
-}
-
-type momentJSON struct {
-	At     time.Time       `json:"at"`
-	Kind   string          `json:"kind"`
-	Step   int             `json:"step,omitempty"`
-	Of     int             `json:"of,omitempty"`
-	Done   bool            `json:"done"`
-	Result *waveResultJSON `json:"result,omitempty"`
-}
-
-type waveResultJSON struct {
-	Selected  int `json:"selected"`
-	Sent      int `json:"sent"`
-	Failed    int `json:"failed"`
-	Skipped   int `json:"skipped"`
-	Remaining int `json:"remaining"`
-}
-
-func toTimelineJSON(v workflows.TimelineView) timelineJSON {
-	out := timelineJSON{Cycle: v.CycleID, Status: string(v.Status), Expected: v.Expected, Moments: []momentJSON{}}
+func toTimelineJSON(v workflows.TimelineView) api.Timeline {
+	out := api.Timeline{Cycle: v.CycleID, Status: string(v.Status), Expected: v.Expected, Moments: []api.Moment{}}
 	for _, m := range v.Moments {
-		mj := momentJSON{At: m.At, Kind: string(m.Kind), Step: m.Step, Of: m.Of, Done: m.Done}
+		mj := api.Moment{At: m.At, Kind: string(m.Kind), Step: m.Step, Of: m.Of, Done: m.Done}
 		if m.Result != nil {
-			res := waveResultJSON(*m.Result)
+			res := api.WaveResult(*m.Result)
 			mj.Result = &res
 		}
 		out.Moments = append(out.Moments, mj)
@@ -385,33 +324,12 @@ func (s *Server) cycleTimeline(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// extensionRequest moves due (and close) for one agency or all.
-type extensionRequest struct {
-	Agency string `json:"agency"`
-	Due    string `json:"due"`
-	Close  string `json:"close"`
-	Reason string `json:"reason"`
-}
-
-type extensionJSON struct {
-	ID        int64      `json:"id"`
-	Cycle     string     `json:"cycle"`
-	Agency    string     `json:"agency,omitempty"`
-	OldDue    *time.Time `json:"old_due,omitempty"`
-	Due       time.Time  `json:"due"`
-	Close     time.Time  `json:"close"`
-	Reason    string     `json:"reason"`
-	CreatedAt time.Time  `json:"created_at"`
-	// Affected is the number of obligations whose deadlines moved.
-	Affected int `json:"affected"`
-}
-
 func (s *Server) extendCycle(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.cycle(r)
 	if err != nil {
 		return err
 	}
-	var req extensionRequest
+	var req api.ExtensionRequest
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
@@ -440,18 +358,13 @@ func (s *Server) extendCycle(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return engineError(r, err)
 	}
-	writeJSON(w, http.StatusCreated, extensionJSON{ID: ext.ID, Cycle: ext.CycleID, Agency: ext.AgencyCode, OldDue: ext.OldDue,
+	writeJSON(w, http.StatusCreated, api.Extension{ID: ext.ID, Cycle: ext.CycleID, Agency: ext.AgencyCode, OldDue: ext.OldDue,
 		Due: ext.Due, Close: ext.Close, Reason: ext.Reason, CreatedAt: ext.CreatedAt, Affected: ext.Affected})
 	return nil
 }
 
-// reasonRequest is the body of close and cancel.
-type reasonRequest struct {
-	Reason string `json:"reason"`
-}
-
 func readReason(r *http.Request) (string, error) {
-	var req reasonRequest
+	var req api.Reason
 	if err := decodeJSON(r, &req); err != nil {
 		return "", err
 	}

@@ -36,7 +36,7 @@ func TestLaunchExtendAndCancelThroughTheAPI(t *testing.T) {
 		"reminder_offsets": []string{"20m"}, "escalations": []map[string]any{{"after": "10m", "recipients": []string{"officer", "head"}}},
 		"close_after": "3h"})
 	require.Equal(t, http.StatusCreated, resp.status, "%s", resp.body)
-	var c cycleJSON
+	var c api.Cycle
 	resp.decode(t, &c)
 	require.Equal(t, regime+"-"+period, c.ID)
 	require.Equal(t, []string{"20m"}, c.Policy.ReminderOffsets)
@@ -50,7 +50,7 @@ func TestLaunchExtendAndCancelThroughTheAPI(t *testing.T) {
 	require.Contains(t, resp.problem(t).Detail, "cycle "+c.ID+" was already launched")
 
 	// Counts are within the caller's scope.
-	var seen cycleJSON
+	var seen api.Cycle
 	f.do("supervisor", "GET", "/api/v1/cycles/"+c.ID, nil).decode(t, &seen)
 	require.Equal(t, 3, seen.Expected)
 	require.Equal(t, 2, *seen.InScope, "HNI and HPG, not HCM")
@@ -64,7 +64,7 @@ func TestLaunchExtendAndCancelThroughTheAPI(t *testing.T) {
 	day := reporting.DateOf(time.Now().Add(72*time.Hour), loc)
 	resp = f.do("staff", "POST", "/api/v1/cycles/"+c.ID+"/extensions", map[string]string{"agency": "HNI", "due": day.String(), "reason": "bão"})
 	require.Equal(t, http.StatusCreated, resp.status, "%s", resp.body)
-	var ext extensionJSON
+	var ext api.Extension
 	resp.decode(t, &ext)
 	require.True(t, ext.Due.Equal(day.End(loc)), "due %s, want the end of %s in Vietnam", ext.Due, day)
 	require.Equal(t, 1, ext.Affected)
@@ -79,7 +79,7 @@ func TestLaunchExtendAndCancelThroughTheAPI(t *testing.T) {
 
 	// The timeline comes from the workflow.
 	require.Eventually(t, func() bool {
-		var tl timelineJSON
+		var tl api.Timeline
 		resp := f.do("supervisor", "GET", "/api/v1/cycles/"+c.ID+"/timeline", nil)
 		if resp.status != 200 {
 			return false

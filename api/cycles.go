@@ -1,0 +1,108 @@
+package api
+
+import (
+	"time"
+
+	"rcm/reporting"
+)
+
+// Cycle is a reporting cycle: one period of a regime (GET and POST
+// /api/v1/cycles, GET /api/v1/cycles/{id}, and the answer of close and
+// cancel).
+type Cycle struct {
+	ID           string              `json:"id"`
+	Regime       string              `json:"regime"`
+	Period       string              `json:"period"`
+	Status       string              `json:"status"`
+	WindowStart  reporting.Date      `json:"window_start"`
+	WindowEnd    reporting.Date      `json:"window_end"`
+	TimeZone     string              `json:"time_zone"`
+	CutOff       time.Time           `json:"cut_off"`
+	Due          time.Time           `json:"due"`
+	Close        time.Time           `json:"close"`
+	Expected     int                 `json:"expected"`
+	Policy       reporting.PolicyDoc `json:"policy"`
+	LaunchedAt   time.Time           `json:"launched_at"`
+	OpenedAt     *time.Time          `json:"opened_at,omitempty"`
+	ClosedAt     *time.Time          `json:"closed_at,omitempty"`
+	CancelReason string              `json:"cancel_reason,omitempty"`
+	// Counts are the obligations by status within the caller's scope, and
+	// InScope their number (one cycle only).
+	Counts  map[string]int `json:"counts,omitempty"`
+	InScope *int           `json:"in_scope,omitempty"`
+}
+
+// Launch asks for a cycle (POST /api/v1/cycles); the policy fields, when
+// given, replace the regime's for this cycle only. Due is +2m (from now), a
+// date (the end of that day in the regime's zone) or an RFC 3339 time; the
+// offsets are written as reporting.ParseOffset reads them. A pointer to an
+// empty list sends [] (none); nil leaves the regime's.
+type Launch struct {
+	Regime          string                     `json:"regime"`
+	Period          string                     `json:"period"`
+	Due             string                     `json:"due,omitempty"`
+	ReminderOffsets *[]string                  `json:"reminder_offsets,omitempty"`
+	Escalations     *[]reporting.EscalationDoc `json:"escalations,omitempty"`
+	ReviewTime      string                     `json:"review_time,omitempty"`
+	CloseAfter      string                     `json:"close_after,omitempty"`
+}
+
+// Timeline is a cycle workflow's timeline (GET /api/v1/cycles/{id}/timeline):
+// the moments done and those still ahead.
+type Timeline struct {
+	Cycle    string   `json:"cycle"`
+	Status   string   `json:"status"`
+	Expected int      `json:"expected"`
+	Moments  []Moment `json:"moments"`
+}
+
+// Moment is one moment of a timeline: a wave of messages, the due date, the
+// close. Step and Of number the steps of a repeated kind (escalation 2 of 3).
+type Moment struct {
+	At     time.Time   `json:"at"`
+	Kind   string      `json:"kind"`
+	Step   int         `json:"step,omitempty"`
+	Of     int         `json:"of,omitempty"`
+	Done   bool        `json:"done"`
+	Result *WaveResult `json:"result,omitempty"`
+}
+
+// WaveResult is what a wave of messages did.
+type WaveResult struct {
+	Selected  int `json:"selected"`
+	Sent      int `json:"sent"`
+	Failed    int `json:"failed"`
+	Skipped   int `json:"skipped"`
+	Remaining int `json:"remaining"`
+}
+
+// ExtensionRequest moves due (and close) for one agency, or for all when
+// Agency is empty (POST /api/v1/cycles/{id}/extensions). Due and Close are a
+// date (the end of that day in the cycle's zone), an RFC 3339 time or +3d
+// from now; an empty Close is due plus the cycle's close-after.
+type ExtensionRequest struct {
+	Agency string `json:"agency"`
+	Due    string `json:"due"`
+	Close  string `json:"close"`
+	Reason string `json:"reason"`
+}
+
+// Extension is an extension granted.
+type Extension struct {
+	ID        int64      `json:"id"`
+	Cycle     string     `json:"cycle"`
+	Agency    string     `json:"agency,omitempty"`
+	OldDue    *time.Time `json:"old_due,omitempty"`
+	Due       time.Time  `json:"due"`
+	Close     time.Time  `json:"close"`
+	Reason    string     `json:"reason"`
+	CreatedAt time.Time  `json:"created_at"`
+	// Affected is the number of obligations whose deadlines moved.
+	Affected int `json:"affected"`
+}
+
+// Reason is the body of close and cancel (POST
+// /api/v1/cycles/{id}/close, .../cancel): why, recorded and told.
+type Reason struct {
+	Reason string `json:"reason"`
+}
