@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 
 	ucli "github.com/urfave/cli/v2"
 
@@ -31,31 +30,6 @@ Examples:
    rcm review return 1042 --reason "GRDP quý III chưa khớp số liệu Cục Thống kê"`),
 		},
 	}
-}
-
-// submissionRecord is a submitted version as the API sends it.
-type submissionRecord struct {
-	ID            int64             `json:"id"`
-	Cycle         string            `json:"cycle"`
-	Agency        string            `json:"agency"`
-	Version       int               `json:"version"`
-	ReceiptNumber string            `json:"receipt_number"`
-	Values        map[string]string `json:"values"`
-	Narrative     string            `json:"narrative,omitempty"`
-	Source        string            `json:"source"`
-	SubmittedBy   string            `json:"submitted_by"`
-	SubmittedAt   time.Time         `json:"submitted_at"`
-	Review        *reviewRecord     `json:"review,omitempty"`
-}
-
-// reviewRecord is a decision as the API sends it.
-type reviewRecord struct {
-	ID           int64     `json:"id"`
-	SubmissionID int64     `json:"submission_id"`
-	Decision     string    `json:"decision"`
-	Reason       string    `json:"reason,omitempty"`
-	Reviewer     string    `json:"reviewer"`
-	DecidedAt    time.Time `json:"decided_at"`
 }
 
 func reviewListCommand() *ucli.Command {
@@ -84,7 +58,7 @@ func reviewList(c *ucli.Context) error {
 	if cycle := c.String("cycle"); cycle != "" {
 		q.Set("cycle", cycle)
 	}
-	var p api.Page[submissionRecord]
+	var p api.Page[api.Submission]
 	if err := cl.do(c.Context, http.MethodGet, "/api/v1/reviews?"+q.Encode(), nil, &p); err != nil {
 		return err
 	}
@@ -128,8 +102,8 @@ func reviewDecisionCommand(name, decision, usage, description string) *ucli.Comm
 			if err != nil {
 				return err
 			}
-			var rv reviewRecord
-			body := map[string]string{"decision": decision, "reason": c.String("reason")}
+			var rv api.Review
+			body := api.ReviewRequest{Decision: decision, Reason: c.String("reason")}
 			if err := cl.do(c.Context, http.MethodPost, fmt.Sprintf("/api/v1/submissions/%d/review", id), body, &rv); err != nil {
 				return err
 			}

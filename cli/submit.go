@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,7 +12,7 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
-	"rcm/engine"
+	"rcm/api"
 )
 
 // Content types of the files rcm submit sends.
@@ -83,7 +84,7 @@ func submit(c *ucli.Context) error {
 		cl = cl.withHeader("Idempotency-Key", key)
 	}
 	path := fmt.Sprintf("/api/v1/cycles/%s/agencies/%s/submissions", pathEscape(c.String("cycle")), pathEscape(c.String("agency")))
-	var receipt engine.Receipt
+	var receipt api.Receipt
 	if err := cl.doRaw(c.Context, http.MethodPost, path, bytes.NewReader(body), contentType, &receipt); err != nil {
 		return err
 	}
@@ -122,21 +123,26 @@ func readReportFile(c *ucli.Context, name string) ([]byte, string, error) {
 	}
 }
 
-// valuesBody is the JSON body of --value CODE=VALUE flags.
+// valuesBody is the JSON body of --value CODE=VALUE flags; each value goes
+// as a JSON string.
 func valuesBody(pairs []string, narrative string) ([]byte, string, error) {
-	values := map[string]string{}
+	req := api.SubmissionRequest{Values: map[string]json.RawMessage{}, Narrative: narrative}
 	for _, pair := range pairs {
 		code, value, ok := strings.Cut(pair, "=")
 		code = strings.TrimSpace(code)
 		if !ok || code == "" {
 			return nil, "", usageError("--value %q: write CODE=VALUE, such as GRDP=1234.5", pair)
 		}
-		if _, dup := values[code]; dup {
+		if _, dup := req.Values[code]; dup {
 			return nil, "", usageError("--value: %s is given twice", code)
 		}
-		values[code] = value
+		text, err := json.Marshal(value)
+		if err != nil {
+			return nil, "", fmt.Errorf("encode --value %s: %w", code, err)
+		}
+		req.Values[code] = text
 	}
-	buf, err := jsonBody(map[string]any{"values": values, "narrative": narrative})
+	buf, err := jsonBody(req)
 	if err != nil {
 		return nil, "", err
 	}

@@ -68,7 +68,7 @@ func TestLaunchExtendAndCancelThroughTheAPI(t *testing.T) {
 	resp.decode(t, &ext)
 	require.True(t, ext.Due.Equal(day.End(loc)), "due %s, want the end of %s in Vietnam", ext.Due, day)
 	require.Equal(t, 1, ext.Affected)
-	var ob agencyObligationJSON
+	var ob api.AgencyObligation
 	f.do("officer", "GET", "/api/v1/cycles/"+c.ID+"/agencies/HNI", nil).decode(t, &ob)
 	require.True(t, ob.Obligation.Due.Equal(day.End(loc)))
 	resp = f.do("staff", "POST", "/api/v1/cycles/"+c.ID+"/extensions", map[string]string{"due": "2020-01-01", "reason": "x"})
@@ -103,7 +103,7 @@ func TestReviewQueueAndDecisions(t *testing.T) {
 	w := f.cycles()
 	hni := w.subs["HNI"]
 
-	var queue api.Page[submissionJSON]
+	var queue api.Page[api.Submission]
 	f.do("staff", "GET", "/api/v1/reviews?cycle="+w.cycleID, nil).decode(t, &queue)
 	require.Len(t, queue.Items, 2)
 	require.Equal(t, hni.SubmissionID, queue.Items[0].ID, "oldest first")
@@ -119,7 +119,7 @@ func TestReviewQueueAndDecisions(t *testing.T) {
 	require.Equal(t, http.StatusConflict, resp.status)
 	require.Contains(t, resp.problem(t).Detail, "was already returned")
 
-	var detail agencyObligationJSON
+	var detail api.AgencyObligation
 	f.do("officer", "GET", "/api/v1/cycles/"+w.cycleID+"/agencies/HNI", nil).decode(t, &detail)
 	require.Equal(t, "returned", detail.Obligation.Status)
 	require.Equal(t, "GRDP thiếu số liệu quý", detail.Versions[0].Review.Reason)
@@ -225,7 +225,7 @@ func TestResultsAreScopedLiveThenFinal(t *testing.T) {
 func TestObligationsAndNotifications(t *testing.T) {
 	f := newFixture(t)
 	w := f.cycles()
-	var p api.Page[obligationJSON]
+	var p api.Page[api.Obligation]
 	f.do("supervisor", "GET", "/api/v1/cycles/"+w.cycleID+"/obligations", nil).decode(t, &p)
 	var codes []string
 	for _, o := range p.Items {
@@ -234,15 +234,15 @@ func TestObligationsAndNotifications(t *testing.T) {
 	require.Equal(t, []string{"HNI", "HPG"}, codes)
 	// The submission loops put both versions under review.
 	require.Eventually(t, func() bool {
-		p = api.Page[obligationJSON]{}
+		p = api.Page[api.Obligation]{}
 		f.do("staff", "GET", "/api/v1/cycles/"+w.cycleID+"/obligations?status=under_review", nil).decode(t, &p)
 		return len(p.Items) == 2
 	}, 30*time.Second, 100*time.Millisecond)
-	p = api.Page[obligationJSON]{}
+	p = api.Page[api.Obligation]{}
 	f.do("staff", "GET", "/api/v1/cycles/"+w.cycleID+"/obligations?status=under_review&limit=1", nil).decode(t, &p)
 	require.Len(t, p.Items, 1)
 	require.Equal(t, "HCM", p.Next)
-	p = api.Page[obligationJSON]{}
+	p = api.Page[api.Obligation]{}
 	f.do("staff", "GET", "/api/v1/cycles/"+w.cycleID+"/obligations?status=under_review&after=HCM", nil).decode(t, &p)
 	require.Equal(t, "HNI", p.Items[0].Agency)
 

@@ -26,18 +26,12 @@ func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items := make([]submissionJSON, len(subs))
+	items := make([]api.Submission, len(subs))
 	for i, sub := range subs {
 		items[i] = toSubmissionJSON(sub)
 	}
-	writeJSON(w, http.StatusOK, api.Page[submissionJSON]{Items: items})
+	writeJSON(w, http.StatusOK, api.Page[api.Submission]{Items: items})
 	return nil
-}
-
-// reviewRequest is office staff's decision on a version.
-type reviewRequest struct {
-	Decision string `json:"decision"`
-	Reason   string `json:"reason"`
 }
 
 // reviewSubmission accepts or returns the latest version of an obligation;
@@ -47,7 +41,7 @@ func (s *Server) reviewSubmission(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	var req reviewRequest
+	var req api.ReviewRequest
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
@@ -61,7 +55,7 @@ func (s *Server) reviewSubmission(w http.ResponseWriter, r *http.Request) error 
 
 // decide records a review through the engine and counts it; the API and the
 // review page share it.
-func (s *Server) decide(r *http.Request, submissionID int64, req reviewRequest) (store.Review, error) {
+func (s *Server) decide(r *http.Request, submissionID int64, req api.ReviewRequest) (store.Review, error) {
 	rv, err := s.engine.Review(r.Context(), caller(r), engine.ReviewRequest{SubmissionID: submissionID, Decision: req.Decision, Reason: req.Reason})
 	if err != nil {
 		return store.Review{}, engineError(r, err)

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -83,64 +82,20 @@ func (m *cycleMetrics) submission(source string, receipt engine.Receipt, err err
 	m.submissions.WithLabelValues(source, result).Inc()
 }
 
-// obligationJSON is one agency's obligation in a cycle.
-type obligationJSON struct {
-	Cycle              string     `json:"cycle"`
-	Agency             string     `json:"agency"`
-	NameVI             string     `json:"name_vi"`
-	NameEN             string     `json:"name_en,omitempty"`
-	Path               string     `json:"path"`
-	Due                time.Time  `json:"due"`
-	Close              time.Time  `json:"close"`
-	Status             string     `json:"status"`
-	Final              bool       `json:"final"`
-	Overdue            bool       `json:"overdue"`
-	NotifiedAt         *time.Time `json:"notified_at,omitempty"`
-	FirstSubmittedAt   *time.Time `json:"first_submitted_at,omitempty"`
-	LastSubmittedAt    *time.Time `json:"last_submitted_at,omitempty"`
-	Versions           int        `json:"versions"`
-	AcceptedSubmission *int64     `json:"accepted_submission,omitempty"`
-}
-
-func toObligationJSON(o store.Obligation) obligationJSON {
-	return obligationJSON{Cycle: o.CycleID, Agency: o.AgencyCode, NameVI: o.AgencyNameVI, NameEN: o.AgencyNameEN, Path: o.AgencyPath,
+func toObligationJSON(o store.Obligation) api.Obligation {
+	return api.Obligation{Cycle: o.CycleID, Agency: o.AgencyCode, NameVI: o.AgencyNameVI, NameEN: o.AgencyNameEN, Path: o.AgencyPath,
 		Due: o.Due, Close: o.Close, Status: o.Status, Final: o.FinalizedAt != nil, Overdue: o.Overdue, NotifiedAt: o.NotifiedAt,
 		FirstSubmittedAt: o.FirstSubmittedAt, LastSubmittedAt: o.LastSubmittedAt, Versions: o.Versions,
 		AcceptedSubmission: o.AcceptedSubmission}
 }
 
-// submissionJSON is one stored version, with its review if there is one.
-type submissionJSON struct {
-	ID            int64            `json:"id"`
-	Cycle         string           `json:"cycle"`
-	Agency        string           `json:"agency"`
-	Version       int              `json:"version"`
-	ReceiptNumber string           `json:"receipt_number"`
-	Values        reporting.Values `json:"values"`
-	Narrative     string           `json:"narrative,omitempty"`
-	Source        string           `json:"source"`
-	SubmittedBy   string           `json:"submitted_by"`
-	SubmittedAt   time.Time        `json:"submitted_at"`
-	Review        *reviewJSON      `json:"review,omitempty"`
-}
-
-// reviewJSON is a decision on a version.
-type reviewJSON struct {
-	ID           int64     `json:"id"`
-	SubmissionID int64     `json:"submission_id"`
-	Decision     string    `json:"decision"`
-	Reason       string    `json:"reason,omitempty"`
-	Reviewer     string    `json:"reviewer"`
-	DecidedAt    time.Time `json:"decided_at"`
-}
-
-func toReviewJSON(rv store.Review) reviewJSON {
-	return reviewJSON{ID: rv.ID, SubmissionID: rv.SubmissionID, Decision: rv.Decision, Reason: rv.Reason,
+func toReviewJSON(rv store.Review) api.Review {
+	return api.Review{ID: rv.ID, SubmissionID: rv.SubmissionID, Decision: rv.Decision, Reason: rv.Reason,
 		Reviewer: rv.ReviewerEmail, DecidedAt: rv.DecidedAt}
 }
 
-func toSubmissionJSON(sub store.Submission) submissionJSON {
-	out := submissionJSON{ID: sub.ID, Cycle: sub.CycleID, Agency: sub.AgencyCode, Version: sub.Version,
+func toSubmissionJSON(sub store.Submission) api.Submission {
+	out := api.Submission{ID: sub.ID, Cycle: sub.CycleID, Agency: sub.AgencyCode, Version: sub.Version,
 		ReceiptNumber: sub.ReceiptNumber, Values: sub.Values, Narrative: sub.Narrative, Source: sub.Source,
 		SubmittedBy: sub.SubmittedByEmail, SubmittedAt: sub.SubmittedAt}
 	if out.Values == nil {
@@ -189,19 +144,12 @@ func (s *Server) listObligations(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items := make([]obligationJSON, len(obligations))
+	items := make([]api.Obligation, len(obligations))
 	for i, o := range obligations {
 		items[i] = toObligationJSON(o)
 	}
-	writeJSON(w, http.StatusOK, makePage(items, limit, func(o obligationJSON) string { return o.Agency }))
+	writeJSON(w, http.StatusOK, makePage(items, limit, func(o api.Obligation) string { return o.Agency }))
 	return nil
-}
-
-// agencyObligationJSON is an agency's obligation in a cycle with every
-// version it submitted, newest first.
-type agencyObligationJSON struct {
-	Obligation obligationJSON   `json:"obligation"`
-	Versions   []submissionJSON `json:"versions"`
 }
 
 func (s *Server) getObligation(w http.ResponseWriter, r *http.Request) error {
@@ -209,7 +157,7 @@ func (s *Server) getObligation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := agencyObligationJSON{Obligation: toObligationJSON(o), Versions: make([]submissionJSON, len(subs))}
+	out := api.AgencyObligation{Obligation: toObligationJSON(o), Versions: make([]api.Submission, len(subs))}
 	for i, sub := range subs {
 		out.Versions[i] = toSubmissionJSON(sub)
 	}
@@ -308,8 +256,13 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusOK
 	}
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/submissions/%d", receipt.SubmissionID))
-	writeJSON(w, status, receipt)
+	writeJSON(w, status, toReceiptJSON(receipt))
 	return nil
+}
+
+func toReceiptJSON(r engine.Receipt) api.Receipt {
+	return api.Receipt{Number: r.Number, SubmissionID: r.SubmissionID, CycleID: r.CycleID, AgencyCode: r.AgencyCode,
+		Version: r.Version, SubmittedAt: r.SubmittedAt, Replayed: r.Replayed}
 }
 
 // readSubmissionBody reads the values in the format the Content-Type names.
@@ -360,16 +313,9 @@ func readSheet(format string, data []byte, tmpl reporting.Template) (reporting.V
 	return sheets.ReadCSV(bytes.NewReader(data), tmpl)
 }
 
-// jsonSubmission is the JSON body of a submission. Values may be JSON
-// numbers or strings; numbers keep every digit written.
-type jsonSubmission struct {
-	Values    map[string]json.RawMessage `json:"values"`
-	Narrative string                     `json:"narrative"`
-}
-
 func readJSONSubmission(r *http.Request) (submissionBody, error) {
 	out := submissionBody{Source: "json"}
-	var req jsonSubmission
+	var req api.SubmissionRequest
 	if err := decodeJSON(r, &req); err != nil {
 		return out, err
 	}

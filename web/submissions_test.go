@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 
-	"rcm/engine"
+	"rcm/api"
 	"rcm/reporting"
 	"rcm/sheets"
 )
@@ -67,7 +67,7 @@ func TestSubmitAsJSONCSVAndXLSXWithIdempotencyKeys(t *testing.T) {
 	f.cycles()
 	cycleID := f.openCycle("HNI", "HCM")
 	path := "/api/v1/cycles/" + cycleID + "/agencies/HNI/submissions"
-	var receipt, again engine.Receipt
+	var receipt, again api.Receipt
 
 	// JSON, numbers as numbers and as strings.
 	resp := f.do("officer", "POST", path, `{"values": {"GRDP": 123.50, "NOTE": "ổn định"}, "narrative": "tháng tốt"}`, "Idempotency-Key", "k-json")
@@ -95,7 +95,7 @@ func TestSubmitAsJSONCSVAndXLSXWithIdempotencyKeys(t *testing.T) {
 	require.Equal(t, 2, receipt.Version)
 	resp = f.do("officer", "POST", path, csvBody, "Content-Type", "text/csv", "Idempotency-Key", "k-csv")
 	require.Equal(t, http.StatusOK, resp.status)
-	var sub submissionJSON
+	var sub api.Submission
 	f.do("officer", "GET", fmt.Sprintf("/api/v1/submissions/%d", receipt.SubmissionID), nil).decode(t, &sub)
 	require.Equal(t, "csv", sub.Source)
 	require.Equal(t, reporting.Values{"GRDP": "200", "NOTE": "có dấu phẩy, vẫn đọc được"}, sub.Values)
@@ -111,14 +111,14 @@ func TestSubmitAsJSONCSVAndXLSXWithIdempotencyKeys(t *testing.T) {
 	resp = f.do("officer", "POST", path, form, "Content-Type", ct)
 	require.Equal(t, http.StatusCreated, resp.status, "%s", resp.body)
 	resp.decode(t, &receipt)
-	sub = submissionJSON{}
+	sub = api.Submission{}
 	f.do("officer", "GET", fmt.Sprintf("/api/v1/submissions/%d", receipt.SubmissionID), nil).decode(t, &sub)
 	require.Equal(t, "xlsx", sub.Source)
 	require.Equal(t, "tệp đính kèm", sub.Narrative)
 	require.Equal(t, reporting.Values{"GRDP": "301"}, sub.Values)
 
 	require.Equal(t, [3]int{4, 4, 4}, f.rowCounts(cycleID))
-	var detail agencyObligationJSON
+	var detail api.AgencyObligation
 	f.do("officer", "GET", "/api/v1/cycles/"+cycleID+"/agencies/HNI", nil).decode(t, &detail)
 	require.Equal(t, 4, detail.Obligation.Versions)
 	require.Len(t, detail.Versions, 4)

@@ -411,7 +411,7 @@ func (s *Server) reviewForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errBadRequest(fmt.Sprintf("cannot read the form: %v", err))
 	}
-	req := reviewRequest{Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason")}
+	req := api.ReviewRequest{Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason")}
 	if _, err := s.decide(r, data.Submission.ID, req); err != nil {
 		data.Errors, data.Reason = userMessages(data.Lang, err), req.Reason
 		if data.Errors == nil {

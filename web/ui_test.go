@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"rcm/api"
 )
 
 // page requests a page as the role without following redirects; a form
@@ -141,7 +143,7 @@ func TestAgencyPageSubmitAndReview(t *testing.T) {
 	require.Contains(t, string(resp.body), cycleID+"-HNI-v2")
 
 	// The reviewer returns it with a reason, which the agency's page shows.
-	var detail agencyObligationJSON
+	var detail api.AgencyObligation
 	f.do("officer", "GET", "/api/v1/cycles/"+cycleID+"/agencies/HNI", nil).decode(t, &detail)
 	reviewPath := fmt.Sprintf("/review/%d", detail.Versions[0].ID)
 	resp = f.page("staff", "GET", reviewPath+"?lang=en", nil)

@@ -1,0 +1,92 @@
+package api
+
+import (
+	"encoding/json"
+	"time"
+
+	"rcm/reporting"
+)
+
+// Obligation is one agency's obligation in a cycle (GET
+// /api/v1/cycles/{id}/obligations).
+type Obligation struct {
+	Cycle              string     `json:"cycle"`
+	Agency             string     `json:"agency"`
+	NameVI             string     `json:"name_vi"`
+	NameEN             string     `json:"name_en,omitempty"`
+	Path               string     `json:"path"`
+	Due                time.Time  `json:"due"`
+	Close              time.Time  `json:"close"`
+	Status             string     `json:"status"`
+	Final              bool       `json:"final"`
+	Overdue            bool       `json:"overdue"`
+	NotifiedAt         *time.Time `json:"notified_at,omitempty"`
+	FirstSubmittedAt   *time.Time `json:"first_submitted_at,omitempty"`
+	LastSubmittedAt    *time.Time `json:"last_submitted_at,omitempty"`
+	Versions           int        `json:"versions"`
+	AcceptedSubmission *int64     `json:"accepted_submission,omitempty"`
+}
+
+// AgencyObligation is an agency's obligation in a cycle with every version
+// it submitted, newest first (GET /api/v1/cycles/{id}/agencies/{code}).
+type AgencyObligation struct {
+	Obligation Obligation   `json:"obligation"`
+	Versions   []Submission `json:"versions"`
+}
+
+// Submission is one stored version of an agency's report, with its review
+// if there is one (GET /api/v1/submissions/{id}, GET /api/v1/reviews).
+type Submission struct {
+	ID            int64            `json:"id"`
+	Cycle         string           `json:"cycle"`
+	Agency        string           `json:"agency"`
+	Version       int              `json:"version"`
+	ReceiptNumber string           `json:"receipt_number"`
+	Values        reporting.Values `json:"values"`
+	Narrative     string           `json:"narrative,omitempty"`
+	Source        string           `json:"source"`
+	SubmittedBy   string           `json:"submitted_by"`
+	SubmittedAt   time.Time        `json:"submitted_at"`
+	Review        *Review          `json:"review,omitempty"`
+}
+
+// SubmissionRequest is the JSON body of a submission (POST
+// /api/v1/cycles/{id}/agencies/{code}/submissions). Each value may be a JSON
+// number (123.50) or a string ("123.5"); held raw, a number keeps every
+// digit written.
+type SubmissionRequest struct {
+	Values    map[string]json.RawMessage `json:"values"`
+	Narrative string                     `json:"narrative"`
+}
+
+// Receipt is the answer to a submission: 201 for a version stored, 200 with
+// Replayed for a repeat of an Idempotency-Key.
+type Receipt struct {
+	Number       string    `json:"receipt_number"`
+	SubmissionID int64     `json:"submission_id"`
+	CycleID      string    `json:"cycle_id"`
+	AgencyCode   string    `json:"agency_code"`
+	Version      int       `json:"version"`
+	SubmittedAt  time.Time `json:"submitted_at"`
+	// Replayed is true when an earlier request with the same idempotency key
+	// stored this version.
+	Replayed bool `json:"replayed"`
+}
+
+// Review is a decision on a version.
+type Review struct {
+	ID           int64     `json:"id"`
+	SubmissionID int64     `json:"submission_id"`
+	Decision     string    `json:"decision"`
+	Reason       string    `json:"reason,omitempty"`
+	Reviewer     string    `json:"reviewer"`
+	DecidedAt    time.Time `json:"decided_at"`
+}
+
+// ReviewRequest is office staff's decision on a version (POST
+// /api/v1/submissions/{id}/review): Decision is "accepted" or "returned",
+// and a return needs a Reason, which the agency is told.
+type ReviewRequest struct {
+	Decision string `json:"decision"`
+	Reason   string `json:"reason"`
+}
