@@ -11,6 +11,8 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"rcm/agencyfile"
+	"rcm/api"
+	"rcm/reporting"
 )
 
 // agencyCommand manages the agency tree.
@@ -24,21 +26,6 @@ func agencyCommand() *ucli.Command {
 			agencyShowCommand(),
 		},
 	}
-}
-
-// agencyRecord is an agency as the API sends and takes it.
-type agencyRecord struct {
-	Code         string `json:"code"`
-	Parent       string `json:"parent,omitempty"`
-	Path         string `json:"path,omitempty"`
-	NameVI       string `json:"name_vi"`
-	NameEN       string `json:"name_en,omitempty"`
-	Kind         string `json:"kind"`
-	OfficerEmail string `json:"officer_email,omitempty"`
-	HeadEmail    string `json:"head_email,omitempty"`
-	Language     string `json:"language,omitempty"`
-	ActiveFrom   string `json:"active_from,omitempty"`
-	ActiveUntil  string `json:"active_until,omitempty"`
 }
 
 func agencyImportCommand() *ucli.Command {
@@ -98,12 +85,7 @@ func agencyImport(c *ucli.Context) error {
 		reader = &r
 		defer bar.Close()
 	}
-	var result struct {
-		Received  int `json:"received"`
-		Created   int `json:"created"`
-		Updated   int `json:"updated"`
-		Unchanged int `json:"unchanged"`
-	}
+	var result api.ImportResult
 	if err := cl.doRaw(c.Context, http.MethodPost, "/api/v1/agencies:import", reader, "application/json", &result); err != nil {
 		return err
 	}
@@ -142,14 +124,14 @@ func isTerminal(w io.Writer) bool {
 
 // readAgencyCSV reads the agency CSV (see agencyfile.Read) and returns the
 // agencies to send to the API.
-func readAgencyCSV(r io.Reader, rootCode string) ([]agencyRecord, error) {
+func readAgencyCSV(r io.Reader, rootCode string) ([]api.Agency, error) {
 	agencies, err := agencyfile.Read(r, rootCode)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]agencyRecord, len(agencies))
+	out := make([]api.Agency, len(agencies))
 	for i, a := range agencies {
-		out[i] = agencyRecord{Code: a.Code, Parent: a.ParentCode, NameVI: a.NameVI, NameEN: a.NameEN, Kind: a.Kind,
+		out[i] = api.Agency{Code: a.Code, Parent: a.ParentCode, NameVI: a.NameVI, NameEN: a.NameEN, Kind: a.Kind,
 			OfficerEmail: a.OfficerEmail, HeadEmail: a.HeadEmail, Language: a.Language}
 	}
 	return out, nil
@@ -190,7 +172,7 @@ func agencyList(c *ucli.Context) error {
 			q.Set(name, v)
 		}
 	}
-	agencies, err := listAll[agencyRecord](c.Context, cl, "/api/v1/agencies", q, c.Int("limit"))
+	agencies, err := listAll[api.Agency](c.Context, cl, "/api/v1/agencies", q, c.Int("limit"))
 	if err != nil {
 		return err
 	}
@@ -220,14 +202,14 @@ func agencyShowCommand() *ucli.Command {
 }
 
 func agencyShow(c *ucli.Context) error {
-	var a agencyRecord
+	var a api.Agency
 	if err := getNamed(c, "agency show: name one agency code, for example: rcm agency show HNI", "/api/v1/agencies/", &a); err != nil {
 		return err
 	}
 	return printRecord(c, []field{
 		{"code", a.Code}, {"parent", a.Parent}, {"path", a.Path}, {"kind", a.Kind}, {"name_vi", a.NameVI},
 		{"name_en", a.NameEN}, {"officer_email", a.OfficerEmail}, {"head_email", a.HeadEmail},
-		{"language", a.Language}, {"active_from", a.ActiveFrom}, {"active_until", a.ActiveUntil},
+		{"language", a.Language}, {"active_from", dateText(a.ActiveFrom)}, {"active_until", dateText(a.ActiveUntil)},
 	}, a)
 }
 
@@ -253,6 +235,14 @@ func printRecord(c *ucli.Context, fields []field, jsonValue any) error {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// dateText writes an optional date as the API does, YYYY-MM-DD; none is "".
+func dateText(d *reporting.Date) string {
+	if d == nil {
+		return ""
+	}
+	return d.String()
+}
 
 // nonNil makes JSON output of an empty list [] rather than null.
 func nonNil[T any](s []T) []T {

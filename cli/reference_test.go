@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 	ucli "github.com/urfave/cli/v2"
 
+	"rcm/api"
 	"rcm/reporting"
 	"rcm/sheets"
 	"rcm/store"
@@ -84,11 +85,11 @@ func TestAgencyImportOfTheReferenceFile(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(out), &res))
 	require.Equal(t, 0, res.Created+res.Updated, "importing again changes nothing")
 
-	var hni agencyRecord
+	var hni api.Agency
 	require.NoError(t, json.Unmarshal([]byte(e.staff("agency", "show", "HNI", "--output", "json").ok(t)), &hni))
 	require.Equal(t, "R-DBSH", hni.Parent)
 	require.Equal(t, "/VN/R-DBSH/HNI/", hni.Path)
-	var byt agencyRecord
+	var byt api.Agency
 	require.NoError(t, json.Unmarshal([]byte(e.staff("agency", "show", "BYT", "--output", "json").ok(t)), &byt))
 	require.Equal(t, "VN", byt.Parent, "ministries hang under the root")
 
@@ -101,7 +102,7 @@ func TestAgencyImportOfTheReferenceFile(t *testing.T) {
 
 	// A supervisor of one region sees that region only.
 	e.staff("user", "create", "--email", "lanhdao@tn.gov.vn", "--role", "supervisor", "--agency", "R-TN").ok(t)
-	var sup []userRecord
+	var sup []api.User
 	require.NoError(t, json.Unmarshal([]byte(e.staff("user", "list", "--role", "supervisor", "--output", "json").ok(t)), &sup))
 	token := strings.TrimSpace(e.staff("user", "token", "create", "--user", fmt.Sprint(sup[0].ID)).ok(t))
 	out = e.as(token, "agency", "list", "--output", "csv").ok(t)
@@ -148,7 +149,7 @@ func TestUsersAndTokens(t *testing.T) {
 	e.staff("agency", "import", file).ok(t)
 
 	out := e.staff("user", "create", "--email", "vanphong@hanoi.gov.vn", "--role", "officer", "--agency", "HNI", "--output", "json").ok(t)
-	var officer []userRecord
+	var officer []api.User
 	require.NoError(t, json.Unmarshal([]byte(out), &officer))
 	require.Equal(t, "HNI", officer[0].Agency)
 
@@ -167,7 +168,7 @@ func TestUsersAndTokens(t *testing.T) {
 	me := e.as(token, "user", "show", "--output", "csv").ok(t)
 	require.Contains(t, me, "vanphong@hanoi.gov.vn,,officer,HNI,vi,active")
 	out = e.as(token, "user", "token", "list", "--output", "json").ok(t)
-	var tokens []tokenRecord
+	var tokens []api.Token
 	require.NoError(t, json.Unmarshal([]byte(out), &tokens))
 	require.Len(t, tokens, 1)
 	require.NotContains(t, out, token, "listing never shows the secret")

@@ -41,32 +41,6 @@ func userCommand() *ucli.Command {
 	}
 }
 
-// userRecord is a user as the API sends it.
-type userRecord struct {
-	ID         int64      `json:"id"`
-	Email      string     `json:"email"`
-	Name       string     `json:"name,omitempty"`
-	Role       string     `json:"role"`
-	Agency     string     `json:"agency,omitempty"`
-	ManagerID  *int64     `json:"manager_id,omitempty"`
-	Language   string     `json:"language"`
-	CreatedAt  time.Time  `json:"created_at"`
-	DisabledAt *time.Time `json:"disabled_at,omitempty"`
-}
-
-// tokenRecord is an API token as the API sends it; Token only on creation.
-type tokenRecord struct {
-	Token      string     `json:"token,omitempty"`
-	ID         int64      `json:"id"`
-	UserID     int64      `json:"user_id"`
-	Name       string     `json:"name,omitempty"`
-	Prefix     string     `json:"prefix"`
-	CreatedAt  time.Time  `json:"created_at"`
-	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
-	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
-	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
-}
-
 func userCreateCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:  "create",
@@ -106,16 +80,13 @@ func userCreate(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	req := map[string]any{"email": c.String("email"), "role": c.String("role"), "agency": c.String("agency"),
-		"name": c.String("name"), "language": c.String("language")}
-	if password != "" {
-		req["password"] = password
-	}
-	var u userRecord
+	req := api.NewUser{Email: c.String("email"), Role: c.String("role"), Agency: c.String("agency"),
+		Name: c.String("name"), Language: c.String("language"), Password: password}
+	var u api.User
 	if err := cl.do(c.Context, http.MethodPost, "/api/v1/users", req, &u); err != nil {
 		return err
 	}
-	return printUsers(c, []userRecord{u})
+	return printUsers(c, []api.User{u})
 }
 
 // readPassword reads the first line of standard input when --password-stdin is set.
@@ -134,7 +105,7 @@ func readPassword(c *ucli.Context) (string, error) {
 	return password, nil
 }
 
-func printUsers(c *ucli.Context, users []userRecord) error {
+func printUsers(c *ucli.Context, users []api.User) error {
 	rows := make([][]string, len(users))
 	for i, u := range users {
 		state := "active"
@@ -176,7 +147,7 @@ func userList(c *ucli.Context) error {
 	if r := c.String("role"); r != "" {
 		q.Set("role", r)
 	}
-	users, err := listAll[userRecord](c.Context, cl, "/api/v1/users", q, c.Int("limit"))
+	users, err := listAll[api.User](c.Context, cl, "/api/v1/users", q, c.Int("limit"))
 	if err != nil {
 		return err
 	}
@@ -210,11 +181,11 @@ func userShow(c *ucli.Context) error {
 		}
 		path = fmt.Sprintf("/api/v1/users/%d", id)
 	}
-	var u userRecord
+	var u api.User
 	if err := cl.do(c.Context, http.MethodGet, path, nil, &u); err != nil {
 		return err
 	}
-	return printUsers(c, []userRecord{u})
+	return printUsers(c, []api.User{u})
 }
 
 func userRevokeCommand() *ucli.Command {
@@ -244,11 +215,11 @@ func userRevoke(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	var t tokenRecord
+	var t api.Token
 	if err := cl.do(c.Context, http.MethodDelete, fmt.Sprintf("/api/v1/tokens/%d", id), nil, &t); err != nil {
 		return err
 	}
-	return printTokens(c, []tokenRecord{t})
+	return printTokens(c, []api.Token{t})
 }
 
 func userTokenCreateCommand() *ucli.Command {
@@ -278,7 +249,7 @@ func userID(c *ucli.Context, cl *apiClient) (int64, error) {
 	if id := c.Int64("user"); id > 0 {
 		return id, nil
 	}
-	var me userRecord
+	var me api.User
 	if err := cl.do(c.Context, http.MethodGet, "/api/v1/me", nil, &me); err != nil {
 		return 0, err
 	}
@@ -294,11 +265,8 @@ func userTokenCreate(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	req := map[string]string{"name": c.String("name")}
-	if e := c.String("expires"); e != "" {
-		req["expires_in"] = e
-	}
-	var t tokenRecord
+	req := api.CreateToken{Name: c.String("name"), ExpiresIn: c.String("expires")}
+	var t api.NewToken
 	if err := cl.do(c.Context, http.MethodPost, fmt.Sprintf("/api/v1/users/%d/tokens", id), req, &t); err != nil {
 		return err
 	}
@@ -307,12 +275,12 @@ func userTokenCreate(c *ucli.Context) error {
 
 // printNewToken prints a token just created: the secret alone on standard
 // output (or the whole record as JSON), the advice on standard error.
-func printNewToken(c *ucli.Context, t tokenRecord) error {
+func printNewToken(c *ucli.Context, t api.NewToken) error {
 	if c.String("output") == outputJSON {
 		if err := printRecords(c, records{JSON: t}); err != nil {
 			return err
 		}
-	} else if _, err := fmt.Fprintln(c.App.Writer, t.Token); err != nil {
+	} else if _, err := fmt.Fprintln(c.App.Writer, t.Secret); err != nil {
 		return fmt.Errorf("print the token: %w", err)
 	}
 	expiry := "không hết hạn / never expires"
@@ -349,14 +317,14 @@ func userTokenList(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	var p api.Page[tokenRecord]
+	var p api.Page[api.Token]
 	if err := cl.do(c.Context, http.MethodGet, fmt.Sprintf("/api/v1/users/%d/tokens", id), nil, &p); err != nil {
 		return err
 	}
 	return printTokens(c, p.Items)
 }
 
-func printTokens(c *ucli.Context, tokens []tokenRecord) error {
+func printTokens(c *ucli.Context, tokens []api.Token) error {
 	rows := make([][]string, len(tokens))
 	for i, t := range tokens {
 		state := "active"
@@ -454,6 +422,6 @@ func userBootstrap(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	return printNewToken(c, tokenRecord{Token: secret, ID: tok.ID, UserID: tok.UserID, Name: tok.Name, Prefix: tok.Prefix,
-		CreatedAt: tok.CreatedAt, ExpiresAt: tok.ExpiresAt})
+	return printNewToken(c, api.NewToken{Secret: secret, Token: api.Token{ID: tok.ID, UserID: tok.UserID, Name: tok.Name,
+		Prefix: tok.Prefix, CreatedAt: tok.CreatedAt, ExpiresAt: tok.ExpiresAt}})
 }

@@ -8,7 +8,6 @@ import (
 
 	"rcm/access"
 	"rcm/api"
-	"rcm/reporting"
 	"rcm/store"
 )
 
@@ -20,28 +19,13 @@ func (s *Server) agencyRoutes() []Route {
 	}
 }
 
-// agencyJSON is an agency in the API.
-type agencyJSON struct {
-	Code         string          `json:"code"`
-	Parent       string          `json:"parent,omitempty"`
-	Path         string          `json:"path,omitempty"`
-	NameVI       string          `json:"name_vi"`
-	NameEN       string          `json:"name_en,omitempty"`
-	Kind         string          `json:"kind"`
-	OfficerEmail string          `json:"officer_email,omitempty"`
-	HeadEmail    string          `json:"head_email,omitempty"`
-	Language     string          `json:"language,omitempty"`
-	ActiveFrom   *reporting.Date `json:"active_from,omitempty"`
-	ActiveUntil  *reporting.Date `json:"active_until,omitempty"`
-}
-
-func toAgencyJSON(a store.Agency) agencyJSON {
-	return agencyJSON{Code: a.Code, Parent: a.ParentCode, Path: a.Path, NameVI: a.NameVI, NameEN: a.NameEN,
+func toAgencyJSON(a store.Agency) api.Agency {
+	return api.Agency{Code: a.Code, Parent: a.ParentCode, Path: a.Path, NameVI: a.NameVI, NameEN: a.NameEN,
 		Kind: a.Kind, OfficerEmail: a.OfficerEmail, HeadEmail: a.HeadEmail, Language: a.Language,
 		ActiveFrom: a.ActiveFrom, ActiveUntil: a.ActiveUntil}
 }
 
-func (a agencyJSON) toStore() store.Agency {
+func agencyToStore(a api.Agency) store.Agency {
 	return store.Agency{Code: a.Code, ParentCode: a.Parent, NameVI: a.NameVI, NameEN: a.NameEN, Kind: a.Kind,
 		OfficerEmail: a.OfficerEmail, HeadEmail: a.HeadEmail, Language: a.Language,
 		ActiveFrom: a.ActiveFrom, ActiveUntil: a.ActiveUntil}
@@ -92,11 +76,11 @@ func (s *Server) listAgencies(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items := make([]agencyJSON, len(agencies))
+	items := make([]api.Agency, len(agencies))
 	for i, a := range agencies {
 		items[i] = toAgencyJSON(a)
 	}
-	writeJSON(w, http.StatusOK, makePage(items, limit, func(a agencyJSON) string { return a.Code }))
+	writeJSON(w, http.StatusOK, makePage(items, limit, func(a api.Agency) string { return a.Code }))
 	return nil
 }
 
@@ -109,17 +93,9 @@ func (s *Server) getAgency(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// importResultJSON counts what an import changed.
-type importResultJSON struct {
-	Received  int `json:"received"`
-	Created   int `json:"created"`
-	Updated   int `json:"updated"`
-	Unchanged int `json:"unchanged"`
-}
-
 // importAgencies creates and updates agencies from a JSON array, all or nothing.
 func (s *Server) importAgencies(w http.ResponseWriter, r *http.Request) error {
-	var in []agencyJSON
+	var in []api.Agency
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
@@ -128,13 +104,13 @@ func (s *Server) importAgencies(w http.ResponseWriter, r *http.Request) error {
 	}
 	agencies := make([]store.Agency, len(in))
 	for i, a := range in {
-		agencies[i] = a.toStore()
+		agencies[i] = agencyToStore(a)
 	}
 	entry := s.audit(r, "agency.import", "agencies", map[string]any{"received": len(in)})
 	created, updated, err := s.store.UpsertAgencies(r.Context(), agencies, entry)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, importResultJSON{Received: len(in), Created: created, Updated: updated, Unchanged: len(in) - created - updated})
+	writeJSON(w, http.StatusOK, api.ImportResult{Received: len(in), Created: created, Updated: updated, Unchanged: len(in) - created - updated})
 	return nil
 }

@@ -20,7 +20,7 @@ import (
 func TestListsAreFilteredByScope(t *testing.T) {
 	f := newFixture(t)
 	codes := func(role, query string) []string {
-		var p api.Page[agencyJSON]
+		var p api.Page[api.Agency]
 		f.do(role, "GET", "/api/v1/agencies"+query, nil).decode(t, &p)
 		out := make([]string, len(p.Items))
 		for i, a := range p.Items {
@@ -35,7 +35,7 @@ func TestListsAreFilteredByScope(t *testing.T) {
 	require.Equal(t, 404, f.do("supervisor", "GET", "/api/v1/agencies?under=VN", nil).status, "the root is outside the supervisor's scope")
 	require.Equal(t, []string{"HNI", "HPG"}, codes("supervisor", "?kind=city"))
 
-	var users api.Page[userJSON]
+	var users api.Page[api.User]
 	f.do("supervisor", "GET", "/api/v1/users", nil).decode(t, &users)
 	var emails []string
 	for _, u := range users.Items {
@@ -166,13 +166,13 @@ func TestTokenExpiryAndRevocation(t *testing.T) {
 	require.Equal(t, `Bearer realm="rcm"`, resp.header.Get("WWW-Authenticate"))
 
 	// The officer makes a token, uses it, revokes it; then it is refused.
-	var created newTokenJSON
+	var created api.NewToken
 	resp = f.do("officer", "POST", fmt.Sprintf("/api/v1/users/%d/tokens", officer.ID), map[string]string{"name": "laptop", "expires_in": "90d"})
 	require.Equal(t, 201, resp.status)
 	resp.decode(t, &created)
-	require.True(t, strings.HasPrefix(created.Token, store.TokenPrefix))
+	require.True(t, strings.HasPrefix(created.Secret, store.TokenPrefix))
 	require.WithinDuration(t, time.Now().Add(90*24*time.Hour), *created.ExpiresAt, time.Minute)
-	f.tokens["laptop"] = created.Token
+	f.tokens["laptop"] = created.Secret
 	require.Equal(t, 200, f.do("laptop", "GET", "/api/v1/me", nil).status)
 	require.Equal(t, 200, f.do("officer", "DELETE", fmt.Sprintf("/api/v1/tokens/%d", created.ID), nil).status)
 	resp = f.do("laptop", "GET", "/api/v1/me", nil)
@@ -185,7 +185,7 @@ func TestTokenExpiryAndRevocation(t *testing.T) {
 
 	// The list never shows secrets.
 	resp = f.do("officer", "GET", fmt.Sprintf("/api/v1/users/%d/tokens", officer.ID), nil)
-	require.NotContains(t, string(resp.body), created.Token)
+	require.NotContains(t, string(resp.body), created.Secret)
 	require.NotContains(t, string(resp.body), `"token"`)
 }
 
@@ -240,9 +240,9 @@ func TestAuditLog(t *testing.T) {
 
 	require.Equal(t, 200, f.do("staff", "POST", "/api/v1/agencies:import",
 		[]map[string]string{{"code": "HNI-STC", "parent": "HNI", "name_vi": "Sở Tài chính", "kind": "department"}}).status)
-	var u userJSON
+	var u api.User
 	f.do("staff", "POST", "/api/v1/users", map[string]string{"email": "new@x.vn", "role": "officer", "agency": "HNI-STC"}).decode(t, &u)
-	var tok newTokenJSON
+	var tok api.NewToken
 	f.do("staff", "POST", fmt.Sprintf("/api/v1/users/%d/tokens", u.ID), map[string]string{"name": "n"}).decode(t, &tok)
 	require.Equal(t, 200, f.do("staff", "DELETE", fmt.Sprintf("/api/v1/tokens/%d", tok.ID), nil).status)
 	require.Equal(t, 201, f.do("staff", "POST", "/api/v1/templates", toTemplateJSON(testTemplate("AUD"))).status)
@@ -287,7 +287,7 @@ func TestPagination(t *testing.T) {
 	path := "/api/v1/agencies?limit=3"
 	for pages := 0; ; pages++ {
 		require.Less(t, pages, 10)
-		var p api.Page[agencyJSON]
+		var p api.Page[api.Agency]
 		f.do("staff", "GET", path, nil).decode(t, &p)
 		require.LessOrEqual(t, len(p.Items), 3)
 		for _, a := range p.Items {

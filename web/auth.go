@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"rcm/access"
 	"rcm/api"
@@ -69,16 +68,6 @@ func (s *Server) sessionRoutes() []Route {
 	}
 }
 
-type signInRequest struct {
-	Email    string `json:"email"`
-	Password string `json:"password"`
-}
-
-type sessionJSON struct {
-	User      userJSON  `json:"user"`
-	ExpiresAt time.Time `json:"expires_at"`
-}
-
 // signIn checks a password and opens a session, answered with the cookie.
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	// The sign-in form is a cookie-less request that creates a cookie:
@@ -86,7 +75,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err := s.csrf.Check(r); err != nil {
 		return errForbidden("cross-origin sign-in refused")
 	}
-	var req signInRequest
+	var req api.SignIn
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
@@ -116,7 +105,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		Name: SessionCookie, Value: secret, Path: "/", Expires: expires,
 		HttpOnly: true, Secure: s.secure || r.TLS != nil, SameSite: http.SameSiteLaxMode,
 	})
-	writeJSON(w, http.StatusCreated, sessionJSON{User: toUserJSON(u), ExpiresAt: expires})
+	writeJSON(w, http.StatusCreated, api.Session{User: toUserJSON(u), ExpiresAt: expires})
 	return nil
 }
 
@@ -136,14 +125,6 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-type meJSON struct {
-	userJSON
-	// Scope is the agency tree path the caller sees ("" = all), and
-	// ScopeExact whether only that one agency.
-	Scope      string `json:"scope"`
-	ScopeExact bool   `json:"scope_exact,omitempty"`
-}
-
 // me answers who the caller is and what part of the tree they see.
 func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	p := principal(r)
@@ -152,6 +133,6 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	scope := p.Scope()
-	writeJSON(w, http.StatusOK, meJSON{userJSON: toUserJSON(u), Scope: scope.Path, ScopeExact: scope.Exact})
+	writeJSON(w, http.StatusOK, api.Me{User: toUserJSON(u), Scope: scope.Path, ScopeExact: scope.Exact})
 	return nil
 }

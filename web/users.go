@@ -25,63 +25,14 @@ func (s *Server) userRoutes() []Route {
 	}
 }
 
-// userJSON is a user in the API.
-type userJSON struct {
-	ID         int64      `json:"id"`
-	Email      string     `json:"email"`
-	Name       string     `json:"name,omitempty"`
-	Role       string     `json:"role"`
-	Agency     string     `json:"agency,omitempty"`
-	ManagerID  *int64     `json:"manager_id,omitempty"`
-	Language   string     `json:"language"`
-	CreatedAt  time.Time  `json:"created_at"`
-	DisabledAt *time.Time `json:"disabled_at,omitempty"`
-}
-
-func toUserJSON(u store.User) userJSON {
-	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), Agency: u.AgencyCode,
+func toUserJSON(u store.User) api.User {
+	return api.User{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), Agency: u.AgencyCode,
 		ManagerID: u.ManagerID, Language: u.Language, CreatedAt: u.CreatedAt, DisabledAt: u.DisabledAt}
 }
 
-type createUserRequest struct {
-	Email     string `json:"email"`
-	Name      string `json:"name"`
-	Role      string `json:"role"`
-	Agency    string `json:"agency"`
-	ManagerID *int64 `json:"manager_id"`
-	Language  string `json:"language"`
-	// Password, if given, lets the user sign in to the pages.
-	Password string `json:"password"`
-}
-
-// tokenJSON is an API token in the API, without its secret.
-type tokenJSON struct {
-	ID         int64      `json:"id"`
-	UserID     int64      `json:"user_id"`
-	Name       string     `json:"name,omitempty"`
-	Prefix     string     `json:"prefix"`
-	CreatedAt  time.Time  `json:"created_at"`
-	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
-	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
-	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
-}
-
-func toTokenJSON(t store.Token) tokenJSON {
-	return tokenJSON{ID: t.ID, UserID: t.UserID, Name: t.Name, Prefix: t.Prefix, CreatedAt: t.CreatedAt,
+func toTokenJSON(t store.Token) api.Token {
+	return api.Token{ID: t.ID, UserID: t.UserID, Name: t.Name, Prefix: t.Prefix, CreatedAt: t.CreatedAt,
 		ExpiresAt: t.ExpiresAt, RevokedAt: t.RevokedAt, LastUsedAt: t.LastUsedAt}
-}
-
-// newTokenJSON is a token just created: the only answer that holds its secret.
-type newTokenJSON struct {
-	Token string `json:"token"`
-	tokenJSON
-}
-
-type createTokenRequest struct {
-	Name string `json:"name"`
-	// ExpiresAt or ExpiresIn ("90d", "12h") set the expiry; neither means never.
-	ExpiresAt *time.Time `json:"expires_at"`
-	ExpiresIn string     `json:"expires_in"`
 }
 
 // pathID reads a numeric path value; anything else names nothing that exists.
@@ -146,7 +97,7 @@ func (s *Server) tokenInScope(param string) ScopeCheck {
 }
 
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
-	var req createUserRequest
+	var req api.NewUser
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
@@ -194,11 +145,11 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items := make([]userJSON, len(users))
+	items := make([]api.User, len(users))
 	for i, u := range users {
 		items[i] = toUserJSON(u)
 	}
-	writeJSON(w, http.StatusOK, makePage(items, limit, func(u userJSON) string { return strconv.FormatInt(u.ID, 10) }))
+	writeJSON(w, http.StatusOK, makePage(items, limit, func(u api.User) string { return strconv.FormatInt(u.ID, 10) }))
 	return nil
 }
 
@@ -222,7 +173,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var req createTokenRequest
+	var req api.CreateToken
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
@@ -249,7 +200,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusCreated, newTokenJSON{Token: secret, tokenJSON: toTokenJSON(t)})
+	writeJSON(w, http.StatusCreated, api.NewToken{Secret: secret, Token: toTokenJSON(t)})
 	return nil
 }
 
@@ -262,11 +213,11 @@ func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items := make([]tokenJSON, len(tokens))
+	items := make([]api.Token, len(tokens))
 	for i, t := range tokens {
 		items[i] = toTokenJSON(t)
 	}
-	writeJSON(w, http.StatusOK, api.Page[tokenJSON]{Items: items})
+	writeJSON(w, http.StatusOK, api.Page[api.Token]{Items: items})
 	return nil
 }
 
