@@ -67,15 +67,8 @@ func periodShow(c *ucli.Context) error {
 		return usageError("--tz: %v", err)
 	}
 	cal := reporting.Calendar{Location: loc}
-	for _, text := range splitList(c.StringSlice("holidays")) {
-		if text == "" {
-			continue
-		}
-		h, err := reporting.ParseDate(text)
-		if err != nil {
-			return usageError("--holidays: %v", err)
-		}
-		cal.Holidays = append(cal.Holidays, h)
+	if cal.Holidays, err = holidaysFlag(c); err != nil {
+		return err
 	}
 	var closeAfter time.Duration
 	if c.IsSet("close-after") {

@@ -213,9 +213,9 @@ func TestTemplatesAndRegimes(t *testing.T) {
 	require.Contains(t, r.stderr, `unknown field "indicator"`)
 	out = e.staff("template", "list", "--output", "csv").ok(t)
 	require.Contains(t, out, "KTXH,Báo cáo KT-XH,,2")
-	var shown templateRecord
+	var shown api.Template
 	require.NoError(t, json.Unmarshal([]byte(e.staff("template", "show", "KTXH", "--output", "json").ok(t)), &shown))
-	require.Equal(t, "0", shown.Indicators[0].Min)
+	require.Equal(t, api.DecimalText("0"), shown.Indicators[0].Min)
 	require.True(t, shown.Indicators[0].Required)
 
 	xlsx := filepath.Join(dir, "ktxh.xlsx")
@@ -237,7 +237,7 @@ func TestTemplatesAndRegimes(t *testing.T) {
 	out = e.staff("regime", "create", "--code", "KTXH_THANG", "--name-vi", "Báo cáo KT-XH tháng", "--template", "KTXH",
 		"--cadence", "monthly", "--deadline-rule", "workdays:2", "--reminders", "3d,1d",
 		"--escalation", "1d:officer+head", "--escalation", "3d:supervisor:1d:3", "--assign", "HNI,HPG", "--output", "json").ok(t)
-	var regime regimeRecord
+	var regime api.Regime
 	require.NoError(t, json.Unmarshal([]byte(out), &regime))
 	require.Equal(t, []string{"3d", "1d"}, regime.Policy.ReminderOffsets)
 	require.Equal(t, []reporting.EscalationDoc{{After: "1d", Recipients: []string{"officer", "head"}, Times: 1},
@@ -258,7 +258,8 @@ func TestTemplatesAndRegimes(t *testing.T) {
 
 	out = e.staff("regime", "assign", "KTXH_QUY", "--agencies", "HPG", "--from", "2026-07-01", "--output", "json").ok(t)
 	require.NoError(t, json.Unmarshal([]byte(out), &regime))
-	require.Equal(t, []assignmentRecord{{Agency: "HPG", ActiveFrom: "2026-07-01"}}, regime.Assignments)
+	from := reporting.MustParseDate("2026-07-01")
+	require.Equal(t, []api.Assignment{{Agency: "HPG", ActiveFrom: &from}}, regime.Assignments)
 	r = e.staff("regime", "assign", "KTXH_QUY", "--agencies", "NOPE")
 	require.Equal(t, ExitUsage, r.code)
 	require.Contains(t, r.stderr, "assignments[0].agency")

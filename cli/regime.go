@@ -31,27 +31,6 @@ func regimeCommand() *ucli.Command {
 	}
 }
 
-// regimeRecord is a regime as the API sends and takes it.
-type regimeRecord struct {
-	Code         string              `json:"code"`
-	NameVI       string              `json:"name_vi"`
-	NameEN       string              `json:"name_en,omitempty"`
-	Template     string              `json:"template"`
-	Cadence      string              `json:"cadence"`
-	DeadlineRule string              `json:"deadline_rule"`
-	TimeZone     string              `json:"time_zone,omitempty"`
-	Holidays     []string            `json:"holidays,omitempty"`
-	Policy       reporting.PolicyDoc `json:"policy"`
-	ReviewerID   *int64              `json:"reviewer_id,omitempty"`
-	Assignments  []assignmentRecord  `json:"assignments"`
-}
-
-type assignmentRecord struct {
-	Agency      string `json:"agency"`
-	ActiveFrom  string `json:"active_from,omitempty"`
-	ActiveUntil string `json:"active_until,omitempty"`
-}
-
 func regimeCreateCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:  "create",
@@ -118,7 +97,7 @@ func regimeCreate(c *ucli.Context) error {
 			return fmt.Errorf("encode regime: %w", err)
 		}
 	}
-	var created regimeRecord
+	var created api.Regime
 	if err := cl.doRaw(c.Context, http.MethodPost, "/api/v1/regimes", bytes.NewReader(body), "application/json", &created); err != nil {
 		return err
 	}
@@ -126,18 +105,22 @@ func regimeCreate(c *ucli.Context) error {
 }
 
 // regimeFromFlags builds a regime from the flags of regime create.
-func regimeFromFlags(c *ucli.Context) (regimeRecord, error) {
+func regimeFromFlags(c *ucli.Context) (api.Regime, error) {
 	for _, flag := range []string{"code", "name-vi", "template", "cadence", "deadline-rule"} {
 		if c.String(flag) == "" {
-			return regimeRecord{}, usageError("--%s is missing; give it, or the whole regime with --file", flag)
+			return api.Regime{}, usageError("--%s is missing; give it, or the whole regime with --file", flag)
 		}
 	}
-	r := regimeRecord{Code: c.String("code"), NameVI: c.String("name-vi"), NameEN: c.String("name-en"),
+	holidays, err := holidaysFlag(c)
+	if err != nil {
+		return api.Regime{}, err
+	}
+	r := api.Regime{Code: c.String("code"), NameVI: c.String("name-vi"), NameEN: c.String("name-en"),
 		Template: c.String("template"), Cadence: c.String("cadence"), DeadlineRule: c.String("deadline-rule"),
-		TimeZone: c.String("time-zone"), Holidays: splitList(c.StringSlice("holidays")),
+		TimeZone: c.String("time-zone"), Holidays: holidays,
 		Policy: reporting.PolicyDoc{ReminderOffsets: splitList(c.StringSlice("reminders")), Escalations: []reporting.EscalationDoc{},
 			ReviewTime: c.String("review-time"), CloseAfter: c.String("close-after")},
-		Assignments: []assignmentRecord{}}
+		Assignments: []api.Assignment{}}
 	if r.Policy.ReminderOffsets == nil {
 		r.Policy.ReminderOffsets = []string{}
 	}
@@ -147,14 +130,41 @@ func regimeFromFlags(c *ucli.Context) (regimeRecord, error) {
 	for _, step := range c.StringSlice("escalation") {
 		e, err := parseEscalation(step)
 		if err != nil {
-			return regimeRecord{}, err
+			return api.Regime{}, err
 		}
 		r.Policy.Escalations = append(r.Policy.Escalations, e)
 	}
 	for _, code := range splitList(c.StringSlice("assign")) {
-		r.Assignments = append(r.Assignments, assignmentRecord{Agency: code})
+		r.Assignments = append(r.Assignments, api.Assignment{Agency: code})
 	}
 	return r, nil
+}
+
+// holidaysFlag reads --holidays: dates YYYY-MM-DD, comma-separated or
+// repeated; nil when none.
+func holidaysFlag(c *ucli.Context) ([]reporting.Date, error) {
+	var out []reporting.Date
+	for _, text := range splitList(c.StringSlice("holidays")) {
+		d, err := reporting.ParseDate(text)
+		if err != nil {
+			return nil, usageError("--holidays: %v", err)
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// dateFlag reads a flag holding one date YYYY-MM-DD; nil when not given.
+func dateFlag(c *ucli.Context, name string) (*reporting.Date, error) {
+	text := c.String(name)
+	if text == "" {
+		return nil, nil
+	}
+	d, err := reporting.ParseDate(text)
+	if err != nil {
+		return nil, usageError("--%s: %v", name, err)
+	}
+	return &d, nil
 }
 
 // parseEscalation reads AFTER:RECIPIENTS[:REPEAT:TIMES], such as
@@ -200,17 +210,21 @@ func parseOffsetFlag(name, value string) (time.Duration, error) {
 	return d, nil
 }
 
-func printRegime(c *ucli.Context, r regimeRecord) error {
+func printRegime(c *ucli.Context, r api.Regime) error {
 	if f := c.String("output"); f != outputTable && f != "" {
-		return printRecords(c, regimeRecords(c, []regimeRecord{r}))
+		return printRecords(c, regimeRecords(c, []api.Regime{r}))
 	}
 	var assigned []string
 	for _, a := range r.Assignments {
 		entry := a.Agency
-		if a.ActiveFrom != "" || a.ActiveUntil != "" {
-			entry += fmt.Sprintf(" (%s..%s)", a.ActiveFrom, a.ActiveUntil)
+		if from, until := dateText(a.ActiveFrom), dateText(a.ActiveUntil); from != "" || until != "" {
+			entry += fmt.Sprintf(" (%s..%s)", from, until)
 		}
 		assigned = append(assigned, entry)
+	}
+	holidays := make([]string, len(r.Holidays))
+	for i, d := range r.Holidays {
+		holidays[i] = d.String()
 	}
 	reviewer := ""
 	if r.ReviewerID != nil {
@@ -219,7 +233,7 @@ func printRegime(c *ucli.Context, r regimeRecord) error {
 	return printRecord(c, []field{
 		{"code", r.Code}, {"name_vi", r.NameVI}, {"name_en", r.NameEN}, {"template", r.Template},
 		{"cadence", r.Cadence}, {"deadline_rule", r.DeadlineRule}, {"time_zone", r.TimeZone},
-		{"holidays", strings.Join(r.Holidays, ", ")}, {"reminders", strings.Join(r.Policy.ReminderOffsets, ", ")},
+		{"holidays", strings.Join(holidays, ", ")}, {"reminders", strings.Join(r.Policy.ReminderOffsets, ", ")},
 		{"escalations", escalationText(r.Policy.Escalations)}, {"review_time", r.Policy.ReviewTime},
 		{"close_after", r.Policy.CloseAfter}, {"reviewer", reviewer},
 		{"assignments", fmt.Sprintf("%d: %s", len(r.Assignments), strings.Join(assigned, ", "))},
@@ -227,7 +241,7 @@ func printRegime(c *ucli.Context, r regimeRecord) error {
 }
 
 // regimeRecords is the list form of regimes; JSON output is the API's objects.
-func regimeRecords(c *ucli.Context, regimes []regimeRecord) records {
+func regimeRecords(c *ucli.Context, regimes []api.Regime) records {
 	rows := make([][]string, len(regimes))
 	for i, r := range regimes {
 		rows[i] = []string{r.Code, r.NameVI, r.Template, r.Cadence, r.DeadlineRule,
@@ -260,7 +274,7 @@ func regimeList(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	var p api.Page[regimeRecord]
+	var p api.Page[api.Regime]
 	if err := cl.do(c.Context, http.MethodGet, "/api/v1/regimes", nil, &p); err != nil {
 		return err
 	}
@@ -282,7 +296,7 @@ func regimeShowCommand() *ucli.Command {
 }
 
 func regimeShow(c *ucli.Context) error {
-	var r regimeRecord
+	var r api.Regime
 	if err := getNamed(c, "regime show: name one regime code, for example: rcm regime show KTXH_THANG", "/api/v1/regimes/", &r); err != nil {
 		return err
 	}
@@ -315,22 +329,23 @@ func regimeAssign(c *ucli.Context) error {
 	if c.NArg() != 1 {
 		return usageError("regime assign: name one regime code, for example: rcm regime assign KTXH_THANG --agencies HNI,HPG")
 	}
-	for _, name := range []string{"from", "until"} {
-		if v := c.String(name); v != "" {
-			if _, err := reporting.ParseDate(v); err != nil {
-				return usageError("--%s: %v", name, err)
-			}
-		}
+	from, err := dateFlag(c, "from")
+	if err != nil {
+		return err
+	}
+	until, err := dateFlag(c, "until")
+	if err != nil {
+		return err
 	}
 	cl, err := newClient(c)
 	if err != nil {
 		return err
 	}
-	assignments := []assignmentRecord{}
+	assignments := []api.Assignment{}
 	for _, code := range splitList(c.StringSlice("agencies")) {
-		assignments = append(assignments, assignmentRecord{Agency: code, ActiveFrom: c.String("from"), ActiveUntil: c.String("until")})
+		assignments = append(assignments, api.Assignment{Agency: code, ActiveFrom: from, ActiveUntil: until})
 	}
-	var r regimeRecord
+	var r api.Regime
 	if err := cl.do(c.Context, http.MethodPut, "/api/v1/regimes/"+pathEscape(c.Args().First())+"/assignments", assignments, &r); err != nil {
 		return err
 	}

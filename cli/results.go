@@ -9,6 +9,7 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
+	"rcm/api"
 	"rcm/reporting"
 )
 
@@ -28,10 +29,10 @@ type complianceRecord struct {
 
 // aggregatesRecord is a cycle's figures as the API sends them.
 type aggregatesRecord struct {
-	Cycle      string            `json:"cycle"`
-	Status     string            `json:"status"`
-	Final      bool              `json:"final"`
-	Indicators []indicatorRecord `json:"indicators"`
+	Cycle      string          `json:"cycle"`
+	Status     string          `json:"status"`
+	Final      bool            `json:"final"`
+	Indicators []api.Indicator `json:"indicators"`
 	Items      []struct {
 		Agency       string `json:"agency"`
 		NameVI       string `json:"name_vi"`

@@ -11,15 +11,6 @@ import (
 	"rcm/api"
 )
 
-// scheduleRecord is a regime's schedule as the API sends it.
-type scheduleRecord struct {
-	Regime     string   `json:"regime"`
-	ScheduleID string   `json:"schedule_id"`
-	Paused     bool     `json:"paused"`
-	Note       string   `json:"note,omitempty"`
-	NextRuns   []string `json:"next_runs"`
-}
-
 // regimeScheduleCommand puts a regime on a schedule, or shows, pauses,
 // resumes or deletes it.
 func regimeScheduleCommand() *ucli.Command {
@@ -67,7 +58,7 @@ func regimeSchedule(c *ucli.Context) error {
 		return err
 	}
 	path := "/api/v1/regimes/" + pathEscape(c.Args().First()) + "/schedule"
-	var s scheduleRecord
+	var s api.Schedule
 	action := "create"
 	if len(actions) == 1 {
 		action = actions[0]
@@ -78,7 +69,7 @@ func regimeSchedule(c *ucli.Context) error {
 		if err != nil {
 			return err
 		}
-		err = cl.do(c.Context, http.MethodPost, path, map[string]int{"hour": hour, "minute": minute}, &s)
+		err = cl.do(c.Context, http.MethodPost, path, api.ScheduleRequest{Hour: hour, Minute: minute}, &s)
 		if err != nil {
 			return err
 		}
@@ -97,7 +88,7 @@ func regimeSchedule(c *ucli.Context) error {
 		fmt.Fprintf(c.App.ErrWriter, "Đã xóa lịch / schedule of %s deleted\n", c.Args().First())
 		return nil
 	}
-	return printSchedules(c, []scheduleRecord{s}, false)
+	return printSchedules(c, []api.Schedule{s}, false)
 }
 
 // parseClock reads HH:MM.
@@ -111,7 +102,7 @@ func parseClock(text string) (hour, minute int, err error) {
 	return hour, minute, nil
 }
 
-func printSchedules(c *ucli.Context, list []scheduleRecord, asList bool) error {
+func printSchedules(c *ucli.Context, list []api.Schedule, asList bool) error {
 	rows := make([][]string, len(list))
 	for i, s := range list {
 		state := "đang chạy / active"
@@ -149,7 +140,7 @@ func scheduleCommand() *ucli.Command {
 				if err != nil {
 					return err
 				}
-				var p api.Page[scheduleRecord]
+				var p api.Page[api.Schedule]
 				if err := cl.do(c.Context, http.MethodGet, "/api/v1/schedules", nil, &p); err != nil {
 					return err
 				}

@@ -32,26 +32,6 @@ func templateCommand() *ucli.Command {
 	}
 }
 
-// templateRecord is a template as the API sends and takes it.
-type templateRecord struct {
-	Code       string            `json:"code"`
-	NameVI     string            `json:"name_vi"`
-	NameEN     string            `json:"name_en,omitempty"`
-	Indicators []indicatorRecord `json:"indicators"`
-}
-
-type indicatorRecord struct {
-	Code        string `json:"code"`
-	NameVI      string `json:"name_vi"`
-	NameEN      string `json:"name_en,omitempty"`
-	Unit        string `json:"unit,omitempty"`
-	Type        string `json:"type"`
-	Required    bool   `json:"required"`
-	Min         string `json:"min,omitempty"`
-	Max         string `json:"max,omitempty"`
-	Aggregation string `json:"aggregation,omitempty"`
-}
-
 func templateCreateCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:  "create",
@@ -98,7 +78,7 @@ func templateCreate(c *ucli.Context) error {
 		}
 		body = raw
 	case ".csv":
-		t := templateRecord{Code: c.String("code"), NameVI: c.String("name-vi"), NameEN: c.String("name-en")}
+		t := api.Template{Code: c.String("code"), NameVI: c.String("name-vi"), NameEN: c.String("name-en")}
 		if t.Code == "" || t.NameVI == "" {
 			return usageError("a CSV file lists indicators only: name the template with --code and --name-vi")
 		}
@@ -111,7 +91,7 @@ func templateCreate(c *ucli.Context) error {
 	default:
 		return usageError("--file %s: give a .json or .csv file", file)
 	}
-	var created templateRecord
+	var created api.Template
 	if err := cl.doRaw(c.Context, http.MethodPost, "/api/v1/templates", bytes.NewReader(body), "application/json", &created); err != nil {
 		return err
 	}
@@ -121,7 +101,7 @@ func templateCreate(c *ucli.Context) error {
 var indicatorColumns = []string{"code", "name_vi", "name_en", "unit", "type", "required", "min", "max", "aggregation"}
 
 // readIndicatorCSV reads a template's indicators from CSV.
-func readIndicatorCSV(r io.Reader) ([]indicatorRecord, error) {
+func readIndicatorCSV(r io.Reader) ([]api.Indicator, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
@@ -144,7 +124,7 @@ func readIndicatorCSV(r io.Reader) ([]indicatorRecord, error) {
 			return nil, fmt.Errorf("line 1: column %s is missing", need)
 		}
 	}
-	var out []indicatorRecord
+	var out []api.Indicator
 	var problems []string
 	for {
 		rec, err := cr.Read()
@@ -168,8 +148,9 @@ func readIndicatorCSV(r io.Reader) ([]indicatorRecord, error) {
 		if !ok {
 			problems = append(problems, fmt.Sprintf("line %d: required %q is not true or false", line, get("required")))
 		}
-		out = append(out, indicatorRecord{Code: get("code"), NameVI: get("name_vi"), NameEN: get("name_en"), Unit: get("unit"),
-			Type: get("type"), Required: required, Min: get("min"), Max: get("max"), Aggregation: get("aggregation")})
+		out = append(out, api.Indicator{Code: get("code"), NameVI: get("name_vi"), NameEN: get("name_en"), Unit: get("unit"),
+			Type: get("type"), Required: required, Min: api.DecimalText(get("min")), Max: api.DecimalText(get("max")),
+			Aggregation: get("aggregation")})
 	}
 	if len(problems) > 0 {
 		return nil, errors.New(strings.Join(problems, "\n  "))
@@ -187,14 +168,14 @@ func parseYesNo(s string) (value, ok bool) {
 	return false, false
 }
 
-func printIndicators(c *ucli.Context, t templateRecord) error {
+func printIndicators(c *ucli.Context, t api.Template) error {
 	rows := make([][]string, len(t.Indicators))
 	for i, ind := range t.Indicators {
 		required := ""
 		if ind.Required {
 			required = "yes"
 		}
-		rows[i] = []string{ind.Code, ind.NameVI, ind.Unit, ind.Type, required, ind.Min, ind.Max, ind.Aggregation}
+		rows[i] = []string{ind.Code, ind.NameVI, ind.Unit, ind.Type, required, string(ind.Min), string(ind.Max), ind.Aggregation}
 	}
 	if f := c.String("output"); f == outputTable || f == "" {
 		fmt.Fprintf(c.App.Writer, "%s — %s\n", t.Code, t.NameVI)
@@ -224,7 +205,7 @@ func templateList(c *ucli.Context) error {
 	if err != nil {
 		return err
 	}
-	var p api.Page[templateRecord]
+	var p api.Page[api.Template]
 	if err := cl.do(c.Context, http.MethodGet, "/api/v1/templates", nil, &p); err != nil {
 		return err
 	}
@@ -250,7 +231,7 @@ func templateShowCommand() *ucli.Command {
 }
 
 func templateShow(c *ucli.Context) error {
-	var t templateRecord
+	var t api.Template
 	if err := getNamed(c, "template show: name one template code, for example: rcm template show KTXH", "/api/v1/templates/", &t); err != nil {
 		return err
 	}

@@ -43,9 +43,9 @@ func TestListsAreFilteredByScope(t *testing.T) {
 	}
 	require.Equal(t, []string{"officer@hanoi.gov.vn", "supervisor@dbsh.gov.vn"}, emails)
 
-	var regime regimeJSON
+	var regime api.Regime
 	f.do("supervisor", "GET", "/api/v1/regimes/KTXH_MONTHLY", nil).decode(t, &regime)
-	require.Equal(t, []assignmentJSON{{Agency: "HNI"}}, regime.Assignments, "assignments outside the subtree are left out")
+	require.Equal(t, []api.Assignment{{Agency: "HNI"}}, regime.Assignments, "assignments outside the subtree are left out")
 	f.do("staff", "GET", "/api/v1/regimes/KTXH_MONTHLY", nil).decode(t, &regime)
 	require.Len(t, regime.Assignments, 2)
 }
@@ -307,10 +307,10 @@ func TestTemplateAndRegimeRoundTrip(t *testing.T) {
 		{"code": "A", "name_vi": "Chỉ tiêu A", "type": "integer", "required": true, "min": 0, "max": "1000", "aggregation": "sum"}]}`
 	resp := f.do("staff", "POST", "/api/v1/templates", in)
 	require.Equal(t, 201, resp.status, "%s", resp.body)
-	var tmpl templateJSON
+	var tmpl api.Template
 	f.do("officer", "GET", "/api/v1/templates/BC01", nil).decode(t, &tmpl)
-	require.Equal(t, decimalText("0"), tmpl.Indicators[0].Min)
-	require.Equal(t, decimalText("1000"), tmpl.Indicators[0].Max)
+	require.Equal(t, api.DecimalText("0"), tmpl.Indicators[0].Min)
+	require.Equal(t, api.DecimalText("1000"), tmpl.Indicators[0].Max)
 	require.Equal(t, 409, f.do("staff", "POST", "/api/v1/templates", in).status)
 
 	xlsx := f.do("officer", "GET", "/api/v1/templates/BC01/xlsx?lang=en", nil)
@@ -327,7 +327,7 @@ func TestTemplateAndRegimeRoundTrip(t *testing.T) {
 		"assignments": []map[string]string{{"agency": "HNI", "active_from": "2026-01-01"}}}
 	resp = f.do("staff", "POST", "/api/v1/regimes", regime)
 	require.Equal(t, 201, resp.status, "%s", resp.body)
-	var got regimeJSON
+	var got api.Regime
 	resp.decode(t, &got)
 	require.Equal(t, []string{"3d", "1d"}, got.Policy.ReminderOffsets)
 	require.Equal(t, "workdays:2", got.DeadlineRule)

@@ -25,44 +25,22 @@ const (
 	defaultCloseAfter = 10 * 24 * time.Hour
 )
 
-// regimeJSON is a reporting regime in the API. Offsets are written as
-// reporting.ParseOffset reads them ("3d", "36h", "90s").
-type regimeJSON struct {
-	Code         string              `json:"code"`
-	NameVI       string              `json:"name_vi"`
-	NameEN       string              `json:"name_en,omitempty"`
-	Template     string              `json:"template"`
-	Cadence      string              `json:"cadence"`
-	DeadlineRule string              `json:"deadline_rule"`
-	TimeZone     string              `json:"time_zone,omitempty"`
-	Holidays     []reporting.Date    `json:"holidays,omitempty"`
-	Policy       reporting.PolicyDoc `json:"policy"`
-	ReviewerID   *int64              `json:"reviewer_id,omitempty"`
-	Assignments  []assignmentJSON    `json:"assignments"`
-}
-
-type assignmentJSON struct {
-	Agency      string          `json:"agency"`
-	ActiveFrom  *reporting.Date `json:"active_from,omitempty"`
-	ActiveUntil *reporting.Date `json:"active_until,omitempty"`
-}
-
-func toRegimeJSON(r store.Regime) regimeJSON {
-	out := regimeJSON{Code: r.Code, NameVI: r.NameVI, NameEN: r.NameEN, Template: r.TemplateCode,
+func toRegimeJSON(r store.Regime) api.Regime {
+	out := api.Regime{Code: r.Code, NameVI: r.NameVI, NameEN: r.NameEN, Template: r.TemplateCode,
 		Cadence: string(r.Cadence), DeadlineRule: r.DeadlineRule.String(), TimeZone: r.TimeZone, Holidays: r.Holidays,
 		ReviewerID: r.ReviewerID, Assignments: toAssignmentsJSON(r.Assignments), Policy: reporting.DocOf(r.Policy)}
 	return out
 }
 
-func toAssignmentsJSON(as []store.Assignment) []assignmentJSON {
-	out := make([]assignmentJSON, len(as))
+func toAssignmentsJSON(as []store.Assignment) []api.Assignment {
+	out := make([]api.Assignment, len(as))
 	for i, a := range as {
-		out[i] = assignmentJSON{Agency: a.AgencyCode, ActiveFrom: a.ActiveFrom, ActiveUntil: a.ActiveUntil}
+		out[i] = api.Assignment{Agency: a.AgencyCode, ActiveFrom: a.ActiveFrom, ActiveUntil: a.ActiveUntil}
 	}
 	return out
 }
 
-func toAssignments(in []assignmentJSON) []store.Assignment {
+func toAssignments(in []api.Assignment) []store.Assignment {
 	out := make([]store.Assignment, len(in))
 	for i, a := range in {
 		out[i] = store.Assignment{AgencyCode: a.Agency, ActiveFrom: a.ActiveFrom, ActiveUntil: a.ActiveUntil}
@@ -70,8 +48,8 @@ func toAssignments(in []assignmentJSON) []store.Assignment {
 	return out
 }
 
-// toStore reads the regime, naming each field that does not parse.
-func (rj regimeJSON) toStore() (store.Regime, error) {
+// regimeToStore reads the regime, naming each field that does not parse.
+func regimeToStore(rj api.Regime) (store.Regime, error) {
 	var fields []api.FieldProblem
 	bad := func(field, format string, args ...any) {
 		fields = append(fields, api.FieldProblem{Field: field, Reason: fmt.Sprintf(format, args...)})
@@ -98,11 +76,11 @@ func (rj regimeJSON) toStore() (store.Regime, error) {
 }
 
 func (s *Server) createRegime(w http.ResponseWriter, r *http.Request) error {
-	var req regimeJSON
+	var req api.Regime
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
-	regime, err := req.toStore()
+	regime, err := regimeToStore(req)
 	if err != nil {
 		return err
 	}
@@ -157,11 +135,11 @@ func (s *Server) listRegimes(w http.ResponseWriter, r *http.Request) error {
 	if err := s.scopedRegimes(r, regimes); err != nil {
 		return err
 	}
-	items := make([]regimeJSON, len(regimes))
+	items := make([]api.Regime, len(regimes))
 	for i, rg := range regimes {
 		items[i] = toRegimeJSON(rg)
 	}
-	writeJSON(w, http.StatusOK, api.Page[regimeJSON]{Items: items})
+	writeJSON(w, http.StatusOK, api.Page[api.Regime]{Items: items})
 	return nil
 }
 
@@ -181,7 +159,7 @@ func (s *Server) getRegime(w http.ResponseWriter, r *http.Request) error {
 // setAssignments replaces the agencies a regime expects reports from.
 func (s *Server) setAssignments(w http.ResponseWriter, r *http.Request) error {
 	code := r.PathValue("code")
-	var req []assignmentJSON
+	var req []api.Assignment
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ type aggregatesJSON struct {
 	// Final: as in complianceJSON; before close, the figures roll up the
 	// versions accepted so far.
 	Final      bool               `json:"final"`
-	Indicators []indicatorJSON    `json:"indicators"`
+	Indicators []api.Indicator    `json:"indicators"`
 	Items      []aggregateRowJSON `json:"items"`
 }
 
@@ -331,7 +331,7 @@ func aggregateSheet(f *excelize.File, a aggregatesJSON, lang string) error {
 	if a.Final {
 		title = a.Cycle + " — " + t.final
 	}
-	indicators := map[string]indicatorJSON{}
+	indicators := map[string]api.Indicator{}
 	for _, ind := range a.Indicators {
 		indicators[ind.Code] = ind
 	}

@@ -19,20 +19,8 @@ func (s *Server) scheduleRoutes() []Route {
 	}
 }
 
-// scheduleRequest says at what time, in the regime's zone, its cycles launch
-// on the day their data window opens.
-type scheduleRequest struct {
-	Hour   int `json:"hour"`
-	Minute int `json:"minute"`
-}
-
-// noteRequest is the optional body of pause and resume.
-type noteRequest struct {
-	Note string `json:"note"`
-}
-
 func (s *Server) createSchedule(w http.ResponseWriter, r *http.Request) error {
-	var req scheduleRequest
+	var req api.ScheduleRequest
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
@@ -41,7 +29,7 @@ func (s *Server) createSchedule(w http.ResponseWriter, r *http.Request) error {
 		return engineError(r, err)
 	}
 	w.Header().Set("Location", "/api/v1/regimes/"+r.PathValue("code")+"/schedule")
-	writeJSON(w, http.StatusCreated, nonNilRuns(sch))
+	writeJSON(w, http.StatusCreated, toScheduleJSON(sch))
 	return nil
 }
 
@@ -54,7 +42,7 @@ func (s *Server) answerSchedule(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		return engineError(r, err)
 	}
-	writeJSON(w, status, nonNilRuns(sch))
+	writeJSON(w, status, toScheduleJSON(sch))
 	return nil
 }
 
@@ -63,7 +51,7 @@ func readNote(r *http.Request) (string, error) {
 	if r.ContentLength == 0 {
 		return "", nil
 	}
-	var req noteRequest
+	var req api.Note
 	if err := decodeJSON(r, &req); err != nil {
 		return "", err
 	}
@@ -111,18 +99,19 @@ func (s *Server) listSchedules(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return engineError(r, err)
 	}
-	items := make([]engine.Schedule, len(list))
+	items := make([]api.Schedule, len(list))
 	for i, sch := range list {
-		items[i] = nonNilRuns(sch)
+		items[i] = toScheduleJSON(sch)
 	}
-	writeJSON(w, http.StatusOK, api.Page[engine.Schedule]{Items: items})
+	writeJSON(w, http.StatusOK, api.Page[api.Schedule]{Items: items})
 	return nil
 }
 
-// nonNilRuns makes next_runs [] rather than null.
-func nonNilRuns(s engine.Schedule) engine.Schedule {
-	if s.NextRuns == nil {
-		s.NextRuns = []string{}
+// toScheduleJSON is a schedule in the API, next_runs [] rather than null.
+func toScheduleJSON(s engine.Schedule) api.Schedule {
+	out := api.Schedule{Regime: s.RegimeCode, ScheduleID: s.ScheduleID, Paused: s.Paused, Note: s.Note, NextRuns: s.NextRuns}
+	if out.NextRuns == nil {
+		out.NextRuns = []string{}
 	}
-	return s
+	return out
 }

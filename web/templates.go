@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,65 +21,17 @@ func (s *Server) templateRoutes() []Route {
 	}
 }
 
-// templateJSON is a report template in the API.
-type templateJSON struct {
-	Code       string          `json:"code"`
-	NameVI     string          `json:"name_vi"`
-	NameEN     string          `json:"name_en,omitempty"`
-	Indicators []indicatorJSON `json:"indicators"`
-}
-
-type indicatorJSON struct {
-	Code        string      `json:"code"`
-	NameVI      string      `json:"name_vi"`
-	NameEN      string      `json:"name_en,omitempty"`
-	Unit        string      `json:"unit,omitempty"`
-	Type        string      `json:"type"`
-	Required    bool        `json:"required"`
-	Min         decimalText `json:"min,omitempty"`
-	Max         decimalText `json:"max,omitempty"`
-	Aggregation string      `json:"aggregation,omitempty"`
-}
-
-// decimalText is a decimal number kept as text; JSON may write it as a
-// number (12.5) or a string ("12.5"). It encodes as a string, so no digit is
-// lost to floating point.
-type decimalText string
-
-// UnmarshalJSON accepts a JSON number or string.
-func (d *decimalText) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*d = decimalText(s)
-		return nil
-	}
-	if string(b) == "null" {
-		*d = ""
-		return nil
-	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return fmt.Errorf("min and max must be numbers or strings holding one: %w", err)
-	}
-	*d = decimalText(n.String())
-	return nil
-}
-
-func toTemplateJSON(t reporting.Template) templateJSON {
-	out := templateJSON{Code: t.Code, NameVI: t.NameVI, NameEN: t.NameEN, Indicators: make([]indicatorJSON, len(t.Indicators))}
+func toTemplateJSON(t reporting.Template) api.Template {
+	out := api.Template{Code: t.Code, NameVI: t.NameVI, NameEN: t.NameEN, Indicators: make([]api.Indicator, len(t.Indicators))}
 	for i, ind := range t.Indicators {
-		out.Indicators[i] = indicatorJSON{Code: ind.Code, NameVI: ind.NameVI, NameEN: ind.NameEN, Unit: ind.Unit,
-			Type: string(ind.Type), Required: ind.Required, Min: decimalText(ind.Min), Max: decimalText(ind.Max),
+		out.Indicators[i] = api.Indicator{Code: ind.Code, NameVI: ind.NameVI, NameEN: ind.NameEN, Unit: ind.Unit,
+			Type: string(ind.Type), Required: ind.Required, Min: api.DecimalText(ind.Min), Max: api.DecimalText(ind.Max),
 			Aggregation: string(ind.Aggregation)}
 	}
 	return out
 }
 
-func (t templateJSON) toReporting() reporting.Template {
+func templateToReporting(t api.Template) reporting.Template {
 	out := reporting.Template{Code: t.Code, NameVI: t.NameVI, NameEN: t.NameEN, Indicators: make([]reporting.Indicator, len(t.Indicators))}
 	for i, ind := range t.Indicators {
 		agg := reporting.Aggregation(ind.Aggregation)
@@ -95,11 +46,11 @@ func (t templateJSON) toReporting() reporting.Template {
 }
 
 func (s *Server) createTemplate(w http.ResponseWriter, r *http.Request) error {
-	var req templateJSON
+	var req api.Template
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
-	t := req.toReporting()
+	t := templateToReporting(req)
 	entry := s.audit(r, "template.create", "template/"+t.Code, map[string]any{"indicators": len(t.Indicators)})
 	if err := s.store.CreateTemplate(r.Context(), t, entry); err != nil {
 		return err
@@ -114,11 +65,11 @@ func (s *Server) listTemplates(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items := make([]templateJSON, len(templates))
+	items := make([]api.Template, len(templates))
 	for i, t := range templates {
 		items[i] = toTemplateJSON(t)
 	}
-	writeJSON(w, http.StatusOK, api.Page[templateJSON]{Items: items})
+	writeJSON(w, http.StatusOK, api.Page[api.Template]{Items: items})
 	return nil
 }
 

@@ -1,0 +1,33 @@
+package api
+
+import "rcm/reporting"
+
+// Regime is a reporting regime (GET and POST /api/v1/regimes, GET
+// /api/v1/regimes/{code}): what agencies report, how often, by when, and
+// the reminders and escalations. Offsets in the policy are written as
+// reporting.ParseOffset reads them ("3d", "36h", "90s"); DeadlineRule is
+// day:N, days:N or workdays:N.
+type Regime struct {
+	Code         string              `json:"code"`
+	NameVI       string              `json:"name_vi"`
+	NameEN       string              `json:"name_en,omitempty"`
+	Template     string              `json:"template"`
+	Cadence      string              `json:"cadence"`
+	DeadlineRule string              `json:"deadline_rule"`
+	TimeZone     string              `json:"time_zone,omitempty"`
+	Holidays     []reporting.Date    `json:"holidays,omitempty"`
+	Policy       reporting.PolicyDoc `json:"policy"`
+	ReviewerID   *int64              `json:"reviewer_id,omitempty"`
+	// Assignments are the agencies that report; callers other than office
+	// staff see only those in their scope. PUT
+	// /api/v1/regimes/{code}/assignments takes an array of them.
+	Assignments []Assignment `json:"assignments"`
+}
+
+// Assignment is an agency a regime expects reports from, between the
+// dates when given.
+type Assignment struct {
+	Agency      string          `json:"agency"`
+	ActiveFrom  *reporting.Date `json:"active_from,omitempty"`
+	ActiveUntil *reporting.Date `json:"active_until,omitempty"`
+}
