@@ -10,39 +10,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"rcm/api"
-	"rcm/reporting"
 )
-
-// complianceRecord is a cycle's compliance as the API sends it.
-type complianceRecord struct {
-	Cycle  string `json:"cycle"`
-	Status string `json:"status"`
-	Final  bool   `json:"final"`
-	Items  []struct {
-		Agency string `json:"agency"`
-		NameVI string `json:"name_vi"`
-		NameEN string `json:"name_en,omitempty"`
-		Path   string `json:"path"`
-		reporting.Rates
-	} `json:"items"`
-}
-
-// aggregatesRecord is a cycle's figures as the API sends them.
-type aggregatesRecord struct {
-	Cycle      string          `json:"cycle"`
-	Status     string          `json:"status"`
-	Final      bool            `json:"final"`
-	Indicators []api.Indicator `json:"indicators"`
-	Items      []struct {
-		Agency       string `json:"agency"`
-		NameVI       string `json:"name_vi"`
-		NameEN       string `json:"name_en,omitempty"`
-		Path         string `json:"path"`
-		Indicator    string `json:"indicator"`
-		Value        string `json:"value"`
-		Contributors int    `json:"contributors"`
-	} `json:"items"`
-}
 
 // resultFlags are the flags of rcm compliance and rcm aggregate.
 func resultFlags() []ucli.Flag {
@@ -164,7 +132,7 @@ func finalNote(c *ucli.Context, cycle string, final bool) {
 func percentText(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) + "%" }
 
 func compliance(c *ucli.Context) error {
-	var res complianceRecord
+	var res api.Compliance
 	if saved, err := fetchResult(c, "compliance", &res); saved || err != nil {
 		return err
 	}
@@ -188,7 +156,7 @@ func compliance(c *ucli.Context) error {
 }
 
 func aggregate(c *ucli.Context) error {
-	var res aggregatesRecord
+	var res api.Aggregates
 	if saved, err := fetchResult(c, "aggregates", &res); saved || err != nil {
 		return err
 	}

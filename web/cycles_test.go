@@ -138,13 +138,13 @@ func TestReviewQueueAndDecisions(t *testing.T) {
 }
 
 // compliancePaths returns the agencies of a compliance answer, by code.
-func complianceByAgency(t *testing.T, f *fixture, role, query string) (complianceJSON, map[string]complianceRowJSON) {
+func complianceByAgency(t *testing.T, f *fixture, role, query string) (api.Compliance, map[string]api.ComplianceRow) {
 	t.Helper()
-	var c complianceJSON
+	var c api.Compliance
 	resp := f.do(role, "GET", "/api/v1/cycles/"+f.cycles().cycleID+"/compliance"+query, nil)
 	require.Equal(t, 200, resp.status, "%s", resp.body)
 	resp.decode(t, &c)
-	out := map[string]complianceRowJSON{}
+	out := map[string]api.ComplianceRow{}
 	for _, it := range c.Items {
 		out[it.Agency] = it
 	}
@@ -179,10 +179,10 @@ func TestResultsAreScopedLiveThenFinal(t *testing.T) {
 	require.Equal(t, 404, f.do("supervisor", "GET", "/api/v1/cycles/"+w.cycleID+"/compliance?under=HCM", nil).status)
 	require.Equal(t, 404, f.do("supervisor", "GET", "/api/v1/cycles/"+w.cycleID+"/aggregates?under=VN", nil).status)
 
-	var agg aggregatesJSON
+	var agg api.Aggregates
 	f.do("supervisor", "GET", "/api/v1/cycles/"+w.cycleID+"/aggregates", nil).decode(t, &agg)
 	require.False(t, agg.Final)
-	require.Equal(t, []aggregateRowJSON{
+	require.Equal(t, []api.AggregateRow{
 		{Agency: "R-DBSH", NameVI: "Đồng bằng sông Hồng", Path: "/VN/R-DBSH/", Indicator: "GRDP", Value: "100", Contributors: 1},
 		{Agency: "HNI", NameVI: "Thành phố Hà Nội", Path: "/VN/R-DBSH/HNI/", Indicator: "GRDP", Value: "100", Contributors: 1},
 	}, agg.Items)
@@ -196,7 +196,7 @@ func TestResultsAreScopedLiveThenFinal(t *testing.T) {
 	require.Equal(t, reporting.Rates{Expected: 2, Submitted: 1, OnTime: 1, Missing: 1, ReportingRate: 50, OnTimeRate: 50}, rows["R-DBSH"].Rates)
 	_, rows = complianceByAgency(t, f, "staff", "?under=HCM")
 	require.Equal(t, 1, rows["HCM"].NotAccepted)
-	agg = aggregatesJSON{}
+	agg = api.Aggregates{}
 	f.do("staff", "GET", "/api/v1/cycles/"+w.cycleID+"/aggregates?under=R-DBSH", nil).decode(t, &agg)
 	require.True(t, agg.Final)
 	require.Len(t, agg.Items, 2)
@@ -246,7 +246,7 @@ func TestObligationsAndNotifications(t *testing.T) {
 	f.do("staff", "GET", "/api/v1/cycles/"+w.cycleID+"/obligations?status=under_review&after=HCM", nil).decode(t, &p)
 	require.Equal(t, "HNI", p.Items[0].Agency)
 
-	var n api.Page[notificationJSON]
+	var n api.Page[api.Notification]
 	f.do("staff", "GET", "/api/v1/notifications?cycle="+w.cycleID, nil).decode(t, &n)
 	require.NotNil(t, n.Items)
 	require.Equal(t, 400, f.do("staff", "GET", "/api/v1/notifications?status=lost", nil).status)

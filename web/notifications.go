@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"time"
 
 	"rcm/api"
 	"rcm/store"
@@ -14,23 +13,6 @@ func (s *Server) notificationRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/api/v1/notifications", Roles: staffOnly, Handle: s.listNotifications},
 	}
-}
-
-// notificationJSON is one message rcm sent or tried to send.
-type notificationJSON struct {
-	ID         int64      `json:"id"`
-	Cycle      string     `json:"cycle"`
-	Subject    string     `json:"subject"`
-	Kind       string     `json:"kind"`
-	Step       int        `json:"step"`
-	Recipients []string   `json:"recipients"`
-	Language   string     `json:"language"`
-	Status     string     `json:"status"`
-	Attempts   int        `json:"attempts"`
-	MessageID  string     `json:"message_id"`
-	LastError  string     `json:"last_error,omitempty"`
-	ClaimedAt  time.Time  `json:"claimed_at"`
-	SentAt     *time.Time `json:"sent_at,omitempty"`
 }
 
 // notificationStatuses are the statuses ?status= accepts.
@@ -59,15 +41,15 @@ func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	items := make([]notificationJSON, len(list))
+	items := make([]api.Notification, len(list))
 	for i, n := range list {
-		items[i] = notificationJSON{ID: n.ID, Cycle: n.Key.CycleID, Subject: n.Key.Subject, Kind: n.Key.Kind, Step: n.Key.Step,
+		items[i] = api.Notification{ID: n.ID, Cycle: n.Key.CycleID, Subject: n.Key.Subject, Kind: n.Key.Kind, Step: n.Key.Step,
 			Recipients: n.Recipients, Language: n.Language, Status: n.Status, Attempts: n.Attempts, MessageID: n.MessageID,
 			LastError: n.LastError, ClaimedAt: n.ClaimedAt, SentAt: n.SentAt}
 		if items[i].Recipients == nil {
 			items[i].Recipients = []string{}
 		}
 	}
-	writeJSON(w, http.StatusOK, makePage(items, limit, func(n notificationJSON) string { return strconv.FormatInt(n.ID, 10) }))
+	writeJSON(w, http.StatusOK, makePage(items, limit, func(n api.Notification) string { return strconv.FormatInt(n.ID, 10) }))
 	return nil
 }

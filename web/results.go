@@ -24,49 +24,6 @@ func (s *Server) resultRoutes() []Route {
 	}
 }
 
-// complianceJSON is the compliance of every node of the agency tree the
-// caller sees, in a cycle.
-type complianceJSON struct {
-	Cycle  string `json:"cycle"`
-	Status string `json:"status"`
-	// Final is true once the cycle has closed: the figures are the final
-	// states stored at close. Before, they are live: each obligation counted
-	// as if the cycle closed now (nothing submitted yet counts as missing).
-	Final bool                `json:"final"`
-	Items []complianceRowJSON `json:"items"`
-}
-
-// complianceRowJSON is the compliance of one node's subtree.
-type complianceRowJSON struct {
-	Agency string `json:"agency"`
-	NameVI string `json:"name_vi"`
-	NameEN string `json:"name_en,omitempty"`
-	Path   string `json:"path"`
-	reporting.Rates
-}
-
-// aggregatesJSON is the figures of every node the caller sees, in a cycle.
-type aggregatesJSON struct {
-	Cycle  string `json:"cycle"`
-	Status string `json:"status"`
-	// Final: as in complianceJSON; before close, the figures roll up the
-	// versions accepted so far.
-	Final      bool               `json:"final"`
-	Indicators []api.Indicator    `json:"indicators"`
-	Items      []aggregateRowJSON `json:"items"`
-}
-
-// aggregateRowJSON is one indicator rolled up over one node's subtree.
-type aggregateRowJSON struct {
-	Agency       string `json:"agency"`
-	NameVI       string `json:"name_vi"`
-	NameEN       string `json:"name_en,omitempty"`
-	Path         string `json:"path"`
-	Indicator    string `json:"indicator"`
-	Value        string `json:"value"`
-	Contributors int    `json:"contributors"`
-}
-
 // resultFormat reads ?format=json|xlsx.
 func resultFormat(r *http.Request) (string, error) {
 	switch f := r.URL.Query().Get("format"); f {
@@ -128,8 +85,8 @@ func ancestorPaths(path string) []string {
 
 // complianceOf computes the compliance of the nodes in scope: the stored
 // figures of a closed cycle, or live ones from the obligations.
-func (s *Server) complianceOf(ctx context.Context, c store.Cycle, scope access.Scope) (complianceJSON, error) {
-	out := complianceJSON{Cycle: c.ID, Status: c.Status, Final: c.Status == store.CycleClosed, Items: []complianceRowJSON{}}
+func (s *Server) complianceOf(ctx context.Context, c store.Cycle, scope access.Scope) (api.Compliance, error) {
+	out := api.Compliance{Cycle: c.ID, Status: c.Status, Final: c.Status == store.CycleClosed, Items: []api.ComplianceRow{}}
 	if out.Final {
 		rows, err := s.store.CycleCompliance(ctx, c.ID, scope.Path)
 		if err != nil {
@@ -137,7 +94,7 @@ func (s *Server) complianceOf(ctx context.Context, c store.Cycle, scope access.S
 		}
 		for _, row := range rows {
 			if scope.Contains(row.Path) {
-				out.Items = append(out.Items, complianceRowJSON{Agency: row.AgencyCode, NameVI: row.AgencyNameVI,
+				out.Items = append(out.Items, api.ComplianceRow{Agency: row.AgencyCode, NameVI: row.AgencyNameVI,
 					NameEN: row.AgencyNameEN, Path: row.Path, Rates: row.Rates})
 			}
 		}
@@ -165,7 +122,7 @@ func (s *Server) complianceOf(ctx context.Context, c store.Cycle, scope access.S
 		return out, err
 	}
 	for _, a := range nodes {
-		out.Items = append(out.Items, complianceRowJSON{Agency: a.Code, NameVI: a.NameVI, NameEN: a.NameEN, Path: a.Path,
+		out.Items = append(out.Items, api.ComplianceRow{Agency: a.Code, NameVI: a.NameVI, NameEN: a.NameEN, Path: a.Path,
 			Rates: reporting.ComputeRates(states[a.Path])})
 	}
 	return out, nil
@@ -182,8 +139,8 @@ func agenciesAt[T any](ctx context.Context, st *store.Store, byPath map[string]T
 
 // aggregatesOf computes the figures of the nodes in scope: stored at close,
 // or rolled up from the versions accepted so far.
-func (s *Server) aggregatesOf(ctx context.Context, c store.Cycle, scope access.Scope) (aggregatesJSON, error) {
-	out := aggregatesJSON{Cycle: c.ID, Status: c.Status, Final: c.Status == store.CycleClosed, Items: []aggregateRowJSON{}}
+func (s *Server) aggregatesOf(ctx context.Context, c store.Cycle, scope access.Scope) (api.Aggregates, error) {
+	out := api.Aggregates{Cycle: c.ID, Status: c.Status, Final: c.Status == store.CycleClosed, Items: []api.AggregateRow{}}
 	tmpl, err := s.templateOfCycle(ctx, c)
 	if err != nil {
 		return out, err
@@ -196,7 +153,7 @@ func (s *Server) aggregatesOf(ctx context.Context, c store.Cycle, scope access.S
 		}
 		for _, g := range rows {
 			if scope.Contains(g.Path) {
-				out.Items = append(out.Items, aggregateRowJSON{Agency: g.AgencyCode, NameVI: g.AgencyNameVI, NameEN: g.AgencyNameEN,
+				out.Items = append(out.Items, api.AggregateRow{Agency: g.AgencyCode, NameVI: g.AgencyNameVI, NameEN: g.AgencyNameEN,
 					Path: g.Path, Indicator: g.IndicatorCode, Value: g.Value, Contributors: g.Contributors})
 			}
 		}
@@ -228,7 +185,7 @@ func (s *Server) aggregatesOf(ctx context.Context, c store.Cycle, scope access.S
 		sort.Strings(codes)
 		for _, code := range codes {
 			v := byPath[a.Path][code]
-			out.Items = append(out.Items, aggregateRowJSON{Agency: a.Code, NameVI: a.NameVI, NameEN: a.NameEN, Path: a.Path,
+			out.Items = append(out.Items, api.AggregateRow{Agency: a.Code, NameVI: a.NameVI, NameEN: a.NameEN, Path: a.Path,
 				Indicator: code, Value: v.Value, Contributors: v.Count})
 		}
 	}
@@ -310,7 +267,7 @@ func localName(lang, vi, en string) string {
 	return vi
 }
 
-func complianceSheet(f *excelize.File, c complianceJSON, lang string) error {
+func complianceSheet(f *excelize.File, c api.Compliance, lang string) error {
 	t := resultText[lang]
 	title := c.Cycle + " — " + t.live
 	if c.Final {
@@ -325,7 +282,7 @@ func complianceSheet(f *excelize.File, c complianceJSON, lang string) error {
 		t.notAccepted, t.rate, t.onTimeRate}, rows)
 }
 
-func aggregateSheet(f *excelize.File, a aggregatesJSON, lang string) error {
+func aggregateSheet(f *excelize.File, a api.Aggregates, lang string) error {
 	t := resultText[lang]
 	title := a.Cycle + " — " + t.live
 	if a.Final {

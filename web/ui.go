@@ -168,8 +168,8 @@ type dashboardPage struct {
 	pageBase
 	Cycle       store.Cycle
 	Under       string
-	Compliance  complianceJSON
-	Aggregates  aggregatesJSON
+	Compliance  api.Compliance
+	Aggregates  api.Aggregates
 	Obligations []store.Obligation
 	Queue       []store.Submission
 }

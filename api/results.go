@@ -1,0 +1,48 @@
+package api
+
+import "rcm/reporting"
+
+// Compliance is the compliance of every node of the agency tree the caller
+// sees, in a cycle (GET /api/v1/cycles/{id}/compliance).
+type Compliance struct {
+	Cycle  string `json:"cycle"`
+	Status string `json:"status"`
+	// Final is true once the cycle has closed: the figures are the final
+	// states stored at close. Before, they are live: each obligation counted
+	// as if the cycle closed now (nothing submitted yet counts as missing).
+	Final bool            `json:"final"`
+	Items []ComplianceRow `json:"items"`
+}
+
+// ComplianceRow is the compliance of one node's subtree.
+type ComplianceRow struct {
+	Agency string `json:"agency"`
+	NameVI string `json:"name_vi"`
+	NameEN string `json:"name_en,omitempty"`
+	Path   string `json:"path"`
+	reporting.Rates
+}
+
+// Aggregates is the figures of every node the caller sees, in a cycle (GET
+// /api/v1/cycles/{id}/aggregates).
+type Aggregates struct {
+	Cycle  string `json:"cycle"`
+	Status string `json:"status"`
+	// Final: as in Compliance; before close, the figures roll up the
+	// versions accepted so far.
+	Final      bool           `json:"final"`
+	Indicators []Indicator    `json:"indicators"`
+	Items      []AggregateRow `json:"items"`
+}
+
+// AggregateRow is one indicator rolled up over one node's subtree; Value is
+// decimal text.
+type AggregateRow struct {
+	Agency       string `json:"agency"`
+	NameVI       string `json:"name_vi"`
+	NameEN       string `json:"name_en,omitempty"`
+	Path         string `json:"path"`
+	Indicator    string `json:"indicator"`
+	Value        string `json:"value"`
+	Contributors int    `json:"contributors"`
+}
