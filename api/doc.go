@@ -4,8 +4,10 @@
 //
 // Each type is the body of a request or an answer, with the json tags that
 // make its wire form; the types are named after the schemas of the API
-// description (web/openapi.yaml), which documents each field. A type's
-// fields change only with the API: the server fills them in from its own
-// records (package web converts), and the command line prints them (package
-// cli formats). Nothing here does more than hold the shapes.
+// description (web/openapi.yaml), which documents each field, and a test of
+// package web holds the two to the same members. A type's fields change only
+// with the API: the server fills them in from its own records (package web
+// converts), and the command line prints them (package cli formats).
+// Nothing here does more than hold the shapes, save DecimalText, which reads
+// a JSON number or string alike.
 package api
