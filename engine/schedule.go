@@ -22,11 +22,11 @@ type ScheduleOptions struct {
 
 // Schedule is a regime's Temporal Schedule as rcm shows it.
 type Schedule struct {
-	RegimeCode string   `json:"regime"`
-	ScheduleID string   `json:"schedule_id"`
-	Paused     bool     `json:"paused"`
-	Note       string   `json:"note,omitempty"`
-	NextRuns   []string `json:"next_runs"`
+	RegimeCode string
+	ScheduleID string
+	Paused     bool
+	Note       string
+	NextRuns   []string
 }
 
 // ScheduleRegime puts a regime on a Temporal Schedule that launches each of

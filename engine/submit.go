@@ -29,15 +29,15 @@ type SubmitRequest struct {
 
 // Receipt proves that a version is stored.
 type Receipt struct {
-	Number       string    `json:"receipt_number"`
-	SubmissionID int64     `json:"submission_id"`
-	CycleID      string    `json:"cycle_id"`
-	AgencyCode   string    `json:"agency_code"`
-	Version      int       `json:"version"`
-	SubmittedAt  time.Time `json:"submitted_at"`
+	Number       string
+	SubmissionID int64
+	CycleID      string
+	AgencyCode   string
+	Version      int
+	SubmittedAt  time.Time
 	// Replayed is true when an earlier request with the same idempotency key
 	// stored this version.
-	Replayed bool `json:"replayed"`
+	Replayed bool
 }
 
 const maxNarrative = 20000
@@ -93,6 +93,9 @@ func (e *Engine) Submit(ctx context.Context, c Caller, req SubmitRequest) (Recei
 
 // CycleTemplate returns the template a cycle's agencies fill in.
 func (e *Engine) CycleTemplate(ctx context.Context, cycleID string) (reporting.Template, error) {
+	if t, ok := e.templates.Load(cycleID); ok {
+		return t.(reporting.Template), nil
+	}
 	cyc, err := e.store.Cycle(ctx, cycleID)
 	if err != nil {
 		return reporting.Template{}, err

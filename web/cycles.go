@@ -187,7 +187,7 @@ func parseInstant(text string, loc *time.Location, now time.Time) (time.Time, er
 // regimeLocation is the time zone of a regime, for dates written without one.
 func (s *Server) regimeLocation(r *http.Request, regimeCode string) *time.Location {
 	zone := reporting.DefaultZone
-	if rg, err := s.store.Regime(r.Context(), regimeCode); err == nil && rg.TimeZone != "" {
+	if rg, err := s.store.RegimeRules(r.Context(), regimeCode); err == nil && rg.TimeZone != "" {
 		zone = rg.TimeZone
 	}
 	loc, err := reporting.LoadLocation(zone)

@@ -194,7 +194,7 @@ func (s *Server) aggregatesOf(ctx context.Context, c store.Cycle, scope access.S
 
 // templateOfCycle returns the template of a cycle's regime.
 func (s *Server) templateOfCycle(ctx context.Context, c store.Cycle) (reporting.Template, error) {
-	regime, err := s.store.Regime(ctx, c.RegimeCode)
+	regime, err := s.store.RegimeRules(ctx, c.RegimeCode)
 	if err != nil {
 		return reporting.Template{}, fmt.Errorf("cycle %s: %w", c.ID, err)
 	}

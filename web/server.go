@@ -147,10 +147,6 @@ func originOf(baseURL string) string {
 // Handler returns the server's whole HTTP handler, for tests and embedding.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Metrics returns the registry /metrics exposes, for other parts of rcm to
-// register their own.
-func (s *Server) Metrics() *Metrics { return s.metrics }
-
 // Run listens on Config.Addr and serves until ctx ends, then shuts down
 // gracefully, letting requests in flight finish within ShutdownTimeout.
 func (s *Server) Run(ctx context.Context) error {
