@@ -28,6 +28,10 @@ type Config struct {
 	RetryDelay time.Duration
 	// Lanes is how many SMTP connections a wave sends over at once.
 	Lanes int
+	// HeartbeatEvery is how often a running activity tells Temporal it is
+	// alive; it must stay well under the heartbeat timeouts of package
+	// workflows.
+	HeartbeatEvery time.Duration
 	// Metrics, if set, counts waves and messages.
 	Metrics *Metrics
 }
@@ -44,6 +48,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.RetryDelay <= 0 {
 		c.RetryDelay = 500 * time.Millisecond
+	}
+	if c.HeartbeatEvery <= 0 {
+		c.HeartbeatEvery = 2 * time.Second
 	}
 	if c.MessageIDDomain == "" {
 		c.MessageIDDomain = "rcm.localhost"
@@ -99,6 +106,8 @@ func (a *Activities) Named() map[string]any {
 
 // LaunchScheduledCycle launches the cycle a regime's schedule calls for.
 func (a *Activities) LaunchScheduledCycle(ctx context.Context, in workflows.LaunchScheduledInput) (workflows.LaunchScheduledResult, error) {
+	ctx, stop := a.keepAlive(ctx)
+	defer stop()
 	if a.launcher == nil {
 		return workflows.LaunchScheduledResult{}, fmt.Errorf("launch scheduled cycle of %s: no launcher configured", in.RegimeCode)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/temporal"
+	"golang.org/x/sync/errgroup"
 
 	"rcm/reporting"
 	"rcm/store"
@@ -17,6 +18,8 @@ import (
 
 // OpenCycle creates the cycle's obligations and marks it open.
 func (a *Activities) OpenCycle(ctx context.Context, cycleID string) (workflows.OpenCycleResult, error) {
+	ctx, stop := a.keepAlive(ctx)
+	defer stop()
 	expected, err := a.store.OpenCycle(ctx, cycleID)
 	if err != nil {
 		return workflows.OpenCycleResult{}, nonRetryableIfMissing(err)
@@ -31,6 +34,8 @@ func (a *Activities) OpenCycle(ctx context.Context, cycleID string) (workflows.O
 
 // LoadDeadlines returns the distinct deadlines of the cycle's open obligations.
 func (a *Activities) LoadDeadlines(ctx context.Context, cycleID string) (workflows.DeadlinesResult, error) {
+	ctx, stop := a.keepAlive(ctx)
+	defer stop()
 	status, groups, err := a.store.OpenDeadlines(ctx, cycleID)
 	if err != nil {
 		return workflows.DeadlinesResult{}, nonRetryableIfMissing(err)
@@ -50,6 +55,8 @@ func deadlineGroups(in []store.Deadline) []workflows.DeadlineGroup {
 // computes compliance for every node, stores both and marks the cycle closed.
 // Running it again recomputes the same results.
 func (a *Activities) FinalizeCycle(ctx context.Context, cycleID string) (workflows.FinalizeResult, error) {
+	ctx, stop := a.keepAlive(ctx)
+	defer stop()
 	facts, err := a.store.CycleFacts(ctx, cycleID)
 	if err != nil {
 		return workflows.FinalizeResult{}, nonRetryableIfMissing(err)
@@ -107,23 +114,55 @@ func complianceByNode(f store.CycleFacts) ([]store.ComplianceRow, reporting.Rate
 
 // CancelCycle ends the submission loops of a cancelled cycle.
 func (a *Activities) CancelCycle(ctx context.Context, cycleID string) error {
-	agencies, err := a.store.OpenLoops(ctx, cycleID, nil)
-	if err != nil {
-		return err
-	}
-	return a.endLoops(ctx, cycleID, agencies)
+	ctx, stop := a.keepAlive(ctx)
+	defer stop()
+	_, err := a.endLoops(ctx, cycleID, store.LoopsOfCycle)
+	return err
 }
 
-// endLoops signals cycle-closed to the agencies' submission loops; a loop
-// that has already ended is fine.
-func (a *Activities) endLoops(ctx context.Context, cycleID string, agencies []string) error {
-	for _, code := range agencies {
-		err := a.signaler.SignalWorkflow(ctx, workflows.SubmissionWorkflowID(cycleID, code), "", workflows.SignalCycleClosed, workflows.CycleClosedSignal{})
-		if err != nil && !isNotFound(err) {
-			return fmt.Errorf("end submission loop of %s in cycle %s: %w", code, cycleID, err)
+// loopSignalsAtOnce is how many cycle-closed signals go to Temporal at once.
+const loopSignalsAtOnce = 8
+
+// endLoops signals cycle-closed to every submission loop in scope that has
+// not been told yet, page by page, and records each one told; a loop that
+// has already ended is fine. It returns how many it told. An error leaves
+// the untold loops for the next attempt.
+func (a *Activities) endLoops(ctx context.Context, cycleID string, scope store.LoopScope) (int, error) {
+	ended := 0
+	for {
+		agencies, err := a.store.RunningLoops(ctx, cycleID, scope, a.cfg.BatchSize)
+		if err != nil || len(agencies) == 0 {
+			return ended, err
 		}
+		told := make([]bool, len(agencies))
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(loopSignalsAtOnce)
+		for i, code := range agencies {
+			g.Go(func() error {
+				err := a.signaler.SignalWorkflow(gctx, workflows.SubmissionWorkflowID(cycleID, code), "", workflows.SignalCycleClosed, workflows.CycleClosedSignal{})
+				if err != nil && !isNotFound(err) {
+					return fmt.Errorf("end submission loop of %s in cycle %s: %w", code, cycleID, err)
+				}
+				told[i] = true
+				return nil
+			})
+		}
+		sendErr := g.Wait()
+		var done []string
+		for i, ok := range told {
+			if ok {
+				done = append(done, agencies[i])
+			}
+		}
+		if err := a.store.MarkLoopsEnded(ctx, cycleID, done, time.Now()); err != nil {
+			return ended, errors.Join(sendErr, err)
+		}
+		ended += len(done)
+		if sendErr != nil {
+			return ended, sendErr
+		}
+		heartbeat(ctx, waveProgress{})
 	}
-	return nil
 }
 
 // nonRetryableIfMissing turns "the cycle does not exist" into an error that

@@ -14,6 +14,8 @@ import (
 // It reports whether the version is still the latest, when its review is due
 // and when the obligation closes.
 func (a *Activities) SubmissionReceived(ctx context.Context, in workflows.SubmissionActivityInput) (workflows.SubmissionState, error) {
+	ctx, stop := a.keepAlive(ctx)
+	defer stop()
 	sub, err := a.store.Submission(ctx, in.SubmissionID)
 	if err != nil {
 		return workflows.SubmissionState{}, nonRetryableIfMissing(err)
@@ -75,6 +77,8 @@ func (a *Activities) SubmissionReceived(ctx context.Context, in workflows.Submis
 // longer than the regime's review time. Nothing is sent once it was reviewed
 // or superseded.
 func (a *Activities) ReviewOverdue(ctx context.Context, in workflows.SubmissionActivityInput) error {
+	ctx, stop := a.keepAlive(ctx)
+	defer stop()
 	sub, err := a.store.Submission(ctx, in.SubmissionID)
 	if err != nil {
 		return nonRetryableIfMissing(err)
@@ -114,6 +118,8 @@ func (a *Activities) ReviewOverdue(ctx context.Context, in workflows.SubmissionA
 // ReviewDecided tells the submitter and the agency's officer that their
 // version was accepted, or returned and why.
 func (a *Activities) ReviewDecided(ctx context.Context, in workflows.ReviewActivityInput) error {
+	ctx, stop := a.keepAlive(ctx)
+	defer stop()
 	rv, sub, err := a.store.ReviewByID(ctx, in.ReviewID)
 	if err != nil {
 		return nonRetryableIfMissing(err)

@@ -30,6 +30,8 @@ type waveProgress struct {
 func (a *Activities) RunWave(ctx context.Context, in workflows.WaveInput) (res workflows.WaveResult, err error) {
 	started := time.Now()
 	defer func() { a.cfg.Metrics.waveDone(in.Kind, started, err) }()
+	ctx, stop := a.keepAlive(ctx)
+	defer stop()
 	cc, err := a.loadCycleContext(ctx, in.CycleID)
 	if err != nil {
 		return workflows.WaveResult{}, err
@@ -189,12 +191,6 @@ func (a *Activities) resumeProgress(ctx context.Context) waveProgress {
 		}
 	}
 	return p
-}
-
-func heartbeat(ctx context.Context, p waveProgress) {
-	if activity.IsActivity(ctx) {
-		activity.RecordHeartbeat(ctx, p)
-	}
 }
 
 // agencyMessage builds the message of kind about one agency's obligation.
@@ -374,35 +370,32 @@ func userSubject(about string, userID int64) string {
 	return fmt.Sprintf("%s/u%d", about, userID)
 }
 
-// closeWave gives every obligation whose close has come its final state and
-// ends its submission loop.
+// closeWave gives every obligation whose close has come its final state,
+// then ends the submission loops of every final obligation that still has
+// one. Each step is idempotent and the second is derived from the loops
+// still running (obligations.loop_ended_at), not from what this attempt
+// finalized, so an attempt interrupted between the two — or part-way
+// through the signals — leaves the rest to the next attempt.
 func (a *Activities) closeWave(ctx context.Context, in workflows.WaveInput) (workflows.WaveResult, error) {
 	closing, err := a.store.ClosingObligations(ctx, in.CycleID, in.At)
 	if err != nil {
 		return workflows.WaveResult{}, err
 	}
 	states := make(map[string]reporting.FinalState, len(closing))
-	codes := make([]string, 0, len(closing))
 	for _, o := range closing {
 		states[o.AgencyCode] = reporting.Classify(reporting.ObligationOutcome{
 			FirstSubmittedAt: o.FirstSubmittedAt, Accepted: o.Status == "accepted", Due: o.Due,
 		})
-		codes = append(codes, o.AgencyCode)
-	}
-	var loops []string
-	if len(codes) > 0 {
-		if loops, err = a.store.OpenLoops(ctx, in.CycleID, codes); err != nil {
-			return workflows.WaveResult{}, err
-		}
 	}
 	remaining, err := a.store.FinalizeObligations(ctx, in.CycleID, states, time.Now())
 	if err != nil {
 		return workflows.WaveResult{}, err
 	}
-	if err := a.endLoops(ctx, in.CycleID, loops); err != nil {
+	ended, err := a.endLoops(ctx, in.CycleID, store.LoopsOfFinalized)
+	if err != nil {
 		return workflows.WaveResult{}, err
 	}
-	a.logger.InfoContext(ctx, "obligations closed", "cycle", in.CycleID, "closed", len(closing), "remaining", remaining)
+	a.logger.InfoContext(ctx, "obligations closed", "cycle", in.CycleID, "closed", len(closing), "loops_ended", ended, "remaining", remaining)
 	return workflows.WaveResult{Selected: len(closing), Remaining: remaining}, nil
 }
 

@@ -183,26 +183,52 @@ func (s *Store) FinalizeObligations(ctx context.Context, cycleID string, states 
 	return remaining, nil
 }
 
-// OpenLoops returns the agencies of the cycle whose submission loop may still
-// be waiting (submitted, under review or returned), optionally only among
-// the given agencies.
-func (s *Store) OpenLoops(ctx context.Context, cycleID string, among []string) ([]string, error) {
+// LoopScope says which submission loops a close or a cancel ends.
+type LoopScope int
+
+// Loop scopes.
+const (
+	// LoopsOfFinalized: loops of obligations that have their final state
+	// (a close wave ends these).
+	LoopsOfFinalized LoopScope = iota
+	// LoopsOfCycle: every loop of the cycle (a cancel ends these).
+	LoopsOfCycle
+)
+
+// RunningLoops returns up to limit agencies of the cycle whose submission
+// loop has not been told to end: obligations with at least one version and
+// no loop_ended_at, within scope, in agency-code order. Marking them with
+// MarkLoopsEnded takes them out, so calling it until it answers nothing
+// ends every loop, across any number of interrupted attempts.
+func (s *Store) RunningLoops(ctx context.Context, cycleID string, scope LoopScope, limit int) ([]string, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT o.agency_code FROM obligations o
-		 WHERE o.cycle_id = $1 AND o.versions > 0
-		   AND NOT EXISTS (SELECT 1 FROM submissions s JOIN reviews r ON r.submission_id = s.id
-		                    WHERE s.cycle_id = o.cycle_id AND s.agency_code = o.agency_code
-		                      AND s.version = o.versions AND r.decision = 'accepted')
-		   AND ($2::text[] IS NULL OR o.agency_code = ANY($2))
-		 ORDER BY o.agency_code`, cycleID, among)
+		SELECT agency_code FROM obligations
+		 WHERE cycle_id = $1 AND versions > 0 AND loop_ended_at IS NULL
+		   AND ($2 OR finalized_at IS NOT NULL)
+		 ORDER BY agency_code
+		 LIMIT $3`, cycleID, scope == LoopsOfCycle, clampLimit(limit))
 	if err != nil {
-		return nil, fmt.Errorf("open loops of cycle %s: %w", cycleID, err)
+		return nil, fmt.Errorf("running loops of cycle %s: %w", cycleID, err)
 	}
 	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
-		return nil, fmt.Errorf("open loops of cycle %s: %w", cycleID, err)
+		return nil, fmt.Errorf("running loops of cycle %s: %w", cycleID, err)
 	}
 	return out, nil
+}
+
+// MarkLoopsEnded records that the submission loops of these agencies were
+// told to end (or had ended already).
+func (s *Store) MarkLoopsEnded(ctx context.Context, cycleID string, agencies []string, at time.Time) error {
+	if len(agencies) == 0 {
+		return nil
+	}
+	if _, err := s.pool.Exec(ctx, `
+		UPDATE obligations SET loop_ended_at = $3
+		 WHERE cycle_id = $1 AND agency_code = ANY($2) AND loop_ended_at IS NULL`, cycleID, agencies, at); err != nil {
+		return fmt.Errorf("mark loops ended in cycle %s: %w", cycleID, err)
+	}
+	return nil
 }
 
 // CycleFacts is what the close of a cycle aggregates: the agency tree, the

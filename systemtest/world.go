@@ -48,6 +48,18 @@ type World struct {
 // ends.
 func NewWorld(t testing.TB, temporal *testenv.TemporalServer, batchSize int) *World {
 	t.Helper()
+	return NewWorldWith(t, temporal, batchSize, WorldOptions{})
+}
+
+// WorldOptions change how a World is wired, to inject faults.
+type WorldOptions struct {
+	// Signaler, if set, wraps what the activities signal workflows through.
+	Signaler func(activities.Signaler) activities.Signaler
+}
+
+// NewWorldWith is NewWorld with options.
+func NewWorldWith(t testing.TB, temporal *testenv.TemporalServer, batchSize int, opts WorldOptions) *World {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	st, err := store.Open(ctx, testenv.Database(t))
@@ -70,7 +82,11 @@ func NewWorld(t testing.TB, temporal *testenv.TemporalServer, batchSize int) *Wo
 	t.Cleanup(tc.Close)
 	queue := testenv.TaskQueue(t)
 	eng := engine.New(st, tc, logger, engine.WithTaskQueue(queue))
-	acts := activities.New(st, renderer, notifications.NewMailer(smtpCfg), tc, eng, logger,
+	var signaler activities.Signaler = tc
+	if opts.Signaler != nil {
+		signaler = opts.Signaler(tc)
+	}
+	acts := activities.New(st, renderer, notifications.NewMailer(smtpCfg), signaler, eng, logger,
 		activities.Config{BaseURL: "http://rcm.test", MessageIDDomain: "rcm.test", BatchSize: batchSize, RetryDelay: 50 * time.Millisecond})
 	w := rcmworker.New(tc, acts, rcmworker.Options{TaskQueue: queue})
 	require.NoError(t, w.Start())

@@ -17,10 +17,17 @@ var unlimitedRetry = temporal.RetryPolicy{
 	MaximumAttempts:    0,
 }
 
+// heartbeatTimeout is how long Temporal waits without a heartbeat before it
+// gives an activity attempt up and retries it. Every activity heartbeats
+// every few seconds while it runs (package activities), so a worker killed
+// mid-step costs seconds, not the start-to-close timeout.
+const heartbeatTimeout = 10 * time.Second
+
 // bookkeepingOptions are for short activities over PostgreSQL.
 func bookkeepingOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 10 * time.Minute,
+		HeartbeatTimeout:    heartbeatTimeout,
 		RetryPolicy:         &unlimitedRetry,
 	})
 }
@@ -29,7 +36,7 @@ func bookkeepingOptions(ctx workflow.Context) workflow.Context {
 func waveOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 4 * time.Hour,
-		HeartbeatTimeout:    2 * time.Minute,
+		HeartbeatTimeout:    heartbeatTimeout,
 		RetryPolicy:         &unlimitedRetry,
 	})
 }
@@ -38,6 +45,7 @@ func waveOptions(ctx workflow.Context) workflow.Context {
 func notifyOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 5 * time.Minute,
+		HeartbeatTimeout:    heartbeatTimeout,
 		RetryPolicy:         &unlimitedRetry,
 	})
 }
