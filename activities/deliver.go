@@ -12,13 +12,14 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"rcm/notifications"
+	"rcm/reporting"
 	"rcm/store"
 )
 
 // message is one notification to deliver: its key, what to render and to whom.
 type message struct {
 	key  store.NotificationKey
-	kind notifications.Kind
+	kind reporting.Event
 	lang notifications.Lang
 	to   []string
 	cc   []string

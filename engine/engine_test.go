@@ -32,11 +32,11 @@ func TestContentHashIsTheSameForTheSameReportOnly(t *testing.T) {
 }
 
 func TestDecodeSignalGivesEachSignalItsOwnType(t *testing.T) {
-	raw, err := json.Marshal(workflows.ReviewSignal{ReviewID: 7, SubmissionID: 3, Version: 2, Decision: workflows.DecisionReturned})
+	raw, err := json.Marshal(workflows.ReviewSignal{ReviewID: 7, SubmissionID: 3, Version: 2, Decision: reporting.DecisionReturned})
 	require.NoError(t, err)
 	v, err := decodeSignal(workflows.SignalReview, raw)
 	require.NoError(t, err)
-	assert.Equal(t, &workflows.ReviewSignal{ReviewID: 7, SubmissionID: 3, Version: 2, Decision: workflows.DecisionReturned}, v)
+	assert.Equal(t, &workflows.ReviewSignal{ReviewID: 7, SubmissionID: 3, Version: 2, Decision: reporting.DecisionReturned}, v)
 
 	_, err = decodeSignal("nope", raw)
 	assert.ErrorContains(t, err, `unknown signal "nope"`)

@@ -138,7 +138,7 @@ func contentHash(v reporting.Values, narrative string) []byte {
 // ReviewRequest is office staff's decision on a version.
 type ReviewRequest struct {
 	SubmissionID int64
-	Decision     string // accepted, returned
+	Decision     reporting.Decision
 	Reason       string
 }
 
@@ -150,8 +150,8 @@ func (e *Engine) Review(ctx context.Context, c Caller, req ReviewRequest) (store
 	}
 	req.Reason = strings.TrimSpace(req.Reason)
 	switch req.Decision {
-	case workflows.DecisionAccepted:
-	case workflows.DecisionReturned:
+	case reporting.DecisionAccepted:
+	case reporting.DecisionReturned:
 		if req.Reason == "" {
 			return store.Review{}, invalid("reason", "a returned submission needs a reason the agency can act on")
 		}
@@ -161,12 +161,12 @@ func (e *Engine) Review(ctx context.Context, c Caller, req ReviewRequest) (store
 	if len(req.Reason) > 4000 {
 		return store.Review{}, invalid("reason", "at most 4000 characters")
 	}
-	n := store.NewReview{SubmissionID: req.SubmissionID, Decision: req.Decision, Reason: req.Reason, DecidedAt: e.now(), Actor: c.actor()}
+	n := store.NewReview{SubmissionID: req.SubmissionID, Decision: string(req.Decision), Reason: req.Reason, DecidedAt: e.now(), Actor: c.actor()}
 	var workflowID string
 	rv, err := e.store.StoreReview(ctx, n, func(rv store.Review, s store.Submission) (store.OutboxMessage, error) {
 		workflowID = workflows.SubmissionWorkflowID(s.CycleID, s.AgencyCode)
 		return store.NewOutboxMessage(workflowID, workflows.SignalReview,
-			workflows.ReviewSignal{ReviewID: rv.ID, SubmissionID: s.ID, Version: s.Version, Decision: rv.Decision},
+			workflows.ReviewSignal{ReviewID: rv.ID, SubmissionID: s.ID, Version: s.Version, Decision: reporting.Decision(rv.Decision)},
 			workflows.SubmissionWorkflowName, workflows.SubmissionInput{CycleID: s.CycleID, AgencyCode: s.AgencyCode})
 	})
 	if err != nil {

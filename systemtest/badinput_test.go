@@ -129,7 +129,7 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 			assert.ErrorContains(t, err, "k-1")
 		}},
 		{"a return without a reason", func() error {
-			_, err := w.Engine.Review(w.Ctx, w.Staff, engine.ReviewRequest{SubmissionID: first.SubmissionID, Decision: workflows.DecisionReturned, Reason: "  "})
+			_, err := w.Engine.Review(w.Ctx, w.Staff, engine.ReviewRequest{SubmissionID: first.SubmissionID, Decision: reporting.DecisionReturned, Reason: "  "})
 			return err
 		}, func(t *testing.T, err error) { assert.Equal(t, []string{"reason"}, fieldsOf(t, err)) }},
 		{"an unknown decision", func() error {
@@ -137,11 +137,11 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 			return err
 		}, func(t *testing.T, err error) { assert.Equal(t, []string{"decision"}, fieldsOf(t, err)) }},
 		{"a review by an officer", func() error {
-			_, err := w.Engine.Review(w.Ctx, w.Officers["P01"], engine.ReviewRequest{SubmissionID: first.SubmissionID, Decision: workflows.DecisionAccepted})
+			_, err := w.Engine.Review(w.Ctx, w.Officers["P01"], engine.ReviewRequest{SubmissionID: first.SubmissionID, Decision: reporting.DecisionAccepted})
 			return err
 		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, engine.ErrForbidden) }},
 		{"a review of an unknown submission", func() error {
-			_, err := w.Engine.Review(w.Ctx, w.Staff, engine.ReviewRequest{SubmissionID: 999999, Decision: workflows.DecisionAccepted})
+			_, err := w.Engine.Review(w.Ctx, w.Staff, engine.ReviewRequest{SubmissionID: 999999, Decision: reporting.DecisionAccepted})
 			return err
 		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, engine.ErrNotFound) }},
 	}

@@ -66,23 +66,23 @@ func TestTwentyAgencyCycle(t *testing.T) {
 		receipts[i] = w.Submit(cyc.ID, Province(i), Values(i))
 	}
 	for i := 1; i <= 8; i++ {
-		w.Review(receipts[i], workflows.DecisionAccepted, "")
+		w.Review(receipts[i], reporting.DecisionAccepted, "")
 	}
 	for i := 13; i <= 16; i++ {
-		w.Review(receipts[i], workflows.DecisionReturned, fmt.Sprintf("Thiếu số liệu quý <%d>", i))
+		w.Review(receipts[i], reporting.DecisionReturned, fmt.Sprintf("Thiếu số liệu quý <%d>", i))
 	}
 	// A review of a version that is not the latest is refused.
 	for i := 13; i <= 15; i++ {
 		r2 := w.Submit(cyc.ID, Province(i), Values(i))
 		require.Equal(t, 2, r2.Version)
-		_, err := w.Engine.Review(w.Ctx, w.Staff, engine.ReviewRequest{SubmissionID: receipts[i].SubmissionID, Decision: workflows.DecisionAccepted})
+		_, err := w.Engine.Review(w.Ctx, w.Staff, engine.ReviewRequest{SubmissionID: receipts[i].SubmissionID, Decision: reporting.DecisionAccepted})
 		require.ErrorIs(t, err, engine.ErrConflict)
-		w.Review(r2, workflows.DecisionAccepted, "")
+		w.Review(r2, reporting.DecisionAccepted, "")
 	}
 	// The late ones submit after due, before the first escalation.
 	time.Sleep(time.Until(due.Add(500 * time.Millisecond)))
 	for i := 9; i <= 12; i++ {
-		w.Review(w.Submit(cyc.ID, Province(i), Values(i)), workflows.DecisionAccepted, "")
+		w.Review(w.Submit(cyc.ID, Province(i), Values(i)), reporting.DecisionAccepted, "")
 	}
 
 	var result workflows.CycleResult

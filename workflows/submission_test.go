@@ -7,10 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/suite"
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/testsuite"
 
+	"rcm/activities"
+	"rcm/reporting"
 	rcmworker "rcm/worker"
 	"rcm/workflows"
 )
@@ -30,17 +32,17 @@ func (f *fakeLoop) record(s string) {
 	f.calls = append(f.calls, s)
 }
 
-func (f *fakeLoop) SubmissionReceived(_ context.Context, in workflows.SubmissionActivityInput) (workflows.SubmissionState, error) {
+func (f *fakeLoop) SubmissionReceived(_ context.Context, in activities.SubmissionInput) (activities.SubmissionState, error) {
 	f.record(fmt.Sprintf("received %d", in.SubmissionID))
-	return workflows.SubmissionState{Latest: true, ReviewDue: f.now().Add(f.reviewTime), CloseAt: f.closeAt}, nil
+	return activities.SubmissionState{Latest: true, ReviewDue: f.now().Add(f.reviewTime), CloseAt: f.closeAt}, nil
 }
 
-func (f *fakeLoop) ReviewOverdue(_ context.Context, in workflows.SubmissionActivityInput) error {
+func (f *fakeLoop) ReviewOverdue(_ context.Context, in activities.SubmissionInput) error {
 	f.record(fmt.Sprintf("review overdue %d", in.SubmissionID))
 	return nil
 }
 
-func (f *fakeLoop) ReviewDecided(_ context.Context, in workflows.ReviewActivityInput) error {
+func (f *fakeLoop) ReviewDecided(_ context.Context, in activities.ReviewInput) error {
 	f.record(fmt.Sprintf("decided %d", in.ReviewID))
 	return nil
 }
@@ -61,9 +63,11 @@ func (s *SubmissionWorkflowSuite) SetupTest() {
 	s.env.SetStartTime(s.t0)
 	s.fake = &fakeLoop{reviewTime: 2 * day, closeAt: s.t0.Add(20 * day), now: s.env.Now}
 	rcmworker.RegisterWorkflows(s.env)
-	s.env.RegisterActivityWithOptions(s.fake.SubmissionReceived, activity.RegisterOptions{Name: workflows.ActivitySubmissionReceived})
-	s.env.RegisterActivityWithOptions(s.fake.ReviewOverdue, activity.RegisterOptions{Name: workflows.ActivityReviewOverdue})
-	s.env.RegisterActivityWithOptions(s.fake.ReviewDecided, activity.RegisterOptions{Name: workflows.ActivityReviewDecided})
+	var a *activities.Activities
+	s.env.RegisterActivity(a)
+	s.env.OnActivity(a.SubmissionReceived, mock.Anything, mock.Anything).Return(s.fake.SubmissionReceived).Maybe()
+	s.env.OnActivity(a.ReviewOverdue, mock.Anything, mock.Anything).Return(s.fake.ReviewOverdue).Maybe()
+	s.env.OnActivity(a.ReviewDecided, mock.Anything, mock.Anything).Return(s.fake.ReviewDecided).Maybe()
 }
 
 // at schedules a signal after d of workflow time.
@@ -72,7 +76,7 @@ func (s *SubmissionWorkflowSuite) at(d time.Duration, name string, arg any) {
 }
 
 func (s *SubmissionWorkflowSuite) run() workflows.SubmissionResult {
-	s.env.ExecuteWorkflow(workflows.SubmissionWorkflowName, workflows.SubmissionInput{CycleID: "SEI-2026-10", AgencyCode: "HNI"})
+	s.env.ExecuteWorkflow(workflows.SubmissionWorkflow, workflows.SubmissionInput{CycleID: "SEI-2026-10", AgencyCode: "HNI"})
 	s.Require().True(s.env.IsWorkflowCompleted())
 	s.Require().NoError(s.env.GetWorkflowError())
 	var res workflows.SubmissionResult
@@ -82,31 +86,31 @@ func (s *SubmissionWorkflowSuite) run() workflows.SubmissionResult {
 
 func (s *SubmissionWorkflowSuite) Test_ReturnedThenResubmittedThenAccepted() {
 	s.at(0, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 11, Version: 1})
-	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: workflows.DecisionReturned})
+	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: reporting.DecisionReturned})
 	s.at(3*day, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 12, Version: 2})
-	s.at(3*day+time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 6, SubmissionID: 12, Version: 2, Decision: workflows.DecisionAccepted})
+	s.at(3*day+time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 6, SubmissionID: 12, Version: 2, Decision: reporting.DecisionAccepted})
 
 	res := s.run()
 
-	s.Equal(workflows.SubmissionResult{Outcome: workflows.DecisionAccepted, Version: 2}, res)
+	s.Equal(workflows.SubmissionResult{Outcome: string(reporting.DecisionAccepted), Version: 2}, res)
 	// No review-overdue while the agency held a returned version for 3 days.
 	s.Equal([]string{"received 11", "decided 5", "received 12", "decided 6"}, s.fake.calls)
 }
 
 func (s *SubmissionWorkflowSuite) Test_ReviewNotDoneInTimeIsEscalatedOnce() {
 	s.at(0, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 11, Version: 1})
-	s.at(5*day, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: workflows.DecisionAccepted})
+	s.at(5*day, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: reporting.DecisionAccepted})
 
 	res := s.run()
 
-	s.Equal(workflows.DecisionAccepted, res.Outcome)
+	s.Equal(string(reporting.DecisionAccepted), res.Outcome)
 	s.Equal([]string{"received 11", "review overdue 11", "decided 5"}, s.fake.calls)
 }
 
 func (s *SubmissionWorkflowSuite) Test_ANewVersionBeforeTheReviewRestartsTheReviewClock() {
 	s.at(0, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 11, Version: 1})
 	s.at(day+12*time.Hour, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 12, Version: 2})
-	s.at(3*day, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 12, Version: 2, Decision: workflows.DecisionAccepted})
+	s.at(3*day, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 12, Version: 2, Decision: reporting.DecisionAccepted})
 
 	s.run()
 
@@ -118,8 +122,8 @@ func (s *SubmissionWorkflowSuite) Test_ARepeatedHandOffIsHarmless() {
 	sig := workflows.SubmissionSignal{SubmissionID: 11, Version: 1}
 	s.at(0, workflows.SignalSubmission, sig)
 	s.at(time.Minute, workflows.SignalSubmission, sig)
-	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: workflows.DecisionAccepted})
-	s.at(2*time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: workflows.DecisionAccepted})
+	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: reporting.DecisionAccepted})
+	s.at(2*time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: reporting.DecisionAccepted})
 
 	s.run()
 
@@ -128,7 +132,7 @@ func (s *SubmissionWorkflowSuite) Test_ARepeatedHandOffIsHarmless() {
 
 func (s *SubmissionWorkflowSuite) Test_CycleClosedEndsAReturnedLoop() {
 	s.at(0, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 11, Version: 1})
-	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: workflows.DecisionReturned})
+	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: reporting.DecisionReturned})
 	s.at(4*day, workflows.SignalCycleClosed, workflows.CycleClosedSignal{})
 
 	res := s.run()
@@ -139,7 +143,7 @@ func (s *SubmissionWorkflowSuite) Test_CycleClosedEndsAReturnedLoop() {
 
 func (s *SubmissionWorkflowSuite) Test_WithoutTheClosedSignalTheLoopEndsAfterClose() {
 	s.at(0, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 11, Version: 1})
-	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: workflows.DecisionReturned})
+	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: reporting.DecisionReturned})
 
 	res := s.run()
 
@@ -149,9 +153,9 @@ func (s *SubmissionWorkflowSuite) Test_WithoutTheClosedSignalTheLoopEndsAfterClo
 
 func (s *SubmissionWorkflowSuite) Test_AReviewThatOvertakesItsSubmissionIsApplied() {
 	s.at(0, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 11, Version: 1})
-	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 9, SubmissionID: 12, Version: 2, Decision: workflows.DecisionAccepted})
+	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 9, SubmissionID: 12, Version: 2, Decision: reporting.DecisionAccepted})
 
 	res := s.run()
 
-	s.Equal(workflows.SubmissionResult{Outcome: workflows.DecisionAccepted, Version: 2}, res)
+	s.Equal(workflows.SubmissionResult{Outcome: string(reporting.DecisionAccepted), Version: 2}, res)
 }
