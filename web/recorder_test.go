@@ -41,8 +41,10 @@ func mustRequest(t *testing.T, method, path string) *http.Request {
 
 // validating serves every request with next and holds the exchange to
 // openapi.yaml (contract.check); an exchange the document does not describe
-// fails t, naming the request. Every test's requests go through it: the
-// fixture's server runs it, and handler calls without a network use serve.
+// fails t, naming the request and printing the answer. Every test's
+// requests go through it: the fixture's server runs it (so t is the test
+// that built the fixture, also for the requests of its subtests), and
+// handler calls without a network use serve.
 func validating(t testing.TB, next http.Handler) http.Handler {
 	c, err := loadContract()
 	require.NoError(t, err)
