@@ -16,7 +16,7 @@ func (s *Server) notificationRoutes() []Route {
 }
 
 // notificationStatuses are the statuses ?status= accepts.
-var notificationStatuses = map[string]bool{"claimed": true, "sent": true, "failed": true, "skipped": true}
+var notificationStatuses = map[string]bool{"claimed": true, "sending": true, "sent": true, "failed": true, "skipped": true}
 
 // listNotifications lists the messages of the notifications log, oldest
 // first (?cycle=, ?status=, ?kind=, ?agency=), for office staff to find what
@@ -28,7 +28,7 @@ func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request) error
 	}
 	q := r.URL.Query()
 	if st := q.Get("status"); st != "" && !notificationStatuses[st] {
-		return errBadRequest(fmt.Sprintf("status %q is unknown", st), api.FieldProblem{Field: "status", Reason: "claimed, sent, failed or skipped"})
+		return errBadRequest(fmt.Sprintf("status %q is unknown", st), api.FieldProblem{Field: "status", Reason: "claimed, sending, sent, failed or skipped"})
 	}
 	var after int64
 	if raw := q.Get("after"); raw != "" {
