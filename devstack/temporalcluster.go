@@ -249,6 +249,8 @@ func StartTemporalCluster(ctx context.Context, opts TemporalClusterOptions) (*Te
 		return nil, errors.New("start Temporal cluster: no PostgreSQL server given")
 	case o.Dir == "":
 		return nil, errors.New("start Temporal cluster: no working folder given")
+	case o.Database == o.VisibilityDatabase:
+		return nil, fmt.Errorf("start Temporal cluster: the main and the visibility database are both %s; each schema needs a database of its own", o.Database)
 	}
 	for _, p := range o.Ports.fields() {
 		if *p.value < 1 || *p.value > maxTemporalPort {

@@ -300,3 +300,13 @@ func TestFreeTemporalClusterPortsFitTheMembershipTable(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+func TestTemporalClusterNeedsTwoDatabases(t *testing.T) {
+	_, err := StartTemporalCluster(context.Background(), TemporalClusterOptions{
+		ServerBinary: "/x", SQLTool: "/x", Postgres: &Postgres{url: LocalPostgresURL}, Dir: t.TempDir(),
+		Database: "t", VisibilityDatabase: "t",
+	})
+	if err == nil || !strings.Contains(err.Error(), "the main and the visibility database are both t") {
+		t.Errorf("got %v", err)
+	}
+}

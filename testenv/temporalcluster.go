@@ -53,8 +53,9 @@ func NewTemporalCluster(t testing.TB) *TemporalCluster {
 		t.Fatalf("testenv: no PostgreSQL for the Temporal cluster: %v\n%s", err, postgresHelp(serverURL))
 	}
 	suffix := randomSuffix()
-	database := databaseName(testBinary(), t.Name()+"_temporal", suffix)
-	visibility := databaseName(testBinary(), t.Name()+"_visibility", suffix)
+	// The suffixes tell them apart: a long test name is cut.
+	database := databaseName(testBinary(), t.Name(), suffix+"_temporal")
+	visibility := databaseName(testBinary(), t.Name(), suffix+"_visibility")
 	// Cleanups run last first: the databases go after the cluster.
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
