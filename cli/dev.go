@@ -167,6 +167,10 @@ func readDevConfig(c *ucli.Context) (devConfig, error) {
 		return cfg, usageError("--topology %q: use %s (the Temporal dev server) or %s (frontend, history, matching and worker on PostgreSQL)",
 			cfg.topology, topologyDev, topologyCluster)
 	}
+	if cfg.topology == topologyCluster && cfg.temporalAddress != "" {
+		return cfg, usageError("--topology cluster starts a Temporal cluster and --temporal-address %s uses one already running: give one or the other",
+			cfg.temporalAddress)
+	}
 	if cfg.temporalAddress != "" {
 		if _, _, err := net.SplitHostPort(cfg.temporalAddress); err != nil {
 			return cfg, usageError("--temporal-address %q is not HOST:PORT, such as %s", cfg.temporalAddress, DefaultTemporalAddress)
@@ -534,7 +538,7 @@ func startServices(ctx context.Context, cfg devConfig, stack *devStack, addrs *d
 		cluster, err := devstack.StartTemporalCluster(ctx, devstack.TemporalClusterOptions{
 			ServerBinary: serverBin, SQLTool: sqlToolBin, Postgres: pg,
 			Dir: filepath.Join(cfg.dataDir, "temporal-cluster"), LogDir: cfg.dataDir,
-			Ports:     devstack.TemporalClusterPorts{Frontend: cfg.temporal.value},
+			Ports:     devstack.TemporalClusterPortsFrom(cfg.temporal.value),
 			Namespace: cfg.namespace, SearchAttributes: searchAttributeTypes(),
 		})
 		if err != nil {

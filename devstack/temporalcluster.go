@@ -55,11 +55,20 @@ type TemporalClusterPorts struct {
 // DefaultTemporalClusterPorts are Temporal's own defaults, those rcm.yaml
 // falls back to.
 func DefaultTemporalClusterPorts() TemporalClusterPorts {
+	return TemporalClusterPortsFrom(TemporalDefaultPort)
+}
+
+// TemporalClusterPortsFrom places every port where Temporal's defaults put
+// it relative to the frontend's (7233: history 7234, matching 7235, worker
+// 7239, the frontend's HTTP 7243, membership ports 300 below), so that a
+// cluster moved with one port keeps clear of another.
+func TemporalClusterPortsFrom(frontend int) TemporalClusterPorts {
+	f := frontend
 	return TemporalClusterPorts{
-		Frontend: TemporalDefaultPort, FrontendHTTP: 7243, FrontendMembership: 6933,
-		History: 7234, HistoryMembership: 6934,
-		Matching: 7235, MatchingMembership: 6935,
-		Worker: 7239, WorkerMembership: 6939,
+		Frontend: f, FrontendHTTP: f + 10, FrontendMembership: f - 300,
+		History: f + 1, HistoryMembership: f - 299,
+		Matching: f + 2, MatchingMembership: f - 298,
+		Worker: f + 6, WorkerMembership: f - 294,
 	}
 }
 
@@ -265,15 +274,17 @@ func StartTemporalCluster(ctx context.Context, opts TemporalClusterOptions) (*Te
 	if err != nil {
 		return nil, err
 	}
-	if err := setUpTemporalDatabases(ctx, o, conn); err != nil {
-		return nil, err
-	}
 	dir, err := filepath.Abs(o.Dir)
 	if err != nil {
 		return nil, fmt.Errorf("start Temporal cluster: working folder %s: %w", o.Dir, err)
 	}
+	// The working folder, with the configuration in it.
 	if err := temporalconfig.Write(filepath.Join(dir, "config")); err != nil {
 		return nil, fmt.Errorf("start Temporal cluster: %w", err)
+	}
+	o.Dir = dir
+	if err := setUpTemporalDatabases(ctx, o, conn); err != nil {
+		return nil, err
 	}
 	env := temporalClusterEnv(o, conn)
 	// The server checks the configuration it renders before anything starts.

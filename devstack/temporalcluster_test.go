@@ -219,8 +219,13 @@ func TestTemporalClusterEnvironmentIsWhatTheConfigurationReads(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, set[k], want)
 		}
 	}
-	if d := DefaultTemporalClusterPorts(); d.Frontend != TemporalDefaultPort || (TemporalClusterPorts{}).withDefaults() != d {
+	want := TemporalClusterPorts{Frontend: 7233, FrontendHTTP: 7243, FrontendMembership: 6933, History: 7234, HistoryMembership: 6934,
+		Matching: 7235, MatchingMembership: 6935, Worker: 7239, WorkerMembership: 6939} // Temporal's own
+	if d := DefaultTemporalClusterPorts(); d != want || (TemporalClusterPorts{}).withDefaults() != d {
 		t.Errorf("default ports %+v", d)
+	}
+	if moved := TemporalClusterPortsFrom(7333); moved.History != 7334 || moved.WorkerMembership != 7039 {
+		t.Errorf("ports from 7333: %+v", moved)
 	}
 }
 

@@ -508,3 +508,14 @@ func (c *apiClient) submit(token, cycleID, agency string) (api.Receipt, int) {
 		time.Sleep(250 * time.Millisecond)
 	}
 }
+
+// rcm dev refuses a topology it does not know, and a cluster to start
+// beside the address of one running, before it starts anything.
+func TestDevTopologyIsCheckedFirst(t *testing.T) {
+	s := &system{t: t, bin: buildRCM(t), dir: t.TempDir(), env: baseEnv()}
+	stderr := s.fails(exitUsage, "", "dev", "--topology", "swarm", "--data-dir", s.dir)
+	require.Contains(t, stderr, `--topology "swarm": use dev (the Temporal dev server) or cluster`)
+	s.env = append(s.env, "RCM_TOPOLOGY=cluster")
+	stderr = s.fails(exitUsage, "", "dev", "--temporal-address", "127.0.0.1:7233", "--data-dir", s.dir)
+	require.Contains(t, stderr, "--topology cluster starts a Temporal cluster and --temporal-address 127.0.0.1:7233 uses one already running")
+}
