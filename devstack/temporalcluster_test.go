@@ -63,7 +63,7 @@ func TestTemporalClusterRunsTheServicesAsProcessesAndKeepsItsState(t *testing.T)
 		Postgres:         testPostgres(t),
 		Dir:              t.TempDir(),
 		LogDir:           t.TempDir(),
-		MaxConns:         4,
+		MaxConns:         3,
 		Namespace:        "rcm-devstack-test",
 		SearchAttributes: map[string]string{"RcmCycle": "Keyword", "RcmPeriod": "Keyword"},
 	}

@@ -15,9 +15,10 @@ import (
 )
 
 // clusterMaxConns bounds each Temporal service's connections to its main
-// database: four services stay under 40 connections, beside every other
-// test package's databases on the same PostgreSQL server.
-const clusterMaxConns = 6
+// database: four services hold at most 24 connections (4 and 2 to
+// visibility each), beside every other test package's databases on the
+// same PostgreSQL server.
+const clusterMaxConns = 4
 
 // TemporalCluster is the production topology of Temporal started for one
 // test: the frontend, history, matching and worker services as processes
