@@ -46,7 +46,7 @@ type processSpec struct {
 	path       string
 	args       []string
 	dir        string
-	env        []string  // added to this process's environment
+	env        []string  // the process's whole environment; nil inherits ours
 	log        io.Writer // may be nil
 	stopSignal syscall.Signal
 	user       clusterUser // run as another user; zero for ours
@@ -68,8 +68,8 @@ func startProcess(spec processSpec) (*Process, error) {
 	}
 	cmd := exec.Command(spec.path, spec.args...)
 	cmd.Dir = spec.dir
-	if len(spec.env) > 0 {
-		cmd.Env = append(os.Environ(), spec.env...)
+	if spec.env != nil {
+		cmd.Env = spec.env
 	}
 	cmd.Stdout = pw
 	cmd.Stderr = pw

@@ -286,7 +286,7 @@ func StartTemporalCluster(ctx context.Context, opts TemporalClusterOptions) (*Te
 	if err := setUpTemporalDatabases(ctx, o, conn); err != nil {
 		return nil, err
 	}
-	env := temporalClusterEnv(o, conn)
+	env := temporalEnv(temporalClusterEnv(o, conn)...)
 	// The server checks the configuration it renders before anything starts.
 	if err := runTool(ctx, "Temporal server configuration check", o.ServerBinary, dir, env,
 		append(temporalServerArgs(), "render-config")...); err != nil {

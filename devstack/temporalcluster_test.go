@@ -315,3 +315,20 @@ func TestTemporalClusterNeedsTwoDatabases(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// The server and its schema tool read only what devstack sets: a shell's
+// TEMPORAL_* or SQL_* variables do not reach them.
+func TestTemporalEnvLeavesTheShellsTemporalVariablesOut(t *testing.T) {
+	t.Setenv("TEMPORAL_HISTORY_SHARDS", "1024")
+	t.Setenv("SQL_DATABASE", "elsewhere")
+	t.Setenv("RCM_KEEP", "yes")
+	env := temporalEnv("TEMPORAL_BIND_IP=127.0.0.1")
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "TEMPORAL_HISTORY_SHARDS=") || strings.HasPrefix(kv, "SQL_DATABASE=") {
+			t.Errorf("%s reaches the server", kv)
+		}
+	}
+	if !slices.Contains(env, "RCM_KEEP=yes") || !slices.Contains(env, "TEMPORAL_BIND_IP=127.0.0.1") {
+		t.Errorf("the rest of the environment and devstack's variables: %v", env)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -58,19 +59,30 @@ func setUpTemporalDatabases(ctx context.Context, o TemporalClusterOptions, conn 
 			return fmt.Errorf("start Temporal cluster: %w", err)
 		}
 	}
-	env := []string{
-		"SQL_PLUGIN=" + TemporalSQLPlugin,
-		"SQL_HOST=" + conn.host,
-		"SQL_PORT=" + strconv.Itoa(int(conn.port)),
-		"SQL_USER=" + conn.user,
-		"SQL_PASSWORD=" + conn.password,
-	}
+	env := temporalEnv(
+		"SQL_PLUGIN="+TemporalSQLPlugin,
+		"SQL_HOST="+conn.host,
+		"SQL_PORT="+strconv.Itoa(int(conn.port)),
+		"SQL_USER="+conn.user,
+		"SQL_PASSWORD="+conn.password,
+	)
 	for _, step := range TemporalSchemaSteps(o.Database, o.VisibilityDatabase) {
 		if err := runTool(ctx, "Temporal schema tool", o.SQLTool, o.Dir, env, step...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// temporalEnv is this process's environment without any TEMPORAL_* or SQL_*
+// variable, then vars: the server and its schema tool read only what
+// devstack sets, never what a shell left behind (TEMPORAL_ADDRESS for the
+// CLI, say).
+func temporalEnv(vars ...string) []string {
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		return strings.HasPrefix(kv, "TEMPORAL_") || strings.HasPrefix(kv, "SQL_")
+	})
+	return append(env, vars...)
 }
 
 // runTool runs a program to its end (bounded by temporalSchemaTimeout) and
@@ -80,7 +92,7 @@ func runTool(ctx context.Context, what, path, dir string, env []string, args ...
 	defer cancel()
 	cmd := exec.CommandContext(ctx, path, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = env
 	tail := newTailBuffer(16 << 10)
 	cmd.Stdout, cmd.Stderr = tail, tail
 	cmd.SysProcAttr = childProcAttr(syscall.SIGKILL)
