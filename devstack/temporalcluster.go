@@ -172,7 +172,9 @@ type TemporalClusterOptions struct {
 	// name → type (Keyword, Text, Int, Double, Bool, Datetime, KeywordList).
 	SearchAttributes map[string]string
 	// MaxConns bounds each service's connections to the main database; 0
-	// keeps rcm.yaml's default (20). The visibility database gets 2.
+	// keeps rcm.yaml's default (20). The visibility database gets 2. Below
+	// 4, history takes its shards slowly (a restart took 50 s with 3, 9 s
+	// with 4).
 	MaxConns int
 	// LogDir receives each service's output in temporal-<service>.log;
 	// empty discards it (the last lines still appear in errors).
@@ -245,7 +247,9 @@ func stopAll(ctx context.Context, procs []*Process) error {
 // schema with the schema tool, writes the configuration (temporalconfig)
 // into opts.Dir/config, starts the frontend, history, matching and worker
 // services as processes of their own (process groups, tied to this
-// process's life as every devstack service is), and returns once all four
+// process's life as every devstack service is; the frontend first, alone
+// until it has written the cluster's metadata, which services starting
+// together on a fresh database race to write), and returns once all four
 // answer, the namespace exists and has the search attributes. Ports are
 // checked first, so a port in use gives a *PortInUseError. On failure
 // everything it started is stopped.
@@ -287,6 +291,13 @@ func StartTemporalCluster(ctx context.Context, opts TemporalClusterOptions) (*Te
 		return nil, err
 	}
 	env := temporalEnv(temporalClusterEnv(o, conn)...)
+	mainDatabase, err := WithDatabase(o.Postgres.URL(), o.Database)
+	if err != nil {
+		return nil, fmt.Errorf("start Temporal cluster: %w", err)
+	}
+	if err := forgetGoneMembers(ctx, mainDatabase); err != nil {
+		return nil, fmt.Errorf("start Temporal cluster: %w", err)
+	}
 	// The server checks the configuration it renders before anything starts.
 	if err := runTool(ctx, "Temporal server configuration check", o.ServerBinary, dir, env,
 		append(temporalServerArgs(), "render-config")...); err != nil {
@@ -319,6 +330,11 @@ func StartTemporalCluster(ctx context.Context, opts TemporalClusterOptions) (*Te
 		go func() { <-p.Done(); closeLog(log) }()
 		c.names = append(c.names, service)
 		c.procs = append(c.procs, p)
+		if len(c.procs) == 1 {
+			if err := c.waitFirstService(ctx, mainDatabase); err != nil {
+				return nil, c.failed(err)
+			}
+		}
 	}
 	if err := c.waitReady(ctx, o); err != nil {
 		return nil, c.failed(err)

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/api/workflowservice/v1"
@@ -63,7 +64,7 @@ func TestTemporalClusterRunsTheServicesAsProcessesAndKeepsItsState(t *testing.T)
 		Postgres:         testPostgres(t),
 		Dir:              t.TempDir(),
 		LogDir:           t.TempDir(),
-		MaxConns:         3,
+		MaxConns:         4,
 		Namespace:        "rcm-devstack-test",
 		SearchAttributes: map[string]string{"RcmCycle": "Keyword", "RcmPeriod": "Keyword"},
 	}
@@ -156,12 +157,39 @@ func TestTemporalClusterRunsTheServicesAsProcessesAndKeepsItsState(t *testing.T)
 		t.Fatal(err)
 	}
 	tc.Close()
+	mainDatabase, err := WithDatabase(opts.Postgres.URL(), opts.Database)
+	if err != nil {
+		t.Fatal(err)
+	}
+	members := func() int {
+		t.Helper()
+		if err := forgetGoneMembers(ctx, mainDatabase); err != nil {
+			t.Fatal(err)
+		}
+		conn, err := pgx.Connect(ctx, mainDatabase)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		var n int
+		if err := conn.QueryRow(ctx, "SELECT count(*) FROM cluster_membership").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := members(); n != 4 {
+		t.Errorf("%d members while the four services run", n)
+	}
 
 	stopping := time.Now()
 	if err := c.Stop(ctx); err != nil {
 		t.Errorf("Stop: %v", err)
 	}
 	t.Logf("stopped in %s", time.Since(stopping).Round(time.Millisecond))
+	// Gone, they are forgotten: the next start does not wait for them.
+	if n := members(); n != 0 {
+		t.Errorf("%d members left after the services stopped", n)
+	}
 	for _, p := range c.Processes() {
 		select {
 		case <-p.Done():

@@ -7,6 +7,7 @@ import (
 	"net"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/api/serviceerror"
@@ -17,32 +18,62 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 )
 
+// readinessStep is one thing to wait for.
+type readinessStep struct {
+	what  string
+	check func(context.Context) error
+}
+
+// waitFirstService waits until the service started first has written the
+// cluster's metadata to a fresh main database (devstack then starts the
+// others): every service writes it at start if it is missing, and two at
+// once cannot (the second dies on a duplicate key). A database that has it
+// already answers at once.
+func (c *TemporalCluster) waitFirstService(ctx context.Context, mainDatabaseURL string) error {
+	return c.waitFor(ctx, readinessStep{"the cluster's metadata in " + RedactURL(mainDatabaseURL), func(ctx context.Context) error {
+		conn, err := pgx.Connect(ctx, mainDatabaseURL)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(context.WithoutCancel(ctx))
+		var written bool
+		if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM cluster_metadata_info)").Scan(&written); err != nil {
+			return err
+		}
+		if !written {
+			return errors.New("not written yet")
+		}
+		return nil
+	}})
+}
+
 // waitReady waits until every service answers and the namespace is
-// registered with its search attributes, failing at once if a service
-// exits.
+// registered with its search attributes.
 func (c *TemporalCluster) waitReady(ctx context.Context, o TemporalClusterOptions) error {
-	ctx, cancel := context.WithTimeout(ctx, temporalClusterReadyTimeout)
-	defer cancel()
-	checks := []struct {
-		what  string
-		check func(context.Context) error
-	}{
-		{"the history service's health check at " + hostPort(o.Ports.History),
+	return c.waitFor(ctx,
+		readinessStep{"the history service's health check at " + hostPort(o.Ports.History),
 			grpcServing(hostPort(o.Ports.History), "temporal.api.workflowservice.v1.HistoryService")},
-		{"the matching service's health check at " + hostPort(o.Ports.Matching),
+		readinessStep{"the matching service's health check at " + hostPort(o.Ports.Matching),
 			grpcServing(hostPort(o.Ports.Matching), "temporal.api.workflowservice.v1.MatchingService")},
-		{"the worker service's membership port " + hostPort(o.Ports.WorkerMembership),
+		readinessStep{"the worker service's membership port " + hostPort(o.Ports.WorkerMembership),
 			listening(hostPort(o.Ports.WorkerMembership))},
-		{"the frontend's health check at " + c.address,
+		readinessStep{"the frontend's health check at " + c.address,
 			grpcServing(c.address, "temporal.api.workflowservice.v1.WorkflowService")},
-		{"registering namespace " + o.Namespace + " and its search attributes at " + c.address,
+		readinessStep{"registering namespace " + o.Namespace + " and its search attributes at " + c.address,
 			func(ctx context.Context) error {
 				return registerNamespace(ctx, c.address, o.Namespace, o.SearchAttributes)
 			}},
-	}
+	)
+}
+
+// waitFor runs each step's check until it succeeds, in order, within
+// temporalClusterReadyTimeout, failing at once if a service exits.
+func (c *TemporalCluster) waitFor(ctx context.Context, steps ...readinessStep) error {
+	ctx, cancel := context.WithTimeout(ctx, temporalClusterReadyTimeout)
+	defer cancel()
 	tick := time.NewTicker(200 * time.Millisecond)
 	defer tick.Stop()
-	for _, step := range checks {
+	for _, step := range steps {
 		for {
 			attempt, cancelAttempt := context.WithTimeout(ctx, 10*time.Second)
 			err := step.check(attempt)
@@ -71,20 +102,27 @@ func (c *TemporalCluster) waitReady(ctx context.Context, o TemporalClusterOption
 	return nil
 }
 
-// grpcServing checks a gRPC health service for one service name.
+// healthCheck asks a gRPC health service about one service name.
+func healthCheck(ctx context.Context, addr, service string) (healthpb.HealthCheckResponse_ServingStatus, error) {
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	resp, err := healthpb.NewHealthClient(conn).Check(ctx, &healthpb.HealthCheckRequest{Service: service})
+	return resp.GetStatus(), err
+}
+
+// grpcServing checks that a gRPC health service reports one service name
+// as serving.
 func grpcServing(addr, service string) func(context.Context) error {
 	return func(ctx context.Context) error {
-		conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+		status, err := healthCheck(ctx, addr, service)
 		if err != nil {
 			return err
 		}
-		defer conn.Close()
-		resp, err := healthpb.NewHealthClient(conn).Check(ctx, &healthpb.HealthCheckRequest{Service: service})
-		if err != nil {
-			return err
-		}
-		if resp.GetStatus() != healthpb.HealthCheckResponse_SERVING {
-			return fmt.Errorf("%s is %s", service, resp.GetStatus())
+		if status != healthpb.HealthCheckResponse_SERVING {
+			return fmt.Errorf("%s is %s", service, status)
 		}
 		return nil
 	}

@@ -26,7 +26,9 @@ const (
 )
 
 // Services are the services of a Temporal cluster, each run as a process
-// of its own: `temporal-server --env rcm start --service NAME`.
+// of its own: `temporal-server --env rcm start --service NAME`, in the
+// order devstack starts them (the frontend first, alone until it has
+// written the cluster's metadata).
 func Services() []string { return []string{"frontend", "history", "matching", "worker"} }
 
 //go:embed rcm.yaml dynamicconfig.yaml
