@@ -116,16 +116,6 @@ func (c *TemporalCluster) Namespace() string { return TemporalNamespace }
 // Client returns a client of the cluster, closed when the test ends.
 func (c *TemporalCluster) Client() client.Client { return c.client }
 
-// Services returns the processes of the cluster's services by name
-// (frontend, history, matching, worker).
-func (c *TemporalCluster) Services() map[string]*devstack.Process {
-	out := map[string]*devstack.Process{}
-	for i, p := range c.cluster.Processes() {
-		out[c.cluster.Services()[i]] = p
-	}
-	return out
-}
-
 // logServiceTails logs the last lines of every service's log file.
 func logServiceTails(t testing.TB, cluster *devstack.TemporalCluster, logDir string) {
 	for _, service := range cluster.Services() {
