@@ -55,6 +55,7 @@ func TestCrashes(t *testing.T) {
 	assert.Equal(t, base.kinds, faulted.kinds, "notifications per kind")
 	assert.Len(t, faulted.faults, 7, "every fault was injected")
 	assert.Empty(t, base.faults)
+	assert.Zero(t, base.selfExits, "no process of the undisturbed run exits by itself")
 	for _, f := range faulted.faults {
 		for _, key := range strings.Fields(f.wave) {
 			w, ok := wave(faulted, key)
@@ -91,7 +92,8 @@ func report(sc script, base, faulted *outcome) string {
 	fmt.Fprintf(&b, "  messages sent twice: %d of %d (%d of %d); of unknown outcome: %d, %d of them arrived, %v (%d)\n",
 		faulted.duplicates, faulted.messages, base.duplicates, base.messages, faulted.unknown, faulted.unknownArrived,
 		faulted.unknownByKind, base.unknown)
-	fmt.Fprintf(&b, "  workflows running after close: %d (%d)\n", faulted.runningAfterClose, base.runningAfterClose)
+	fmt.Fprintf(&b, "  workflows running after close: %d (%d); processes that exited by themselves and were started again: %d (%d)\n",
+		faulted.runningAfterClose, base.runningAfterClose, faulted.selfExits, base.selfExits)
 	fmt.Fprintf(&b, "  slowest submission: %s in %d attempts (%s); receipt message at most %s after its version (%s); "+
 		"slowest hand-off to Temporal %s (%s)\n\n",
 		faulted.slowestSubmission.Round(10*time.Millisecond), faulted.mostAttempts, base.slowestSubmission.Round(10*time.Millisecond),

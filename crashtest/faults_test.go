@@ -105,6 +105,11 @@ func (r *run) killServe(receipts int32) {
 // new one.
 func (r *run) killTemporalBeforeDue(ctx context.Context) {
 	sleepUntil(ctx, r.due.Add(-r.sc.killTemporalBeforeDue))
+	// On a slow day the reminder wave (and its own fault) may still run:
+	// one fault at a time, so that each delay is its own.
+	if err := r.waitWave(ctx, notifications.Reminder, 1, r.due.Add(time.Minute)); err != nil {
+		r.t.Errorf("before killing Temporal: %v", err)
+	}
 	f := fault{what: fmt.Sprintf("Temporal server killed %s before due, started again on its database file", r.sc.killTemporalBeforeDue),
 		wave: "due/1", at: time.Now(), bound: maxRecoveryAfterTemporal}
 	r.st.temporal.kill()
@@ -157,6 +162,9 @@ func (r *run) closeProgress(ctx context.Context) (finalized, ended, loops int, e
 // again sc.postgresDown later on the same port.
 func (r *run) stopPostgres(ctx context.Context) {
 	sleepUntil(ctx, r.due.Add(r.sc.stopPostgresAfterDue))
+	if err := r.waitWave(ctx, notifications.Escalation, 1, r.due.Add(time.Minute)); err != nil {
+		r.t.Errorf("before stopping PostgreSQL: %v", err)
+	}
 	f := fault{what: fmt.Sprintf("PostgreSQL stopped for %s", r.sc.postgresDown), at: time.Now(), bound: maxRecoveryAfterPostgres}
 	for i, e := range r.sc.escalations {
 		after, err := reporting.ParseOffset(e.After)
@@ -166,6 +174,9 @@ func (r *run) stopPostgres(ctx context.Context) {
 		if at := r.due.Add(after); at.After(f.at) && at.Before(f.at.Add(r.sc.postgresDown)) {
 			f.wave += fmt.Sprintf(" escalation/%d", i+1)
 		}
+	}
+	if f.wave == "" {
+		r.t.Errorf("PostgreSQL was stopped at %s after launch, after the escalation steps it was to hold up: the timeline slipped", r.since(f.at))
 	}
 	if err := r.st.pg.stop(ctx); err != nil {
 		r.t.Fatalf("stop PostgreSQL: %v", err)

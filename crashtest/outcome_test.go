@@ -38,6 +38,7 @@ type outcome struct {
 	unknownArrived int // of which the SMTP server has the message
 	lost           int // receipts the client got that are not stored
 	replayed       int // receipts answered to a retry with the first one's Idempotency-Key
+	selfExits      int // times serve or worker exited without being asked and the test restarted it
 
 	slowestSubmission time.Duration // from the first attempt to the receipt
 	mostAttempts      int
@@ -56,6 +57,7 @@ func (r *run) collect(ctx context.Context) *outcome {
 	}
 	r.background.Wait() // the last fault is in the closing summary
 	o.faults, o.receipts = r.faults, r.receipts
+	o.selfExits = r.st.serve.exitedByItself() + r.st.worker.exitedByItself()
 	if res.Status != workflows.CycleClosed {
 		t.Fatalf("cycle %s ended %s", r.cycleID, res.Status)
 	}

@@ -13,19 +13,27 @@ import (
 	"rcm/testenv"
 )
 
+// restartDelay is how long the test, as a supervisor, waits before it
+// starts again a process that exited by itself (systemd's RestartSec,
+// docker's restart policy).
+const restartDelay = time.Second
+
 // rcmProcess is the built rcm running one command (serve or worker), which
-// the test kills and starts again with the same arguments, as an operator's
-// supervisor (systemd, Kubernetes) would.
+// the test kills and starts again with the same arguments, and which it
+// starts again when it exits by itself (a worker exits when Temporal does
+// not answer as it starts), as an operator's supervisor would.
 type rcmProcess struct {
 	name string
 	bin  string
 	args []string
 	log  *testenv.Buffer // the output of every run, one after the other
 
-	mu     sync.Mutex
-	cmd    *exec.Cmd
-	done   chan struct{} // closed when cmd has exited
-	starts int
+	mu        sync.Mutex
+	cmd       *exec.Cmd
+	done      chan struct{} // closed when cmd has exited
+	wanted    bool          // it should run: an exit not asked for is followed by a restart
+	starts    int
+	selfExits int
 }
 
 // newRCMProcess prepares `rcm args...`; the test's end stops it and, if the
@@ -46,6 +54,11 @@ func newRCMProcess(t *testing.T, name, bin string, args ...string) *rcmProcess {
 func (p *rcmProcess) start() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.wanted = true
+	return p.startLocked()
+}
+
+func (p *rcmProcess) startLocked() error {
 	p.starts++
 	fmt.Fprintf(p.log, "--- rcm %s, start %d at %s\n", p.name, p.starts, time.Now().Format("15:04:05.000"))
 	cmd := exec.Command(p.bin, p.args...)
@@ -61,9 +74,38 @@ func (p *rcmProcess) start() error {
 		return fmt.Errorf("start rcm %s: %w", p.name, err)
 	}
 	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
 	p.cmd, p.done = cmd, done
+	go p.supervise(cmd, done)
 	return nil
+}
+
+// supervise waits for cmd to exit and, when nobody asked for it, starts the
+// command again after restartDelay.
+func (p *rcmProcess) supervise(cmd *exec.Cmd, done chan struct{}) {
+	err := cmd.Wait()
+	close(done)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.wanted || p.cmd != cmd {
+		return
+	}
+	p.selfExits++
+	fmt.Fprintf(p.log, "--- rcm %s exited by itself (%v); starting it again in %s\n", p.name, err, restartDelay)
+	p.mu.Unlock()
+	time.Sleep(restartDelay)
+	p.mu.Lock()
+	if p.wanted && p.cmd == cmd {
+		if err := p.startLocked(); err != nil {
+			fmt.Fprintln(p.log, err)
+		}
+	}
+}
+
+// exitedByItself is how many times the process exited without being asked.
+func (p *rcmProcess) exitedByItself() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.selfExits
 }
 
 // kill ends the process with SIGKILL, as a crash would, and waits for it.
@@ -74,6 +116,7 @@ func (p *rcmProcess) stop() { p.signal(syscall.SIGTERM, 20*time.Second) }
 
 func (p *rcmProcess) signal(sig syscall.Signal, grace time.Duration) {
 	p.mu.Lock()
+	p.wanted = false
 	cmd, done := p.cmd, p.done
 	p.mu.Unlock()
 	if cmd == nil {

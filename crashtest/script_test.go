@@ -33,7 +33,8 @@ type script struct {
 	reviewTime        time.Duration // long enough that no review is overdue
 	submitAt          time.Duration // from launch to the on-time submissions
 	lateAt            time.Duration // from due to the late submissions (after the due wave)
-	clients           int           // agencies acting at once
+	clients           int           // agencies submitting at once
+	reviewers         int           // reviews at once (spread out: no wave waits for them)
 
 	// Faults of the faulted run.
 	killWorkerAtNotice    int // the worker dies as the n-th deadline notice reaches the SMTP server
@@ -58,7 +59,7 @@ func crashScript() script {
 			{After: "20s", Recipients: []string{"officer", "head"}},
 			{After: "28s", Recipients: []string{"supervisor"}},
 		},
-		closeAfter: 50 * time.Second, reviewTime: time.Hour, submitAt: 2 * time.Second, lateAt: 3 * time.Second, clients: 24,
+		closeAfter: 50 * time.Second, reviewTime: time.Hour, submitAt: 2 * time.Second, lateAt: 3 * time.Second, clients: 24, reviewers: 4,
 
 		killWorkerAtNotice: 70, killWorkerAtReminder: 15, killServeAtReceipt: 40, serveDown: time.Second,
 		killTemporalBeforeDue: time.Second, stopPostgresAfterDue: 24 * time.Second, postgresDown: 20 * time.Second,
@@ -197,19 +198,19 @@ func play(t *testing.T, bin string, sc script, faulted bool) *outcome {
 	sleepUntil(ctx, r.launched.Add(sc.submitAt))
 	r.waitOpen(ctx)
 	onTime, late := sc.agenciesWhere(role.onTime), sc.agenciesWhere(role.late)
-	if !r.phase("on-time submissions", r.due.Add(-sc.reminderBefore), func() error { return r.act(ctx, onTime, r.submitFirst) }) {
+	if !r.phase("on-time submissions", r.due.Add(-sc.reminderBefore), func() error { return r.act(ctx, onTime, sc.clients, r.submitFirst) }) {
 		t.FailNow()
 	}
 	r.inBackground(func() {
-		r.phase("reviews of the on-time submissions", r.close, func() error { return r.act(ctx, onTime, r.reviewAndResubmit) })
+		r.phase("reviews of the on-time submissions", r.close, func() error { return r.act(ctx, onTime, sc.reviewers, r.reviewAndResubmit) })
 	})
 	r.waitForDueWave(ctx)
 	sleepUntil(ctx, r.due.Add(sc.lateAt))
-	if !r.phase("late submissions", r.firstEscalation(), func() error { return r.act(ctx, late, r.submitFirst) }) {
+	if !r.phase("late submissions", r.firstEscalation(), func() error { return r.act(ctx, late, sc.clients, r.submitFirst) }) {
 		t.FailNow()
 	}
 	r.inBackground(func() {
-		r.phase("reviews of the late submissions", r.close, func() error { return r.act(ctx, late, r.reviewAndResubmit) })
+		r.phase("reviews of the late submissions", r.close, func() error { return r.act(ctx, late, sc.reviewers, r.reviewAndResubmit) })
 	})
 	if faulted {
 		r.stopPostgres(ctx)
@@ -294,10 +295,10 @@ func (r *run) since(at time.Time) string {
 	return fmt.Sprintf("%.1fs", at.Sub(r.launched).Seconds())
 }
 
-// act plays part for the agencies, sc.clients at once.
-func (r *run) act(ctx context.Context, agencies []int, part func(context.Context, int) error) error {
+// act plays part for the agencies, at most n at once.
+func (r *run) act(ctx context.Context, agencies []int, n int, part func(context.Context, int) error) error {
 	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(r.sc.clients)
+	g.SetLimit(n)
 	for _, i := range agencies {
 		g.Go(func() error { return part(ctx, i) })
 	}
@@ -456,18 +457,33 @@ func (r *run) waitNotified(ctx context.Context, rc receipt, kind notifications.K
 // its overdue notice, so the late submissions come after the due wave in
 // both runs.
 func (r *run) waitForDueWave(ctx context.Context) {
-	want := len(r.sc.agenciesWhere(func(ro role) bool { return !ro.onTime() }))
-	deadline := r.due.Add(40 * time.Second)
+	if err := r.waitWave(ctx, notifications.Overdue, 0, r.due.Add(40*time.Second)); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+// waitWave waits until every message of a wave of kind and step is sent or
+// recorded as failed, or until deadline.
+func (r *run) waitWave(ctx context.Context, kind notifications.Kind, step int, deadline time.Time) error {
+	var want int
+	switch kind {
+	case notifications.Reminder, notifications.Overdue:
+		want = len(r.sc.agenciesWhere(func(ro role) bool { return !ro.onTime() }))
+	case notifications.Escalation:
+		want = len(r.sc.agenciesWhere(func(ro role) bool { return ro == silent }))
+	default:
+		return fmt.Errorf("the script has no wave of %s messages", kind)
+	}
 	for {
 		var done int
 		err := r.st.store.Pool().QueryRow(ctx, `SELECT count(*) FROM notifications
-			 WHERE cycle_id = $1 AND kind = $2 AND status NOT IN ($3, $4)`,
-			r.cycleID, string(notifications.Overdue), store.NotificationClaimed, store.NotificationSending).Scan(&done)
+			 WHERE cycle_id = $1 AND kind = $2 AND step = $3 AND status NOT IN ($4, $5)`,
+			r.cycleID, string(kind), step, store.NotificationClaimed, store.NotificationSending).Scan(&done)
 		if err == nil && done == want {
-			return
+			return nil
 		}
-		if time.Now().After(deadline) {
-			r.t.Fatalf("the due wave has %d of %d overdue notices done 40 s after due (%v)", done, want, err)
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return fmt.Errorf("the %s wave has %d of %d messages done at %s after launch (%v)", kind, done, want, r.since(time.Now()), err)
 		}
 		sleepUntil(ctx, time.Now().Add(100*time.Millisecond))
 	}
