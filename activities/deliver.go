@@ -26,9 +26,11 @@ type message struct {
 	data notifications.Data
 }
 
-// deliveryReport counts what one delivery pass did.
+// deliveryReport counts what one delivery pass did; stopped says a lane
+// stopped early because its worker is stopping.
 type deliveryReport struct {
 	sent, failed, skipped, deferred int
+	stopped                         bool
 }
 
 func (r *deliveryReport) add(o deliveryReport) {
@@ -36,6 +38,7 @@ func (r *deliveryReport) add(o deliveryReport) {
 	r.failed += o.failed
 	r.skipped += o.skipped
 	r.deferred += o.deferred
+	r.stopped = r.stopped || o.stopped
 }
 
 // deliver claims, renders and sends msgs, each at most once ever: a message
@@ -92,6 +95,9 @@ func (a *Activities) deliver(ctx context.Context, msgs []message) (deliveryRepor
 	}
 	sent, err := a.sendAll(ctx, todo)
 	rep.add(sent)
+	if err == nil && rep.stopped {
+		err = errWorkerStopping
+	}
 	return rep, err
 }
 
@@ -145,6 +151,12 @@ func (a *Activities) sendLane(ctx context.Context, todo []claimedMessage) (deliv
 	for _, cm := range todo {
 		if err := ctx.Err(); err != nil {
 			return rep, err
+		}
+		if workerStopping(ctx) {
+			// Not an error, which would cancel the other lanes mid-send:
+			// each finishes the message in hand, and deliver reports it.
+			rep.stopped = true
+			return rep, nil
 		}
 		m, c := cm.message, cm.claim
 		rendered, err := a.renderer.Render(m.kind, m.lang, m.data)

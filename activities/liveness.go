@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -83,4 +84,24 @@ func heartbeat(ctx context.Context, p waveProgress) {
 		l.mu.Unlock()
 	}
 	activity.RecordHeartbeat(ctx, p)
+}
+
+// errWorkerStopping ends an activity attempt whose worker is stopping, between
+// two messages or two pages, so that Temporal gives the rest to another
+// worker at once instead of after the heartbeat timeout.
+var errWorkerStopping = errors.New("the worker is stopping: the rest is left to the next attempt")
+
+// workerStopping reports whether the worker running the activity of ctx is
+// shutting down (rcm worker got SIGTERM). Its activities still have a few
+// seconds (package worker) to hand their attempt back.
+func workerStopping(ctx context.Context) bool {
+	if !activity.IsActivity(ctx) {
+		return false
+	}
+	select {
+	case <-activity.GetWorkerStopChannel(ctx):
+		return true
+	default:
+		return false
+	}
 }

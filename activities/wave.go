@@ -129,6 +129,9 @@ func (a *Activities) eachPage(ctx context.Context, sel store.WaveSelection, resu
 	}
 	seen := 0
 	for {
+		if workerStopping(ctx) {
+			return seen, errWorkerStopping
+		}
 		targets, err := a.store.WaveTargets(ctx, sel)
 		if err != nil {
 			return seen, err

@@ -158,6 +158,44 @@ func TestWaveKilledMidwayAndRetriedDeliversEveryMessageOnce(t *testing.T) {
 	assert.Equal(t, map[string]int{"notified": 1000}, obs, "every obligation is marked notified")
 }
 
+// TestWaveOfAStoppingWorkerHandsTheRestBack: the worker running a notice
+// wave to 1,000 agencies is told to stop (SIGTERM) after 400 messages. The
+// attempt ends at once with an error, each lane having finished the message
+// in hand, so Temporal gives the rest to another worker without waiting for
+// a heartbeat timeout and no message is left of unknown outcome; the next
+// attempt sends the rest.
+func TestWaveOfAStoppingWorkerHandsTheRestBack(t *testing.T) {
+	f := newWaveFixture(t, 1000)
+	acts := f.activities(Config{BatchSize: 50, Lanes: 4})
+	stop := make(chan struct{})
+	var received atomic.Int64
+	f.smtp.OnMessage(func(testenv.ReceivedMessage) {
+		if received.Add(1) == 400 {
+			close(stop)
+		}
+	})
+	var ts testsuite.WorkflowTestSuite
+	first := ts.NewTestActivityEnvironment()
+	first.SetWorkerStopChannel(stop)
+	first.RegisterActivity(acts.RunWave)
+	var lastBeat waveProgress
+	first.SetOnActivityHeartbeatListener(func(_ *activity.Info, d converter.EncodedValues) { require.NoError(t, d.Get(&lastBeat)) })
+	_, err := first.ExecuteActivity(acts.RunWave, f.noticeWave())
+	require.ErrorContains(t, err, "the worker is stopping")
+	require.Less(t, received.Load(), int64(1000), "the attempt stopped early")
+	st := f.statuses()
+	assert.Zero(t, st[store.NotificationSending]+st[store.NotificationFailed], "no message is left mid-send: %v", st)
+	assert.Equal(t, int(received.Load()), st[store.NotificationSent], "every message that arrived is recorded sent")
+
+	retry := ts.NewTestActivityEnvironment()
+	retry.RegisterActivity(acts.RunWave)
+	retry.SetHeartbeatDetails(lastBeat)
+	_, err = retry.ExecuteActivity(acts.RunWave, f.noticeWave())
+	require.NoError(t, err)
+	assert.Len(t, f.smtp.Messages(), 1000)
+	assert.Equal(t, map[string]int{store.NotificationSent: 1000}, f.statuses())
+}
+
 // TestWaveWithAServerFailingEveryThirdMessage: temporary refusals (451) are
 // retried in place and everything is delivered; permanent ones (550) are
 // recorded as failed with the server's reply while the rest of the wave

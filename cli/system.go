@@ -140,7 +140,9 @@ func runWorker(ctx context.Context, st *store.Store, tc client.Client, eng *engi
 	}
 	acts := activities.New(st, renderer, notifications.NewMailer(cfg.SMTP), eng, eng, logger, actsCfg)
 	if cfg.SweepEvery <= 0 {
-		cfg.SweepEvery = 5 * time.Second
+		// A hand-off lost with a crashed web server reaches its workflow
+		// about 3 s after its commit (2 s of age, then the next sweep).
+		cfg.SweepEvery = time.Second
 	}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return worker.Run(ctx, tc, acts, cfg.Options) })

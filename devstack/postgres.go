@@ -41,6 +41,10 @@ type PostgresOptions struct {
 	// Log receives a private cluster's output; nil discards it (its last
 	// lines still appear in errors).
 	Log io.Writer
+
+	// port is the private cluster's port; 0 picks a free one
+	// (StartPrivatePostgres sets it).
+	port int
 }
 
 // Postgres is a PostgreSQL server rcm can use: one it was given, the local
@@ -357,9 +361,11 @@ func startPrivate(ctx context.Context, opts PostgresOptions) (*Postgres, error) 
 		}
 	}
 
-	port, err := FreePort()
-	if err != nil {
-		return nil, fmt.Errorf("private PostgreSQL cluster: %w", err)
+	port := opts.port
+	if port == 0 {
+		if port, err = FreePort(); err != nil {
+			return nil, fmt.Errorf("private PostgreSQL cluster: %w", err)
+		}
 	}
 	// A Unix socket path has a length limit (104 bytes on macOS); the
 	// cluster is reached over TCP anyway.

@@ -118,17 +118,7 @@ func TestPrivateClusterStartsStopsAndKeepsItsData(t *testing.T) {
 	if len(findServerBinaries(ctx)) == 0 {
 		t.Fatal("no PostgreSQL server binaries installed (apt install postgresql)")
 	}
-	// Reachable for the postgres user when the test runs as root (the
-	// folders of t.TempDir are not).
-	base, err := os.MkdirTemp("", "rcm-devstack-pg-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(base) })
-	if err := os.Chmod(base, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	dataDir := filepath.Join(base, ".rcm", "postgres")
+	dataDir := filepath.Join(postgresReachableDir(t), ".rcm", "postgres")
 	var log syncBuffer
 	pg, err := startPrivate(ctx, PostgresOptions{DataDir: dataDir, Log: &log})
 	if err != nil {
@@ -173,6 +163,47 @@ func TestPrivateClusterStartsStopsAndKeepsItsData(t *testing.T) {
 	}
 }
 
+func TestPrivatePostgresStartsAgainOnItsPortWithItsData(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	port := freePorts(t, 1)[0]
+	opts := PrivatePostgresOptions{DataDir: filepath.Join(postgresReachableDir(t), "pg"), Port: port}
+	pg, err := StartPrivatePostgres(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Stop(context.Background())
+	if want := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres", port); pg.URL() != want || !pg.Private() {
+		t.Fatalf("started %s (private %v), want %s", pg.URL(), pg.Private(), want)
+	}
+	if _, err := pg.CreateDatabase(ctx, "rcm_kept"); err != nil {
+		t.Fatal(err)
+	}
+	if err := pg.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	again, err := StartPrivatePostgres(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Stop(context.Background())
+	if again.URL() != pg.URL() {
+		t.Errorf("started again at %s, was %s", again.URL(), pg.URL())
+	}
+	kept, err := WithDatabase(again.URL(), "rcm_kept")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ping(ctx, kept); err != nil {
+		t.Errorf("database made before the restart: %v", err)
+	}
+	for _, bad := range []PrivatePostgresOptions{{}, {DataDir: opts.DataDir, Port: 70000}} {
+		if _, err := StartPrivatePostgres(ctx, bad); err == nil || !strings.Contains(err.Error(), "private PostgreSQL cluster") {
+			t.Errorf("StartPrivatePostgres(%+v) = %v", bad, err)
+		}
+	}
+}
+
 func TestPrivateClusterAsRootNeedsAFolderPostgresCanReach(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("only root runs the cluster as the postgres user")
@@ -182,6 +213,22 @@ func TestPrivateClusterAsRootNeedsAFolderPostgresCanReach(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "postgres cannot enter "+filepath.Dir(hidden)+" (mode 0700)") || !strings.Contains(err.Error(), "Fix:") {
 		t.Fatalf("got %v", err)
 	}
+}
+
+// postgresReachableDir is a temporary folder the postgres user can enter,
+// for a private cluster when the test runs as root (the folders of
+// t.TempDir are not); it is removed when the test ends.
+func postgresReachableDir(t *testing.T) string {
+	t.Helper()
+	base, err := os.MkdirTemp("", "rcm-devstack-pg-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(base) })
+	if err := os.Chmod(base, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return base
 }
 
 // testDatabaseRoundTrip creates a database, uses it, and drops it while a

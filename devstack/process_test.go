@@ -17,15 +17,7 @@ import (
 )
 
 func TestStopEndsTheProcessAndWhatItStarted(t *testing.T) {
-	p, err := startProcess(processSpec{name: "sleeper", path: "/bin/sh", args: []string{"-c", "sleep 60 & echo child $!; wait"}, stopSignal: syscall.SIGTERM})
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitForOutput(t, p, "child ")
-	child, err := strconv.Atoi(strings.TrimPrefix(p.tail.Lines(1), "child "))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, child := startWithChild(t, "sleeper", "")
 	start := time.Now()
 	if err := p.Stop(context.Background()); err != nil {
 		t.Fatalf("Stop: %v", err)
@@ -162,6 +154,23 @@ func TestTailBufferKeepsTheLastLines(t *testing.T) {
 	if all := b.Lines(100); strings.HasPrefix(all, "ne ") || strings.HasPrefix(all, "e ") {
 		t.Errorf("Lines kept a cut first line: %q", all)
 	}
+}
+
+// startWithChild starts a shell that runs prelude, then starts a child of
+// its own and waits for it; it returns the shell's process and the child's
+// pid.
+func startWithChild(t *testing.T, name, prelude string) (*Process, int) {
+	t.Helper()
+	p, err := startProcess(processSpec{name: name, path: "/bin/sh", args: []string{"-c", prelude + "sleep 60 & echo child $!; wait"}, stopSignal: syscall.SIGTERM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitForOutput(t, p, "child ")
+	child, err := strconv.Atoi(strings.TrimPrefix(p.tail.Lines(1), "child "))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, child
 }
 
 // waitForOutput waits until p has printed s.

@@ -61,7 +61,7 @@ func TestCycleOnTemporalClusterSurvivesKilledWorkerAndWebServer(t *testing.T) {
 	t.Logf("Temporal cluster ready in %s", time.Since(started).Round(time.Millisecond))
 	requireSameServer(t, temporal.Client(), cluster.Client())
 
-	s := &system{t: t, bin: buildRCM(t), dir: t.TempDir(), dbURL: testenv.Database(t), env: baseEnv()}
+	s := &system{t: t, bin: testenv.BuildRCM(t), dir: t.TempDir(), dbURL: testenv.Database(t), env: testenv.CleanEnv()}
 	sink := testenv.SMTPServer(t)
 	door := newFrontDoor(t)
 	s.server = door.URL()
@@ -512,7 +512,7 @@ func (c *apiClient) submit(token, cycleID, agency string) (api.Receipt, int) {
 // rcm dev refuses a topology it does not know, and a cluster to start
 // beside the address of one running, before it starts anything.
 func TestDevTopologyIsCheckedFirst(t *testing.T) {
-	s := &system{t: t, bin: buildRCM(t), dir: t.TempDir(), env: baseEnv()}
+	s := &system{t: t, bin: testenv.BuildRCM(t), dir: t.TempDir(), env: testenv.CleanEnv()}
 	stderr := s.fails(exitUsage, "", "dev", "--topology", "swarm", "--data-dir", s.dir)
 	require.Contains(t, stderr, `--topology "swarm": use dev (the Temporal dev server) or cluster`)
 	s.env = append(s.env, "RCM_TOPOLOGY=cluster")

@@ -54,28 +54,6 @@ type result struct {
 	stdout, stderr string
 }
 
-// buildRCM builds the rcm binary into a temporary directory.
-func buildRCM(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "rcm")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/rcm")
-	cmd.Dir = ".."
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
-	return bin
-}
-
-// baseEnv is the environment without the caller's own rcm settings.
-func baseEnv() []string {
-	var out []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "RCM_") && !strings.HasPrefix(kv, "DATABASE_URL=") {
-			out = append(out, kv)
-		}
-	}
-	return out
-}
-
 // process is an rcm process the test started, with its output.
 type process struct {
 	*testenv.Buffer
@@ -182,7 +160,7 @@ func pastPeriod(t *testing.T) string {
 // fresh database, the package's Temporal dev server and an SMTP server.
 func startSystem(t *testing.T) (*system, *testenv.SMTP) {
 	t.Helper()
-	s := &system{t: t, bin: buildRCM(t), dir: t.TempDir(), dbURL: testenv.Database(t), env: baseEnv()}
+	s := &system{t: t, bin: testenv.BuildRCM(t), dir: t.TempDir(), dbURL: testenv.Database(t), env: testenv.CleanEnv()}
 	sink := testenv.SMTPServer(t)
 	port, err := devstack.FreePort()
 	require.NoError(t, err)

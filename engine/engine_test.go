@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"rcm/reporting"
+	"rcm/store"
 	"rcm/workflows"
 )
 
@@ -50,4 +51,20 @@ func TestValidationErrorSaysHowManyProblems(t *testing.T) {
 	many := &ValidationError{Values: []reporting.FieldError{{Indicator: "GRDP", Code: reporting.FieldRequired}, {Indicator: "EMP", Code: reporting.FieldRequired}}}
 	assert.Contains(t, many.Error(), "2 problems")
 	assert.Contains(t, many.Error(), "GRDP")
+}
+
+func TestOutboxByWorkflowKeepsEachWorkflowsCommitOrder(t *testing.T) {
+	msg := func(id int64, workflow string) store.OutboxMessage {
+		return store.OutboxMessage{ID: id, WorkflowID: workflow}
+	}
+	queues := outboxByWorkflow([]store.OutboxMessage{msg(1, "a"), msg(2, "b"), msg(3, "a"), msg(4, "c"), msg(5, "b"), msg(6, "a")})
+	ids := make([][]int64, len(queues))
+	for i, q := range queues {
+		for _, m := range q {
+			assert.Equal(t, q[0].WorkflowID, m.WorkflowID)
+			ids[i] = append(ids[i], m.ID)
+		}
+	}
+	assert.Equal(t, [][]int64{{1, 3, 6}, {2, 5}, {4}}, ids)
+	assert.Empty(t, outboxByWorkflow(nil))
 }

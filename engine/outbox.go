@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"golang.org/x/sync/errgroup"
 
 	"rcm/store"
 	"rcm/workflows"
@@ -33,29 +35,56 @@ func (e *Engine) handOff(ctx context.Context, workflowID string) {
 	}
 }
 
-// SweepOutbox delivers every message older than minAge still pending, in
-// commit order; a workflow whose message fails keeps its later ones for the
-// next sweep, so that signals arrive in order. It returns how many it
-// delivered.
+// sweepWorkflowsAtOnce is how many workflows a sweep hands messages to side
+// by side: after a crash of the web server, every request it had in flight
+// left a hand-off behind, and one signal at a time they wait seconds each
+// on a loaded Temporal.
+const sweepWorkflowsAtOnce = 8
+
+// SweepOutbox delivers every message older than minAge still pending: the
+// messages of one workflow in commit order, a workflow whose message fails
+// keeping its later ones for the next sweep, so that signals arrive in
+// order; several workflows at once. It returns how many it delivered.
 func (e *Engine) SweepOutbox(ctx context.Context, minAge time.Duration) (int, error) {
 	msgs, err := e.store.PendingOutbox(ctx, "", e.now().Add(-minAge), 500)
 	if err != nil {
 		return 0, err
 	}
-	failed := map[string]bool{}
-	delivered := 0
-	for _, m := range msgs {
-		if failed[m.WorkflowID] {
-			continue
-		}
-		if err := e.deliver(ctx, m); err != nil {
-			failed[m.WorkflowID] = true
-			e.logger.WarnContext(ctx, "outbox delivery failed", "outbox", m.ID, "workflow", m.WorkflowID, "attempts", m.Attempts+1, "error", err)
-			continue
-		}
-		delivered++
+	var delivered atomic.Int64
+	var g errgroup.Group
+	g.SetLimit(sweepWorkflowsAtOnce)
+	for _, queue := range outboxByWorkflow(msgs) {
+		g.Go(func() error {
+			for _, m := range queue {
+				if err := e.deliver(ctx, m); err != nil {
+					e.logger.WarnContext(ctx, "outbox delivery failed", "outbox", m.ID, "workflow", m.WorkflowID, "attempts", m.Attempts+1, "error", err)
+					return nil
+				}
+				delivered.Add(1)
+			}
+			return nil
+		})
 	}
-	return delivered, nil
+	_ = g.Wait() // the goroutines log their failures and return nil
+	return int(delivered.Load()), nil
+}
+
+// outboxByWorkflow splits messages in commit order into one queue per
+// workflow, each in commit order, the queues in the order of their first
+// message.
+func outboxByWorkflow(msgs []store.OutboxMessage) [][]store.OutboxMessage {
+	index := map[string]int{}
+	var queues [][]store.OutboxMessage
+	for _, m := range msgs {
+		i, ok := index[m.WorkflowID]
+		if !ok {
+			i = len(queues)
+			index[m.WorkflowID] = i
+			queues = append(queues, nil)
+		}
+		queues[i] = append(queues[i], m)
+	}
+	return queues
 }
 
 // RunOutboxSweeper sweeps the outbox every interval until ctx ends.

@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"fmt"
+	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
@@ -50,11 +51,21 @@ func RegisterActivities(r sdkworker.ActivityRegistry, acts *activities.Activitie
 	r.RegisterActivity(acts)
 }
 
+// stopTimeout is how long a stopping worker waits for its activities. A wave
+// hands its attempt back between two messages once the worker stops
+// (package activities), and Temporal retries it at once on another worker
+// from its last heartbeat; without the wait the SDK cancels every activity
+// at once, a send in progress becomes a message of unknown outcome, and the
+// attempt's failure, which the closing client can no longer report, is only
+// noticed at its heartbeat timeout.
+const stopTimeout = 10 * time.Second
+
 // New builds a worker on rcm's task queue with everything registered.
 func New(c client.Client, acts *activities.Activities, opts Options) sdkworker.Worker {
 	w := sdkworker.New(c, opts.queue(), sdkworker.Options{
 		MaxConcurrentActivityExecutionSize:     opts.MaxConcurrentActivities,
 		MaxConcurrentWorkflowTaskExecutionSize: opts.MaxConcurrentWorkflowTasks,
+		WorkerStopTimeout:                      stopTimeout,
 	})
 	RegisterWorkflows(w)
 	RegisterActivities(w, acts)
