@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"rcm/notifications"
+	"rcm/reporting"
 	"rcm/store"
 	"rcm/workflows"
 )
@@ -50,7 +51,7 @@ func (a *Activities) SubmissionReceived(ctx context.Context, in workflows.Submis
 	d.Due, d.Close = ob.Due, ob.Close
 	d.ReceiptNumber, d.Version, d.SubmittedAt = sub.ReceiptNumber, sub.Version, sub.SubmittedAt
 	msgs := []message{{
-		key:  store.NotificationKey{CycleID: sub.CycleID, Subject: sub.AgencyCode, Kind: string(notifications.Receipt), Step: sub.Version},
+		key:  reporting.NotificationKey{CycleID: sub.CycleID, Subject: sub.AgencyCode, Kind: string(notifications.Receipt), Step: sub.Version},
 		kind: notifications.Receipt, lang: lang, to: []string{sub.SubmittedByEmail, agency.OfficerEmail}, data: d,
 	}}
 	reviewers, err := a.reviewers(ctx, cc)
@@ -63,7 +64,7 @@ func (a *Activities) SubmissionReceived(ctx context.Context, in workflows.Submis
 		rd.Version, rd.SubmittedAt, rd.ReviewDue = sub.Version, sub.SubmittedAt, state.ReviewDue
 		rd.DashboardLink = a.link("/review/%d", sub.ID)
 		msgs = append(msgs, message{
-			key:  store.NotificationKey{CycleID: sub.CycleID, Subject: userSubject(sub.AgencyCode, u.ID), Kind: string(notifications.ReviewWaiting), Step: sub.Version},
+			key:  reporting.NotificationKey{CycleID: sub.CycleID, Subject: userSubject(sub.AgencyCode, u.ID), Kind: string(notifications.ReviewWaiting), Step: sub.Version},
 			kind: notifications.ReviewWaiting, lang: rl, to: []string{u.Email}, data: rd,
 		})
 	}
@@ -108,7 +109,7 @@ func (a *Activities) ReviewOverdue(ctx context.Context, in workflows.SubmissionA
 		d.Version, d.SubmittedAt, d.ReviewDue = sub.Version, sub.SubmittedAt, sub.SubmittedAt.Add(cc.cycle.Policy.ReviewTime)
 		d.DashboardLink = a.link("/review/%d", sub.ID)
 		msgs = append(msgs, message{
-			key:  store.NotificationKey{CycleID: sub.CycleID, Subject: userSubject(sub.AgencyCode, u.ID), Kind: string(notifications.ReviewOverdue), Step: sub.Version},
+			key:  reporting.NotificationKey{CycleID: sub.CycleID, Subject: userSubject(sub.AgencyCode, u.ID), Kind: string(notifications.ReviewOverdue), Step: sub.Version},
 			kind: notifications.ReviewOverdue, lang: lang, to: []string{u.Email}, data: d,
 		})
 	}
@@ -133,7 +134,7 @@ func (a *Activities) ReviewDecided(ctx context.Context, in workflows.ReviewActiv
 		return err
 	}
 	kind := notifications.Accepted
-	if rv.Decision == workflows.DecisionReturned {
+	if rv.Decision == reporting.DecisionReturned {
 		kind = notifications.Returned
 	}
 	lang := langOf(agency.Language)
@@ -143,7 +144,7 @@ func (a *Activities) ReviewDecided(ctx context.Context, in workflows.ReviewActiv
 		d.Due, d.Close = ob.Due, ob.Close
 	}
 	return a.deliverAll(ctx, []message{{
-		key:  store.NotificationKey{CycleID: sub.CycleID, Subject: sub.AgencyCode, Kind: string(kind), Step: sub.Version},
+		key:  reporting.NotificationKey{CycleID: sub.CycleID, Subject: sub.AgencyCode, Kind: string(kind), Step: sub.Version},
 		kind: kind, lang: lang, to: []string{sub.SubmittedByEmail, agency.OfficerEmail}, data: d,
 	}})
 }

@@ -94,7 +94,7 @@ func policyMoment(p reporting.Policy, kind reporting.MomentKind, step int) (plan
 // agencyWave sends one message of kind to every agency the selection finds,
 // page by page, resuming after the last agency of a previous attempt.
 func (a *Activities) agencyWave(ctx context.Context, cc cycleContext, in workflows.WaveInput, sel store.WaveSelection,
-	kind notifications.Kind, ext *store.Extension) (workflows.WaveResult, error) {
+	kind notifications.Kind, ext *reporting.Extension) (workflows.WaveResult, error) {
 	sel.CycleID, sel.At = in.CycleID, in.At
 	var rep deliveryReport
 	selected, err := a.eachPage(ctx, sel, true, func(targets []store.WaveTarget) error {
@@ -166,8 +166,8 @@ func (a *Activities) finishWave(ctx context.Context, in workflows.WaveInput, kin
 	if err != nil {
 		return workflows.WaveResult{}, err
 	}
-	res := workflows.WaveResult{Selected: selected, Sent: counts[store.NotificationSent],
-		Failed: counts[store.NotificationFailed], Skipped: counts[store.NotificationSkipped]}
+	res := workflows.WaveResult{Selected: selected, Sent: counts[reporting.NotificationSent],
+		Failed: counts[reporting.NotificationFailed], Skipped: counts[reporting.NotificationSkipped]}
 	a.logger.InfoContext(ctx, "wave done", "cycle", in.CycleID, "kind", in.Kind, "step", in.Step,
 		"selected", res.Selected, "sent", res.Sent, "failed", res.Failed, "skipped", res.Skipped, "sent_now", rep.sent)
 	return res, nil
@@ -194,12 +194,12 @@ func (a *Activities) resumeProgress(ctx context.Context) waveProgress {
 }
 
 // agencyMessage builds the message of kind about one agency's obligation.
-func (a *Activities) agencyMessage(cc cycleContext, in workflows.WaveInput, kind notifications.Kind, t store.WaveTarget, ext *store.Extension) message {
+func (a *Activities) agencyMessage(cc cycleContext, in workflows.WaveInput, kind notifications.Kind, t store.WaveTarget, ext *reporting.Extension) message {
 	lang := langOf(t.Language)
 	d := a.baseData(cc, lang, t.AgencyCode, localName(lang, t.AgencyNameVI, t.AgencyNameEN))
 	d.Due, d.Close = t.Due, t.Close
 	m := message{
-		key:  store.NotificationKey{CycleID: in.CycleID, Subject: t.AgencyCode, Kind: string(kind), Step: notificationStep(in)},
+		key:  reporting.NotificationKey{CycleID: in.CycleID, Subject: t.AgencyCode, Kind: string(kind), Step: notificationStep(in)},
 		kind: kind, lang: lang, to: []string{t.OfficerEmail},
 	}
 	switch kind {
@@ -335,7 +335,7 @@ func (a *Activities) escalationDigests(ctx context.Context, cc cycleContext, in 
 			}
 			d.DashboardLink = a.link("/cycles/%s?under=%s", cc.cycle.ID, sup.AgencyCode)
 			msgs = append(msgs, message{
-				key:  store.NotificationKey{CycleID: in.CycleID, Subject: userSubject(sup.AgencyCode, sup.UserID), Kind: string(notifications.EscalationDigest), Step: in.Step},
+				key:  reporting.NotificationKey{CycleID: in.CycleID, Subject: userSubject(sup.AgencyCode, sup.UserID), Kind: string(notifications.EscalationDigest), Step: in.Step},
 				kind: notifications.EscalationDigest, lang: lang, to: []string{sup.Email}, data: d,
 			})
 		}
@@ -381,11 +381,9 @@ func (a *Activities) closeWave(ctx context.Context, in workflows.WaveInput) (wor
 	if err != nil {
 		return workflows.WaveResult{}, err
 	}
-	states := make(map[string]reporting.FinalState, len(closing))
+	states := make(map[string]reporting.ObligationStatus, len(closing))
 	for _, o := range closing {
-		states[o.AgencyCode] = reporting.Classify(reporting.ObligationOutcome{
-			FirstSubmittedAt: o.FirstSubmittedAt, Accepted: o.Status == "accepted", Due: o.Due,
-		})
+		states[o.AgencyCode] = o.FinalState()
 	}
 	remaining, err := a.store.FinalizeObligations(ctx, in.CycleID, states, time.Now())
 	if err != nil {
@@ -429,7 +427,7 @@ func (a *Activities) summaryWave(ctx context.Context, cc cycleContext, in workfl
 			}
 			d.DashboardLink = a.link("/cycles/%s?under=%s", cc.cycle.ID, sup.AgencyCode)
 			msgs = append(msgs, message{
-				key:  store.NotificationKey{CycleID: in.CycleID, Subject: userSubject(sup.AgencyCode, sup.UserID), Kind: string(notifications.CycleSummary)},
+				key:  reporting.NotificationKey{CycleID: in.CycleID, Subject: userSubject(sup.AgencyCode, sup.UserID), Kind: string(notifications.CycleSummary)},
 				kind: notifications.CycleSummary, lang: lang, to: []string{sup.Email}, data: d,
 			})
 		}
@@ -442,7 +440,7 @@ func (a *Activities) summaryWave(ctx context.Context, cc cycleContext, in workfl
 			d.Summary.UnreachableAgencies = append(d.Summary.UnreachableAgencies, localName(lang, ag.NameVI, ag.NameEN))
 		}
 		msgs = append(msgs, message{
-			key:  store.NotificationKey{CycleID: in.CycleID, Subject: userSubject("*", u.ID), Kind: string(notifications.CycleSummary)},
+			key:  reporting.NotificationKey{CycleID: in.CycleID, Subject: userSubject("*", u.ID), Kind: string(notifications.CycleSummary)},
 			kind: notifications.CycleSummary, lang: lang, to: []string{u.Email}, data: d,
 		})
 	}
@@ -455,7 +453,7 @@ func (a *Activities) summaryWave(ctx context.Context, cc cycleContext, in workfl
 
 // summarize computes the figures of the subtree under path ("" = all).
 func summarize(outcomes []store.FinalOutcome, path string, lang notifications.Lang) notifications.Summary {
-	var states []reporting.FinalState
+	var states []reporting.ObligationStatus
 	var s notifications.Summary
 	for _, o := range outcomes {
 		if !strings.HasPrefix(o.Path, path) {
@@ -464,9 +462,9 @@ func summarize(outcomes []store.FinalOutcome, path string, lang notifications.La
 		states = append(states, o.State)
 		name := localName(lang, o.NameVI, o.NameEN)
 		switch o.State {
-		case reporting.StateMissing:
+		case reporting.ObligationMissing:
 			s.MissingAgencies = append(s.MissingAgencies, name)
-		case reporting.StateLate:
+		case reporting.ObligationLate:
 			s.LateAgencies = append(s.LateAgencies, name)
 		}
 	}

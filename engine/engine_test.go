@@ -32,22 +32,14 @@ func TestContentHashIsTheSameForTheSameReportOnly(t *testing.T) {
 }
 
 func TestDecodeSignalGivesEachSignalItsOwnType(t *testing.T) {
-	raw, err := json.Marshal(workflows.ReviewSignal{ReviewID: 7, SubmissionID: 3, Version: 2, Decision: workflows.DecisionReturned})
+	raw, err := json.Marshal(workflows.ReviewSignal{ReviewID: 7, SubmissionID: 3, Version: 2, Decision: reporting.DecisionReturned})
 	require.NoError(t, err)
 	v, err := decodeSignal(workflows.SignalReview, raw)
 	require.NoError(t, err)
-	assert.Equal(t, &workflows.ReviewSignal{ReviewID: 7, SubmissionID: 3, Version: 2, Decision: workflows.DecisionReturned}, v)
+	assert.Equal(t, &workflows.ReviewSignal{ReviewID: 7, SubmissionID: 3, Version: 2, Decision: reporting.DecisionReturned}, v)
 
 	_, err = decodeSignal("nope", raw)
 	assert.ErrorContains(t, err, `unknown signal "nope"`)
 	_, err = decodeSignal(workflows.SignalSubmission, json.RawMessage(`{"SubmissionID": "x"}`))
 	assert.ErrorContains(t, err, "decode submission signal")
-}
-
-func TestValidationErrorSaysHowManyProblems(t *testing.T) {
-	one := &ValidationError{Fields: []FieldError{{Field: "due", Reason: "required"}}}
-	assert.Equal(t, "invalid input: due: required", one.Error())
-	many := &ValidationError{Values: []reporting.FieldError{{Indicator: "GRDP", Code: reporting.FieldRequired}, {Indicator: "EMP", Code: reporting.FieldRequired}}}
-	assert.Contains(t, many.Error(), "2 problems")
-	assert.Contains(t, many.Error(), "GRDP")
 }

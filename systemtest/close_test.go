@@ -84,9 +84,9 @@ func TestCloseInterruptedEndsEveryLoop(t *testing.T) {
 				r := w.Submit(cyc.ID, Province(i), Values(i))
 				switch {
 				case i <= 3:
-					w.Review(r, workflows.DecisionAccepted, "")
+					w.Review(r, reporting.DecisionAccepted, "")
 				case i <= 6:
-					w.Review(r, workflows.DecisionReturned, "Thiếu số liệu")
+					w.Review(r, reporting.DecisionReturned, "Thiếu số liệu")
 				}
 			}
 
@@ -94,7 +94,7 @@ func TestCloseInterruptedEndsEveryLoop(t *testing.T) {
 			defer cancel()
 			var res workflows.CycleResult
 			require.NoError(t, temporal.Client().GetWorkflow(ctx, workflows.CycleWorkflowID(cyc.ID), "").Get(ctx, &res))
-			require.Equal(t, workflows.CycleClosed, res.Status)
+			require.Equal(t, reporting.CycleClosed, res.Status)
 			flaky.mu.Lock()
 			failed := flaky.failed
 			flaky.mu.Unlock()

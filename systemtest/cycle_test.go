@@ -66,30 +66,30 @@ func TestTwentyAgencyCycle(t *testing.T) {
 		receipts[i] = w.Submit(cyc.ID, Province(i), Values(i))
 	}
 	for i := 1; i <= 8; i++ {
-		w.Review(receipts[i], workflows.DecisionAccepted, "")
+		w.Review(receipts[i], reporting.DecisionAccepted, "")
 	}
 	for i := 13; i <= 16; i++ {
-		w.Review(receipts[i], workflows.DecisionReturned, fmt.Sprintf("Thiếu số liệu quý <%d>", i))
+		w.Review(receipts[i], reporting.DecisionReturned, fmt.Sprintf("Thiếu số liệu quý <%d>", i))
 	}
 	// A review of a version that is not the latest is refused.
 	for i := 13; i <= 15; i++ {
 		r2 := w.Submit(cyc.ID, Province(i), Values(i))
 		require.Equal(t, 2, r2.Version)
-		_, err := w.Engine.Review(w.Ctx, w.Staff, engine.ReviewRequest{SubmissionID: receipts[i].SubmissionID, Decision: workflows.DecisionAccepted})
+		_, err := w.Engine.Review(w.Ctx, w.Staff, engine.ReviewRequest{SubmissionID: receipts[i].SubmissionID, Decision: reporting.DecisionAccepted})
 		require.ErrorIs(t, err, engine.ErrConflict)
-		w.Review(r2, workflows.DecisionAccepted, "")
+		w.Review(r2, reporting.DecisionAccepted, "")
 	}
 	// The late ones submit after due, before the first escalation.
 	time.Sleep(time.Until(due.Add(500 * time.Millisecond)))
 	for i := 9; i <= 12; i++ {
-		w.Review(w.Submit(cyc.ID, Province(i), Values(i)), workflows.DecisionAccepted, "")
+		w.Review(w.Submit(cyc.ID, Province(i), Values(i)), reporting.DecisionAccepted, "")
 	}
 
 	var result workflows.CycleResult
 	ctx, cancel := context.WithTimeout(w.Ctx, 90*time.Second)
 	defer cancel()
 	require.NoError(t, temporal.Client().GetWorkflow(ctx, workflows.CycleWorkflowID(cyc.ID), "").Get(ctx, &result))
-	require.Equal(t, workflows.CycleClosed, result.Status)
+	require.Equal(t, reporting.CycleClosed, result.Status)
 
 	// A submission after close is refused.
 	_, err = w.Engine.Submit(w.Ctx, w.Officers[Province(18)], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: Province(18), Values: Values(18)})
@@ -100,7 +100,7 @@ func TestTwentyAgencyCycle(t *testing.T) {
 		require.NoError(t, err)
 		got := map[string]string{}
 		for _, o := range obs {
-			got[o.AgencyCode] = o.Status
+			got[o.AgencyCode] = string(o.Status)
 		}
 		want := map[string]string{}
 		for i := 1; i <= 20; i++ {
@@ -181,7 +181,7 @@ func TestTwentyAgencyCycle(t *testing.T) {
 		notes, err := w.Store.ListNotifications(w.Ctx, store.NotificationFilter{CycleID: cyc.ID, Limit: 1000})
 		require.NoError(t, err)
 		for _, n := range notes {
-			require.Equal(t, store.NotificationSent, n.Status, "%+v", n)
+			require.Equal(t, reporting.NotificationSent, n.Status, "%+v", n)
 			byKind[fmt.Sprintf("%s/%d", n.Key.Kind, n.Key.Step)] = append(byKind[fmt.Sprintf("%s/%d", n.Key.Kind, n.Key.Step)], n.Key.Subject)
 		}
 		assert.Equal(t, len(notes), len(msgs), "one SMTP message per notification row")

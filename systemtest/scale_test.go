@@ -16,7 +16,6 @@ import (
 
 	"rcm/engine"
 	"rcm/reporting"
-	"rcm/store"
 	"rcm/workflows"
 )
 
@@ -111,11 +110,11 @@ func TestCycleOf10000AgenciesStaysWithinTemporalLimits(t *testing.T) {
 
 	counts, err := w.Store.NotificationCounts(w.Ctx, cyc.ID, []string{"deadline_notice"}, 0)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]int{store.NotificationSent: n}, counts, "every agency got its notice once")
+	assert.Equal(t, map[reporting.NotificationStatus]int{reporting.NotificationSent: n}, counts, "every agency got its notice once")
 	reminded, err := w.Store.NotificationCounts(w.Ctx, cyc.ID, []string{"reminder"}, 1)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]int{store.NotificationSent: n - 50}, reminded, "reminders only to who had not submitted")
+	assert.Equal(t, map[reporting.NotificationStatus]int{reporting.NotificationSent: n - 50}, reminded, "reminders only to who had not submitted")
 	digests, err := w.Store.NotificationCounts(w.Ctx, cyc.ID, []string{"escalation_digest"}, 1)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]int{store.NotificationSent: len(regions)}, digests, "one digest per region's supervisor")
+	assert.Equal(t, map[reporting.NotificationStatus]int{reporting.NotificationSent: len(regions)}, digests, "one digest per region's supervisor")
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"rcm/api"
+	"rcm/reporting"
 	"rcm/store"
 )
 
@@ -15,8 +16,10 @@ func (s *Server) notificationRoutes() []Route {
 	}
 }
 
-// notificationStatuses are the statuses ?status= accepts.
-var notificationStatuses = map[string]bool{"claimed": true, "sent": true, "failed": true, "skipped": true}
+// notificationStatuses are the statuses ?status= accepts: every one but
+// sending, which lasts an instant.
+var notificationStatuses = map[reporting.NotificationStatus]bool{reporting.NotificationClaimed: true,
+	reporting.NotificationSent: true, reporting.NotificationFailed: true, reporting.NotificationSkipped: true}
 
 // listNotifications lists the messages of the notifications log, oldest
 // first (?cycle=, ?status=, ?kind=, ?agency=), for office staff to find what
@@ -27,16 +30,17 @@ func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	q := r.URL.Query()
-	if st := q.Get("status"); st != "" && !notificationStatuses[st] {
-		return errBadRequest(fmt.Sprintf("status %q is unknown", st), api.FieldProblem{Field: "status", Reason: "claimed, sent, failed or skipped"})
+	status := reporting.NotificationStatus(q.Get("status"))
+	if status != "" && !notificationStatuses[status] {
+		return errBadRequest(fmt.Sprintf("status %q is unknown", status), reporting.FieldError{Field: "status", Reason: "claimed, sent, failed or skipped"})
 	}
 	var after int64
 	if raw := q.Get("after"); raw != "" {
 		if after, err = strconv.ParseInt(raw, 10, 64); err != nil {
-			return errBadRequest(fmt.Sprintf("after %q is not the next of a previous page", raw), api.FieldProblem{Field: "after", Reason: "a cursor"})
+			return errBadRequest(fmt.Sprintf("after %q is not the next of a previous page", raw), reporting.FieldError{Field: "after", Reason: "a cursor"})
 		}
 	}
-	list, err := s.store.ListNotifications(r.Context(), store.NotificationFilter{CycleID: q.Get("cycle"), Status: q.Get("status"),
+	list, err := s.store.ListNotifications(r.Context(), store.NotificationFilter{CycleID: q.Get("cycle"), Status: status,
 		Kind: q.Get("kind"), Subject: q.Get("agency"), AfterID: after, Limit: limit + 1})
 	if err != nil {
 		return err
@@ -44,7 +48,7 @@ func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request) error
 	items := make([]api.Notification, len(list))
 	for i, n := range list {
 		items[i] = api.Notification{ID: n.ID, Cycle: n.Key.CycleID, Subject: n.Key.Subject, Kind: n.Key.Kind, Step: n.Key.Step,
-			Recipients: n.Recipients, Language: n.Language, Status: n.Status, Attempts: n.Attempts, MessageID: n.MessageID,
+			Recipients: n.Recipients, Language: n.Language, Status: string(n.Status), Attempts: n.Attempts, MessageID: n.MessageID,
 			LastError: n.LastError, ClaimedAt: n.ClaimedAt, SentAt: n.SentAt}
 		if items[i].Recipients == nil {
 			items[i].Recipients = []string{}

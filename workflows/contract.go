@@ -96,18 +96,6 @@ type DeadlineGroup struct {
 	Close time.Time
 }
 
-// CycleStatus mirrors cycles.status.
-type CycleStatus string
-
-// Cycle statuses.
-const (
-	CycleLaunching CycleStatus = "launching"
-	CycleOpen      CycleStatus = "open"
-	CycleClosing   CycleStatus = "closing"
-	CycleClosed    CycleStatus = "closed"
-	CycleCancelled CycleStatus = "cancelled"
-)
-
 // OpenCycleResult is what opening a cycle produced.
 type OpenCycleResult struct {
 	Expected int
@@ -116,7 +104,7 @@ type OpenCycleResult struct {
 
 // DeadlinesResult is the cycle's state as LoadDeadlines found it.
 type DeadlinesResult struct {
-	Status CycleStatus
+	Status reporting.CycleStatus
 	Groups []DeadlineGroup
 }
 
@@ -168,14 +156,14 @@ type FinalizeResult struct {
 
 // CycleResult is what a CycleWorkflow returns.
 type CycleResult struct {
-	Status CycleStatus
+	Status reporting.CycleStatus
 	Rates  reporting.Rates
 }
 
 // TimelineView answers QueryTimeline.
 type TimelineView struct {
 	CycleID  string
-	Status   CycleStatus
+	Status   reporting.CycleStatus
 	Expected int
 	Moments  []MomentView
 }
@@ -202,18 +190,12 @@ type SubmissionSignal struct {
 	Version      int
 }
 
-// Review decisions.
-const (
-	DecisionAccepted = "accepted"
-	DecisionReturned = "returned"
-)
-
 // ReviewSignal announces a stored review decision.
 type ReviewSignal struct {
 	ReviewID     int64
 	SubmissionID int64
 	Version      int
-	Decision     string
+	Decision     reporting.Decision
 }
 
 // DeadlinesChangedSignal says which extension (or early close) moved the

@@ -31,7 +31,7 @@ func CycleWorkflow(ctx workflow.Context, input CycleInput) (CycleResult, error) 
 type cycleWorkflow struct {
 	input    CycleInput
 	logger   log.Logger
-	status   CycleStatus
+	status   reporting.CycleStatus
 	openedAt time.Time
 	expected int
 	groups   []DeadlineGroup
@@ -55,13 +55,13 @@ func newCycleWorkflow(ctx workflow.Context, input CycleInput) (*cycleWorkflow, e
 	w := &cycleWorkflow{
 		input:     input,
 		logger:    log.With(workflow.GetLogger(ctx), "CycleID", input.CycleID),
-		status:    CycleLaunching,
+		status:    reporting.CycleLaunching,
 		done:      make(map[string]WaveRecord),
 		changed:   workflow.GetSignalChannel(ctx, SignalDeadlinesChanged),
 		cancelled: workflow.GetSignalChannel(ctx, SignalCancel),
 	}
 	if r := input.Resume; r != nil {
-		w.status = CycleOpen
+		w.status = reporting.CycleOpen
 		w.openedAt = r.OpenedAt
 		w.expected = r.Expected
 		for _, rec := range r.Done {
@@ -91,7 +91,7 @@ func (w *cycleWorkflow) run(ctx workflow.Context) (CycleResult, error) {
 			if err := w.reload(ctx); err != nil {
 				return CycleResult{}, err
 			}
-			if w.status == CycleCancelled {
+			if w.status == reporting.CycleCancelled {
 				return w.cancel(ctx)
 			}
 			continue
@@ -139,7 +139,7 @@ func (w *cycleWorkflow) open(ctx workflow.Context) error {
 	if err := workflow.ExecuteActivity(bookkeepingOptions(ctx), ActivityOpenCycle, w.input.CycleID).Get(ctx, &opened); err != nil {
 		return fmt.Errorf("open cycle %s: %w", w.input.CycleID, err)
 	}
-	w.status = CycleOpen
+	w.status = reporting.CycleOpen
 	w.openedAt = workflow.Now(ctx)
 	w.expected = opened.Expected
 	w.groups = opened.Groups
@@ -156,8 +156,8 @@ func (w *cycleWorkflow) reload(ctx workflow.Context) error {
 		return fmt.Errorf("load deadlines of cycle %s: %w", w.input.CycleID, err)
 	}
 	w.groups = res.Groups
-	if res.Status == CycleCancelled {
-		w.status = CycleCancelled
+	if res.Status == reporting.CycleCancelled {
+		w.status = reporting.CycleCancelled
 	}
 	return nil
 }
@@ -176,17 +176,17 @@ func (w *cycleWorkflow) wave(ctx workflow.Context, kind WaveKind, step int, at t
 
 // finalize classifies, aggregates and summarises once every obligation closed.
 func (w *cycleWorkflow) finalize(ctx workflow.Context) (CycleResult, error) {
-	w.status = CycleClosing
+	w.status = reporting.CycleClosing
 	var fin FinalizeResult
 	if err := workflow.ExecuteActivity(bookkeepingOptions(ctx), ActivityFinalizeCycle, w.input.CycleID).Get(ctx, &fin); err != nil {
 		return CycleResult{}, fmt.Errorf("finalize cycle %s: %w", w.input.CycleID, err)
 	}
-	w.status = CycleClosed
+	w.status = reporting.CycleClosed
 	if _, err := w.wave(ctx, WaveSummary, 0, workflow.Now(ctx)); err != nil {
 		return CycleResult{}, err
 	}
 	w.logger.Info("Cycle closed", "Expected", fin.Rates.Expected, "OnTime", fin.Rates.OnTime, "Late", fin.Rates.Late, "Missing", fin.Rates.Missing)
-	return CycleResult{Status: CycleClosed, Rates: fin.Rates}, nil
+	return CycleResult{Status: reporting.CycleClosed, Rates: fin.Rates}, nil
 }
 
 // cancel ends the submission loops of a cancelled cycle.
@@ -194,9 +194,9 @@ func (w *cycleWorkflow) cancel(ctx workflow.Context) (CycleResult, error) {
 	if err := workflow.ExecuteActivity(bookkeepingOptions(ctx), ActivityCancelCycle, w.input.CycleID).Get(ctx, nil); err != nil {
 		return CycleResult{}, fmt.Errorf("cancel cycle %s: %w", w.input.CycleID, err)
 	}
-	w.status = CycleCancelled
+	w.status = reporting.CycleCancelled
 	w.logger.Info("Cycle cancelled")
-	return CycleResult{Status: CycleCancelled}, nil
+	return CycleResult{Status: reporting.CycleCancelled}, nil
 }
 
 // sleepUntil waits for at, or for a signal; it reports whether at came.

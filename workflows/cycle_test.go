@@ -22,7 +22,7 @@ import (
 type fakeCycle struct {
 	mu        sync.Mutex
 	groups    []workflows.DeadlineGroup
-	status    workflows.CycleStatus
+	status    reporting.CycleStatus
 	expected  int
 	waves     []workflows.WaveInput
 	finalized int
@@ -38,7 +38,7 @@ func (f *fakeCycle) setGroups(g ...workflows.DeadlineGroup) {
 func (f *fakeCycle) OpenCycle(_ context.Context, _ string) (workflows.OpenCycleResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.status = workflows.CycleOpen
+	f.status = reporting.CycleOpen
 	return workflows.OpenCycleResult{Expected: f.expected, Groups: append([]workflows.DeadlineGroup(nil), f.groups...)}, nil
 }
 
@@ -157,7 +157,7 @@ func (s *CycleWorkflowSuite) Test_MonthLongTimelineRunsEveryWaveAtItsMoment() {
 
 	res := s.run(monthPolicy())
 
-	s.Equal(workflows.CycleClosed, res.Status)
+	s.Equal(reporting.CycleClosed, res.Status)
 	s.Equal([]string{
 		"notice/0@0s",
 		"reminder/1@408h0m0s", // due - 3d
@@ -236,7 +236,7 @@ func (s *CycleWorkflowSuite) Test_EarlyCloseClassifiesNowAndSkipsTheRest() {
 
 	res := s.run(monthPolicy())
 
-	s.Equal(workflows.CycleClosed, res.Status)
+	s.Equal(reporting.CycleClosed, res.Status)
 	log := s.fake.waveLog(s.t0)
 	s.Equal([]string{"close/1@528h0m0s", "summary/0@528h0m0s"}, log[len(log)-2:])
 	s.NotContains(log, "escalation/2@552h0m0s")
@@ -251,7 +251,7 @@ func (s *CycleWorkflowSuite) Test_CancelStopsEverything() {
 
 	res := s.run(monthPolicy())
 
-	s.Equal(workflows.CycleCancelled, res.Status)
+	s.Equal(reporting.CycleCancelled, res.Status)
 	s.Equal([]string{"notice/0@0s"}, s.fake.waveLog(s.t0))
 	s.Equal(1, s.fake.cancelled)
 	s.Equal(0, s.fake.finalized)
@@ -280,7 +280,7 @@ func (s *CycleWorkflowSuite) Test_TimelineQueryShowsDoneAndPlannedMoments() {
 
 	s.run(monthPolicy())
 
-	s.Equal(workflows.CycleOpen, view.Status)
+	s.Equal(reporting.CycleOpen, view.Status)
 	s.Equal(20, view.Expected)
 	var done, planned []string
 	for _, m := range view.Moments {

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"rcm/reporting"
 	"time"
 
 	"go.temporal.io/sdk/log"
@@ -139,9 +140,9 @@ func (w *submissionWorkflow) onReview(ctx workflow.Context, sig ReviewSignal) er
 		return fmt.Errorf("notify review %d: %w", sig.ReviewID, err)
 	}
 	switch sig.Decision {
-	case DecisionAccepted:
-		w.outcome = DecisionAccepted
-	case DecisionReturned:
+	case reporting.DecisionAccepted:
+		w.outcome = string(reporting.DecisionAccepted)
+	case reporting.DecisionReturned:
 		w.returned = true
 	}
 	return nil

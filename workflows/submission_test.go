@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/testsuite"
 
+	"rcm/reporting"
 	rcmworker "rcm/worker"
 	"rcm/workflows"
 )
@@ -82,31 +83,31 @@ func (s *SubmissionWorkflowSuite) run() workflows.SubmissionResult {
 
 func (s *SubmissionWorkflowSuite) Test_ReturnedThenResubmittedThenAccepted() {
 	s.at(0, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 11, Version: 1})
-	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: workflows.DecisionReturned})
+	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: reporting.DecisionReturned})
 	s.at(3*day, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 12, Version: 2})
-	s.at(3*day+time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 6, SubmissionID: 12, Version: 2, Decision: workflows.DecisionAccepted})
+	s.at(3*day+time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 6, SubmissionID: 12, Version: 2, Decision: reporting.DecisionAccepted})
 
 	res := s.run()
 
-	s.Equal(workflows.SubmissionResult{Outcome: workflows.DecisionAccepted, Version: 2}, res)
+	s.Equal(workflows.SubmissionResult{Outcome: string(reporting.DecisionAccepted), Version: 2}, res)
 	// No review-overdue while the agency held a returned version for 3 days.
 	s.Equal([]string{"received 11", "decided 5", "received 12", "decided 6"}, s.fake.calls)
 }
 
 func (s *SubmissionWorkflowSuite) Test_ReviewNotDoneInTimeIsEscalatedOnce() {
 	s.at(0, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 11, Version: 1})
-	s.at(5*day, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: workflows.DecisionAccepted})
+	s.at(5*day, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: reporting.DecisionAccepted})
 
 	res := s.run()
 
-	s.Equal(workflows.DecisionAccepted, res.Outcome)
+	s.Equal(string(reporting.DecisionAccepted), res.Outcome)
 	s.Equal([]string{"received 11", "review overdue 11", "decided 5"}, s.fake.calls)
 }
 
 func (s *SubmissionWorkflowSuite) Test_ANewVersionBeforeTheReviewRestartsTheReviewClock() {
 	s.at(0, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 11, Version: 1})
 	s.at(day+12*time.Hour, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 12, Version: 2})
-	s.at(3*day, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 12, Version: 2, Decision: workflows.DecisionAccepted})
+	s.at(3*day, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 12, Version: 2, Decision: reporting.DecisionAccepted})
 
 	s.run()
 
@@ -118,8 +119,8 @@ func (s *SubmissionWorkflowSuite) Test_ARepeatedHandOffIsHarmless() {
 	sig := workflows.SubmissionSignal{SubmissionID: 11, Version: 1}
 	s.at(0, workflows.SignalSubmission, sig)
 	s.at(time.Minute, workflows.SignalSubmission, sig)
-	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: workflows.DecisionAccepted})
-	s.at(2*time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: workflows.DecisionAccepted})
+	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: reporting.DecisionAccepted})
+	s.at(2*time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: reporting.DecisionAccepted})
 
 	s.run()
 
@@ -128,7 +129,7 @@ func (s *SubmissionWorkflowSuite) Test_ARepeatedHandOffIsHarmless() {
 
 func (s *SubmissionWorkflowSuite) Test_CycleClosedEndsAReturnedLoop() {
 	s.at(0, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 11, Version: 1})
-	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: workflows.DecisionReturned})
+	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: reporting.DecisionReturned})
 	s.at(4*day, workflows.SignalCycleClosed, workflows.CycleClosedSignal{})
 
 	res := s.run()
@@ -139,7 +140,7 @@ func (s *SubmissionWorkflowSuite) Test_CycleClosedEndsAReturnedLoop() {
 
 func (s *SubmissionWorkflowSuite) Test_WithoutTheClosedSignalTheLoopEndsAfterClose() {
 	s.at(0, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 11, Version: 1})
-	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: workflows.DecisionReturned})
+	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: reporting.DecisionReturned})
 
 	res := s.run()
 
@@ -149,9 +150,9 @@ func (s *SubmissionWorkflowSuite) Test_WithoutTheClosedSignalTheLoopEndsAfterClo
 
 func (s *SubmissionWorkflowSuite) Test_AReviewThatOvertakesItsSubmissionIsApplied() {
 	s.at(0, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 11, Version: 1})
-	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 9, SubmissionID: 12, Version: 2, Decision: workflows.DecisionAccepted})
+	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 9, SubmissionID: 12, Version: 2, Decision: reporting.DecisionAccepted})
 
 	res := s.run()
 
-	s.Equal(workflows.SubmissionResult{Outcome: workflows.DecisionAccepted, Version: 2}, res)
+	s.Equal(workflows.SubmissionResult{Outcome: string(reporting.DecisionAccepted), Version: 2}, res)
 }
