@@ -8,7 +8,6 @@ import (
 
 	"rcm/notifications"
 	"rcm/store"
-	"rcm/workflows"
 )
 
 // Config tunes the activities.
@@ -58,10 +57,11 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Signaler is the part of the Temporal client the activities use to end
-// submission loops.
-type Signaler interface {
-	SignalWorkflow(ctx context.Context, workflowID, runID, signalName string, arg any) error
+// LoopEnder ends one agency's submission loop in a cycle (the application
+// layer owns every hand-off to Temporal). A loop that has already ended is
+// not an error.
+type LoopEnder interface {
+	EndSubmissionLoop(ctx context.Context, cycleID, agencyCode string) error
 }
 
 // Launcher launches the cycle a regime's schedule calls for at a moment.
@@ -69,51 +69,37 @@ type Launcher interface {
 	LaunchScheduled(ctx context.Context, regimeCode string, at time.Time) (cycleID string, alreadyLaunched bool, err error)
 }
 
-// Activities holds what rcm's activities need. Register it with
-// Register; every method is an activity named in package workflows.
+// Activities holds what rcm's activities need. Every exported method is an
+// activity: the worker registers the struct, and workflows call its methods
+// as method values, so an activity's name is its method's name.
 type Activities struct {
 	store    *store.Store
 	renderer *notifications.Renderer
 	mailer   *notifications.Mailer
-	signaler Signaler
+	loops    LoopEnder
 	launcher Launcher
 	logger   *slog.Logger
 	cfg      Config
 }
 
 // New builds the activities.
-func New(st *store.Store, renderer *notifications.Renderer, mailer *notifications.Mailer, signaler Signaler, launcher Launcher, logger *slog.Logger, cfg Config) *Activities {
+func New(st *store.Store, renderer *notifications.Renderer, mailer *notifications.Mailer, loops LoopEnder, launcher Launcher, logger *slog.Logger, cfg Config) *Activities {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Activities{store: st, renderer: renderer, mailer: mailer, signaler: signaler, launcher: launcher, logger: logger, cfg: cfg.withDefaults()}
-}
-
-// Named returns every activity with the name workflows call it by.
-func (a *Activities) Named() map[string]any {
-	return map[string]any{
-		workflows.ActivityOpenCycle:            a.OpenCycle,
-		workflows.ActivityLoadDeadlines:        a.LoadDeadlines,
-		workflows.ActivityRunWave:              a.RunWave,
-		workflows.ActivityFinalizeCycle:        a.FinalizeCycle,
-		workflows.ActivityCancelCycle:          a.CancelCycle,
-		workflows.ActivitySubmissionReceived:   a.SubmissionReceived,
-		workflows.ActivityReviewOverdue:        a.ReviewOverdue,
-		workflows.ActivityReviewDecided:        a.ReviewDecided,
-		workflows.ActivityLaunchScheduledCycle: a.LaunchScheduledCycle,
-	}
+	return &Activities{store: st, renderer: renderer, mailer: mailer, loops: loops, launcher: launcher, logger: logger, cfg: cfg.withDefaults()}
 }
 
 // LaunchScheduledCycle launches the cycle a regime's schedule calls for.
-func (a *Activities) LaunchScheduledCycle(ctx context.Context, in workflows.LaunchScheduledInput) (workflows.LaunchScheduledResult, error) {
+func (a *Activities) LaunchScheduledCycle(ctx context.Context, in LaunchScheduledInput) (LaunchScheduledResult, error) {
 	ctx, stop := a.keepAlive(ctx)
 	defer stop()
 	if a.launcher == nil {
-		return workflows.LaunchScheduledResult{}, fmt.Errorf("launch scheduled cycle of %s: no launcher configured", in.RegimeCode)
+		return LaunchScheduledResult{}, fmt.Errorf("launch scheduled cycle of %s: no launcher configured", in.RegimeCode)
 	}
 	id, already, err := a.launcher.LaunchScheduled(ctx, in.RegimeCode, in.At)
 	if err != nil {
-		return workflows.LaunchScheduledResult{}, fmt.Errorf("launch scheduled cycle of %s: %w", in.RegimeCode, err)
+		return LaunchScheduledResult{}, fmt.Errorf("launch scheduled cycle of %s: %w", in.RegimeCode, err)
 	}
-	return workflows.LaunchScheduledResult{CycleID: id, AlreadyLaunched: already}, nil
+	return LaunchScheduledResult{CycleID: id, AlreadyLaunched: already}, nil
 }

@@ -7,46 +7,44 @@ import (
 	"sort"
 	"time"
 
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/temporal"
 	"golang.org/x/sync/errgroup"
 
 	"rcm/reporting"
 	"rcm/store"
-	"rcm/workflows"
 )
 
 // OpenCycle creates the cycle's obligations and marks it open.
-func (a *Activities) OpenCycle(ctx context.Context, cycleID string) (workflows.OpenCycleResult, error) {
+func (a *Activities) OpenCycle(ctx context.Context, cycleID string) (OpenCycleResult, error) {
 	ctx, stop := a.keepAlive(ctx)
 	defer stop()
 	expected, err := a.store.OpenCycle(ctx, cycleID)
 	if err != nil {
-		return workflows.OpenCycleResult{}, nonRetryableIfMissing(err)
+		return OpenCycleResult{}, nonRetryableIfMissing(err)
 	}
 	_, groups, err := a.store.OpenDeadlines(ctx, cycleID)
 	if err != nil {
-		return workflows.OpenCycleResult{}, err
+		return OpenCycleResult{}, err
 	}
 	a.logger.InfoContext(ctx, "cycle opened", "cycle", cycleID, "expected", expected)
-	return workflows.OpenCycleResult{Expected: expected, Groups: deadlineGroups(groups)}, nil
+	return OpenCycleResult{Expected: expected, Groups: deadlineGroups(groups)}, nil
 }
 
 // LoadDeadlines returns the distinct deadlines of the cycle's open obligations.
-func (a *Activities) LoadDeadlines(ctx context.Context, cycleID string) (workflows.DeadlinesResult, error) {
+func (a *Activities) LoadDeadlines(ctx context.Context, cycleID string) (DeadlinesResult, error) {
 	ctx, stop := a.keepAlive(ctx)
 	defer stop()
 	status, groups, err := a.store.OpenDeadlines(ctx, cycleID)
 	if err != nil {
-		return workflows.DeadlinesResult{}, nonRetryableIfMissing(err)
+		return DeadlinesResult{}, nonRetryableIfMissing(err)
 	}
-	return workflows.DeadlinesResult{Status: status, Groups: deadlineGroups(groups)}, nil
+	return DeadlinesResult{Status: status, Groups: deadlineGroups(groups)}, nil
 }
 
-func deadlineGroups(in []store.Deadline) []workflows.DeadlineGroup {
-	out := make([]workflows.DeadlineGroup, len(in))
+func deadlineGroups(in []store.Deadline) []DeadlineGroup {
+	out := make([]DeadlineGroup, len(in))
 	for i, d := range in {
-		out[i] = workflows.DeadlineGroup{Due: d.Due, Close: d.Close}
+		out[i] = DeadlineGroup{Due: d.Due, Close: d.Close}
 	}
 	return out
 }
@@ -54,16 +52,16 @@ func deadlineGroups(in []store.Deadline) []workflows.DeadlineGroup {
 // FinalizeCycle aggregates the accepted figures along the agency tree,
 // computes compliance for every node, stores both and marks the cycle closed.
 // Running it again recomputes the same results.
-func (a *Activities) FinalizeCycle(ctx context.Context, cycleID string) (workflows.FinalizeResult, error) {
+func (a *Activities) FinalizeCycle(ctx context.Context, cycleID string) (FinalizeResult, error) {
 	ctx, stop := a.keepAlive(ctx)
 	defer stop()
 	facts, err := a.store.CycleFacts(ctx, cycleID)
 	if err != nil {
-		return workflows.FinalizeResult{}, nonRetryableIfMissing(err)
+		return FinalizeResult{}, nonRetryableIfMissing(err)
 	}
 	aggregates, err := reporting.Aggregate(facts.Tree, facts.Template.Indicators, facts.Accepted)
 	if err != nil {
-		return workflows.FinalizeResult{}, temporal.NewNonRetryableApplicationError(
+		return FinalizeResult{}, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("aggregate cycle %s: %v", cycleID, err), "AggregationFailed", err)
 	}
 	var aggRows []store.AggregateRow
@@ -80,16 +78,16 @@ func (a *Activities) FinalizeCycle(ctx context.Context, cycleID string) (workflo
 	})
 	compliance, err := reporting.RollUpCompliance(facts.Tree, facts.Obligations)
 	if err != nil {
-		return workflows.FinalizeResult{}, temporal.NewNonRetryableApplicationError(
+		return FinalizeResult{}, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("compliance of cycle %s: %v", cycleID, err), "ComplianceFailed", err)
 	}
 	if err := a.store.StoreCycleResults(ctx, cycleID, aggRows, compliance.ByNode); err != nil {
-		return workflows.FinalizeResult{}, err
+		return FinalizeResult{}, err
 	}
 	overall := compliance.Overall
 	a.logger.InfoContext(ctx, "cycle finalized", "cycle", cycleID, "expected", overall.Expected,
 		"on_time", overall.OnTime, "late", overall.Late, "missing", overall.Missing, "not_accepted", overall.NotAccepted)
-	return workflows.FinalizeResult{Rates: overall}, nil
+	return FinalizeResult{Rates: overall}, nil
 }
 
 // CancelCycle ends the submission loops of a cancelled cycle.
@@ -119,8 +117,7 @@ func (a *Activities) endLoops(ctx context.Context, cycleID string, scope store.L
 		g.SetLimit(loopSignalsAtOnce)
 		for i, code := range agencies {
 			g.Go(func() error {
-				err := a.signaler.SignalWorkflow(gctx, workflows.SubmissionWorkflowID(cycleID, code), "", workflows.SignalCycleClosed, workflows.CycleClosedSignal{})
-				if err != nil && !isNotFound(err) {
+				if err := a.loops.EndSubmissionLoop(gctx, cycleID, code); err != nil {
 					return fmt.Errorf("end submission loop of %s in cycle %s: %w", code, cycleID, err)
 				}
 				told[i] = true
@@ -180,11 +177,4 @@ func (a *Activities) loadCycleContext(ctx context.Context, cycleID string) (cycl
 		return cycleContext{}, temporal.NewNonRetryableApplicationError(err.Error(), "InvalidPeriod", err)
 	}
 	return cycleContext{cycle: c, regime: r, location: loc, period: p}, nil
-}
-
-// isNotFound reports whether Temporal answered that the workflow does not
-// exist or has completed.
-func isNotFound(err error) bool {
-	var nf *serviceerror.NotFound
-	return errors.As(err, &nf)
 }

@@ -19,7 +19,7 @@ import (
 // message is one notification to deliver: its key, what to render and to whom.
 type message struct {
 	key  reporting.NotificationKey
-	kind notifications.Kind
+	kind reporting.Event
 	lang notifications.Lang
 	to   []string
 	cc   []string

@@ -5,7 +5,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"rcm/workflows"
+	"rcm/reporting"
 )
 
 // Metrics counts what the activities do, for Prometheus: waves by kind and
@@ -20,7 +20,7 @@ type Metrics struct {
 func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		waves: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "rcm_waves_total", Help: "Waves run to the end, by kind (notice, reminder, due, escalation, close, extension, summary).",
+			Name: "rcm_waves_total", Help: "Waves run to the end, by event (deadline_notice, reminder, overdue, escalation, close, deadline_extended, cycle_summary).",
 		}, []string{"kind"}),
 		waveDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "rcm_wave_duration_seconds", Help: "How long a wave attempt took, by kind.",
@@ -34,7 +34,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	return m
 }
 
-func (m *Metrics) waveDone(kind workflows.WaveKind, started time.Time, err error) {
+func (m *Metrics) waveDone(kind reporting.Event, started time.Time, err error) {
 	if m == nil {
 		return
 	}

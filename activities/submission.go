@@ -4,36 +4,34 @@ import (
 	"context"
 	"fmt"
 
-	"rcm/notifications"
 	"rcm/reporting"
 	"rcm/store"
-	"rcm/workflows"
 )
 
 // SubmissionReceived acknowledges a stored version: the receipt to the
 // submitter and the agency's officer, the review notice to the reviewers.
 // It reports whether the version is still the latest, when its review is due
 // and when the obligation closes.
-func (a *Activities) SubmissionReceived(ctx context.Context, in workflows.SubmissionActivityInput) (workflows.SubmissionState, error) {
+func (a *Activities) SubmissionReceived(ctx context.Context, in SubmissionInput) (SubmissionState, error) {
 	ctx, stop := a.keepAlive(ctx)
 	defer stop()
 	sub, err := a.store.Submission(ctx, in.SubmissionID)
 	if err != nil {
-		return workflows.SubmissionState{}, nonRetryableIfMissing(err)
+		return SubmissionState{}, nonRetryableIfMissing(err)
 	}
 	cc, err := a.loadCycleContext(ctx, sub.CycleID)
 	if err != nil {
-		return workflows.SubmissionState{}, err
+		return SubmissionState{}, err
 	}
 	latest, err := a.store.MarkUnderReview(ctx, sub.CycleID, sub.AgencyCode, sub.Version)
 	if err != nil {
-		return workflows.SubmissionState{}, err
+		return SubmissionState{}, err
 	}
 	ob, err := a.store.Obligation(ctx, sub.CycleID, sub.AgencyCode)
 	if err != nil {
-		return workflows.SubmissionState{}, err
+		return SubmissionState{}, err
 	}
-	state := workflows.SubmissionState{
+	state := SubmissionState{
 		Latest:    latest,
 		ReviewDue: sub.SubmittedAt.Add(cc.cycle.Policy.ReviewTime),
 		CloseAt:   ob.Close,
@@ -44,19 +42,19 @@ func (a *Activities) SubmissionReceived(ctx context.Context, in workflows.Submis
 	}
 	agency, err := a.store.Agency(ctx, sub.AgencyCode)
 	if err != nil {
-		return workflows.SubmissionState{}, err
+		return SubmissionState{}, err
 	}
 	lang := langOf(agency.Language)
 	d := a.baseData(cc, lang, agency.Code, localName(lang, agency.NameVI, agency.NameEN))
 	d.Due, d.Close = ob.Due, ob.Close
 	d.ReceiptNumber, d.Version, d.SubmittedAt = sub.ReceiptNumber, sub.Version, sub.SubmittedAt
 	msgs := []message{{
-		key:  reporting.NotificationKey{CycleID: sub.CycleID, Subject: sub.AgencyCode, Kind: string(notifications.Receipt), Step: sub.Version},
-		kind: notifications.Receipt, lang: lang, to: []string{sub.SubmittedByEmail, agency.OfficerEmail}, data: d,
+		key:  reporting.NotificationKey{CycleID: sub.CycleID, Subject: sub.AgencyCode, Kind: reporting.EventReceipt, Step: sub.Version},
+		kind: reporting.EventReceipt, lang: lang, to: []string{sub.SubmittedByEmail, agency.OfficerEmail}, data: d,
 	}}
 	reviewers, err := a.reviewers(ctx, cc)
 	if err != nil {
-		return workflows.SubmissionState{}, err
+		return SubmissionState{}, err
 	}
 	for _, u := range reviewers {
 		rl := langOf(u.Language)
@@ -64,12 +62,12 @@ func (a *Activities) SubmissionReceived(ctx context.Context, in workflows.Submis
 		rd.Version, rd.SubmittedAt, rd.ReviewDue = sub.Version, sub.SubmittedAt, state.ReviewDue
 		rd.DashboardLink = a.link("/review/%d", sub.ID)
 		msgs = append(msgs, message{
-			key:  reporting.NotificationKey{CycleID: sub.CycleID, Subject: userSubject(sub.AgencyCode, u.ID), Kind: string(notifications.ReviewWaiting), Step: sub.Version},
-			kind: notifications.ReviewWaiting, lang: rl, to: []string{u.Email}, data: rd,
+			key:  reporting.NotificationKey{CycleID: sub.CycleID, Subject: userSubject(sub.AgencyCode, u.ID), Kind: reporting.EventReviewWaiting, Step: sub.Version},
+			kind: reporting.EventReviewWaiting, lang: rl, to: []string{u.Email}, data: rd,
 		})
 	}
 	if err := a.deliverAll(ctx, msgs); err != nil {
-		return workflows.SubmissionState{}, fmt.Errorf("acknowledge submission %d: %w", sub.ID, err)
+		return SubmissionState{}, fmt.Errorf("acknowledge submission %d: %w", sub.ID, err)
 	}
 	return state, nil
 }
@@ -77,7 +75,7 @@ func (a *Activities) SubmissionReceived(ctx context.Context, in workflows.Submis
 // ReviewOverdue tells the reviewers' managers that a version has waited
 // longer than the regime's review time. Nothing is sent once it was reviewed
 // or superseded.
-func (a *Activities) ReviewOverdue(ctx context.Context, in workflows.SubmissionActivityInput) error {
+func (a *Activities) ReviewOverdue(ctx context.Context, in SubmissionInput) error {
 	ctx, stop := a.keepAlive(ctx)
 	defer stop()
 	sub, err := a.store.Submission(ctx, in.SubmissionID)
@@ -109,8 +107,8 @@ func (a *Activities) ReviewOverdue(ctx context.Context, in workflows.SubmissionA
 		d.Version, d.SubmittedAt, d.ReviewDue = sub.Version, sub.SubmittedAt, sub.SubmittedAt.Add(cc.cycle.Policy.ReviewTime)
 		d.DashboardLink = a.link("/review/%d", sub.ID)
 		msgs = append(msgs, message{
-			key:  reporting.NotificationKey{CycleID: sub.CycleID, Subject: userSubject(sub.AgencyCode, u.ID), Kind: string(notifications.ReviewOverdue), Step: sub.Version},
-			kind: notifications.ReviewOverdue, lang: lang, to: []string{u.Email}, data: d,
+			key:  reporting.NotificationKey{CycleID: sub.CycleID, Subject: userSubject(sub.AgencyCode, u.ID), Kind: reporting.EventReviewOverdue, Step: sub.Version},
+			kind: reporting.EventReviewOverdue, lang: lang, to: []string{u.Email}, data: d,
 		})
 	}
 	return a.deliverAll(ctx, msgs)
@@ -118,7 +116,7 @@ func (a *Activities) ReviewOverdue(ctx context.Context, in workflows.SubmissionA
 
 // ReviewDecided tells the submitter and the agency's officer that their
 // version was accepted, or returned and why.
-func (a *Activities) ReviewDecided(ctx context.Context, in workflows.ReviewActivityInput) error {
+func (a *Activities) ReviewDecided(ctx context.Context, in ReviewInput) error {
 	ctx, stop := a.keepAlive(ctx)
 	defer stop()
 	rv, sub, err := a.store.ReviewByID(ctx, in.ReviewID)
@@ -133,9 +131,9 @@ func (a *Activities) ReviewDecided(ctx context.Context, in workflows.ReviewActiv
 	if err != nil {
 		return err
 	}
-	kind := notifications.Accepted
+	kind := reporting.EventAccepted
 	if rv.Decision == reporting.DecisionReturned {
-		kind = notifications.Returned
+		kind = reporting.EventReturned
 	}
 	lang := langOf(agency.Language)
 	d := a.baseData(cc, lang, agency.Code, localName(lang, agency.NameVI, agency.NameEN))
@@ -144,7 +142,7 @@ func (a *Activities) ReviewDecided(ctx context.Context, in workflows.ReviewActiv
 		d.Due, d.Close = ob.Due, ob.Close
 	}
 	return a.deliverAll(ctx, []message{{
-		key:  reporting.NotificationKey{CycleID: sub.CycleID, Subject: sub.AgencyCode, Kind: string(kind), Step: sub.Version},
+		key:  reporting.NotificationKey{CycleID: sub.CycleID, Subject: sub.AgencyCode, Kind: kind, Step: sub.Version},
 		kind: kind, lang: lang, to: []string{sub.SubmittedByEmail, agency.OfficerEmail}, data: d,
 	}})
 }

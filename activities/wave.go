@@ -13,7 +13,6 @@ import (
 	"rcm/notifications"
 	"rcm/reporting"
 	"rcm/store"
-	"rcm/workflows"
 )
 
 // waveProgress is a wave's heartbeat: the last agency handled, so that a
@@ -27,75 +26,72 @@ type waveProgress struct {
 // RunWave runs one moment of a cycle's timeline over every agency it applies
 // to, in batches, heartbeating its progress. It is safe to run again: every
 // message is claimed once, and obligations change state only forward.
-func (a *Activities) RunWave(ctx context.Context, in workflows.WaveInput) (res workflows.WaveResult, err error) {
+func (a *Activities) RunWave(ctx context.Context, in WaveInput) (res WaveResult, err error) {
 	started := time.Now()
-	defer func() { a.cfg.Metrics.waveDone(in.Kind, started, err) }()
+	defer func() { a.cfg.Metrics.waveDone(in.Moment.Kind, started, err) }()
 	ctx, stop := a.keepAlive(ctx)
 	defer stop()
 	cc, err := a.loadCycleContext(ctx, in.CycleID)
 	if err != nil {
-		return workflows.WaveResult{}, err
+		return WaveResult{}, err
 	}
-	switch in.Kind {
-	case workflows.WaveNotice:
-		return a.agencyWave(ctx, cc, in, store.WaveSelection{Kind: store.TargetOpen}, notifications.DeadlineNotice, nil)
-	case workflows.WaveReminder:
-		m, err := policyMoment(cc.cycle.Policy, reporting.MomentReminder, in.Step)
-		if err != nil {
-			return workflows.WaveResult{}, err
+	if in.legacy {
+		if in.Moment, err = plannedMoment(cc.cycle.Policy, in.Moment); err != nil {
+			return WaveResult{}, err
 		}
-		sel := store.WaveSelection{Kind: store.TargetNotSubmitted, Offset: -m.offset}
-		return a.agencyWave(ctx, cc, in, sel, notifications.Reminder, nil)
-	case workflows.WaveDue:
-		if _, err := a.store.MarkOverdue(ctx, in.CycleID, in.At); err != nil {
-			return workflows.WaveResult{}, err
+	}
+	m := in.Moment
+	switch m.Kind {
+	case reporting.EventDeadlineNotice:
+		return a.agencyWave(ctx, cc, in, store.WaveSelection{Kind: store.TargetOpen}, nil)
+	case reporting.EventReminder:
+		return a.agencyWave(ctx, cc, in, store.WaveSelection{Kind: store.TargetNotSubmitted, Offset: -m.Offset}, nil)
+	case reporting.EventOverdue:
+		if _, err := a.store.MarkOverdue(ctx, in.CycleID, m.At); err != nil {
+			return WaveResult{}, err
 		}
-		return a.agencyWave(ctx, cc, in, store.WaveSelection{Kind: store.TargetOverdue}, notifications.Overdue, nil)
-	case workflows.WaveEscalation:
+		return a.agencyWave(ctx, cc, in, store.WaveSelection{Kind: store.TargetOverdue}, nil)
+	case reporting.EventEscalation:
 		return a.escalationWave(ctx, cc, in)
-	case workflows.WaveExtension:
-		ext, err := a.store.Extension(ctx, int64(in.Step))
+	case reporting.EventDeadlineExtended:
+		ext, err := a.store.Extension(ctx, in.ExtensionID)
 		if err != nil {
-			return workflows.WaveResult{}, nonRetryableIfMissing(err)
+			return WaveResult{}, nonRetryableIfMissing(err)
 		}
-		sel := store.WaveSelection{Kind: store.TargetAgency, Agency: ext.AgencyCode}
-		return a.agencyWave(ctx, cc, in, sel, notifications.DeadlineExtended, &ext)
-	case workflows.WaveClose:
+		return a.agencyWave(ctx, cc, in, store.WaveSelection{Kind: store.TargetAgency, Agency: ext.AgencyCode}, &ext)
+	case reporting.EventClose:
 		return a.closeWave(ctx, in)
-	case workflows.WaveSummary:
+	case reporting.EventCycleSummary:
 		return a.summaryWave(ctx, cc, in)
 	default:
-		return workflows.WaveResult{}, temporal.NewNonRetryableApplicationError(
-			fmt.Sprintf("cycle %s: unknown wave kind %q", in.CycleID, in.Kind), "InvalidInput", nil)
+		return WaveResult{}, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("cycle %s: no wave runs %q", in.CycleID, m.Kind), "InvalidInput", nil)
 	}
 }
 
-// plannedMoment is a moment of the policy's timeline relative to due.
-type plannedMoment struct {
-	offset     time.Duration // moment minus due
-	recipients []reporting.Recipient
-	of         int
-}
-
-// policyMoment finds step n of a kind in the policy's timeline, as an offset
-// from due: the one rule that numbers reminders and escalation steps lives in
-// reporting.Policy.Timeline, and the wave must agree with the workflow.
-func policyMoment(p reporting.Policy, kind reporting.MomentKind, step int) (plannedMoment, error) {
+// plannedMoment completes a moment that a wave scheduled by an older worker
+// named only by kind and step: its offset, count and recipients come from
+// the cycle's policy, laid out from an arbitrary due.
+func plannedMoment(p reporting.Policy, m reporting.Moment) (reporting.Moment, error) {
+	if m.Kind != reporting.EventReminder && m.Kind != reporting.EventEscalation {
+		return m, nil
+	}
 	due := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-	for _, m := range p.Timeline(due, due.AddDate(100, 0, 0)) {
-		if m.Kind == kind && m.Step == step {
-			return plannedMoment{offset: m.At.Sub(due), recipients: m.Recipients, of: m.Of}, nil
+	for _, planned := range p.Timeline(due, due.AddDate(100, 0, 0)) {
+		if planned.Kind == m.Kind && planned.Step == m.Step {
+			planned.At = m.At
+			return planned, nil
 		}
 	}
-	return plannedMoment{}, temporal.NewNonRetryableApplicationError(
-		fmt.Sprintf("the cycle's policy has no %s step %d", kind, step), "InvalidInput", nil)
+	return m, temporal.NewNonRetryableApplicationError(
+		fmt.Sprintf("the cycle's policy has no %s step %d", m.Kind, m.Step), "InvalidInput", nil)
 }
 
 // agencyWave sends one message of kind to every agency the selection finds,
 // page by page, resuming after the last agency of a previous attempt.
-func (a *Activities) agencyWave(ctx context.Context, cc cycleContext, in workflows.WaveInput, sel store.WaveSelection,
-	kind notifications.Kind, ext *reporting.Extension) (workflows.WaveResult, error) {
-	sel.CycleID, sel.At = in.CycleID, in.At
+func (a *Activities) agencyWave(ctx context.Context, cc cycleContext, in WaveInput, sel store.WaveSelection, ext *reporting.Extension) (WaveResult, error) {
+	kind := in.Moment.Kind
+	sel.CycleID, sel.At = in.CycleID, in.Moment.At
 	var rep deliveryReport
 	selected, err := a.eachPage(ctx, sel, true, func(targets []store.WaveTarget) error {
 		msgs := make([]message, 0, len(targets))
@@ -104,7 +100,7 @@ func (a *Activities) agencyWave(ctx context.Context, cc cycleContext, in workflo
 		}
 		r, err := a.deliver(ctx, msgs)
 		rep.add(r)
-		if err != nil || kind != notifications.DeadlineNotice {
+		if err != nil || kind != reporting.EventDeadlineNotice {
 			return err
 		}
 		codes := make([]string, len(targets))
@@ -114,9 +110,9 @@ func (a *Activities) agencyWave(ctx context.Context, cc cycleContext, in workflo
 		return a.store.MarkNotified(ctx, in.CycleID, codes, time.Now())
 	})
 	if err != nil {
-		return workflows.WaveResult{}, err
+		return WaveResult{}, err
 	}
-	return a.finishWave(ctx, in, []notifications.Kind{kind}, selected, rep)
+	return a.finishWave(ctx, in, []reporting.Event{kind}, selected, rep)
 }
 
 // eachPage calls fn with every page of the selection, in agency-code order,
@@ -153,31 +149,29 @@ func (a *Activities) eachPage(ctx context.Context, sel store.WaveSelection, resu
 
 // finishWave turns a wave's delivery into its result, or into an error that
 // makes Temporal retry the wave for its deferred messages.
-func (a *Activities) finishWave(ctx context.Context, in workflows.WaveInput, kinds []notifications.Kind, selected int, rep deliveryReport) (workflows.WaveResult, error) {
+func (a *Activities) finishWave(ctx context.Context, in WaveInput, kinds []reporting.Event, selected int, rep deliveryReport) (WaveResult, error) {
 	if rep.deferred > 0 {
 		heartbeat(ctx, waveProgress{Restart: true})
-		return workflows.WaveResult{}, fmt.Errorf("cycle %s %s wave: %d %w", in.CycleID, in.Kind, rep.deferred, errDeferred)
+		return WaveResult{}, fmt.Errorf("cycle %s %s wave: %d %w", in.CycleID, in.Moment.Kind, rep.deferred, errDeferred)
 	}
-	names := make([]string, len(kinds))
-	for i, k := range kinds {
-		names[i] = string(k)
-	}
-	counts, err := a.store.NotificationCounts(ctx, in.CycleID, names, notificationStep(in))
+	counts, err := a.store.NotificationCounts(ctx, in.CycleID, kinds, notificationStep(in))
 	if err != nil {
-		return workflows.WaveResult{}, err
+		return WaveResult{}, err
 	}
-	res := workflows.WaveResult{Selected: selected, Sent: counts[reporting.NotificationSent],
+	res := WaveResult{Selected: selected, Sent: counts[reporting.NotificationSent],
 		Failed: counts[reporting.NotificationFailed], Skipped: counts[reporting.NotificationSkipped]}
-	a.logger.InfoContext(ctx, "wave done", "cycle", in.CycleID, "kind", in.Kind, "step", in.Step,
+	a.logger.InfoContext(ctx, "wave done", "cycle", in.CycleID, "kind", in.Moment.Kind, "step", in.Moment.Step,
 		"selected", res.Selected, "sent", res.Sent, "failed", res.Failed, "skipped", res.Skipped, "sent_now", rep.sent)
 	return res, nil
 }
 
 // notificationStep is the step recorded on a wave's notifications.
-func notificationStep(in workflows.WaveInput) int {
-	switch in.Kind {
-	case workflows.WaveReminder, workflows.WaveEscalation, workflows.WaveExtension:
-		return in.Step
+func notificationStep(in WaveInput) int {
+	switch in.Moment.Kind {
+	case reporting.EventReminder, reporting.EventEscalation:
+		return in.Moment.Step
+	case reporting.EventDeadlineExtended:
+		return int(in.ExtensionID)
 	default:
 		return 0
 	}
@@ -194,21 +188,21 @@ func (a *Activities) resumeProgress(ctx context.Context) waveProgress {
 }
 
 // agencyMessage builds the message of kind about one agency's obligation.
-func (a *Activities) agencyMessage(cc cycleContext, in workflows.WaveInput, kind notifications.Kind, t store.WaveTarget, ext *reporting.Extension) message {
+func (a *Activities) agencyMessage(cc cycleContext, in WaveInput, kind reporting.Event, t store.WaveTarget, ext *reporting.Extension) message {
 	lang := langOf(t.Language)
 	d := a.baseData(cc, lang, t.AgencyCode, localName(lang, t.AgencyNameVI, t.AgencyNameEN))
 	d.Due, d.Close = t.Due, t.Close
 	m := message{
-		key:  reporting.NotificationKey{CycleID: in.CycleID, Subject: t.AgencyCode, Kind: string(kind), Step: notificationStep(in)},
+		key:  reporting.NotificationKey{CycleID: in.CycleID, Subject: t.AgencyCode, Kind: kind, Step: notificationStep(in)},
 		kind: kind, lang: lang, to: []string{t.OfficerEmail},
 	}
 	switch kind {
-	case notifications.Reminder:
-		d.ReminderNumber = in.Step
+	case reporting.EventReminder:
+		d.ReminderNumber = in.Moment.Step
 		d.ReminderCount = len(cc.cycle.Policy.ReminderOffsets)
-	case notifications.Overdue:
-		d.DaysOverdue = daysBetween(t.Due, in.At)
-	case notifications.DeadlineExtended:
+	case reporting.EventOverdue:
+		d.DaysOverdue = daysBetween(t.Due, in.Moment.At)
+	case reporting.EventDeadlineExtended:
 		if ext != nil {
 			if ext.OldDue != nil {
 				d.OldDue = *ext.OldDue
@@ -243,13 +237,9 @@ func (a *Activities) link(format string, args ...any) string {
 // escalationWave sends step n of the escalation ladder: to the officer and
 // head of each agency still overdue (as the step says), and one digest per
 // supervisor of the overdue agencies in their subtree.
-func (a *Activities) escalationWave(ctx context.Context, cc cycleContext, in workflows.WaveInput) (workflows.WaveResult, error) {
-	pm, err := policyMoment(cc.cycle.Policy, reporting.MomentEscalation, in.Step)
-	if err != nil {
-		return workflows.WaveResult{}, err
-	}
+func (a *Activities) escalationWave(ctx context.Context, cc cycleContext, in WaveInput) (WaveResult, error) {
 	toOfficer, toHead, toSupervisor := false, false, false
-	for _, r := range pm.recipients {
+	for _, r := range in.Moment.Recipients {
 		switch r {
 		case reporting.RecipientOfficer:
 			toOfficer = true
@@ -259,7 +249,7 @@ func (a *Activities) escalationWave(ctx context.Context, cc cycleContext, in wor
 			toSupervisor = true
 		}
 	}
-	sel := store.WaveSelection{CycleID: in.CycleID, Kind: store.TargetEscalation, At: in.At, Offset: pm.offset}
+	sel := store.WaveSelection{CycleID: in.CycleID, Kind: store.TargetEscalation, At: in.Moment.At, Offset: in.Moment.Offset}
 	var rep deliveryReport
 	selected := 0
 	if toOfficer || toHead {
@@ -267,9 +257,9 @@ func (a *Activities) escalationWave(ctx context.Context, cc cycleContext, in wor
 		selected, err = a.eachPage(ctx, sel, true, func(targets []store.WaveTarget) error {
 			msgs := make([]message, 0, len(targets))
 			for _, t := range targets {
-				m := a.agencyMessage(cc, in, notifications.Escalation, t, nil)
-				m.data.EscalationStep = in.Step
-				m.data.DaysOverdue = daysBetween(t.Due, in.At)
+				m := a.agencyMessage(cc, in, reporting.EventEscalation, t, nil)
+				m.data.EscalationStep = in.Moment.Step
+				m.data.DaysOverdue = daysBetween(t.Due, in.Moment.At)
 				m.to, m.cc = nil, nil
 				if toOfficer {
 					m.to = append(m.to, t.OfficerEmail)
@@ -284,25 +274,25 @@ func (a *Activities) escalationWave(ctx context.Context, cc cycleContext, in wor
 			return err
 		})
 		if err != nil {
-			return workflows.WaveResult{}, err
+			return WaveResult{}, err
 		}
 	}
 	if toSupervisor {
 		n, r, err := a.escalationDigests(ctx, cc, in, sel)
 		rep.add(r)
 		if err != nil {
-			return workflows.WaveResult{}, err
+			return WaveResult{}, err
 		}
 		if selected == 0 {
 			selected = n
 		}
 	}
-	return a.finishWave(ctx, in, []notifications.Kind{notifications.Escalation, notifications.EscalationDigest}, selected, rep)
+	return a.finishWave(ctx, in, []reporting.Event{reporting.EventEscalation, reporting.EventEscalationDigest}, selected, rep)
 }
 
 // escalationDigests groups every agency overdue at this step under the
 // nearest supervised ancestor, and sends each of its supervisors one digest.
-func (a *Activities) escalationDigests(ctx context.Context, cc cycleContext, in workflows.WaveInput, sel store.WaveSelection) (int, deliveryReport, error) {
+func (a *Activities) escalationDigests(ctx context.Context, cc cycleContext, in WaveInput, sel store.WaveSelection) (int, deliveryReport, error) {
 	supervisors, err := a.store.ActiveSupervisors(ctx)
 	if err != nil {
 		return 0, deliveryReport{}, err
@@ -329,14 +319,14 @@ func (a *Activities) escalationDigests(ctx context.Context, cc cycleContext, in 
 			lang := langOf(sup.Language)
 			d := a.baseData(cc, lang, sup.AgencyCode, localName(lang, sup.AgencyNameVI, sup.AgencyNameEN))
 			d.Due = due
-			d.EscalationStep = in.Step
+			d.EscalationStep = in.Moment.Step
 			for _, t := range overdue[root] {
 				d.OverdueAgencies = append(d.OverdueAgencies, localName(lang, t.AgencyNameVI, t.AgencyNameEN))
 			}
 			d.DashboardLink = a.link("/cycles/%s?under=%s", cc.cycle.ID, sup.AgencyCode)
 			msgs = append(msgs, message{
-				key:  reporting.NotificationKey{CycleID: in.CycleID, Subject: userSubject(sup.AgencyCode, sup.UserID), Kind: string(notifications.EscalationDigest), Step: in.Step},
-				kind: notifications.EscalationDigest, lang: lang, to: []string{sup.Email}, data: d,
+				key:  reporting.NotificationKey{CycleID: in.CycleID, Subject: userSubject(sup.AgencyCode, sup.UserID), Kind: reporting.EventEscalationDigest, Step: in.Moment.Step},
+				kind: reporting.EventEscalationDigest, lang: lang, to: []string{sup.Email}, data: d,
 			})
 		}
 	}
@@ -376,10 +366,10 @@ func userSubject(about string, userID int64) string {
 // still running (obligations.loop_ended_at), not from what this attempt
 // finalized, so an attempt interrupted between the two — or part-way
 // through the signals — leaves the rest to the next attempt.
-func (a *Activities) closeWave(ctx context.Context, in workflows.WaveInput) (workflows.WaveResult, error) {
-	closing, err := a.store.ClosingObligations(ctx, in.CycleID, in.At)
+func (a *Activities) closeWave(ctx context.Context, in WaveInput) (WaveResult, error) {
+	closing, err := a.store.ClosingObligations(ctx, in.CycleID, in.Moment.At)
 	if err != nil {
-		return workflows.WaveResult{}, err
+		return WaveResult{}, err
 	}
 	states := make(map[string]reporting.ObligationStatus, len(closing))
 	for _, o := range closing {
@@ -387,34 +377,34 @@ func (a *Activities) closeWave(ctx context.Context, in workflows.WaveInput) (wor
 	}
 	remaining, err := a.store.FinalizeObligations(ctx, in.CycleID, states, time.Now())
 	if err != nil {
-		return workflows.WaveResult{}, err
+		return WaveResult{}, err
 	}
 	ended, err := a.endLoops(ctx, in.CycleID, store.LoopsOfFinalized)
 	if err != nil {
-		return workflows.WaveResult{}, err
+		return WaveResult{}, err
 	}
 	a.logger.InfoContext(ctx, "obligations closed", "cycle", in.CycleID, "closed", len(closing), "loops_ended", ended, "remaining", remaining)
-	return workflows.WaveResult{Selected: len(closing), Remaining: remaining}, nil
+	return WaveResult{Selected: len(closing), Remaining: remaining}, nil
 }
 
 // summaryWave sends the closed cycle's figures: to each supervisor for their
 // subtree, and to office staff for the whole cycle.
-func (a *Activities) summaryWave(ctx context.Context, cc cycleContext, in workflows.WaveInput) (workflows.WaveResult, error) {
+func (a *Activities) summaryWave(ctx context.Context, cc cycleContext, in WaveInput) (WaveResult, error) {
 	outcomes, err := a.store.FinalStates(ctx, in.CycleID)
 	if err != nil {
-		return workflows.WaveResult{}, err
+		return WaveResult{}, err
 	}
 	supervisors, err := a.store.ActiveSupervisors(ctx)
 	if err != nil {
-		return workflows.WaveResult{}, err
+		return WaveResult{}, err
 	}
 	staff, err := a.store.StaffUsers(ctx)
 	if err != nil {
-		return workflows.WaveResult{}, err
+		return WaveResult{}, err
 	}
 	unreachable, err := a.store.UnreachableAgencies(ctx, in.CycleID)
 	if err != nil {
-		return workflows.WaveResult{}, err
+		return WaveResult{}, err
 	}
 	var msgs []message
 	for _, root := range sortedKeys(supervisors) {
@@ -427,8 +417,8 @@ func (a *Activities) summaryWave(ctx context.Context, cc cycleContext, in workfl
 			}
 			d.DashboardLink = a.link("/cycles/%s?under=%s", cc.cycle.ID, sup.AgencyCode)
 			msgs = append(msgs, message{
-				key:  reporting.NotificationKey{CycleID: in.CycleID, Subject: userSubject(sup.AgencyCode, sup.UserID), Kind: string(notifications.CycleSummary)},
-				kind: notifications.CycleSummary, lang: lang, to: []string{sup.Email}, data: d,
+				key:  reporting.NotificationKey{CycleID: in.CycleID, Subject: userSubject(sup.AgencyCode, sup.UserID), Kind: reporting.EventCycleSummary},
+				kind: reporting.EventCycleSummary, lang: lang, to: []string{sup.Email}, data: d,
 			})
 		}
 	}
@@ -440,15 +430,15 @@ func (a *Activities) summaryWave(ctx context.Context, cc cycleContext, in workfl
 			d.Summary.UnreachableAgencies = append(d.Summary.UnreachableAgencies, localName(lang, ag.NameVI, ag.NameEN))
 		}
 		msgs = append(msgs, message{
-			key:  reporting.NotificationKey{CycleID: in.CycleID, Subject: userSubject("*", u.ID), Kind: string(notifications.CycleSummary)},
-			kind: notifications.CycleSummary, lang: lang, to: []string{u.Email}, data: d,
+			key:  reporting.NotificationKey{CycleID: in.CycleID, Subject: userSubject("*", u.ID), Kind: reporting.EventCycleSummary},
+			kind: reporting.EventCycleSummary, lang: lang, to: []string{u.Email}, data: d,
 		})
 	}
 	rep, err := a.deliver(ctx, msgs)
 	if err != nil {
-		return workflows.WaveResult{}, err
+		return WaveResult{}, err
 	}
-	return a.finishWave(ctx, in, []notifications.Kind{notifications.CycleSummary}, len(msgs), rep)
+	return a.finishWave(ctx, in, []reporting.Event{reporting.EventCycleSummary}, len(msgs), rep)
 }
 
 // summarize computes the figures of the subtree under path ("" = all).

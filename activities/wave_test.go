@@ -22,7 +22,6 @@ import (
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/testenv"
-	"rcm/workflows"
 )
 
 // waveFixture is a database with n agencies in one open cycle, and the
@@ -82,8 +81,8 @@ func (f *waveFixture) activities(cfg Config) *Activities {
 	return New(f.store, renderer, notifications.NewMailer(smtpCfg), nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
 }
 
-func (f *waveFixture) noticeWave() workflows.WaveInput {
-	return workflows.WaveInput{CycleID: f.cycleID, Kind: workflows.WaveNotice, At: time.Now()}
+func (f *waveFixture) noticeWave() WaveInput {
+	return WaveInput{CycleID: f.cycleID, Moment: reporting.Moment{Kind: reporting.EventDeadlineNotice, At: time.Now()}}
 }
 
 func (f *waveFixture) statuses() map[reporting.NotificationStatus]int {
@@ -134,7 +133,7 @@ func TestWaveKilledMidwayAndRetriedDeliversEveryMessageOnce(t *testing.T) {
 	retry.SetHeartbeatDetails(lastBeat)
 	val, err := retry.ExecuteActivity(acts.RunWave, f.noticeWave())
 	require.NoError(t, err)
-	var res workflows.WaveResult
+	var res WaveResult
 	require.NoError(t, val.Get(&res))
 
 	msgs := f.smtp.Messages()
@@ -167,13 +166,13 @@ func TestWaveWithAServerFailingEveryThirdMessage(t *testing.T) {
 	t.Run("temporary", func(t *testing.T) {
 		f := newWaveFixture(t, 90, testenv.FailEvery(3, 451))
 		res := runWave(t, f.activities(Config{BatchSize: 20}), f.noticeWave())
-		assert.Equal(t, workflows.WaveResult{Selected: 90, Sent: 90}, res)
+		assert.Equal(t, WaveResult{Selected: 90, Sent: 90}, res)
 		assert.Len(t, f.smtp.Messages(), 90)
 	})
 	t.Run("permanent", func(t *testing.T) {
 		f := newWaveFixture(t, 90, testenv.FailEvery(3, 550))
 		res := runWave(t, f.activities(Config{BatchSize: 20}), f.noticeWave())
-		assert.Equal(t, workflows.WaveResult{Selected: 90, Sent: 60, Failed: 30}, res)
+		assert.Equal(t, WaveResult{Selected: 90, Sent: 60, Failed: 30}, res)
 		failed, err := f.store.ListNotifications(f.ctx, store.NotificationFilter{CycleID: f.cycleID, Status: reporting.NotificationFailed})
 		require.NoError(t, err)
 		require.Len(t, failed, 30)
@@ -188,7 +187,7 @@ func TestWaveWithAServerFailingEveryThirdMessage(t *testing.T) {
 	t.Run("refusing everything on the final attempt", func(t *testing.T) {
 		f := newWaveFixture(t, 10, testenv.FailEvery(1, 451))
 		res := runWave(t, f.activities(Config{BatchSize: 4, FinalSendAttempt: 1}), f.noticeWave())
-		assert.Equal(t, workflows.WaveResult{Selected: 10, Failed: 10}, res)
+		assert.Equal(t, WaveResult{Selected: 10, Failed: 10}, res)
 	})
 }
 
@@ -212,7 +211,7 @@ func TestAnAgencyWithoutAnAddressIsSkippedNotFailed(t *testing.T) {
 	_, _, err := f.store.UpsertAgencies(f.ctx, []reporting.Agency{{Code: "A0003", ParentCode: "VN", NameVI: "Đơn vị A0003", Kind: "province"}})
 	require.NoError(t, err)
 	res := runWave(t, f.activities(Config{}), f.noticeWave())
-	assert.Equal(t, workflows.WaveResult{Selected: 5, Sent: 4, Skipped: 1}, res)
+	assert.Equal(t, WaveResult{Selected: 5, Sent: 4, Skipped: 1}, res)
 	skipped, err := f.store.ListNotifications(f.ctx, store.NotificationFilter{CycleID: f.cycleID, Status: reporting.NotificationSkipped})
 	require.NoError(t, err)
 	require.Len(t, skipped, 1)
@@ -220,14 +219,14 @@ func TestAnAgencyWithoutAnAddressIsSkippedNotFailed(t *testing.T) {
 	assert.Contains(t, skipped[0].LastError, "no valid e-mail address")
 }
 
-func runWave(t *testing.T, acts *Activities, in workflows.WaveInput) workflows.WaveResult {
+func runWave(t *testing.T, acts *Activities, in WaveInput) WaveResult {
 	t.Helper()
 	var ts testsuite.WorkflowTestSuite
 	env := ts.NewTestActivityEnvironment()
 	env.RegisterActivity(acts.RunWave)
 	val, err := env.ExecuteActivity(acts.RunWave, in)
 	require.NoError(t, err)
-	var res workflows.WaveResult
+	var res WaveResult
 	require.NoError(t, val.Get(&res))
 	return res
 }

@@ -15,7 +15,6 @@ import (
 	"rcm/notifications"
 	"rcm/reporting"
 	"rcm/systemtest"
-	"rcm/workflows"
 )
 
 // lanes is how many SMTP connections both sides of the wave benchmark use.
@@ -38,7 +37,7 @@ func BenchmarkNoticeWave(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		kind := notifications.DeadlineNotice
+		kind := reporting.EventDeadlineNotice
 		r, err := renderer.Render(kind, notifications.Vietnamese, notifications.DemoData(kind, notifications.Vietnamese))
 		if err != nil {
 			b.Fatal(err)
@@ -87,13 +86,13 @@ func BenchmarkNoticeWave(b *testing.B) {
 		env.RegisterActivity(acts.RunWave)
 		b.ResetTimer()
 		start := time.Now()
-		val, err := env.ExecuteActivity(acts.RunWave, workflows.WaveInput{CycleID: cycleID, Kind: workflows.WaveNotice, At: time.Now()})
+		val, err := env.ExecuteActivity(acts.RunWave, activities.WaveInput{CycleID: cycleID, Moment: reporting.Moment{Kind: reporting.EventDeadlineNotice, At: time.Now()}})
 		elapsed := time.Since(start)
 		b.StopTimer()
 		if err != nil {
 			b.Fatal(err)
 		}
-		var res workflows.WaveResult
+		var res activities.WaveResult
 		if err := val.Get(&res); err != nil {
 			b.Fatal(err)
 		}

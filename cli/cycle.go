@@ -205,7 +205,7 @@ func waitForNotice(c *ucli.Context, cl *apiClient, cycleID string, timeout time.
 		}
 		if err == nil {
 			for _, m := range tl.Moments {
-				if m.Kind == "notice" && m.Done && m.Result != nil {
+				if m.Kind == string(reporting.EventDeadlineNotice) && m.Done && m.Result != nil {
 					if bar != nil {
 						_ = bar.Finish()
 						bar = nil

@@ -211,7 +211,7 @@ func TestDevDemoOnGivenServicesServesAndStopsOnInterrupt(t *testing.T) {
 		defer resp.Body.Close()
 		body, _ := io.ReadAll(resp.Body)
 		return strings.Contains(string(body), `rcm_notifications_total{kind="deadline_notice",result="sent"} 34`) &&
-			strings.Contains(string(body), `rcm_waves_total{kind="notice"} 1`)
+			strings.Contains(string(body), `rcm_waves_total{kind="deadline_notice"} 1`)
 	}, 30*time.Second, 200*time.Millisecond, "wave and message metrics")
 
 	require.Equal(t, ExitOK, r.stop(t), r.stderr.String())

@@ -8,6 +8,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"rcm/notifications"
+	"rcm/reporting"
 )
 
 // notifyCommand groups the commands about rcm's messages.
@@ -59,8 +60,8 @@ func notifyUsageError(_ *ucli.Context, err error, _ bool) error {
 }
 
 func kindNames() string {
-	names := make([]string, 0, len(notifications.Kinds()))
-	for _, k := range notifications.Kinds() {
+	names := make([]string, 0, len(reporting.MessageEvents()))
+	for _, k := range reporting.MessageEvents() {
 		names = append(names, string(k))
 	}
 	return strings.Join(names, ", ")
@@ -75,7 +76,7 @@ func notifyPreview(c *ucli.Context) error {
 	default:
 		return usageError("notify preview: takes one KIND, got %d: %s", len(args), strings.Join(args, " "))
 	}
-	kind, err := notifications.ParseKind(args[0])
+	kind, err := reporting.ParseMessageEvent(args[0])
 	if err != nil {
 		return usageError("notify preview: %v", err)
 	}

@@ -9,7 +9,7 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
-	"rcm/notifications"
+	"rcm/reporting"
 )
 
 // runNotify runs "rcm notify ARGS..." on an app that has only the notify
@@ -41,7 +41,7 @@ func runNotify(t *testing.T, args ...string) (int, string, string) {
 
 func TestNotifyPreviewEveryKind(t *testing.T) {
 	for _, lang := range []string{"vi", "en"} {
-		for _, kind := range notifications.Kinds() {
+		for _, kind := range reporting.MessageEvents() {
 			code, out, errOut := runNotify(t, "preview", string(kind), "--lang", lang, "--part", "subject")
 			if code != ExitOK {
 				t.Fatalf("%s --lang %s: exit %d: %s", kind, lang, code, errOut)

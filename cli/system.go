@@ -138,7 +138,7 @@ func runWorker(ctx context.Context, st *store.Store, tc client.Client, eng *engi
 	if cfg.Metrics != nil {
 		actsCfg.Metrics = activities.NewMetrics(cfg.Metrics)
 	}
-	acts := activities.New(st, renderer, notifications.NewMailer(cfg.SMTP), tc, eng, logger, actsCfg)
+	acts := activities.New(st, renderer, notifications.NewMailer(cfg.SMTP), eng, eng, logger, actsCfg)
 	if cfg.SweepEvery <= 0 {
 		cfg.SweepEvery = 5 * time.Second
 	}

@@ -163,7 +163,7 @@ func (e *Engine) startCycleWorkflow(ctx context.Context, cyc reporting.Cycle) er
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
 		TypedSearchAttributes:                    searchAttributes(cyc.ID),
 	}
-	_, err := e.temporal.ExecuteWorkflow(ctx, opts, workflows.CycleWorkflowName, workflows.CycleInput{CycleID: cyc.ID, Policy: cyc.Policy})
+	_, err := e.temporal.ExecuteWorkflow(ctx, opts, workflows.CycleWorkflow, workflows.CycleInput{CycleID: cyc.ID, Policy: cyc.Policy})
 	return err
 }
 

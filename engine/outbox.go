@@ -119,7 +119,7 @@ func (e *Engine) signal(ctx context.Context, m store.OutboxMessage) error {
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
 		TypedSearchAttributes: searchAttributes(input.CycleID),
 	}
-	_, err = e.temporal.SignalWithStartWorkflow(ctx, m.WorkflowID, m.SignalName, payload, opts, workflows.SubmissionWorkflowName, input)
+	_, err = e.temporal.SignalWithStartWorkflow(ctx, m.WorkflowID, m.SignalName, payload, opts, workflows.SubmissionWorkflow, input)
 	return err
 }
 
@@ -143,4 +143,16 @@ func decodeSignal(name string, raw json.RawMessage) (any, error) {
 		return nil, fmt.Errorf("outbox: decode %s signal: %w", name, err)
 	}
 	return v, nil
+}
+
+// EndSubmissionLoop tells one agency's submission loop in a cycle that its
+// obligation closed (the close and cancel of a cycle call it for every loop
+// still running). A loop that has already ended is not an error.
+func (e *Engine) EndSubmissionLoop(ctx context.Context, cycleID, agencyCode string) error {
+	err := e.temporal.SignalWorkflow(ctx, workflows.SubmissionWorkflowID(cycleID, agencyCode), "", workflows.SignalCycleClosed, workflows.CycleClosedSignal{})
+	var notFound *serviceerror.NotFound
+	if err != nil && !errors.As(err, &notFound) {
+		return fmt.Errorf("end submission loop of %s in cycle %s: %w", agencyCode, cycleID, err)
+	}
+	return nil
 }

@@ -70,7 +70,7 @@ func (e *Engine) ScheduleRegime(ctx context.Context, c Caller, regimeCode string
 		},
 		Action: &client.ScheduleWorkflowAction{
 			ID:        "launch/" + regimeCode,
-			Workflow:  workflows.ScheduledLaunchWorkflowName,
+			Workflow:  workflows.ScheduledLaunchWorkflow,
 			Args:      []any{workflows.ScheduledLaunchInput{RegimeCode: regimeCode}},
 			TaskQueue: e.taskQueue,
 		},

@@ -2,6 +2,7 @@ package notifications
 
 import (
 	"fmt"
+	"rcm/reporting"
 	"reflect"
 	"strings"
 	"time"
@@ -55,9 +56,9 @@ type Data struct {
 	SubmissionLink string
 	DashboardLink  string
 
-	Summary Summary // the figures of a closed cycle (CycleSummary)
+	Summary Summary // the figures of a closed cycle (reporting.EventCycleSummary)
 	// OverdueAgencies names the overdue agencies of a supervisor's subtree
-	// (EscalationDigest).
+	// (reporting.EventEscalationDigest).
 	OverdueAgencies []string
 	// ExtensionReason is why the due date was extended; user text, optional.
 	ExtensionReason string
@@ -85,32 +86,32 @@ type Summary struct {
 // RequiredFields lists the Data fields a message of kind k cannot be written
 // without. A string field made of spaces counts as missing, and so does a
 // zero time, number or Summary, a nil Location and an empty list.
-func (k Kind) RequiredFields() []string {
+func RequiredFields(k reporting.Event) []string {
 	var own []string
 	switch k {
-	case DeadlineNotice:
+	case reporting.EventDeadlineNotice:
 		own = []string{"CutOff", "Due", "SubmissionLink"}
-	case Reminder:
+	case reporting.EventReminder:
 		own = []string{"Due", "ReminderNumber", "SubmissionLink"}
-	case Overdue:
+	case reporting.EventOverdue:
 		own = []string{"Due", "SubmissionLink"}
-	case Escalation:
+	case reporting.EventEscalation:
 		own = []string{"Due", "EscalationStep", "SubmissionLink"}
-	case EscalationDigest:
+	case reporting.EventEscalationDigest:
 		own = []string{"Due", "EscalationStep", "OverdueAgencies", "DashboardLink"}
-	case Receipt:
+	case reporting.EventReceipt:
 		own = []string{"ReceiptNumber", "Version", "SubmittedAt", "SubmissionLink"}
-	case Returned:
+	case reporting.EventReturned:
 		own = []string{"Version", "Reason", "SubmissionLink"}
-	case Accepted:
+	case reporting.EventAccepted:
 		own = []string{"Version", "SubmissionLink"}
-	case ReviewWaiting:
+	case reporting.EventReviewWaiting:
 		own = []string{"Version", "SubmittedAt", "ReviewDue", "DashboardLink"}
-	case ReviewOverdue:
+	case reporting.EventReviewOverdue:
 		own = []string{"Version", "ReviewDue", "DashboardLink"}
-	case CycleSummary:
+	case reporting.EventCycleSummary:
 		own = []string{"Summary", "DashboardLink"}
-	case DeadlineExtended:
+	case reporting.EventDeadlineExtended:
 		own = []string{"Due", "OldDue", "SubmissionLink"}
 	default:
 		return nil
@@ -123,7 +124,7 @@ func (k Kind) RequiredFields() []string {
 // its kind requires is empty. It is a bug in the caller (or missing data),
 // not a delivery problem: retrying will not help.
 type MissingFieldError struct {
-	Kind  Kind
+	Kind  reporting.Event
 	Lang  Lang
 	Field string
 }
@@ -135,9 +136,9 @@ func (e *MissingFieldError) Error() string {
 
 // checkRequired returns a *MissingFieldError for the first required field of
 // kind that d leaves empty.
-func checkRequired(kind Kind, lang Lang, d Data) error {
+func checkRequired(kind reporting.Event, lang Lang, d Data) error {
 	v := reflect.ValueOf(d)
-	for _, name := range kind.RequiredFields() {
+	for _, name := range RequiredFields(kind) {
 		f := v.FieldByName(name)
 		if !f.IsValid() {
 			return fmt.Errorf("render %s (%s): unknown required field %s", kind, lang, name)

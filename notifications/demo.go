@@ -1,6 +1,10 @@
 package notifications
 
-import "time"
+import (
+	"time"
+
+	"rcm/reporting"
+)
 
 // DemoData returns realistic data for a message of the given kind in lang,
 // for previews (rcm notify preview) and tests: Tỉnh Lào Cai, the monthly
@@ -8,7 +12,7 @@ import "time"
 // reviewer's reason holds markup and an ampersand to show that the HTML
 // part escapes user text. Agency names are proper names and stay in
 // Vietnamese in English messages.
-func DemoData(kind Kind, lang Lang) Data {
+func DemoData(kind reporting.Event, lang Lang) Data {
 	loc := vietnamTime()
 	at := func(day, hour, minute int) time.Time {
 		return time.Date(2026, time.October, day, hour, minute, 0, 0, loc)
@@ -45,18 +49,18 @@ func DemoData(kind Kind, lang Lang) Data {
 	}
 
 	switch kind {
-	case Overdue, Escalation:
+	case reporting.EventOverdue, reporting.EventEscalation:
 		d.DaysOverdue = 3
-	case EscalationDigest:
+	case reporting.EventEscalationDigest:
 		d.DaysOverdue = 3
 		d.OverdueAgencies = []string{"Sở Tài chính tỉnh Lào Cai", "Sở Xây dựng tỉnh Lào Cai", "Sở Y tế tỉnh Lào Cai"}
 		d.DashboardLink += "/compliance?scope=LCI"
-	case Accepted:
+	case reporting.EventAccepted:
 		d.Version = 2
 		d.SubmittedAt = at(17, 9, 15)
-	case ReviewWaiting, ReviewOverdue:
+	case reporting.EventReviewWaiting, reporting.EventReviewOverdue:
 		d.DashboardLink += "/review/LCI"
-	case CycleSummary:
+	case reporting.EventCycleSummary:
 		d.DashboardLink += "/summary?scope=LCI"
 		d.Summary = Summary{
 			Expected: 24, Submitted: 21, OnTime: 17, Late: 3, NotAccepted: 1, Missing: 3,
@@ -65,7 +69,7 @@ func DemoData(kind Kind, lang Lang) Data {
 			LateAgencies:        []string{"Sở Công Thương tỉnh Lào Cai", "Sở Giáo dục và Đào tạo tỉnh Lào Cai", "Sở Nông nghiệp và Môi trường tỉnh Lào Cai"},
 			UnreachableAgencies: []string{"Sở Y tế tỉnh Lào Cai"},
 		}
-	case DeadlineExtended:
+	case reporting.EventDeadlineExtended:
 		d.OldDue = d.Due
 		d.Due = at(21, 0, 0)
 		d.Close = at(31, 0, 0)

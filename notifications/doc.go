@@ -10,7 +10,7 @@
 // NewRenderer parses templates/<lang>/<kind>.txt (subject and plain text,
 // text/template) and templates/<lang>/<kind>.html (html/template, inside the
 // shared templates/layout.html) once. Render checks first that the Data
-// carries every field the kind requires (Kind.RequiredFields) and returns a
+// carries every field the kind requires (RequiredFields) and returns a
 // *MissingFieldError naming the first one missing, so no message goes out
 // with a blank. User text (a reviewer's reason, an extension reason) is
 // escaped in the HTML part and shown as written in the text part. Subjects

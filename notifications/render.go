@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	htmltemplate "html/template"
+	"rcm/reporting"
 	"strconv"
 	"strings"
 	texttemplate "text/template"
@@ -40,7 +41,7 @@ type Renderer struct {
 }
 
 type setKey struct {
-	kind Kind
+	kind reporting.Event
 	lang Lang
 }
 
@@ -54,7 +55,7 @@ type templateSet struct {
 func NewRenderer() (*Renderer, error) {
 	r := &Renderer{sets: make(map[setKey]templateSet)}
 	for _, lang := range Langs() {
-		for _, kind := range Kinds() {
+		for _, kind := range reporting.MessageEvents() {
 			set, err := parseSet(kind, lang)
 			if err != nil {
 				return nil, err
@@ -65,7 +66,7 @@ func NewRenderer() (*Renderer, error) {
 	return r, nil
 }
 
-func parseSet(kind Kind, lang Lang) (templateSet, error) {
+func parseSet(kind reporting.Event, lang Lang) (templateSet, error) {
 	dir := "templates/" + string(lang) + "/"
 	text, err := texttemplate.New(string(kind)).
 		Option("missingkey=error").
@@ -97,14 +98,14 @@ func parseSet(kind Kind, lang Lang) (templateSet, error) {
 // Render writes the message of the given kind in lang ("" means Vietnamese)
 // from d. A field the kind requires but d leaves empty gives a
 // *MissingFieldError naming it: no message goes out with a blank.
-func (r *Renderer) Render(kind Kind, lang Lang, d Data) (Rendered, error) {
+func (r *Renderer) Render(kind reporting.Event, lang Lang, d Data) (Rendered, error) {
 	if lang == "" {
 		lang = Vietnamese
 	}
 	set, ok := r.sets[setKey{kind, lang}]
 	if !ok {
-		if !kind.Valid() {
-			return Rendered{}, fmt.Errorf("render %q (%s): unknown kind; valid kinds: %s", kind, lang, kindList())
+		if _, err := reporting.ParseMessageEvent(string(kind)); err != nil {
+			return Rendered{}, fmt.Errorf("render (%s): %w", lang, err)
 		}
 		return Rendered{}, fmt.Errorf("render %s (%q): unknown language; use vi or en", kind, lang)
 	}
@@ -198,7 +199,7 @@ type nameList struct {
 // know the message's language and time zone.
 type view struct {
 	Data
-	Kind    Kind
+	Kind    reporting.Event
 	Lang    Lang
 	Subject string // set before the bodies are written
 }

@@ -3,6 +3,7 @@ package notifications_test
 import (
 	"errors"
 	"fmt"
+	"rcm/reporting"
 	"reflect"
 	"strings"
 	"testing"
@@ -32,7 +33,7 @@ func hanoi(t *testing.T) *time.Location {
 func TestRenderEveryKindInBothLanguages(t *testing.T) {
 	r := newRenderer(t)
 	for _, lang := range notifications.Langs() {
-		for _, kind := range notifications.Kinds() {
+		for _, kind := range reporting.MessageEvents() {
 			t.Run(fmt.Sprintf("%s/%s", kind, lang), func(t *testing.T) {
 				d := notifications.DemoData(kind, lang)
 				out, err := r.Render(kind, lang, d)
@@ -51,7 +52,7 @@ func TestRenderEveryKindInBothLanguages(t *testing.T) {
 					t.Errorf("subject %q has a line break", out.Subject)
 				}
 				link := d.SubmissionLink
-				if contains(kind.RequiredFields(), "DashboardLink") {
+				if contains(notifications.RequiredFields(kind), "DashboardLink") {
 					link = d.DashboardLink
 				}
 				for part, body := range map[string]string{"text": out.Text, "html": out.HTML} {
@@ -90,8 +91,8 @@ func contains(list []string, s string) bool {
 }
 
 func TestRenderVietnameseDeadlineNoticeSubject(t *testing.T) {
-	out, err := newRenderer(t).Render(notifications.DeadlineNotice, notifications.Vietnamese,
-		notifications.DemoData(notifications.DeadlineNotice, notifications.Vietnamese))
+	out, err := newRenderer(t).Render(reporting.EventDeadlineNotice, notifications.Vietnamese,
+		notifications.DemoData(reporting.EventDeadlineNotice, notifications.Vietnamese))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +111,7 @@ func TestRenderShowsTimesInTheDataLocation(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		lang     notifications.Lang
-		kind     notifications.Kind
+		kind     reporting.Event
 		edit     func(*notifications.Data)
 		want     []string
 		wantNot  []string
@@ -118,27 +119,27 @@ func TestRenderShowsTimesInTheDataLocation(t *testing.T) {
 	}{
 		{
 			// 14/10 23:30 UTC is 15/10 06:30 in Hanoi.
-			lang: notifications.Vietnamese, kind: notifications.Receipt,
+			lang: notifications.Vietnamese, kind: reporting.EventReceipt,
 			edit:    func(d *notifications.Data) { d.SubmittedAt = utc(14, 23, 30) },
 			want:    []string{"Thời điểm nộp: 15/10/2026 06:30"},
 			wantNot: []string{"14/10/2026", "23:30"},
 		},
 		{
-			lang: notifications.English, kind: notifications.Receipt,
+			lang: notifications.English, kind: reporting.EventReceipt,
 			edit:    func(d *notifications.Data) { d.SubmittedAt = utc(14, 23, 30) },
 			want:    []string{"Submitted at: 15/10/2026 06:30"},
 			wantNot: []string{"14/10/2026", "23:30"},
 		},
 		{
 			// Due 15/10 17:00 UTC is 16/10 00:00 in Hanoi: the end of 15/10.
-			lang: notifications.Vietnamese, kind: notifications.Reminder,
+			lang: notifications.Vietnamese, kind: reporting.EventReminder,
 			edit:     func(d *notifications.Data) { d.Due = utc(15, 17, 0) },
 			want:     []string{"Hạn nộp báo cáo: hết ngày 15/10/2026"},
 			wantNot:  []string{"16/10/2026", "17:00"},
 			subjects: []string{"Hạn: 15/10/2026"},
 		},
 		{
-			lang: notifications.English, kind: notifications.Reminder,
+			lang: notifications.English, kind: reporting.EventReminder,
 			edit:     func(d *notifications.Data) { d.Due = utc(15, 17, 0) },
 			want:     []string{"Report due: end of 15/10/2026"},
 			wantNot:  []string{"16/10/2026", "17:00"},
@@ -147,7 +148,7 @@ func TestRenderShowsTimesInTheDataLocation(t *testing.T) {
 		{
 			// A deadline that is not a midnight (a demo timeline) shows its time:
 			// 15/10 22:05 UTC is 16/10 05:05 in Hanoi.
-			lang: notifications.Vietnamese, kind: notifications.Reminder,
+			lang: notifications.Vietnamese, kind: reporting.EventReminder,
 			edit:     func(d *notifications.Data) { d.Due = utc(15, 22, 5) },
 			want:     []string{"Hạn nộp báo cáo: 16/10/2026 05:05"},
 			wantNot:  []string{"hết ngày", "22:05"},
@@ -185,12 +186,12 @@ func TestRenderEscapesUserTextInHTMLOnly(t *testing.T) {
 	r := newRenderer(t)
 	const evil = `Số liệu <script>alert("x")</script> & <b>sai</b>`
 	for _, tc := range []struct {
-		kind notifications.Kind
+		kind reporting.Event
 		set  func(*notifications.Data)
 	}{
-		{notifications.Returned, func(d *notifications.Data) { d.Reason = evil }},
-		{notifications.DeadlineExtended, func(d *notifications.Data) { d.ExtensionReason = evil }},
-		{notifications.Reminder, func(d *notifications.Data) { d.AgencyName = evil }},
+		{reporting.EventReturned, func(d *notifications.Data) { d.Reason = evil }},
+		{reporting.EventDeadlineExtended, func(d *notifications.Data) { d.ExtensionReason = evil }},
+		{reporting.EventReminder, func(d *notifications.Data) { d.AgencyName = evil }},
 	} {
 		for _, lang := range notifications.Langs() {
 			d := notifications.DemoData(tc.kind, lang)
@@ -213,10 +214,10 @@ func TestRenderEscapesUserTextInHTMLOnly(t *testing.T) {
 }
 
 func TestRenderSubjectIsOneLine(t *testing.T) {
-	d := notifications.DemoData(notifications.Receipt, notifications.Vietnamese)
+	d := notifications.DemoData(reporting.EventReceipt, notifications.Vietnamese)
 	d.AgencyName = "Tỉnh\r\nLào  Cai\n"
 	d.ReceiptNumber = "A\nB"
-	out, err := newRenderer(t).Render(notifications.Receipt, notifications.Vietnamese, d)
+	out, err := newRenderer(t).Render(reporting.EventReceipt, notifications.Vietnamese, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,8 +229,8 @@ func TestRenderSubjectIsOneLine(t *testing.T) {
 func TestRenderRequiresEveryDeclaredField(t *testing.T) {
 	r := newRenderer(t)
 	for _, lang := range notifications.Langs() {
-		for _, kind := range notifications.Kinds() {
-			fields := kind.RequiredFields()
+		for _, kind := range reporting.MessageEvents() {
+			fields := notifications.RequiredFields(kind)
 			if len(fields) < 5 {
 				t.Errorf("%s requires only %v", kind, fields)
 			}
@@ -254,9 +255,9 @@ func TestRenderRequiresEveryDeclaredField(t *testing.T) {
 }
 
 func TestRenderMissingFieldMessage(t *testing.T) {
-	d := notifications.DemoData(notifications.Returned, notifications.Vietnamese)
+	d := notifications.DemoData(reporting.EventReturned, notifications.Vietnamese)
 	d.Reason = "  \n "
-	_, err := newRenderer(t).Render(notifications.Returned, notifications.Vietnamese, d)
+	_, err := newRenderer(t).Render(reporting.EventReturned, notifications.Vietnamese, d)
 	if err == nil || err.Error() != "render returned (vi): field Reason is required" {
 		t.Errorf("err = %v", err)
 	}
@@ -264,14 +265,14 @@ func TestRenderMissingFieldMessage(t *testing.T) {
 
 func TestRenderRejectsUnknownKindAndLanguage(t *testing.T) {
 	r := newRenderer(t)
-	d := notifications.DemoData(notifications.Reminder, notifications.Vietnamese)
+	d := notifications.DemoData(reporting.EventReminder, notifications.Vietnamese)
 	if _, err := r.Render("weekly_digest", notifications.Vietnamese, d); err == nil || !strings.Contains(err.Error(), "deadline_notice") {
 		t.Errorf("unknown kind: err = %v (want the list of kinds)", err)
 	}
-	if _, err := r.Render(notifications.Reminder, "fr", d); err == nil {
+	if _, err := r.Render(reporting.EventReminder, "fr", d); err == nil {
 		t.Error("unknown language: no error")
 	}
-	if out, err := r.Render(notifications.Reminder, "", d); err != nil || !strings.Contains(out.Subject, "Nhắc nộp") {
+	if out, err := r.Render(reporting.EventReminder, "", d); err != nil || !strings.Contains(out.Subject, "Nhắc nộp") {
 		t.Errorf("empty language: %q, %v; want Vietnamese", out.Subject, err)
 	}
 }
@@ -290,11 +291,11 @@ func TestRenderNumbersAndLongLists(t *testing.T) {
 		{notifications.Vietnamese, "10.000", "87,5%", "… và 15 đơn vị khác"},
 		{notifications.English, "10,000", "87.5%", "… and 15 more"},
 	} {
-		d := notifications.DemoData(notifications.CycleSummary, tc.lang)
+		d := notifications.DemoData(reporting.EventCycleSummary, tc.lang)
 		d.Summary.Expected = 10000
 		d.Summary.ReportingRate = 87.5
 		d.Summary.MissingAgencies = names
-		out, err := r.Render(notifications.CycleSummary, tc.lang, d)
+		out, err := r.Render(reporting.EventCycleSummary, tc.lang, d)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -313,16 +314,16 @@ func TestRenderNumbersAndLongLists(t *testing.T) {
 }
 
 func TestParseKindAndLang(t *testing.T) {
-	for _, k := range notifications.Kinds() {
-		got, err := notifications.ParseKind(" " + strings.ToUpper(string(k)) + " ")
+	for _, k := range reporting.MessageEvents() {
+		got, err := reporting.ParseMessageEvent(" " + strings.ToUpper(string(k)) + " ")
 		if err != nil || got != k {
 			t.Errorf("ParseKind(%q) = %q, %v", k, got, err)
 		}
 	}
-	if got, err := notifications.ParseKind("review-waiting"); err != nil || got != notifications.ReviewWaiting {
+	if got, err := reporting.ParseMessageEvent("review-waiting"); err != nil || got != reporting.EventReviewWaiting {
 		t.Errorf("ParseKind(review-waiting) = %q, %v", got, err)
 	}
-	if _, err := notifications.ParseKind("weekly"); err == nil || !strings.Contains(err.Error(), "escalation_digest") {
+	if _, err := reporting.ParseMessageEvent("weekly"); err == nil || !strings.Contains(err.Error(), "escalation_digest") {
 		t.Errorf("ParseKind(weekly) err = %v", err)
 	}
 	for in, want := range map[string]notifications.Lang{"": "vi", "vi": "vi", "VI-vn": "vi", "en": "en", "en_US": "en"} {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
+	"rcm/reporting"
 	"strings"
 	"testing"
 	"time"
@@ -49,8 +50,8 @@ func lf(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
 func TestSendWritesAMultipartMessageWithItsHeaders(t *testing.T) {
 	srv := testenv.SMTPServer(t)
 	r := newRenderer(t)
-	rendered, err := r.Render(notifications.Returned, notifications.Vietnamese,
-		notifications.DemoData(notifications.Returned, notifications.Vietnamese))
+	rendered, err := r.Render(reporting.EventReturned, notifications.Vietnamese,
+		notifications.DemoData(reporting.EventReturned, notifications.Vietnamese))
 	if err != nil {
 		t.Fatal(err)
 	}

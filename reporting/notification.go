@@ -13,8 +13,9 @@ import (
 type NotificationKey struct {
 	CycleID string
 	Subject string
-	Kind    string
-	Step    int
+	// Kind is the event the message tells of (one of MessageEvents).
+	Kind Event
+	Step int
 }
 
 // MessageID is the stable RFC 5322 Message-ID of the message with this key,

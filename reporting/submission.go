@@ -2,7 +2,6 @@ package reporting
 
 import (
 	"fmt"
-	"slices"
 	"time"
 )
 
@@ -42,29 +41,4 @@ type Review struct {
 	ReviewerID    int64
 	ReviewerEmail string
 	DecidedAt     time.Time
-}
-
-// Decision is what a reviewer decides on a version.
-type Decision string
-
-// The decisions.
-const (
-	// DecisionAccepted: the version is the agency's report.
-	DecisionAccepted Decision = "accepted"
-	// DecisionReturned: the version goes back to the agency with a reason.
-	DecisionReturned Decision = "returned"
-)
-
-// Decisions lists the decisions.
-func Decisions() []Decision { return []Decision{DecisionAccepted, DecisionReturned} }
-
-// IsValid reports whether d is one of the decisions.
-func (d Decision) IsValid() bool { return slices.Contains(Decisions(), d) }
-
-// ObligationStatus is the state the decision puts the obligation in.
-func (d Decision) ObligationStatus() ObligationStatus {
-	if d == DecisionAccepted {
-		return ObligationAccepted
-	}
-	return ObligationReturned
 }

@@ -143,54 +143,31 @@ func (p Policy) Validate() error {
 	return errors.Join(errs...)
 }
 
-// MomentKind is what happens at a moment of the timeline.
-type MomentKind string
-
-// The kinds of moment, in the order they happen when they share an instant.
-const (
-	MomentReminder   MomentKind = "reminder"
-	MomentDue        MomentKind = "due"
-	MomentEscalation MomentKind = "escalation"
-	MomentClose      MomentKind = "close"
-)
-
-// Order returns the rank of k among moments at the same instant: reminder 0,
-// due 1, escalation 2, close 3 (and 4 for anything else).
-func (k MomentKind) Order() int {
-	switch k {
-	case MomentReminder:
-		return 0
-	case MomentDue:
-		return 1
-	case MomentEscalation:
-		return 2
-	case MomentClose:
-		return 3
-	}
-	return 4
-}
-
 // Moment is one planned instant of a cycle's timeline.
 type Moment struct {
 	// At is the instant.
 	At time.Time
-	// Kind is what happens.
-	Kind MomentKind
+	// Kind is what happens: EventReminder, EventOverdue, EventEscalation or
+	// EventClose.
+	Kind Event
 	// Step numbers the moment among those of its kind, from 1 in time order.
 	// Escalations are numbered after their repeats are expanded, so a step
 	// sent three times takes three numbers.
 	Step int
 	// Of is the number of moments of that kind in the timeline.
 	Of int
+	// Offset is the moment's distance from the due instant it was planned
+	// from (negative for reminders).
+	Offset time.Duration
 	// Recipients receive the notices of a reminder (the officer) or an
-	// escalation (the step's recipients); none for due and close.
+	// escalation (the step's recipients); none for overdue and close.
 	Recipients []Recipient
 }
 
 // Timeline lays the policy out between due and close: a reminder at due minus
-// each offset, the due moment, every escalation notice at due + After (+
+// each offset, the overdue moment at due, every escalation notice at due + After (+
 // Repeat × i), and close, sorted by instant and then in the order reminder,
-// due, escalation, close. Escalations at or after close are dropped, as is any
+// overdue, escalation, close. Escalations at or after close are dropped, as is any
 // reminder or due after close (when close was moved before due); close comes
 // last. The result depends only on the arguments. Moments already past are
 // kept: the caller decides what to do with them.
@@ -198,7 +175,7 @@ func (p Policy) Timeline(due, close time.Time) []Moment {
 	var reminders, escalations []Moment
 	for _, o := range p.ReminderOffsets {
 		if at := due.Add(-o); !at.After(close) {
-			reminders = append(reminders, Moment{At: at, Kind: MomentReminder, Recipients: []Recipient{RecipientOfficer}})
+			reminders = append(reminders, Moment{At: at, Kind: EventReminder, Offset: -o, Recipients: []Recipient{RecipientOfficer}})
 		}
 	}
 	for _, e := range p.Escalations {
@@ -211,7 +188,7 @@ func (p Policy) Timeline(due, close time.Time) []Moment {
 			if !at.Before(close) {
 				break
 			}
-			escalations = append(escalations, Moment{At: at, Kind: MomentEscalation, Recipients: append([]Recipient(nil), e.Recipients...)})
+			escalations = append(escalations, Moment{At: at, Kind: EventEscalation, Offset: at.Sub(due), Recipients: append([]Recipient(nil), e.Recipients...)})
 		}
 	}
 	number(reminders)
@@ -220,10 +197,10 @@ func (p Policy) Timeline(due, close time.Time) []Moment {
 	out := make([]Moment, 0, len(reminders)+len(escalations)+2)
 	out = append(out, reminders...)
 	if !due.After(close) {
-		out = append(out, Moment{At: due, Kind: MomentDue, Step: 1, Of: 1})
+		out = append(out, Moment{At: due, Kind: EventOverdue, Step: 1, Of: 1})
 	}
 	out = append(out, escalations...)
-	out = append(out, Moment{At: close, Kind: MomentClose, Step: 1, Of: 1})
+	out = append(out, Moment{At: close, Kind: EventClose, Step: 1, Of: 1, Offset: close.Sub(due)})
 	sortMoments(out)
 	return out
 }

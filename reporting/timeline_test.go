@@ -1,6 +1,7 @@
 package reporting
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -34,7 +35,7 @@ func at(s string) time.Time {
 // moment writes a moment compactly for comparisons.
 type moment struct {
 	At         string
-	Kind       MomentKind
+	Kind       Event
 	Step, Of   int
 	Recipients []Recipient
 }
@@ -57,14 +58,14 @@ func TestTimelineOfATypicalLadder(t *testing.T) {
 	due := at("2026-03-17T00:00:00+07:00")
 	got := ladder().Timeline(due, due.Add(10*day))
 	assert.Equal(t, []moment{
-		{"2026-03-14T00:00:00+07:00", MomentReminder, 1, 2, officer},
-		{"2026-03-16T00:00:00+07:00", MomentReminder, 2, 2, officer},
-		{"2026-03-17T00:00:00+07:00", MomentDue, 1, 1, nil},
-		{"2026-03-18T00:00:00+07:00", MomentEscalation, 1, 4, head},
-		{"2026-03-20T00:00:00+07:00", MomentEscalation, 2, 4, headAndSup},
-		{"2026-03-21T00:00:00+07:00", MomentEscalation, 3, 4, headAndSup},
-		{"2026-03-22T00:00:00+07:00", MomentEscalation, 4, 4, headAndSup},
-		{"2026-03-27T00:00:00+07:00", MomentClose, 1, 1, nil},
+		{"2026-03-14T00:00:00+07:00", EventReminder, 1, 2, officer},
+		{"2026-03-16T00:00:00+07:00", EventReminder, 2, 2, officer},
+		{"2026-03-17T00:00:00+07:00", EventOverdue, 1, 1, nil},
+		{"2026-03-18T00:00:00+07:00", EventEscalation, 1, 4, head},
+		{"2026-03-20T00:00:00+07:00", EventEscalation, 2, 4, headAndSup},
+		{"2026-03-21T00:00:00+07:00", EventEscalation, 3, 4, headAndSup},
+		{"2026-03-22T00:00:00+07:00", EventEscalation, 4, 4, headAndSup},
+		{"2026-03-27T00:00:00+07:00", EventClose, 1, 1, nil},
 	}, compact(got))
 }
 
@@ -72,12 +73,12 @@ func TestTimelineDropsEscalationsAtOrAfterClose(t *testing.T) {
 	due := at("2026-03-17T00:00:00+07:00")
 	got := ladder().Timeline(due, at("2026-03-21T00:00:00+07:00"))
 	assert.Equal(t, []moment{
-		{"2026-03-14T00:00:00+07:00", MomentReminder, 1, 2, officer},
-		{"2026-03-16T00:00:00+07:00", MomentReminder, 2, 2, officer},
-		{"2026-03-17T00:00:00+07:00", MomentDue, 1, 1, nil},
-		{"2026-03-18T00:00:00+07:00", MomentEscalation, 1, 2, head},
-		{"2026-03-20T00:00:00+07:00", MomentEscalation, 2, 2, headAndSup},
-		{"2026-03-21T00:00:00+07:00", MomentClose, 1, 1, nil},
+		{"2026-03-14T00:00:00+07:00", EventReminder, 1, 2, officer},
+		{"2026-03-16T00:00:00+07:00", EventReminder, 2, 2, officer},
+		{"2026-03-17T00:00:00+07:00", EventOverdue, 1, 1, nil},
+		{"2026-03-18T00:00:00+07:00", EventEscalation, 1, 2, head},
+		{"2026-03-20T00:00:00+07:00", EventEscalation, 2, 2, headAndSup},
+		{"2026-03-21T00:00:00+07:00", EventClose, 1, 1, nil},
 	}, compact(got))
 }
 
@@ -86,11 +87,11 @@ func TestTimelineNumbersRemindersInTimeOrder(t *testing.T) {
 	due := at("2026-03-17T00:00:00+07:00")
 	got := p.Timeline(due, due)
 	assert.Equal(t, []moment{
-		{"2026-03-15T00:00:00+07:00", MomentReminder, 1, 3, officer},
-		{"2026-03-16T23:00:00+07:00", MomentReminder, 2, 3, officer},
-		{"2026-03-16T23:30:00+07:00", MomentReminder, 3, 3, officer},
-		{"2026-03-17T00:00:00+07:00", MomentDue, 1, 1, nil},
-		{"2026-03-17T00:00:00+07:00", MomentClose, 1, 1, nil},
+		{"2026-03-15T00:00:00+07:00", EventReminder, 1, 3, officer},
+		{"2026-03-16T23:00:00+07:00", EventReminder, 2, 3, officer},
+		{"2026-03-16T23:30:00+07:00", EventReminder, 3, 3, officer},
+		{"2026-03-17T00:00:00+07:00", EventOverdue, 1, 1, nil},
+		{"2026-03-17T00:00:00+07:00", EventClose, 1, 1, nil},
 	}, compact(got))
 }
 
@@ -102,9 +103,9 @@ func TestTimelineOrdersMomentsAtOneInstantByKind(t *testing.T) {
 	due := at("2026-03-17T00:00:00+07:00")
 	got := p.Timeline(due, due.Add(time.Minute))
 	assert.Equal(t, []moment{
-		{"2026-03-17T00:00:00+07:00", MomentDue, 1, 1, nil},
-		{"2026-03-17T00:00:00+07:00", MomentEscalation, 1, 1, head},
-		{"2026-03-17T00:01:00+07:00", MomentClose, 1, 1, nil},
+		{"2026-03-17T00:00:00+07:00", EventOverdue, 1, 1, nil},
+		{"2026-03-17T00:00:00+07:00", EventEscalation, 1, 1, head},
+		{"2026-03-17T00:01:00+07:00", EventClose, 1, 1, nil},
 	}, compact(got))
 }
 
@@ -120,14 +121,14 @@ func TestTimelineInSecondsForADemo(t *testing.T) {
 	due := at("2026-03-17T10:02:00+07:00")
 	got := p.Timeline(due, due.Add(p.CloseAfter))
 	assert.Equal(t, []moment{
-		{"2026-03-17T10:01:00+07:00", MomentReminder, 1, 2, officer},
-		{"2026-03-17T10:01:30+07:00", MomentReminder, 2, 2, officer},
-		{"2026-03-17T10:02:00+07:00", MomentDue, 1, 1, nil},
-		{"2026-03-17T10:02:10+07:00", MomentEscalation, 1, 4, head},
-		{"2026-03-17T10:02:20+07:00", MomentEscalation, 2, 4, head},
-		{"2026-03-17T10:02:30+07:00", MomentEscalation, 3, 4, head},
-		{"2026-03-17T10:02:40+07:00", MomentEscalation, 4, 4, head},
-		{"2026-03-17T10:02:45+07:00", MomentClose, 1, 1, nil},
+		{"2026-03-17T10:01:00+07:00", EventReminder, 1, 2, officer},
+		{"2026-03-17T10:01:30+07:00", EventReminder, 2, 2, officer},
+		{"2026-03-17T10:02:00+07:00", EventOverdue, 1, 1, nil},
+		{"2026-03-17T10:02:10+07:00", EventEscalation, 1, 4, head},
+		{"2026-03-17T10:02:20+07:00", EventEscalation, 2, 4, head},
+		{"2026-03-17T10:02:30+07:00", EventEscalation, 3, 4, head},
+		{"2026-03-17T10:02:40+07:00", EventEscalation, 4, 4, head},
+		{"2026-03-17T10:02:45+07:00", EventClose, 1, 1, nil},
 	}, compact(got))
 }
 
@@ -135,8 +136,8 @@ func TestTimelineWithCloseMovedBeforeDueEndsAtClose(t *testing.T) {
 	due := at("2026-03-17T00:00:00+07:00")
 	got := ladder().Timeline(due, at("2026-03-15T00:00:00+07:00"))
 	assert.Equal(t, []moment{
-		{"2026-03-14T00:00:00+07:00", MomentReminder, 1, 1, officer},
-		{"2026-03-15T00:00:00+07:00", MomentClose, 1, 1, nil},
+		{"2026-03-14T00:00:00+07:00", EventReminder, 1, 1, officer},
+		{"2026-03-15T00:00:00+07:00", EventClose, 1, 1, nil},
 	}, compact(got))
 }
 
@@ -154,8 +155,8 @@ func TestTimelineOfAnEmptyPolicyIsDueAndClose(t *testing.T) {
 	due := at("2026-03-17T00:00:00+07:00")
 	got := Policy{}.Timeline(due, due.Add(day))
 	assert.Equal(t, []moment{
-		{"2026-03-17T00:00:00+07:00", MomentDue, 1, 1, nil},
-		{"2026-03-18T00:00:00+07:00", MomentClose, 1, 1, nil},
+		{"2026-03-17T00:00:00+07:00", EventOverdue, 1, 1, nil},
+		{"2026-03-18T00:00:00+07:00", EventClose, 1, 1, nil},
 	}, compact(got))
 }
 
@@ -231,8 +232,30 @@ func TestParseRecipient(t *testing.T) {
 }
 
 func TestMomentKindOrder(t *testing.T) {
-	kinds := []MomentKind{MomentReminder, MomentDue, MomentEscalation, MomentClose, "other"}
+	kinds := []Event{EventReminder, EventOverdue, EventEscalation, EventClose, "other"}
 	for i, k := range kinds {
 		assert.Equal(t, i, k.Order(), k)
 	}
+}
+
+// TestTimelineMomentsCarryTheirOffsetFromDue: a wave is told its moment,
+// offset and recipients included, so it recomputes nothing.
+func TestTimelineMomentsCarryTheirOffsetFromDue(t *testing.T) {
+	due := at("2026-03-17T00:00:00+07:00")
+	for _, m := range ladder().Timeline(due, due.Add(10*day)) {
+		assert.Equal(t, m.At.Sub(due), m.Offset, "%s %d", m.Kind, m.Step)
+	}
+	first := ladder().Timeline(due, due.Add(10*day))[0]
+	assert.Equal(t, EventReminder, first.Kind)
+	assert.Equal(t, -3*day, first.Offset, "a reminder's offset is negative: before due")
+}
+
+func TestMessageEventsParse(t *testing.T) {
+	for _, e := range MessageEvents() {
+		got, err := ParseMessageEvent(" " + strings.ToUpper(strings.ReplaceAll(string(e), "_", "-")) + " ")
+		require.NoError(t, err)
+		assert.Equal(t, e, got)
+	}
+	_, err := ParseMessageEvent("close")
+	assert.ErrorContains(t, err, "unknown notification kind \"close\"", "close sends no message of its own")
 }

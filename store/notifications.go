@@ -26,7 +26,8 @@ func (s *Store) ClaimNotifications(ctx context.Context, batch []NewNotification)
 		return nil, nil
 	}
 	n := len(batch)
-	cycles, subjects, kinds, langs, ids := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	cycles, subjects, langs, ids := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	kinds := make([]reporting.Event, n)
 	steps := make([]int32, n)
 	recipients := make([]string, n) // joined with newlines: arrays of arrays must be rectangular
 	for i, nn := range batch {
@@ -160,7 +161,7 @@ func (s *Store) MarkNotificationSkipped(ctx context.Context, id int64, reason st
 
 // NotificationCounts counts a cycle's notifications of some kinds and a step
 // by status.
-func (s *Store) NotificationCounts(ctx context.Context, cycleID string, kinds []string, step int) (map[reporting.NotificationStatus]int, error) {
+func (s *Store) NotificationCounts(ctx context.Context, cycleID string, kinds []reporting.Event, step int) (map[reporting.NotificationStatus]int, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT status, count(*) FROM notifications
 		 WHERE cycle_id = $1 AND kind = ANY($2) AND step = $3 GROUP BY status`, cycleID, kinds, step)
@@ -180,7 +181,7 @@ func (s *Store) NotificationCounts(ctx context.Context, cycleID string, kinds []
 type NotificationFilter struct {
 	CycleID string
 	Status  reporting.NotificationStatus
-	Kind    string
+	Kind    reporting.Event
 	Subject string
 	AfterID int64
 	Limit   int

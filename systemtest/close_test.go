@@ -18,12 +18,12 @@ import (
 	"rcm/workflows"
 )
 
-// flakySignaler fails the close signals numbered from failFrom to
+// flakyLoopEnder fails the ends of loops numbered from failFrom to
 // failFrom+failures-1 (counting from 1), as a Temporal that goes away
 // part-way through the close wave, or a worker that dies right after
 // finalizing, would.
-type flakySignaler struct {
-	inner    activities.Signaler
+type flakyLoopEnder struct {
+	inner    activities.LoopEnder
 	failFrom int
 	failures int
 
@@ -32,21 +32,19 @@ type flakySignaler struct {
 	failed int
 }
 
-func (f *flakySignaler) SignalWorkflow(ctx context.Context, workflowID, runID, signalName string, arg any) error {
-	if signalName == workflows.SignalCycleClosed {
-		f.mu.Lock()
-		f.closes++
-		n := f.closes
-		fail := n >= f.failFrom && n < f.failFrom+f.failures
-		if fail {
-			f.failed++
-		}
-		f.mu.Unlock()
-		if fail {
-			return fmt.Errorf("signal %s: %w", workflowID, errors.New("temporal unavailable (injected)"))
-		}
+func (f *flakyLoopEnder) EndSubmissionLoop(ctx context.Context, cycleID, agencyCode string) error {
+	f.mu.Lock()
+	f.closes++
+	n := f.closes
+	fail := n >= f.failFrom && n < f.failFrom+f.failures
+	if fail {
+		f.failed++
 	}
-	return f.inner.SignalWorkflow(ctx, workflowID, runID, signalName, arg)
+	f.mu.Unlock()
+	if fail {
+		return fmt.Errorf("end loop of %s: %w", agencyCode, errors.New("temporal unavailable (injected)"))
+	}
+	return f.inner.EndSubmissionLoop(ctx, cycleID, agencyCode)
 }
 
 // TestCloseInterruptedEndsEveryLoop: the close wave is interrupted after it
@@ -63,8 +61,8 @@ func TestCloseInterruptedEndsEveryLoop(t *testing.T) {
 		{"part-way through the signals", "CLOSEB", 4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			flaky := &flakySignaler{failFrom: tc.failFrom, failures: 3}
-			w := NewWorldWith(t, temporal, 3, WorldOptions{Signaler: func(s activities.Signaler) activities.Signaler {
+			flaky := &flakyLoopEnder{failFrom: tc.failFrom, failures: 3}
+			w := NewWorldWith(t, temporal, 3, WorldOptions{LoopEnder: func(s activities.LoopEnder) activities.LoopEnder {
 				flaky.inner = s
 				return flaky
 			}})

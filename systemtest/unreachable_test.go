@@ -36,7 +36,7 @@ func TestAnAgencyWithoutAnAddressIsReportedToTheOffice(t *testing.T) {
 	var kinds []string
 	for _, n := range skipped {
 		assert.Equal(t, "P02", n.Key.Subject)
-		kinds = append(kinds, n.Key.Kind)
+		kinds = append(kinds, string(n.Key.Kind))
 	}
 	assert.ElementsMatch(t, []string{"deadline_notice", "overdue"}, kinds)
 	var summary string

@@ -53,8 +53,9 @@ func NewWorld(t testing.TB, temporal *testenv.TemporalServer, batchSize int) *Wo
 
 // WorldOptions change how a World is wired, to inject faults.
 type WorldOptions struct {
-	// Signaler, if set, wraps what the activities signal workflows through.
-	Signaler func(activities.Signaler) activities.Signaler
+	// LoopEnder, if set, wraps what the activities end submission loops
+	// through.
+	LoopEnder func(activities.LoopEnder) activities.LoopEnder
 }
 
 // NewWorldWith is NewWorld with options.
@@ -82,11 +83,11 @@ func NewWorldWith(t testing.TB, temporal *testenv.TemporalServer, batchSize int,
 	t.Cleanup(tc.Close)
 	queue := testenv.TaskQueue(t)
 	eng := engine.New(st, tc, logger, engine.WithTaskQueue(queue))
-	var signaler activities.Signaler = tc
-	if opts.Signaler != nil {
-		signaler = opts.Signaler(tc)
+	var loops activities.LoopEnder = eng
+	if opts.LoopEnder != nil {
+		loops = opts.LoopEnder(eng)
 	}
-	acts := activities.New(st, renderer, notifications.NewMailer(smtpCfg), signaler, eng, logger,
+	acts := activities.New(st, renderer, notifications.NewMailer(smtpCfg), loops, eng, logger,
 		activities.Config{BaseURL: "http://rcm.test", MessageIDDomain: "rcm.test", BatchSize: batchSize, RetryDelay: 50 * time.Millisecond})
 	w := rcmworker.New(tc, acts, rcmworker.Options{TaskQueue: queue})
 	require.NoError(t, w.Start())

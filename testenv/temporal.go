@@ -27,6 +27,7 @@ func SearchAttributes() map[string]string {
 		"RcmCycle":  "Keyword",
 		"RcmRegime": "Keyword",
 		"RcmPeriod": "Keyword",
+		"RcmStatus": "Keyword",
 	}
 }
 

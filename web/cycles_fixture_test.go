@@ -75,7 +75,7 @@ func (f *fixture) startWorker() {
 	if os.Getenv("RCM_TEST_LOG") != "" {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	acts := activities.New(f.store, renderer, notifications.NewMailer(smtpCfg), temporal.Client(), f.engine, logger,
+	acts := activities.New(f.store, renderer, notifications.NewMailer(smtpCfg), f.engine, f.engine, logger,
 		activities.Config{BaseURL: "http://rcm.test", MessageIDDomain: "rcm.test", RetryDelay: 50 * time.Millisecond})
 	w := rcmworker.New(temporal.Client(), acts, rcmworker.Options{TaskQueue: f.queue})
 	require.NoError(t, w.Start())

@@ -84,7 +84,7 @@ func TestLaunchExtendAndCancelThroughTheAPI(t *testing.T) {
 			return false
 		}
 		resp.decode(t, &tl)
-		return len(tl.Moments) > 0 && tl.Moments[0].Kind == "notice" && tl.Moments[0].Done
+		return len(tl.Moments) > 0 && tl.Moments[0].Kind == "deadline_notice" && tl.Moments[0].Done
 	}, 30*time.Second, 100*time.Millisecond)
 
 	require.Equal(t, http.StatusUnprocessableEntity, f.do("staff", "POST", "/api/v1/cycles/"+c.ID+"/cancel", map[string]string{}).status)

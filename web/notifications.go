@@ -41,13 +41,13 @@ func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request) error
 		}
 	}
 	list, err := s.store.ListNotifications(r.Context(), store.NotificationFilter{CycleID: q.Get("cycle"), Status: status,
-		Kind: q.Get("kind"), Subject: q.Get("agency"), AfterID: after, Limit: limit + 1})
+		Kind: reporting.Event(q.Get("kind")), Subject: q.Get("agency"), AfterID: after, Limit: limit + 1})
 	if err != nil {
 		return err
 	}
 	items := make([]api.Notification, len(list))
 	for i, n := range list {
-		items[i] = api.Notification{ID: n.ID, Cycle: n.Key.CycleID, Subject: n.Key.Subject, Kind: n.Key.Kind, Step: n.Key.Step,
+		items[i] = api.Notification{ID: n.ID, Cycle: n.Key.CycleID, Subject: n.Key.Subject, Kind: string(n.Key.Kind), Step: n.Key.Step,
 			Recipients: n.Recipients, Language: n.Language, Status: string(n.Status), Attempts: n.Attempts, MessageID: n.MessageID,
 			LastError: n.LastError, ClaimedAt: n.ClaimedAt, SentAt: n.SentAt}
 		if items[i].Recipients == nil {

@@ -6,11 +6,11 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	"rcm/activities"
 	"rcm/workflows"
 )
 
@@ -43,21 +43,15 @@ func RegisterWorkflows(r sdkworker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(workflows.ScheduledLaunchWorkflow, workflow.RegisterOptions{Name: workflows.ScheduledLaunchWorkflowName})
 }
 
-// NamedActivities is implemented by *activities.Activities.
-type NamedActivities interface {
-	Named() map[string]any
-}
-
-// RegisterActivities registers every activity under the name the workflows
-// call it by.
-func RegisterActivities(r sdkworker.ActivityRegistry, acts NamedActivities) {
-	for name, fn := range acts.Named() {
-		r.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
-	}
+// RegisterActivities registers every method of acts as an activity under
+// its method name, the name workflows call it by (they call the methods as
+// method values).
+func RegisterActivities(r sdkworker.ActivityRegistry, acts *activities.Activities) {
+	r.RegisterActivity(acts)
 }
 
 // New builds a worker on rcm's task queue with everything registered.
-func New(c client.Client, acts NamedActivities, opts Options) sdkworker.Worker {
+func New(c client.Client, acts *activities.Activities, opts Options) sdkworker.Worker {
 	w := sdkworker.New(c, opts.queue(), sdkworker.Options{
 		MaxConcurrentActivityExecutionSize:     opts.MaxConcurrentActivities,
 		MaxConcurrentWorkflowTaskExecutionSize: opts.MaxConcurrentWorkflowTasks,
@@ -68,7 +62,7 @@ func New(c client.Client, acts NamedActivities, opts Options) sdkworker.Worker {
 }
 
 // Run runs a worker until ctx ends.
-func Run(ctx context.Context, c client.Client, acts NamedActivities, opts Options) error {
+func Run(ctx context.Context, c client.Client, acts *activities.Activities, opts Options) error {
 	w := New(c, acts, opts)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker on task queue %s: %w", opts.queue(), err)

@@ -3,6 +3,7 @@ package workflows
 import (
 	"time"
 
+	"rcm/activities"
 	"rcm/reporting"
 )
 
@@ -33,32 +34,20 @@ const (
 	QueryTimeline = "timeline"
 )
 
-// Activity names, as registered with the worker. The activities package
-// implements them; workflows refer to them by name only, so workflow code
-// never links database or network code.
-const (
-	ActivityOpenCycle            = "OpenCycle"
-	ActivityLoadDeadlines        = "LoadDeadlines"
-	ActivityRunWave              = "RunWave"
-	ActivityFinalizeCycle        = "FinalizeCycle"
-	ActivityCancelCycle          = "CancelCycle"
-	ActivitySubmissionReceived   = "SubmissionReceived"
-	ActivityReviewOverdue        = "ReviewOverdue"
-	ActivityReviewDecided        = "ReviewDecided"
-	ActivityLaunchScheduledCycle = "LaunchScheduledCycle"
-)
-
 // Search attributes rcm sets on its workflows so Temporal's UI finds a
-// cycle's workflows (all of type Keyword).
+// cycle's workflows and filters cycles by state (all of type Keyword).
 const (
 	SearchAttributeCycle  = "RcmCycle"
 	SearchAttributeRegime = "RcmRegime"
 	SearchAttributePeriod = "RcmPeriod"
+	// SearchAttributeStatus is a CycleWorkflow's CycleStatus, kept up to
+	// date as the cycle opens, closes or is cancelled.
+	SearchAttributeStatus = "RcmStatus"
 )
 
 // SearchAttributeNames lists rcm's custom search attributes.
 func SearchAttributeNames() []string {
-	return []string{SearchAttributeCycle, SearchAttributeRegime, SearchAttributePeriod}
+	return []string{SearchAttributeCycle, SearchAttributeRegime, SearchAttributePeriod, SearchAttributeStatus}
 }
 
 // CycleWorkflowID is the workflow ID of a cycle's CycleWorkflow.
@@ -89,69 +78,12 @@ type CycleResume struct {
 	Done     []WaveRecord
 }
 
-// DeadlineGroup is one distinct (due, close) pair among a cycle's open
-// obligations; extensions for single agencies create further groups.
-type DeadlineGroup struct {
-	Due   time.Time
-	Close time.Time
-}
-
-// OpenCycleResult is what opening a cycle produced.
-type OpenCycleResult struct {
-	Expected int
-	Groups   []DeadlineGroup
-}
-
-// DeadlinesResult is the cycle's state as LoadDeadlines found it.
-type DeadlinesResult struct {
-	Status reporting.CycleStatus
-	Groups []DeadlineGroup
-}
-
-// WaveKind names a wave: a moment of the timeline, or the launch notice,
-// an extension notice and the closing summary.
-type WaveKind string
-
-// Wave kinds.
-const (
-	WaveNotice     WaveKind = "notice"
-	WaveReminder   WaveKind = "reminder"
-	WaveDue        WaveKind = "due"
-	WaveEscalation WaveKind = "escalation"
-	WaveClose      WaveKind = "close"
-	WaveExtension  WaveKind = "extension"
-	WaveSummary    WaveKind = "summary"
-)
-
-// WaveInput asks for one wave: all agencies the step applies to at At.
-type WaveInput struct {
-	CycleID string
-	Kind    WaveKind
-	Step    int
-	At      time.Time
-}
-
-// WaveResult counts what a wave did. Remaining (close waves) is the number of
-// obligations still open after it.
-type WaveResult struct {
-	Selected  int
-	Sent      int
-	Failed    int
-	Skipped   int
-	Remaining int
-}
-
 // WaveRecord is a wave that ran, kept in the workflow's state and timeline.
 type WaveRecord struct {
-	Kind   WaveKind
+	Kind   reporting.Event
 	Step   int
 	At     time.Time
-	Result WaveResult
-}
-
-// FinalizeResult is the cycle's outcome at close.
-type FinalizeResult struct {
-	Rates reporting.Rates
+	Result activities.WaveResult
 }
 
 // CycleResult is what a CycleWorkflow returns.
@@ -171,11 +103,11 @@ type TimelineView struct {
 // MomentView is one moment of the timeline, done or still ahead.
 type MomentView struct {
 	At     time.Time
-	Kind   WaveKind
+	Kind   reporting.Event
 	Step   int
 	Of     int
 	Done   bool
-	Result *WaveResult `json:",omitempty"`
+	Result *activities.WaveResult `json:",omitempty"`
 }
 
 // SubmissionInput starts a SubmissionWorkflow.
@@ -210,25 +142,6 @@ type CancelSignal struct{}
 // CycleClosedSignal ends a SubmissionWorkflow.
 type CycleClosedSignal struct{}
 
-// SubmissionState is what SubmissionReceived found: whether the version is
-// still the latest, when its review is due and when the obligation closes.
-type SubmissionState struct {
-	Latest    bool
-	ReviewDue time.Time
-	CloseAt   time.Time
-	Closed    bool
-}
-
-// SubmissionActivityInput names a submission.
-type SubmissionActivityInput struct {
-	SubmissionID int64
-}
-
-// ReviewActivityInput names a review.
-type ReviewActivityInput struct {
-	ReviewID int64
-}
-
 // SubmissionResult is what a SubmissionWorkflow returns.
 type SubmissionResult struct {
 	Outcome string // accepted, closed
@@ -238,17 +151,4 @@ type SubmissionResult struct {
 // ScheduledLaunchInput starts a ScheduledLaunchWorkflow.
 type ScheduledLaunchInput struct {
 	RegimeCode string
-}
-
-// LaunchScheduledInput asks the activity to launch the regime's cycle for the
-// period that starts at At.
-type LaunchScheduledInput struct {
-	RegimeCode string
-	At         time.Time
-}
-
-// LaunchScheduledResult names the cycle launched (or found already launched).
-type LaunchScheduledResult struct {
-	CycleID         string
-	AlreadyLaunched bool
 }

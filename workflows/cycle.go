@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"rcm/activities"
 	"rcm/reporting"
 )
 
@@ -34,8 +35,11 @@ type cycleWorkflow struct {
 	status   reporting.CycleStatus
 	openedAt time.Time
 	expected int
-	groups   []DeadlineGroup
+	groups   []activities.DeadlineGroup
 	done     map[string]WaveRecord
+	// upsertStatus is false when replaying a run recorded before the
+	// RcmStatus search attribute existed.
+	upsertStatus bool
 
 	changed   workflow.ReceiveChannel
 	cancelled workflow.ReceiveChannel
@@ -65,6 +69,7 @@ func newCycleWorkflow(ctx workflow.Context, input CycleInput) (*cycleWorkflow, e
 		w.openedAt = r.OpenedAt
 		w.expected = r.Expected
 		for _, rec := range r.Done {
+			rec.Kind = reporting.EventFromLegacyName(string(rec.Kind)) // records of older runs
 			w.done[waveKey(rec.Kind, rec.Step, rec.At)] = rec
 		}
 	}
@@ -75,6 +80,10 @@ func newCycleWorkflow(ctx workflow.Context, input CycleInput) (*cycleWorkflow, e
 }
 
 func (w *cycleWorkflow) run(ctx workflow.Context) (CycleResult, error) {
+	w.upsertStatus = workflow.GetVersion(ctx, "upsert-status-search-attribute", workflow.DefaultVersion, 1) >= 1
+	if w.input.Resume != nil {
+		w.setStatus(ctx, reporting.CycleOpen)
+	}
 	if w.input.Resume == nil {
 		if err := w.open(ctx); err != nil {
 			return CycleResult{}, err
@@ -99,7 +108,8 @@ func (w *cycleWorkflow) run(ctx workflow.Context) (CycleResult, error) {
 		if len(w.pendingExtensions) > 0 {
 			id := w.pendingExtensions[0]
 			w.pendingExtensions = w.pendingExtensions[1:]
-			if _, err := w.wave(ctx, WaveExtension, int(id), workflow.Now(ctx)); err != nil {
+			notice := reporting.Moment{Kind: reporting.EventDeadlineExtended, Step: int(id), At: workflow.Now(ctx)}
+			if _, err := w.wave(ctx, notice, id); err != nil {
 				return CycleResult{}, err
 			}
 			continue
@@ -111,11 +121,11 @@ func (w *cycleWorkflow) run(ctx workflow.Context) (CycleResult, error) {
 		if !w.sleepUntil(ctx, next.At) {
 			continue // a signal arrived first
 		}
-		result, err := w.wave(ctx, WaveKind(next.Kind), next.Step, next.At)
+		result, err := w.wave(ctx, next, 0)
 		if err != nil {
 			return CycleResult{}, err
 		}
-		if next.Kind == reporting.MomentClose {
+		if next.Kind == reporting.EventClose {
 			if err := w.reload(ctx); err != nil {
 				return CycleResult{}, err
 			}
@@ -135,54 +145,72 @@ func (w *cycleWorkflow) run(ctx workflow.Context) (CycleResult, error) {
 
 // open creates the obligations and sends the deadline notice.
 func (w *cycleWorkflow) open(ctx workflow.Context) error {
-	var opened OpenCycleResult
-	if err := workflow.ExecuteActivity(bookkeepingOptions(ctx), ActivityOpenCycle, w.input.CycleID).Get(ctx, &opened); err != nil {
+	var a *activities.Activities
+	var opened activities.OpenCycleResult
+	if err := workflow.ExecuteActivity(bookkeepingOptions(ctx), a.OpenCycle, w.input.CycleID).Get(ctx, &opened); err != nil {
 		return fmt.Errorf("open cycle %s: %w", w.input.CycleID, err)
 	}
-	w.status = reporting.CycleOpen
+	w.setStatus(ctx, reporting.CycleOpen)
 	w.openedAt = workflow.Now(ctx)
 	w.expected = opened.Expected
 	w.groups = opened.Groups
 	w.logger.Info("Cycle opened", "Expected", opened.Expected, "DeadlineGroups", len(opened.Groups))
-	_, err := w.wave(ctx, WaveNotice, 0, w.openedAt)
+	_, err := w.wave(ctx, reporting.Moment{Kind: reporting.EventDeadlineNotice, At: w.openedAt}, 0)
 	return err
 }
 
 // reload fetches the distinct deadlines of the open obligations.
 func (w *cycleWorkflow) reload(ctx workflow.Context) error {
 	w.reloadRequested = false
-	var res DeadlinesResult
-	if err := workflow.ExecuteActivity(bookkeepingOptions(ctx), ActivityLoadDeadlines, w.input.CycleID).Get(ctx, &res); err != nil {
+	var a *activities.Activities
+	var res activities.DeadlinesResult
+	if err := workflow.ExecuteActivity(bookkeepingOptions(ctx), a.LoadDeadlines, w.input.CycleID).Get(ctx, &res); err != nil {
 		return fmt.Errorf("load deadlines of cycle %s: %w", w.input.CycleID, err)
 	}
 	w.groups = res.Groups
-	if res.Status == reporting.CycleCancelled {
+	if res.Cancelled() {
 		w.status = reporting.CycleCancelled
 	}
 	return nil
 }
 
-// wave runs one wave and records it as done.
-func (w *cycleWorkflow) wave(ctx workflow.Context, kind WaveKind, step int, at time.Time) (WaveResult, error) {
-	in := WaveInput{CycleID: w.input.CycleID, Kind: kind, Step: step, At: at}
-	var result WaveResult
-	if err := workflow.ExecuteActivity(waveOptions(ctx), ActivityRunWave, in).Get(ctx, &result); err != nil {
-		return WaveResult{}, fmt.Errorf("cycle %s: %s wave %d: %w", w.input.CycleID, kind, step, err)
+// wave runs the wave of one moment and records it as done; extensionID
+// names the extension a deadline_extended moment tells of.
+func (w *cycleWorkflow) wave(ctx workflow.Context, m reporting.Moment, extensionID int64) (activities.WaveResult, error) {
+	var a *activities.Activities
+	in := activities.WaveInput{CycleID: w.input.CycleID, Moment: m, ExtensionID: extensionID}
+	var result activities.WaveResult
+	if err := workflow.ExecuteActivity(waveOptions(ctx), a.RunWave, in).Get(ctx, &result); err != nil {
+		return activities.WaveResult{}, fmt.Errorf("cycle %s: %s wave %d: %w", w.input.CycleID, m.Kind, m.Step, err)
 	}
-	w.done[waveKey(kind, step, at)] = WaveRecord{Kind: kind, Step: step, At: at, Result: result}
-	w.logger.Info("Wave done", "Kind", kind, "Step", step, "Selected", result.Selected, "Sent", result.Sent, "Failed", result.Failed)
+	w.done[waveKey(m.Kind, m.Step, m.At)] = WaveRecord{Kind: m.Kind, Step: m.Step, At: m.At, Result: result}
+	w.logger.Info("Wave done", "Kind", m.Kind, "Step", m.Step, "Selected", result.Selected, "Sent", result.Sent, "Failed", result.Failed)
 	return result, nil
+}
+
+// setStatus records the cycle's status and publishes it as the RcmStatus
+// search attribute, so that Temporal's UI filters cycles by state.
+func (w *cycleWorkflow) setStatus(ctx workflow.Context, status reporting.CycleStatus) {
+	w.status = status
+	if !w.upsertStatus {
+		return
+	}
+	key := temporal.NewSearchAttributeKeyKeyword(SearchAttributeStatus)
+	if err := workflow.UpsertTypedSearchAttributes(ctx, key.ValueSet(string(status))); err != nil {
+		w.logger.Warn("Cannot publish the cycle's status", "Status", status, "Error", err)
+	}
 }
 
 // finalize classifies, aggregates and summarises once every obligation closed.
 func (w *cycleWorkflow) finalize(ctx workflow.Context) (CycleResult, error) {
-	w.status = reporting.CycleClosing
-	var fin FinalizeResult
-	if err := workflow.ExecuteActivity(bookkeepingOptions(ctx), ActivityFinalizeCycle, w.input.CycleID).Get(ctx, &fin); err != nil {
+	var a *activities.Activities
+	w.setStatus(ctx, reporting.CycleClosing)
+	var fin activities.FinalizeResult
+	if err := workflow.ExecuteActivity(bookkeepingOptions(ctx), a.FinalizeCycle, w.input.CycleID).Get(ctx, &fin); err != nil {
 		return CycleResult{}, fmt.Errorf("finalize cycle %s: %w", w.input.CycleID, err)
 	}
-	w.status = reporting.CycleClosed
-	if _, err := w.wave(ctx, WaveSummary, 0, workflow.Now(ctx)); err != nil {
+	w.setStatus(ctx, reporting.CycleClosed)
+	if _, err := w.wave(ctx, reporting.Moment{Kind: reporting.EventCycleSummary, At: workflow.Now(ctx)}, 0); err != nil {
 		return CycleResult{}, err
 	}
 	w.logger.Info("Cycle closed", "Expected", fin.Rates.Expected, "OnTime", fin.Rates.OnTime, "Late", fin.Rates.Late, "Missing", fin.Rates.Missing)
@@ -191,10 +219,11 @@ func (w *cycleWorkflow) finalize(ctx workflow.Context) (CycleResult, error) {
 
 // cancel ends the submission loops of a cancelled cycle.
 func (w *cycleWorkflow) cancel(ctx workflow.Context) (CycleResult, error) {
-	if err := workflow.ExecuteActivity(bookkeepingOptions(ctx), ActivityCancelCycle, w.input.CycleID).Get(ctx, nil); err != nil {
+	var a *activities.Activities
+	if err := workflow.ExecuteActivity(bookkeepingOptions(ctx), a.CancelCycle, w.input.CycleID).Get(ctx, nil); err != nil {
 		return CycleResult{}, fmt.Errorf("cancel cycle %s: %w", w.input.CycleID, err)
 	}
-	w.status = reporting.CycleCancelled
+	w.setStatus(ctx, reporting.CycleCancelled)
 	w.logger.Info("Cycle cancelled")
 	return CycleResult{Status: reporting.CycleCancelled}, nil
 }
@@ -256,10 +285,10 @@ func (w *cycleWorkflow) moments() []reporting.Moment {
 	var out []reporting.Moment
 	for _, g := range w.groups {
 		for _, m := range w.input.Policy.Timeline(g.Due, g.Close) {
-			if m.Kind == reporting.MomentReminder && m.At.Before(w.openedAt) {
+			if m.Kind == reporting.EventReminder && m.At.Before(w.openedAt) {
 				continue
 			}
-			key := waveKey(WaveKind(m.Kind), m.Step, m.At)
+			key := waveKey(m.Kind, m.Step, m.At)
 			if seen[key] {
 				continue
 			}
@@ -278,7 +307,7 @@ func (w *cycleWorkflow) moments() []reporting.Moment {
 
 func (w *cycleWorkflow) nextMoment() (reporting.Moment, bool) {
 	for _, m := range w.moments() {
-		if _, done := w.done[waveKey(WaveKind(m.Kind), m.Step, m.At)]; !done {
+		if _, done := w.done[waveKey(m.Kind, m.Step, m.At)]; !done {
 			return m, true
 		}
 	}
@@ -290,9 +319,9 @@ func (w *cycleWorkflow) timeline() (TimelineView, error) {
 	view := TimelineView{CycleID: w.input.CycleID, Status: w.status, Expected: w.expected}
 	planned := make(map[string]bool)
 	for _, m := range w.moments() {
-		key := waveKey(WaveKind(m.Kind), m.Step, m.At)
+		key := waveKey(m.Kind, m.Step, m.At)
 		planned[key] = true
-		mv := MomentView{At: m.At, Kind: WaveKind(m.Kind), Step: m.Step, Of: m.Of}
+		mv := MomentView{At: m.At, Kind: m.Kind, Step: m.Step, Of: m.Of}
 		if rec, ok := w.done[key]; ok {
 			r := rec.Result
 			mv.Done, mv.Result = true, &r
@@ -333,6 +362,6 @@ func (w *cycleWorkflow) resumeInput() CycleInput {
 	return CycleInput{CycleID: w.input.CycleID, Policy: w.input.Policy, Resume: resume}
 }
 
-func waveKey(kind WaveKind, step int, at time.Time) string {
+func waveKey(kind reporting.Event, step int, at time.Time) string {
 	return fmt.Sprintf("%s/%d/%s", kind, step, at.UTC().Format(time.RFC3339Nano))
 }

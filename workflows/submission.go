@@ -2,12 +2,14 @@ package workflows
 
 import (
 	"fmt"
-	"rcm/reporting"
 	"time"
 
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
+
+	"rcm/activities"
+	"rcm/reporting"
 )
 
 // closeGrace is how long a SubmissionWorkflow outlives its obligation's
@@ -46,7 +48,7 @@ type submissionWorkflow struct {
 
 	latest      SubmissionSignal
 	received    bool // latest was acknowledged
-	state       SubmissionState
+	state       activities.SubmissionState
 	returned    bool // latest was returned; waiting for a resubmission
 	overdueSent map[int]bool
 	outcome     string
@@ -73,9 +75,10 @@ func (w *submissionWorkflow) run(ctx workflow.Context) (SubmissionResult, error)
 
 // acknowledge sends the receipt and the review notice for the latest version.
 func (w *submissionWorkflow) acknowledge(ctx workflow.Context) error {
-	in := SubmissionActivityInput{SubmissionID: w.latest.SubmissionID}
-	var st SubmissionState
-	if err := workflow.ExecuteActivity(notifyOptions(ctx), ActivitySubmissionReceived, in).Get(ctx, &st); err != nil {
+	var a *activities.Activities
+	in := activities.SubmissionInput{SubmissionID: w.latest.SubmissionID}
+	var st activities.SubmissionState
+	if err := workflow.ExecuteActivity(notifyOptions(ctx), a.SubmissionReceived, in).Get(ctx, &st); err != nil {
 		return fmt.Errorf("acknowledge submission %d: %w", w.latest.SubmissionID, err)
 	}
 	w.state, w.received, w.returned = st, true, false
@@ -135,8 +138,9 @@ func (w *submissionWorkflow) onReview(ctx workflow.Context, sig ReviewSignal) er
 		w.latest = SubmissionSignal{SubmissionID: sig.SubmissionID, Version: sig.Version}
 		w.received = true
 	}
-	in := ReviewActivityInput{ReviewID: sig.ReviewID}
-	if err := workflow.ExecuteActivity(notifyOptions(ctx), ActivityReviewDecided, in).Get(ctx, nil); err != nil {
+	var a *activities.Activities
+	in := activities.ReviewInput{ReviewID: sig.ReviewID}
+	if err := workflow.ExecuteActivity(notifyOptions(ctx), a.ReviewDecided, in).Get(ctx, nil); err != nil {
 		return fmt.Errorf("notify review %d: %w", sig.ReviewID, err)
 	}
 	switch sig.Decision {
@@ -150,8 +154,9 @@ func (w *submissionWorkflow) onReview(ctx workflow.Context, sig ReviewSignal) er
 
 func (w *submissionWorkflow) onReviewOverdue(ctx workflow.Context, version int) error {
 	w.overdueSent[version] = true
-	in := SubmissionActivityInput{SubmissionID: w.latest.SubmissionID}
-	if err := workflow.ExecuteActivity(notifyOptions(ctx), ActivityReviewOverdue, in).Get(ctx, nil); err != nil {
+	var a *activities.Activities
+	in := activities.SubmissionInput{SubmissionID: w.latest.SubmissionID}
+	if err := workflow.ExecuteActivity(notifyOptions(ctx), a.ReviewOverdue, in).Get(ctx, nil); err != nil {
 		return fmt.Errorf("escalate review of submission %d: %w", w.latest.SubmissionID, err)
 	}
 	return nil

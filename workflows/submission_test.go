@@ -7,10 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/suite"
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/testsuite"
 
+	"rcm/activities"
 	"rcm/reporting"
 	rcmworker "rcm/worker"
 	"rcm/workflows"
@@ -31,17 +32,17 @@ func (f *fakeLoop) record(s string) {
 	f.calls = append(f.calls, s)
 }
 
-func (f *fakeLoop) SubmissionReceived(_ context.Context, in workflows.SubmissionActivityInput) (workflows.SubmissionState, error) {
+func (f *fakeLoop) SubmissionReceived(_ context.Context, in activities.SubmissionInput) (activities.SubmissionState, error) {
 	f.record(fmt.Sprintf("received %d", in.SubmissionID))
-	return workflows.SubmissionState{Latest: true, ReviewDue: f.now().Add(f.reviewTime), CloseAt: f.closeAt}, nil
+	return activities.SubmissionState{Latest: true, ReviewDue: f.now().Add(f.reviewTime), CloseAt: f.closeAt}, nil
 }
 
-func (f *fakeLoop) ReviewOverdue(_ context.Context, in workflows.SubmissionActivityInput) error {
+func (f *fakeLoop) ReviewOverdue(_ context.Context, in activities.SubmissionInput) error {
 	f.record(fmt.Sprintf("review overdue %d", in.SubmissionID))
 	return nil
 }
 
-func (f *fakeLoop) ReviewDecided(_ context.Context, in workflows.ReviewActivityInput) error {
+func (f *fakeLoop) ReviewDecided(_ context.Context, in activities.ReviewInput) error {
 	f.record(fmt.Sprintf("decided %d", in.ReviewID))
 	return nil
 }
@@ -62,9 +63,11 @@ func (s *SubmissionWorkflowSuite) SetupTest() {
 	s.env.SetStartTime(s.t0)
 	s.fake = &fakeLoop{reviewTime: 2 * day, closeAt: s.t0.Add(20 * day), now: s.env.Now}
 	rcmworker.RegisterWorkflows(s.env)
-	s.env.RegisterActivityWithOptions(s.fake.SubmissionReceived, activity.RegisterOptions{Name: workflows.ActivitySubmissionReceived})
-	s.env.RegisterActivityWithOptions(s.fake.ReviewOverdue, activity.RegisterOptions{Name: workflows.ActivityReviewOverdue})
-	s.env.RegisterActivityWithOptions(s.fake.ReviewDecided, activity.RegisterOptions{Name: workflows.ActivityReviewDecided})
+	var a *activities.Activities
+	s.env.RegisterActivity(a)
+	s.env.OnActivity(a.SubmissionReceived, mock.Anything, mock.Anything).Return(s.fake.SubmissionReceived).Maybe()
+	s.env.OnActivity(a.ReviewOverdue, mock.Anything, mock.Anything).Return(s.fake.ReviewOverdue).Maybe()
+	s.env.OnActivity(a.ReviewDecided, mock.Anything, mock.Anything).Return(s.fake.ReviewDecided).Maybe()
 }
 
 // at schedules a signal after d of workflow time.
@@ -73,7 +76,7 @@ func (s *SubmissionWorkflowSuite) at(d time.Duration, name string, arg any) {
 }
 
 func (s *SubmissionWorkflowSuite) run() workflows.SubmissionResult {
-	s.env.ExecuteWorkflow(workflows.SubmissionWorkflowName, workflows.SubmissionInput{CycleID: "SEI-2026-10", AgencyCode: "HNI"})
+	s.env.ExecuteWorkflow(workflows.SubmissionWorkflow, workflows.SubmissionInput{CycleID: "SEI-2026-10", AgencyCode: "HNI"})
 	s.Require().True(s.env.IsWorkflowCompleted())
 	s.Require().NoError(s.env.GetWorkflowError())
 	var res workflows.SubmissionResult
