@@ -26,13 +26,16 @@
 // # Delivery
 //
 // go-mail/mail/v2 writes the MIME message (multipart/alternative, UTF-8,
-// quoted-printable, RFC 2047 headers); net/smtp speaks SMTP over a
-// connection this package dials itself, so that the context bounds every
-// step (go-mail's Dialer takes no context and hides its connection). A
-// Batch is one connection reused for many messages: a refused message is
-// followed by RSET and the connection carries on; a broken connection, or a
-// 421 from a server that limits messages per connection, is replaced once
-// per message when nothing can have been delivered. IsPermanent tells the
-// caller which failures to record as final (invalid addresses or envelopes,
-// 5xx refusals of a recipient or of the message) and which to retry.
+// quoted-printable, RFC 2047 headers); emersion/go-smtp's client speaks
+// SMTP (PLAIN or LOGIN from go-sasl) over a connection this package dials
+// and watches itself, so that the context bounds every step (go-mail's
+// Dialer takes no context and hides its connection; go-smtp's client takes
+// none either). A Batch is one connection reused for many messages: a
+// refused message is followed by RSET and the connection carries on; a
+// broken connection, or a 421 from a server that limits messages per
+// connection, is replaced once per message when nothing can have been
+// delivered. IsPermanent tells the caller which failures to record as final
+// (invalid addresses or envelopes, 5xx refusals of a recipient or of the
+// message, judged with their enhanced status codes: see
+// SMTPError.Permanent) and which to retry.
 package notifications

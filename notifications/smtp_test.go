@@ -1,15 +1,22 @@
 package notifications_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/mail"
 	"rcm/reporting"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/emersion/go-smtp"
 
 	"rcm/notifications"
 	"rcm/testenv"
@@ -164,6 +171,11 @@ func TestSendClassifiesRefusals(t *testing.T) {
 				var refusal *notifications.SMTPError
 				if !errors.As(err, &refusal) || refusal.Code != tc.code || refusal.Command != "end of data" {
 					t.Fatalf("message %d: err = %v, want an SMTPError %d", i, err, tc.code)
+				}
+				// testenv's server sends the enhanced code X.0.0 of the reply's class.
+				reply := fmt.Sprintf("%d %d.0.0 message %d refused by the test server", tc.code, tc.code/100, i)
+				if refusal.EnhancedCode != fmt.Sprintf("%d.0.0", tc.code/100) || !strings.Contains(err.Error(), reply) {
+					t.Errorf("message %d: err = %q (enhanced code %q), want the server's reply %q", i, err, refusal.EnhancedCode, reply)
 				}
 				if notifications.IsPermanent(err) != tc.permanent || refusal.Temporary() == tc.permanent {
 					t.Errorf("message %d: IsPermanent = %v, want %v", i, notifications.IsPermanent(err), tc.permanent)
@@ -371,21 +383,25 @@ func TestTimeoutsAndDeadlines(t *testing.T) {
 			t.Errorf("Open took %v; the context allowed 200ms", elapsed)
 		}
 	})
-	t.Run("command timeout", func(t *testing.T) {
-		m := mailerFor(t, "smtp://"+addr+"?from=rcm@example.test&command_timeout=200ms")
-		start := time.Now()
-		_, err := m.Open(context.Background())
-		var netErr net.Error
-		if !errors.As(err, &netErr) || !netErr.Timeout() {
-			t.Errorf("Open against a silent server: %v, want a timeout", err)
-		}
-		if elapsed := time.Since(start); elapsed > 2*time.Second {
-			t.Errorf("Open took %v; the command timeout is 200ms", elapsed)
-		}
-		if notifications.IsPermanent(err) {
-			t.Error("a timeout is permanent")
-		}
-	})
+	// With STARTTLS, go-smtp's client reads the greeting and says STARTTLS
+	// with a five-minute timeout of its own; the command timeout still holds.
+	for _, query := range []string{"", "&tls=starttls"} {
+		t.Run("command timeout"+query, func(t *testing.T) {
+			m := mailerFor(t, "smtp://"+addr+"?from=rcm@example.test&command_timeout=200ms"+query)
+			start := time.Now()
+			_, err := m.Open(context.Background())
+			var netErr net.Error
+			if !errors.As(err, &netErr) || !netErr.Timeout() {
+				t.Errorf("Open against a silent server: %v, want a timeout", err)
+			}
+			if elapsed := time.Since(start); elapsed > 2*time.Second {
+				t.Errorf("Open took %v; the command timeout is 200ms", elapsed)
+			}
+			if notifications.IsPermanent(err) {
+				t.Error("a timeout is permanent")
+			}
+		})
+	}
 	t.Run("already cancelled", func(t *testing.T) {
 		srv := testenv.SMTPServer(t)
 		ctx, cancel := context.WithCancel(context.Background())
@@ -445,4 +461,278 @@ func TestAuthenticationAndTLS(t *testing.T) {
 			t.Fatal("a self-signed certificate was accepted without insecure_skip_verify")
 		}
 	})
+}
+
+// scriptedSMTP is an SMTP server (go-smtp's, on loopback) whose answers the
+// test writes: rcpt answers each RCPT TO and data each message (nil
+// accepts). It keeps the whole conversation, both sides, and the first
+// recipient of every message it accepted.
+type scriptedSMTP struct {
+	addr string
+	rcpt func(to string) error
+	data func() error
+
+	mu          sync.Mutex
+	transcript  bytes.Buffer
+	delivered   []string
+	connections int
+}
+
+func scriptedServer(t *testing.T, rcpt func(to string) error, data func() error) *scriptedSMTP {
+	t.Helper()
+	s := &scriptedSMTP{rcpt: rcpt, data: data}
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
+		s.mu.Lock()
+		s.connections++
+		s.mu.Unlock()
+		return &scriptedSession{server: s}, nil
+	}))
+	srv.Domain = "scripted.example.test"
+	srv.Debug = transcriptWriter{s}
+	srv.ErrorLog = log.New(io.Discard, "", 0)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.addr = ln.Addr().String()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	t.Cleanup(func() {
+		_ = srv.Close()
+		_ = ln.Close()
+		<-served
+	})
+	return s
+}
+
+func (s *scriptedSMTP) url() string { return "smtp://" + s.addr + "?from=rcm@example.test" }
+
+// lines is the conversation so far, one line of either side each.
+func (s *scriptedSMTP) lines() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return strings.Split(strings.TrimSuffix(s.transcript.String(), "\r\n"), "\r\n")
+}
+
+func (s *scriptedSMTP) accepted() ([]string, int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.delivered...), s.connections
+}
+
+type transcriptWriter struct{ s *scriptedSMTP }
+
+func (w transcriptWriter) Write(p []byte) (int, error) {
+	w.s.mu.Lock()
+	defer w.s.mu.Unlock()
+	return w.s.transcript.Write(p)
+}
+
+type scriptedSession struct {
+	server *scriptedSMTP
+	to     []string
+}
+
+func (ss *scriptedSession) Mail(string, *smtp.MailOptions) error { ss.to = nil; return nil }
+
+func (ss *scriptedSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if ss.server.rcpt != nil {
+		if err := ss.server.rcpt(to); err != nil {
+			return err
+		}
+	}
+	ss.to = append(ss.to, to)
+	return nil
+}
+
+func (ss *scriptedSession) Data(r io.Reader) error {
+	if _, err := io.Copy(io.Discard, r); err != nil {
+		return err
+	}
+	if ss.server.data != nil {
+		if err := ss.server.data(); err != nil {
+			return err
+		}
+	}
+	ss.server.mu.Lock()
+	defer ss.server.mu.Unlock()
+	ss.server.delivered = append(ss.server.delivered, ss.to[0])
+	return nil
+}
+
+func (ss *scriptedSession) Reset()        { ss.to = nil }
+func (ss *scriptedSession) Logout() error { return nil }
+
+func TestSMTPErrorTellsTemporaryFromPermanent(t *testing.T) {
+	for _, tc := range []struct {
+		command, enhanced    string
+		code                 int
+		temporary, permanent bool
+	}{
+		{"RCPT TO", "5.1.1", 550, false, true}, // no such mailbox
+		{"RCPT TO", "", 550, false, true},      // no enhanced code: the reply code decides
+		{"end of data", "5.7.1", 554, false, true},
+		{"RCPT TO", "4.2.2", 452, true, false}, // mailbox full, try later
+		{"end of data", "4.3.0", 451, true, false},
+		{"RCPT TO", "4.7.1", 550, true, false},    // the codes disagree: the milder one wins
+		{"MAIL FROM", "5.3.4", 552, false, true},  // the message is too big, whatever the command
+		{"MAIL FROM", "5.6.0", 554, false, true},  // its content is refused
+		{"MAIL FROM", "5.1.8", 553, false, false}, // rcm's sender address: settings, not the message
+		{"RCPT TO", "5.7.0", 530, false, false},   // authentication required: settings
+		{"RCPT TO", "5.7.8", 535, false, false},   // credentials refused: settings
+		{"AUTH", "5.7.8", 535, false, false},
+		{"DATA", "", 421, true, false},
+	} {
+		e := &notifications.SMTPError{Command: tc.command, Recipient: "a@b.vn", Code: tc.code, EnhancedCode: tc.enhanced, Message: "text"}
+		wrapped := fmt.Errorf("send x: %w", e)
+		if e.Temporary() != tc.temporary || e.Permanent() != tc.permanent || notifications.IsPermanent(wrapped) != tc.permanent {
+			t.Errorf("%s %d %s: Temporary = %v, Permanent = %v, IsPermanent = %v; want %v, %v",
+				tc.command, tc.code, tc.enhanced, e.Temporary(), e.Permanent(), notifications.IsPermanent(wrapped), tc.temporary, tc.permanent)
+		}
+		if want := strings.TrimSpace(fmt.Sprintf("%d %s", tc.code, tc.enhanced)) + " text"; !strings.Contains(e.Error(), want) {
+			t.Errorf("Error() = %q, want the reply %q", e.Error(), want)
+		}
+	}
+}
+
+func TestRefusedRecipientIsResetAndTheConnectionCarriesOn(t *testing.T) {
+	srv := scriptedServer(t, func(to string) error {
+		switch {
+		case strings.HasPrefix(to, "unknown"):
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "mailbox unknown"}
+		case strings.HasPrefix(to, "full"):
+			return &smtp.SMTPError{Code: 452, EnhancedCode: smtp.EnhancedCode{4, 2, 2}, Message: "mailbox full"}
+		}
+		return nil
+	}, nil)
+	b := openBatch(t, mailerFor(t, srv.url()))
+	send := func(i int, to string) error {
+		e := envelope(i)
+		e.To = []string{to}
+		return b.Send(context.Background(), e)
+	}
+	if err := send(1, "ok1@example.test"); err != nil {
+		t.Fatal(err)
+	}
+
+	err := send(2, "unknown@example.test")
+	var refusal *notifications.SMTPError
+	if !errors.As(err, &refusal) || refusal.Command != "RCPT TO" || refusal.Recipient != "unknown@example.test" ||
+		refusal.Code != 550 || refusal.EnhancedCode != "5.1.1" || !notifications.IsPermanent(err) {
+		t.Fatalf("unknown recipient: err = %v (%+v), want a permanent 550 5.1.1 refusal of RCPT TO", err, refusal)
+	}
+	if want := "smtp RCPT TO <unknown@example.test>: 550 5.1.1 mailbox unknown"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not carry the server's reply %q", err, want)
+	}
+	if err := send(3, "ok3@example.test"); err != nil {
+		t.Fatalf("the message after a permanent refusal: %v", err)
+	}
+
+	err = send(4, "full@example.test")
+	if !errors.As(err, &refusal) || refusal.Code != 452 || refusal.EnhancedCode != "4.2.2" ||
+		!refusal.Temporary() || notifications.IsPermanent(err) {
+		t.Fatalf("full mailbox: err = %v, want a temporary 452 4.2.2 refusal", err)
+	}
+	if err := send(5, "ok5@example.test"); err != nil {
+		t.Fatalf("the message after a temporary refusal: %v", err)
+	}
+
+	delivered, connections := srv.accepted()
+	if got := strings.Join(delivered, " "); got != "ok1@example.test ok3@example.test ok5@example.test" || connections != 1 {
+		t.Errorf("delivered %s over %d connections, want ok1, ok3 and ok5 over 1", got, connections)
+	}
+	// Each refusal is followed at once by RSET, before the next MAIL FROM.
+	lines := srv.lines()
+	resets := 0
+	for i, line := range lines {
+		if strings.HasPrefix(line, "550 5.1.1") || strings.HasPrefix(line, "452 4.2.2") {
+			if i+1 >= len(lines) || lines[i+1] != "RSET" {
+				t.Errorf("after %q the client said %q, want RSET", line, lines[min(i+1, len(lines)-1)])
+			}
+			resets++
+		}
+	}
+	if resets != 2 {
+		t.Errorf("saw %d refusals in the conversation, want 2:\n%s", resets, strings.Join(lines, "\n"))
+	}
+}
+
+// sendWithDeadline sends envelope 1 with a context that allows d, and
+// checks that the send ends soon after with a temporary
+// context.DeadlineExceeded (the command timeout is a minute).
+func sendWithDeadline(t *testing.T, send func(context.Context, notifications.Envelope) error, d time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	start := time.Now()
+	err := send(ctx, envelope(1))
+	if !errors.Is(err, context.DeadlineExceeded) || notifications.IsPermanent(err) {
+		t.Errorf("Send: %v, want a temporary context.DeadlineExceeded", err)
+	}
+	if elapsed := time.Since(start); elapsed > d+2*time.Second {
+		t.Errorf("Send took %v; the context allowed %v", elapsed, d)
+	}
+}
+
+func TestContextDeadlineInterruptsAStalledServer(t *testing.T) {
+	t.Run("silent from the start, with STARTTLS", func(t *testing.T) {
+		// go-smtp's client reads the greeting and says STARTTLS with a
+		// five-minute timeout of its own; the context still bounds them.
+		m := mailerFor(t, "smtp://"+silentServer(t)+"?from=rcm@example.test&tls=starttls&command_timeout=1m")
+		sendWithDeadline(t, m.Send, 200*time.Millisecond)
+	})
+	t.Run("silent after the message", func(t *testing.T) {
+		release := make(chan struct{})
+		var stalled atomic.Bool
+		srv := scriptedServer(t, nil, func() error {
+			if stalled.CompareAndSwap(false, true) {
+				<-release // the verdict on the first message never comes
+			}
+			return nil
+		})
+		t.Cleanup(func() { close(release) })
+		b := openBatch(t, mailerFor(t, srv.url()+"&command_timeout=1m"))
+		sendWithDeadline(t, b.Send, 300*time.Millisecond)
+		// The interrupted connection is dropped; the batch goes on with a new one.
+		if err := b.Send(context.Background(), envelope(2)); err != nil {
+			t.Fatalf("the next message: %v", err)
+		}
+		if delivered, connections := srv.accepted(); len(delivered) != 1 || connections != 2 {
+			t.Errorf("delivered %v over %d connections, want the second message over a second connection", delivered, connections)
+		}
+	})
+}
+
+func TestCredentialsTravelOnlyEncryptedOrToThisMachine(t *testing.T) {
+	const password = "s3cret-pw"
+	for _, raw := range []string{
+		"smtp://bot:" + password + "@mail.example.gov.vn:25?from=rcm@example.gov.vn",
+		"smtp://bot:" + password + "@mail.example.gov.vn:587?from=rcm@example.gov.vn&tls=none",
+	} {
+		_, err := notifications.ParseSMTPURL(raw)
+		if err == nil || !strings.Contains(err.Error(), "user") || !strings.Contains(err.Error(), "tls=starttls") ||
+			strings.Contains(err.Error(), password) {
+			t.Errorf("ParseSMTPURL(%q): %v, want a refusal naming the user and the remedy, without the password", raw, err)
+		}
+	}
+	for _, raw := range []string{
+		"smtp://bot:" + password + "@mail.example.gov.vn:587?from=rcm@example.gov.vn&tls=starttls",
+		"smtps://bot:" + password + "@mail.example.gov.vn?from=rcm@example.gov.vn",
+		"smtp://bot:" + password + "@127.0.0.1:25?from=rcm@example.gov.vn",
+		"smtp://bot:" + password + "@localhost:25?from=rcm@example.gov.vn",
+		"smtp://bot:" + password + "@[::1]:25?from=rcm@example.gov.vn",
+		"smtp://mail.example.gov.vn:25?from=rcm@example.gov.vn",
+	} {
+		if _, err := notifications.ParseSMTPURL(raw); err != nil {
+			t.Errorf("ParseSMTPURL(%q): %v", raw, err)
+		}
+	}
+	// A configuration built by hand is held to the same rule before dialing
+	// (.invalid never resolves: an attempt to connect would fail otherwise).
+	cfg := notifications.SMTPConfig{Host: "mail.example.invalid", Port: 25, Username: "bot", Password: password,
+		TLS: notifications.TLSNone, From: mail.Address{Address: "rcm@example.gov.vn"}}
+	_, err := notifications.NewMailer(cfg).Open(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "unencrypted") || strings.Contains(err.Error(), password) {
+		t.Errorf("Open: %v, want a refusal to send the password unencrypted", err)
+	}
 }

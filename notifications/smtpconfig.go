@@ -73,7 +73,9 @@ type SMTPConfig struct {
 //	command_timeout=10s          bound on each command
 //
 // The user name and password are URL-decoded, so a password with "@" or "/"
-// must be written %40 or %2F. Errors name the part of the URL that is wrong
+// must be written %40 or %2F. They are sent only over TLS (smtps:// or
+// tls=starttls) or to a server on this machine (localhost or a loopback address);
+// anything else is refused. Errors name the part of the URL that is wrong
 // and never repeat the password.
 func ParseSMTPURL(raw string) (SMTPConfig, error) {
 	var cfg SMTPConfig
@@ -195,7 +197,32 @@ func ParseSMTPURL(raw string) (SMTPConfig, error) {
 	if cfg.From.Address == "" {
 		return fail("query from", "missing; add ?from=ADDRESS, the sender of rcm's messages")
 	}
+	if err := cfg.checkCredentialsProtected(); err != nil {
+		return fail("user", "%v", err)
+	}
 	return cfg, nil
+}
+
+// checkCredentialsProtected refuses a configuration that would send the
+// user name and password in clear text over the network: with credentials,
+// the connection must be TLS (smtps:// or tls=starttls) unless the server
+// is on this machine.
+func (c SMTPConfig) checkCredentialsProtected() error {
+	if c.Username == "" || c.TLS == TLSStartTLS || c.TLS == TLSImplicit || isLoopback(c.Host) {
+		return nil
+	}
+	return fmt.Errorf("the password would cross the network to %s unencrypted; use smtps:// or tls=starttls "+
+		"(plain smtp:// with credentials is only for a server on this machine)", c.Host)
+}
+
+// isLoopback reports whether host names this machine: localhost or a
+// loopback address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Redacted prints the configuration as a URL ParseSMTPURL reads back, with

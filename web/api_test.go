@@ -352,8 +352,7 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 
 	down := NewServer(Config{}, Deps{Store: f.store, ReadyChecks: map[string]ReadyCheck{
 		"temporal": func(context.Context) error { return errors.New("connection refused") }}})
-	rec := newRecorder()
-	down.Handler().ServeHTTP(rec, mustRequest(t, "GET", "/readyz"))
+	rec := serve(t, down.Handler(), mustRequest(t, "GET", "/readyz"))
 	require.Equal(t, 503, rec.status)
 	require.Contains(t, rec.body.String(), `"temporal":"unavailable"`)
 	require.Contains(t, rec.body.String(), `"database":"ok"`)

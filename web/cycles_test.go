@@ -254,10 +254,9 @@ func TestObligationsAndNotifications(t *testing.T) {
 func TestCycleRoutesWithoutTheEngineAreUnavailable(t *testing.T) {
 	f := newFixture(t)
 	s := NewServer(Config{}, Deps{Store: f.store})
-	rec := newRecorder()
 	req := mustRequest(t, "GET", "/api/v1/schedules")
 	req.Header.Set("Authorization", "Bearer "+f.tokens["staff"])
-	s.Handler().ServeHTTP(rec, req)
+	rec := serve(t, s.Handler(), req)
 	require.Equal(t, http.StatusServiceUnavailable, rec.status)
 	require.Contains(t, rec.body.String(), "engine is not configured")
 }

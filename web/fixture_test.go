@@ -97,7 +97,7 @@ func newFixture(t *testing.T) *fixture {
 	f.queue = testenv.TaskQueue(t)
 	f.engine = engine.New(st, temporal.Client(), slog.New(slog.DiscardHandler), engine.WithTaskQueue(f.queue))
 	f.server = NewServer(Config{BaseURL: "http://rcm.test", MaxBodyBytes: 64 << 10, MaxUploadBytes: 256 << 10}, Deps{Store: st, Engine: f.engine})
-	f.http = httptest.NewServer(f.server.Handler())
+	f.http = httptest.NewServer(validating(t, f.server.Handler()))
 	t.Cleanup(f.http.Close)
 	return f
 }

@@ -16,11 +16,6 @@ func (s *Server) notificationRoutes() []Route {
 	}
 }
 
-// notificationStatuses are the statuses ?status= accepts: every one but
-// sending, which lasts an instant.
-var notificationStatuses = map[reporting.NotificationStatus]bool{reporting.NotificationClaimed: true,
-	reporting.NotificationSent: true, reporting.NotificationFailed: true, reporting.NotificationSkipped: true}
-
 // listNotifications lists the messages of the notifications log, oldest
 // first (?cycle=, ?status=, ?kind=, ?agency=), for office staff to find what
 // failed.
@@ -31,8 +26,8 @@ func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request) error
 	}
 	q := r.URL.Query()
 	status := reporting.NotificationStatus(q.Get("status"))
-	if status != "" && !notificationStatuses[status] {
-		return errBadRequest(fmt.Sprintf("status %q is unknown", status), reporting.FieldError{Field: "status", Reason: "claimed, sent, failed or skipped"})
+	if status != "" && !status.IsValid() {
+		return errBadRequest(fmt.Sprintf("status %q is unknown", status), reporting.FieldError{Field: "status", Reason: "claimed, sending, sent, failed or skipped"})
 	}
 	var after int64
 	if raw := q.Get("after"); raw != "" {
