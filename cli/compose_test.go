@@ -7,6 +7,9 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -18,7 +21,9 @@ import (
 	ucli "github.com/urfave/cli/v2"
 	"go.yaml.in/yaml/v3"
 
+	"rcm/devstack"
 	"rcm/notifications"
+	"rcm/temporalconfig"
 )
 
 // There is no container engine here, so docker-compose.yml is checked
@@ -30,13 +35,22 @@ import (
 type composeFile struct {
 	Services map[string]composeService `yaml:"services"`
 	Volumes  map[string]any            `yaml:"volumes"`
-	Configs  map[string]any            `yaml:"configs"`
+	Configs  map[string]composeConfig  `yaml:"configs"`
+}
+
+// composeConfig is a file Compose mounts into containers.
+type composeConfig struct {
+	File    string `yaml:"file"`
+	Content string `yaml:"content"`
 }
 
 type composeService struct {
 	Image       string                       `yaml:"image"`
 	Build       any                          `yaml:"build"`
+	Entrypoint  []string                     `yaml:"entrypoint"`
 	Command     any                          `yaml:"command"`
+	WorkingDir  string                       `yaml:"working_dir"`
+	Ports       []string                     `yaml:"ports"`
 	Environment any                          `yaml:"environment"`
 	DependsOn   map[string]composeDependency `yaml:"depends_on"`
 	Healthcheck *struct {
@@ -46,6 +60,7 @@ type composeService struct {
 	Profiles []string `yaml:"profiles"`
 	Configs  []struct {
 		Source string `yaml:"source"`
+		Target string `yaml:"target"`
 	} `yaml:"configs"`
 }
 
@@ -424,4 +439,270 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// The Temporal cluster of docker-compose.yml runs from temporalconfig/, the
+// configuration devstack writes for rcm dev --topology cluster and the
+// cluster system test; these tests hold the compose file to it, so a test
+// that runs one checks the other.
+
+// temporalServices maps each compose service that runs the Temporal server
+// to the Temporal service its command names.
+func temporalServices(t *testing.T, f composeFile) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for name, svc := range f.Services {
+		if strings.HasPrefix(svc.Image, "temporalio/server:") {
+			out[name] = strings.Join(svc.args(t), " ")
+		}
+	}
+	return out
+}
+
+// temporalVersion is the server version devstack provisions: "1.29.1".
+func temporalVersion() string { return strings.TrimPrefix(devstack.TemporalServer().Version, "v") }
+
+// temporalProblems checks the Temporal services and jobs of f against
+// temporalconfig and devstack and says what is wrong, one line a problem.
+func temporalProblems(t *testing.T, f composeFile) []string {
+	t.Helper()
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	services := temporalServices(t, f)
+	var running []string
+	for _, name := range slices.Sorted(maps.Keys(services)) {
+		service, svc := services[name], f.Services[name]
+		running = append(running, service)
+		if !slices.Contains(temporalconfig.Services(), service) {
+			bad("service %s runs Temporal service %q; the services are %v", name, service, temporalconfig.Services())
+		}
+		if image := interpolate(svc.Image); image != "temporalio/server:"+temporalVersion() {
+			bad("service %s runs %s, not the server devstack provisions (%s)", name, image, temporalVersion())
+		}
+		script := strings.Join(svc.Entrypoint, " ")
+		for _, want := range []string{"temporal-server --root . --config config --env " + temporalconfig.Environment, `start --service "$$1"`} {
+			if !strings.Contains(script, want) {
+				bad("service %s: its entrypoint does not run %q", name, want)
+			}
+		}
+		mounts := map[string]string{}
+		for _, c := range svc.Configs {
+			mounts[c.Target] = f.Configs[c.Source].File
+		}
+		for _, file := range []string{temporalconfig.ConfigFile, temporalconfig.DynamicConfigFile} {
+			target := path.Join(svc.WorkingDir, "config", file)
+			if got := mounts[target]; got != "./temporalconfig/"+file {
+				bad("service %s: %s is %q, not ./temporalconfig/%s", name, target, got, file)
+			}
+		}
+		env := svc.env(t)
+		for _, k := range slices.Sorted(maps.Keys(env)) {
+			if !slices.Contains(temporalconfig.Variables(), k) {
+				bad("service %s sets %s, which %s does not read", name, k, temporalconfig.ConfigFile)
+			}
+		}
+		if host := env["TEMPORAL_POSTGRES_HOST"]; f.Services[host].Image == "" || !strings.HasPrefix(f.Services[host].Image, "postgres:") {
+			bad("service %s: TEMPORAL_POSTGRES_HOST %q is not the PostgreSQL service", name, host)
+		}
+		if env["TEMPORAL_BIND_IP"] == "0.0.0.0" && !strings.Contains(script, "TEMPORAL_BROADCAST_ADDRESS=") {
+			bad("service %s listens on every interface but does not tell the others its address (TEMPORAL_BROADCAST_ADDRESS)", name)
+		}
+	}
+	slices.Sort(running)
+	if want := slices.Sorted(slices.Values(temporalconfig.Services())); !slices.Equal(running, want) {
+		bad("the Temporal services run are %v, want each of %v once", running, want)
+	}
+
+	schema := f.Services["temporal-schema"]
+	if image := interpolate(schema.Image); !strings.HasPrefix(image, "temporalio/admin-tools:"+temporalVersion()+"-") {
+		bad("temporal-schema runs %s, whose schema tool is not version %s", image, temporalVersion())
+	}
+	env := schema.env(t)
+	if env["SQL_PLUGIN"] != devstack.TemporalSQLPlugin {
+		bad("temporal-schema: SQL_PLUGIN is %q, not %s", env["SQL_PLUGIN"], devstack.TemporalSQLPlugin)
+	}
+	if !strings.HasPrefix(f.Services[env["SQL_HOST"]].Image, "postgres:") {
+		bad("temporal-schema: SQL_HOST %q is not the PostgreSQL service", env["SQL_HOST"])
+	}
+	var lines []string
+	for _, l := range strings.Split(strings.Join(schema.args(t), "\n"), "\n") {
+		if l = strings.TrimSpace(l); strings.HasPrefix(l, "temporal-sql-tool ") && !strings.Contains(l, "create-database") {
+			lines = append(lines, l)
+		}
+	}
+	var want []string
+	for _, step := range devstack.TemporalSchemaSteps(devstack.TemporalDatabase, devstack.TemporalVisibilityDatabase) {
+		want = append(want, "temporal-sql-tool "+strings.Join(step, " "))
+	}
+	if !slices.Equal(lines, want) {
+		bad("temporal-schema runs\n  %s\nnot devstack's steps\n  %s", strings.Join(lines, "\n  "), strings.Join(want, "\n  "))
+	}
+	retention := "--retention " + strings.TrimSuffix(devstack.TemporalNamespaceRetention.String(), "0m0s")
+	if !strings.Contains(strings.Join(f.Services["temporal-namespace"].args(t), " "), retention) {
+		bad("temporal-namespace does not register the namespace with %s, as devstack does", retention)
+	}
+	return problems
+}
+
+func TestComposeRunsTheTemporalClusterFromTheSharedConfiguration(t *testing.T) {
+	f := readCompose(t)
+	assert.Empty(t, temporalProblems(t, f))
+	// The files it mounts are the ones devstack writes.
+	for file, want := range map[string][]byte{temporalconfig.ConfigFile: temporalconfig.Config(), temporalconfig.DynamicConfigFile: temporalconfig.DynamicConfig()} {
+		got, err := os.ReadFile(path.Join("..", "temporalconfig", file))
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got), file)
+	}
+}
+
+// TestComposeTemporalCheckCatchesMistakes proves the check above fails
+// where it should, on copies of docker-compose.yml with one mistake each.
+func TestComposeTemporalCheckCatchesMistakes(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(f composeFile)
+		want   string
+	}{
+		{"a service missing", func(f composeFile) { delete(f.Services, "temporal-matching") },
+			"the Temporal services run are [frontend history worker], want each of [frontend history matching worker] once"},
+		{"a service run twice", func(f composeFile) { setCommand(f, "temporal-worker", "history") },
+			"the Temporal services run are [frontend history history matching]"},
+		{"a variable the configuration does not read", func(f composeFile) { setEnv(f, "temporal-history", "TEMPORAL_POSTGRES_SEEDS", "postgres") },
+			"service temporal-history sets TEMPORAL_POSTGRES_SEEDS, which rcm.yaml does not read"},
+		{"another configuration file", func(f composeFile) { f.Configs["temporal-config"] = composeConfig{File: "./temporal.yaml"} },
+			`service temporal: /etc/temporal/config/rcm.yaml is "./temporal.yaml", not ./temporalconfig/rcm.yaml`},
+		{"another server version", func(f composeFile) {
+			svc := f.Services["temporal"]
+			svc.Image = "temporalio/server:1.28.0"
+			f.Services["temporal"] = svc
+		}, "service temporal runs temporalio/server:1.28.0, not the server devstack provisions (1.29.1)"},
+		{"no broadcast address", func(f composeFile) {
+			svc := f.Services["temporal-history"]
+			svc.Entrypoint = []string{"temporal-server", "--root", ".", "--config", "config", "--env", "rcm", "start", "--service", `"$$1"`}
+			f.Services["temporal-history"] = svc
+		}, "service temporal-history listens on every interface but does not tell the others its address"},
+		{"a schema step left out", func(f composeFile) {
+			svc := f.Services["temporal-schema"]
+			svc.Command = []any{strings.Replace(strings.Join(svc.args(t), "\n"),
+				"temporal-sql-tool --db temporal_visibility update-schema --schema-name postgresql/v12/visibility", "", 1)}
+			f.Services["temporal-schema"] = svc
+		}, "temporal-schema runs"},
+		{"the PostgreSQL host misspelt", func(f composeFile) { setEnv(f, "temporal-worker", "TEMPORAL_POSTGRES_HOST", "postgress") },
+			`service temporal-worker: TEMPORAL_POSTGRES_HOST "postgress" is not the PostgreSQL service`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := readCompose(t)
+			tt.change(f)
+			problems := temporalProblems(t, f)
+			assert.True(t, slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, tt.want) }),
+				"want a problem containing %q, got %q", tt.want, problems)
+		})
+	}
+}
+
+// renderedTemporalConfig is the part of `temporal-server render-config`'s
+// output the test reads.
+type renderedTemporalConfig struct {
+	Persistence struct {
+		DefaultStore    string `yaml:"defaultStore"`
+		VisibilityStore string `yaml:"visibilityStore"`
+		DataStores      map[string]struct {
+			SQL struct {
+				PluginName   string `yaml:"pluginName"`
+				DatabaseName string `yaml:"databaseName"`
+				ConnectAddr  string `yaml:"connectAddr"`
+				User         string `yaml:"user"`
+			} `yaml:"sql"`
+		} `yaml:"datastores"`
+	} `yaml:"persistence"`
+	Global struct {
+		Membership struct {
+			BroadcastAddress string `yaml:"broadcastAddress"`
+		} `yaml:"membership"`
+	} `yaml:"global"`
+	Services map[string]struct {
+		RPC struct {
+			GRPCPort int    `yaml:"grpcPort"`
+			BindOnIP string `yaml:"bindOnIP"`
+		} `yaml:"rpc"`
+	} `yaml:"services"`
+	ClusterMetadata struct {
+		ClusterInformation map[string]struct {
+			RPCAddress string `yaml:"rpcAddress"`
+		} `yaml:"clusterInformation"`
+	} `yaml:"clusterMetadata"`
+	DynamicConfigClient struct {
+		Filepath string `yaml:"filepath"`
+	} `yaml:"dynamicConfigClient"`
+}
+
+// TestComposeTemporalConfigurationRendersWithTheServer lays out each
+// Temporal container's files as Compose mounts them, renders the
+// configuration with the container's variables using the server itself
+// (`temporal-server render-config`, which also validates it), and checks
+// where it points: the PostgreSQL service and the databases the schema job
+// sets up, the address each container broadcasts, the frontend port that
+// is published and that rcm and the UI call, the dynamic configuration
+// mounted.
+func TestComposeTemporalConfigurationRendersWithTheServer(t *testing.T) {
+	cache, err := devstack.CacheDir()
+	require.NoError(t, err)
+	server, err := devstack.Find(devstack.TemporalServer(), cache)
+	require.NoError(t, err, "run ./scripts/test or `go run ./cmd/rcm tools install temporal-server`, which provision it")
+	f := readCompose(t)
+	const broadcast = "172.18.0.5" // what the entrypoint's `hostname -i` gives a container
+	services := temporalServices(t, f)
+	require.Equal(t, "frontend", services["temporal"], "the frontend is the service named temporal")
+	for name, service := range services {
+		svc := f.Services[name]
+		dir := t.TempDir()
+		for _, c := range svc.Configs {
+			rel, err := filepath.Rel(svc.WorkingDir, c.Target)
+			require.NoError(t, err)
+			content, err := os.ReadFile(filepath.Join("..", f.Configs[c.Source].File))
+			require.NoError(t, err)
+			require.NoError(t, os.MkdirAll(filepath.Join(dir, filepath.Dir(rel)), 0o755))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, rel), content, 0o644))
+		}
+		cmd := exec.Command(server, "--root", ".", "--config", "config", "--env", temporalconfig.Environment, "render-config")
+		cmd.Dir = dir
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "TEMPORAL_BROADCAST_ADDRESS=" + broadcast}
+		for k, v := range svc.env(t) {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		require.NoError(t, err, "service %s: render-config: %s", name, stderr.String())
+		var cfg renderedTemporalConfig
+		require.NoError(t, yaml.Unmarshal(out, &cfg), "service %s: %s", name, out)
+
+		stores := cfg.Persistence.DataStores
+		main, visibility := stores[cfg.Persistence.DefaultStore].SQL, stores[cfg.Persistence.VisibilityStore].SQL
+		assert.Equal(t, devstack.TemporalSQLPlugin, main.PluginName, name)
+		assert.Equal(t, devstack.TemporalDatabase, main.DatabaseName, "%s: the database the schema job sets up", name)
+		assert.Equal(t, devstack.TemporalVisibilityDatabase, visibility.DatabaseName, name)
+		for _, sql := range []string{main.ConnectAddr, visibility.ConnectAddr} {
+			host, port, err := net.SplitHostPort(sql)
+			require.NoError(t, err)
+			assert.True(t, strings.HasPrefix(f.Services[host].Image, "postgres:"), "%s: %s is the PostgreSQL service", name, sql)
+			assert.Equal(t, "5432", port, name)
+		}
+		assert.Equal(t, broadcast, cfg.Global.Membership.BroadcastAddress, name)
+		own := cfg.Services[service].RPC
+		assert.Equal(t, "0.0.0.0", own.BindOnIP, "%s listens on its container's interfaces", name)
+		assert.Equal(t, path.Join(svc.WorkingDir, cfg.DynamicConfigClient.Filepath), "/etc/temporal/config/"+temporalconfig.DynamicConfigFile, name)
+
+		frontend := fmt.Sprintf("%s:%d", "temporal", cfg.Services["frontend"].RPC.GRPCPort)
+		assert.Equal(t, frontend, cfg.ClusterMetadata.ClusterInformation["active"].RPCAddress, name)
+		for _, other := range []string{"rcm-web", "rcm-worker"} {
+			assert.Equal(t, frontend, f.Services[other].env(t)["RCM_TEMPORAL_ADDRESS"], other)
+		}
+		assert.Equal(t, frontend, f.Services["temporal-ui"].env(t)["TEMPORAL_ADDRESS"])
+		if service == "frontend" {
+			_, grpcPort, _ := strings.Cut(frontend, ":")
+			assert.Contains(t, svc.Ports, "127.0.0.1:"+grpcPort+":"+grpcPort, "the frontend's port is published")
+		}
+	}
 }

@@ -39,6 +39,15 @@ const (
 	devStopTimeout = 30 * time.Second
 )
 
+// Topologies of rcm dev: how Temporal runs.
+const (
+	// topologyDev is the Temporal dev server: one process, SQLite, web UI.
+	topologyDev = "dev"
+	// topologyCluster is production's: the frontend, history, matching and
+	// worker services as processes of their own, on PostgreSQL.
+	topologyCluster = "cluster"
+)
+
 // devPort is a port rcm dev listens on, with the flag that changes it.
 type devPort struct {
 	flag, env, service string
@@ -52,7 +61,7 @@ func devPortFlags() []ucli.Flag {
 	}
 	return []ucli.Flag{
 		mk("web-port", "RCM_WEB_PORT", "port of rcm's web server and API", DefaultWebPort),
-		mk("temporal-port", "RCM_TEMPORAL_PORT", "port of the Temporal dev server's frontend (gRPC)", devstack.TemporalDefaultPort),
+		mk("temporal-port", "RCM_TEMPORAL_PORT", "port of Temporal's frontend (gRPC), the dev server's or the cluster's", devstack.TemporalDefaultPort),
 		mk("temporal-ui-port", "RCM_TEMPORAL_UI_PORT", "port of the Temporal web UI", devstack.TemporalDefaultUIPort),
 		mk("mailpit-smtp-port", "RCM_MAILPIT_SMTP_PORT", "port of Mailpit's SMTP server", devstack.MailpitDefaultSMTPPort),
 		mk("mailpit-http-port", "RCM_MAILPIT_HTTP_PORT", "port of Mailpit's web inbox", devstack.MailpitDefaultHTTPPort),
@@ -67,6 +76,9 @@ func devCommand() *ucli.Command {
 		databaseURLFlag(),
 		&ucli.StringFlag{Name: "temporal-address", Usage: "use this Temporal frontend (HOST:PORT) instead of starting a dev server",
 			EnvVars: []string{"RCM_TEMPORAL_ADDRESS"}},
+		&ucli.StringFlag{Name: "topology", Value: topologyDev, EnvVars: []string{"RCM_TOPOLOGY"},
+			Usage: "how Temporal runs: dev (the dev server: one process on SQLite, with the web UI) or cluster " +
+				"(production's: frontend, history, matching and worker processes on PostgreSQL)"},
 		temporalNamespaceFlag(),
 		taskQueueFlag(),
 		&ucli.StringFlag{Name: "smtp-url", Usage: "use this SMTP server (smtp://host:port?from=ADDRESS) instead of starting Mailpit",
@@ -81,7 +93,11 @@ func devCommand() *ucli.Command {
 Ctrl-C:
   - Temporal: the dev server of the Temporal CLI (built once into rcm's cache,
     about 5 minutes the first time) with its database in DATA-DIR and its web
-    UI; or the server at --temporal-address.
+    UI; with --topology cluster, production's topology instead: the Temporal
+    server's frontend, history, matching and worker services as four
+    processes (built once too) with their databases "temporal" and
+    "temporal_visibility" on the PostgreSQL server below, configured from
+    the file docker-compose.yml uses; or the server at --temporal-address.
   - PostgreSQL: --database-url; else the server on 127.0.0.1:5432, else a
     private cluster in DATA-DIR/postgres from the installed server binaries;
     the database "rcm" is created on a server found this way.
@@ -94,6 +110,7 @@ only; a port in use stops rcm dev with the flag that changes it.
 
 Examples:
    rcm dev --demo
+   rcm dev --demo --topology cluster
    rcm dev --web-port 9080 --temporal-port 7333 --temporal-ui-port 8333
    RCM_DATABASE_URL=postgres://rcm:secret@db.local:5432/rcm rcm dev`,
 		Flags:  append(flags, devPortFlags()...),
@@ -106,7 +123,8 @@ type devConfig struct {
 	demo                                                bool
 	dataDir                                             string
 	databaseURL                                         string
-	temporalAddress                                     string // "" starts a dev server
+	temporalAddress                                     string // "" starts a dev server or a cluster
+	topology                                            string // topologyDev or topologyCluster
 	namespace                                           string
 	taskQueue                                           string
 	smtpURL                                             string // "" starts Mailpit
@@ -118,6 +136,7 @@ func readDevConfig(c *ucli.Context) (devConfig, error) {
 		demo:            c.Bool("demo"),
 		databaseURL:     c.String("database-url"),
 		temporalAddress: c.String("temporal-address"),
+		topology:        c.String("topology"),
 		namespace:       c.String("temporal-namespace"),
 		taskQueue:       c.String("task-queue"),
 		smtpURL:         c.String("smtp-url"),
@@ -144,6 +163,14 @@ func readDevConfig(c *ucli.Context) (devConfig, error) {
 			return cfg, err
 		}
 	}
+	if cfg.topology != topologyDev && cfg.topology != topologyCluster {
+		return cfg, usageError("--topology %q: use %s (the Temporal dev server) or %s (frontend, history, matching and worker on PostgreSQL)",
+			cfg.topology, topologyDev, topologyCluster)
+	}
+	if cfg.topology == topologyCluster && cfg.temporalAddress != "" {
+		return cfg, usageError("--topology cluster starts a Temporal cluster and --temporal-address %s uses one already running: give one or the other",
+			cfg.temporalAddress)
+	}
 	if cfg.temporalAddress != "" {
 		if _, _, err := net.SplitHostPort(cfg.temporalAddress); err != nil {
 			return cfg, usageError("--temporal-address %q is not HOST:PORT, such as %s", cfg.temporalAddress, DefaultTemporalAddress)
@@ -158,7 +185,11 @@ func readDevConfig(c *ucli.Context) (devConfig, error) {
 // ports lists the ports rcm dev will bind, each once.
 func (cfg devConfig) ports() []devPort {
 	ports := []devPort{cfg.web}
-	if cfg.temporalAddress == "" {
+	switch {
+	case cfg.temporalAddress != "":
+	case cfg.topology == topologyCluster: // no web UI; devstack checks the services' other ports
+		ports = append(ports, cfg.temporal)
+	default:
 		ports = append(ports, cfg.temporal, cfg.temporalUI)
 	}
 	if cfg.smtpURL == "" {
@@ -269,6 +300,7 @@ func (s *devStack) watch(ctx context.Context, g *errgroup.Group) {
 // devAddresses are what rcm dev tells the person at the keyboard.
 type devAddresses struct {
 	web, temporal, temporalUI, mailpitUI, mailpitSMTP, smtp, database, dataDir string
+	temporalDatabases                                                          string // of a cluster
 	logs                                                                       []string
 	creds                                                                      *demo.Credentials
 	period                                                                     string
@@ -330,9 +362,14 @@ func dev(c *ucli.Context) error {
 	temporalAddress := cfg.temporalAddress
 	if temporalAddress == "" {
 		temporalAddress = net.JoinHostPort(devstack.Loopback, strconv.Itoa(cfg.temporal.value))
-		addrs.temporalUI = "http://" + net.JoinHostPort(devstack.Loopback, strconv.Itoa(cfg.temporalUI.value))
+		if cfg.topology == topologyDev {
+			addrs.temporalUI = "http://" + net.JoinHostPort(devstack.Loopback, strconv.Itoa(cfg.temporalUI.value))
+		}
 	}
 	addrs.temporal = temporalAddress + ", namespace " + cfg.namespace
+	if cfg.temporalAddress == "" && cfg.topology == topologyCluster {
+		addrs.temporal += "  (frontend; history, matching and worker run beside it)"
+	}
 	smtpURL := cfg.smtpURL
 	if smtpURL == "" {
 		addrs.mailpitSMTP = net.JoinHostPort(devstack.Loopback, strconv.Itoa(cfg.mailpitSMTP.value))
@@ -405,13 +442,22 @@ func answersHealth(ctx context.Context, u string, timeout time.Duration) bool {
 // starts PostgreSQL. What it started is on the stack, also after a failure.
 func startServices(ctx context.Context, cfg devConfig, stack *devStack, addrs *devAddresses) (*devstack.Postgres, error) {
 	// Tools first: building one takes minutes the first time, with progress.
-	var temporalBin, mailpitBin string
+	var temporalBin, mailpitBin, serverBin, sqlToolBin string
 	if cfg.temporalAddress == "" || cfg.smtpURL == "" {
 		cache, err := devstack.CacheDir()
 		if err != nil {
 			return nil, err
 		}
-		if cfg.temporalAddress == "" {
+		switch {
+		case cfg.temporalAddress != "":
+		case cfg.topology == topologyCluster:
+			if serverBin, err = devstack.Ensure(ctx, devstack.TemporalServer(), cache, stack.stderr); err != nil {
+				return nil, unavailable(err)
+			}
+			if sqlToolBin, err = devstack.Ensure(ctx, devstack.TemporalSQLTool(), cache, stack.stderr); err != nil {
+				return nil, unavailable(err)
+			}
+		default:
 			if temporalBin, err = devstack.Ensure(ctx, devstack.TemporalCLI(), cache, stack.stderr); err != nil {
 				return nil, unavailable(err)
 			}
@@ -486,6 +532,27 @@ func startServices(ctx context.Context, cfg devConfig, stack *devStack, addrs *d
 	}
 	if err != nil {
 		return nil, unavailable(err)
+	}
+	if serverBin != "" {
+		// The cluster keeps its databases on the PostgreSQL server just found.
+		cluster, err := devstack.StartTemporalCluster(ctx, devstack.TemporalClusterOptions{
+			ServerBinary: serverBin, SQLTool: sqlToolBin, Postgres: pg,
+			Dir: filepath.Join(cfg.dataDir, "temporal-cluster"), LogDir: cfg.dataDir,
+			Ports:     devstack.TemporalClusterPortsFrom(cfg.temporal.value),
+			Namespace: cfg.namespace, SearchAttributes: searchAttributeTypes(),
+		})
+		if err != nil {
+			return nil, unavailable(cfg.asPortInUse(err))
+		}
+		for i, service := range cluster.Services() {
+			stack.add("Temporal "+service, cluster.Processes()[i])
+			addrs.logs = append(addrs.logs, devstack.TemporalClusterLogFile(service))
+		}
+		main, err := devstack.WithDatabase(pg.URL(), devstack.TemporalDatabase)
+		if err != nil {
+			return nil, err
+		}
+		addrs.temporalDatabases = devstack.RedactURL(main) + " and " + devstack.TemporalVisibilityDatabase
 	}
 	return pg, nil
 }
@@ -580,6 +647,9 @@ func printDevAddresses(w io.Writer, a devAddresses, took time.Duration) {
 		line("Temporal UI", a.temporalUI+"/")
 	}
 	line("Temporal", a.temporal)
+	if a.temporalDatabases != "" {
+		line("Temporal DB", a.temporalDatabases)
+	}
 	if a.mailpitUI != "" {
 		line("Mailpit inbox", a.mailpitUI+"/  (SMTP "+a.mailpitSMTP+")")
 	} else {

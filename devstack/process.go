@@ -46,6 +46,7 @@ type processSpec struct {
 	path       string
 	args       []string
 	dir        string
+	env        []string  // the process's whole environment; nil inherits ours
 	log        io.Writer // may be nil
 	stopSignal syscall.Signal
 	user       clusterUser // run as another user; zero for ours
@@ -67,6 +68,9 @@ func startProcess(spec processSpec) (*Process, error) {
 	}
 	cmd := exec.Command(spec.path, spec.args...)
 	cmd.Dir = spec.dir
+	if spec.env != nil {
+		cmd.Env = spec.env
+	}
 	cmd.Stdout = pw
 	cmd.Stderr = pw
 	cmd.SysProcAttr = childProcAttr(spec.stopSignal)

@@ -137,11 +137,7 @@ func StartTemporal(ctx context.Context, opts TemporalOptions) (*Process, error) 
 // temporalAnswers reports whether the frontend at addr is healthy and
 // serves namespace.
 func temporalAnswers(ctx context.Context, addr, namespace string) error {
-	c, err := client.DialContext(ctx, client.Options{
-		HostPort:  addr,
-		Namespace: namespace,
-		Logger:    tlog.NewStructuredLogger(slog.New(slog.DiscardHandler)),
-	})
+	c, err := dialQuietly(ctx, addr, namespace)
 	if err != nil {
 		return err
 	}
@@ -151,4 +147,14 @@ func temporalAnswers(ctx context.Context, addr, namespace string) error {
 	}
 	_, err = c.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: namespace})
 	return err
+}
+
+// dialQuietly connects a client that logs nothing, for readiness checks
+// that poll until the server answers.
+func dialQuietly(ctx context.Context, addr, namespace string) (client.Client, error) {
+	return client.DialContext(ctx, client.Options{
+		HostPort:  addr,
+		Namespace: namespace,
+		Logger:    tlog.NewStructuredLogger(slog.New(slog.DiscardHandler)),
+	})
 }

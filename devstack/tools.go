@@ -39,8 +39,24 @@ func Mailpit() Tool {
 	return Tool{Name: "mailpit", Module: "github.com/axllent/mailpit", Version: "v1.33.1", Binary: "mailpit"}
 }
 
+// TemporalServer is the Temporal server of the production topology: one
+// binary that runs any of the frontend, history, matching and worker
+// services (`server start --service NAME`). Its version is the one
+// TemporalCLI's dev server embeds (the CLI's go.mod), so a test on the dev
+// server and one on the cluster run the same server code.
+func TemporalServer() Tool {
+	return Tool{Name: "temporal-server", Module: "go.temporal.io/server/cmd/server", Version: "v1.29.1", Binary: "server"}
+}
+
+// TemporalSQLTool is Temporal's schema tool for SQL databases
+// (temporal-sql-tool), of the same version as TemporalServer: it creates
+// and updates the server's schema, which it carries embedded.
+func TemporalSQLTool() Tool {
+	return Tool{Name: "temporal-sql-tool", Module: "go.temporal.io/server/cmd/tools/sql", Version: TemporalServer().Version, Binary: "sql"}
+}
+
 // Tools returns every tool rcm provisions.
-func Tools() []Tool { return []Tool{TemporalCLI(), Mailpit()} }
+func Tools() []Tool { return []Tool{TemporalCLI(), Mailpit(), TemporalServer(), TemporalSQLTool()} }
 
 // ToolNamed returns the tool with the given short name.
 func ToolNamed(name string) (Tool, bool) {
@@ -56,8 +72,11 @@ func ToolNamed(name string) (Tool, bool) {
 func (t Tool) String() string { return t.Name + " " + t.Version }
 
 // EnvVar names the variable that points at an existing binary of the tool
-// and skips provisioning: RCM_TEMPORAL_BIN, RCM_MAILPIT_BIN.
-func (t Tool) EnvVar() string { return "RCM_" + strings.ToUpper(t.Name) + "_BIN" }
+// and skips provisioning: RCM_TEMPORAL_BIN, RCM_MAILPIT_BIN,
+// RCM_TEMPORAL_SERVER_BIN, RCM_TEMPORAL_SQL_TOOL_BIN.
+func (t Tool) EnvVar() string {
+	return "RCM_" + strings.ToUpper(strings.ReplaceAll(t.Name, "-", "_")) + "_BIN"
+}
 
 // installCommand is the command that builds the tool, for messages.
 func (t Tool) installCommand() string { return "go install " + t.Module + "@" + t.Version }
@@ -68,6 +87,10 @@ func (t Tool) typicalBuild() string {
 	case "temporal":
 		return "about 5 minutes"
 	case "mailpit":
+		return "about 2 minutes"
+	case "temporal-server":
+		return "about 5 minutes"
+	case "temporal-sql-tool":
 		return "about 2 minutes"
 	}
 	return "a few minutes"

@@ -76,29 +76,35 @@ func baseEnv() []string {
 	return out
 }
 
+// process is an rcm process the test started, with its output.
+type process struct {
+	*testenv.Buffer
+	cmd  *exec.Cmd
+	done chan struct{} // closed once it has exited
+}
+
 // start runs `rcm args...` in the background until the test ends.
-func (s *system) start(name string, args ...string) *testenv.Buffer {
+func (s *system) start(name string, args ...string) *process {
 	t := s.t
-	out := &testenv.Buffer{}
-	cmd := exec.Command(s.bin, args...)
-	cmd.Env = s.env
-	cmd.Stdout, cmd.Stderr = out, out
-	require.NoError(t, cmd.Start())
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
+	p := &process{Buffer: &testenv.Buffer{}, done: make(chan struct{})}
+	p.cmd = exec.Command(s.bin, args...)
+	p.cmd.Env = s.env
+	p.cmd.Stdout, p.cmd.Stderr = p.Buffer, p.Buffer
+	require.NoError(t, p.cmd.Start())
+	go func() { _ = p.cmd.Wait(); close(p.done) }()
 	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = p.cmd.Process.Signal(syscall.SIGTERM)
 		select {
-		case <-done:
+		case <-p.done:
 		case <-time.After(20 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
+			_ = p.cmd.Process.Kill()
+			<-p.done
 		}
 		if t.Failed() {
-			t.Logf("rcm %s output:\n%s", name, out.String())
+			t.Logf("rcm %s output:\n%s", name, p.String())
 		}
 	})
-	return out
+	return p
 }
 
 // rcm runs the command line with RCM_SERVER and, when token is set, RCM_TOKEN.

@@ -3,7 +3,6 @@ package testenv
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -29,18 +28,9 @@ type MailpitServer struct {
 // it: if it is missing, the test fails saying how to provision it.
 func Mailpit(t testing.TB) *MailpitServer {
 	t.Helper()
-	tool := devstack.Mailpit()
-	cache, err := devstack.CacheDir()
+	bin, err := toolBinary(devstack.Mailpit())
 	if err != nil {
-		t.Fatalf("testenv: %v", err)
-	}
-	bin, err := devstack.Find(tool, cache)
-	if errors.Is(err, devstack.ErrNotProvisioned) {
-		t.Fatalf("testenv: %v\nRun ./scripts/test (it provisions Mailpit) or `go run ./cmd/rcm tools install`, or set %s to a mailpit binary",
-			err, tool.EnvVar())
-	}
-	if err != nil {
-		t.Fatalf("testenv: %v", err)
+		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

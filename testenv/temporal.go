@@ -2,7 +2,6 @@ package testenv
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -107,22 +106,7 @@ func Temporal(t testing.TB) *TemporalServer {
 	return srv
 }
 
-func temporalBinary() (string, error) {
-	tool := devstack.TemporalCLI()
-	cache, err := devstack.CacheDir()
-	if err != nil {
-		return "", fmt.Errorf("testenv: %w", err)
-	}
-	bin, err := devstack.Find(tool, cache)
-	if errors.Is(err, devstack.ErrNotProvisioned) {
-		return "", fmt.Errorf("testenv: %w\nRun ./scripts/test (it provisions the Temporal CLI) or `go run ./cmd/rcm tools install`, "+
-			"or set %s to a temporal binary", err, tool.EnvVar())
-	}
-	if err != nil {
-		return "", fmt.Errorf("testenv: %w", err)
-	}
-	return bin, nil
-}
+func temporalBinary() (string, error) { return toolBinary(devstack.TemporalCLI()) }
 
 // HostPort is the frontend's address, 127.0.0.1:PORT.
 func (s *TemporalServer) HostPort() string { return s.hostPort }
