@@ -31,12 +31,12 @@ type OpenCycleResult struct {
 // DeadlinesResult is the cycle as LoadDeadlines found it: the status of its
 // record and the deadline groups of its open obligations.
 type DeadlinesResult struct {
-	Status string
+	Status reporting.CycleStatus
 	Groups []DeadlineGroup
 }
 
 // Cancelled reports whether the cycle's record says it was cancelled.
-func (r DeadlinesResult) Cancelled() bool { return r.Status == "cancelled" }
+func (r DeadlinesResult) Cancelled() bool { return r.Status == reporting.CycleCancelled }
 
 // WaveInput asks for one wave of a cycle: the moment of its timeline the
 // workflow planned (what happens, step n of m, at what instant and offset

@@ -76,38 +76,18 @@ func (a *Activities) FinalizeCycle(ctx context.Context, cycleID string) (Finaliz
 		}
 		return aggRows[i].IndicatorCode < aggRows[j].IndicatorCode
 	})
-	compliance, overall := complianceByNode(facts)
-	if err := a.store.StoreCycleResults(ctx, cycleID, aggRows, compliance); err != nil {
+	compliance, err := reporting.RollUpCompliance(facts.Tree, facts.Obligations)
+	if err != nil {
+		return FinalizeResult{}, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("compliance of cycle %s: %v", cycleID, err), "ComplianceFailed", err)
+	}
+	if err := a.store.StoreCycleResults(ctx, cycleID, aggRows, compliance.ByNode); err != nil {
 		return FinalizeResult{}, err
 	}
+	overall := compliance.Overall
 	a.logger.InfoContext(ctx, "cycle finalized", "cycle", cycleID, "expected", overall.Expected,
 		"on_time", overall.OnTime, "late", overall.Late, "missing", overall.Missing, "not_accepted", overall.NotAccepted)
 	return FinalizeResult{Rates: overall}, nil
-}
-
-// complianceByNode computes the rates of every node of the tree over the
-// obligations in its subtree, and the rates of the whole cycle.
-func complianceByNode(f store.CycleFacts) ([]store.ComplianceRow, reporting.Rates) {
-	parent := make(map[string]string, len(f.Tree))
-	for _, n := range f.Tree {
-		parent[n.Code] = n.Parent
-	}
-	byNode := make(map[string][]reporting.FinalState)
-	all := make([]reporting.FinalState, 0, len(f.States))
-	for agency, state := range f.States {
-		all = append(all, state)
-		seen := map[string]bool{}
-		for node := agency; node != "" && !seen[node]; node = parent[node] {
-			seen[node] = true
-			byNode[node] = append(byNode[node], state)
-		}
-	}
-	rows := make([]store.ComplianceRow, 0, len(byNode))
-	for node, states := range byNode {
-		rows = append(rows, store.ComplianceRow{AgencyCode: node, Rates: reporting.ComputeRates(states)})
-	}
-	sort.Slice(rows, func(i, j int) bool { return rows[i].AgencyCode < rows[j].AgencyCode })
-	return rows, reporting.ComputeRates(all)
 }
 
 // CancelCycle ends the submission loops of a cancelled cycle.
@@ -173,8 +153,8 @@ func nonRetryableIfMissing(err error) error {
 
 // cycleContext is what every message of a cycle shows.
 type cycleContext struct {
-	cycle    store.Cycle
-	regime   store.Regime
+	cycle    reporting.Cycle
+	regime   reporting.Regime
 	location *time.Location
 	period   reporting.Period
 }

@@ -18,7 +18,7 @@ import (
 
 // message is one notification to deliver: its key, what to render and to whom.
 type message struct {
-	key  store.NotificationKey
+	key  reporting.NotificationKey
 	kind reporting.Event
 	lang notifications.Lang
 	to   []string
@@ -66,7 +66,7 @@ func (a *Activities) deliver(ctx context.Context, msgs []message) (deliveryRepor
 	if err != nil {
 		return rep, err
 	}
-	byKey := make(map[store.NotificationKey]store.NotificationClaim, len(claims))
+	byKey := make(map[reporting.NotificationKey]reporting.Notification, len(claims))
 	for _, c := range claims {
 		byKey[c.Key] = c
 	}
@@ -75,14 +75,14 @@ func (a *Activities) deliver(ctx context.Context, msgs []message) (deliveryRepor
 		c, ok := byKey[m.key]
 		switch {
 		case !ok:
-		case c.Status == store.NotificationSending:
+		case c.Status == reporting.NotificationSending:
 			// An earlier attempt stopped while sending it: it may have gone out.
 			if err := a.store.MarkNotificationUnknown(ctx, c.ID, store.ErrOutcomeUnknown); err != nil {
 				return rep, err
 			}
 			a.cfg.Metrics.message(string(m.kind), "failed")
 			rep.failed++
-		case c.Status != store.NotificationClaimed:
+		case c.Status != reporting.NotificationClaimed:
 		case len(m.to) == 0:
 			if err := a.store.MarkNotificationSkipped(ctx, c.ID, skipReason(m)); err != nil {
 				return rep, err
@@ -104,7 +104,7 @@ func (a *Activities) deliver(ctx context.Context, msgs []message) (deliveryRepor
 // claimedMessage is a message whose claimed row is ours to send.
 type claimedMessage struct {
 	message
-	claim store.NotificationClaim
+	claim reporting.Notification
 }
 
 // sendAll sends the messages over up to cfg.Lanes SMTP connections at once;

@@ -49,7 +49,7 @@ func (a *Activities) SubmissionReceived(ctx context.Context, in SubmissionInput)
 	d.Due, d.Close = ob.Due, ob.Close
 	d.ReceiptNumber, d.Version, d.SubmittedAt = sub.ReceiptNumber, sub.Version, sub.SubmittedAt
 	msgs := []message{{
-		key:  store.NotificationKey{CycleID: sub.CycleID, Subject: sub.AgencyCode, Kind: string(reporting.EventReceipt), Step: sub.Version},
+		key:  reporting.NotificationKey{CycleID: sub.CycleID, Subject: sub.AgencyCode, Kind: reporting.EventReceipt, Step: sub.Version},
 		kind: reporting.EventReceipt, lang: lang, to: []string{sub.SubmittedByEmail, agency.OfficerEmail}, data: d,
 	}}
 	reviewers, err := a.reviewers(ctx, cc)
@@ -62,7 +62,7 @@ func (a *Activities) SubmissionReceived(ctx context.Context, in SubmissionInput)
 		rd.Version, rd.SubmittedAt, rd.ReviewDue = sub.Version, sub.SubmittedAt, state.ReviewDue
 		rd.DashboardLink = a.link("/review/%d", sub.ID)
 		msgs = append(msgs, message{
-			key:  store.NotificationKey{CycleID: sub.CycleID, Subject: userSubject(sub.AgencyCode, u.ID), Kind: string(reporting.EventReviewWaiting), Step: sub.Version},
+			key:  reporting.NotificationKey{CycleID: sub.CycleID, Subject: userSubject(sub.AgencyCode, u.ID), Kind: reporting.EventReviewWaiting, Step: sub.Version},
 			kind: reporting.EventReviewWaiting, lang: rl, to: []string{u.Email}, data: rd,
 		})
 	}
@@ -107,7 +107,7 @@ func (a *Activities) ReviewOverdue(ctx context.Context, in SubmissionInput) erro
 		d.Version, d.SubmittedAt, d.ReviewDue = sub.Version, sub.SubmittedAt, sub.SubmittedAt.Add(cc.cycle.Policy.ReviewTime)
 		d.DashboardLink = a.link("/review/%d", sub.ID)
 		msgs = append(msgs, message{
-			key:  store.NotificationKey{CycleID: sub.CycleID, Subject: userSubject(sub.AgencyCode, u.ID), Kind: string(reporting.EventReviewOverdue), Step: sub.Version},
+			key:  reporting.NotificationKey{CycleID: sub.CycleID, Subject: userSubject(sub.AgencyCode, u.ID), Kind: reporting.EventReviewOverdue, Step: sub.Version},
 			kind: reporting.EventReviewOverdue, lang: lang, to: []string{u.Email}, data: d,
 		})
 	}
@@ -132,7 +132,7 @@ func (a *Activities) ReviewDecided(ctx context.Context, in ReviewInput) error {
 		return err
 	}
 	kind := reporting.EventAccepted
-	if rv.Decision == string(reporting.DecisionReturned) {
+	if rv.Decision == reporting.DecisionReturned {
 		kind = reporting.EventReturned
 	}
 	lang := langOf(agency.Language)
@@ -142,7 +142,7 @@ func (a *Activities) ReviewDecided(ctx context.Context, in ReviewInput) error {
 		d.Due, d.Close = ob.Due, ob.Close
 	}
 	return a.deliverAll(ctx, []message{{
-		key:  store.NotificationKey{CycleID: sub.CycleID, Subject: sub.AgencyCode, Kind: string(kind), Step: sub.Version},
+		key:  reporting.NotificationKey{CycleID: sub.CycleID, Subject: sub.AgencyCode, Kind: kind, Step: sub.Version},
 		kind: kind, lang: lang, to: []string{sub.SubmittedByEmail, agency.OfficerEmail}, data: d,
 	}})
 }

@@ -89,7 +89,7 @@ func plannedMoment(p reporting.Policy, m reporting.Moment) (reporting.Moment, er
 
 // agencyWave sends one message of kind to every agency the selection finds,
 // page by page, resuming after the last agency of a previous attempt.
-func (a *Activities) agencyWave(ctx context.Context, cc cycleContext, in WaveInput, sel store.WaveSelection, ext *store.Extension) (WaveResult, error) {
+func (a *Activities) agencyWave(ctx context.Context, cc cycleContext, in WaveInput, sel store.WaveSelection, ext *reporting.Extension) (WaveResult, error) {
 	kind := in.Moment.Kind
 	sel.CycleID, sel.At = in.CycleID, in.Moment.At
 	var rep deliveryReport
@@ -157,16 +157,12 @@ func (a *Activities) finishWave(ctx context.Context, in WaveInput, kinds []repor
 		heartbeat(ctx, waveProgress{Restart: true})
 		return WaveResult{}, fmt.Errorf("cycle %s %s wave: %d %w", in.CycleID, in.Moment.Kind, rep.deferred, errDeferred)
 	}
-	names := make([]string, len(kinds))
-	for i, k := range kinds {
-		names[i] = string(k)
-	}
-	counts, err := a.store.NotificationCounts(ctx, in.CycleID, names, notificationStep(in))
+	counts, err := a.store.NotificationCounts(ctx, in.CycleID, kinds, notificationStep(in))
 	if err != nil {
 		return WaveResult{}, err
 	}
-	res := WaveResult{Selected: selected, Sent: counts[store.NotificationSent],
-		Failed: counts[store.NotificationFailed], Skipped: counts[store.NotificationSkipped]}
+	res := WaveResult{Selected: selected, Sent: counts[reporting.NotificationSent],
+		Failed: counts[reporting.NotificationFailed], Skipped: counts[reporting.NotificationSkipped]}
 	a.logger.InfoContext(ctx, "wave done", "cycle", in.CycleID, "kind", in.Moment.Kind, "step", in.Moment.Step,
 		"selected", res.Selected, "sent", res.Sent, "failed", res.Failed, "skipped", res.Skipped, "sent_now", rep.sent)
 	return res, nil
@@ -195,12 +191,12 @@ func (a *Activities) resumeProgress(ctx context.Context) waveProgress {
 }
 
 // agencyMessage builds the message of kind about one agency's obligation.
-func (a *Activities) agencyMessage(cc cycleContext, in WaveInput, kind reporting.Event, t store.WaveTarget, ext *store.Extension) message {
+func (a *Activities) agencyMessage(cc cycleContext, in WaveInput, kind reporting.Event, t store.WaveTarget, ext *reporting.Extension) message {
 	lang := langOf(t.Language)
 	d := a.baseData(cc, lang, t.AgencyCode, localName(lang, t.AgencyNameVI, t.AgencyNameEN))
 	d.Due, d.Close = t.Due, t.Close
 	m := message{
-		key:  store.NotificationKey{CycleID: in.CycleID, Subject: t.AgencyCode, Kind: string(kind), Step: notificationStep(in)},
+		key:  reporting.NotificationKey{CycleID: in.CycleID, Subject: t.AgencyCode, Kind: kind, Step: notificationStep(in)},
 		kind: kind, lang: lang, to: []string{t.OfficerEmail},
 	}
 	switch kind {
@@ -332,7 +328,7 @@ func (a *Activities) escalationDigests(ctx context.Context, cc cycleContext, in 
 			}
 			d.DashboardLink = a.link("/cycles/%s?under=%s", cc.cycle.ID, sup.AgencyCode)
 			msgs = append(msgs, message{
-				key:  store.NotificationKey{CycleID: in.CycleID, Subject: userSubject(sup.AgencyCode, sup.UserID), Kind: string(reporting.EventEscalationDigest), Step: in.Moment.Step},
+				key:  reporting.NotificationKey{CycleID: in.CycleID, Subject: userSubject(sup.AgencyCode, sup.UserID), Kind: reporting.EventEscalationDigest, Step: in.Moment.Step},
 				kind: reporting.EventEscalationDigest, lang: lang, to: []string{sup.Email}, data: d,
 			})
 		}
@@ -378,11 +374,9 @@ func (a *Activities) closeWave(ctx context.Context, in WaveInput) (WaveResult, e
 	if err != nil {
 		return WaveResult{}, err
 	}
-	states := make(map[string]reporting.FinalState, len(closing))
+	states := make(map[string]reporting.ObligationStatus, len(closing))
 	for _, o := range closing {
-		states[o.AgencyCode] = reporting.Classify(reporting.ObligationOutcome{
-			FirstSubmittedAt: o.FirstSubmittedAt, Accepted: o.Status == "accepted", Due: o.Due,
-		})
+		states[o.AgencyCode] = o.FinalState()
 	}
 	remaining, err := a.store.FinalizeObligations(ctx, in.CycleID, states, time.Now())
 	if err != nil {
@@ -426,7 +420,7 @@ func (a *Activities) summaryWave(ctx context.Context, cc cycleContext, in WaveIn
 			}
 			d.DashboardLink = a.link("/cycles/%s?under=%s", cc.cycle.ID, sup.AgencyCode)
 			msgs = append(msgs, message{
-				key:  store.NotificationKey{CycleID: in.CycleID, Subject: userSubject(sup.AgencyCode, sup.UserID), Kind: string(reporting.EventCycleSummary)},
+				key:  reporting.NotificationKey{CycleID: in.CycleID, Subject: userSubject(sup.AgencyCode, sup.UserID), Kind: reporting.EventCycleSummary},
 				kind: reporting.EventCycleSummary, lang: lang, to: []string{sup.Email}, data: d,
 			})
 		}
@@ -439,7 +433,7 @@ func (a *Activities) summaryWave(ctx context.Context, cc cycleContext, in WaveIn
 			d.Summary.UnreachableAgencies = append(d.Summary.UnreachableAgencies, localName(lang, ag.NameVI, ag.NameEN))
 		}
 		msgs = append(msgs, message{
-			key:  store.NotificationKey{CycleID: in.CycleID, Subject: userSubject("*", u.ID), Kind: string(reporting.EventCycleSummary)},
+			key:  reporting.NotificationKey{CycleID: in.CycleID, Subject: userSubject("*", u.ID), Kind: reporting.EventCycleSummary},
 			kind: reporting.EventCycleSummary, lang: lang, to: []string{u.Email}, data: d,
 		})
 	}
@@ -452,7 +446,7 @@ func (a *Activities) summaryWave(ctx context.Context, cc cycleContext, in WaveIn
 
 // summarize computes the figures of the subtree under path ("" = all).
 func summarize(outcomes []store.FinalOutcome, path string, lang notifications.Lang) notifications.Summary {
-	var states []reporting.FinalState
+	var states []reporting.ObligationStatus
 	var s notifications.Summary
 	for _, o := range outcomes {
 		if !strings.HasPrefix(o.Path, path) {
@@ -461,9 +455,9 @@ func summarize(outcomes []store.FinalOutcome, path string, lang notifications.La
 		states = append(states, o.State)
 		name := localName(lang, o.NameVI, o.NameEN)
 		switch o.State {
-		case reporting.StateMissing:
+		case reporting.ObligationMissing:
 			s.MissingAgencies = append(s.MissingAgencies, name)
-		case reporting.StateLate:
+		case reporting.ObligationLate:
 			s.LateAgencies = append(s.LateAgencies, name)
 		}
 	}

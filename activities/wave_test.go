@@ -41,15 +41,15 @@ func newWaveFixture(t *testing.T, n int, opts ...testenv.SMTPOption) *waveFixtur
 	st, err := store.Open(ctx, testenv.Database(t))
 	require.NoError(t, err)
 	t.Cleanup(st.Close)
-	agencies := []store.Agency{{Code: "VN", NameVI: "Việt Nam", Kind: "national"}}
-	regime := store.Regime{Code: "WAVE", NameVI: "Báo cáo thử", TemplateCode: "T", Cadence: reporting.Monthly,
+	agencies := []reporting.Agency{{Code: "VN", NameVI: "Việt Nam", Kind: "national"}}
+	regime := reporting.Regime{Code: "WAVE", NameVI: "Báo cáo thử", TemplateCode: "T", Cadence: reporting.Monthly,
 		DeadlineRule: reporting.DeadlineRule{Kind: reporting.RuleCalendarDays, N: 2}, TimeZone: reporting.DefaultZone,
 		Policy: reporting.Policy{ReminderOffsets: []time.Duration{time.Hour}, ReviewTime: time.Hour, CloseAfter: 2 * time.Hour}}
 	for i := 1; i <= n; i++ {
 		code := fmt.Sprintf("A%04d", i)
-		agencies = append(agencies, store.Agency{Code: code, ParentCode: "VN", NameVI: "Đơn vị " + code, Kind: "province",
+		agencies = append(agencies, reporting.Agency{Code: code, ParentCode: "VN", NameVI: "Đơn vị " + code, Kind: "province",
 			OfficerEmail: strings.ToLower(code) + "@agency.test"})
-		regime.Assignments = append(regime.Assignments, store.Assignment{AgencyCode: code})
+		regime.Assignments = append(regime.Assignments, reporting.Assignment{AgencyCode: code})
 	}
 	_, _, err = st.UpsertAgencies(ctx, agencies)
 	require.NoError(t, err)
@@ -59,7 +59,7 @@ func newWaveFixture(t *testing.T, n int, opts ...testenv.SMTPOption) *waveFixtur
 		{Code: "X", NameVI: "Chỉ tiêu X", Type: reporting.TypeInteger, Required: true, Aggregation: reporting.AggregationSum}}}))
 	require.NoError(t, st.CreateRegime(ctx, regime))
 	due := time.Now().Add(time.Hour).Truncate(time.Second)
-	c := store.Cycle{ID: "WAVE-2026-10", RegimeCode: "WAVE", Period: "2026-10", WindowStart: reporting.MustParseDate("2026-09-15"),
+	c := reporting.Cycle{ID: "WAVE-2026-10", RegimeCode: "WAVE", Period: "2026-10", WindowStart: reporting.MustParseDate("2026-09-15"),
 		WindowEnd: reporting.MustParseDate("2026-10-14"), TimeZone: reporting.DefaultZone,
 		CutOff: time.Date(2026, 10, 14, 17, 0, 0, 0, time.UTC), Due: due, Close: due.Add(2 * time.Hour), Policy: regime.Policy}
 	require.NoError(t, st.InsertCycle(ctx, c))
@@ -85,10 +85,10 @@ func (f *waveFixture) noticeWave() WaveInput {
 	return WaveInput{CycleID: f.cycleID, Moment: reporting.Moment{Kind: reporting.EventDeadlineNotice, At: time.Now()}}
 }
 
-func (f *waveFixture) statuses() map[string]int {
+func (f *waveFixture) statuses() map[reporting.NotificationStatus]int {
 	notes, err := f.store.ListNotifications(f.ctx, store.NotificationFilter{CycleID: f.cycleID, Limit: 1000})
 	require.NoError(f.t, err)
-	out := map[string]int{}
+	out := map[reporting.NotificationStatus]int{}
 	for after := int64(0); ; {
 		notes, err = f.store.ListNotifications(f.ctx, store.NotificationFilter{CycleID: f.cycleID, AfterID: after, Limit: 1000})
 		require.NoError(f.t, err)
@@ -149,13 +149,13 @@ func TestWaveKilledMidwayAndRetriedDeliversEveryMessageOnce(t *testing.T) {
 	// At most one message per lane can be caught mid-send by the kill: it
 	// reached the server but is recorded as failed with "outcome unknown",
 	// never resent.
-	assert.Equal(t, 1000, st[store.NotificationSent]+st[store.NotificationFailed])
-	assert.LessOrEqual(t, st[store.NotificationFailed], lanes)
-	assert.Equal(t, st[store.NotificationSent], res.Sent)
+	assert.Equal(t, 1000, st[reporting.NotificationSent]+st[reporting.NotificationFailed])
+	assert.LessOrEqual(t, st[reporting.NotificationFailed], lanes)
+	assert.Equal(t, st[reporting.NotificationSent], res.Sent)
 
 	obs, err := f.store.StatusCounts(f.ctx, f.cycleID, "", false)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]int{"notified": 1000}, obs, "every obligation is marked notified")
+	assert.Equal(t, map[reporting.ObligationStatus]int{reporting.ObligationNotified: 1000}, obs, "every obligation is marked notified")
 }
 
 // TestWaveOfAStoppingWorkerHandsTheRestBack: the worker running a notice
@@ -184,8 +184,8 @@ func TestWaveOfAStoppingWorkerHandsTheRestBack(t *testing.T) {
 	require.ErrorContains(t, err, "the worker is stopping")
 	require.Less(t, received.Load(), int64(1000), "the attempt stopped early")
 	st := f.statuses()
-	assert.Zero(t, st[store.NotificationSending]+st[store.NotificationFailed], "no message is left mid-send: %v", st)
-	assert.Equal(t, int(received.Load()), st[store.NotificationSent], "every message that arrived is recorded sent")
+	assert.Zero(t, st[reporting.NotificationSending]+st[reporting.NotificationFailed], "no message is left mid-send: %v", st)
+	assert.Equal(t, int(received.Load()), st[reporting.NotificationSent], "every message that arrived is recorded sent")
 
 	retry := ts.NewTestActivityEnvironment()
 	retry.RegisterActivity(acts.RunWave)
@@ -193,7 +193,7 @@ func TestWaveOfAStoppingWorkerHandsTheRestBack(t *testing.T) {
 	_, err = retry.ExecuteActivity(acts.RunWave, f.noticeWave())
 	require.NoError(t, err)
 	assert.Len(t, f.smtp.Messages(), 1000)
-	assert.Equal(t, map[string]int{store.NotificationSent: 1000}, f.statuses())
+	assert.Equal(t, map[reporting.NotificationStatus]int{reporting.NotificationSent: 1000}, f.statuses())
 }
 
 // TestWaveWithAServerFailingEveryThirdMessage: temporary refusals (451) are
@@ -211,7 +211,7 @@ func TestWaveWithAServerFailingEveryThirdMessage(t *testing.T) {
 		f := newWaveFixture(t, 90, testenv.FailEvery(3, 550))
 		res := runWave(t, f.activities(Config{BatchSize: 20}), f.noticeWave())
 		assert.Equal(t, WaveResult{Selected: 90, Sent: 60, Failed: 30}, res)
-		failed, err := f.store.ListNotifications(f.ctx, store.NotificationFilter{CycleID: f.cycleID, Status: store.NotificationFailed})
+		failed, err := f.store.ListNotifications(f.ctx, store.NotificationFilter{CycleID: f.cycleID, Status: reporting.NotificationFailed})
 		require.NoError(t, err)
 		require.Len(t, failed, 30)
 		for _, n := range failed {
@@ -240,17 +240,17 @@ func TestWaveDefersTemporaryFailuresToTheNextAttempt(t *testing.T) {
 	env.RegisterActivity(acts.RunWave)
 	_, err := env.ExecuteActivity(acts.RunWave, f.noticeWave())
 	require.ErrorContains(t, err, "deferred")
-	assert.Equal(t, map[string]int{store.NotificationClaimed: 6}, f.statuses())
+	assert.Equal(t, map[reporting.NotificationStatus]int{reporting.NotificationClaimed: 6}, f.statuses())
 }
 
 // TestAnAgencyWithoutAnAddressIsSkippedNotFailed.
 func TestAnAgencyWithoutAnAddressIsSkippedNotFailed(t *testing.T) {
 	f := newWaveFixture(t, 5)
-	_, _, err := f.store.UpsertAgencies(f.ctx, []store.Agency{{Code: "A0003", ParentCode: "VN", NameVI: "Đơn vị A0003", Kind: "province"}})
+	_, _, err := f.store.UpsertAgencies(f.ctx, []reporting.Agency{{Code: "A0003", ParentCode: "VN", NameVI: "Đơn vị A0003", Kind: "province"}})
 	require.NoError(t, err)
 	res := runWave(t, f.activities(Config{}), f.noticeWave())
 	assert.Equal(t, WaveResult{Selected: 5, Sent: 4, Skipped: 1}, res)
-	skipped, err := f.store.ListNotifications(f.ctx, store.NotificationFilter{CycleID: f.cycleID, Status: store.NotificationSkipped})
+	skipped, err := f.store.ListNotifications(f.ctx, store.NotificationFilter{CycleID: f.cycleID, Status: reporting.NotificationSkipped})
 	require.NoError(t, err)
 	require.Len(t, skipped, 1)
 	assert.Equal(t, "A0003", skipped[0].Key.Subject)

@@ -10,11 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"rcm/reporting"
 	"slices"
 	"strings"
 	"unicode"
-
-	"rcm/store"
 )
 
 // Columns are the columns the file may have; code, name_vi and kind are
@@ -30,7 +29,7 @@ func Columns() []string {
 // parent stays under it; a row with a region goes under the region; any
 // other row goes under the root. Every problem of the file is reported, each
 // naming its line.
-func Read(r io.Reader, rootCode string) ([]store.Agency, error) {
+func Read(r io.Reader, rootCode string) ([]reporting.Agency, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
@@ -60,7 +59,7 @@ func Read(r io.Reader, rootCode string) ([]store.Agency, error) {
 		return ""
 	}
 
-	var rows, regions []store.Agency
+	var rows, regions []reporting.Agency
 	regionCode := map[string]string{} // name → code
 	regionName := map[string]string{} // code → name
 	hasNational := false
@@ -74,7 +73,7 @@ func Read(r io.Reader, rootCode string) ([]store.Agency, error) {
 			return nil, fmt.Errorf("not CSV: %w", err)
 		}
 		line, _ := cr.FieldPos(0)
-		a := store.Agency{Code: get(rec, "code"), NameVI: get(rec, "name_vi"), NameEN: get(rec, "name_en"), Kind: get(rec, "kind"),
+		a := reporting.Agency{Code: get(rec, "code"), NameVI: get(rec, "name_vi"), NameEN: get(rec, "name_en"), Kind: get(rec, "kind"),
 			ParentCode: get(rec, "parent"), OfficerEmail: get(rec, "officer_email"), HeadEmail: get(rec, "head_email"), Language: get(rec, "language")}
 		if a.Code == "" && a.NameVI == "" {
 			continue
@@ -95,7 +94,7 @@ func Read(r io.Reader, rootCode string) ([]store.Agency, error) {
 					continue
 				}
 				regionCode[region], regionName[code] = code, region
-				regions = append(regions, store.Agency{Code: code, NameVI: region, Kind: "region"})
+				regions = append(regions, reporting.Agency{Code: code, NameVI: region, Kind: "region"})
 			}
 			a.ParentCode = code
 		}
@@ -107,9 +106,9 @@ func Read(r io.Reader, rootCode string) ([]store.Agency, error) {
 	if len(rows) == 0 {
 		return nil, errors.New("the file has no agencies after its header line")
 	}
-	var out []store.Agency
+	var out []reporting.Agency
 	if !hasNational {
-		out = append(out, store.Agency{Code: rootCode, NameVI: "Việt Nam", NameEN: "Viet Nam", Kind: "national"})
+		out = append(out, reporting.Agency{Code: rootCode, NameVI: "Việt Nam", NameEN: "Viet Nam", Kind: "national"})
 	}
 	for _, reg := range regions {
 		reg.ParentCode = rootCode

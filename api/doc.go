@@ -9,5 +9,6 @@
 // with the API: the server fills them in from its own records (package web
 // converts), and the command line prints them (package cli formats).
 // Nothing here does more than hold the shapes, save DecimalText, which reads
-// a JSON number or string alike.
+// a JSON number or string alike, and FieldProblemOf, which writes rcm's one
+// refused-field type (reporting.FieldError) as a problem's errors entry.
 package api

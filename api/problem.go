@@ -1,5 +1,7 @@
 package api
 
+import "rcm/reporting"
+
 // Problem is an RFC 9457 problem details object, the body of every error
 // answer (Content-Type application/problem+json).
 type Problem struct {
@@ -28,4 +30,23 @@ type FieldProblem struct {
 	Code string `json:"code,omitempty"`
 	// Line is the line (CSV) or row (XLSX) of an uploaded file, where it applies.
 	Line int `json:"line,omitempty"`
+}
+
+// FieldProblemOf writes a refused field of rcm's (reporting.FieldError, the
+// one type every refusal takes) for the wire, its reason in lang where rcm
+// has it in several languages (the problems of submitted values).
+func FieldProblemOf(lang string, e reporting.FieldError) FieldProblem {
+	return FieldProblem{Field: e.Field, Reason: e.Message(lang), Code: e.Code, Line: e.Line}
+}
+
+// FieldProblemsOf writes every refused field for the wire, as FieldProblemOf.
+func FieldProblemsOf(lang string, errs []reporting.FieldError) []FieldProblem {
+	if len(errs) == 0 {
+		return nil
+	}
+	out := make([]FieldProblem, len(errs))
+	for i, e := range errs {
+		out[i] = FieldProblemOf(lang, e)
+	}
+	return out
 }

@@ -11,7 +11,6 @@ import (
 
 	"rcm/engine"
 	"rcm/reporting"
-	"rcm/store"
 	"rcm/systemtest"
 )
 
@@ -71,8 +70,8 @@ func BenchmarkLaunch(b *testing.B) {
 }
 
 // cycleRecord is a cycle of the 2026-10 period due at due.
-func cycleRecord(regime string, due time.Time, policy reporting.Policy) store.Cycle {
-	return store.Cycle{ID: engine.CycleID(regime, "2026-10"), RegimeCode: regime, Period: "2026-10",
+func cycleRecord(regime string, due time.Time, policy reporting.Policy) reporting.Cycle {
+	return reporting.Cycle{ID: engine.CycleID(regime, "2026-10"), RegimeCode: regime, Period: "2026-10",
 		WindowStart: reporting.MustParseDate("2026-09-15"), WindowEnd: reporting.MustParseDate("2026-10-14"),
 		TimeZone: reporting.DefaultZone, CutOff: time.Date(2026, 10, 14, 17, 0, 0, 0, time.UTC),
 		Due: due, Close: due.Add(policy.CloseAfter), Policy: policy}

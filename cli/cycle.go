@@ -197,10 +197,10 @@ func waitForNotice(c *ucli.Context, cl *apiClient, cycleID string, timeout time.
 				bar = progressbar.NewOptions(cyc.Expected, progressbar.OptionSetWriter(c.App.ErrWriter),
 					progressbar.OptionSetDescription("Thông báo hạn nộp / deadline notice"), progressbar.OptionClearOnFinish())
 			}
-			_ = bar.Set(cyc.Expected - cyc.Counts["pending"])
+			_ = bar.Set(cyc.Expected - cyc.Counts[string(reporting.ObligationPending)])
 		}
 		var tl api.Timeline
-		if err == nil && cyc.Status != "launching" {
+		if err == nil && cyc.Status != string(reporting.CycleLaunching) {
 			err = cl.do(ctx, http.MethodGet, "/api/v1/cycles/"+pathEscape(cycleID)+"/timeline", nil, &tl)
 		}
 		if err == nil {

@@ -10,6 +10,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"rcm/api"
+	"rcm/reporting"
 )
 
 // resultFlags are the flags of rcm compliance and rcm aggregate.
@@ -139,8 +140,8 @@ func compliance(c *ucli.Context) error {
 	table := c.String("output") == outputTable || c.String("output") == ""
 	header := []string{"agency", "name", "expected", "submitted", "on_time", "late", "missing", "not_accepted", "reporting_rate", "on_time_rate"}
 	if table {
-		header = []string{"đơn vị", "tên", "phải nộp", "đã nộp", statusName("on_time"), statusName("late"), statusName("missing"),
-			statusName("not_accepted"), "tỷ lệ nộp", "tỷ lệ đúng hạn"}
+		header = []string{"đơn vị", "tên", "phải nộp", "đã nộp", statusName(string(reporting.ObligationOnTime)), statusName(string(reporting.ObligationLate)), statusName(string(reporting.ObligationMissing)),
+			statusName(string(reporting.ObligationNotAccepted)), "tỷ lệ nộp", "tỷ lệ đúng hạn"}
 	}
 	rows := make([][]string, len(res.Items))
 	for i, it := range res.Items {

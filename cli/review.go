@@ -9,6 +9,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"rcm/api"
+	"rcm/reporting"
 )
 
 // reviewCommand lists and decides the submissions waiting for review.
@@ -18,12 +19,12 @@ func reviewCommand() *ucli.Command {
 		Usage: "list submissions waiting for review, accept them or return them with a reason (office staff)",
 		Subcommands: []*ucli.Command{
 			reviewListCommand(),
-			reviewDecisionCommand("accept", "accepted", "accept a submitted version: it becomes the agency's final report",
+			reviewDecisionCommand("accept", reporting.DecisionAccepted, "accept a submitted version: it becomes the agency's final report",
 				`Only the latest version of an agency can be decided; the agency is told.
 
 Examples:
    rcm review accept 1042`),
-			reviewDecisionCommand("return", "returned", "return a submitted version with a reason: the agency is told and resubmits",
+			reviewDecisionCommand("return", reporting.DecisionReturned, "return a submitted version with a reason: the agency is told and resubmits",
 				`The reason goes to the agency as it is written: say what to correct.
 
 Examples:
@@ -71,10 +72,10 @@ func reviewList(c *ucli.Context) error {
 }
 
 // reviewDecisionCommand builds review accept and review return.
-func reviewDecisionCommand(name, decision, usage, description string) *ucli.Command {
+func reviewDecisionCommand(name string, decision reporting.Decision, usage, description string) *ucli.Command {
 	flags := append(clientFlags(), outputFlag())
 	usageText := "rcm review " + name + " SUBMISSION-ID"
-	if decision == "returned" {
+	if decision == reporting.DecisionReturned {
 		flags = append(flags, &ucli.StringFlag{Name: "reason", Usage: "what the agency must correct (required)"})
 		usageText += " --reason TEXT"
 	}
@@ -93,7 +94,7 @@ func reviewDecisionCommand(name, decision, usage, description string) *ucli.Comm
 			if err != nil || id <= 0 {
 				return usageError("review %s: submission id %q is not a number; rcm review list shows them", name, c.Args().First())
 			}
-			if decision == "returned" {
+			if decision == reporting.DecisionReturned {
 				if err := requireFlags(c, "reason"); err != nil {
 					return err
 				}
@@ -103,7 +104,7 @@ func reviewDecisionCommand(name, decision, usage, description string) *ucli.Comm
 				return err
 			}
 			var rv api.Review
-			body := api.ReviewRequest{Decision: decision, Reason: c.String("reason")}
+			body := api.ReviewRequest{Decision: string(decision), Reason: c.String("reason")}
 			if err := cl.do(c.Context, http.MethodPost, fmt.Sprintf("/api/v1/submissions/%d/review", id), body, &rv); err != nil {
 				return err
 			}

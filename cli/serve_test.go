@@ -15,7 +15,6 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"rcm/reporting"
-	"rcm/store"
 )
 
 // TestServeWithoutTemporal: the API serves while Temporal is down; /readyz
@@ -58,7 +57,7 @@ func TestServeWithoutTemporal(t *testing.T) {
 	tmpl := reporting.Template{Code: "T", NameVI: "Mẫu", Indicators: []reporting.Indicator{
 		{Code: "GRDP", NameVI: "GRDP", Type: reporting.TypeDecimal, Aggregation: reporting.AggregationSum}}}
 	require.NoError(t, e.store.CreateTemplate(context.Background(), tmpl))
-	require.NoError(t, e.store.CreateRegime(context.Background(), store.Regime{Code: "R", NameVI: "Chế độ", TemplateCode: "T",
+	require.NoError(t, e.store.CreateRegime(context.Background(), reporting.Regime{Code: "R", NameVI: "Chế độ", TemplateCode: "T",
 		Cadence: reporting.Monthly, DeadlineRule: reporting.DeadlineRule{Kind: reporting.RuleCalendarDays, N: 2},
 		Policy: reporting.Policy{ReviewTime: time.Hour, CloseAfter: 48 * time.Hour}}))
 	r := e.run("", "cycle", "launch", "--regime", "R", "--period", "2026-10", "--server", "http://"+addr, "--token", e.staffToken)

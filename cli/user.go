@@ -15,6 +15,7 @@ import (
 
 	"rcm/access"
 	"rcm/api"
+	"rcm/reporting"
 	"rcm/store"
 )
 
@@ -406,7 +407,7 @@ func userBootstrap(c *ucli.Context) error {
 	defer st.Close()
 	entry := store.AuditEntry{Actor: "bootstrap", Action: "user.bootstrap", Details: map[string]any{"email": c.String("email")}}
 	u, err := st.BootstrapStaff(c.Context, store.User{Email: c.String("email"), Name: c.String("name")}, password, entry)
-	var inErr *store.InputError
+	var inErr *reporting.InputError
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		return &ExitError{Code: ExitConflict, Err: errors.New(

@@ -8,7 +8,6 @@ import (
 
 	"rcm/engine"
 	"rcm/reporting"
-	"rcm/store"
 	"rcm/systemtest"
 	"rcm/testenv"
 )
@@ -28,14 +27,14 @@ func (r *run) record(f fault) {
 func (r *run) killWorkerInWaves() {
 	cycleID := engine.CycleID(r.sc.regime, r.sc.period)
 	kindOf := map[string]reporting.Event{} // Message-ID → kind
-	keys := append([]store.NotificationKey(nil), r.tok.summaries...)
+	keys := append([]reporting.NotificationKey(nil), r.tok.summaries...)
 	for i := 1; i <= r.sc.agencies; i++ {
 		keys = append(keys,
-			store.NotificationKey{CycleID: cycleID, Subject: systemtest.Province(i), Kind: string(reporting.EventDeadlineNotice)},
-			store.NotificationKey{CycleID: cycleID, Subject: systemtest.Province(i), Kind: string(reporting.EventReminder), Step: 1})
+			reporting.NotificationKey{CycleID: cycleID, Subject: systemtest.Province(i), Kind: reporting.EventDeadlineNotice},
+			reporting.NotificationKey{CycleID: cycleID, Subject: systemtest.Province(i), Kind: reporting.EventReminder, Step: 1})
 	}
 	for _, k := range keys {
-		kindOf[k.MessageID(messageIDDomain)] = reporting.Event(k.Kind)
+		kindOf[k.MessageID(messageIDDomain)] = k.Kind
 	}
 	notOnTime := len(r.sc.agenciesWhere(func(ro role) bool { return !ro.onTime() }))
 	var notices, reminders, summaries atomic.Int32

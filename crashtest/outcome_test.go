@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 
 	"rcm/api"
+	"rcm/reporting"
 	"rcm/store"
 	"rcm/systemtest"
 	"rcm/testenv"
@@ -58,7 +59,7 @@ func (r *run) collect(ctx context.Context) *outcome {
 	r.background.Wait() // the last fault is in the closing summary
 	o.faults, o.receipts = r.faults, r.receipts
 	o.selfExits = r.st.serve.exitedByItself() + r.st.worker.exitedByItself()
-	if res.Status != workflows.CycleClosed {
+	if res.Status != reporting.CycleClosed {
 		t.Fatalf("cycle %s ended %s", r.cycleID, res.Status)
 	}
 	d, err := r.st.tc.DescribeWorkflowExecution(ctx, workflows.CycleWorkflowID(r.cycleID), "")
@@ -225,12 +226,13 @@ func (r *run) checkMessages(ctx context.Context, o *outcome) {
 	o.kinds, o.unknownByKind = map[string]int{}, map[string]int{}
 	recorded := map[string]bool{}
 	for rows.Next() {
-		var k store.NotificationKey
-		var status, lastError, messageID string
+		var k reporting.NotificationKey
+		var status reporting.NotificationStatus
+		var lastError, messageID string
 		if err := rows.Scan(&k.Kind, &k.Subject, &k.Step, &status, &lastError, &messageID); err != nil {
 			r.t.Fatal(err)
 		}
-		o.kinds[k.Kind]++
+		o.kinds[string(k.Kind)]++
 		id := strings.Trim(messageID, "<>")
 		if recorded[id] {
 			r.t.Errorf("Message-ID %s belongs to two notifications: a message per key cannot be told apart", id)
@@ -238,13 +240,13 @@ func (r *run) checkMessages(ctx context.Context, o *outcome) {
 		recorded[id] = true
 		n := arrived[id]
 		switch {
-		case status == store.NotificationSent && n == 0:
+		case status == reporting.NotificationSent && n == 0:
 			r.t.Errorf("%s %s step %d is recorded sent but never arrived", k.Kind, k.Subject, k.Step)
-		case status == store.NotificationFailed && lastError == store.ErrOutcomeUnknown:
+		case status == reporting.NotificationFailed && lastError == store.ErrOutcomeUnknown:
 			o.unknown++
-			o.unknownByKind[k.Kind]++
+			o.unknownByKind[string(k.Kind)]++
 			o.unknownArrived += min(n, 1)
-		case status != store.NotificationSent:
+		case status != reporting.NotificationSent:
 			r.t.Errorf("%s %s step %d is %s (%s): neither delivered nor of unknown outcome", k.Kind, k.Subject, k.Step, status, lastError)
 		}
 	}

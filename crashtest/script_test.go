@@ -14,7 +14,6 @@ import (
 
 	"rcm/api"
 	"rcm/reporting"
-	"rcm/store"
 	"rcm/systemtest"
 )
 
@@ -103,16 +102,16 @@ func (r role) onTime() bool { return r <= onTimeUnreviewed }
 func (r role) late() bool   { return r == lateAccepted || r == lateUnreviewed }
 
 // finalState is the state the agency's obligation must have after close.
-func (r role) finalState() reporting.FinalState {
+func (r role) finalState() reporting.ObligationStatus {
 	switch r {
 	case onTimeAccepted, onTimeReturned:
-		return reporting.StateOnTime
+		return reporting.ObligationOnTime
 	case lateAccepted:
-		return reporting.StateLate
+		return reporting.ObligationLate
 	case silent:
-		return reporting.StateMissing
+		return reporting.ObligationMissing
 	}
-	return reporting.StateNotAccepted
+	return reporting.ObligationNotAccepted
 }
 
 // run is one play of the script on a stack, with or without faults.
@@ -257,9 +256,9 @@ func (r *run) firstEscalation() time.Time {
 // submit before.
 func (r *run) waitOpen(ctx context.Context) {
 	for {
-		var status string
+		var status reporting.CycleStatus
 		err := r.st.store.Pool().QueryRow(ctx, `SELECT status FROM cycles WHERE id = $1`, r.cycleID).Scan(&status)
-		if err == nil && status != store.CycleLaunching {
+		if err == nil && status != reporting.CycleLaunching {
 			return
 		}
 		if ctx.Err() != nil || time.Now().After(r.launched.Add(r.sc.dueIn/2)) {
@@ -415,11 +414,11 @@ func (r *run) review(ctx context.Context, rc receipt, decision reporting.Decisio
 // acknowledgement would leave the version without its receipt.
 func (r *run) waitUnderReview(ctx context.Context, rc receipt) error {
 	for {
-		var status string
+		var status reporting.ObligationStatus
 		var versions int
 		err := r.st.store.Pool().QueryRow(ctx, `SELECT status, versions FROM obligations WHERE cycle_id = $1 AND agency_code = $2`,
 			r.cycleID, rc.agency).Scan(&status, &versions)
-		if err == nil && status == "under_review" && versions == rc.version {
+		if err == nil && status == reporting.ObligationUnderReview && versions == rc.version {
 			return nil
 		}
 		select {
@@ -436,11 +435,11 @@ func (r *run) waitUnderReview(ctx context.Context, rc receipt) error {
 // untold: the loop ignores decisions on superseded versions).
 func (r *run) waitNotified(ctx context.Context, rc receipt, kind reporting.Event) error {
 	for {
-		var status string
+		var status reporting.NotificationStatus
 		err := r.st.store.Pool().QueryRow(ctx, `SELECT status FROM notifications
 			 WHERE cycle_id = $1 AND subject_code = $2 AND kind = $3 AND step = $4`,
 			r.cycleID, rc.agency, string(kind), rc.version).Scan(&status)
-		if err == nil && status != store.NotificationClaimed && status != store.NotificationSending {
+		if err == nil && status != reporting.NotificationClaimed && status != reporting.NotificationSending {
 			return nil
 		}
 		select {
@@ -476,7 +475,7 @@ func (r *run) waitWave(ctx context.Context, kind reporting.Event, step int, dead
 		var done int
 		err := r.st.store.Pool().QueryRow(ctx, `SELECT count(*) FROM notifications
 			 WHERE cycle_id = $1 AND kind = $2 AND step = $3 AND status NOT IN ($4, $5)`,
-			r.cycleID, string(kind), step, store.NotificationClaimed, store.NotificationSending).Scan(&done)
+			r.cycleID, string(kind), step, reporting.NotificationClaimed, reporting.NotificationSending).Scan(&done)
 		if err == nil && done == want {
 			return nil
 		}

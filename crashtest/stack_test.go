@@ -133,7 +133,7 @@ func (s *stack) startRCM() {
 type tokens struct {
 	staff     string
 	officers  map[string]string // by agency code
-	summaries []store.NotificationKey
+	summaries []reporting.NotificationKey
 }
 
 // seed writes the agency tree (VN → regions → provinces, with officer and
@@ -143,22 +143,22 @@ func (s *stack) seed(sc script) tokens {
 	t := s.t
 	t.Helper()
 	ctx := context.Background()
-	agencies := []store.Agency{{Code: "VN", NameVI: "Việt Nam", NameEN: "Viet Nam", Kind: "national"}}
+	agencies := []reporting.Agency{{Code: "VN", NameVI: "Việt Nam", NameEN: "Viet Nam", Kind: "national"}}
 	for r := 1; r <= sc.regions; r++ {
-		agencies = append(agencies, store.Agency{Code: regionCode(r), ParentCode: "VN", NameVI: "Vùng " + regionCode(r), Kind: "region"})
+		agencies = append(agencies, reporting.Agency{Code: regionCode(r), ParentCode: "VN", NameVI: "Vùng " + regionCode(r), Kind: "region"})
 	}
 	for i := 1; i <= sc.agencies; i++ {
 		p := systemtest.Province(i)
-		agencies = append(agencies, store.Agency{Code: p, ParentCode: regionCode(sc.regionOf(i)), NameVI: "Tỉnh " + p, Kind: "province",
+		agencies = append(agencies, reporting.Agency{Code: p, ParentCode: regionCode(sc.regionOf(i)), NameVI: "Tỉnh " + p, Kind: "province",
 			OfficerEmail: "officer." + p + "@agency.test", HeadEmail: "head." + p + "@agency.test"})
 	}
 	if _, _, err := s.store.UpsertAgencies(ctx, agencies); err != nil {
 		t.Fatal(err)
 	}
 	tok := tokens{officers: map[string]string{}}
-	summary := func(about string, u store.User) store.NotificationKey {
-		return store.NotificationKey{CycleID: engine.CycleID(sc.regime, sc.period), Subject: fmt.Sprintf("%s/u%d", about, u.ID),
-			Kind: string(reporting.EventCycleSummary)}
+	summary := func(about string, u store.User) reporting.NotificationKey {
+		return reporting.NotificationKey{CycleID: engine.CycleID(sc.regime, sc.period), Subject: fmt.Sprintf("%s/u%d", about, u.ID),
+			Kind: reporting.EventCycleSummary}
 	}
 	var staff store.User
 	staff, tok.staff = s.user(store.User{Email: "staff@office.test", Role: access.Staff, Language: "vi"})
@@ -178,10 +178,10 @@ func (s *stack) seed(sc script) tokens {
 	if err != nil {
 		t.Fatal(err)
 	}
-	regime := store.Regime{Code: sc.regime, NameVI: "Báo cáo KT-XH hằng tháng", TemplateCode: "SEI", Cadence: reporting.Monthly,
+	regime := reporting.Regime{Code: sc.regime, NameVI: "Báo cáo KT-XH hằng tháng", TemplateCode: "SEI", Cadence: reporting.Monthly,
 		DeadlineRule: rule, Policy: reporting.Policy{CloseAfter: sc.closeAfter}}
 	for i := 1; i <= sc.agencies; i++ {
-		regime.Assignments = append(regime.Assignments, store.Assignment{AgencyCode: systemtest.Province(i)})
+		regime.Assignments = append(regime.Assignments, reporting.Assignment{AgencyCode: systemtest.Province(i)})
 	}
 	if err := s.store.CreateRegime(ctx, regime); err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"rcm/reporting"
-	"rcm/store"
 )
 
 // The demo's template and regime codes.
@@ -96,16 +95,16 @@ func Holidays2026() []reporting.Date {
 
 // regime is the demo regime, assigned to the given agencies and reviewed by
 // reviewerID.
-func regime(assigned []string, reviewerID int64) (store.Regime, error) {
+func regime(assigned []string, reviewerID int64) (reporting.Regime, error) {
 	rule, err := reporting.ParseDeadlineRule("workdays:2")
 	if err != nil {
-		return store.Regime{}, err
+		return reporting.Regime{}, err
 	}
-	as := make([]store.Assignment, len(assigned))
+	as := make([]reporting.Assignment, len(assigned))
 	for i, code := range assigned {
-		as[i] = store.Assignment{AgencyCode: code}
+		as[i] = reporting.Assignment{AgencyCode: code}
 	}
-	return store.Regime{
+	return reporting.Regime{
 		Code:         RegimeCode,
 		NameVI:       "Chế độ báo cáo tình hình kinh tế - xã hội hằng tháng",
 		NameEN:       "Monthly socio-economic reporting",

@@ -22,6 +22,7 @@ import (
 
 	"rcm/access"
 	"rcm/agencyfile"
+	"rcm/reporting"
 	"rcm/store"
 )
 
@@ -151,7 +152,7 @@ func (s Summary) String() string {
 
 // Agencies returns the demo agency tree, parents first, each agency with its
 // officer's and head's address on the demo domain.
-func (o Options) Agencies() ([]store.Agency, error) {
+func (o Options) Agencies() ([]reporting.Agency, error) {
 	agencies, err := agencyfile.Read(bytes.NewReader(agenciesCSV), RootCode)
 	if err != nil {
 		return nil, fmt.Errorf("demo agencies: %w", err)
@@ -233,8 +234,8 @@ func Seed(ctx context.Context, st *store.Store, opts Options) (Credentials, erro
 // upsertChanged writes the agencies that are missing or differ from the
 // database, so that a seed of an unchanged tree writes nothing (not even an
 // audit entry).
-func upsertChanged(ctx context.Context, st *store.Store, agencies []store.Agency) (created, updated int, err error) {
-	var changed []store.Agency
+func upsertChanged(ctx context.Context, st *store.Store, agencies []reporting.Agency) (created, updated int, err error) {
+	var changed []reporting.Agency
 	for _, a := range agencies {
 		have, err := st.Agency(ctx, a.Code)
 		switch {
@@ -259,7 +260,7 @@ func upsertChanged(ctx context.Context, st *store.Store, agencies []store.Agency
 }
 
 // sameAgency compares the fields the demo sets.
-func sameAgency(have, want store.Agency) bool {
+func sameAgency(have, want reporting.Agency) bool {
 	return have.ParentCode == want.ParentCode && have.NameVI == want.NameVI && have.NameEN == want.NameEN &&
 		have.Kind == want.Kind && have.OfficerEmail == want.OfficerEmail && have.HeadEmail == want.HeadEmail &&
 		have.Language == want.Language && have.ActiveFrom == nil && have.ActiveUntil == nil
@@ -267,7 +268,7 @@ func sameAgency(have, want store.Agency) bool {
 
 // users are the demo's people: office staff, an officer per province and
 // city, a supervisor per region and one for the whole country.
-func (o Options) users(agencies []store.Agency) []store.User {
+func (o Options) users(agencies []reporting.Agency) []store.User {
 	users := []store.User{{Email: o.StaffEmail(), Name: "Chuyên viên Văn phòng Chính phủ", Role: access.Staff}}
 	for _, a := range agencies {
 		switch {

@@ -183,7 +183,7 @@ func TestSeedMakesTheDemo(t *testing.T) {
 		hni, err := s.st.Agency(ctx, "HNI")
 		require.NoError(t, err)
 		hni.OfficerEmail = "someone@else.test"
-		_, _, err = s.st.UpsertAgencies(ctx, []store.Agency{hni})
+		_, _, err = s.st.UpsertAgencies(ctx, []reporting.Agency{hni})
 		require.NoError(t, err)
 
 		again, err := Seed(ctx, s.st, Options{})

@@ -27,6 +27,7 @@ import (
 
 	"rcm/api"
 	"rcm/devstack"
+	"rcm/reporting"
 	"rcm/store"
 	"rcm/testenv"
 	"rcm/workflows"
@@ -259,7 +260,7 @@ func checkClusterOutcome(t *testing.T, dbURL, cycleID string, codes []string, re
 	require.NoError(t, err)
 	states, versions := map[string]string{}, map[string]int{}
 	for _, o := range obligations {
-		states[o.AgencyCode], versions[o.AgencyCode] = o.Status, o.Versions
+		states[o.AgencyCode], versions[o.AgencyCode] = string(o.Status), o.Versions
 	}
 	for i, code := range codes {
 		want := "missing"
@@ -293,9 +294,9 @@ func checkClusterOutcome(t *testing.T, dbURL, cycleID string, codes []string, re
 		kind := fmt.Sprintf("%s/%d", n.Key.Kind, n.Key.Step)
 		subjects[kind] = append(subjects[kind], n.Key.Subject)
 		switch {
-		case n.Status == store.NotificationSent:
+		case n.Status == reporting.NotificationSent:
 			assert.Equal(t, 1, delivered[n.MessageID], "%s to %s was sent: it arrived once", kind, n.Key.Subject)
-		case n.Status == store.NotificationFailed && n.LastError == store.ErrOutcomeUnknown:
+		case n.Status == reporting.NotificationFailed && n.LastError == store.ErrOutcomeUnknown:
 			assert.LessOrEqual(t, delivered[n.MessageID], 1, "%s to %s", kind, n.Key.Subject)
 			if n.Key.Kind == "deadline_notice" {
 				unknownNotices++

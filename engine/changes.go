@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"rcm/reporting"
 	"rcm/store"
 	"rcm/workflows"
 )
@@ -23,45 +24,45 @@ type ExtendRequest struct {
 
 // Extend records an extension; the CycleWorkflow moves its timeline and tells
 // the agencies concerned, and nobody is reminded of the old deadline.
-func (e *Engine) Extend(ctx context.Context, c Caller, req ExtendRequest) (store.Extension, error) {
+func (e *Engine) Extend(ctx context.Context, c Caller, req ExtendRequest) (reporting.Extension, error) {
 	if err := requireStaff(c, "extend a deadline"); err != nil {
-		return store.Extension{}, err
+		return reporting.Extension{}, err
 	}
 	req.Reason = strings.TrimSpace(req.Reason)
-	var problems []FieldError
+	var problems reporting.FieldErrors
 	if req.Reason == "" {
-		problems = append(problems, FieldError{Field: "reason", Reason: "say why the deadline moves; the agencies are told"})
+		problems.Add("reason", "say why the deadline moves; the agencies are told")
 	}
 	if req.Due.IsZero() {
-		problems = append(problems, FieldError{Field: "due", Reason: "required"})
+		problems.Add("due", "required")
 	} else if !req.Due.After(e.now()) {
-		problems = append(problems, FieldError{Field: "due", Reason: "an extension must end in the future"})
+		problems.Add("due", "an extension must end in the future")
 	}
-	if len(problems) > 0 {
-		return store.Extension{}, &ValidationError{Fields: problems}
+	if err := problems.Err(); err != nil {
+		return reporting.Extension{}, err
 	}
 	cyc, err := e.store.Cycle(ctx, req.CycleID)
 	if err != nil {
-		return store.Extension{}, err
+		return reporting.Extension{}, err
 	}
 	closeAt := req.Due.Add(cyc.Policy.CloseAfter)
 	if req.Close != nil {
 		closeAt = *req.Close
 		if closeAt.Before(req.Due) {
-			return store.Extension{}, invalid("close", "close must not be before due")
+			return reporting.Extension{}, invalid("close", "close must not be before due")
 		}
 	}
 	n := store.NewExtension{CycleID: req.CycleID, AgencyCode: req.AgencyCode, Due: req.Due, Close: closeAt,
 		Reason: req.Reason, Now: e.now(), Actor: c.actor()}
-	ext, err := e.store.ExtendDeadlines(ctx, n, func(x store.Extension) (store.OutboxMessage, error) {
+	ext, err := e.store.ExtendDeadlines(ctx, n, func(x reporting.Extension) (store.OutboxMessage, error) {
 		return store.NewOutboxMessage(workflows.CycleWorkflowID(x.CycleID), workflows.SignalDeadlinesChanged,
 			workflows.DeadlinesChangedSignal{ExtensionID: x.ID}, "", nil)
 	})
 	if errors.Is(err, store.ErrInvalid) {
-		return store.Extension{}, invalid("due", err.Error())
+		return reporting.Extension{}, invalid("due", err.Error())
 	}
 	if err != nil {
-		return store.Extension{}, err
+		return reporting.Extension{}, err
 	}
 	e.handOff(ctx, workflows.CycleWorkflowID(req.CycleID))
 	return ext, nil

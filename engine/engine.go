@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -29,9 +28,6 @@ type Engine struct {
 	logger    *slog.Logger
 	now       func() time.Time
 	taskQueue string
-	// templates caches each cycle's template (cycle ID → reporting.Template):
-	// a regime's template does not change under a running cycle.
-	templates sync.Map
 }
 
 // Option configures an Engine.
@@ -80,39 +76,10 @@ var (
 	ErrUnavailable = errors.New("temporal unavailable")
 )
 
-// FieldError is one problem with one input field.
-type FieldError struct {
-	Field  string `json:"field"`
-	Reason string `json:"reason"`
-	// Code is machine-readable (e.g. "required", "below_min").
-	Code string `json:"code,omitempty"`
-}
-
-// ValidationError lists every problem with a command's input at once.
-type ValidationError struct {
-	Fields []FieldError
-	// Values are the indicator problems of a submission, to be shown to the
-	// agency in its language.
-	Values []reporting.FieldError
-}
-
-func (e *ValidationError) Error() string {
-	n := len(e.Fields) + len(e.Values)
-	first := ""
-	switch {
-	case len(e.Fields) > 0:
-		first = e.Fields[0].Field + ": " + e.Fields[0].Reason
-	case len(e.Values) > 0:
-		first = e.Values[0].Indicator + ": " + e.Values[0].Message("en")
-	}
-	if n == 1 {
-		return "invalid input: " + first
-	}
-	return fmt.Sprintf("invalid input (%d problems): %s; ...", n, first)
-}
-
+// invalid refuses one field of a command's input: a *reporting.InputError,
+// like every refusal of what an input says.
 func invalid(field, reason string) error {
-	return &ValidationError{Fields: []FieldError{{Field: field, Reason: reason}}}
+	return &reporting.InputError{Fields: []reporting.FieldError{{Field: field, Reason: reason}}}
 }
 
 func requireStaff(c Caller, what string) error {

@@ -45,14 +45,6 @@ func TestDecodeSignalGivesEachSignalItsOwnType(t *testing.T) {
 	assert.ErrorContains(t, err, "decode submission signal")
 }
 
-func TestValidationErrorSaysHowManyProblems(t *testing.T) {
-	one := &ValidationError{Fields: []FieldError{{Field: "due", Reason: "required"}}}
-	assert.Equal(t, "invalid input: due: required", one.Error())
-	many := &ValidationError{Values: []reporting.FieldError{{Indicator: "GRDP", Code: reporting.FieldRequired}, {Indicator: "EMP", Code: reporting.FieldRequired}}}
-	assert.Contains(t, many.Error(), "2 problems")
-	assert.Contains(t, many.Error(), "GRDP")
-}
-
 func TestOutboxByWorkflowKeepsEachWorkflowsCommitOrder(t *testing.T) {
 	msg := func(id int64, workflow string) store.OutboxMessage {
 		return store.OutboxMessage{ID: id, WorkflowID: workflow}

@@ -44,26 +44,26 @@ func SplitCycleID(id string) (regimeCode, period string, ok bool) {
 // Launch computes the cycle's dates, records it and starts its CycleWorkflow,
 // which opens the obligations and sends the deadline notice. Launching a
 // cycle that exists already is an ErrConflict.
-func (e *Engine) Launch(ctx context.Context, c Caller, req LaunchRequest) (store.Cycle, error) {
+func (e *Engine) Launch(ctx context.Context, c Caller, req LaunchRequest) (reporting.Cycle, error) {
 	if err := requireStaff(c, "launch a cycle"); err != nil {
-		return store.Cycle{}, err
+		return reporting.Cycle{}, err
 	}
 	cyc, err := e.planCycle(ctx, req)
 	if err != nil {
-		return store.Cycle{}, err
+		return reporting.Cycle{}, err
 	}
 	if c.UserID != 0 {
 		cyc.LaunchedBy = &c.UserID
 	}
 	if err := e.store.InsertCycle(ctx, cyc); err != nil {
 		if !errors.Is(err, store.ErrConflict) {
-			return store.Cycle{}, err
+			return reporting.Cycle{}, err
 		}
 		existing, gerr := e.store.Cycle(ctx, cyc.ID)
 		if gerr != nil {
-			return store.Cycle{}, gerr
+			return reporting.Cycle{}, gerr
 		}
-		if existing.Status != store.CycleLaunching {
+		if existing.Status != reporting.CycleLaunching {
 			return existing, fmt.Errorf("cycle %s was already launched on %s (status %s): %w",
 				cyc.ID, existing.LaunchedAt.In(locationOr(existing.TimeZone)).Format("02/01/2006 15:04"), existing.Status, ErrConflict)
 		}
@@ -77,7 +77,7 @@ func (e *Engine) Launch(ctx context.Context, c Caller, req LaunchRequest) (store
 		if derr := e.store.DeleteLaunchingCycle(context.WithoutCancel(ctx), cyc.ID); derr != nil {
 			e.logger.ErrorContext(ctx, "launch: could not undo the cycle record", "cycle", cyc.ID, "error", derr)
 		}
-		return store.Cycle{}, fmt.Errorf("launch cycle %s: start workflow: %v: %w", cyc.ID, err, ErrUnavailable)
+		return reporting.Cycle{}, fmt.Errorf("launch cycle %s: start workflow: %v: %w", cyc.ID, err, ErrUnavailable)
 	}
 	e.logger.InfoContext(ctx, "cycle launched", "cycle", cyc.ID, "by", c.Email, "due", cyc.Due)
 	if stored, err := e.store.Cycle(ctx, cyc.ID); err == nil {
@@ -87,26 +87,26 @@ func (e *Engine) Launch(ctx context.Context, c Caller, req LaunchRequest) (store
 }
 
 // planCycle validates the request and computes the cycle's dates and policy.
-func (e *Engine) planCycle(ctx context.Context, req LaunchRequest) (store.Cycle, error) {
-	var problems []FieldError
-	add := func(field, reason string) { problems = append(problems, FieldError{Field: field, Reason: reason}) }
+func (e *Engine) planCycle(ctx context.Context, req LaunchRequest) (reporting.Cycle, error) {
+	var problems reporting.FieldErrors
+	add := func(field, reason string) { problems.Add(field, "%s", reason) }
 	regime, err := e.store.RegimeRules(ctx, req.RegimeCode)
 	if errors.Is(err, store.ErrNotFound) {
-		return store.Cycle{}, invalid("regime", fmt.Sprintf("regime %q does not exist; `rcm regime list` shows the regimes", req.RegimeCode))
+		return reporting.Cycle{}, invalid("regime", fmt.Sprintf("regime %q does not exist; `rcm regime list` shows the regimes", req.RegimeCode))
 	}
 	if err != nil {
-		return store.Cycle{}, err
+		return reporting.Cycle{}, err
 	}
 	period, err := reporting.ParsePeriod(req.Period)
 	if err != nil {
-		return store.Cycle{}, invalid("period", err.Error())
+		return reporting.Cycle{}, invalid("period", err.Error())
 	}
 	if period.Cadence != regime.Cadence {
-		return store.Cycle{}, invalid("period", fmt.Sprintf("period %s is %s but regime %s is %s", period.ID, period.Cadence, regime.Code, regime.Cadence))
+		return reporting.Cycle{}, invalid("period", fmt.Sprintf("period %s is %s but regime %s is %s", period.ID, period.Cadence, regime.Code, regime.Cadence))
 	}
 	loc, err := reporting.LoadLocation(regime.TimeZone)
 	if err != nil {
-		return store.Cycle{}, fmt.Errorf("regime %s: %w", regime.Code, err)
+		return reporting.Cycle{}, fmt.Errorf("regime %s: %w", regime.Code, err)
 	}
 	policy := regime.Policy
 	if req.ReminderOffsets != nil {
@@ -126,7 +126,7 @@ func (e *Engine) planCycle(ctx context.Context, req LaunchRequest) (store.Cycle,
 	}
 	cal := reporting.Calendar{Location: loc, Holidays: regime.Holidays}
 	start, end := period.Window()
-	cyc := store.Cycle{
+	cyc := reporting.Cycle{
 		ID: CycleID(regime.Code, period.ID), RegimeCode: regime.Code, Period: period.ID,
 		WindowStart: start, WindowEnd: end, TimeZone: regime.TimeZone, CutOff: end.End(loc), Policy: policy,
 	}
@@ -147,13 +147,13 @@ func (e *Engine) planCycle(ctx context.Context, req LaunchRequest) (store.Cycle,
 		cyc.Due = d.Due
 	}
 	cyc.Close = cyc.Due.Add(policy.CloseAfter)
-	if len(problems) > 0 {
-		return store.Cycle{}, &ValidationError{Fields: problems}
+	if err := problems.Err(); err != nil {
+		return reporting.Cycle{}, err
 	}
 	return cyc, nil
 }
 
-func (e *Engine) startCycleWorkflow(ctx context.Context, cyc store.Cycle) error {
+func (e *Engine) startCycleWorkflow(ctx context.Context, cyc reporting.Cycle) error {
 	opts := client.StartWorkflowOptions{
 		ID:                       workflows.CycleWorkflowID(cyc.ID),
 		TaskQueue:                e.taskQueue,

@@ -59,13 +59,13 @@ func (e *Engine) Submit(ctx context.Context, c Caller, req SubmitRequest) (Recei
 	if err != nil {
 		return Receipt{}, err
 	}
-	tmpl, err := e.cycleTemplate(ctx, cyc)
+	tmpl, err := e.store.CycleTemplate(ctx, cyc.ID)
 	if err != nil {
 		return Receipt{}, err
 	}
 	values, problems := tmpl.ValidateValues(req.Values)
 	if len(problems) > 0 {
-		return Receipt{}, &ValidationError{Values: problems}
+		return Receipt{}, &reporting.InputError{Fields: problems}
 	}
 	source := req.Source
 	if source == "" {
@@ -76,7 +76,7 @@ func (e *Engine) Submit(ctx context.Context, c Caller, req SubmitRequest) (Recei
 		Source: source, IdempotencyKey: req.IdempotencyKey, ContentHash: contentHash(values, req.Narrative),
 		SubmittedAt: e.now(), Actor: c.actor(),
 	}
-	sub, replayed, err := e.store.StoreSubmission(ctx, n, func(s store.Submission) (store.OutboxMessage, error) {
+	sub, replayed, err := e.store.StoreSubmission(ctx, n, func(s reporting.Submission) (store.OutboxMessage, error) {
 		return store.NewOutboxMessage(workflows.SubmissionWorkflowID(s.CycleID, s.AgencyCode), workflows.SignalSubmission,
 			workflows.SubmissionSignal{SubmissionID: s.ID, Version: s.Version},
 			workflows.SubmissionWorkflowName, workflows.SubmissionInput{CycleID: s.CycleID, AgencyCode: s.AgencyCode})
@@ -93,30 +93,7 @@ func (e *Engine) Submit(ctx context.Context, c Caller, req SubmitRequest) (Recei
 
 // CycleTemplate returns the template a cycle's agencies fill in.
 func (e *Engine) CycleTemplate(ctx context.Context, cycleID string) (reporting.Template, error) {
-	if t, ok := e.templates.Load(cycleID); ok {
-		return t.(reporting.Template), nil
-	}
-	cyc, err := e.store.Cycle(ctx, cycleID)
-	if err != nil {
-		return reporting.Template{}, err
-	}
-	return e.cycleTemplate(ctx, cyc)
-}
-
-func (e *Engine) cycleTemplate(ctx context.Context, cyc store.Cycle) (reporting.Template, error) {
-	if t, ok := e.templates.Load(cyc.ID); ok {
-		return t.(reporting.Template), nil
-	}
-	regime, err := e.store.RegimeRules(ctx, cyc.RegimeCode)
-	if err != nil {
-		return reporting.Template{}, fmt.Errorf("cycle %s: %w", cyc.ID, err)
-	}
-	tmpl, err := e.store.Template(ctx, regime.TemplateCode)
-	if err != nil {
-		return reporting.Template{}, fmt.Errorf("cycle %s: %w", cyc.ID, err)
-	}
-	e.templates.Store(cyc.ID, tmpl)
-	return tmpl, nil
+	return e.store.CycleTemplate(ctx, cycleID)
 }
 
 // contentHash is a SHA-256 over the normalised values (in code order) and the
@@ -144,46 +121,46 @@ type ReviewRequest struct {
 
 // Review records a decision on the latest version of an obligation; a
 // returned version needs a reason, which the agency is told.
-func (e *Engine) Review(ctx context.Context, c Caller, req ReviewRequest) (store.Review, error) {
+func (e *Engine) Review(ctx context.Context, c Caller, req ReviewRequest) (reporting.Review, error) {
 	if err := requireStaff(c, "review a submission"); err != nil {
-		return store.Review{}, err
+		return reporting.Review{}, err
 	}
 	req.Reason = strings.TrimSpace(req.Reason)
 	switch req.Decision {
 	case reporting.DecisionAccepted:
 	case reporting.DecisionReturned:
 		if req.Reason == "" {
-			return store.Review{}, invalid("reason", "a returned submission needs a reason the agency can act on")
+			return reporting.Review{}, invalid("reason", "a returned submission needs a reason the agency can act on")
 		}
 	default:
-		return store.Review{}, invalid("decision", fmt.Sprintf("%q is not a decision; use accepted or returned", req.Decision))
+		return reporting.Review{}, invalid("decision", fmt.Sprintf("%q is not a decision; use accepted or returned", req.Decision))
 	}
 	if len(req.Reason) > 4000 {
-		return store.Review{}, invalid("reason", "at most 4000 characters")
+		return reporting.Review{}, invalid("reason", "at most 4000 characters")
 	}
-	n := store.NewReview{SubmissionID: req.SubmissionID, Decision: string(req.Decision), Reason: req.Reason, DecidedAt: e.now(), Actor: c.actor()}
+	n := store.NewReview{SubmissionID: req.SubmissionID, Decision: req.Decision, Reason: req.Reason, DecidedAt: e.now(), Actor: c.actor()}
 	var workflowID string
-	rv, err := e.store.StoreReview(ctx, n, func(rv store.Review, s store.Submission) (store.OutboxMessage, error) {
+	rv, err := e.store.StoreReview(ctx, n, func(rv reporting.Review, s reporting.Submission) (store.OutboxMessage, error) {
 		workflowID = workflows.SubmissionWorkflowID(s.CycleID, s.AgencyCode)
 		return store.NewOutboxMessage(workflowID, workflows.SignalReview,
-			workflows.ReviewSignal{ReviewID: rv.ID, SubmissionID: s.ID, Version: s.Version, Decision: reporting.Decision(rv.Decision)},
+			workflows.ReviewSignal{ReviewID: rv.ID, SubmissionID: s.ID, Version: s.Version, Decision: rv.Decision},
 			workflows.SubmissionWorkflowName, workflows.SubmissionInput{CycleID: s.CycleID, AgencyCode: s.AgencyCode})
 	})
 	if err != nil {
-		return store.Review{}, err
+		return reporting.Review{}, err
 	}
 	e.handOff(ctx, workflowID)
 	return rv, nil
 }
 
 // Submission returns one version if the caller may see its agency.
-func (e *Engine) Submission(ctx context.Context, c Caller, id int64) (store.Submission, error) {
+func (e *Engine) Submission(ctx context.Context, c Caller, id int64) (reporting.Submission, error) {
 	sub, err := e.store.Submission(ctx, id)
 	if err != nil {
-		return store.Submission{}, err
+		return reporting.Submission{}, err
 	}
 	if err := e.requireVisible(ctx, c, sub.AgencyCode); err != nil {
-		return store.Submission{}, fmt.Errorf("submission %d: %w", id, err)
+		return reporting.Submission{}, fmt.Errorf("submission %d: %w", id, err)
 	}
 	return sub, nil
 }

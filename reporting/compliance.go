@@ -1,50 +1,6 @@
 package reporting
 
-import "time"
-
-// FinalState is how an obligation (one agency in one cycle) ended, in the
-// vocabulary of DOMAIN.md, aligned with DHIS2's.
-type FinalState string
-
-// The final states of an obligation.
-const (
-	// StateOnTime: an accepted submission, first submitted before due.
-	StateOnTime FinalState = "on_time"
-	// StateLate: an accepted submission, first submitted at or after due
-	// (and, since nothing is accepted after it, before close).
-	StateLate FinalState = "late"
-	// StateMissing: nothing submitted by close.
-	StateMissing FinalState = "missing"
-	// StateNotAccepted: submitted, but still returned or unreviewed at close.
-	StateNotAccepted FinalState = "not_accepted"
-)
-
-// ObligationOutcome is what is known of an obligation at close.
-type ObligationOutcome struct {
-	// FirstSubmittedAt is when the agency first submitted, nil if never.
-	FirstSubmittedAt *time.Time
-	// Accepted says whether a version was accepted by close.
-	Accepted bool
-	// Due is the obligation's due instant (after any extension), an
-	// exclusive end.
-	Due time.Time
-}
-
-// Classify returns the final state of an obligation. Timeliness is judged by
-// the first submission, even when a later version is the one accepted: an
-// agency that submitted on time and was asked for a correction is on time.
-func Classify(o ObligationOutcome) FinalState {
-	switch {
-	case o.FirstSubmittedAt == nil:
-		return StateMissing
-	case !o.Accepted:
-		return StateNotAccepted
-	case OnTime(*o.FirstSubmittedAt, o.Due):
-		return StateOnTime
-	default:
-		return StateLate
-	}
-}
+import "fmt"
 
 // Rates are the compliance figures of a cycle (or of part of the hierarchy).
 type Rates struct {
@@ -69,17 +25,17 @@ type Rates struct {
 // ComputeRates counts the final states of a cycle's obligations, one state per
 // expected obligation, and derives the rates. A state other than the four
 // final ones counts as expected but in no other figure.
-func ComputeRates(states []FinalState) Rates {
+func ComputeRates(states []ObligationStatus) Rates {
 	r := Rates{Expected: len(states)}
 	for _, s := range states {
 		switch s {
-		case StateOnTime:
+		case ObligationOnTime:
 			r.OnTime++
-		case StateLate:
+		case ObligationLate:
 			r.Late++
-		case StateMissing:
+		case ObligationMissing:
 			r.Missing++
-		case StateNotAccepted:
+		case ObligationNotAccepted:
 			r.NotAccepted++
 		}
 	}
@@ -97,4 +53,46 @@ func percent(part, whole int) float64 {
 	}
 	hundredths := (int64(part)*10000*2 + int64(whole)) / (2 * int64(whole))
 	return float64(hundredths) / 100
+}
+
+// Compliance is the compliance of a cycle over the agency tree.
+type Compliance struct {
+	// ByNode holds, for every agency with at least one obligation in its
+	// subtree (its own included), the rates over those obligations, by
+	// agency code.
+	ByNode map[string]Rates
+	// Overall is the rates over every obligation of the cycle.
+	Overall Rates
+}
+
+// RollUpCompliance rolls a cycle's obligations up the agency tree: each
+// counts, with its FinalState, at its agency and at every agency above it.
+// At close every obligation is final and the figures are the cycle's; while
+// the cycle runs, open obligations count with the state they would get were
+// it closed now, and the figures are provisional.
+//
+// It is an error for the tree to repeat a code, name an unknown parent or
+// contain a cycle, or for an obligation's agency to be missing from it.
+func RollUpCompliance(tree []Node, obligations []Obligation) (Compliance, error) {
+	parent, err := checkTree(tree)
+	if err != nil {
+		return Compliance{}, fmt.Errorf("compliance: %w", err)
+	}
+	byNode := make(map[string][]ObligationStatus)
+	all := make([]ObligationStatus, 0, len(obligations))
+	for _, o := range obligations {
+		if _, ok := parent[o.AgencyCode]; !ok {
+			return Compliance{}, fmt.Errorf("compliance: agency %q has an obligation but is not in the agency tree", o.AgencyCode)
+		}
+		state := o.FinalState()
+		all = append(all, state)
+		for node := o.AgencyCode; node != ""; node = parent[node] {
+			byNode[node] = append(byNode[node], state)
+		}
+	}
+	out := Compliance{ByNode: make(map[string]Rates, len(byNode)), Overall: ComputeRates(all)}
+	for node, states := range byNode {
+		out.ByNode[node] = ComputeRates(states)
+	}
+	return out, nil
 }

@@ -253,11 +253,3 @@ func ComputeDeadlines(p Period, rule DeadlineRule, cal Calendar, closeAfter time
 		Close:       due.Add(closeAfter),
 	}, nil
 }
-
-// OnTime reports whether a submission made at submittedAt meets the deadline
-// due, an exclusive end: 23:59:59+07:00 on the due date is on time,
-// 00:00:00+07:00 the next day is late, whatever zone either instant is
-// written in.
-func OnTime(submittedAt, due time.Time) bool {
-	return submittedAt.Before(due)
-}

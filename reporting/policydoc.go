@@ -23,13 +23,6 @@ type EscalationDoc struct {
 	Times      int      `json:"times,omitempty"`
 }
 
-// DocProblem is one field of a written policy that does not parse; Field is
-// relative to the policy ("escalations[1].after").
-type DocProblem struct {
-	Field  string
-	Reason string
-}
-
 // DocOf writes a policy.
 func DocOf(p Policy) PolicyDoc {
 	d := PolicyDoc{
@@ -60,21 +53,22 @@ func EscalationDocsOf(steps []EscalationStep) []EscalationDoc {
 	return out
 }
 
-// Parse reads a written policy, naming every field that does not parse; an
+// Parse reads a written policy, naming every field that does not parse
+// relative to the policy ("escalations[1].after"); an
 // empty review_time or close_after takes the default given. It checks the
 // form of each field only: Policy.Validate checks the policy as a whole.
-func (d PolicyDoc) Parse(defaultReviewTime, defaultCloseAfter time.Duration) (Policy, []DocProblem) {
+func (d PolicyDoc) Parse(defaultReviewTime, defaultCloseAfter time.Duration) (Policy, []FieldError) {
 	var p Policy
-	var problems []DocProblem
+	var problems []FieldError
 	for i, o := range d.ReminderOffsets {
 		field := fmt.Sprintf("reminder_offsets[%d]", i)
 		if o == "" {
-			problems = append(problems, DocProblem{field, "empty; write how long before due, such as 3d"})
+			problems = append(problems, FieldError{Field: field, Reason: "empty; write how long before due, such as 3d"})
 			continue
 		}
 		v, err := ParseOffset(o)
 		if err != nil {
-			problems = append(problems, DocProblem{field, err.Error()})
+			problems = append(problems, FieldError{Field: field, Reason: err.Error()})
 		}
 		p.ReminderOffsets = append(p.ReminderOffsets, v)
 	}
@@ -87,8 +81,8 @@ func (d PolicyDoc) Parse(defaultReviewTime, defaultCloseAfter time.Duration) (Po
 
 // ParseEscalationDocs reads written escalation steps, naming the fields
 // under prefix ("escalations[0].after").
-func ParseEscalationDocs(prefix string, docs []EscalationDoc) ([]EscalationStep, []DocProblem) {
-	var problems []DocProblem
+func ParseEscalationDocs(prefix string, docs []EscalationDoc) ([]EscalationStep, []FieldError) {
+	var problems []FieldError
 	steps := make([]EscalationStep, 0, len(docs))
 	for i, e := range docs {
 		field := fmt.Sprintf("%s[%d]", prefix, i)
@@ -97,7 +91,7 @@ func ParseEscalationDocs(prefix string, docs []EscalationDoc) ([]EscalationStep,
 			step.Times = 1
 		}
 		if e.After == "" {
-			problems = append(problems, DocProblem{field + ".after", "required; write how long after due, such as 1d"})
+			problems = append(problems, FieldError{Field: field + ".after", Reason: "required; write how long after due, such as 1d"})
 		} else {
 			step.After, problems = parseDocOffset(field+".after", e.After, 0, problems)
 		}
@@ -110,13 +104,13 @@ func ParseEscalationDocs(prefix string, docs []EscalationDoc) ([]EscalationStep,
 	return steps, problems
 }
 
-func parseDocOffset(field, text string, def time.Duration, problems []DocProblem) (time.Duration, []DocProblem) {
+func parseDocOffset(field, text string, def time.Duration, problems []FieldError) (time.Duration, []FieldError) {
 	if text == "" {
 		return def, problems
 	}
 	d, err := ParseOffset(text)
 	if err != nil {
-		return 0, append(problems, DocProblem{field, err.Error()})
+		return 0, append(problems, FieldError{Field: field, Reason: err.Error()})
 	}
 	return d, problems
 }

@@ -137,11 +137,24 @@ func validCode(code, punct string) bool {
 // numbers (whole numbers for integer indicators) with min <= max, text
 // indicators without bounds or aggregation, percent indicators not summed.
 func (t Template) Validate() error {
-	var errs []error
-	prefix := fmt.Sprintf("template %q", t.Code)
-	add := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", prefix, fmt.Sprintf(format, args...)))
+	problems := t.Problems()
+	errs := make([]error, len(problems))
+	for i, p := range problems {
+		errs[i] = errors.New(p.Reason)
 	}
+	return errors.Join(errs...)
+}
+
+// Problems is Validate as refused fields: "template" for the template's own
+// fields, "indicators[i]" for the indicator at index i, each with the line
+// Validate writes as its reason.
+func (t Template) Problems() []FieldError {
+	var errs []FieldError
+	prefix := fmt.Sprintf("template %q", t.Code)
+	addTo := func(field, format string, args ...any) {
+		errs = append(errs, FieldError{Field: field, Reason: fmt.Sprintf("%s: %s", prefix, fmt.Sprintf(format, args...))})
+	}
+	add := func(format string, args ...any) { addTo("template", format, args...) }
 	if !ValidTemplateCode(t.Code) {
 		add("code must be an upper-case letter followed by up to 31 upper-case letters, digits, '_' or '-', such as BC_KTXH-01")
 	}
@@ -155,7 +168,7 @@ func (t Template) Validate() error {
 	for i, ind := range t.Indicators {
 		where := fmt.Sprintf("indicator %q (position %d)", ind.Code, i+1)
 		bad := func(format string, args ...any) {
-			add("%s: %s", where, fmt.Sprintf(format, args...))
+			addTo(fmt.Sprintf("indicators[%d]", i), "%s: %s", where, fmt.Sprintf(format, args...))
 		}
 		if !ValidIndicatorCode(ind.Code) {
 			bad("code must be an upper-case letter followed by up to 31 upper-case letters, digits or '_', such as GRDP_GROWTH")
@@ -193,7 +206,7 @@ func (t Template) Validate() error {
 			}
 		}
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 // checkBound parses an indicator's min or max, reporting through bad when it

@@ -14,7 +14,8 @@ type Values map[string]string
 // MaxTextLength is the most characters a text indicator holds.
 const MaxTextLength = 4000
 
-// Codes of FieldError, stable for API clients and translations.
+// Codes of the problems of submitted values (FieldError.Code), stable for
+// API clients and translations.
 const (
 	// FieldRequired: a required indicator is empty.
 	FieldRequired = "required"
@@ -37,23 +38,15 @@ const (
 	FieldInvalidText = "invalid_text"
 )
 
-// FieldError is one problem with one submitted value.
-type FieldError struct {
-	// Indicator is the indicator's code.
-	Indicator string `json:"indicator"`
-	// Code says what is wrong (FieldRequired, FieldNotANumber, ...).
-	Code string `json:"code"`
-	// Limit is the bound that was crossed (Min, Max or a length), or "".
-	Limit string `json:"limit,omitempty"`
+// valueError is the problem of one submitted value of the indicator.
+func valueError(indicator, code, limit string) FieldError {
+	return FieldError{Field: ValueField(indicator), Code: code, Indicator: indicator, Limit: limit}
 }
 
-// Error returns the English message, so a FieldError can travel as an error.
-func (e FieldError) Error() string { return e.Message("en") }
-
-// Message returns a sentence for the person who filled in the form, naming
-// the indicator and the limit: in English when lang starts with "en", in
-// Vietnamese otherwise.
-func (e FieldError) Message(lang string) string {
+// valueMessage writes the problem of a submitted value for the person who
+// filled in the form, naming the indicator and the limit: in English when
+// lang starts with "en", in Vietnamese otherwise.
+func valueMessage(e FieldError, lang string) string {
 	en := isEnglish(lang)
 	pick := func(vi, english string) string {
 		if en {
@@ -114,7 +107,7 @@ func (t Template) ValidateValues(v Values) (Values, []FieldError) {
 	out := make(Values, len(v))
 	var problems []FieldError
 	report := func(ind Indicator, code, limit string) {
-		problems = append(problems, FieldError{Indicator: ind.Code, Code: code, Limit: limit})
+		problems = append(problems, valueError(ind.Code, code, limit))
 	}
 	known := make(map[string]bool, len(t.Indicators))
 	for _, ind := range t.Indicators {
@@ -168,7 +161,7 @@ func (t Template) ValidateValues(v Values) (Values, []FieldError) {
 	}
 	sort.Strings(unknown) // map order must not reach the caller
 	for _, code := range unknown {
-		problems = append(problems, FieldError{Indicator: code, Code: FieldUnknownIndicator})
+		problems = append(problems, valueError(code, FieldUnknownIndicator, ""))
 	}
 	return out, problems
 }

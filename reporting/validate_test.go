@@ -59,13 +59,13 @@ func TestValidateValuesReportsEveryProblemInTemplateOrder(t *testing.T) {
 		"AAA":          "",
 	})
 	assert.Equal(t, []FieldError{
-		{Indicator: "BUDGET_REVENUE", Code: FieldRequired},
-		{Indicator: "NEW_FIRMS", Code: FieldNotAnInteger},
-		{Indicator: "GRDP_GROWTH", Code: FieldBelowMin, Limit: "-100"},
-		{Indicator: "DISBURSEMENT", Code: FieldAboveMax, Limit: "100"},
-		{Indicator: "NOTES", Code: FieldTooLong, Limit: "4000"},
-		{Indicator: "AAA", Code: FieldUnknownIndicator},
-		{Indicator: "ZZZ", Code: FieldUnknownIndicator},
+		{Field: "values.BUDGET_REVENUE", Indicator: "BUDGET_REVENUE", Code: FieldRequired},
+		{Field: "values.NEW_FIRMS", Indicator: "NEW_FIRMS", Code: FieldNotAnInteger},
+		{Field: "values.GRDP_GROWTH", Indicator: "GRDP_GROWTH", Code: FieldBelowMin, Limit: "-100"},
+		{Field: "values.DISBURSEMENT", Indicator: "DISBURSEMENT", Code: FieldAboveMax, Limit: "100"},
+		{Field: "values.NOTES", Indicator: "NOTES", Code: FieldTooLong, Limit: "4000"},
+		{Field: "values.AAA", Indicator: "AAA", Code: FieldUnknownIndicator},
+		{Field: "values.ZZZ", Indicator: "ZZZ", Code: FieldUnknownIndicator},
 	}, problems)
 	assert.Empty(t, got)
 }
@@ -108,7 +108,7 @@ func TestValidateValuesBoundsAreInclusive(t *testing.T) {
 		assert.Empty(t, problems, v)
 	}
 	_, problems := tp.ValidateValues(Values{"BUDGET_REVENUE": "1", "NEW_FIRMS": "0", "DISBURSEMENT": "-0.001"})
-	assert.Equal(t, []FieldError{{Indicator: "DISBURSEMENT", Code: FieldBelowMin, Limit: "0"}}, problems)
+	assert.Equal(t, []FieldError{{Field: "values.DISBURSEMENT", Indicator: "DISBURSEMENT", Code: FieldBelowMin, Limit: "0"}}, problems)
 }
 
 func TestValidateValuesText(t *testing.T) {
@@ -126,9 +126,9 @@ func TestValidateValuesText(t *testing.T) {
 	assert.Len(t, []rune(got["NOTES"]), MaxTextLength)
 
 	_, problems = tp.ValidateValues(with("bad \xff byte"))
-	assert.Equal(t, []FieldError{{Indicator: "NOTES", Code: FieldInvalidText}}, problems)
+	assert.Equal(t, []FieldError{{Field: "values.NOTES", Indicator: "NOTES", Code: FieldInvalidText}}, problems)
 	_, problems = tp.ValidateValues(with("nul \x00 char"))
-	assert.Equal(t, []FieldError{{Indicator: "NOTES", Code: FieldInvalidText}}, problems)
+	assert.Equal(t, []FieldError{{Field: "values.NOTES", Indicator: "NOTES", Code: FieldInvalidText}}, problems)
 	got, problems = tp.ValidateValues(with("1,5 is fine in text"))
 	assert.Empty(t, problems)
 	assert.Equal(t, "1,5 is fine in text", got["NOTES"])
@@ -139,34 +139,34 @@ func TestFieldErrorMessagesInBothLanguages(t *testing.T) {
 		err    FieldError
 		vi, en string
 	}{
-		{FieldError{"NEW_FIRMS", FieldRequired, ""},
+		{FieldError{Indicator: "NEW_FIRMS", Code: FieldRequired},
 			"Chỉ tiêu NEW_FIRMS: bắt buộc, chưa nhập giá trị.",
 			"Indicator NEW_FIRMS: required, but no value was given."},
-		{FieldError{"NEW_FIRMS", FieldNotANumber, ""},
+		{FieldError{Indicator: "NEW_FIRMS", Code: FieldNotANumber},
 			"Chỉ tiêu NEW_FIRMS: giá trị không phải là số; nhập số như 1234.5.",
 			"Indicator NEW_FIRMS: the value is not a number; write a number such as 1234.5."},
-		{FieldError{"BUDGET_REVENUE", FieldDecimalComma, ""},
+		{FieldError{Indicator: "BUDGET_REVENUE", Code: FieldDecimalComma},
 			"Chỉ tiêu BUDGET_REVENUE: dùng dấu chấm (.) làm dấu thập phân và không dùng dấu phân cách hàng nghìn, ví dụ 1234.5.",
 			"Indicator BUDGET_REVENUE: use '.' as the decimal point and no thousands separators, for example 1234.5."},
-		{FieldError{"NEW_FIRMS", FieldNotAnInteger, ""},
+		{FieldError{Indicator: "NEW_FIRMS", Code: FieldNotAnInteger},
 			"Chỉ tiêu NEW_FIRMS: phải là số nguyên.",
 			"Indicator NEW_FIRMS: must be a whole number."},
-		{FieldError{"GRDP_GROWTH", FieldBelowMin, "-100"},
+		{FieldError{Indicator: "GRDP_GROWTH", Code: FieldBelowMin, Limit: "-100"},
 			"Chỉ tiêu GRDP_GROWTH: giá trị nhỏ hơn mức tối thiểu -100.",
 			"Indicator GRDP_GROWTH: the value is below the minimum of -100."},
-		{FieldError{"DISBURSEMENT", FieldAboveMax, "100"},
+		{FieldError{Indicator: "DISBURSEMENT", Code: FieldAboveMax, Limit: "100"},
 			"Chỉ tiêu DISBURSEMENT: giá trị lớn hơn mức tối đa 100.",
 			"Indicator DISBURSEMENT: the value is above the maximum of 100."},
-		{FieldError{"ZZZ", FieldUnknownIndicator, ""},
+		{FieldError{Indicator: "ZZZ", Code: FieldUnknownIndicator},
 			"Chỉ tiêu ZZZ không có trong biểu mẫu.",
 			"Indicator ZZZ is not in the template."},
-		{FieldError{"NOTES", FieldTooLong, "4000"},
+		{FieldError{Indicator: "NOTES", Code: FieldTooLong, Limit: "4000"},
 			"Chỉ tiêu NOTES: dài quá 4000 ký tự.",
 			"Indicator NOTES: longer than 4000 characters."},
-		{FieldError{"NOTES", FieldInvalidText, ""},
+		{FieldError{Indicator: "NOTES", Code: FieldInvalidText},
 			"Chỉ tiêu NOTES: văn bản chứa ký tự không hợp lệ.",
 			"Indicator NOTES: the text holds characters that are not valid text."},
-		{FieldError{"X", "weird", ""},
+		{FieldError{Indicator: "X", Code: "weird"},
 			"Chỉ tiêu X: giá trị không hợp lệ (weird).",
 			"Indicator X: invalid value (weird)."},
 	}

@@ -7,9 +7,11 @@ package sheets
 import (
 	"fmt"
 	"strings"
+
+	"rcm/reporting"
 )
 
-// Problem codes of LineError, beside the reporting.Field… codes used for the
+// Problem codes of a FileError, beside the reporting.Field… codes used for the
 // values themselves (unknown_indicator, not_a_number, ...).
 const (
 	// ProblemNotTheTemplate: the file is not the template it is read against.
@@ -28,52 +30,43 @@ const (
 // MaxLines bounds the lines (CSV) or rows (XLSX) a file may have.
 const MaxLines = 5000
 
-// LineError is one problem of a file at one line of a CSV file or one row of
-// a spreadsheet (1-based; 0 when it concerns the whole file).
-type LineError struct {
-	Line int `json:"line"`
-	// Indicator is the indicator code on that line, if any.
-	Indicator string `json:"indicator,omitempty"`
-	// Code says what is wrong: one of the Problem… constants or a
-	// reporting.Field… code.
-	Code string `json:"code"`
-	// Reason says it for a person, and what to do.
-	Reason string `json:"reason"`
-}
-
-// String writes the problem with its line, for a person.
-func (e LineError) String() string {
-	if e.Line == 0 {
-		return e.Reason
-	}
-	return fmt.Sprintf("line %d: %s", e.Line, e.Reason)
-}
-
 // FileError is a file that cannot be read as the template's, with every
-// problem found.
+// problem found: each a reporting.FieldError with its Line (a CSV line or a
+// spreadsheet row, 1-based; 0 when it concerns the whole file), its Field
+// ("values.CODE" for the indicator on that line, "file" otherwise) and its
+// Code (one of the Problem… constants or a reporting.Field… code).
 type FileError struct {
 	// Format is "csv" or "xlsx".
 	Format   string
-	Problems []LineError
+	Problems []reporting.FieldError
 }
 
-// Error lists every problem of the file.
+// Error lists every problem of the file, each with its line.
 func (e *FileError) Error() string {
 	parts := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
-		parts[i] = p.String()
+		parts[i] = p.Reason
+		if p.Line != 0 {
+			parts[i] = fmt.Sprintf("line %d: %s", p.Line, p.Reason)
+		}
 	}
 	return fmt.Sprintf("%s file: %s", e.Format, strings.Join(parts, "; "))
 }
 
-// problems collects the LineErrors of one file.
+// problems collects the problems of one file.
 type problems struct {
 	format string
-	list   []LineError
+	list   []reporting.FieldError
 }
 
+// add records a problem at line, about the indicator on it if there is one.
+// Its reason is in English: a file's problems are not translated.
 func (p *problems) add(line int, indicator, code, format string, args ...any) {
-	p.list = append(p.list, LineError{Line: line, Indicator: indicator, Code: code, Reason: fmt.Sprintf(format, args...)})
+	field := "file"
+	if indicator != "" {
+		field = reporting.ValueField(indicator)
+	}
+	p.list = append(p.list, reporting.FieldError{Field: field, Reason: fmt.Sprintf(format, args...), Code: code, Line: line})
 }
 
 func (p *problems) err() error {

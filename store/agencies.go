@@ -14,32 +14,6 @@ import (
 	"rcm/reporting"
 )
 
-// Agency is a node of the agency tree: the national root, regions,
-// ministries, provinces and cities, corporations, departments and districts.
-type Agency struct {
-	Code string
-	// ParentCode is "" for the root of the tree.
-	ParentCode string
-	// Path is the materialized path from the root ("/VN/R-DBSH/HNI/"),
-	// maintained by the database; it is ignored on input.
-	Path         string
-	NameVI       string
-	NameEN       string
-	Kind         string
-	OfficerEmail string
-	HeadEmail    string
-	// Language is the language of messages to the agency: "vi" (default) or "en".
-	Language    string
-	ActiveFrom  *reporting.Date
-	ActiveUntil *reporting.Date
-}
-
-// AgencyKinds lists the kinds of agency the tree knows.
-func AgencyKinds() []string {
-	return []string{"national", "region", "ministry", "ministerial_agency", "government_agency",
-		"province", "city", "corporation", "department", "district", "other"}
-}
-
 var agencyCodePattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{0,31}$`)
 
 // AgencyFilter selects agencies. Zero fields select everything.
@@ -58,8 +32,8 @@ type AgencyFilter struct {
 const agencyColumns = `code, coalesce(parent_code, ''), path, name_vi, name_en, kind,
 	coalesce(officer_email, ''), coalesce(head_email, ''), language, active_from, active_until`
 
-func scanAgency(row pgx.Row) (Agency, error) {
-	var a Agency
+func scanAgency(row pgx.Row) (reporting.Agency, error) {
+	var a reporting.Agency
 	var from, until *time.Time
 	err := row.Scan(&a.Code, &a.ParentCode, &a.Path, &a.NameVI, &a.NameEN, &a.Kind,
 		&a.OfficerEmail, &a.HeadEmail, &a.Language, &from, &until)
@@ -68,19 +42,19 @@ func scanAgency(row pgx.Row) (Agency, error) {
 }
 
 // Agency returns the agency with the code.
-func (s *Store) Agency(ctx context.Context, code string) (Agency, error) {
+func (s *Store) Agency(ctx context.Context, code string) (reporting.Agency, error) {
 	a, err := scanAgency(s.pool.QueryRow(ctx, `SELECT `+agencyColumns+` FROM agencies WHERE code = $1`, code))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Agency{}, fmt.Errorf("agency %s: %w", code, ErrNotFound)
+		return reporting.Agency{}, fmt.Errorf("agency %s: %w", code, ErrNotFound)
 	}
 	if err != nil {
-		return Agency{}, fmt.Errorf("agency %s: %w", code, err)
+		return reporting.Agency{}, fmt.Errorf("agency %s: %w", code, err)
 	}
 	return a, nil
 }
 
 // ListAgencies lists agencies in code order.
-func (s *Store) ListAgencies(ctx context.Context, f AgencyFilter) ([]Agency, error) {
+func (s *Store) ListAgencies(ctx context.Context, f AgencyFilter) ([]reporting.Agency, error) {
 	// Agency codes contain no LIKE wildcards, so the prefix match is exact.
 	rows, err := s.pool.Query(ctx, `
 		SELECT `+agencyColumns+` FROM agencies
@@ -92,7 +66,7 @@ func (s *Store) ListAgencies(ctx context.Context, f AgencyFilter) ([]Agency, err
 	if err != nil {
 		return nil, fmt.Errorf("list agencies: %w", err)
 	}
-	agencies, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Agency, error) { return scanAgency(r) })
+	agencies, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.Agency, error) { return scanAgency(r) })
 	if err != nil {
 		return nil, fmt.Errorf("list agencies: %w", err)
 	}
@@ -105,7 +79,7 @@ func (s *Store) ListAgencies(ctx context.Context, f AgencyFilter) ([]Agency, err
 // returns how many agencies were created and how many changed; unchanged ones
 // count in neither. Refused input is an *InputError naming the record by its
 // index in agencies.
-func (s *Store) UpsertAgencies(ctx context.Context, agencies []Agency, audit ...AuditEntry) (created, updated int, err error) {
+func (s *Store) UpsertAgencies(ctx context.Context, agencies []reporting.Agency, audit ...AuditEntry) (created, updated int, err error) {
 	if err := validateAgencies(agencies); err != nil {
 		return 0, 0, err
 	}
@@ -127,49 +101,49 @@ func (s *Store) UpsertAgencies(ctx context.Context, agencies []Agency, audit ...
 }
 
 // validateAgencies checks each agency on its own and the codes for duplicates.
-func validateAgencies(agencies []Agency) error {
-	var errs inputErrors
+func validateAgencies(agencies []reporting.Agency) error {
+	var errs reporting.FieldErrors
 	seen := make(map[string]int, len(agencies))
 	for i, a := range agencies {
-		errs.prefix = fmt.Sprintf("[%d].", i)
+		at := fmt.Sprintf("[%d].", i)
 		switch {
 		case !agencyCodePattern.MatchString(a.Code):
-			errs.add("code", "%q is not an agency code: use 1 to 32 capital letters, digits and '-', starting with a letter or digit", a.Code)
+			errs.Add(at+"code", "%q is not an agency code: use 1 to 32 capital letters, digits and '-', starting with a letter or digit", a.Code)
 		default:
 			if j, dup := seen[a.Code]; dup {
-				errs.add("code", "%s appears twice (also at [%d]); keep one row per agency", a.Code, j)
+				errs.Add(at+"code", "%s appears twice (also at [%d]); keep one row per agency", a.Code, j)
 			}
 			seen[a.Code] = i
 		}
 		if a.ParentCode != "" && a.ParentCode == a.Code {
-			errs.add("parent", "an agency cannot be its own parent")
+			errs.Add(at+"parent", "an agency cannot be its own parent")
 		}
 		if strings.TrimSpace(a.NameVI) == "" {
-			errs.add("name_vi", "the Vietnamese name is required")
+			errs.Add(at+"name_vi", "the Vietnamese name is required")
 		}
-		if !slices.Contains(AgencyKinds(), a.Kind) {
-			errs.add("kind", "%q is not a kind of agency; use one of %s", a.Kind, strings.Join(AgencyKinds(), ", "))
+		if !slices.Contains(reporting.AgencyKinds(), a.Kind) {
+			errs.Add(at+"kind", "%q is not a kind of agency; use one of %s", a.Kind, strings.Join(reporting.AgencyKinds(), ", "))
 		}
 		if a.OfficerEmail != "" && !emailPattern.MatchString(a.OfficerEmail) {
-			errs.add("officer_email", "%q is not an e-mail address", a.OfficerEmail)
+			errs.Add(at+"officer_email", "%q is not an e-mail address", a.OfficerEmail)
 		}
 		if a.HeadEmail != "" && !emailPattern.MatchString(a.HeadEmail) {
-			errs.add("head_email", "%q is not an e-mail address", a.HeadEmail)
+			errs.Add(at+"head_email", "%q is not an e-mail address", a.HeadEmail)
 		}
 		if a.Language != "" && a.Language != "vi" && a.Language != "en" {
-			errs.add("language", "%q is not a language rcm writes; use vi or en", a.Language)
+			errs.Add(at+"language", "%q is not a language rcm writes; use vi or en", a.Language)
 		}
 		if a.ActiveFrom != nil && a.ActiveUntil != nil && a.ActiveUntil.Before(*a.ActiveFrom) {
-			errs.add("active_until", "%s is before active_from %s", a.ActiveUntil, a.ActiveFrom)
+			errs.Add(at+"active_until", "%s is before active_from %s", a.ActiveUntil, a.ActiveFrom)
 		}
 	}
-	return errs.err()
+	return errs.Err()
 }
 
 // agencyOrder returns the indexes of agencies with every parent before its
 // children, checking that parents outside the input exist and that the input
 // has no cycle.
-func agencyOrder(ctx context.Context, q Querier, agencies []Agency) ([]int, error) {
+func agencyOrder(ctx context.Context, q Querier, agencies []reporting.Agency) ([]int, error) {
 	index := make(map[string]int, len(agencies))
 	for i, a := range agencies {
 		index[a.Code] = i
@@ -202,7 +176,7 @@ func agencyOrder(ctx context.Context, q Querier, agencies []Agency) ([]int, erro
 	)
 	state := make([]int, len(agencies))
 	order := make([]int, 0, len(agencies))
-	var errs inputErrors
+	var errs reporting.FieldErrors
 	for start := range agencies {
 		// Walk up from start to the first parent already placed (or outside
 		// the input), then place the chain top-down.
@@ -213,12 +187,12 @@ func agencyOrder(ctx context.Context, q Querier, agencies []Agency) ([]int, erro
 			p, in := index[agencies[i].ParentCode]
 			if !in {
 				if pc := agencies[i].ParentCode; pc != "" && !existing[pc] {
-					errs.add(fmt.Sprintf("[%d].parent", i), "agency %s does not exist, neither in the database nor in this import; import the parent too", pc)
+					errs.Add(fmt.Sprintf("[%d].parent", i), "agency %s does not exist, neither in the database nor in this import; import the parent too", pc)
 				}
 				break
 			}
 			if state[p] == visiting {
-				errs.add(fmt.Sprintf("[%d].parent", i), "agency %s is inside the subtree of %s: the parents form a cycle", agencies[i].ParentCode, agencies[i].Code)
+				errs.Add(fmt.Sprintf("[%d].parent", i), "agency %s is inside the subtree of %s: the parents form a cycle", agencies[i].ParentCode, agencies[i].Code)
 				break
 			}
 			i = p
@@ -228,14 +202,14 @@ func agencyOrder(ctx context.Context, q Querier, agencies []Agency) ([]int, erro
 			order = append(order, chain[k])
 		}
 	}
-	if err := errs.err(); err != nil {
+	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	return order, nil
 }
 
 // upsertAgencies writes the agencies in order, pipelined in batches.
-func upsertAgencies(ctx context.Context, tx pgx.Tx, agencies []Agency, order []int) (created, updated int, err error) {
+func upsertAgencies(ctx context.Context, tx pgx.Tx, agencies []reporting.Agency, order []int) (created, updated int, err error) {
 	const batchSize = 500
 	for start := 0; start < len(order); start += batchSize {
 		chunk := order[start:min(start+batchSize, len(order))]
@@ -292,7 +266,7 @@ func upsertAgencies(ctx context.Context, tx pgx.Tx, agencies []Agency, order []i
 }
 
 // agencyWriteError explains why the database refused agency a, the i-th of the input.
-func agencyWriteError(i int, a Agency, err error) error {
+func agencyWriteError(i int, a reporting.Agency, err error) error {
 	switch pgCode(err) {
 	case sqlCheckViolation:
 		if a.ParentCode != "" {

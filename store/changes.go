@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"rcm/reporting"
 )
 
 // NewExtension moves due and close for one agency (AgencyCode set) or for
@@ -21,36 +23,22 @@ type NewExtension struct {
 	Actor      Actor
 }
 
-// Extension is a recorded deadline change.
-type Extension struct {
-	ID         int64
-	CycleID    string
-	AgencyCode string
-	OldDue     *time.Time
-	Due        time.Time
-	Close      time.Time
-	Reason     string
-	CreatedBy  *int64
-	CreatedAt  time.Time
-	Affected   int
-}
-
-func lockCycle(ctx context.Context, tx pgx.Tx, id string) (Cycle, error) {
+func lockCycle(ctx context.Context, tx pgx.Tx, id string) (reporting.Cycle, error) {
 	c, err := scanCycle(tx.QueryRow(ctx, `SELECT `+cycleColumns+` FROM cycles c WHERE c.id = $1 FOR UPDATE`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Cycle{}, fmt.Errorf("cycle %s: %w", id, ErrNotFound)
+		return reporting.Cycle{}, fmt.Errorf("cycle %s: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return Cycle{}, fmt.Errorf("lock cycle %s: %w", id, err)
+		return reporting.Cycle{}, fmt.Errorf("lock cycle %s: %w", id, err)
 	}
 	return c, nil
 }
 
-func requireOpen(c Cycle) error {
+func requireOpen(c reporting.Cycle) error {
 	switch c.Status {
-	case CycleOpen:
+	case reporting.CycleOpen:
 		return nil
-	case CycleLaunching:
+	case reporting.CycleLaunching:
 		return fmt.Errorf("cycle %s is still being launched; try again in a minute: %w", c.ID, ErrConflict)
 	default:
 		return fmt.Errorf("cycle %s is %s: %w", c.ID, c.Status, ErrConflict)
@@ -59,8 +47,8 @@ func requireOpen(c Cycle) error {
 
 // ExtendDeadlines records an extension and moves the deadlines, with its
 // hand-off to the CycleWorkflow and an audit record, in one transaction.
-func (s *Store) ExtendDeadlines(ctx context.Context, n NewExtension, handoff func(Extension) (OutboxMessage, error)) (Extension, error) {
-	var ext Extension
+func (s *Store) ExtendDeadlines(ctx context.Context, n NewExtension, handoff func(reporting.Extension) (OutboxMessage, error)) (reporting.Extension, error) {
+	var ext reporting.Extension
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		c, err := lockCycle(ctx, tx, n.CycleID)
 		if err != nil {
@@ -111,7 +99,7 @@ func (s *Store) ExtendDeadlines(ctx context.Context, n NewExtension, handoff fun
 		if n.AgencyCode != "" {
 			agency = &n.AgencyCode
 		}
-		ext = Extension{CycleID: n.CycleID, AgencyCode: n.AgencyCode, OldDue: oldDue, Due: n.Due, Close: n.Close,
+		ext = reporting.Extension{CycleID: n.CycleID, AgencyCode: n.AgencyCode, OldDue: oldDue, Due: n.Due, Close: n.Close,
 			Reason: n.Reason, CreatedAt: n.Now, Affected: int(tag.RowsAffected())}
 		if n.Actor.UserID != 0 {
 			ext.CreatedBy = &n.Actor.UserID
@@ -134,24 +122,24 @@ func (s *Store) ExtendDeadlines(ctx context.Context, n NewExtension, handoff fun
 		})
 	})
 	if err != nil {
-		return Extension{}, fmt.Errorf("extend cycle %s: %w", n.CycleID, err)
+		return reporting.Extension{}, fmt.Errorf("extend cycle %s: %w", n.CycleID, err)
 	}
 	return ext, nil
 }
 
 // Extension returns one recorded extension.
-func (s *Store) Extension(ctx context.Context, id int64) (Extension, error) {
-	var e Extension
+func (s *Store) Extension(ctx context.Context, id int64) (reporting.Extension, error) {
+	var e reporting.Extension
 	var agency *string
 	err := s.pool.QueryRow(ctx, `
 		SELECT id, cycle_id, agency_code, old_due_at, new_due_at, new_close_at, reason, created_by, created_at
 		  FROM extensions WHERE id = $1`, id).
 		Scan(&e.ID, &e.CycleID, &agency, &e.OldDue, &e.Due, &e.Close, &e.Reason, &e.CreatedBy, &e.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Extension{}, fmt.Errorf("extension %d: %w", id, ErrNotFound)
+		return reporting.Extension{}, fmt.Errorf("extension %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return Extension{}, fmt.Errorf("extension %d: %w", id, err)
+		return reporting.Extension{}, fmt.Errorf("extension %d: %w", id, err)
 	}
 	if agency != nil {
 		e.AgencyCode = *agency
@@ -204,10 +192,11 @@ func (s *Store) CancelCycle(ctx context.Context, cycleID, reason string, actor A
 		if err != nil {
 			return err
 		}
-		if c.Status != CycleOpen && c.Status != CycleLaunching {
+		if !reporting.CycleCancelled.Follows(c.Status) {
 			return fmt.Errorf("cycle %s is %s: %w", cycleID, c.Status, ErrConflict)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE cycles SET status = 'cancelled', cancel_reason = $2 WHERE id = $1`, cycleID, reason); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE cycles SET status = $3, cancel_reason = $2 WHERE id = $1`,
+			cycleID, reason, reporting.CycleCancelled); err != nil {
 			return fmt.Errorf("mark cancelled: %w", err)
 		}
 		msg, err := handoff()

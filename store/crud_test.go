@@ -27,7 +27,7 @@ func crudStore(t *testing.T) *store.Store {
 // seedTree imports a small tree: VN → R-DBSH → {HNI → HNI-SYT, HPG}, VN → BYT.
 func seedTree(t *testing.T, s *store.Store) {
 	t.Helper()
-	_, _, err := s.UpsertAgencies(context.Background(), []store.Agency{
+	_, _, err := s.UpsertAgencies(context.Background(), []reporting.Agency{
 		{Code: "HNI-SYT", ParentCode: "HNI", NameVI: "Sở Y tế Hà Nội", Kind: "department"},
 		{Code: "HNI", ParentCode: "R-DBSH", NameVI: "Thành phố Hà Nội", Kind: "city", OfficerEmail: "vp@hanoi.gov.vn"},
 		{Code: "HPG", ParentCode: "R-DBSH", NameVI: "Thành phố Hải Phòng", Kind: "city"},
@@ -38,7 +38,7 @@ func seedTree(t *testing.T, s *store.Store) {
 	require.NoError(t, err)
 }
 
-func codes(as []store.Agency) []string {
+func codes(as []reporting.Agency) []string {
 	out := make([]string, len(as))
 	for i, a := range as {
 		out[i] = a.Code
@@ -57,7 +57,7 @@ func TestUpsertAgenciesOrdersParentsFirstAndCountsChanges(t *testing.T) {
 	require.Equal(t, "vi", hni.Language)
 
 	// Same data again: nothing changes. One changed name, one new agency.
-	created, updated, err := s.UpsertAgencies(ctx, []store.Agency{
+	created, updated, err := s.UpsertAgencies(ctx, []reporting.Agency{
 		{Code: "VN", NameVI: "Việt Nam", Kind: "national"},
 		{Code: "HPG", ParentCode: "R-DBSH", NameVI: "TP Hải Phòng", Kind: "city"},
 		{Code: "BTC", ParentCode: "VN", NameVI: "Bộ Tài chính", Kind: "ministry"},
@@ -78,33 +78,33 @@ func TestUpsertAgenciesIsAllOrNothing(t *testing.T) {
 
 	tests := []struct {
 		name      string
-		agencies  []store.Agency
+		agencies  []reporting.Agency
 		wantField string
 	}{
-		{"missing parent", []store.Agency{
+		{"missing parent", []reporting.Agency{
 			{Code: "NEW", ParentCode: "VN", NameVI: "Mới", Kind: "other"},
 			{Code: "ORPHAN", ParentCode: "NOWHERE", NameVI: "Mồ côi", Kind: "other"},
 		}, "[1].parent"},
-		{"cycle in the input", []store.Agency{
+		{"cycle in the input", []reporting.Agency{
 			{Code: "A", ParentCode: "B", NameVI: "A", Kind: "other"},
 			{Code: "B", ParentCode: "A", NameVI: "B", Kind: "other"},
 		}, "[1].parent"},
-		{"moving under its own child", []store.Agency{
+		{"moving under its own child", []reporting.Agency{
 			{Code: "NEW", ParentCode: "VN", NameVI: "Mới", Kind: "other"},
 			{Code: "R-DBSH", ParentCode: "HNI", NameVI: "Đồng bằng sông Hồng", Kind: "region"},
 		}, "[1].parent"},
-		{"bad kind", []store.Agency{{Code: "NEW", ParentCode: "VN", NameVI: "Mới", Kind: "planet"}}, "[0].kind"},
-		{"bad code", []store.Agency{{Code: "new_1", ParentCode: "VN", NameVI: "Mới", Kind: "other"}}, "[0].code"},
-		{"duplicate code", []store.Agency{
+		{"bad kind", []reporting.Agency{{Code: "NEW", ParentCode: "VN", NameVI: "Mới", Kind: "planet"}}, "[0].kind"},
+		{"bad code", []reporting.Agency{{Code: "new_1", ParentCode: "VN", NameVI: "Mới", Kind: "other"}}, "[0].code"},
+		{"duplicate code", []reporting.Agency{
 			{Code: "NEW", ParentCode: "VN", NameVI: "Mới", Kind: "other"},
 			{Code: "NEW", ParentCode: "VN", NameVI: "Mới 2", Kind: "other"},
 		}, "[1].code"},
-		{"bad e-mail", []store.Agency{{Code: "NEW", ParentCode: "VN", NameVI: "Mới", Kind: "other", OfficerEmail: "nobody"}}, "[0].officer_email"},
+		{"bad e-mail", []reporting.Agency{{Code: "NEW", ParentCode: "VN", NameVI: "Mới", Kind: "other", OfficerEmail: "nobody"}}, "[0].officer_email"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, _, err := s.UpsertAgencies(ctx, tt.agencies)
-			var inErr *store.InputError
+			var inErr *reporting.InputError
 			require.ErrorAs(t, err, &inErr)
 			fields := make([]string, len(inErr.Fields))
 			for i, f := range inErr.Fields {
@@ -153,7 +153,7 @@ func TestUsersTokensAndSessions(t *testing.T) {
 	_, err = s.CreateUser(ctx, store.User{Email: "STAFF@vpcp.gov.vn", Role: access.Staff}, "")
 	require.ErrorIs(t, err, store.ErrConflict, "e-mail addresses are unique in any case")
 	_, err = s.CreateUser(ctx, store.User{Email: "x@y.vn", Role: access.Officer}, "")
-	var inErr *store.InputError
+	var inErr *reporting.InputError
 	require.ErrorAs(t, err, &inErr, "an officer needs an agency")
 	_, err = s.CreateUser(ctx, store.User{Email: "x@y.vn", Role: access.Officer, AgencyCode: "NOPE"}, "")
 	require.ErrorAs(t, err, &inErr, "the agency must exist")
@@ -289,7 +289,7 @@ func TestTemplates(t *testing.T) {
 	bad.Code = "BAD"
 	bad.Indicators[1].Min = "abc"
 	err = s.CreateTemplate(ctx, bad)
-	var inErr *store.InputError
+	var inErr *reporting.InputError
 	require.ErrorAs(t, err, &inErr)
 	require.Equal(t, "indicators[1]", inErr.Fields[0].Field)
 }
@@ -302,7 +302,7 @@ func TestRegimes(t *testing.T) {
 	reviewer, err := s.CreateUser(ctx, store.User{Email: "reviewer@x.vn", Role: access.Staff}, "")
 	require.NoError(t, err)
 	from := reporting.MustParseDate("2026-01-01")
-	r := store.Regime{
+	r := reporting.Regime{
 		Code: "KTXH_MONTHLY", NameVI: "Báo cáo tháng", TemplateCode: "KTXH",
 		Cadence: reporting.Monthly, DeadlineRule: reporting.DeadlineRule{Kind: reporting.RuleWorkingDays, N: 2},
 		TimeZone: "Asia/Ho_Chi_Minh", Holidays: []reporting.Date{reporting.MustParseDate("2026-09-02")},
@@ -315,7 +315,7 @@ func TestRegimes(t *testing.T) {
 			ReviewTime: 0, CloseAfter: 10 * 24 * time.Hour,
 		},
 		ReviewerID:  &reviewer.ID,
-		Assignments: []store.Assignment{{AgencyCode: "HNI", ActiveFrom: &from}, {AgencyCode: "HPG"}},
+		Assignments: []reporting.Assignment{{AgencyCode: "HNI", ActiveFrom: &from}, {AgencyCode: "HPG"}},
 	}
 	require.NoError(t, s.CreateRegime(ctx, r))
 	require.ErrorIs(t, s.CreateRegime(ctx, r), store.ErrConflict)
@@ -324,18 +324,18 @@ func TestRegimes(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, r, got)
 
-	require.NoError(t, s.SetAssignments(ctx, r.Code, []store.Assignment{{AgencyCode: "HNI-SYT"}}))
+	require.NoError(t, s.SetAssignments(ctx, r.Code, []reporting.Assignment{{AgencyCode: "HNI-SYT"}}))
 	got, err = s.Regime(ctx, r.Code)
 	require.NoError(t, err)
-	require.Equal(t, []store.Assignment{{AgencyCode: "HNI-SYT"}}, got.Assignments)
+	require.Equal(t, []reporting.Assignment{{AgencyCode: "HNI-SYT"}}, got.Assignments)
 
-	err = s.SetAssignments(ctx, r.Code, []store.Assignment{{AgencyCode: "HPG"}, {AgencyCode: "NOPE"}})
-	var inErr *store.InputError
+	err = s.SetAssignments(ctx, r.Code, []reporting.Assignment{{AgencyCode: "HPG"}, {AgencyCode: "NOPE"}})
+	var inErr *reporting.InputError
 	require.ErrorAs(t, err, &inErr)
 	require.Equal(t, "assignments[1].agency", inErr.Fields[0].Field)
 	got, err = s.Regime(ctx, r.Code)
 	require.NoError(t, err)
-	require.Equal(t, []store.Assignment{{AgencyCode: "HNI-SYT"}}, got.Assignments, "a refused change leaves the assignments")
+	require.Equal(t, []reporting.Assignment{{AgencyCode: "HNI-SYT"}}, got.Assignments, "a refused change leaves the assignments")
 	require.ErrorIs(t, s.SetAssignments(ctx, "NOPE", nil), store.ErrNotFound)
 
 	bad := r

@@ -11,62 +11,30 @@ import (
 	"rcm/reporting"
 )
 
-// Cycle is one reporting cycle: a regime × a period, with its dates frozen at
-// launch. Due and Close are the cycle-wide deadlines; single obligations may
-// have been extended beyond them.
-type Cycle struct {
-	ID           string
-	RegimeCode   string
-	Period       string
-	WindowStart  reporting.Date
-	WindowEnd    reporting.Date
-	TimeZone     string
-	CutOff       time.Time
-	Due          time.Time
-	Close        time.Time
-	Policy       reporting.Policy
-	Status       string
-	Expected     int
-	LaunchedBy   *int64
-	LaunchedAt   time.Time
-	OpenedAt     *time.Time
-	ClosedAt     *time.Time
-	CancelReason string
-}
-
-// Cycle statuses, as in cycles.status.
-const (
-	CycleLaunching = "launching"
-	CycleOpen      = "open"
-	CycleClosing   = "closing"
-	CycleClosed    = "closed"
-	CycleCancelled = "cancelled"
-)
-
 const cycleColumns = `c.id, c.regime_code, c.period, c.window_start, c.window_end, c.time_zone,
 	c.cut_off_at, c.due_at, c.close_at, c.policy, c.status, coalesce(c.expected, 0), c.launched_by,
 	c.launched_at, c.opened_at, c.closed_at, coalesce(c.cancel_reason, '')`
 
-func scanCycle(row pgx.Row) (Cycle, error) {
-	var c Cycle
+func scanCycle(row pgx.Row) (reporting.Cycle, error) {
+	var c reporting.Cycle
 	var start, end time.Time
 	var policy []byte
 	err := row.Scan(&c.ID, &c.RegimeCode, &c.Period, &start, &end, &c.TimeZone,
 		&c.CutOff, &c.Due, &c.Close, &policy, &c.Status, &c.Expected, &c.LaunchedBy,
 		&c.LaunchedAt, &c.OpenedAt, &c.ClosedAt, &c.CancelReason)
 	if err != nil {
-		return Cycle{}, err
+		return reporting.Cycle{}, err
 	}
 	c.WindowStart, c.WindowEnd = dateFromPg(start), dateFromPg(end)
 	if c.Policy, err = decodePolicy(policy); err != nil {
-		return Cycle{}, fmt.Errorf("cycle %s: %w", c.ID, err)
+		return reporting.Cycle{}, fmt.Errorf("cycle %s: %w", c.ID, err)
 	}
 	return c, nil
 }
 
 // InsertCycle records a cycle being launched (status launching). A cycle of
 // the same regime and period that exists already is an ErrConflict.
-func (s *Store) InsertCycle(ctx context.Context, c Cycle) error {
+func (s *Store) InsertCycle(ctx context.Context, c reporting.Cycle) error {
 	policy, err := encodePolicy(c.Policy)
 	if err != nil {
 		return fmt.Errorf("insert cycle %s: %w", c.ID, err)
@@ -74,9 +42,9 @@ func (s *Store) InsertCycle(ctx context.Context, c Cycle) error {
 	_, err = s.pool.Exec(ctx, `
 		INSERT INTO cycles (id, regime_code, period, window_start, window_end, time_zone,
 		                    cut_off_at, due_at, close_at, policy, status, launched_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'launching', $11)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		c.ID, c.RegimeCode, c.Period, dateToPg(c.WindowStart), dateToPg(c.WindowEnd), c.TimeZone,
-		c.CutOff, c.Due, c.Close, policy, c.LaunchedBy)
+		c.CutOff, c.Due, c.Close, policy, reporting.CycleLaunching, c.LaunchedBy)
 	if isUniqueViolation(err, "") {
 		return fmt.Errorf("cycle %s: already launched: %w", c.ID, ErrConflict)
 	}
@@ -89,20 +57,20 @@ func (s *Store) InsertCycle(ctx context.Context, c Cycle) error {
 // DeleteLaunchingCycle removes a cycle whose workflow could not be started,
 // so that the launch can be tried again. Cycles past launching are kept.
 func (s *Store) DeleteLaunchingCycle(ctx context.Context, id string) error {
-	if _, err := s.pool.Exec(ctx, `DELETE FROM cycles WHERE id = $1 AND status = 'launching'`, id); err != nil {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM cycles WHERE id = $1 AND status = $2`, id, reporting.CycleLaunching); err != nil {
 		return fmt.Errorf("delete launching cycle %s: %w", id, err)
 	}
 	return nil
 }
 
 // Cycle returns one cycle.
-func (s *Store) Cycle(ctx context.Context, id string) (Cycle, error) {
+func (s *Store) Cycle(ctx context.Context, id string) (reporting.Cycle, error) {
 	c, err := scanCycle(s.pool.QueryRow(ctx, `SELECT `+cycleColumns+` FROM cycles c WHERE c.id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Cycle{}, fmt.Errorf("cycle %s: %w", id, ErrNotFound)
+		return reporting.Cycle{}, fmt.Errorf("cycle %s: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return Cycle{}, fmt.Errorf("cycle %s: %w", id, err)
+		return reporting.Cycle{}, fmt.Errorf("cycle %s: %w", id, err)
 	}
 	return c, nil
 }
@@ -110,7 +78,7 @@ func (s *Store) Cycle(ctx context.Context, id string) (Cycle, error) {
 // CycleFilter narrows ListCycles.
 type CycleFilter struct {
 	RegimeCode string
-	Status     string
+	Status     reporting.CycleStatus
 	// After is the last ID of the previous page (cycles are listed newest first
 	// by launch, then by ID).
 	After string
@@ -118,7 +86,7 @@ type CycleFilter struct {
 }
 
 // ListCycles lists cycles, most recently launched first.
-func (s *Store) ListCycles(ctx context.Context, f CycleFilter) ([]Cycle, error) {
+func (s *Store) ListCycles(ctx context.Context, f CycleFilter) ([]reporting.Cycle, error) {
 	limit := clampLimit(f.Limit)
 	rows, err := s.pool.Query(ctx, `
 		SELECT `+cycleColumns+` FROM cycles c
@@ -130,7 +98,7 @@ func (s *Store) ListCycles(ctx context.Context, f CycleFilter) ([]Cycle, error) 
 	if err != nil {
 		return nil, fmt.Errorf("list cycles: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Cycle, error) { return scanCycle(r) })
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.Cycle, error) { return scanCycle(r) })
 	if err != nil {
 		return nil, fmt.Errorf("list cycles: %w", err)
 	}
@@ -142,17 +110,17 @@ func (s *Store) ListCycles(ctx context.Context, f CycleFilter) ([]Cycle, error) 
 // and marks the cycle open. Running it again changes nothing.
 func (s *Store) OpenCycle(ctx context.Context, id string) (expected int, err error) {
 	err = s.tx(ctx, func(tx pgx.Tx) error {
-		var status string
+		var status reporting.CycleStatus
 		if err := tx.QueryRow(ctx, `SELECT status FROM cycles WHERE id = $1 FOR UPDATE`, id).Scan(&status); err != nil {
 			if errors.Is(err, pgx.ErrNoRows) {
 				return fmt.Errorf("cycle %s: %w", id, ErrNotFound)
 			}
 			return err
 		}
-		if status == CycleLaunching {
+		if reporting.CycleOpen.Follows(status) {
 			_, err := tx.Exec(ctx, `
-				INSERT INTO obligations (cycle_id, agency_code, due_at, close_at)
-				SELECT c.id, ra.agency_code, c.due_at, c.close_at
+				INSERT INTO obligations (cycle_id, agency_code, due_at, close_at, status)
+				SELECT c.id, ra.agency_code, c.due_at, c.close_at, $2
 				  FROM cycles c
 				  JOIN regime_assignments ra ON ra.regime_code = c.regime_code
 				  JOIN agencies a ON a.code = ra.agency_code
@@ -161,14 +129,14 @@ func (s *Store) OpenCycle(ctx context.Context, id string) (expected int, err err
 				   AND (ra.active_until IS NULL OR ra.active_until >= c.window_start)
 				   AND (a.active_from IS NULL OR a.active_from <= c.window_end)
 				   AND (a.active_until IS NULL OR a.active_until >= c.window_start)
-				ON CONFLICT DO NOTHING`, id)
+				ON CONFLICT DO NOTHING`, id, reporting.ObligationPending)
 			if err != nil {
 				return fmt.Errorf("create obligations: %w", err)
 			}
 			if _, err := tx.Exec(ctx, `
-				UPDATE cycles SET status = 'open', opened_at = now(),
+				UPDATE cycles SET status = $2, opened_at = now(),
 				       expected = (SELECT count(*) FROM obligations WHERE cycle_id = $1)
-				 WHERE id = $1`, id); err != nil {
+				 WHERE id = $1`, id, reporting.CycleOpen); err != nil {
 				return fmt.Errorf("mark open: %w", err)
 			}
 		}
@@ -188,8 +156,8 @@ type Deadline struct {
 
 // OpenDeadlines returns the cycle's status and the distinct deadlines of its
 // obligations that are not final yet, earliest first.
-func (s *Store) OpenDeadlines(ctx context.Context, id string) (string, []Deadline, error) {
-	var status string
+func (s *Store) OpenDeadlines(ctx context.Context, id string) (reporting.CycleStatus, []Deadline, error) {
+	var status reporting.CycleStatus
 	if err := s.pool.QueryRow(ctx, `SELECT status FROM cycles WHERE id = $1`, id).Scan(&status); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
 			return "", nil, fmt.Errorf("cycle %s: %w", id, ErrNotFound)

@@ -2,56 +2,17 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"rcm/reporting"
 )
-
-// Notification statuses.
-const (
-	NotificationClaimed = "claimed" // recorded, not (yet) sent
-	NotificationSending = "sending" // being handed to the SMTP server
-	NotificationSent    = "sent"
-	NotificationFailed  = "failed"  // gave up; last_error says why
-	NotificationSkipped = "skipped" // nobody to send it to; last_error says why
-)
-
-// NotificationKey identifies a message: at most one per key is ever sent.
-// Subject is the agency the message is about (or a supervisor's subtree root
-// for digests and summaries, "*" for the office).
-type NotificationKey struct {
-	CycleID string
-	Subject string
-	Kind    string
-	Step    int
-}
-
-// MessageID is the stable RFC 5322 Message-ID of the message with this key,
-// the same across retries so that a receiving system can tell a repeat.
-func (k NotificationKey) MessageID(domain string) string {
-	sum := sha256.Sum256([]byte(fmt.Sprintf("%s\x00%s\x00%s\x00%d", k.CycleID, k.Subject, k.Kind, k.Step)))
-	return fmt.Sprintf("<rcm.%s@%s>", hex.EncodeToString(sum[:12]), domain)
-}
-
-// NotificationClaim is a notification row: either claimed just now, or found
-// from an earlier attempt.
-type NotificationClaim struct {
-	ID         int64
-	Key        NotificationKey
-	Recipients []string
-	Language   string
-	Status     string
-	Attempts   int
-	MessageID  string
-	LastError  string
-}
 
 // NewNotification is a message about to be sent.
 type NewNotification struct {
-	Key        NotificationKey
+	Key        reporting.NotificationKey
 	Recipients []string
 	Language   string
 	MessageID  string
@@ -60,12 +21,13 @@ type NewNotification struct {
 // ClaimNotifications records the messages before they are sent. A key that
 // exists already is not claimed again; every row for the keys is returned,
 // so the caller sends exactly those still in status claimed.
-func (s *Store) ClaimNotifications(ctx context.Context, batch []NewNotification) ([]NotificationClaim, error) {
+func (s *Store) ClaimNotifications(ctx context.Context, batch []NewNotification) ([]reporting.Notification, error) {
 	if len(batch) == 0 {
 		return nil, nil
 	}
 	n := len(batch)
-	cycles, subjects, kinds, langs, ids := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	cycles, subjects, langs, ids := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	kinds := make([]reporting.Event, n)
 	steps := make([]int32, n)
 	recipients := make([]string, n) // joined with newlines: arrays of arrays must be rectangular
 	for i, nn := range batch {
@@ -78,33 +40,40 @@ func (s *Store) ClaimNotifications(ctx context.Context, batch []NewNotification)
 			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[])
 			       AS t(cycle_id, subject_code, kind, step, recipients, language, message_id)
 		), claimed AS (
-			INSERT INTO notifications (cycle_id, subject_code, kind, step, recipients, language, message_id)
+			INSERT INTO notifications (cycle_id, subject_code, kind, step, recipients, language, message_id, status)
 			SELECT cycle_id, subject_code, kind, step,
 			       CASE WHEN recipients = '' THEN '{}'::text[] ELSE string_to_array(recipients, E'\n') END,
-			       language, message_id
+			       language, message_id, $8
 			  FROM input
 			ON CONFLICT (cycle_id, subject_code, kind, step) DO NOTHING
-			RETURNING id, cycle_id, subject_code, kind, step, recipients, language, status, attempts, message_id, last_error
+			RETURNING *
 		)
-		SELECT id, cycle_id, subject_code, kind, step, recipients, language, status, attempts, message_id, coalesce(last_error, '') FROM claimed
-		UNION ALL
-		SELECT n.id, n.cycle_id, n.subject_code, n.kind, n.step, n.recipients, n.language, n.status, n.attempts, n.message_id, coalesce(n.last_error, '')
-		  FROM notifications n JOIN input i USING (cycle_id, subject_code, kind, step)
-		 WHERE n.id NOT IN (SELECT id FROM claimed)`,
-		cycles, subjects, kinds, steps, recipients, langs, ids)
+		SELECT `+notificationColumns+` FROM (
+			SELECT * FROM claimed
+			UNION ALL
+			SELECT n.* FROM notifications n JOIN input i USING (cycle_id, subject_code, kind, step)
+			 WHERE n.id NOT IN (SELECT id FROM claimed)
+		) AS rows`,
+		cycles, subjects, kinds, steps, recipients, langs, ids, reporting.NotificationClaimed)
 	if err != nil {
 		return nil, fmt.Errorf("claim %d notifications: %w", n, err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (NotificationClaim, error) {
-		var c NotificationClaim
-		err := r.Scan(&c.ID, &c.Key.CycleID, &c.Key.Subject, &c.Key.Kind, &c.Key.Step, &c.Recipients,
-			&c.Language, &c.Status, &c.Attempts, &c.MessageID, &c.LastError)
-		return c, err
-	})
+	out, err := pgx.CollectRows(rows, scanNotification)
 	if err != nil {
 		return nil, fmt.Errorf("claim %d notifications: %w", n, err)
 	}
 	return out, nil
+}
+
+// notificationColumns are the columns scanNotification reads.
+const notificationColumns = `id, cycle_id, subject_code, kind, step, recipients, language, status, attempts, message_id,
+	coalesce(last_error, ''), claimed_at, sent_at`
+
+func scanNotification(r pgx.CollectableRow) (reporting.Notification, error) {
+	var n reporting.Notification
+	err := r.Scan(&n.ID, &n.Key.CycleID, &n.Key.Subject, &n.Key.Kind, &n.Key.Step, &n.Recipients, &n.Language,
+		&n.Status, &n.Attempts, &n.MessageID, &n.LastError, &n.ClaimedAt, &n.SentAt)
+	return n, err
 }
 
 func joinLines(ss []string) string {
@@ -121,7 +90,8 @@ func joinLines(ss []string) string {
 // MarkNotificationSending records that the message is about to be handed
 // to the SMTP server. It reports false if another attempt took it first.
 func (s *Store) MarkNotificationSending(ctx context.Context, id int64) (bool, error) {
-	tag, err := s.pool.Exec(ctx, `UPDATE notifications SET status = 'sending' WHERE id = $1 AND status = 'claimed'`, id)
+	tag, err := s.pool.Exec(ctx, `UPDATE notifications SET status = $2 WHERE id = $1 AND status = ANY($3)`,
+		id, reporting.NotificationSending, reporting.NotificationSending.From())
 	if err != nil {
 		return false, fmt.Errorf("notification %d sending: %w", id, err)
 	}
@@ -136,8 +106,8 @@ const ErrOutcomeUnknown = "delivery outcome unknown: the attempt stopped while s
 // left mid-send.
 func (s *Store) MarkNotificationUnknown(ctx context.Context, id int64, reason string) error {
 	if _, err := s.pool.Exec(ctx, `
-		UPDATE notifications SET status = 'failed', attempts = attempts + 1, last_error = $2
-		 WHERE id = $1 AND status = 'sending'`, id, reason); err != nil {
+		UPDATE notifications SET status = $3, attempts = attempts + 1, last_error = $2
+		 WHERE id = $1 AND status = $4`, id, reason, reporting.NotificationFailed, reporting.NotificationSending); err != nil {
 		return fmt.Errorf("notification %d unknown: %w", id, err)
 	}
 	return nil
@@ -153,8 +123,8 @@ func (s *Store) MarkNotificationSent(ctx context.Context, id int64, at time.Time
 			return err
 		}
 		_, err := tx.Exec(ctx, `
-			UPDATE notifications SET status = 'sent', sent_at = $2, attempts = attempts + 1, last_error = NULL
-			 WHERE id = $1`, id, at)
+			UPDATE notifications SET status = $3, sent_at = $2, attempts = attempts + 1, last_error = NULL
+			 WHERE id = $1 AND status = ANY($4)`, id, at, reporting.NotificationSent, reporting.NotificationSent.From())
 		return err
 	})
 	if err != nil {
@@ -167,13 +137,13 @@ func (s *Store) MarkNotificationSent(ctx context.Context, id int64, at time.Time
 // becomes failed with the error, for office staff to see; otherwise it stays
 // claimed and a later attempt sends it.
 func (s *Store) MarkNotificationAttempt(ctx context.Context, id int64, cause string, final bool) error {
-	status := NotificationClaimed
+	status := reporting.NotificationClaimed
 	if final {
-		status = NotificationFailed
+		status = reporting.NotificationFailed
 	}
 	if _, err := s.pool.Exec(ctx, `
 		UPDATE notifications SET status = $2, attempts = attempts + 1, last_error = $3
-		 WHERE id = $1 AND status IN ('claimed', 'sending')`, id, status, cause); err != nil {
+		 WHERE id = $1 AND status = ANY($4)`, id, status, cause, status.From()); err != nil {
 		return fmt.Errorf("notification %d attempt: %w", id, err)
 	}
 	return nil
@@ -182,7 +152,8 @@ func (s *Store) MarkNotificationAttempt(ctx context.Context, id int64, cause str
 // MarkNotificationSkipped records that the message has nobody to go to.
 func (s *Store) MarkNotificationSkipped(ctx context.Context, id int64, reason string) error {
 	if _, err := s.pool.Exec(ctx, `
-		UPDATE notifications SET status = 'skipped', last_error = $2 WHERE id = $1 AND status = 'claimed'`, id, reason); err != nil {
+		UPDATE notifications SET status = $3, last_error = $2 WHERE id = $1 AND status = ANY($4)`,
+		id, reason, reporting.NotificationSkipped, reporting.NotificationSkipped.From()); err != nil {
 		return fmt.Errorf("notification %d skipped: %w", id, err)
 	}
 	return nil
@@ -190,15 +161,15 @@ func (s *Store) MarkNotificationSkipped(ctx context.Context, id int64, reason st
 
 // NotificationCounts counts a cycle's notifications of some kinds and a step
 // by status.
-func (s *Store) NotificationCounts(ctx context.Context, cycleID string, kinds []string, step int) (map[string]int, error) {
+func (s *Store) NotificationCounts(ctx context.Context, cycleID string, kinds []reporting.Event, step int) (map[reporting.NotificationStatus]int, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT status, count(*) FROM notifications
 		 WHERE cycle_id = $1 AND kind = ANY($2) AND step = $3 GROUP BY status`, cycleID, kinds, step)
 	if err != nil {
 		return nil, fmt.Errorf("count notifications of cycle %s: %w", cycleID, err)
 	}
-	out := map[string]int{}
-	var status string
+	out := map[reporting.NotificationStatus]int{}
+	var status reporting.NotificationStatus
 	var count int
 	if _, err := pgx.ForEachRow(rows, []any{&status, &count}, func() error { out[status] = count; return nil }); err != nil {
 		return nil, fmt.Errorf("count notifications of cycle %s: %w", cycleID, err)
@@ -206,28 +177,20 @@ func (s *Store) NotificationCounts(ctx context.Context, cycleID string, kinds []
 	return out, nil
 }
 
-// Notification is a row of the notifications log, for office staff.
-type Notification struct {
-	NotificationClaim
-	ClaimedAt time.Time
-	SentAt    *time.Time
-}
-
 // NotificationFilter narrows ListNotifications.
 type NotificationFilter struct {
 	CycleID string
-	Status  string
-	Kind    string
+	Status  reporting.NotificationStatus
+	Kind    reporting.Event
 	Subject string
 	AfterID int64
 	Limit   int
 }
 
 // ListNotifications lists notifications, oldest first.
-func (s *Store) ListNotifications(ctx context.Context, f NotificationFilter) ([]Notification, error) {
+func (s *Store) ListNotifications(ctx context.Context, f NotificationFilter) ([]reporting.Notification, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT id, cycle_id, subject_code, kind, step, recipients, language, status, attempts, message_id,
-		       coalesce(last_error, ''), claimed_at, sent_at
+		SELECT `+notificationColumns+`
 		  FROM notifications
 		 WHERE ($1 = '' OR cycle_id = $1) AND ($2 = '' OR status = $2) AND ($3 = '' OR kind = $3)
 		   AND ($4 = '' OR subject_code = $4) AND id > $5
@@ -235,12 +198,7 @@ func (s *Store) ListNotifications(ctx context.Context, f NotificationFilter) ([]
 	if err != nil {
 		return nil, fmt.Errorf("list notifications: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Notification, error) {
-		var n Notification
-		err := r.Scan(&n.ID, &n.Key.CycleID, &n.Key.Subject, &n.Key.Kind, &n.Key.Step, &n.Recipients, &n.Language,
-			&n.Status, &n.Attempts, &n.MessageID, &n.LastError, &n.ClaimedAt, &n.SentAt)
-		return n, err
-	})
+	out, err := pgx.CollectRows(rows, scanNotification)
 	if err != nil {
 		return nil, fmt.Errorf("list notifications: %w", err)
 	}
@@ -249,16 +207,16 @@ func (s *Store) ListNotifications(ctx context.Context, f NotificationFilter) ([]
 
 // UnreachableAgencies returns the agencies of the cycle that a message could
 // not be sent to because they have no valid address (skipped notifications).
-func (s *Store) UnreachableAgencies(ctx context.Context, cycleID string) ([]Agency, error) {
+func (s *Store) UnreachableAgencies(ctx context.Context, cycleID string) ([]reporting.Agency, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT a.code, a.name_vi, a.name_en FROM agencies a
-		 WHERE a.code IN (SELECT subject_code FROM notifications WHERE cycle_id = $1 AND status = 'skipped')
-		 ORDER BY a.code`, cycleID)
+		 WHERE a.code IN (SELECT subject_code FROM notifications WHERE cycle_id = $1 AND status = $2)
+		 ORDER BY a.code`, cycleID, reporting.NotificationSkipped)
 	if err != nil {
 		return nil, fmt.Errorf("unreachable agencies of cycle %s: %w", cycleID, err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Agency, error) {
-		var a Agency
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.Agency, error) {
+		var a reporting.Agency
 		err := r.Scan(&a.Code, &a.NameVI, &a.NameEN)
 		return a, err
 	})

@@ -4,51 +4,34 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"rcm/reporting"
 )
 
-// Obligation is one agency's duty to report in one cycle.
-type Obligation struct {
-	CycleID            string
-	AgencyCode         string
-	AgencyNameVI       string
-	AgencyNameEN       string
-	AgencyPath         string
-	Due                time.Time
-	Close              time.Time
-	Status             string
-	Overdue            bool
-	NotifiedAt         *time.Time
-	FirstSubmittedAt   *time.Time
-	LastSubmittedAt    *time.Time
-	Versions           int
-	AcceptedSubmission *int64
-	FinalizedAt        *time.Time
-}
-
 const obligationColumns = `o.cycle_id, o.agency_code, a.name_vi, a.name_en, a.path, o.due_at, o.close_at, o.status,
-	o.overdue, o.notified_at, o.first_submitted_at, o.last_submitted_at, o.versions, o.accepted_submission, o.finalized_at`
+	o.notified_at, o.first_submitted_at, o.last_submitted_at, o.versions, o.accepted_submission, o.finalized_at`
 
-func scanObligation(row pgx.Row) (Obligation, error) {
-	var o Obligation
+const obligationJoins = `FROM obligations o JOIN agencies a ON a.code = o.agency_code`
+
+func scanObligation(row pgx.Row) (reporting.Obligation, error) {
+	var o reporting.Obligation
 	err := row.Scan(&o.CycleID, &o.AgencyCode, &o.AgencyNameVI, &o.AgencyNameEN, &o.AgencyPath, &o.Due, &o.Close,
-		&o.Status, &o.Overdue, &o.NotifiedAt, &o.FirstSubmittedAt, &o.LastSubmittedAt, &o.Versions,
+		&o.Status, &o.NotifiedAt, &o.FirstSubmittedAt, &o.LastSubmittedAt, &o.Versions,
 		&o.AcceptedSubmission, &o.FinalizedAt)
 	return o, err
 }
 
 // Obligation returns one agency's obligation in a cycle.
-func (s *Store) Obligation(ctx context.Context, cycleID, agencyCode string) (Obligation, error) {
-	o, err := scanObligation(s.pool.QueryRow(ctx, `SELECT `+obligationColumns+`
-		FROM obligations o JOIN agencies a ON a.code = o.agency_code
+func (s *Store) Obligation(ctx context.Context, cycleID, agencyCode string) (reporting.Obligation, error) {
+	o, err := scanObligation(s.pool.QueryRow(ctx, `SELECT `+obligationColumns+` `+obligationJoins+`
 		WHERE o.cycle_id = $1 AND o.agency_code = $2`, cycleID, agencyCode))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Obligation{}, fmt.Errorf("agency %s has no obligation in cycle %s: %w", agencyCode, cycleID, ErrNotFound)
+		return reporting.Obligation{}, fmt.Errorf("agency %s has no obligation in cycle %s: %w", agencyCode, cycleID, ErrNotFound)
 	}
 	if err != nil {
-		return Obligation{}, fmt.Errorf("obligation %s/%s: %w", cycleID, agencyCode, err)
+		return reporting.Obligation{}, fmt.Errorf("obligation %s/%s: %w", cycleID, agencyCode, err)
 	}
 	return o, nil
 }
@@ -59,15 +42,14 @@ type ObligationFilter struct {
 	// ScopePath limits the list to a subtree ("" = all); ExactPath to one agency.
 	ScopePath string
 	ExactPath bool
-	Status    string
+	Status    reporting.ObligationStatus
 	After     string
 	Limit     int
 }
 
 // Obligations lists a cycle's obligations by agency code.
-func (s *Store) Obligations(ctx context.Context, f ObligationFilter) ([]Obligation, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+obligationColumns+`
-		FROM obligations o JOIN agencies a ON a.code = o.agency_code
+func (s *Store) Obligations(ctx context.Context, f ObligationFilter) ([]reporting.Obligation, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+obligationColumns+` `+obligationJoins+`
 		WHERE o.cycle_id = $1
 		  AND (CASE WHEN $3 THEN a.path = $2 ELSE a.path LIKE $2 || '%' END)
 		  AND ($4 = '' OR o.status = $4)
@@ -77,7 +59,7 @@ func (s *Store) Obligations(ctx context.Context, f ObligationFilter) ([]Obligati
 	if err != nil {
 		return nil, fmt.Errorf("obligations of cycle %s: %w", f.CycleID, err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Obligation, error) { return scanObligation(r) })
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.Obligation, error) { return scanObligation(r) })
 	if err != nil {
 		return nil, fmt.Errorf("obligations of cycle %s: %w", f.CycleID, err)
 	}
@@ -85,7 +67,7 @@ func (s *Store) Obligations(ctx context.Context, f ObligationFilter) ([]Obligati
 }
 
 // StatusCounts counts a cycle's obligations by status within a subtree.
-func (s *Store) StatusCounts(ctx context.Context, cycleID, scopePath string, exact bool) (map[string]int, error) {
+func (s *Store) StatusCounts(ctx context.Context, cycleID, scopePath string, exact bool) (map[reporting.ObligationStatus]int, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT o.status, count(*) FROM obligations o JOIN agencies a ON a.code = o.agency_code
 		 WHERE o.cycle_id = $1 AND (CASE WHEN $3 THEN a.path = $2 ELSE a.path LIKE $2 || '%' END)
@@ -93,8 +75,8 @@ func (s *Store) StatusCounts(ctx context.Context, cycleID, scopePath string, exa
 	if err != nil {
 		return nil, fmt.Errorf("status counts of cycle %s: %w", cycleID, err)
 	}
-	out := map[string]int{}
-	var status string
+	out := map[reporting.ObligationStatus]int{}
+	var status reporting.ObligationStatus
 	var n int
 	if _, err := pgx.ForEachRow(rows, []any{&status, &n}, func() error { out[status] = n; return nil }); err != nil {
 		return nil, fmt.Errorf("status counts of cycle %s: %w", cycleID, err)
@@ -108,10 +90,11 @@ func (s *Store) MarkUnderReview(ctx context.Context, cycleID, agencyCode string,
 	var versions int
 	err = s.pool.QueryRow(ctx, `
 		WITH upd AS (
-			UPDATE obligations SET status = 'under_review'
-			 WHERE cycle_id = $1 AND agency_code = $2 AND versions = $3 AND status = 'submitted'
+			UPDATE obligations SET status = $4
+			 WHERE cycle_id = $1 AND agency_code = $2 AND versions = $3 AND status = ANY($5)
 		)
-		SELECT versions FROM obligations WHERE cycle_id = $1 AND agency_code = $2`, cycleID, agencyCode, version).Scan(&versions)
+		SELECT versions FROM obligations WHERE cycle_id = $1 AND agency_code = $2`,
+		cycleID, agencyCode, version, reporting.ObligationUnderReview, reporting.ObligationUnderReview.From()).Scan(&versions)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return false, fmt.Errorf("agency %s has no obligation in cycle %s: %w", agencyCode, cycleID, ErrNotFound)
 	}
@@ -122,21 +105,21 @@ func (s *Store) MarkUnderReview(ctx context.Context, cycleID, agencyCode string,
 }
 
 // ReviewByID returns a review with the submission it decided.
-func (s *Store) ReviewByID(ctx context.Context, id int64) (Review, Submission, error) {
+func (s *Store) ReviewByID(ctx context.Context, id int64) (reporting.Review, reporting.Submission, error) {
 	var subID int64
 	err := s.pool.QueryRow(ctx, `SELECT submission_id FROM reviews WHERE id = $1`, id).Scan(&subID)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Review{}, Submission{}, fmt.Errorf("review %d: %w", id, ErrNotFound)
+		return reporting.Review{}, reporting.Submission{}, fmt.Errorf("review %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return Review{}, Submission{}, fmt.Errorf("review %d: %w", id, err)
+		return reporting.Review{}, reporting.Submission{}, fmt.Errorf("review %d: %w", id, err)
 	}
 	sub, err := s.Submission(ctx, subID)
 	if err != nil {
-		return Review{}, Submission{}, err
+		return reporting.Review{}, reporting.Submission{}, err
 	}
 	if sub.Review == nil {
-		return Review{}, Submission{}, fmt.Errorf("review %d: %w", id, ErrNotFound)
+		return reporting.Review{}, reporting.Submission{}, fmt.Errorf("review %d: %w", id, ErrNotFound)
 	}
 	return *sub.Review, sub, nil
 }

@@ -14,37 +14,13 @@ import (
 	"rcm/reporting"
 )
 
-// Regime is a reporting regime (chế độ báo cáo): who reports what, how often,
-// by when, and how they are reminded.
-type Regime struct {
-	Code, NameVI, NameEN string
-	TemplateCode         string
-	Cadence              reporting.Cadence
-	DeadlineRule         reporting.DeadlineRule
-	// TimeZone is the IANA zone calendar rules run in ("" = Asia/Ho_Chi_Minh).
-	TimeZone string
-	Holidays []reporting.Date
-	Policy   reporting.Policy
-	// ReviewerID is the office-staff user who reviews submissions, if one is named.
-	ReviewerID  *int64
-	Assignments []Assignment
-}
-
-// Assignment says an agency reports under a regime, from ActiveFrom until
-// ActiveUntil (both included; nil is open-ended).
-type Assignment struct {
-	AgencyCode  string
-	ActiveFrom  *reporting.Date
-	ActiveUntil *reporting.Date
-}
-
 var regimeCodePattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,31}$`)
 
 // CreateRegime stores a regime with its escalation steps and assignments in
 // one transaction. A regime with the same code is an ErrConflict; refused
 // fields (a template or agency that does not exist, a policy that does not
-// validate) are an *InputError.
-func (s *Store) CreateRegime(ctx context.Context, r Regime, audit ...AuditEntry) error {
+// validate) are a *reporting.InputError.
+func (s *Store) CreateRegime(ctx context.Context, r reporting.Regime, audit ...AuditEntry) error {
 	if r.TimeZone == "" {
 		r.TimeZone = reporting.DefaultZone
 	}
@@ -98,25 +74,25 @@ func (s *Store) CreateRegime(ctx context.Context, r Regime, audit ...AuditEntry)
 	return nil
 }
 
-func validateRegime(r Regime) error {
-	var errs inputErrors
+func validateRegime(r reporting.Regime) error {
+	var errs reporting.FieldErrors
 	if !regimeCodePattern.MatchString(r.Code) {
-		errs.add("code", "%q is not a regime code: use an upper-case letter and up to 31 upper-case letters, digits or '_'", r.Code)
+		errs.Add("code", "%q is not a regime code: use an upper-case letter and up to 31 upper-case letters, digits or '_'", r.Code)
 	}
 	if strings.TrimSpace(r.NameVI) == "" {
-		errs.add("name_vi", "the Vietnamese name is required")
+		errs.Add("name_vi", "the Vietnamese name is required")
 	}
 	if r.TemplateCode == "" {
-		errs.add("template", "name the template agencies fill in")
+		errs.Add("template", "name the template agencies fill in")
 	}
 	if !r.Cadence.IsValid() {
-		errs.add("cadence", "%q is unknown; use monthly, quarterly, six-monthly, nine-monthly, annual or custom", r.Cadence)
+		errs.Add("cadence", "%q is unknown; use monthly, quarterly, six-monthly, nine-monthly, annual or custom", r.Cadence)
 	}
 	if err := r.DeadlineRule.Validate(); err != nil {
-		errs.add("deadline_rule", "%v", err)
+		errs.Add("deadline_rule", "%v", err)
 	}
 	if _, err := reporting.LoadLocation(r.TimeZone); err != nil {
-		errs.add("time_zone", "%v", err)
+		errs.Add("time_zone", "%v", err)
 	}
 	if err := r.Policy.Validate(); err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
@@ -124,45 +100,45 @@ func validateRegime(r Regime) error {
 			if !ok {
 				field, reason = "", line
 			}
-			errs.add("policy."+field, "%s", reason)
+			errs.Add("policy."+field, "%s", reason)
 		}
 	}
 	if r.Policy.ReviewTime < 0 {
-		errs.add("policy.review_time", "must not be negative")
+		errs.Add("policy.review_time", "must not be negative")
 	}
-	errs.fields = append(errs.fields, validateAssignments(r.Assignments, "assignments")...)
-	return errs.err()
+	errs = append(errs, validateAssignments(r.Assignments, "assignments")...)
+	return errs.Err()
 }
 
-func validateAssignments(as []Assignment, prefix string) []FieldError {
-	var errs inputErrors
+func validateAssignments(as []reporting.Assignment, prefix string) reporting.FieldErrors {
+	var errs reporting.FieldErrors
 	seen := make(map[string]int, len(as))
 	for i, a := range as {
-		errs.prefix = fmt.Sprintf("%s[%d].", prefix, i)
+		at := fmt.Sprintf("%s[%d].", prefix, i)
 		if j, dup := seen[a.AgencyCode]; dup {
-			errs.add("agency", "%s is assigned twice (also at [%d]); keep one", a.AgencyCode, j)
+			errs.Add(at+"agency", "%s is assigned twice (also at [%d]); keep one", a.AgencyCode, j)
 		}
 		seen[a.AgencyCode] = i
 		if a.AgencyCode == "" {
-			errs.add("agency", "name the agency's code")
+			errs.Add(at+"agency", "name the agency's code")
 		}
 		if a.ActiveFrom != nil && a.ActiveUntil != nil && a.ActiveUntil.Before(*a.ActiveFrom) {
-			errs.add("active_until", "%s is before active_from %s", a.ActiveUntil, a.ActiveFrom)
+			errs.Add(at+"active_until", "%s is before active_from %s", a.ActiveUntil, a.ActiveFrom)
 		}
 	}
-	return errs.fields
+	return errs
 }
 
 // checkReferences checks that the template exists and that the reviewer is
 // active office staff.
 func checkReferences(ctx context.Context, q Querier, templateCode string, reviewerID *int64) error {
-	var errs inputErrors
+	var errs reporting.FieldErrors
 	var exists bool
 	if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM templates WHERE code = $1)`, templateCode).Scan(&exists); err != nil {
 		return fmt.Errorf("look up template %s: %w", templateCode, err)
 	}
 	if !exists {
-		errs.add("template", "template %s does not exist; create it first (rcm template create)", templateCode)
+		errs.Add("template", "template %s does not exist; create it first (rcm template create)", templateCode)
 	}
 	if reviewerID != nil {
 		var role string
@@ -170,19 +146,19 @@ func checkReferences(ctx context.Context, q Querier, templateCode string, review
 		err := q.QueryRow(ctx, `SELECT role, disabled_at FROM users WHERE id = $1`, *reviewerID).Scan(&role, &disabled)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
-			errs.add("reviewer_id", "user %d does not exist", *reviewerID)
+			errs.Add("reviewer_id", "user %d does not exist", *reviewerID)
 		case err != nil:
 			return fmt.Errorf("look up reviewer %d: %w", *reviewerID, err)
 		case role != "staff" || disabled != nil:
-			errs.add("reviewer_id", "user %d is not active office staff; reviewers must be", *reviewerID)
+			errs.Add("reviewer_id", "user %d is not active office staff; reviewers must be", *reviewerID)
 		}
 	}
-	return errs.err()
+	return errs.Err()
 }
 
 // insertAssignments adds assignments to a regime, naming the agencies that
 // do not exist.
-func insertAssignments(ctx context.Context, tx pgx.Tx, regime string, as []Assignment) error {
+func insertAssignments(ctx context.Context, tx pgx.Tx, regime string, as []reporting.Assignment) error {
 	if len(as) == 0 {
 		return nil
 	}
@@ -204,11 +180,11 @@ func insertAssignments(ctx context.Context, tx pgx.Tx, regime string, as []Assig
 		return fmt.Errorf("look up assigned agencies: %w", err)
 	}
 	if len(missing) > 0 {
-		var errs inputErrors
+		var errs reporting.FieldErrors
 		for _, i := range missing {
-			errs.add(fmt.Sprintf("assignments[%d].agency", i), "agency %s does not exist; import it first (rcm agency import)", codes[i])
+			errs.Add(fmt.Sprintf("assignments[%d].agency", i), "agency %s does not exist; import it first (rcm agency import)", codes[i])
 		}
-		return errs.err()
+		return errs.Err()
 	}
 	_, err = tx.Exec(ctx, `
 		INSERT INTO regime_assignments (regime_code, agency_code, active_from, active_until)
@@ -223,9 +199,9 @@ func insertAssignments(ctx context.Context, tx pgx.Tx, regime string, as []Assig
 
 // SetAssignments replaces the agencies assigned to a regime, in one
 // transaction. Cycles already launched keep the obligations they have.
-func (s *Store) SetAssignments(ctx context.Context, code string, as []Assignment, audit ...AuditEntry) error {
-	if fields := validateAssignments(as, "assignments"); len(fields) > 0 {
-		return fmt.Errorf("assign agencies to regime %s: %w", code, &InputError{Fields: fields})
+func (s *Store) SetAssignments(ctx context.Context, code string, as []reporting.Assignment, audit ...AuditEntry) error {
+	if err := validateAssignments(as, "assignments").Err(); err != nil {
+		return fmt.Errorf("assign agencies to regime %s: %w", code, err)
 	}
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		var one int
@@ -256,9 +232,9 @@ func (s *Store) SetAssignments(ctx context.Context, code string, as []Assignment
 const regimeColumns = `code, name_vi, name_en, template_code, cadence, deadline_rule, time_zone,
 	holidays, reminder_offsets, review_time, close_after, reviewer_id`
 
-func scanRegime(row pgx.Row) (Regime, error) {
+func scanRegime(row pgx.Row) (reporting.Regime, error) {
 	var (
-		r                     Regime
+		r                     reporting.Regime
 		rule                  string
 		holidays              []time.Time
 		offsets               []pgtype.Interval
@@ -266,11 +242,11 @@ func scanRegime(row pgx.Row) (Regime, error) {
 	)
 	if err := row.Scan(&r.Code, &r.NameVI, &r.NameEN, &r.TemplateCode, &r.Cadence, &rule, &r.TimeZone,
 		&holidays, &offsets, &reviewTime, &closeTime, &r.ReviewerID); err != nil {
-		return Regime{}, err
+		return reporting.Regime{}, err
 	}
 	var err error
 	if r.DeadlineRule, err = reporting.ParseDeadlineRule(rule); err != nil {
-		return Regime{}, fmt.Errorf("regime %s: %w", r.Code, err)
+		return reporting.Regime{}, fmt.Errorf("regime %s: %w", r.Code, err)
 	}
 	for _, h := range holidays {
 		r.Holidays = append(r.Holidays, dateFromPg(h))
@@ -283,39 +259,39 @@ func scanRegime(row pgx.Row) (Regime, error) {
 }
 
 // Regime returns the regime with the code, its escalation steps and its assignments.
-func (s *Store) Regime(ctx context.Context, code string) (Regime, error) {
+func (s *Store) Regime(ctx context.Context, code string) (reporting.Regime, error) {
 	return s.regime(ctx, code, true)
 }
 
 // RegimeRules returns a regime without its assignments: its names, template,
 // calendar and policy, which is what launching, scheduling and messages
 // need. A regime may assign thousands of agencies.
-func (s *Store) RegimeRules(ctx context.Context, code string) (Regime, error) {
+func (s *Store) RegimeRules(ctx context.Context, code string) (reporting.Regime, error) {
 	return s.regime(ctx, code, false)
 }
 
-func (s *Store) regime(ctx context.Context, code string, withAssignments bool) (Regime, error) {
+func (s *Store) regime(ctx context.Context, code string, withAssignments bool) (reporting.Regime, error) {
 	r, err := scanRegime(s.pool.QueryRow(ctx, `SELECT `+regimeColumns+` FROM regimes WHERE code = $1`, code))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Regime{}, fmt.Errorf("regime %s: %w", code, ErrNotFound)
+		return reporting.Regime{}, fmt.Errorf("regime %s: %w", code, ErrNotFound)
 	}
 	if err != nil {
-		return Regime{}, fmt.Errorf("regime %s: %w", code, err)
+		return reporting.Regime{}, fmt.Errorf("regime %s: %w", code, err)
 	}
-	regimes := []Regime{r}
+	regimes := []reporting.Regime{r}
 	if err := s.loadRegimeDetails(ctx, regimes, withAssignments); err != nil {
-		return Regime{}, fmt.Errorf("regime %s: %w", code, err)
+		return reporting.Regime{}, fmt.Errorf("regime %s: %w", code, err)
 	}
 	return regimes[0], nil
 }
 
 // ListRegimes lists every regime with its escalation steps and assignments, in code order.
-func (s *Store) ListRegimes(ctx context.Context) ([]Regime, error) {
+func (s *Store) ListRegimes(ctx context.Context) ([]reporting.Regime, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+regimeColumns+` FROM regimes ORDER BY code`)
 	if err != nil {
 		return nil, fmt.Errorf("list regimes: %w", err)
 	}
-	regimes, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Regime, error) { return scanRegime(r) })
+	regimes, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.Regime, error) { return scanRegime(r) })
 	if err != nil {
 		return nil, fmt.Errorf("list regimes: %w", err)
 	}
@@ -327,11 +303,11 @@ func (s *Store) ListRegimes(ctx context.Context) ([]Regime, error) {
 
 // loadRegimeDetails fills in the escalation steps of regimes, and their
 // assignments when asked.
-func (s *Store) loadRegimeDetails(ctx context.Context, regimes []Regime, withAssignments bool) error {
+func (s *Store) loadRegimeDetails(ctx context.Context, regimes []reporting.Regime, withAssignments bool) error {
 	if len(regimes) == 0 {
 		return nil
 	}
-	index := make(map[string]*Regime, len(regimes))
+	index := make(map[string]*reporting.Regime, len(regimes))
 	codes := make([]string, len(regimes))
 	for i := range regimes {
 		index[regimes[i].Code] = &regimes[i]
@@ -378,7 +354,7 @@ func (s *Store) loadRegimeDetails(ctx context.Context, regimes []Regime, withAss
 	}
 	_, err = pgx.ForEachRow(rows, []any{&code, &agency, &from, &until}, func() error {
 		r := index[code]
-		r.Assignments = append(r.Assignments, Assignment{AgencyCode: agency, ActiveFrom: optDateFromPg(from), ActiveUntil: optDateFromPg(until)})
+		r.Assignments = append(r.Assignments, reporting.Assignment{AgencyCode: agency, ActiveFrom: optDateFromPg(from), ActiveUntil: optDateFromPg(until)})
 		return nil
 	})
 	if err != nil {

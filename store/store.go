@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -14,6 +15,9 @@ import (
 // Store is rcm's access to PostgreSQL. It is safe for concurrent use.
 type Store struct {
 	pool *pgxpool.Pool
+	// templates caches the template of each cycle (cycle ID →
+	// reporting.Template), which does not change under a cycle.
+	templates sync.Map
 }
 
 // Open connects to the database at databaseURL and checks that it answers.

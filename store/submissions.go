@@ -32,57 +32,21 @@ type NewSubmission struct {
 	Actor          Actor
 }
 
-// Submission is one stored version of an agency's report in a cycle.
-type Submission struct {
-	ID               int64
-	CycleID          string
-	AgencyCode       string
-	Version          int
-	Values           reporting.Values
-	Narrative        string
-	Source           string
-	SubmittedBy      int64
-	SubmittedByEmail string
-	SubmittedAt      time.Time
-	ContentHash      []byte
-	IdempotencyKey   string
-	ReceiptNumber    string
-	Review           *Review
-}
-
-// Review is a decision on one submission version.
-type Review struct {
-	ID            int64
-	SubmissionID  int64
-	Decision      string
-	Reason        string
-	ReviewerID    int64
-	ReviewerEmail string
-	DecidedAt     time.Time
-}
-
-// ReceiptNumber is the number an agency keeps as proof of a stored version.
-func ReceiptNumber(cycleID, agencyCode string, version int) string {
-	return fmt.Sprintf("%s-%s-v%d", cycleID, agencyCode, version)
-}
-
-// lockedObligation is an obligation row locked for a change, with its cycle.
+// lockedObligation is an obligation row locked for a change, with the
+// status of its cycle.
 type lockedObligation struct {
-	cycleStatus string
-	status      string
-	closeAt     time.Time
-	finalized   bool
-	versions    int
+	reporting.Obligation
+	cycleStatus reporting.CycleStatus
 }
 
 func lockObligation(ctx context.Context, tx pgx.Tx, cycleID, agencyCode string) (lockedObligation, error) {
-	var o lockedObligation
+	o := lockedObligation{Obligation: reporting.Obligation{CycleID: cycleID, AgencyCode: agencyCode}}
 	err := tx.QueryRow(ctx, `
-		SELECT c.status, o.status, o.close_at, o.finalized_at IS NOT NULL, o.versions
+		SELECT c.status, o.status, o.due_at, o.close_at, o.finalized_at, o.versions
 		  FROM obligations o JOIN cycles c ON c.id = o.cycle_id
 		 WHERE o.cycle_id = $1 AND o.agency_code = $2
 		   FOR UPDATE OF o FOR SHARE OF c`, cycleID, agencyCode).
-		Scan(&o.cycleStatus, &o.status, &o.closeAt, &o.finalized, &o.versions)
+		Scan(&o.cycleStatus, &o.Status, &o.Due, &o.Close, &o.FinalizedAt, &o.Versions)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return o, fmt.Errorf("agency %s has no obligation in cycle %s: %w", agencyCode, cycleID, ErrNotFound)
 	}
@@ -92,17 +56,14 @@ func lockObligation(ctx context.Context, tx pgx.Tx, cycleID, agencyCode string) 
 	return o, nil
 }
 
-// open reports why the obligation refuses changes at now, or nil.
-func (o lockedObligation) refuses(cycleID string, now time.Time) error {
-	switch {
-	case o.cycleStatus == CycleLaunching:
-		return fmt.Errorf("cycle %s is still being launched; try again in a minute: %w", cycleID, ErrConflict)
-	case o.cycleStatus == CycleCancelled:
-		return fmt.Errorf("cycle %s was cancelled: %w", cycleID, ErrConflict)
-	case o.finalized || o.cycleStatus == CycleClosed || o.cycleStatus == CycleClosing || !now.Before(o.closeAt):
-		return fmt.Errorf("cycle %s closed for this agency at %s: %w", cycleID, o.closeAt.UTC().Format(time.RFC3339), ErrClosed)
+// refused turns a refusal of reporting's rules into the store's error: a
+// closed obligation is ErrClosed, anything else ErrConflict.
+func refused(err error) error {
+	var r *reporting.RefusedError
+	if errors.As(err, &r) && r.Refusal == reporting.RefusedClosed {
+		return fmt.Errorf("%w: %w", err, ErrClosed)
 	}
-	return nil
+	return fmt.Errorf("%w: %w", err, ErrConflict)
 }
 
 // ErrClosed is an ErrConflict for changes after the close of an obligation.
@@ -112,10 +73,10 @@ var ErrClosed = fmt.Errorf("closed: %w", ErrConflict)
 // to the SubmissionWorkflow (built by handoff) and an audit record. A repeat
 // with the same idempotency key and the same content returns the stored
 // version with replayed true; with other content it is an ErrConflict.
-func (s *Store) StoreSubmission(ctx context.Context, n NewSubmission, handoff func(Submission) (OutboxMessage, error)) (sub Submission, replayed bool, err error) {
+func (s *Store) StoreSubmission(ctx context.Context, n NewSubmission, handoff func(reporting.Submission) (OutboxMessage, error)) (sub reporting.Submission, replayed bool, err error) {
 	values, err := json.Marshal(n.Values)
 	if err != nil {
-		return Submission{}, false, fmt.Errorf("encode values: %w", err)
+		return reporting.Submission{}, false, fmt.Errorf("encode values: %w", err)
 	}
 	err = s.tx(ctx, func(tx pgx.Tx) error {
 		o, err := lockObligation(ctx, tx, n.CycleID, n.AgencyCode)
@@ -135,19 +96,15 @@ func (s *Store) StoreSubmission(ctx context.Context, n NewSubmission, handoff fu
 				return err
 			}
 		}
-		if err := o.refuses(n.CycleID, n.SubmittedAt); err != nil {
-			return err
+		if err := o.MaySubmit(o.cycleStatus, n.SubmittedAt); err != nil {
+			return refused(err)
 		}
-		if o.status == "accepted" {
-			return fmt.Errorf("version %d of %s in cycle %s was accepted; ask the office to reopen it if the figures must change: %w",
-				o.versions, n.AgencyCode, n.CycleID, ErrConflict)
-		}
-		version := o.versions + 1
-		sub = Submission{
+		version := o.Versions + 1
+		sub = reporting.Submission{
 			CycleID: n.CycleID, AgencyCode: n.AgencyCode, Version: version, Values: n.Values,
 			Narrative: n.Narrative, Source: n.Source, SubmittedBy: n.Actor.UserID, SubmittedByEmail: n.Actor.Email,
 			SubmittedAt: n.SubmittedAt, ContentHash: n.ContentHash, IdempotencyKey: n.IdempotencyKey,
-			ReceiptNumber: ReceiptNumber(n.CycleID, n.AgencyCode, version),
+			ReceiptNumber: reporting.ReceiptNumber(n.CycleID, n.AgencyCode, version),
 		}
 		var key *string
 		if n.IdempotencyKey != "" {
@@ -164,9 +121,9 @@ func (s *Store) StoreSubmission(ctx context.Context, n NewSubmission, handoff fu
 		}
 		if _, err := tx.Exec(ctx, `
 			UPDATE obligations
-			   SET versions = $3, status = 'submitted',
+			   SET versions = $3, status = $5,
 			       first_submitted_at = coalesce(first_submitted_at, $4), last_submitted_at = $4
-			 WHERE cycle_id = $1 AND agency_code = $2`, n.CycleID, n.AgencyCode, version, n.SubmittedAt); err != nil {
+			 WHERE cycle_id = $1 AND agency_code = $2`, n.CycleID, n.AgencyCode, version, n.SubmittedAt, reporting.ObligationSubmitted); err != nil {
 			return fmt.Errorf("update obligation: %w", err)
 		}
 		msg, err := handoff(sub)
@@ -181,7 +138,7 @@ func (s *Store) StoreSubmission(ctx context.Context, n NewSubmission, handoff fu
 		})
 	})
 	if err != nil {
-		return Submission{}, false, fmt.Errorf("submit %s for cycle %s: %w", n.AgencyCode, n.CycleID, err)
+		return reporting.Submission{}, false, fmt.Errorf("submit %s for cycle %s: %w", n.AgencyCode, n.CycleID, err)
 	}
 	return sub, replayed, nil
 }
@@ -195,20 +152,20 @@ const submissionJoins = `FROM submissions s
 	LEFT JOIN reviews r ON r.submission_id = s.id
 	LEFT JOIN users ru ON ru.id = r.reviewer_id`
 
-func scanSubmission(row pgx.Row) (Submission, error) {
-	var sub Submission
+func scanSubmission(row pgx.Row) (reporting.Submission, error) {
+	var sub reporting.Submission
 	var values []byte
 	var reviewID *int64
-	var rv Review
+	var rv reporting.Review
 	var decidedAt *time.Time
 	err := row.Scan(&sub.ID, &sub.CycleID, &sub.AgencyCode, &sub.Version, &values, &sub.Narrative, &sub.Source,
 		&sub.SubmittedBy, &sub.SubmittedByEmail, &sub.SubmittedAt, &sub.ContentHash, &sub.IdempotencyKey,
 		&sub.ReceiptNumber, &reviewID, &rv.Decision, &rv.Reason, &rv.ReviewerID, &rv.ReviewerEmail, &decidedAt)
 	if err != nil {
-		return Submission{}, err
+		return reporting.Submission{}, err
 	}
 	if err := json.Unmarshal(values, &sub.Values); err != nil {
-		return Submission{}, fmt.Errorf("submission %d: decode values: %w", sub.ID, err)
+		return reporting.Submission{}, fmt.Errorf("submission %d: decode values: %w", sub.ID, err)
 	}
 	if reviewID != nil {
 		rv.ID, rv.SubmissionID = *reviewID, sub.ID
@@ -220,35 +177,35 @@ func scanSubmission(row pgx.Row) (Submission, error) {
 	return sub, nil
 }
 
-func submissionByKey(ctx context.Context, q Querier, cycleID, agencyCode, key string) (Submission, error) {
+func submissionByKey(ctx context.Context, q Querier, cycleID, agencyCode, key string) (reporting.Submission, error) {
 	sub, err := scanSubmission(q.QueryRow(ctx, `SELECT `+submissionColumns+` `+submissionJoins+`
 		WHERE s.cycle_id = $1 AND s.agency_code = $2 AND s.idempotency_key = $3`, cycleID, agencyCode, key))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Submission{}, ErrNotFound
+		return reporting.Submission{}, ErrNotFound
 	}
 	return sub, err
 }
 
 // Submission returns one version with its review, if any.
-func (s *Store) Submission(ctx context.Context, id int64) (Submission, error) {
+func (s *Store) Submission(ctx context.Context, id int64) (reporting.Submission, error) {
 	sub, err := scanSubmission(s.pool.QueryRow(ctx, `SELECT `+submissionColumns+` `+submissionJoins+` WHERE s.id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Submission{}, fmt.Errorf("submission %d: %w", id, ErrNotFound)
+		return reporting.Submission{}, fmt.Errorf("submission %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return Submission{}, fmt.Errorf("submission %d: %w", id, err)
+		return reporting.Submission{}, fmt.Errorf("submission %d: %w", id, err)
 	}
 	return sub, nil
 }
 
 // Submissions lists every version an agency submitted in a cycle, newest first.
-func (s *Store) Submissions(ctx context.Context, cycleID, agencyCode string) ([]Submission, error) {
+func (s *Store) Submissions(ctx context.Context, cycleID, agencyCode string) ([]reporting.Submission, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+submissionColumns+` `+submissionJoins+`
 		WHERE s.cycle_id = $1 AND s.agency_code = $2 ORDER BY s.version DESC`, cycleID, agencyCode)
 	if err != nil {
 		return nil, fmt.Errorf("submissions of %s in %s: %w", agencyCode, cycleID, err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Submission, error) { return scanSubmission(r) })
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.Submission, error) { return scanSubmission(r) })
 	if err != nil {
 		return nil, fmt.Errorf("submissions of %s in %s: %w", agencyCode, cycleID, err)
 	}
@@ -263,7 +220,7 @@ type ReviewQueueFilter struct {
 }
 
 // ReviewQueue lists latest versions waiting for a decision, oldest first.
-func (s *Store) ReviewQueue(ctx context.Context, f ReviewQueueFilter) ([]Submission, error) {
+func (s *Store) ReviewQueue(ctx context.Context, f ReviewQueueFilter) ([]reporting.Submission, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+submissionColumns+` `+submissionJoins+`
 		JOIN obligations o ON o.cycle_id = s.cycle_id AND o.agency_code = s.agency_code AND o.versions = s.version
 		JOIN agencies a ON a.code = s.agency_code
@@ -275,7 +232,7 @@ func (s *Store) ReviewQueue(ctx context.Context, f ReviewQueueFilter) ([]Submiss
 	if err != nil {
 		return nil, fmt.Errorf("review queue: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Submission, error) { return scanSubmission(r) })
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.Submission, error) { return scanSubmission(r) })
 	if err != nil {
 		return nil, fmt.Errorf("review queue: %w", err)
 	}
@@ -285,7 +242,7 @@ func (s *Store) ReviewQueue(ctx context.Context, f ReviewQueueFilter) ([]Submiss
 // NewReview is a decision to store.
 type NewReview struct {
 	SubmissionID int64
-	Decision     string // accepted, returned
+	Decision     reporting.Decision
 	Reason       string
 	DecidedAt    time.Time
 	Actor        Actor
@@ -295,8 +252,8 @@ type NewReview struct {
 // its hand-off and an audit record, in one transaction. A decision on an
 // older version, a second decision on the same version, or one after close
 // is an ErrConflict.
-func (s *Store) StoreReview(ctx context.Context, n NewReview, handoff func(Review, Submission) (OutboxMessage, error)) (Review, error) {
-	var rv Review
+func (s *Store) StoreReview(ctx context.Context, n NewReview, handoff func(reporting.Review, reporting.Submission) (OutboxMessage, error)) (reporting.Review, error) {
+	var rv reporting.Review
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		sub, err := scanSubmission(tx.QueryRow(ctx, `SELECT `+submissionColumns+` `+submissionJoins+` WHERE s.id = $1`, n.SubmissionID))
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -309,18 +266,23 @@ func (s *Store) StoreReview(ctx context.Context, n NewReview, handoff func(Revie
 		if err != nil {
 			return err
 		}
-		if err := o.refuses(sub.CycleID, n.DecidedAt); err != nil {
-			return err
+		if err := o.TakesChanges(o.cycleStatus, n.DecidedAt); err != nil {
+			return refused(err)
 		}
-		if sub.Version != o.versions {
+		if sub.Version != o.Versions {
 			return fmt.Errorf("version %d of %s is not the latest; review version %d: %w",
-				sub.Version, sub.AgencyCode, o.versions, ErrConflict)
+				sub.Version, sub.AgencyCode, o.Versions, ErrConflict)
 		}
 		if sub.Review != nil {
 			return fmt.Errorf("version %d of %s was already %s by %s: %w",
 				sub.Version, sub.AgencyCode, sub.Review.Decision, sub.Review.ReviewerEmail, ErrConflict)
 		}
-		rv = Review{SubmissionID: sub.ID, Decision: n.Decision, Reason: n.Reason, ReviewerID: n.Actor.UserID,
+		status := n.Decision.ObligationStatus()
+		if !status.Follows(o.Status) {
+			return fmt.Errorf("version %d of %s cannot be %s while its obligation is %s: %w",
+				sub.Version, sub.AgencyCode, n.Decision, o.Status, ErrConflict)
+		}
+		rv = reporting.Review{SubmissionID: sub.ID, Decision: n.Decision, Reason: n.Reason, ReviewerID: n.Actor.UserID,
 			ReviewerEmail: n.Actor.Email, DecidedAt: n.DecidedAt}
 		if err := tx.QueryRow(ctx, `
 			INSERT INTO reviews (submission_id, decision, reason, reviewer_id, decided_at)
@@ -329,12 +291,12 @@ func (s *Store) StoreReview(ctx context.Context, n NewReview, handoff func(Revie
 			return fmt.Errorf("insert review: %w", err)
 		}
 		var accepted *int64
-		if n.Decision == "accepted" {
+		if n.Decision == reporting.DecisionAccepted {
 			accepted = &sub.ID
 		}
 		if _, err := tx.Exec(ctx, `
 			UPDATE obligations SET status = $3, accepted_submission = $4
-			 WHERE cycle_id = $1 AND agency_code = $2`, sub.CycleID, sub.AgencyCode, n.Decision, accepted); err != nil {
+			 WHERE cycle_id = $1 AND agency_code = $2`, sub.CycleID, sub.AgencyCode, status, accepted); err != nil {
 			return fmt.Errorf("update obligation: %w", err)
 		}
 		msg, err := handoff(rv, sub)
@@ -344,12 +306,12 @@ func (s *Store) StoreReview(ctx context.Context, n NewReview, handoff func(Revie
 		if _, err := insertOutbox(ctx, tx, msg); err != nil {
 			return err
 		}
-		return insertAudit(ctx, tx, n.Actor, "review."+n.Decision, sub.ReceiptNumber, map[string]any{
+		return insertAudit(ctx, tx, n.Actor, "review."+string(n.Decision), sub.ReceiptNumber, map[string]any{
 			"cycle": sub.CycleID, "agency": sub.AgencyCode, "version": sub.Version, "reason": n.Reason,
 		})
 	})
 	if err != nil {
-		return Review{}, fmt.Errorf("review submission %d: %w", n.SubmissionID, err)
+		return reporting.Review{}, fmt.Errorf("review submission %d: %w", n.SubmissionID, err)
 	}
 	return rv, nil
 }

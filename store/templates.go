@@ -4,8 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -13,12 +12,12 @@ import (
 )
 
 // CreateTemplate stores a report template with its indicators, in one
-// transaction. The template must pass reporting.Template.Validate (its error
-// lines become the fields of an *InputError); a template with the same code is an
+// transaction. The template must pass reporting.Template.Validate (its
+// problems are a *reporting.InputError); a template with the same code is an
 // ErrConflict: templates are never changed in place, since cycles refer to them.
 func (s *Store) CreateTemplate(ctx context.Context, t reporting.Template, audit ...AuditEntry) error {
-	if err := t.Validate(); err != nil {
-		return fmt.Errorf("create template %s: %w", t.Code, &InputError{Fields: templateFieldErrors(err)})
+	if problems := t.Problems(); len(problems) > 0 {
+		return fmt.Errorf("create template %s: %w", t.Code, &reporting.InputError{Fields: problems})
 	}
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO templates (code, name_vi, name_en) VALUES ($1, $2, $3)`,
@@ -69,6 +68,38 @@ func (s *Store) Template(ctx context.Context, code string) (reporting.Template, 
 	}
 	t.Indicators = byCode[code]
 	return t, nil
+}
+
+// CycleTemplate returns the template a cycle's agencies fill in: its
+// regime's. It is read once per cycle and then kept, for it cannot change
+// under the cycle: a regime's template is set when the regime is created,
+// and a template is never changed in place.
+func (s *Store) CycleTemplate(ctx context.Context, cycleID string) (reporting.Template, error) {
+	if t, ok := s.templates.Load(cycleID); ok {
+		return cloneTemplate(t.(reporting.Template)), nil
+	}
+	var code string
+	err := s.pool.QueryRow(ctx, `
+		SELECT r.template_code FROM cycles c JOIN regimes r ON r.code = c.regime_code WHERE c.id = $1`, cycleID).Scan(&code)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return reporting.Template{}, fmt.Errorf("cycle %s: %w", cycleID, ErrNotFound)
+	}
+	if err != nil {
+		return reporting.Template{}, fmt.Errorf("template of cycle %s: %w", cycleID, err)
+	}
+	t, err := s.Template(ctx, code)
+	if err != nil {
+		return reporting.Template{}, fmt.Errorf("cycle %s: %w", cycleID, err)
+	}
+	s.templates.Store(cycleID, t)
+	return cloneTemplate(t), nil
+}
+
+// cloneTemplate copies a cached template, so that no caller changes the
+// cache.
+func cloneTemplate(t reporting.Template) reporting.Template {
+	t.Indicators = slices.Clone(t.Indicators)
+	return t
 }
 
 // ListTemplates lists every template with its indicators, in code order.
@@ -124,23 +155,4 @@ func (s *Store) indicators(ctx context.Context, templateCodes []string) (map[str
 		return nil, fmt.Errorf("indicators: %w", err)
 	}
 	return out, nil
-}
-
-// templateFieldErrors turns the lines of reporting.Template.Validate into
-// field errors, naming the indicator by its index where the line names its
-// position.
-func templateFieldErrors(err error) []FieldError {
-	var out []FieldError
-	for _, line := range strings.Split(err.Error(), "\n") {
-		field := "template"
-		if _, rest, ok := strings.Cut(line, "(position "); ok {
-			if n, _, ok := strings.Cut(rest, ")"); ok {
-				if pos, convErr := strconv.Atoi(n); convErr == nil {
-					field = fmt.Sprintf("indicators[%d]", pos-1)
-				}
-			}
-		}
-		out = append(out, FieldError{Field: field, Reason: line})
-	}
-	return out
 }

@@ -14,6 +14,8 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"rcm/access"
+
+	"rcm/reporting"
 )
 
 // User is a person who signs in to rcm.
@@ -101,7 +103,7 @@ func collectUsers(rows pgx.Rows) ([]User, error) {
 
 // CreateUser adds a person. password "" means the person cannot sign in with
 // a password (API tokens only). A second user with the same e-mail address
-// (in any letter case) is an ErrConflict; refused fields are an *InputError.
+// (in any letter case) is an ErrConflict; refused fields are a *reporting.InputError.
 func (s *Store) CreateUser(ctx context.Context, u User, password string, audit ...AuditEntry) (User, error) {
 	if err := validateUser(u, password); err != nil {
 		return User{}, fmt.Errorf("create user %s: %w", u.Email, err)
@@ -170,29 +172,29 @@ func derefID(id *int64) int64 {
 }
 
 func validateUser(u User, password string) error {
-	var errs inputErrors
+	var errs reporting.FieldErrors
 	if !emailPattern.MatchString(u.Email) {
-		errs.add("email", "%q is not an e-mail address", u.Email)
+		errs.Add("email", "%q is not an e-mail address", u.Email)
 	}
 	if _, err := access.ParseRole(string(u.Role)); err != nil {
-		errs.add("role", "%v", err)
+		errs.Add("role", "%v", err)
 	}
 	switch {
 	case u.Role.NeedsAgency() && u.AgencyCode == "":
-		errs.add("agency", "an %s must belong to an agency; name its code", u.Role)
+		errs.Add("agency", "an %s must belong to an agency; name its code", u.Role)
 	case u.Role == access.Staff && u.AgencyCode != "":
-		errs.add("agency", "office staff belong to no agency; leave it empty")
+		errs.Add("agency", "office staff belong to no agency; leave it empty")
 	}
 	if u.Language != "" && u.Language != "vi" && u.Language != "en" {
-		errs.add("language", "%q is not a language rcm writes; use vi or en", u.Language)
+		errs.Add("language", "%q is not a language rcm writes; use vi or en", u.Language)
 	}
 	if password != "" && len(password) < MinPasswordLength {
-		errs.add("password", "too short: use at least %d characters", MinPasswordLength)
+		errs.Add("password", "too short: use at least %d characters", MinPasswordLength)
 	}
 	if len(password) > 72 {
-		errs.add("password", "too long: use at most 72 bytes")
+		errs.Add("password", "too long: use at most 72 bytes")
 	}
-	return errs.err()
+	return errs.Err()
 }
 
 // User returns the user with the id.

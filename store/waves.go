@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -22,7 +23,7 @@ type WaveTarget struct {
 	Language         string
 	Due              time.Time
 	Close            time.Time
-	Status           string
+	Status           reporting.ObligationStatus
 	FirstSubmittedAt *time.Time
 }
 
@@ -67,14 +68,15 @@ func (s *Store) WaveTargets(ctx context.Context, sel WaveSelection) ([]WaveTarge
 	case TargetOpen:
 		cond = `o.finalized_at IS NULL`
 	case TargetNotSubmitted:
-		cond = `o.status IN ('pending', 'notified') AND o.due_at - $5::interval <= $4 AND o.due_at > $4 AND o.close_at > $4`
-		args = append(args, sel.At, sel.Offset)
+		// Reminded are those that due would turn overdue.
+		cond = `o.status = ANY($6) AND o.due_at - $5::interval <= $4 AND o.due_at > $4 AND o.close_at > $4`
+		args = append(args, sel.At, sel.Offset, reporting.ObligationOverdue.From())
 	case TargetOverdue:
-		cond = `o.status = 'overdue' AND o.due_at <= $4 AND o.finalized_at IS NULL`
-		args = append(args, sel.At)
+		cond = `o.status = $5 AND o.due_at <= $4 AND o.finalized_at IS NULL`
+		args = append(args, sel.At, reporting.ObligationOverdue)
 	case TargetEscalation:
-		cond = `o.status = 'overdue' AND o.due_at + $5::interval <= $4 AND o.close_at > $4`
-		args = append(args, sel.At, sel.Offset)
+		cond = `o.status = $6 AND o.due_at + $5::interval <= $4 AND o.close_at > $4`
+		args = append(args, sel.At, sel.Offset, reporting.ObligationOverdue)
 	case TargetAgency:
 		cond = `o.finalized_at IS NULL AND ($4 = '' OR o.agency_code = $4)`
 		args = append(args, sel.Agency)
@@ -103,11 +105,13 @@ func (s *Store) WaveTargets(ctx context.Context, sel WaveSelection) ([]WaveTarge
 	return out, nil
 }
 
-// MarkNotified moves pending obligations of these agencies to notified.
+// MarkNotified moves the obligations of these agencies that are still
+// pending to notified.
 func (s *Store) MarkNotified(ctx context.Context, cycleID string, agencies []string, at time.Time) error {
 	if _, err := s.pool.Exec(ctx, `
-		UPDATE obligations SET status = 'notified', notified_at = coalesce(notified_at, $3)
-		 WHERE cycle_id = $1 AND agency_code = ANY($2) AND status = 'pending'`, cycleID, agencies, at); err != nil {
+		UPDATE obligations SET status = $4, notified_at = coalesce(notified_at, $3)
+		 WHERE cycle_id = $1 AND agency_code = ANY($2) AND status = ANY($5)`,
+		cycleID, agencies, at, reporting.ObligationNotified, reporting.ObligationNotified.From()); err != nil {
 		return fmt.Errorf("mark notified in cycle %s: %w", cycleID, err)
 	}
 	return nil
@@ -117,36 +121,28 @@ func (s *Store) MarkNotified(ctx context.Context, cycleID string, agencies []str
 // at) overdue, and returns how many changed.
 func (s *Store) MarkOverdue(ctx context.Context, cycleID string, at time.Time) (int, error) {
 	tag, err := s.pool.Exec(ctx, `
-		UPDATE obligations SET status = 'overdue', overdue = true
-		 WHERE cycle_id = $1 AND status IN ('pending', 'notified') AND due_at <= $2 AND finalized_at IS NULL`, cycleID, at)
+		UPDATE obligations SET status = $3
+		 WHERE cycle_id = $1 AND status = ANY($4) AND due_at <= $2 AND finalized_at IS NULL`,
+		cycleID, at, reporting.ObligationOverdue, reporting.ObligationOverdue.From())
 	if err != nil {
 		return 0, fmt.Errorf("mark overdue in cycle %s: %w", cycleID, err)
 	}
 	return int(tag.RowsAffected()), nil
 }
 
-// ClosingObligation is an obligation whose close has come, with what its
-// final state depends on.
-type ClosingObligation struct {
-	AgencyCode       string
-	Status           string
-	Due              time.Time
-	FirstSubmittedAt *time.Time
-}
-
 // ClosingObligations returns the obligations whose close is at or before at
-// and that are not final yet.
-func (s *Store) ClosingObligations(ctx context.Context, cycleID string, at time.Time) ([]ClosingObligation, error) {
+// and that are not final yet, with what their final state depends on.
+func (s *Store) ClosingObligations(ctx context.Context, cycleID string, at time.Time) ([]reporting.Obligation, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT agency_code, status, due_at, first_submitted_at FROM obligations
+		SELECT agency_code, status, due_at, close_at, first_submitted_at, versions FROM obligations
 		 WHERE cycle_id = $1 AND close_at <= $2 AND finalized_at IS NULL
 		 ORDER BY agency_code`, cycleID, at)
 	if err != nil {
 		return nil, fmt.Errorf("closing obligations of cycle %s: %w", cycleID, err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ClosingObligation, error) {
-		var o ClosingObligation
-		err := r.Scan(&o.AgencyCode, &o.Status, &o.Due, &o.FirstSubmittedAt)
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.Obligation, error) {
+		o := reporting.Obligation{CycleID: cycleID}
+		err := r.Scan(&o.AgencyCode, &o.Status, &o.Due, &o.Close, &o.FirstSubmittedAt, &o.Versions)
 		return o, err
 	})
 	if err != nil {
@@ -158,12 +154,15 @@ func (s *Store) ClosingObligations(ctx context.Context, cycleID string, at time.
 // FinalizeObligations records final states (agency code → state) for
 // obligations not final yet, and returns how many of the cycle's
 // obligations remain open.
-func (s *Store) FinalizeObligations(ctx context.Context, cycleID string, states map[string]reporting.FinalState, at time.Time) (remaining int, err error) {
+func (s *Store) FinalizeObligations(ctx context.Context, cycleID string, states map[string]reporting.ObligationStatus, at time.Time) (remaining int, err error) {
 	codes := make([]string, 0, len(states))
-	finals := make([]string, 0, len(states))
+	finals := make([]reporting.ObligationStatus, 0, len(states))
 	for code, st := range states {
+		if !st.IsFinal() {
+			return 0, fmt.Errorf("finalize obligations of cycle %s: %s is not a final state (agency %s)", cycleID, st, code)
+		}
 		codes = append(codes, code)
-		finals = append(finals, string(st))
+		finals = append(finals, st)
 	}
 	err = s.tx(ctx, func(tx pgx.Tx) error {
 		if len(codes) > 0 {
@@ -231,19 +230,27 @@ func (s *Store) MarkLoopsEnded(ctx context.Context, cycleID string, agencies []s
 	return nil
 }
 
-// CycleFacts is what the close of a cycle aggregates: the agency tree, the
-// final state of each obligation and the accepted values.
+// CycleFacts is what a cycle's results are computed from: the agency tree,
+// every obligation of the cycle, the values accepted so far and the
+// template.
 type CycleFacts struct {
-	Tree     []reporting.Node
-	Paths    map[string]string
-	States   map[string]reporting.FinalState
+	Tree []reporting.Node
+	// Paths holds the tree path of every agency, by code.
+	Paths       map[string]string
+	Obligations []reporting.Obligation
+	// Accepted holds the values of the version accepted, by agency code.
 	Accepted map[string]reporting.Values
 	Template reporting.Template
 }
 
-// CycleFacts loads what FinalizeCycle needs.
+// CycleFacts loads what a cycle's compliance and aggregates are computed
+// from, at close or while it runs.
 func (s *Store) CycleFacts(ctx context.Context, cycleID string) (CycleFacts, error) {
-	f := CycleFacts{Paths: map[string]string{}, States: map[string]reporting.FinalState{}, Accepted: map[string]reporting.Values{}}
+	f := CycleFacts{Paths: map[string]string{}, Accepted: map[string]reporting.Values{}}
+	var err error
+	if f.Template, err = s.CycleTemplate(ctx, cycleID); err != nil {
+		return f, err
+	}
 	rows, err := s.pool.Query(ctx, `SELECT code, coalesce(parent_code, ''), path FROM agencies ORDER BY code`)
 	if err != nil {
 		return f, fmt.Errorf("agency tree: %w", err)
@@ -257,33 +264,36 @@ func (s *Store) CycleFacts(ctx context.Context, cycleID string) (CycleFacts, err
 		return f, fmt.Errorf("agency tree: %w", err)
 	}
 	rows, err = s.pool.Query(ctx, `
-		SELECT o.agency_code, o.status, s."values"
-		  FROM obligations o LEFT JOIN submissions s ON s.id = o.accepted_submission
-		 WHERE o.cycle_id = $1`, cycleID)
+		SELECT o.agency_code, a.path, o.status, o.due_at, o.close_at, o.first_submitted_at, o.versions, o.finalized_at, s."values"
+		  FROM obligations o JOIN agencies a ON a.code = o.agency_code
+		  LEFT JOIN submissions s ON s.id = o.accepted_submission
+		 WHERE o.cycle_id = $1
+		 ORDER BY o.agency_code`, cycleID)
 	if err != nil {
 		return f, fmt.Errorf("obligations of cycle %s: %w", cycleID, err)
 	}
-	var status string
-	var values []byte
-	if _, err := pgx.ForEachRow(rows, []any{&code, &status, &values}, func() error {
-		f.States[code] = reporting.FinalState(status)
-		if values != nil {
-			var v reporting.Values
-			if err := json.Unmarshal(values, &v); err != nil {
-				return fmt.Errorf("values of %s: %w", code, err)
-			}
-			f.Accepted[code] = v
-		}
-		return nil
-	}); err != nil {
+	type row struct {
+		o      reporting.Obligation
+		values []byte
+	}
+	obligations, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
+		x := row{o: reporting.Obligation{CycleID: cycleID}}
+		err := r.Scan(&x.o.AgencyCode, &x.o.AgencyPath, &x.o.Status, &x.o.Due, &x.o.Close, &x.o.FirstSubmittedAt,
+			&x.o.Versions, &x.o.FinalizedAt, &x.values)
+		return x, err
+	})
+	if err != nil {
 		return f, fmt.Errorf("obligations of cycle %s: %w", cycleID, err)
 	}
-	var templateCode string
-	if err := s.pool.QueryRow(ctx, `SELECT r.template_code FROM cycles c JOIN regimes r ON r.code = c.regime_code WHERE c.id = $1`, cycleID).Scan(&templateCode); err != nil {
-		return f, fmt.Errorf("template of cycle %s: %w", cycleID, err)
-	}
-	if f.Template, err = s.Template(ctx, templateCode); err != nil {
-		return f, err
+	for _, x := range obligations {
+		f.Obligations = append(f.Obligations, x.o)
+		if x.values != nil {
+			var v reporting.Values
+			if err := json.Unmarshal(x.values, &v); err != nil {
+				return f, fmt.Errorf("obligations of cycle %s: values of %s: %w", cycleID, x.o.AgencyCode, err)
+			}
+			f.Accepted[x.o.AgencyCode] = v
+		}
 	}
 	return f, nil
 }
@@ -296,15 +306,15 @@ type AggregateRow struct {
 	Contributors  int
 }
 
-// ComplianceRow is the compliance of one node's subtree.
-type ComplianceRow struct {
-	AgencyCode string
-	Rates      reporting.Rates
-}
-
 // StoreCycleResults replaces the cycle's stored aggregates and compliance
-// and marks it closed, in one transaction.
-func (s *Store) StoreCycleResults(ctx context.Context, cycleID string, aggregates []AggregateRow, compliance []ComplianceRow) error {
+// (the rates of each node, by agency code) and marks it closed, in one
+// transaction.
+func (s *Store) StoreCycleResults(ctx context.Context, cycleID string, aggregates []AggregateRow, compliance map[string]reporting.Rates) error {
+	nodes := make([]string, 0, len(compliance))
+	for code := range compliance {
+		nodes = append(nodes, code)
+	}
+	sort.Strings(nodes)
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM cycle_aggregates WHERE cycle_id = $1`, cycleID); err != nil {
 			return err
@@ -323,16 +333,15 @@ func (s *Store) StoreCycleResults(ctx context.Context, cycleID string, aggregate
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"cycle_compliance"},
 			[]string{"cycle_id", "agency_code", "expected", "submitted", "on_time", "late", "missing",
 				"not_accepted", "reporting_rate", "on_time_rate"},
-			pgx.CopyFromSlice(len(compliance), func(i int) ([]any, error) {
-				c := compliance[i]
-				r := c.Rates
-				return []any{cycleID, c.AgencyCode, r.Expected, r.Submitted, r.OnTime, r.Late, r.Missing,
+			pgx.CopyFromSlice(len(nodes), func(i int) ([]any, error) {
+				r := compliance[nodes[i]]
+				return []any{cycleID, nodes[i], r.Expected, r.Submitted, r.OnTime, r.Late, r.Missing,
 					r.NotAccepted, fmt.Sprintf("%.2f", r.ReportingRate), fmt.Sprintf("%.2f", r.OnTimeRate)}, nil
 			})); err != nil {
 			return fmt.Errorf("store compliance: %w", err)
 		}
-		_, err := tx.Exec(ctx, `UPDATE cycles SET status = 'closed', closed_at = coalesce(closed_at, now())
-			WHERE id = $1 AND status IN ('open', 'closing', 'closed')`, cycleID)
+		_, err := tx.Exec(ctx, `UPDATE cycles SET status = $2, closed_at = coalesce(closed_at, now())
+			WHERE id = $1 AND status = ANY($3)`, cycleID, reporting.CycleClosed, reporting.CycleClosed.From())
 		return err
 	})
 	if err != nil {
@@ -380,7 +389,7 @@ type FinalOutcome struct {
 	NameVI     string
 	NameEN     string
 	Path       string
-	State      reporting.FinalState
+	State      reporting.ObligationStatus
 }
 
 // FinalStates returns the final state of every obligation of a closed cycle,

@@ -30,14 +30,15 @@ func (w *World) recordCounts() map[string]int {
 // fieldsOf returns the fields a validation error names.
 func fieldsOf(t *testing.T, err error) []string {
 	t.Helper()
-	var ve *engine.ValidationError
-	require.True(t, errors.As(err, &ve), "want a validation error, got %v", err)
+	var ie *reporting.InputError
+	require.True(t, errors.As(err, &ie), "want a validation error, got %v", err)
 	var out []string
-	for _, f := range ve.Fields {
+	for _, f := range ie.Fields {
+		if f.Indicator != "" {
+			out = append(out, "values."+f.Indicator+":"+f.Code)
+			continue
+		}
 		out = append(out, f.Field)
-	}
-	for _, f := range ve.Values {
-		out = append(out, "values."+f.Indicator+":"+f.Code)
 	}
 	return out
 }
@@ -189,7 +190,7 @@ func TestExtensionAndCancel(t *testing.T) {
 	assert.True(t, p2.Close.Equal(newDue.Add(time.Hour)), "close follows due by the cycle's close-after")
 	w.SMTP.WaitFor(t, 3, 30*time.Second) // two notices and the extension notice
 	require.Eventually(t, func() bool {
-		n, err := w.Store.ListNotifications(w.Ctx, store.NotificationFilter{CycleID: cyc.ID, Kind: "deadline_extended", Status: store.NotificationSent})
+		n, err := w.Store.ListNotifications(w.Ctx, store.NotificationFilter{CycleID: cyc.ID, Kind: "deadline_extended", Status: reporting.NotificationSent})
 		return err == nil && len(n) == 1 && n[0].Key.Subject == "P02"
 	}, 30*time.Second, 100*time.Millisecond, "P02 is told of its new due")
 
@@ -198,7 +199,7 @@ func TestExtensionAndCancel(t *testing.T) {
 	ctx, cancel := context.WithTimeout(w.Ctx, 30*time.Second)
 	defer cancel()
 	require.NoError(t, temporal.Client().GetWorkflow(ctx, workflows.CycleWorkflowID(cyc.ID), "").Get(ctx, &res))
-	assert.Equal(t, workflows.CycleCancelled, res.Status)
+	assert.Equal(t, reporting.CycleCancelled, res.Status)
 	_, err = w.Engine.Submit(w.Ctx, w.Officers["P01"], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P01", Values: Values(1)})
 	assert.ErrorIs(t, err, engine.ErrConflict)
 	assert.ErrorContains(t, err, "cancelled")

@@ -92,7 +92,7 @@ func TestCloseInterruptedEndsEveryLoop(t *testing.T) {
 			defer cancel()
 			var res workflows.CycleResult
 			require.NoError(t, temporal.Client().GetWorkflow(ctx, workflows.CycleWorkflowID(cyc.ID), "").Get(ctx, &res))
-			require.Equal(t, workflows.CycleClosed, res.Status)
+			require.Equal(t, reporting.CycleClosed, res.Status)
 			flaky.mu.Lock()
 			failed := flaky.failed
 			flaky.mu.Unlock()

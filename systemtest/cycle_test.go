@@ -89,7 +89,7 @@ func TestTwentyAgencyCycle(t *testing.T) {
 	ctx, cancel := context.WithTimeout(w.Ctx, 90*time.Second)
 	defer cancel()
 	require.NoError(t, temporal.Client().GetWorkflow(ctx, workflows.CycleWorkflowID(cyc.ID), "").Get(ctx, &result))
-	require.Equal(t, workflows.CycleClosed, result.Status)
+	require.Equal(t, reporting.CycleClosed, result.Status)
 
 	// A submission after close is refused.
 	_, err = w.Engine.Submit(w.Ctx, w.Officers[Province(18)], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: Province(18), Values: Values(18)})
@@ -100,7 +100,7 @@ func TestTwentyAgencyCycle(t *testing.T) {
 		require.NoError(t, err)
 		got := map[string]string{}
 		for _, o := range obs {
-			got[o.AgencyCode] = o.Status
+			got[o.AgencyCode] = string(o.Status)
 		}
 		want := map[string]string{}
 		for i := 1; i <= 20; i++ {
@@ -181,7 +181,7 @@ func TestTwentyAgencyCycle(t *testing.T) {
 		notes, err := w.Store.ListNotifications(w.Ctx, store.NotificationFilter{CycleID: cyc.ID, Limit: 1000})
 		require.NoError(t, err)
 		for _, n := range notes {
-			require.Equal(t, store.NotificationSent, n.Status, "%+v", n)
+			require.Equal(t, reporting.NotificationSent, n.Status, "%+v", n)
 			byKind[fmt.Sprintf("%s/%d", n.Key.Kind, n.Key.Step)] = append(byKind[fmt.Sprintf("%s/%d", n.Key.Kind, n.Key.Step)], n.Key.Subject)
 		}
 		assert.Equal(t, len(notes), len(msgs), "one SMTP message per notification row")

@@ -17,7 +17,6 @@ import (
 
 	"rcm/engine"
 	"rcm/reporting"
-	"rcm/store"
 	"rcm/workflows"
 )
 
@@ -123,13 +122,13 @@ func TestCycleOf10000AgenciesStaysWithinTemporalLimits(t *testing.T) {
 	assert.LessOrEqual(t, maxPending, 500, "pending activities")
 	assert.Less(t, maxEvent, 256<<10, "event size")
 
-	counts, err := w.Store.NotificationCounts(w.Ctx, cyc.ID, []string{"deadline_notice"}, 0)
+	counts, err := w.Store.NotificationCounts(w.Ctx, cyc.ID, []reporting.Event{reporting.EventDeadlineNotice}, 0)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]int{store.NotificationSent: n}, counts, "every agency got its notice once")
-	reminded, err := w.Store.NotificationCounts(w.Ctx, cyc.ID, []string{"reminder"}, 1)
+	assert.Equal(t, map[reporting.NotificationStatus]int{reporting.NotificationSent: n}, counts, "every agency got its notice once")
+	reminded, err := w.Store.NotificationCounts(w.Ctx, cyc.ID, []reporting.Event{reporting.EventReminder}, 1)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]int{store.NotificationSent: n - 50}, reminded, "reminders only to who had not submitted")
-	digests, err := w.Store.NotificationCounts(w.Ctx, cyc.ID, []string{"escalation_digest"}, 1)
+	assert.Equal(t, map[reporting.NotificationStatus]int{reporting.NotificationSent: n - 50}, reminded, "reminders only to who had not submitted")
+	digests, err := w.Store.NotificationCounts(w.Ctx, cyc.ID, []reporting.Event{reporting.EventEscalationDigest}, 1)
 	require.NoError(t, err)
-	assert.Equal(t, map[string]int{store.NotificationSent: len(regions)}, digests, "one digest per region's supervisor")
+	assert.Equal(t, map[reporting.NotificationStatus]int{reporting.NotificationSent: len(regions)}, digests, "one digest per region's supervisor")
 }

@@ -11,7 +11,6 @@ import (
 
 	"rcm/engine"
 	"rcm/reporting"
-	"rcm/store"
 	"rcm/workflows"
 )
 
@@ -44,7 +43,7 @@ func TestRegimeSchedule(t *testing.T) {
 	period, ok := reporting.PeriodContaining(reporting.Monthly, reporting.DateOf(time.Now(), loc))
 	require.True(t, ok)
 	cycleID := engine.CycleID("SCHED", period.ID)
-	var cyc store.Cycle
+	var cyc reporting.Cycle
 	require.Eventually(t, func() bool {
 		cyc, err = w.Store.Cycle(w.Ctx, cycleID)
 		return err == nil

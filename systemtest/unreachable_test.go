@@ -21,7 +21,7 @@ import (
 func TestAnAgencyWithoutAnAddressIsReportedToTheOffice(t *testing.T) {
 	w := newWorld(t, 50)
 	w.SeedTree(map[string][]string{"NORTH": {"P01", "P02", "P03"}})
-	_, _, err := w.Store.UpsertAgencies(w.Ctx, []store.Agency{{Code: "P02", ParentCode: "NORTH", NameVI: "Tỉnh P02", NameEN: "Province P02", Kind: "province"}})
+	_, _, err := w.Store.UpsertAgencies(w.Ctx, []reporting.Agency{{Code: "P02", ParentCode: "NORTH", NameVI: "Tỉnh P02", NameEN: "Province P02", Kind: "province"}})
 	require.NoError(t, err)
 	w.SeedRegime("NOADDR", []string{"P01", "P02", "P03"}, reporting.Policy{ReviewTime: time.Hour, CloseAfter: 2 * time.Second})
 	due := time.Now().Add(3 * time.Second).Truncate(time.Second)
@@ -31,12 +31,12 @@ func TestAnAgencyWithoutAnAddressIsReportedToTheOffice(t *testing.T) {
 	defer cancel()
 	require.NoError(t, temporal.Client().GetWorkflow(ctx, workflows.CycleWorkflowID(cyc.ID), "").Get(ctx, nil))
 
-	skipped, err := w.Store.ListNotifications(w.Ctx, store.NotificationFilter{CycleID: cyc.ID, Status: store.NotificationSkipped})
+	skipped, err := w.Store.ListNotifications(w.Ctx, store.NotificationFilter{CycleID: cyc.ID, Status: reporting.NotificationSkipped})
 	require.NoError(t, err)
 	var kinds []string
 	for _, n := range skipped {
 		assert.Equal(t, "P02", n.Key.Subject)
-		kinds = append(kinds, n.Key.Kind)
+		kinds = append(kinds, string(n.Key.Kind))
 	}
 	assert.ElementsMatch(t, []string{"deadline_notice", "overdue"}, kinds)
 	var summary string

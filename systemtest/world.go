@@ -102,11 +102,11 @@ func NewWorldWith(t testing.TB, temporal *testenv.TemporalServer, batchSize int,
 // for the provinces that want (all by default).
 func (w *World) SeedTree(regions map[string][]string, wantOfficer ...func(code string) bool) {
 	t := w.t
-	agencies := []store.Agency{{Code: "VN", NameVI: "Việt Nam", NameEN: "Viet Nam", Kind: "national"}}
+	agencies := []reporting.Agency{{Code: "VN", NameVI: "Việt Nam", NameEN: "Viet Nam", Kind: "national"}}
 	for region, provinces := range regions {
-		agencies = append(agencies, store.Agency{Code: region, ParentCode: "VN", NameVI: "Vùng " + region, NameEN: "Region " + region, Kind: "region"})
+		agencies = append(agencies, reporting.Agency{Code: region, ParentCode: "VN", NameVI: "Vùng " + region, NameEN: "Region " + region, Kind: "region"})
 		for _, p := range provinces {
-			agencies = append(agencies, store.Agency{Code: p, ParentCode: region, NameVI: "Tỉnh " + p, NameEN: "Province " + p,
+			agencies = append(agencies, reporting.Agency{Code: p, ParentCode: region, NameVI: "Tỉnh " + p, NameEN: "Province " + p,
 				Kind: "province", OfficerEmail: "officer." + p + "@agency.test", HeadEmail: "head." + p + "@agency.test"})
 		}
 	}
@@ -155,22 +155,22 @@ func (w *World) SeedRegime(code string, agencies []string, policy reporting.Poli
 	}
 	rule, err := reporting.ParseDeadlineRule("workdays:2")
 	require.NoError(t, err)
-	r := store.Regime{Code: code, NameVI: "Báo cáo KT-XH hằng tháng", NameEN: "Monthly socio-economic report", TemplateCode: "SEI",
+	r := reporting.Regime{Code: code, NameVI: "Báo cáo KT-XH hằng tháng", NameEN: "Monthly socio-economic report", TemplateCode: "SEI",
 		Cadence: reporting.Monthly, DeadlineRule: rule, TimeZone: "Asia/Ho_Chi_Minh", Policy: policy}
 	for _, a := range agencies {
-		r.Assignments = append(r.Assignments, store.Assignment{AgencyCode: a})
+		r.Assignments = append(r.Assignments, reporting.Assignment{AgencyCode: a})
 	}
 	require.NoError(t, w.Store.CreateRegime(w.Ctx, r))
 }
 
 // WaitOpen waits until the cycle's obligations exist.
-func (w *World) WaitOpen(cycleID string) store.Cycle {
+func (w *World) WaitOpen(cycleID string) reporting.Cycle {
 	w.t.Helper()
-	var c store.Cycle
+	var c reporting.Cycle
 	require.Eventually(w.t, func() bool {
 		var err error
 		c, err = w.Store.Cycle(w.Ctx, cycleID)
-		return err == nil && c.Status == store.CycleOpen
+		return err == nil && c.Status == reporting.CycleOpen
 	}, 30*time.Second, 50*time.Millisecond, "cycle %s never opened", cycleID)
 	return c
 }

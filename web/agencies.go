@@ -8,6 +8,7 @@ import (
 
 	"rcm/access"
 	"rcm/api"
+	"rcm/reporting"
 	"rcm/store"
 )
 
@@ -19,14 +20,14 @@ func (s *Server) agencyRoutes() []Route {
 	}
 }
 
-func toAgencyJSON(a store.Agency) api.Agency {
+func toAgencyJSON(a reporting.Agency) api.Agency {
 	return api.Agency{Code: a.Code, Parent: a.ParentCode, Path: a.Path, NameVI: a.NameVI, NameEN: a.NameEN,
 		Kind: a.Kind, OfficerEmail: a.OfficerEmail, HeadEmail: a.HeadEmail, Language: a.Language,
 		ActiveFrom: a.ActiveFrom, ActiveUntil: a.ActiveUntil}
 }
 
-func agencyToStore(a api.Agency) store.Agency {
-	return store.Agency{Code: a.Code, ParentCode: a.Parent, NameVI: a.NameVI, NameEN: a.NameEN, Kind: a.Kind,
+func agencyToStore(a api.Agency) reporting.Agency {
+	return reporting.Agency{Code: a.Code, ParentCode: a.Parent, NameVI: a.NameVI, NameEN: a.NameEN, Kind: a.Kind,
 		OfficerEmail: a.OfficerEmail, HeadEmail: a.HeadEmail, Language: a.Language,
 		ActiveFrom: a.ActiveFrom, ActiveUntil: a.ActiveUntil}
 }
@@ -42,10 +43,10 @@ func (s *Server) agencyInScope(param string) ScopeCheck {
 
 // visibleAgency returns the agency with the code if the caller may see it,
 // and the same not-found problem whether it is hidden or absent.
-func (s *Server) visibleAgency(r *http.Request, p access.Principal, code string) (store.Agency, error) {
+func (s *Server) visibleAgency(r *http.Request, p access.Principal, code string) (reporting.Agency, error) {
 	a, err := s.store.Agency(r.Context(), code)
 	if errors.Is(err, store.ErrNotFound) || err == nil && !p.CanSeeAgency(a.Path) {
-		return store.Agency{}, errNotFound("agency", code)
+		return reporting.Agency{}, errNotFound("agency", code)
 	}
 	return a, err
 }
@@ -67,8 +68,8 @@ func (s *Server) listAgencies(w http.ResponseWriter, r *http.Request) error {
 		}
 		scope, _ = scope.Within(a.Path) // a is visible, so they overlap
 	}
-	if kind := q.Get("kind"); kind != "" && !slices.Contains(store.AgencyKinds(), kind) {
-		return errBadRequest(fmt.Sprintf("kind %q is unknown", kind), api.FieldProblem{Field: "kind", Reason: "one of the agency kinds"})
+	if kind := q.Get("kind"); kind != "" && !slices.Contains(reporting.AgencyKinds(), kind) {
+		return errBadRequest(fmt.Sprintf("kind %q is unknown", kind), reporting.FieldError{Field: "kind", Reason: "one of the agency kinds"})
 	}
 	agencies, err := s.store.ListAgencies(r.Context(), store.AgencyFilter{
 		ScopePath: scope.Path, ScopeExact: scope.Exact, Kind: q.Get("kind"), After: q.Get("after"), Limit: limit + 1,
@@ -100,9 +101,9 @@ func (s *Server) importAgencies(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if len(in) == 0 {
-		return errValidation("the array is empty; send the agencies to import", api.FieldProblem{Field: "(body)", Reason: "empty"})
+		return errValidation("the array is empty; send the agencies to import", reporting.FieldError{Field: "(body)", Reason: "empty"})
 	}
-	agencies := make([]store.Agency, len(in))
+	agencies := make([]reporting.Agency, len(in))
 	for i, a := range in {
 		agencies[i] = agencyToStore(a)
 	}

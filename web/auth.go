@@ -8,6 +8,7 @@ import (
 
 	"rcm/access"
 	"rcm/api"
+	"rcm/reporting"
 	"rcm/store"
 )
 
@@ -81,7 +82,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	if req.Email == "" || req.Password == "" {
 		return errValidation("give an e-mail address and a password",
-			api.FieldProblem{Field: "email", Reason: "required"}, api.FieldProblem{Field: "password", Reason: "required"})
+			reporting.FieldError{Field: "email", Reason: "required"}, reporting.FieldError{Field: "password", Reason: "required"})
 	}
 	u, err := s.store.AuthenticatePassword(r.Context(), req.Email, req.Password)
 	if errors.Is(err, store.ErrUnauthenticated) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -55,23 +56,16 @@ func engineError(r *http.Request, err error) error { return engineErrorIn(reques
 
 // engineErrorIn is engineError with the language of indicator problems given.
 func engineErrorIn(lang string, err error) error {
-	var verr *engine.ValidationError
+	var inErr *reporting.InputError
 	switch {
 	case err == nil:
 		return nil
-	case errors.As(err, &verr):
-		var fields []api.FieldProblem
-		for _, f := range verr.Fields {
-			fields = append(fields, api.FieldProblem{Field: f.Field, Reason: f.Reason, Code: f.Code})
-		}
-		for _, v := range verr.Values {
-			fields = append(fields, api.FieldProblem{Field: "values." + v.Indicator, Reason: v.Message(lang), Code: v.Code})
-		}
+	case errors.As(err, &inErr):
 		detail := "some fields are refused; correct them and send the request again"
-		if lang == "vi" && len(verr.Values) > 0 {
+		if lang == "vi" && slices.ContainsFunc(inErr.Fields, func(f reporting.FieldError) bool { return f.Indicator != "" }) {
 			detail = "một số chỉ tiêu chưa hợp lệ; sửa các chỉ tiêu được nêu rồi gửi lại"
 		}
-		return errValidation(detail, fields...)
+		return errValidationIn(lang, detail, inErr.Fields...)
 	case errors.Is(err, engine.ErrForbidden):
 		return errForbidden(err.Error())
 	case errors.Is(err, engine.ErrUnavailable):
@@ -123,19 +117,18 @@ func acceptLanguage(header string) string {
 	return best
 }
 
-func toCycleJSON(c store.Cycle) api.Cycle {
-	return api.Cycle{ID: c.ID, Regime: c.RegimeCode, Period: c.Period, Status: c.Status,
+func toCycleJSON(c reporting.Cycle) api.Cycle {
+	return api.Cycle{ID: c.ID, Regime: c.RegimeCode, Period: c.Period, Status: string(c.Status),
 		WindowStart: c.WindowStart, WindowEnd: c.WindowEnd, TimeZone: c.TimeZone,
 		CutOff: c.CutOff, Due: c.Due, Close: c.Close, Expected: c.Expected, Policy: reporting.DocOf(c.Policy),
 		LaunchedAt: c.LaunchedAt, OpenedAt: c.OpenedAt, ClosedAt: c.ClosedAt, CancelReason: c.CancelReason}
 }
 
-// fieldCollector gathers the refused fields of a request.
-type fieldCollector []api.FieldProblem
+// fieldCollector gathers the refused fields of a request, and reads the
+// fields written as in a regime's policy.
+type fieldCollector struct{ reporting.FieldErrors }
 
-func (fc *fieldCollector) bad(field, format string, args ...any) {
-	*fc = append(*fc, api.FieldProblem{Field: field, Reason: fmt.Sprintf(format, args...)})
-}
+func (fc *fieldCollector) bad(field, format string, args ...any) { fc.Add(field, format, args...) }
 
 // offset reads an offset field; "" is nil.
 func (fc *fieldCollector) offset(field, text string) *time.Duration {
@@ -153,9 +146,7 @@ func (fc *fieldCollector) offset(field, text string) *time.Duration {
 // escalations reads escalation steps written as in a regime's policy.
 func (fc *fieldCollector) escalations(prefix string, in []reporting.EscalationDoc) []reporting.EscalationStep {
 	steps, problems := reporting.ParseEscalationDocs(prefix, in)
-	for _, pr := range problems {
-		fc.bad(pr.Field, "%s", pr.Reason)
-	}
+	fc.FieldErrors = append(fc.FieldErrors, problems...)
 	return steps
 }
 
@@ -231,8 +222,8 @@ func (s *Server) launchCycle(w http.ResponseWriter, r *http.Request) error {
 		steps := fc.escalations("escalations", *req.Escalations)
 		lr.Escalations = &steps
 	}
-	if len(fc) > 0 {
-		return errValidation("some fields of the launch are refused; correct them and send it again", fc...)
+	if len(fc.FieldErrors) > 0 {
+		return errValidation("some fields of the launch are refused; correct them and send it again", fc.FieldErrors...)
 	}
 	cyc, err := s.engine.Launch(r.Context(), caller(r), lr)
 	if err != nil {
@@ -251,7 +242,7 @@ func (s *Server) listCycles(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	cycles, err := s.store.ListCycles(r.Context(), store.CycleFilter{
-		RegimeCode: q.Get("regime"), Status: q.Get("status"), After: q.Get("after"), Limit: limit + 1})
+		RegimeCode: q.Get("regime"), Status: reporting.CycleStatus(q.Get("status")), After: q.Get("after"), Limit: limit + 1})
 	if err != nil {
 		return err
 	}
@@ -264,10 +255,10 @@ func (s *Server) listCycles(w http.ResponseWriter, r *http.Request) error {
 }
 
 // cycle returns the cycle the path's {id} names.
-func (s *Server) cycle(r *http.Request) (store.Cycle, error) {
+func (s *Server) cycle(r *http.Request) (reporting.Cycle, error) {
 	c, err := s.store.Cycle(r.Context(), r.PathValue("id"))
 	if errors.Is(err, store.ErrNotFound) {
-		return store.Cycle{}, errNotFound("cycle", r.PathValue("id"))
+		return reporting.Cycle{}, errNotFound("cycle", r.PathValue("id"))
 	}
 	return c, err
 }
@@ -283,7 +274,7 @@ func (s *Server) getCycle(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func writeCycle(w http.ResponseWriter, r *http.Request, s *Server, c store.Cycle, status int) {
+func writeCycle(w http.ResponseWriter, r *http.Request, s *Server, c reporting.Cycle, status int) {
 	out := toCycleJSON(c)
 	scope := principal(r).Scope()
 	counts, err := s.store.StatusCounts(r.Context(), c.ID, scope.Path, scope.Exact)
@@ -291,10 +282,12 @@ func writeCycle(w http.ResponseWriter, r *http.Request, s *Server, c store.Cycle
 		s.log.Warn("status counts", "cycle", c.ID, "error", err)
 	} else {
 		n := 0
-		for _, v := range counts {
+		out.Counts = make(map[string]int, len(counts))
+		for status, v := range counts {
+			out.Counts[string(status)] = v
 			n += v
 		}
-		out.Counts, out.InScope = counts, &n
+		out.InScope = &n
 	}
 	writeJSON(w, status, out)
 }
@@ -351,8 +344,8 @@ func (s *Server) extendCycle(w http.ResponseWriter, r *http.Request) error {
 		}
 		er.Close = &closeAt
 	}
-	if len(fc) > 0 {
-		return errValidation("some fields of the extension are refused; correct them and send it again", fc...)
+	if len(fc.FieldErrors) > 0 {
+		return errValidation("some fields of the extension are refused; correct them and send it again", fc.FieldErrors...)
 	}
 	ext, err := s.engine.Extend(r.Context(), caller(r), er)
 	if err != nil {
@@ -371,7 +364,7 @@ func readReason(r *http.Request) (string, error) {
 	reason := strings.TrimSpace(req.Reason)
 	if reason == "" {
 		return "", errValidation("say why; the reason is recorded and the agencies may be told",
-			api.FieldProblem{Field: "reason", Reason: "required"})
+			reporting.FieldError{Field: "reason", Reason: "required"})
 	}
 	return reason, nil
 }

@@ -15,7 +15,6 @@ import (
 	"rcm/engine"
 	"rcm/notifications"
 	"rcm/reporting"
-	"rcm/store"
 	"rcm/testenv"
 	rcmworker "rcm/worker"
 )
@@ -89,11 +88,11 @@ func (f *fixture) startWorker() {
 func (f *fixture) freshRegime(agencies ...string) string {
 	f.t.Helper()
 	code := fmt.Sprintf("%s_%d", f.cycles().prefix, f.next())
-	r := store.Regime{Code: code, NameVI: "Báo cáo tháng", TemplateCode: "KTXH", Cadence: reporting.Monthly,
+	r := reporting.Regime{Code: code, NameVI: "Báo cáo tháng", TemplateCode: "KTXH", Cadence: reporting.Monthly,
 		DeadlineRule: reporting.DeadlineRule{Kind: reporting.RuleCalendarDays, N: 2},
 		Policy:       reporting.Policy{ReminderOffsets: []time.Duration{30 * time.Minute}, ReviewTime: time.Hour, CloseAfter: 2 * time.Hour}}
 	for _, a := range agencies {
-		r.Assignments = append(r.Assignments, store.Assignment{AgencyCode: a})
+		r.Assignments = append(r.Assignments, reporting.Assignment{AgencyCode: a})
 	}
 	require.NoError(f.t, f.store.CreateRegime(context.Background(), r))
 	return code
@@ -120,12 +119,12 @@ func (f *fixture) openCycle(agencies ...string) string {
 	c, err := f.engine.Launch(context.Background(), f.caller("staff"), engine.LaunchRequest{
 		RegimeCode: f.freshRegime(agencies...), Period: pastPeriod(f.t), Due: &due})
 	require.NoError(f.t, err)
-	f.waitStatus(c.ID, store.CycleOpen)
+	f.waitStatus(c.ID, reporting.CycleOpen)
 	return c.ID
 }
 
 // waitStatus waits until the cycle has the status.
-func (f *fixture) waitStatus(cycleID, status string) {
+func (f *fixture) waitStatus(cycleID string, status reporting.CycleStatus) {
 	f.t.Helper()
 	require.Eventually(f.t, func() bool {
 		c, err := f.store.Cycle(context.Background(), cycleID)

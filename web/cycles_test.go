@@ -12,7 +12,6 @@ import (
 
 	"rcm/api"
 	"rcm/reporting"
-	"rcm/store"
 )
 
 func TestLaunchExtendAndCancelThroughTheAPI(t *testing.T) {
@@ -44,7 +43,7 @@ func TestLaunchExtendAndCancelThroughTheAPI(t *testing.T) {
 	require.WithinDuration(t, time.Now().Add(time.Hour), c.Due, time.Minute)
 	require.Equal(t, "/api/v1/cycles/"+c.ID, resp.header.Get("Location"))
 
-	f.waitStatus(c.ID, store.CycleOpen)
+	f.waitStatus(c.ID, reporting.CycleOpen)
 	resp = f.do("staff", "POST", "/api/v1/cycles", map[string]any{"regime": regime, "period": period, "due": "+1h"})
 	require.Equal(t, http.StatusConflict, resp.status)
 	require.Contains(t, resp.problem(t).Detail, "cycle "+c.ID+" was already launched")
@@ -189,7 +188,7 @@ func TestResultsAreScopedLiveThenFinal(t *testing.T) {
 
 	// After close the figures are the stored final ones, scoped the same way.
 	require.Equal(t, 202, f.do("staff", "POST", "/api/v1/cycles/"+w.cycleID+"/close", map[string]string{"reason": "đủ"}).status)
-	f.waitStatus(w.cycleID, store.CycleClosed)
+	f.waitStatus(w.cycleID, reporting.CycleClosed)
 	c, rows = complianceByAgency(t, f, "supervisor", "")
 	require.True(t, c.Final)
 	require.ElementsMatch(t, []string{"R-DBSH", "HNI", "HPG"}, codesOf(rows))

@@ -60,7 +60,7 @@ func newFixture(t *testing.T) *fixture {
 	require.NoError(t, err)
 	t.Cleanup(st.Close)
 	f := &fixture{t: t, store: st, users: map[string]store.User{}, tokens: map[string]string{}}
-	_, _, err = st.UpsertAgencies(ctx, []store.Agency{
+	_, _, err = st.UpsertAgencies(ctx, []reporting.Agency{
 		{Code: "VN", NameVI: "Việt Nam", Kind: "national"},
 		{Code: "R-DBSH", ParentCode: "VN", NameVI: "Đồng bằng sông Hồng", Kind: "region"},
 		{Code: "R-DNB", ParentCode: "VN", NameVI: "Đông Nam Bộ", Kind: "region"},
@@ -111,11 +111,11 @@ func testTemplate(code string) reporting.Template {
 
 func (f *fixture) createRegime(code string, agencies ...string) {
 	f.t.Helper()
-	r := store.Regime{Code: code, NameVI: "Báo cáo tháng", TemplateCode: "KTXH", Cadence: reporting.Monthly,
+	r := reporting.Regime{Code: code, NameVI: "Báo cáo tháng", TemplateCode: "KTXH", Cadence: reporting.Monthly,
 		DeadlineRule: reporting.DeadlineRule{Kind: reporting.RuleCalendarDays, N: 2},
 		Policy:       reporting.Policy{ReminderOffsets: []time.Duration{24 * time.Hour}, ReviewTime: time.Hour, CloseAfter: 48 * time.Hour}}
 	for _, a := range agencies {
-		r.Assignments = append(r.Assignments, store.Assignment{AgencyCode: a})
+		r.Assignments = append(r.Assignments, reporting.Assignment{AgencyCode: a})
 	}
 	require.NoError(f.t, f.store.CreateRegime(context.Background(), r))
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"rcm/api"
+	"rcm/reporting"
 	"rcm/store"
 )
 
@@ -14,9 +15,6 @@ func (s *Server) notificationRoutes() []Route {
 		{Method: "GET", Path: "/api/v1/notifications", Roles: staffOnly, Handle: s.listNotifications},
 	}
 }
-
-// notificationStatuses are the statuses ?status= accepts.
-var notificationStatuses = map[string]bool{"claimed": true, "sending": true, "sent": true, "failed": true, "skipped": true}
 
 // listNotifications lists the messages of the notifications log, oldest
 // first (?cycle=, ?status=, ?kind=, ?agency=), for office staff to find what
@@ -27,24 +25,25 @@ func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	q := r.URL.Query()
-	if st := q.Get("status"); st != "" && !notificationStatuses[st] {
-		return errBadRequest(fmt.Sprintf("status %q is unknown", st), api.FieldProblem{Field: "status", Reason: "claimed, sending, sent, failed or skipped"})
+	status := reporting.NotificationStatus(q.Get("status"))
+	if status != "" && !status.IsValid() {
+		return errBadRequest(fmt.Sprintf("status %q is unknown", status), reporting.FieldError{Field: "status", Reason: "claimed, sending, sent, failed or skipped"})
 	}
 	var after int64
 	if raw := q.Get("after"); raw != "" {
 		if after, err = strconv.ParseInt(raw, 10, 64); err != nil {
-			return errBadRequest(fmt.Sprintf("after %q is not the next of a previous page", raw), api.FieldProblem{Field: "after", Reason: "a cursor"})
+			return errBadRequest(fmt.Sprintf("after %q is not the next of a previous page", raw), reporting.FieldError{Field: "after", Reason: "a cursor"})
 		}
 	}
-	list, err := s.store.ListNotifications(r.Context(), store.NotificationFilter{CycleID: q.Get("cycle"), Status: q.Get("status"),
-		Kind: q.Get("kind"), Subject: q.Get("agency"), AfterID: after, Limit: limit + 1})
+	list, err := s.store.ListNotifications(r.Context(), store.NotificationFilter{CycleID: q.Get("cycle"), Status: status,
+		Kind: reporting.Event(q.Get("kind")), Subject: q.Get("agency"), AfterID: after, Limit: limit + 1})
 	if err != nil {
 		return err
 	}
 	items := make([]api.Notification, len(list))
 	for i, n := range list {
-		items[i] = api.Notification{ID: n.ID, Cycle: n.Key.CycleID, Subject: n.Key.Subject, Kind: n.Key.Kind, Step: n.Key.Step,
-			Recipients: n.Recipients, Language: n.Language, Status: n.Status, Attempts: n.Attempts, MessageID: n.MessageID,
+		items[i] = api.Notification{ID: n.ID, Cycle: n.Key.CycleID, Subject: n.Key.Subject, Kind: string(n.Key.Kind), Step: n.Key.Step,
+			Recipients: n.Recipients, Language: n.Language, Status: string(n.Status), Attempts: n.Attempts, MessageID: n.MessageID,
 			LastError: n.LastError, ClaimedAt: n.ClaimedAt, SentAt: n.SentAt}
 		if items[i].Recipients == nil {
 			items[i].Recipients = []string{}

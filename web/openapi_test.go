@@ -16,7 +16,6 @@ import (
 	"rcm/access"
 	"rcm/api"
 	"rcm/reporting"
-	"rcm/store"
 )
 
 // TestOpenAPIMatchesRoutes keeps the API description true: every route of
@@ -102,9 +101,9 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		route, param string
 		accepted     []string
 	}{
-		{"GET /api/v1/agencies", "kind", store.AgencyKinds()},
-		{"GET /api/v1/users", "role", roleStrings(access.Roles())},
-		{"GET /api/v1/notifications", "status", slices.Collect(maps.Keys(notificationStatuses))},
+		{"GET /api/v1/agencies", "kind", reporting.AgencyKinds()},
+		{"GET /api/v1/users", "role", stringsOf(access.Roles())},
+		{"GET /api/v1/notifications", "status", stringsOf(reporting.NotificationStatuses())},
 	} {
 		enum, ok := queryEnums(whole, q.route)[q.param]
 		if !ok {
@@ -154,10 +153,11 @@ func queryEnums(doc map[string]any, operation string) map[string][]string {
 	return out
 }
 
-func roleStrings(roles []access.Role) []string {
-	out := make([]string, len(roles))
-	for i, r := range roles {
-		out[i] = string(r)
+// stringsOf writes values of a string type (roles, statuses) as strings.
+func stringsOf[S ~string](values []S) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
 	}
 	return out
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"rcm/api"
+	"rcm/reporting"
 )
 
 // Pagination of lists: ?limit=N (1 to maxPageSize, default defaultPageSize)
@@ -25,7 +26,7 @@ func pageLimit(r *http.Request) (int, error) {
 	n, err := strconv.Atoi(raw)
 	if err != nil || n < 1 || n > maxPageSize {
 		return 0, errBadRequest(fmt.Sprintf("limit %q is not a number from 1 to %d", raw, maxPageSize),
-			api.FieldProblem{Field: "limit", Reason: fmt.Sprintf("a number from 1 to %d", maxPageSize)})
+			reporting.FieldError{Field: "limit", Reason: fmt.Sprintf("a number from 1 to %d", maxPageSize)})
 	}
 	return n, nil
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"rcm/api"
+	"rcm/reporting"
 	"rcm/sheets"
 	"rcm/store"
 )
@@ -47,17 +48,29 @@ func (e *apiError) Error() string {
 
 func (e *apiError) Unwrap() error { return e.cause }
 
-func problem(status int, typ, title, detail string, fields ...api.FieldProblem) *apiError {
-	return &apiError{Problem: api.Problem{Type: typ, Title: title, Status: status, Detail: detail, Errors: fields}}
+// problem builds the problem of a refusal, its refused fields written in
+// English save those rcm writes in the caller's language (see
+// errValidationIn).
+func problem(status int, typ, title, detail string, fields ...reporting.FieldError) *apiError {
+	return &apiError{Problem: api.Problem{Type: typ, Title: title, Status: status, Detail: detail,
+		Errors: api.FieldProblemsOf("en", fields)}}
 }
 
 // Constructors of the problems handlers return.
 
-func errValidation(detail string, fields ...api.FieldProblem) *apiError {
+func errValidation(detail string, fields ...reporting.FieldError) *apiError {
 	return problem(http.StatusUnprocessableEntity, typeValidation, "The request has invalid fields", detail, fields...)
 }
 
-func errBadRequest(detail string, fields ...api.FieldProblem) *apiError {
+// errValidationIn is errValidation with the problems of submitted values
+// written in lang.
+func errValidationIn(lang, detail string, fields ...reporting.FieldError) *apiError {
+	e := errValidation(detail)
+	e.Errors = api.FieldProblemsOf(lang, fields)
+	return e
+}
+
+func errBadRequest(detail string, fields ...reporting.FieldError) *apiError {
 	return problem(http.StatusBadRequest, typeMalformed, "The request is malformed", detail, fields...)
 }
 
@@ -83,7 +96,7 @@ func errConflict(detail string) *apiError {
 // toProblem turns any error a handler returned into the problem to answer with.
 func toProblem(err error) *apiError {
 	var ae *apiError
-	var inErr *store.InputError
+	var inErr *reporting.InputError
 	var fileErr *sheets.FileError
 	var tooLarge *http.MaxBytesError
 	switch {
@@ -93,21 +106,9 @@ func toProblem(err error) *apiError {
 		return problem(http.StatusRequestEntityTooLarge, typeTooLarge, "The request body is too large",
 			fmt.Sprintf("the body is larger than the %d bytes this endpoint accepts; send less at a time", tooLarge.Limit))
 	case errors.As(err, &inErr):
-		fields := make([]api.FieldProblem, len(inErr.Fields))
-		for i, f := range inErr.Fields {
-			fields[i] = api.FieldProblem{Field: f.Field, Reason: f.Reason}
-		}
-		return errValidation("some fields are refused; correct them and send the request again", fields...)
+		return errValidation("some fields are refused; correct them and send the request again", inErr.Fields...)
 	case errors.As(err, &fileErr):
-		fields := make([]api.FieldProblem, len(fileErr.Problems))
-		for i, p := range fileErr.Problems {
-			field := "file"
-			if p.Indicator != "" {
-				field = "values." + p.Indicator
-			}
-			fields[i] = api.FieldProblem{Field: field, Reason: p.Reason, Code: p.Code, Line: p.Line}
-		}
-		return errValidation(fmt.Sprintf("the %s file cannot be read as the template's; correct the lines named and send it again", fileErr.Format), fields...)
+		return errValidation(fmt.Sprintf("the %s file cannot be read as the template's; correct the lines named and send it again", fileErr.Format), fileErr.Problems...)
 	case errors.Is(err, store.ErrNotFound):
 		return problem(http.StatusNotFound, typeNotFound, "Not found", trimWrap(err))
 	case errors.Is(err, store.ErrConflict):
@@ -190,11 +191,11 @@ func jsonProblem(body []byte, err error) error {
 		line, col := position(body, typ.Offset)
 		reason := fmt.Sprintf("expected %s, got JSON %s", jsonKind(typ.Type.Kind().String()), typ.Value)
 		return errBadRequest(fmt.Sprintf("field %s at line %d, column %d: %s", field, line, col, reason),
-			api.FieldProblem{Field: field, Reason: reason})
+			reporting.FieldError{Field: field, Reason: reason})
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return errBadRequest(fmt.Sprintf("unknown field %q; check its spelling against the API description (/api/openapi.json)", name),
-			api.FieldProblem{Field: name, Reason: "unknown field"})
+			reporting.FieldError{Field: name, Reason: "unknown field"})
 	}
 	return errBadRequest(fmt.Sprintf("malformed JSON: %v", err))
 }

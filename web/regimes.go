@@ -1,13 +1,11 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"time"
 
 	"rcm/api"
 	"rcm/reporting"
-	"rcm/store"
 )
 
 func (s *Server) regimeRoutes() []Route {
@@ -25,14 +23,14 @@ const (
 	defaultCloseAfter = 10 * 24 * time.Hour
 )
 
-func toRegimeJSON(r store.Regime) api.Regime {
+func toRegimeJSON(r reporting.Regime) api.Regime {
 	out := api.Regime{Code: r.Code, NameVI: r.NameVI, NameEN: r.NameEN, Template: r.TemplateCode,
 		Cadence: string(r.Cadence), DeadlineRule: r.DeadlineRule.String(), TimeZone: r.TimeZone, Holidays: r.Holidays,
 		ReviewerID: r.ReviewerID, Assignments: toAssignmentsJSON(r.Assignments), Policy: reporting.DocOf(r.Policy)}
 	return out
 }
 
-func toAssignmentsJSON(as []store.Assignment) []api.Assignment {
+func toAssignmentsJSON(as []reporting.Assignment) []api.Assignment {
 	out := make([]api.Assignment, len(as))
 	for i, a := range as {
 		out[i] = api.Assignment{Agency: a.AgencyCode, ActiveFrom: a.ActiveFrom, ActiveUntil: a.ActiveUntil}
@@ -40,21 +38,19 @@ func toAssignmentsJSON(as []store.Assignment) []api.Assignment {
 	return out
 }
 
-func toAssignments(in []api.Assignment) []store.Assignment {
-	out := make([]store.Assignment, len(in))
+func toAssignments(in []api.Assignment) []reporting.Assignment {
+	out := make([]reporting.Assignment, len(in))
 	for i, a := range in {
-		out[i] = store.Assignment{AgencyCode: a.Agency, ActiveFrom: a.ActiveFrom, ActiveUntil: a.ActiveUntil}
+		out[i] = reporting.Assignment{AgencyCode: a.Agency, ActiveFrom: a.ActiveFrom, ActiveUntil: a.ActiveUntil}
 	}
 	return out
 }
 
 // regimeToStore reads the regime, naming each field that does not parse.
-func regimeToStore(rj api.Regime) (store.Regime, error) {
-	var fields []api.FieldProblem
-	bad := func(field, format string, args ...any) {
-		fields = append(fields, api.FieldProblem{Field: field, Reason: fmt.Sprintf(format, args...)})
-	}
-	r := store.Regime{Code: rj.Code, NameVI: rj.NameVI, NameEN: rj.NameEN, TemplateCode: rj.Template,
+func regimeToStore(rj api.Regime) (reporting.Regime, error) {
+	var fields reporting.FieldErrors
+	bad := fields.Add
+	r := reporting.Regime{Code: rj.Code, NameVI: rj.NameVI, NameEN: rj.NameEN, TemplateCode: rj.Template,
 		TimeZone: rj.TimeZone, Holidays: rj.Holidays, ReviewerID: rj.ReviewerID, Assignments: toAssignments(rj.Assignments)}
 	cadence, err := reporting.ParseCadence(rj.Cadence)
 	if err != nil {
@@ -65,12 +61,10 @@ func regimeToStore(rj api.Regime) (store.Regime, error) {
 		bad("deadline_rule", "%v", err)
 	}
 	policy, problems := rj.Policy.Parse(defaultReviewTime, defaultCloseAfter)
-	for _, pr := range problems {
-		bad("policy."+pr.Field, "%s", pr.Reason)
-	}
+	fields = append(fields, reporting.Under("policy.", problems)...)
 	r.Policy = policy
 	if len(fields) > 0 {
-		return store.Regime{}, errValidation("some fields of the regime are refused; correct them and send it again", fields...)
+		return reporting.Regime{}, errValidation("some fields of the regime are refused; correct them and send it again", fields...)
 	}
 	return r, nil
 }
@@ -100,7 +94,7 @@ func (s *Server) createRegime(w http.ResponseWriter, r *http.Request) error {
 
 // scopedRegime keeps, for callers other than staff, only the assignments of
 // agencies they see.
-func (s *Server) scopedRegimes(r *http.Request, regimes []store.Regime) error {
+func (s *Server) scopedRegimes(r *http.Request, regimes []reporting.Regime) error {
 	p := principal(r)
 	if p.IsStaff() {
 		return nil
@@ -116,7 +110,7 @@ func (s *Server) scopedRegimes(r *http.Request, regimes []store.Regime) error {
 		return err
 	}
 	for i := range regimes {
-		var kept []store.Assignment
+		var kept []reporting.Assignment
 		for _, a := range regimes[i].Assignments {
 			if p.CanSeeAgency(paths[a.AgencyCode]) {
 				kept = append(kept, a)
@@ -148,7 +142,7 @@ func (s *Server) getRegime(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	regimes := []store.Regime{regime}
+	regimes := []reporting.Regime{regime}
 	if err := s.scopedRegimes(r, regimes); err != nil {
 		return err
 	}

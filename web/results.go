@@ -32,7 +32,7 @@ func resultFormat(r *http.Request) (string, error) {
 	case "xlsx":
 		return "xlsx", nil
 	default:
-		return "", errBadRequest(fmt.Sprintf("format %q is not one rcm writes", f), api.FieldProblem{Field: "format", Reason: "json or xlsx"})
+		return "", errBadRequest(fmt.Sprintf("format %q is not one rcm writes", f), reporting.FieldError{Field: "format", Reason: "json or xlsx"})
 	}
 }
 
@@ -47,7 +47,7 @@ func (s *Server) getAggregates(w http.ResponseWriter, r *http.Request) error {
 // serveResult answers a cycle's result within the caller's scope (narrowed
 // by ?under=) as JSON, or as a spreadsheet with ?format=xlsx.
 func serveResult[T any](s *Server, w http.ResponseWriter, r *http.Request, name string,
-	compute func(context.Context, store.Cycle, access.Scope) (T, error), sheet func(*excelize.File, T, string) error) error {
+	compute func(context.Context, reporting.Cycle, access.Scope) (T, error), sheet func(*excelize.File, T, string) error) error {
 	format, err := resultFormat(r)
 	if err != nil {
 		return err
@@ -71,22 +71,11 @@ func serveResult[T any](s *Server, w http.ResponseWriter, r *http.Request, name 
 	return nil
 }
 
-// ancestorPaths returns the paths of the agency at path and of every agency
-// above it: "/VN/R-DBSH/HNI/" → "/VN/", "/VN/R-DBSH/", "/VN/R-DBSH/HNI/".
-func ancestorPaths(path string) []string {
-	var out []string
-	for i := 1; i < len(path); i++ {
-		if path[i] == '/' {
-			out = append(out, path[:i+1])
-		}
-	}
-	return out
-}
-
 // complianceOf computes the compliance of the nodes in scope: the stored
-// figures of a closed cycle, or live ones from the obligations.
-func (s *Server) complianceOf(ctx context.Context, c store.Cycle, scope access.Scope) (api.Compliance, error) {
-	out := api.Compliance{Cycle: c.ID, Status: c.Status, Final: c.Status == store.CycleClosed, Items: []api.ComplianceRow{}}
+// figures of a closed cycle, or provisional ones rolled up from its
+// obligations as they stand.
+func (s *Server) complianceOf(ctx context.Context, c reporting.Cycle, scope access.Scope) (api.Compliance, error) {
+	out := api.Compliance{Cycle: c.ID, Status: string(c.Status), Final: c.Status == reporting.CycleClosed, Items: []api.ComplianceRow{}}
 	if out.Final {
 		rows, err := s.store.CycleCompliance(ctx, c.ID, scope.Path)
 		if err != nil {
@@ -100,48 +89,42 @@ func (s *Server) complianceOf(ctx context.Context, c store.Cycle, scope access.S
 		}
 		return out, nil
 	}
-	obligations, err := s.store.LiveObligations(ctx, c.ID, scope.Path)
+	facts, err := s.store.CycleFacts(ctx, c.ID)
 	if err != nil {
 		return out, err
 	}
-	states := map[string][]reporting.FinalState{}
-	for _, o := range obligations {
-		state := reporting.FinalState(o.Status)
-		if !o.Final {
-			state = reporting.Classify(reporting.ObligationOutcome{FirstSubmittedAt: o.FirstSubmittedAt,
-				Accepted: o.Status == "accepted", Due: o.Due})
-		}
-		for _, p := range ancestorPaths(o.Path) {
-			if scope.Contains(p) {
-				states[p] = append(states[p], state)
-			}
-		}
+	compliance, err := reporting.RollUpCompliance(facts.Tree, facts.Obligations)
+	if err != nil {
+		return out, fmt.Errorf("compliance of cycle %s: %w", c.ID, err)
 	}
-	nodes, err := agenciesAt(ctx, s.store, states)
+	nodes, err := agenciesIn(ctx, s.store, scope, facts.Paths, compliance.ByNode)
 	if err != nil {
 		return out, err
 	}
 	for _, a := range nodes {
 		out.Items = append(out.Items, api.ComplianceRow{Agency: a.Code, NameVI: a.NameVI, NameEN: a.NameEN, Path: a.Path,
-			Rates: reporting.ComputeRates(states[a.Path])})
+			Rates: compliance.ByNode[a.Code]})
 	}
 	return out, nil
 }
 
-// agenciesAt returns the agencies at the paths keyed in byPath, by path.
-func agenciesAt[T any](ctx context.Context, st *store.Store, byPath map[string]T) ([]store.Agency, error) {
-	paths := make([]string, 0, len(byPath))
-	for p := range byPath {
-		paths = append(paths, p)
+// agenciesIn returns the agencies keyed in byCode whose tree path (in paths)
+// is in scope, by path.
+func agenciesIn[T any](ctx context.Context, st *store.Store, scope access.Scope, paths map[string]string, byCode map[string]T) ([]reporting.Agency, error) {
+	codes := make([]string, 0, len(byCode))
+	for code := range byCode {
+		if scope.Contains(paths[code]) {
+			codes = append(codes, code)
+		}
 	}
-	return st.AgenciesByPath(ctx, paths)
+	return st.AgenciesByCode(ctx, codes)
 }
 
 // aggregatesOf computes the figures of the nodes in scope: stored at close,
 // or rolled up from the versions accepted so far.
-func (s *Server) aggregatesOf(ctx context.Context, c store.Cycle, scope access.Scope) (api.Aggregates, error) {
-	out := api.Aggregates{Cycle: c.ID, Status: c.Status, Final: c.Status == store.CycleClosed, Items: []api.AggregateRow{}}
-	tmpl, err := s.templateOfCycle(ctx, c)
+func (s *Server) aggregatesOf(ctx context.Context, c reporting.Cycle, scope access.Scope) (api.Aggregates, error) {
+	out := api.Aggregates{Cycle: c.ID, Status: string(c.Status), Final: c.Status == reporting.CycleClosed, Items: []api.AggregateRow{}}
+	tmpl, err := s.store.CycleTemplate(ctx, c.ID)
 	if err != nil {
 		return out, err
 	}
@@ -163,42 +146,27 @@ func (s *Server) aggregatesOf(ctx context.Context, c store.Cycle, scope access.S
 	if err != nil {
 		return out, err
 	}
-	figures, err := reporting.Aggregate(facts.Tree, tmpl.Indicators, facts.Accepted)
+	figures, err := reporting.Aggregate(facts.Tree, facts.Template.Indicators, facts.Accepted)
 	if err != nil {
 		return out, fmt.Errorf("aggregate cycle %s: %w", c.ID, err)
 	}
-	byPath := map[string]map[string]reporting.AggregateValue{}
-	for node, values := range figures {
-		if p := facts.Paths[node]; scope.Contains(p) {
-			byPath[p] = values
-		}
-	}
-	nodes, err := agenciesAt(ctx, s.store, byPath)
+	nodes, err := agenciesIn(ctx, s.store, scope, facts.Paths, figures)
 	if err != nil {
 		return out, err
 	}
 	for _, a := range nodes {
-		codes := make([]string, 0, len(byPath[a.Path]))
-		for code := range byPath[a.Path] {
+		codes := make([]string, 0, len(figures[a.Code]))
+		for code := range figures[a.Code] {
 			codes = append(codes, code)
 		}
 		sort.Strings(codes)
 		for _, code := range codes {
-			v := byPath[a.Path][code]
+			v := figures[a.Code][code]
 			out.Items = append(out.Items, api.AggregateRow{Agency: a.Code, NameVI: a.NameVI, NameEN: a.NameEN, Path: a.Path,
 				Indicator: code, Value: v.Value, Contributors: v.Count})
 		}
 	}
 	return out, nil
-}
-
-// templateOfCycle returns the template of a cycle's regime.
-func (s *Server) templateOfCycle(ctx context.Context, c store.Cycle) (reporting.Template, error) {
-	regime, err := s.store.RegimeRules(ctx, c.RegimeCode)
-	if err != nil {
-		return reporting.Template{}, fmt.Errorf("cycle %s: %w", c.ID, err)
-	}
-	return s.store.Template(ctx, regime.TemplateCode)
 }
 
 // Spreadsheets of results.

@@ -56,11 +56,11 @@ func (s *Server) reviewSubmission(w http.ResponseWriter, r *http.Request) error 
 
 // decide records a review through the engine and counts it; the API and the
 // review page share it.
-func (s *Server) decide(r *http.Request, submissionID int64, req api.ReviewRequest) (store.Review, error) {
+func (s *Server) decide(r *http.Request, submissionID int64, req api.ReviewRequest) (reporting.Review, error) {
 	rv, err := s.engine.Review(r.Context(), caller(r), engine.ReviewRequest{SubmissionID: submissionID, Decision: reporting.Decision(req.Decision), Reason: req.Reason})
 	if err != nil {
-		return store.Review{}, engineError(r, err)
+		return reporting.Review{}, engineError(r, err)
 	}
-	s.counts.reviews.WithLabelValues(rv.Decision).Inc()
+	s.counts.reviews.WithLabelValues(string(rv.Decision)).Inc()
 	return rv, nil
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -82,19 +83,21 @@ func (m *cycleMetrics) submission(source string, receipt engine.Receipt, err err
 	m.submissions.WithLabelValues(source, result).Inc()
 }
 
-func toObligationJSON(o store.Obligation) api.Obligation {
+// toObligationJSON writes an obligation as it stands at now: overdue says
+// that its due passed with nothing submitted by then.
+func toObligationJSON(o reporting.Obligation, now time.Time) api.Obligation {
 	return api.Obligation{Cycle: o.CycleID, Agency: o.AgencyCode, NameVI: o.AgencyNameVI, NameEN: o.AgencyNameEN, Path: o.AgencyPath,
-		Due: o.Due, Close: o.Close, Status: o.Status, Final: o.FinalizedAt != nil, Overdue: o.Overdue, NotifiedAt: o.NotifiedAt,
+		Due: o.Due, Close: o.Close, Status: string(o.Status), Final: o.FinalizedAt != nil, Overdue: o.MissedDue(now), NotifiedAt: o.NotifiedAt,
 		FirstSubmittedAt: o.FirstSubmittedAt, LastSubmittedAt: o.LastSubmittedAt, Versions: o.Versions,
 		AcceptedSubmission: o.AcceptedSubmission}
 }
 
-func toReviewJSON(rv store.Review) api.Review {
-	return api.Review{ID: rv.ID, SubmissionID: rv.SubmissionID, Decision: rv.Decision, Reason: rv.Reason,
+func toReviewJSON(rv reporting.Review) api.Review {
+	return api.Review{ID: rv.ID, SubmissionID: rv.SubmissionID, Decision: string(rv.Decision), Reason: rv.Reason,
 		Reviewer: rv.ReviewerEmail, DecidedAt: rv.DecidedAt}
 }
 
-func toSubmissionJSON(sub store.Submission) api.Submission {
+func toSubmissionJSON(sub reporting.Submission) api.Submission {
 	out := api.Submission{ID: sub.ID, Cycle: sub.CycleID, Agency: sub.AgencyCode, Version: sub.Version,
 		ReceiptNumber: sub.ReceiptNumber, Values: sub.Values, Narrative: sub.Narrative, Source: sub.Source,
 		SubmittedBy: sub.SubmittedByEmail, SubmittedAt: sub.SubmittedAt}
@@ -140,13 +143,14 @@ func (s *Server) listObligations(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	obligations, err := s.store.Obligations(r.Context(), store.ObligationFilter{CycleID: c.ID, ScopePath: scope.Path,
-		ExactPath: scope.Exact, Status: q.Get("status"), After: q.Get("after"), Limit: limit + 1})
+		ExactPath: scope.Exact, Status: reporting.ObligationStatus(q.Get("status")), After: q.Get("after"), Limit: limit + 1})
 	if err != nil {
 		return err
 	}
 	items := make([]api.Obligation, len(obligations))
+	now := s.now()
 	for i, o := range obligations {
-		items[i] = toObligationJSON(o)
+		items[i] = toObligationJSON(o, now)
 	}
 	writeJSON(w, http.StatusOK, makePage(items, limit, func(o api.Obligation) string { return o.Agency }))
 	return nil
@@ -157,7 +161,7 @@ func (s *Server) getObligation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := api.AgencyObligation{Obligation: toObligationJSON(o), Versions: make([]api.Submission, len(subs))}
+	out := api.AgencyObligation{Obligation: toObligationJSON(o, s.now()), Versions: make([]api.Submission, len(subs))}
 	for i, sub := range subs {
 		out.Versions[i] = toSubmissionJSON(sub)
 	}
@@ -167,14 +171,14 @@ func (s *Server) getObligation(w http.ResponseWriter, r *http.Request) error {
 
 // obligationWithVersions loads the obligation the path's {id} and {code}
 // name, with its versions; the agency is in scope (the route checks).
-func (s *Server) obligationWithVersions(r *http.Request) (store.Obligation, []store.Submission, error) {
+func (s *Server) obligationWithVersions(r *http.Request) (reporting.Obligation, []reporting.Submission, error) {
 	c, err := s.cycle(r)
 	if err != nil {
-		return store.Obligation{}, nil, err
+		return reporting.Obligation{}, nil, err
 	}
 	o, err := s.store.Obligation(r.Context(), c.ID, r.PathValue("code"))
 	if err != nil {
-		return store.Obligation{}, nil, err
+		return reporting.Obligation{}, nil, err
 	}
 	subs, err := s.store.Submissions(r.Context(), c.ID, o.AgencyCode)
 	return o, subs, err
@@ -189,21 +193,21 @@ func (s *Server) submissionInScope(param string) ScopeCheck {
 	}
 }
 
-func (s *Server) visibleSubmission(r *http.Request, p access.Principal, param string) (store.Submission, error) {
+func (s *Server) visibleSubmission(r *http.Request, p access.Principal, param string) (reporting.Submission, error) {
 	id, err := pathID(r, param, "submission")
 	if err != nil {
-		return store.Submission{}, err
+		return reporting.Submission{}, err
 	}
 	sub, err := s.store.Submission(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
-		return store.Submission{}, errNotFound("submission", r.PathValue(param))
+		return reporting.Submission{}, errNotFound("submission", r.PathValue(param))
 	}
 	if err != nil {
-		return store.Submission{}, err
+		return reporting.Submission{}, err
 	}
 	if !p.IsStaff() {
 		if _, err := s.visibleAgency(r, p, sub.AgencyCode); err != nil {
-			return store.Submission{}, errNotFound("submission", r.PathValue(param))
+			return reporting.Submission{}, errNotFound("submission", r.PathValue(param))
 		}
 	}
 	return sub, nil
@@ -321,7 +325,7 @@ func readJSONSubmission(r *http.Request) (submissionBody, error) {
 	}
 	out.Narrative = req.Narrative
 	out.Values = make(reporting.Values, len(req.Values))
-	var bad []api.FieldProblem
+	var bad []reporting.FieldError
 	for code, raw := range req.Values {
 		raw = bytes.TrimSpace(raw)
 		switch {
@@ -330,14 +334,14 @@ func readJSONSubmission(r *http.Request) (submissionBody, error) {
 		case raw[0] == '"':
 			var text string
 			if err := json.Unmarshal(raw, &text); err != nil {
-				bad = append(bad, api.FieldProblem{Field: "values." + code, Reason: "not a valid JSON string"})
+				bad = append(bad, reporting.FieldError{Field: "values." + code, Reason: "not a valid JSON string"})
 				continue
 			}
 			out.Values[code] = text
 		case raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9'):
 			out.Values[code] = string(raw)
 		default:
-			bad = append(bad, api.FieldProblem{Field: "values." + code, Reason: "write the value as a number (123.5) or a string (\"123.5\")"})
+			bad = append(bad, reporting.FieldError{Field: "values." + code, Reason: "write the value as a number (123.5) or a string (\"123.5\")"})
 		}
 	}
 	if len(bad) > 0 {
@@ -386,7 +390,7 @@ func readMultipartSubmission(r *http.Request, boundary string, tmpl reporting.Te
 	}
 	if file == nil {
 		return out, errValidation("the form has no file; attach the filled-in template as the field \"file\"",
-			api.FieldProblem{Field: "file", Reason: "required"})
+			reporting.FieldError{Field: "file", Reason: "required"})
 	}
 	out.Source = format
 	out.Values, err = readSheet(format, file, tmpl)

@@ -104,7 +104,7 @@ func (s *Server) templateFile(w http.ResponseWriter, r *http.Request, ext, conte
 		lang = principal(r).Language
 	}
 	if lang != "vi" && lang != "en" {
-		return errBadRequest(fmt.Sprintf("lang %q is not a language rcm writes", lang), api.FieldProblem{Field: "lang", Reason: "vi or en"})
+		return errBadRequest(fmt.Sprintf("lang %q is not a language rcm writes", lang), reporting.FieldError{Field: "lang", Reason: "vi or en"})
 	}
 	var buf bytes.Buffer
 	if err := write(&buf, t, lang); err != nil {

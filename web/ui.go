@@ -129,14 +129,14 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 type homeCycle struct {
-	Cycle store.Cycle
+	Cycle reporting.Cycle
 	Link  string
 }
 
 type homePage struct {
 	pageBase
 	Cycles []homeCycle
-	Queue  []store.Submission
+	Queue  []reporting.Submission
 }
 
 // homePage lists the latest cycles, each linking to the caller's page of it,
@@ -166,12 +166,45 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request) error {
 
 type dashboardPage struct {
 	pageBase
-	Cycle       store.Cycle
+	Cycle       reporting.Cycle
 	Under       string
 	Compliance  api.Compliance
 	Aggregates  api.Aggregates
-	Obligations []store.Obligation
-	Queue       []store.Submission
+	Obligations []obligationRow
+	Queue       []reporting.Submission
+}
+
+// obligationRow is an obligation as a page shows it at a moment.
+type obligationRow struct {
+	reporting.Obligation
+	// Class colours its state (see obligationClass).
+	Class string
+	// Overdue marks an open obligation whose due passed with nothing
+	// submitted by then.
+	Overdue bool
+}
+
+func toObligationRow(o reporting.Obligation, now time.Time) obligationRow {
+	return obligationRow{Obligation: o, Class: obligationClass(o, now), Overdue: o.FinalizedAt == nil && o.MissedDue(now)}
+}
+
+// obligationClass is the colour of an obligation on the pages, from its
+// final state once final, else from its live state at now: ok for accepted
+// and on time; bad for returned, missing and not accepted; warn for overdue,
+// late, and a version awaiting review that came after due.
+func obligationClass(o reporting.Obligation, now time.Time) string {
+	live, open := o.LiveState(now)
+	switch {
+	case !open && o.Status == reporting.ObligationOnTime, live == reporting.LiveAccepted:
+		return "ok"
+	case !open && o.Status == reporting.ObligationLate, live == reporting.LiveOverdue:
+		return "warn"
+	case !open, live == reporting.LiveReturned:
+		return "bad"
+	case live == reporting.LiveAwaitingReview && o.MissedDue(now):
+		return "warn"
+	}
+	return ""
 }
 
 // dashboardPage shows a supervisor or office staff the compliance of the
@@ -199,9 +232,14 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	if data.Aggregates, err = s.aggregatesOf(r.Context(), c, scope); err != nil {
 		return err
 	}
-	if data.Obligations, err = s.store.Obligations(r.Context(), store.ObligationFilter{CycleID: c.ID, ScopePath: scope.Path,
-		ExactPath: scope.Exact, Limit: 1000}); err != nil {
+	obligations, err := s.store.Obligations(r.Context(), store.ObligationFilter{CycleID: c.ID, ScopePath: scope.Path,
+		ExactPath: scope.Exact, Limit: 1000})
+	if err != nil {
 		return err
+	}
+	now := s.now()
+	for _, o := range obligations {
+		data.Obligations = append(data.Obligations, toObligationRow(o, now))
 	}
 	if p.IsStaff() {
 		if data.Queue, err = s.store.ReviewQueue(r.Context(), store.ReviewQueueFilter{CycleID: c.ID, Limit: 100}); err != nil {
@@ -213,15 +251,17 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 
 type agencyPage struct {
 	pageBase
-	Cycle          store.Cycle
-	Agency         store.Agency
-	Obligation     store.Obligation
+	Cycle      reporting.Cycle
+	Agency     reporting.Agency
+	Obligation reporting.Obligation
+	// Overdue says that the obligation's due passed with nothing submitted by then.
+	Overdue        bool
 	Template       reporting.Template
-	Versions       []store.Submission
+	Versions       []reporting.Submission
 	CanSubmit      bool
 	FormAction     string
 	IdempotencyKey string
-	Receipt        *store.Submission
+	Receipt        *reporting.Submission
 	Errors         []string
 	Values         map[string]string
 	Narrative      string
@@ -261,15 +301,16 @@ func (s *Server) agencyPageData(r *http.Request) (agencyPage, error) {
 	if err != nil {
 		return agencyPage{}, err
 	}
-	tmpl, err := s.templateOfCycle(r.Context(), c)
+	tmpl, err := s.store.CycleTemplate(r.Context(), c.ID)
 	if err != nil {
 		return agencyPage{}, err
 	}
 	data := agencyPage{pageBase: pageBase{Lang: lang, Title: a.NameVI + " · " + c.ID, User: p},
 		Cycle: c, Agency: a, Obligation: o, Template: tmpl, Versions: versions,
 		FormAction: "/cycles/" + c.ID + "/agencies/" + a.Code, IdempotencyKey: newFormKey(), Values: map[string]string{}}
-	data.CanSubmit = p.CanSubmitFor(a.Code) && c.Status == store.CycleOpen && o.FinalizedAt == nil &&
-		o.Status != "accepted" && s.now().Before(o.Close)
+	now := s.now()
+	data.Overdue = o.MissedDue(now)
+	data.CanSubmit = p.CanSubmitFor(a.Code) && o.MaySubmit(c.Status, now) == nil
 	if len(versions) > 0 {
 		for code, v := range versions[0].Values {
 			data.Values[code] = v
@@ -351,9 +392,9 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 
 type reviewPage struct {
 	pageBase
-	Submission store.Submission
-	Agency     store.Agency
-	Obligation store.Obligation
+	Submission reporting.Submission
+	Agency     reporting.Agency
+	Obligation reporting.Obligation
 	Template   reporting.Template
 	Latest     bool
 	FormAction string
@@ -385,11 +426,7 @@ func (s *Server) reviewPageData(r *http.Request) (reviewPage, error) {
 	if err != nil {
 		return reviewPage{}, err
 	}
-	c, err := s.store.Cycle(r.Context(), sub.CycleID)
-	if err != nil {
-		return reviewPage{}, err
-	}
-	tmpl, err := s.templateOfCycle(r.Context(), c)
+	tmpl, err := s.store.CycleTemplate(r.Context(), sub.CycleID)
 	if err != nil {
 		return reviewPage{}, err
 	}

@@ -129,13 +129,13 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 	var after int64
 	if raw := q.Get("after"); raw != "" {
 		if after, err = strconv.ParseInt(raw, 10, 64); err != nil {
-			return errBadRequest(fmt.Sprintf("after %q is not a cursor this list gave", raw), api.FieldProblem{Field: "after", Reason: "a user id"})
+			return errBadRequest(fmt.Sprintf("after %q is not a cursor this list gave", raw), reporting.FieldError{Field: "after", Reason: "a user id"})
 		}
 	}
 	role := q.Get("role")
 	if role != "" {
 		if _, err := access.ParseRole(role); err != nil {
-			return errBadRequest(err.Error(), api.FieldProblem{Field: "role", Reason: "staff, officer or supervisor"})
+			return errBadRequest(err.Error(), reporting.FieldError{Field: "role", Reason: "staff, officer or supervisor"})
 		}
 	}
 	scope := p.Scope()
@@ -180,16 +180,16 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	expires := req.ExpiresAt
 	switch {
 	case req.ExpiresAt != nil && req.ExpiresIn != "":
-		return errValidation("give expires_at or expires_in, not both", api.FieldProblem{Field: "expires_in", Reason: "conflicts with expires_at"})
+		return errValidation("give expires_at or expires_in, not both", reporting.FieldError{Field: "expires_in", Reason: "conflicts with expires_at"})
 	case req.ExpiresIn != "":
 		d, err := reporting.ParseOffset(req.ExpiresIn)
 		if err != nil || d <= 0 {
-			return errValidation("expires_in must be a positive duration such as 90d", api.FieldProblem{Field: "expires_in", Reason: "a positive duration such as 90d or 12h"})
+			return errValidation("expires_in must be a positive duration such as 90d", reporting.FieldError{Field: "expires_in", Reason: "a positive duration such as 90d or 12h"})
 		}
 		at := s.now().Add(d)
 		expires = &at
 	case req.ExpiresAt != nil && !req.ExpiresAt.After(s.now()):
-		return errValidation("expires_at is in the past", api.FieldProblem{Field: "expires_at", Reason: "must be in the future"})
+		return errValidation("expires_at is in the past", reporting.FieldError{Field: "expires_at", Reason: "must be in the future"})
 	}
 	details := map[string]any{"user_id": id, "name": req.Name}
 	if expires != nil {

@@ -31,27 +31,13 @@ var pageNames = []string{"signin", "error", "home", "agency", "dashboard", "revi
 func mustParseViews() *views {
 	funcs := template.FuncMap{
 		"t":      translate,
-		"status": StatusName,
+		"status": func(lang string, status any) string { return StatusName(lang, fmt.Sprint(status)) },
 		"name":   localName,
 		"link":   langLink,
 		"when":   FormatTime,
 		"day":    func(d reporting.Date) string { return d.Format("vi") },
 		"pct": func(f float64) string {
 			return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", f), "0"), ".") + "%"
-		},
-		"statusClass": func(status string, overdue bool) string {
-			switch status {
-			case "on_time", "accepted":
-				return "ok"
-			case "missing", "not_accepted", "returned":
-				return "bad"
-			case "late", "overdue":
-				return "warn"
-			}
-			if overdue {
-				return "warn"
-			}
-			return ""
 		},
 	}
 	v := &views{pages: map[string]*template.Template{}}
@@ -129,24 +115,24 @@ func langLink(lang, path string) string {
 // and cycles; review decisions (accepted, returned) share the obligation's.
 var statusNames = map[string][2]string{
 	// Obligations while the cycle runs.
-	"pending":      {"chưa nộp", "not submitted"},
-	"notified":     {"đã thông báo", "notified"},
-	"submitted":    {"đã nộp", "submitted"},
-	"under_review": {"đang xem xét", "under review"},
-	"returned":     {"bị trả lại", "returned"},
-	"accepted":     {"đã chấp nhận", "accepted"},
-	"overdue":      {"quá hạn", "overdue"},
+	string(reporting.ObligationPending):     {"chưa nộp", "not submitted"},
+	string(reporting.ObligationNotified):    {"đã thông báo", "notified"},
+	string(reporting.ObligationSubmitted):   {"đã nộp", "submitted"},
+	string(reporting.ObligationUnderReview): {"đang xem xét", "under review"},
+	string(reporting.ObligationReturned):    {"bị trả lại", "returned"},
+	string(reporting.ObligationAccepted):    {"đã chấp nhận", "accepted"},
+	string(reporting.ObligationOverdue):     {"quá hạn", "overdue"},
 	// Final states.
-	"on_time":      {"đúng hạn", "on time"},
-	"late":         {"trễ hạn", "late"},
-	"missing":      {"thiếu", "missing"},
-	"not_accepted": {"không được chấp nhận", "not accepted"},
+	string(reporting.ObligationOnTime):      {"đúng hạn", "on time"},
+	string(reporting.ObligationLate):        {"trễ hạn", "late"},
+	string(reporting.ObligationMissing):     {"thiếu", "missing"},
+	string(reporting.ObligationNotAccepted): {"không được chấp nhận", "not accepted"},
 	// Cycles.
-	"launching": {"đang khởi tạo", "launching"},
-	"open":      {"đang mở", "open"},
-	"closing":   {"đang đóng", "closing"},
-	"closed":    {"đã đóng", "closed"},
-	"cancelled": {"đã hủy", "cancelled"},
+	string(reporting.CycleLaunching): {"đang khởi tạo", "launching"},
+	string(reporting.CycleOpen):      {"đang mở", "open"},
+	string(reporting.CycleClosing):   {"đang đóng", "closing"},
+	string(reporting.CycleClosed):    {"đã đóng", "closed"},
+	string(reporting.CycleCancelled): {"đã hủy", "cancelled"},
 }
 
 // StatusName is the name people read for an obligation, cycle or review

@@ -78,18 +78,6 @@ type CycleResume struct {
 	Done     []WaveRecord
 }
 
-// CycleStatus mirrors cycles.status.
-type CycleStatus string
-
-// Cycle statuses.
-const (
-	CycleLaunching CycleStatus = "launching"
-	CycleOpen      CycleStatus = "open"
-	CycleClosing   CycleStatus = "closing"
-	CycleClosed    CycleStatus = "closed"
-	CycleCancelled CycleStatus = "cancelled"
-)
-
 // WaveRecord is a wave that ran, kept in the workflow's state and timeline.
 type WaveRecord struct {
 	Kind   reporting.Event
@@ -100,14 +88,14 @@ type WaveRecord struct {
 
 // CycleResult is what a CycleWorkflow returns.
 type CycleResult struct {
-	Status CycleStatus
+	Status reporting.CycleStatus
 	Rates  reporting.Rates
 }
 
 // TimelineView answers QueryTimeline.
 type TimelineView struct {
 	CycleID  string
-	Status   CycleStatus
+	Status   reporting.CycleStatus
 	Expected int
 	Moments  []MomentView
 }

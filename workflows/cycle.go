@@ -32,7 +32,7 @@ func CycleWorkflow(ctx workflow.Context, input CycleInput) (CycleResult, error) 
 type cycleWorkflow struct {
 	input    CycleInput
 	logger   log.Logger
-	status   CycleStatus
+	status   reporting.CycleStatus
 	openedAt time.Time
 	expected int
 	groups   []activities.DeadlineGroup
@@ -59,13 +59,13 @@ func newCycleWorkflow(ctx workflow.Context, input CycleInput) (*cycleWorkflow, e
 	w := &cycleWorkflow{
 		input:     input,
 		logger:    log.With(workflow.GetLogger(ctx), "CycleID", input.CycleID),
-		status:    CycleLaunching,
+		status:    reporting.CycleLaunching,
 		done:      make(map[string]WaveRecord),
 		changed:   workflow.GetSignalChannel(ctx, SignalDeadlinesChanged),
 		cancelled: workflow.GetSignalChannel(ctx, SignalCancel),
 	}
 	if r := input.Resume; r != nil {
-		w.status = CycleOpen
+		w.status = reporting.CycleOpen
 		w.openedAt = r.OpenedAt
 		w.expected = r.Expected
 		for _, rec := range r.Done {
@@ -82,7 +82,7 @@ func newCycleWorkflow(ctx workflow.Context, input CycleInput) (*cycleWorkflow, e
 func (w *cycleWorkflow) run(ctx workflow.Context) (CycleResult, error) {
 	w.upsertStatus = workflow.GetVersion(ctx, "upsert-status-search-attribute", workflow.DefaultVersion, 1) >= 1
 	if w.input.Resume != nil {
-		w.setStatus(ctx, CycleOpen)
+		w.setStatus(ctx, reporting.CycleOpen)
 	}
 	if w.input.Resume == nil {
 		if err := w.open(ctx); err != nil {
@@ -100,7 +100,7 @@ func (w *cycleWorkflow) run(ctx workflow.Context) (CycleResult, error) {
 			if err := w.reload(ctx); err != nil {
 				return CycleResult{}, err
 			}
-			if w.status == CycleCancelled {
+			if w.status == reporting.CycleCancelled {
 				return w.cancel(ctx)
 			}
 			continue
@@ -150,7 +150,7 @@ func (w *cycleWorkflow) open(ctx workflow.Context) error {
 	if err := workflow.ExecuteActivity(bookkeepingOptions(ctx), a.OpenCycle, w.input.CycleID).Get(ctx, &opened); err != nil {
 		return fmt.Errorf("open cycle %s: %w", w.input.CycleID, err)
 	}
-	w.setStatus(ctx, CycleOpen)
+	w.setStatus(ctx, reporting.CycleOpen)
 	w.openedAt = workflow.Now(ctx)
 	w.expected = opened.Expected
 	w.groups = opened.Groups
@@ -169,7 +169,7 @@ func (w *cycleWorkflow) reload(ctx workflow.Context) error {
 	}
 	w.groups = res.Groups
 	if res.Cancelled() {
-		w.status = CycleCancelled
+		w.status = reporting.CycleCancelled
 	}
 	return nil
 }
@@ -190,7 +190,7 @@ func (w *cycleWorkflow) wave(ctx workflow.Context, m reporting.Moment, extension
 
 // setStatus records the cycle's status and publishes it as the RcmStatus
 // search attribute, so that Temporal's UI filters cycles by state.
-func (w *cycleWorkflow) setStatus(ctx workflow.Context, status CycleStatus) {
+func (w *cycleWorkflow) setStatus(ctx workflow.Context, status reporting.CycleStatus) {
 	w.status = status
 	if !w.upsertStatus {
 		return
@@ -204,17 +204,17 @@ func (w *cycleWorkflow) setStatus(ctx workflow.Context, status CycleStatus) {
 // finalize classifies, aggregates and summarises once every obligation closed.
 func (w *cycleWorkflow) finalize(ctx workflow.Context) (CycleResult, error) {
 	var a *activities.Activities
-	w.setStatus(ctx, CycleClosing)
+	w.setStatus(ctx, reporting.CycleClosing)
 	var fin activities.FinalizeResult
 	if err := workflow.ExecuteActivity(bookkeepingOptions(ctx), a.FinalizeCycle, w.input.CycleID).Get(ctx, &fin); err != nil {
 		return CycleResult{}, fmt.Errorf("finalize cycle %s: %w", w.input.CycleID, err)
 	}
-	w.setStatus(ctx, CycleClosed)
+	w.setStatus(ctx, reporting.CycleClosed)
 	if _, err := w.wave(ctx, reporting.Moment{Kind: reporting.EventCycleSummary, At: workflow.Now(ctx)}, 0); err != nil {
 		return CycleResult{}, err
 	}
 	w.logger.Info("Cycle closed", "Expected", fin.Rates.Expected, "OnTime", fin.Rates.OnTime, "Late", fin.Rates.Late, "Missing", fin.Rates.Missing)
-	return CycleResult{Status: CycleClosed, Rates: fin.Rates}, nil
+	return CycleResult{Status: reporting.CycleClosed, Rates: fin.Rates}, nil
 }
 
 // cancel ends the submission loops of a cancelled cycle.
@@ -223,9 +223,9 @@ func (w *cycleWorkflow) cancel(ctx workflow.Context) (CycleResult, error) {
 	if err := workflow.ExecuteActivity(bookkeepingOptions(ctx), a.CancelCycle, w.input.CycleID).Get(ctx, nil); err != nil {
 		return CycleResult{}, fmt.Errorf("cancel cycle %s: %w", w.input.CycleID, err)
 	}
-	w.setStatus(ctx, CycleCancelled)
+	w.setStatus(ctx, reporting.CycleCancelled)
 	w.logger.Info("Cycle cancelled")
-	return CycleResult{Status: CycleCancelled}, nil
+	return CycleResult{Status: reporting.CycleCancelled}, nil
 }
 
 // sleepUntil waits for at, or for a signal; it reports whether at came.

@@ -24,7 +24,7 @@ import (
 type fakeCycle struct {
 	mu        sync.Mutex
 	groups    []activities.DeadlineGroup
-	status    string
+	status    reporting.CycleStatus
 	expected  int
 	waves     []activities.WaveInput
 	finalized int
@@ -40,7 +40,7 @@ func (f *fakeCycle) setGroups(g ...activities.DeadlineGroup) {
 func (f *fakeCycle) OpenCycle(_ context.Context, _ string) (activities.OpenCycleResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.status = "open"
+	f.status = reporting.CycleOpen
 	return activities.OpenCycleResult{Expected: f.expected, Groups: append([]activities.DeadlineGroup(nil), f.groups...)}, nil
 }
 
@@ -160,7 +160,7 @@ func (s *CycleWorkflowSuite) Test_MonthLongTimelineRunsEveryWaveAtItsMoment() {
 
 	res := s.run(monthPolicy())
 
-	s.Equal(workflows.CycleClosed, res.Status)
+	s.Equal(reporting.CycleClosed, res.Status)
 	s.Equal([]string{
 		"deadline_notice/0@0s",
 		"reminder/1@408h0m0s", // due - 3d
@@ -239,7 +239,7 @@ func (s *CycleWorkflowSuite) Test_EarlyCloseClassifiesNowAndSkipsTheRest() {
 
 	res := s.run(monthPolicy())
 
-	s.Equal(workflows.CycleClosed, res.Status)
+	s.Equal(reporting.CycleClosed, res.Status)
 	log := s.fake.waveLog(s.t0)
 	s.Equal([]string{"close/1@528h0m0s", "cycle_summary/0@528h0m0s"}, log[len(log)-2:])
 	s.NotContains(log, "escalation/2@552h0m0s")
@@ -254,7 +254,7 @@ func (s *CycleWorkflowSuite) Test_CancelStopsEverything() {
 
 	res := s.run(monthPolicy())
 
-	s.Equal(workflows.CycleCancelled, res.Status)
+	s.Equal(reporting.CycleCancelled, res.Status)
 	s.Equal([]string{"deadline_notice/0@0s"}, s.fake.waveLog(s.t0))
 	s.Equal(1, s.fake.cancelled)
 	s.Equal(0, s.fake.finalized)
@@ -283,7 +283,7 @@ func (s *CycleWorkflowSuite) Test_TimelineQueryShowsDoneAndPlannedMoments() {
 
 	s.run(monthPolicy())
 
-	s.Equal(workflows.CycleOpen, view.Status)
+	s.Equal(reporting.CycleOpen, view.Status)
 	s.Equal(20, view.Expected)
 	var done, planned []string
 	for _, m := range view.Moments {

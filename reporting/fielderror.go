@@ -1,0 +1,104 @@
+package reporting
+
+import (
+	"fmt"
+	"strings"
+)
+
+// FieldError is one refused field of an input: the one shape every refusal
+// of what an input says takes in rcm, whoever finds it — the checks of
+// templates, policies and submitted values here, the store, the engine, the
+// readers of uploaded files. The HTTP API writes it as one entry of a
+// problem's errors (api.FieldProblem).
+type FieldError struct {
+	// Field names the field in the input's own terms, the API's JSON names:
+	// "reason", "policy.escalations[0].times", "[3].parent" for a record of a
+	// list, "values.GRDP" for a submitted value, "file" for an uploaded file
+	// as a whole.
+	Field string
+	// Reason says what is wrong and what to do, for a person. For a problem
+	// with a submitted value (Indicator set) it is empty and Message writes
+	// it, in the reader's language.
+	Reason string
+	// Code is a stable code for the reason where there is one (FieldRequired,
+	// FieldBelowMin, ...).
+	Code string
+	// Line is the line (CSV) or row (XLSX) of an uploaded file, where it applies.
+	Line int
+	// Indicator is the indicator's code, on a problem with a submitted value.
+	Indicator string
+	// Limit is the bound a submitted value crossed (a Min, a Max or a
+	// length), or "".
+	Limit string
+}
+
+// Error returns the field and the English message, so that a FieldError can
+// travel as an error.
+func (e FieldError) Error() string {
+	if e.Field == "" {
+		return e.Message("en")
+	}
+	return e.Field + ": " + e.Message("en")
+}
+
+// Message returns the reason for a person: for a problem with a submitted
+// value, a sentence naming the indicator and the limit, in English when lang
+// starts with "en" and in Vietnamese otherwise; for any other field, Reason.
+func (e FieldError) Message(lang string) string {
+	if e.Indicator == "" {
+		return e.Reason
+	}
+	return valueMessage(e, lang)
+}
+
+// InputError is an input refused for what it says, whatever the state of the
+// records, with every refused field at once.
+type InputError struct {
+	Fields []FieldError
+}
+
+// Error names the refused fields and why, in English.
+func (e *InputError) Error() string {
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Error()
+	}
+	if len(parts) == 1 {
+		return "invalid input: " + parts[0]
+	}
+	return fmt.Sprintf("invalid input (%d problems): %s", len(parts), strings.Join(parts, "; "))
+}
+
+// FieldErrors collects the refused fields of one input, so that every
+// problem is reported at once rather than the first.
+type FieldErrors []FieldError
+
+// Add records that field is refused, the reason written as by fmt.Sprintf.
+func (fe *FieldErrors) Add(field, format string, args ...any) {
+	*fe = append(*fe, FieldError{Field: field, Reason: fmt.Sprintf(format, args...)})
+}
+
+// Err returns the collected fields as an *InputError, or nil when there are
+// none.
+func (fe FieldErrors) Err() error {
+	if len(fe) == 0 {
+		return nil
+	}
+	return &InputError{Fields: fe}
+}
+
+// Under returns errs with prefix put before each field, for the fields of a
+// part of a larger input: Under("policy.", …) turns "close_after" into
+// "policy.close_after".
+func Under(prefix string, errs []FieldError) []FieldError {
+	out := make([]FieldError, len(errs))
+	for i, e := range errs {
+		e.Field = prefix + e.Field
+		out[i] = e
+	}
+	return out
+}
+
+// ValueField is the name of a submitted indicator value as a field of an
+// input ("values.GRDP").
+func ValueField(indicator string) string { return "values." + indicator }

@@ -1,0 +1,25 @@
+package reporting
+
+// Regime is a reporting regime (chế độ báo cáo): who reports what, how often,
+// by when, and how they are reminded.
+type Regime struct {
+	Code, NameVI, NameEN string
+	TemplateCode         string
+	Cadence              Cadence
+	DeadlineRule         DeadlineRule
+	// TimeZone is the IANA zone calendar rules run in ("" = DefaultZone).
+	TimeZone string
+	Holidays []Date
+	Policy   Policy
+	// ReviewerID is the office-staff user who reviews submissions, if one is named.
+	ReviewerID  *int64
+	Assignments []Assignment
+}
+
+// Assignment says an agency reports under a regime, from ActiveFrom until
+// ActiveUntil (both included; nil is open-ended).
+type Assignment struct {
+	AgencyCode  string
+	ActiveFrom  *Date
+	ActiveUntil *Date
+}

@@ -1,0 +1,63 @@
+package web
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"rcm/reporting"
+)
+
+func TestEveryStatusOfTheDomainHasANameInBothLanguages(t *testing.T) {
+	var codes []string
+	for _, s := range reporting.ObligationStatuses() {
+		codes = append(codes, string(s))
+	}
+	for _, s := range reporting.CycleStatuses() {
+		codes = append(codes, string(s))
+	}
+	for _, d := range reporting.Decisions() {
+		codes = append(codes, string(d))
+	}
+	for _, code := range codes {
+		names, ok := statusNames[code]
+		if assert.True(t, ok, "%s has no name", code) {
+			assert.NotEmpty(t, names[0], "%s in Vietnamese", code)
+			assert.NotEmpty(t, names[1], "%s in English", code)
+		}
+	}
+}
+
+func TestObligationClassColoursTheStateAtTheMoment(t *testing.T) {
+	due := time.Date(2026, 3, 16, 17, 0, 0, 0, time.UTC)
+	before, after := due.Add(-time.Minute), due.Add(time.Minute)
+	ob := func(s reporting.ObligationStatus, first *time.Time) reporting.Obligation {
+		return reporting.Obligation{Status: s, Due: due, FirstSubmittedAt: first}
+	}
+	tests := []struct {
+		o    reporting.Obligation
+		now  time.Time
+		want string
+	}{
+		{ob(reporting.ObligationNotified, nil), before, ""},
+		{ob(reporting.ObligationOverdue, nil), after, "warn"},
+		{ob(reporting.ObligationSubmitted, &before), after, ""},
+		{ob(reporting.ObligationUnderReview, &after), after, "warn"},
+		{ob(reporting.ObligationReturned, &before), after, "bad"},
+		{ob(reporting.ObligationAccepted, &before), after, "ok"},
+		{ob(reporting.ObligationOnTime, &before), after, "ok"},
+		{ob(reporting.ObligationLate, &after), after, "warn"},
+		{ob(reporting.ObligationMissing, nil), after, "bad"},
+		{ob(reporting.ObligationNotAccepted, &before), after, "bad"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, obligationClass(tt.o, tt.now), "%s", tt.o.Status)
+	}
+	row := toObligationRow(ob(reporting.ObligationUnderReview, &after), after)
+	assert.True(t, row.Overdue, "a version that came after due is marked overdue while open")
+	final := time.Now()
+	closed := ob(reporting.ObligationLate, &after)
+	closed.FinalizedAt = &final
+	assert.False(t, toObligationRow(closed, after).Overdue, "a final obligation says late, not overdue")
+}
