@@ -40,6 +40,8 @@ func TestReadSeparatorsAndMarks(t *testing.T) {
 		{"semicolon, as Excel writes with a decimal comma",
 			"indicator;value (1.234,5);name\r\nGRDP;1.234,5;Tổng sản phẩm\r\n",
 			[][]string{{"indicator", "value (1.234,5)", "name"}, {"GRDP", "1.234,5", "Tổng sản phẩm"}}},
+		{"semicolon, two columns and a decimal comma in the header", "indicator;value (1.234,5)\nGRDP;8,2\n",
+			[][]string{{"indicator", "value (1.234,5)"}, {"GRDP", "8,2"}}},
 		{"tab", "indicator\tvalue\nGRDP\t12\n", [][]string{{"indicator", "value"}, {"GRDP", "12"}}},
 		{"quoted separators do not count", "\"a;b;c\",value\nx,1\n", [][]string{{"a;b;c", "value"}, {"x", "1"}}},
 		{"byte-order mark", "\xef\xbb\xbfindicator,value\nGRDP,1\n", [][]string{{"indicator", "value"}, {"GRDP", "1"}}},

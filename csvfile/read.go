@@ -191,7 +191,9 @@ func (r *Reader) peekLine() ([]byte, error) {
 func separator(c rune) bool { return c == ',' || c == ';' || c == '\t' }
 
 // guessComma picks the separator that occurs most often in the first line
-// outside quotes; ',' when none does or on a tie.
+// outside quotes, ',' when none does. A tie between ';' and ',' goes to ';':
+// a ';' file may hold an unquoted ',' in a header ("value (1.234,5)"),
+// while a ',' file must quote its ';'s no more than its ','s.
 func guessComma(line []byte) rune {
 	counts := map[rune]int{}
 	quoted := false
@@ -204,10 +206,11 @@ func guessComma(line []byte) rune {
 		}
 	}
 	best := ','
-	for _, c := range []rune{';', '\t'} {
-		if counts[c] > counts[best] {
-			best = c
-		}
+	if counts[';'] > 0 && counts[';'] >= counts[','] {
+		best = ';'
+	}
+	if counts['\t'] > counts[best] {
+		best = '\t'
 	}
 	return best
 }
