@@ -92,6 +92,8 @@ func toProblem(err error) *apiError {
 	case errors.As(err, &tooLarge):
 		return problem(http.StatusRequestEntityTooLarge, typeTooLarge, "The request body is too large",
 			fmt.Sprintf("the body is larger than the %d bytes this endpoint accepts; send less at a time", tooLarge.Limit))
+	case errors.Is(err, sheets.ErrTooLarge):
+		return problem(http.StatusRequestEntityTooLarge, typeTooLarge, "The file is too large", trimWrap(err))
 	case errors.As(err, &inErr):
 		fields := make([]api.FieldProblem, len(inErr.Fields))
 		for i, f := range inErr.Fields {
