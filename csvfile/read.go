@@ -114,22 +114,23 @@ func (l Limits) withDefaults() Limits {
 // taken as the header: its fields name the columns in errors.
 type Reader struct {
 	lim     Limits
-	src     *limitedReader
 	br      *bufio.Reader
 	cr      *csv.Reader
 	comma   rune
 	skipped int // lines before the CSV text: Excel's "sep=" line
 	records int
+	line    int // of the last record read
 	header  []string
 	err     error // from opening: the encoding, the first line
 }
 
-// NewReader reads CSV from r within lim. Problems with the start of the file
-// (its encoding, its first line) are returned by the first Read.
+// NewReader reads CSV from r within lim. It reads the start of the file at
+// once, to tell the separator; problems there (the encoding, the first line)
+// are returned by the first Read.
 func NewReader(r io.Reader, lim Limits) *Reader {
 	lim = lim.withDefaults()
 	src := &limitedReader{r: r, lim: lim, line: 1}
-	rd := &Reader{lim: lim, src: src, br: bufio.NewReaderSize(src, 64<<10), comma: ','}
+	rd := &Reader{lim: lim, br: bufio.NewReaderSize(src, 64<<10), comma: ','}
 	rd.err = rd.open()
 	rd.cr = csv.NewReader(rd.br)
 	rd.cr.Comma = rd.comma
@@ -192,8 +193,8 @@ func separator(c rune) bool { return c == ',' || c == ';' || c == '\t' }
 
 // guessComma picks the separator that occurs most often in the first line
 // outside quotes, ',' when none does. A tie between ';' and ',' goes to ';':
-// a ';' file may hold an unquoted ',' in a header ("value (1.234,5)"),
-// while a ',' file must quote its ';'s no more than its ','s.
+// a ';' file may hold an unquoted ',' in its header ("value (1.234,5)"),
+// while a ',' file has no reason to hold a ';' there.
 func guessComma(line []byte) rune {
 	counts := map[rune]int{}
 	quoted := false
@@ -229,10 +230,11 @@ func (r *Reader) Read() ([]string, error) {
 		r.err = r.wrap(err)
 		return nil, r.err
 	}
-	line := r.Line()
+	first, _ := r.cr.FieldPos(0)
+	r.line = first + r.skipped
 	r.records++
 	if r.records > r.lim.Records {
-		r.err = &Error{Line: line, Code: CodeTooLarge, Reason: fmt.Sprintf("the file has more than %d lines", r.lim.Records)}
+		r.err = &Error{Line: r.line, Code: CodeTooLarge, Reason: fmt.Sprintf("the file has more than %d lines", r.lim.Records)}
 		return nil, r.err
 	}
 	for i, f := range rec {
@@ -252,11 +254,9 @@ func (r *Reader) Read() ([]string, error) {
 	return rec, nil
 }
 
-// Line returns the line of the file the last record read starts on.
-func (r *Reader) Line() int {
-	line, _ := r.cr.FieldPos(0)
-	return line + r.skipped
-}
+// Line returns the line of the file the last record read starts on (0
+// before the first).
+func (r *Reader) Line() int { return r.line }
 
 func (r *Reader) fieldError(line, i int, code, reason string) error {
 	name := ""
