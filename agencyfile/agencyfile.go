@@ -2,18 +2,22 @@
 // kind, region and optional parent, officer_email, head_email, language) into
 // the agencies of the tree: the national root, one agency per region, then the
 // rows, each under its parent, region or the root. `rcm agency import` sends
-// what it reads to the API; the demo data seeds the database with it.
+// what it reads to the API; the demo data seeds the database with it. The
+// file is read by csvfile, as every CSV from outside: a byte-order mark, ';'
+// or tab separators and Excel's "sep=" line are understood, the file is
+// bounded, and text that is not UTF-8 is refused naming its line and column.
 package agencyfile
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"rcm/reporting"
 	"slices"
 	"strings"
 	"unicode"
+
+	"rcm/csvfile"
+	"rcm/reporting"
 )
 
 // Columns are the columns the file may have; code, name_vi and kind are
@@ -30,18 +34,17 @@ func Columns() []string {
 // other row goes under the root. Every problem of the file is reported, each
 // naming its line.
 func Read(r io.Reader, rootCode string) ([]reporting.Agency, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
+	cr := csvfile.NewReader(r, csvfile.Limits{})
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, errors.New("the file is empty; the first line must name the columns code,name_vi,name_en,kind,region")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("not CSV: %w", err)
+		return nil, err // a *csvfile.Error, naming its line
 	}
 	col := map[string]int{}
 	for i, h := range header {
-		name := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		name := strings.ToLower(strings.TrimSpace(h))
 		if !slices.Contains(Columns(), name) {
 			return nil, fmt.Errorf("line 1: column %q is unknown; the columns are %s", h, strings.Join(Columns(), ", "))
 		}
@@ -70,9 +73,9 @@ func Read(r io.Reader, rootCode string) ([]reporting.Agency, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("not CSV: %w", err)
+			return nil, err // a *csvfile.Error, naming its line
 		}
-		line, _ := cr.FieldPos(0)
+		line := cr.Line()
 		a := reporting.Agency{Code: get(rec, "code"), NameVI: get(rec, "name_vi"), NameEN: get(rec, "name_en"), Kind: get(rec, "kind"),
 			ParentCode: get(rec, "parent"), OfficerEmail: get(rec, "officer_email"), HeadEmail: get(rec, "head_email"), Language: get(rec, "language")}
 		if a.Code == "" && a.NameVI == "" {

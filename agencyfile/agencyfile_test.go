@@ -66,3 +66,19 @@ func TestRegionCode(t *testing.T) {
 	assert.Equal(t, "R-BTBVDHMT", RegionCode("Bắc Trung Bộ và duyên hải miền Trung"))
 	assert.Equal(t, "R-AOI", RegionCode("Ấp Ông Ích"))
 }
+
+// TestReadAsSpreadsheetsSaveIt: the agency file is read like every CSV
+// from outside: ';' between columns, Excel's sep= line, and a clear error
+// naming line and column for text that is not UTF-8.
+func TestReadAsSpreadsheetsSaveIt(t *testing.T) {
+	agencies, err := Read(strings.NewReader("sep=;\r\ncode;name_vi;kind;region\r\nHNI;Hà Nội;city;Đồng bằng sông Hồng\r\n"), "VN")
+	require.NoError(t, err)
+	require.Len(t, agencies, 3)
+	assert.Equal(t, "Hà Nội", agencies[2].NameVI)
+	assert.Equal(t, "R-DBSH", agencies[2].ParentCode)
+
+	_, err = Read(strings.NewReader("code,name_vi,kind\nHNI,H\xe0 N\xf4i,city\n"), "VN")
+	require.ErrorContains(t, err, "line 2, column 2 (name_vi): not UTF-8 text")
+	_, err = Read(strings.NewReader("code,name_vi,kind\nHNI,\"Hà Nội,city\n"), "VN")
+	require.ErrorContains(t, err, "line 2: not CSV")
+}

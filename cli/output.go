@@ -1,13 +1,14 @@
 package cli
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 
 	"github.com/olekukonko/tablewriter"
 	ucli "github.com/urfave/cli/v2"
+
+	"rcm/csvfile"
 )
 
 // Output formats every listing command accepts with --output.
@@ -61,7 +62,10 @@ func writeRecords(w io.Writer, format string, recs records) error {
 		}
 		return nil
 	case outputCSV:
-		cw := csv.NewWriter(w)
+		// csvfile neutralises cells a spreadsheet program would run as
+		// formulas (names typed by staff and agencies); figures, negative
+		// ones included, stay numbers.
+		cw := csvfile.NewWriter(w)
 		if err := cw.Write(recs.Header); err != nil {
 			return fmt.Errorf("print csv: %w", err)
 		}

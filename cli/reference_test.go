@@ -229,7 +229,7 @@ func TestTemplatesAndRegimes(t *testing.T) {
 	require.NoError(t, err, "the exported spreadsheet is the template's")
 	require.Empty(t, values)
 	csvOut := e.staff("template", "export", "KTXH", "--csv", "-").ok(t)
-	require.True(t, strings.HasPrefix(csvOut, "indicator,value,name,unit\nGRDP,,"), csvOut)
+	require.True(t, strings.HasPrefix(csvOut, "indicator,\"value (1.234,5)\",name,unit\nGRDP,,"), csvOut)
 	require.Equal(t, ExitNotFound, e.staff("template", "export", "NOPE", "--xlsx", filepath.Join(dir, "x.xlsx")).code)
 	_, err = os.Stat(filepath.Join(dir, "x.xlsx"))
 	require.True(t, os.IsNotExist(err), "no file is left after a failed export")

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"rcm/api"
+	"rcm/csvfile"
 )
 
 // templateCommand manages report templates.
@@ -100,20 +100,21 @@ func templateCreate(c *ucli.Context) error {
 
 var indicatorColumns = []string{"code", "name_vi", "name_en", "unit", "type", "required", "min", "max", "aggregation"}
 
-// readIndicatorCSV reads a template's indicators from CSV.
+// readIndicatorCSV reads a template's indicators from CSV (read by csvfile,
+// as every CSV from outside). Bounds are figures in the canonical notation,
+// as the API takes them.
 func readIndicatorCSV(r io.Reader) ([]api.Indicator, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
+	cr := csvfile.NewReader(r, csvfile.Limits{})
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, errors.New("the file is empty; the first line must name the columns " + strings.Join(indicatorColumns, ","))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("not CSV: %w", err)
+		return nil, err // a *csvfile.Error, naming its line
 	}
 	col := map[string]int{}
 	for i, h := range header {
-		name := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		name := strings.ToLower(strings.TrimSpace(h))
 		if !slices.Contains(indicatorColumns, name) {
 			return nil, fmt.Errorf("line 1: column %q is unknown; the columns are %s", h, strings.Join(indicatorColumns, ", "))
 		}
@@ -132,9 +133,9 @@ func readIndicatorCSV(r io.Reader) ([]api.Indicator, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("not CSV: %w", err)
+			return nil, err // a *csvfile.Error, naming its line
 		}
-		line, _ := cr.FieldPos(0)
+		line := cr.Line()
 		get := func(name string) string {
 			if i, ok := col[name]; ok && i < len(rec) {
 				return strings.TrimSpace(rec[i])

@@ -249,8 +249,10 @@ func TestReadmeStory(t *testing.T) {
 	s.ok(hni, "template", "export", "KTXH", "--csv", csvFile)
 	exported, err := os.ReadFile(csvFile)
 	require.NoError(t, err)
-	filled := fillCSV(t, string(exported), map[string]string{"GRDP": "1250.5", "EMP": "5200"})
-	s.write("hni-bad.csv", strings.Replace(filled, "1250.5", "1.250,5", 1))
+	// The CSV exported in Vietnamese states Vietnamese figures: 1.250,5 is
+	// 1250.5, and 1250.5 could be a misreading, so it is refused.
+	filled := fillCSV(t, string(exported), map[string]string{"GRDP": "1.250,5", "EMP": "5.200"})
+	s.write("hni-bad.csv", strings.Replace(filled, `"1.250,5"`, "1250.5", 1))
 	stderr := s.fails(exitUsage, hni, "submit", "--cycle", cycleID, "--agency", "HNI", "--file", "hni-bad.csv")
 	require.Contains(t, stderr, "values.GRDP")
 	s.write("hni.csv", filled)
@@ -394,7 +396,7 @@ func fillCSV(t *testing.T, exported string, values map[string]string) string {
 	t.Helper()
 	records, err := csv.NewReader(strings.NewReader(exported)).ReadAll()
 	require.NoError(t, err)
-	require.Equal(t, []string{"indicator", "value"}, records[0][:2])
+	require.Equal(t, []string{"indicator", "value (1.234,5)"}, records[0][:2])
 	for _, rec := range records[1:] {
 		if v, ok := values[rec[0]]; ok {
 			rec[1] = v

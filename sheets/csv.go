@@ -1,13 +1,12 @@
 package sheets
 
 import (
-	"bufio"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 
+	"rcm/csvfile"
 	"rcm/reporting"
 )
 
@@ -22,10 +21,14 @@ const (
 )
 
 // WriteCSV writes the CSV an agency fills in for tmpl: columns indicator,
-// value (empty), name (in lang: "vi" or "en") and unit.
+// value (empty), name and unit, with names in lang ("vi" or "en"). The value
+// column's header states how figures are written, the way people write them
+// in lang (ValueHeader: "value (1.234,5)" in Vietnamese). Cells are
+// neutralised against formula injection (csvfile.Neutralise): names and units
+// come from office staff and open on every agency's computer.
 func WriteCSV(w io.Writer, tmpl reporting.Template, lang string) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{csvIndicator, csvValue, csvName, csvUnit}); err != nil {
+	cw := csvfile.NewWriter(w)
+	if err := cw.Write([]string{csvIndicator, ValueHeader(csvValue, reporting.NotationFor(lang)), csvName, csvUnit}); err != nil {
 		return fmt.Errorf("write csv for template %s: %w", tmpl.Code, err)
 	}
 	for _, ind := range tmpl.Indicators {
@@ -33,28 +36,28 @@ func WriteCSV(w io.Writer, tmpl reporting.Template, lang string) error {
 			return fmt.Errorf("write csv for template %s: %w", tmpl.Code, err)
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err := cw.Flush(); err != nil {
 		return fmt.Errorf("write csv for template %s: %w", tmpl.Code, err)
 	}
 	return nil
 }
 
+// csvLimits are the limits of csvfile.Reader for a filled-in template.
+var csvLimits = csvfile.Limits{Bytes: MaxFileBytes, Records: MaxLines, FieldBytes: MaxCellBytes}
+
 // ReadCSV reads the values of a CSV file filled in for tmpl. The header must
 // name an indicator and a value column (in any order, any letter case; other
 // columns are ignored); each following line gives one indicator's value.
-// Blank values are left out. A UTF-8 byte-order mark, as spreadsheet programs
-// write, is skipped. Every problem is reported, each with its line, in a
-// *FileError: unknown indicator codes, repeated indicators, values that are
-// not numbers or out of bounds.
+// Figures are read in the notation the value column's header states
+// (ValueHeader), or, when it states none, in the canonical notation with
+// figures that could be read two ways ("12.000") refused. Blank values are
+// left out. The file is read by csvfile.Reader: a byte-order mark, ';' or
+// tab separators, Excel's "sep=" line; past MaxFileBytes, MaxLines or
+// MaxCellBytes it is refused. Every problem is reported, each with its line,
+// in a *FileError: unknown indicator codes, repeated indicators, values that
+// are not figures or out of bounds.
 func ReadCSV(r io.Reader, tmpl reporting.Template) (reporting.Values, error) {
-	br := bufio.NewReader(r)
-	if bom, err := br.Peek(3); err == nil && string(bom) == "\xef\xbb\xbf" {
-		_, _ = br.Discard(3)
-	}
-	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
+	cr := csvfile.NewReader(r, csvLimits)
 	c := newCollector(tmpl, "csv")
 
 	header, err := cr.Read()
@@ -63,21 +66,27 @@ func ReadCSV(r io.Reader, tmpl reporting.Template) (reporting.Values, error) {
 		return c.result()
 	}
 	if err != nil {
-		c.problems.add(csvLine(err, 1), "", ProblemMalformed, "not CSV: %v", csvCause(err))
+		c.addReadError(err)
 		return c.result()
 	}
 	codeCol, valueCol := -1, -1
 	for i, h := range header {
-		switch strings.ToLower(strings.TrimSpace(h)) {
-		case csvIndicator:
+		if strings.EqualFold(strings.TrimSpace(h), csvIndicator) {
 			codeCol = i
-		case csvValue:
-			valueCol = i
+			continue
+		}
+		notation, isValue, err := parseValueHeader(h, csvValue)
+		if err != nil {
+			c.problems.add(1, "", ProblemHeader, "%v", err)
+			return c.result()
+		}
+		if isValue {
+			valueCol, c.notation = i, notation
 		}
 	}
 	if codeCol < 0 || valueCol < 0 {
 		c.problems.add(1, "", ProblemHeader, "the first line must name the columns %s and %s (found %q)",
-			csvIndicator, csvValue, strings.Join(header, ","))
+			csvIndicator, csvValue, strings.Join(header, string(cr.Comma())))
 		return c.result()
 	}
 	for {
@@ -86,14 +95,10 @@ func ReadCSV(r io.Reader, tmpl reporting.Template) (reporting.Values, error) {
 			break
 		}
 		if err != nil {
-			c.problems.add(csvLine(err, 0), "", ProblemMalformed, "not CSV: %v", csvCause(err))
+			c.addReadError(err)
 			return c.result()
 		}
-		line, _ := cr.FieldPos(0)
-		if line > MaxLines {
-			c.problems.add(line, "", ProblemTooLarge, "more than %d lines; a template has far fewer indicators", MaxLines)
-			return c.result()
-		}
+		line := cr.Line()
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
@@ -102,8 +107,7 @@ func ReadCSV(r io.Reader, tmpl reporting.Template) (reporting.Values, error) {
 			continue
 		}
 		if len(rec) > len(header) {
-			c.problems.add(line, strings.TrimSpace(rec[codeCol]), reporting.FieldDecimalComma,
-				"%d fields where the header has %d: a number written with ',' splits it; use '.' as the decimal point and no thousands separators", len(rec), len(header))
+			c.problems.add(line, strings.TrimSpace(rec[codeCol]), reporting.FieldDecimalComma, "%s", splitFigureReason(len(rec), len(header), c.notation))
 			continue
 		}
 		value := ""
@@ -115,22 +119,30 @@ func ReadCSV(r io.Reader, tmpl reporting.Template) (reporting.Values, error) {
 	return c.result()
 }
 
-// csvLine returns the line a csv.ParseError points at, or fallback.
-func csvLine(err error, fallback int) int {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return pe.Line
+// splitFigureReason explains a line with more fields than the header: a
+// figure with a ',' that was not quoted in a ','-separated file.
+func splitFigureReason(fields, columns int, n reporting.Notation) string {
+	if n == reporting.NotationVI || n == reporting.NotationEN {
+		return fmt.Sprintf("%d fields where the header has %d: a figure written with ',' splits it; put it in double quotes (\"1.234,5\"), or separate the columns with ';'", fields, columns)
 	}
-	return fallback
+	return fmt.Sprintf("%d fields where the header has %d: a number written with ',' splits it; use '.' as the decimal point and no thousands separators", fields, columns)
 }
 
-// csvCause strips the position a csv.ParseError repeats in its message.
-func csvCause(err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return pe.Err
+// addReadError records what csvfile.Reader refused.
+func (c *collector) addReadError(err error) {
+	var ce *csvfile.Error
+	if !errors.As(err, &ce) {
+		c.problems.add(0, "", ProblemMalformed, "cannot read the file: %v", err)
+		return
 	}
-	return err
+	code := ProblemMalformed
+	switch ce.Code {
+	case csvfile.CodeTooLarge:
+		code = ProblemTooLarge
+	case csvfile.CodeEncoding:
+		code = ProblemEncoding
+	}
+	c.problems.add(ce.Line, "", code, "%s", ce.Detail())
 }
 
 func indicatorName(ind reporting.Indicator, lang string) string {

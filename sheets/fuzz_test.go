@@ -43,16 +43,18 @@ func FuzzReadCSV(f *testing.F) {
 	f.Add([]byte("indicator,value\nGRDP,1250.5\nJOBS,300\nNOTE,\"a, b\"\n"))
 	f.Add([]byte("\xef\xbb\xbfvalue,indicator\n1,GRDP\n"))
 	f.Add([]byte("indicator,value\nGRDP,1,5\nNOPE,x\n"))
+	f.Add([]byte("indicator;value (1.234,5)\nGRDP;12.000\nGROWTH;-8,2\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		values, err := sheets.ReadCSV(bytes.NewReader(data), template())
 		checkResult(t, values, err)
 		if err != nil {
 			return
 		}
-		// What was read writes back as CSV and reads the same.
+		// What was read writes back as CSV, stating the canonical notation
+		// of what was read, and reads the same.
 		var buf bytes.Buffer
 		w := csv.NewWriter(&buf)
-		_ = w.Write([]string{"indicator", "value"})
+		_ = w.Write([]string{"indicator", sheets.ValueHeader("value", reporting.NotationCanonical)})
 		for code, v := range values {
 			_ = w.Write([]string{code, v})
 		}

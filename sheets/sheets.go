@@ -2,9 +2,18 @@
 // back: the template exported as a spreadsheet (XLSX) and the two-column CSV
 // (indicator, value). Writing and reading a layout live side by side here, so
 // a file rcm hands out is always one rcm can read.
+//
+// Every file states how the figures of its value column are written (see
+// ValueHeader), and reading applies what it states: a Vietnamese file reads
+// "12.000" as twelve thousand; a file that states nothing is read in the
+// canonical notation, and a figure that could be read two ways is refused,
+// never guessed. Reading is bounded (MaxFileBytes, MaxUnzippedBytes,
+// MaxLines, MaxCellBytes), and a Limiter bounds how many files a server reads
+// at once.
 package sheets
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -23,12 +32,13 @@ const (
 	ProblemMalformed = "malformed"
 	// ProblemDuplicate: an indicator appears on two lines.
 	ProblemDuplicate = "duplicate_indicator"
-	// ProblemTooLarge: the file has more lines than any template needs.
+	// ProblemTooLarge: the file is past one of the limits (its size,
+	// unzipped size, lines or a cell's length); errors.Is(err, ErrTooLarge)
+	// holds for its FileError.
 	ProblemTooLarge = "too_large"
+	// ProblemEncoding: the text is not UTF-8.
+	ProblemEncoding = "encoding"
 )
-
-// MaxLines bounds the lines (CSV) or rows (XLSX) a file may have.
-const MaxLines = 5000
 
 // FileError is a file that cannot be read as the template's, with every
 // problem found: each a reporting.FieldError with its Line (a CSV line or a
@@ -40,6 +50,23 @@ type FileError struct {
 	Format   string
 	Problems []reporting.FieldError
 }
+
+// Is reports whether target is ErrTooLarge and a problem of e is
+// ProblemTooLarge, so that a server answers 413.
+func (e *FileError) Is(target error) bool {
+	if target != ErrTooLarge {
+		return false
+	}
+	for _, p := range e.Problems {
+		if p.Code == ProblemTooLarge {
+			return true
+		}
+	}
+	return false
+}
+
+// ErrTooLarge matches, with errors.Is, a *FileError about a file past a limit.
+var ErrTooLarge = errors.New("file too large")
 
 // Error lists every problem of the file, each with its line.
 func (e *FileError) Error() string {

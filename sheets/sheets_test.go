@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 
@@ -59,41 +60,84 @@ func TestReadCSV(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := sheets.ReadCSV(strings.NewReader(tt.csv), template())
-			if tt.wantErr != nil {
-				require.Equal(t, tt.wantErr, problemCodes(t, err))
-				require.Nil(t, got)
-				return
-			}
-			require.NoError(t, err)
-			require.Equal(t, tt.want, got)
+			checkRead(t, got, err, tt.want, tt.wantErr)
 		})
 	}
 }
 
-func TestWriteCSVReadsBack(t *testing.T) {
-	var buf bytes.Buffer
-	require.NoError(t, sheets.WriteCSV(&buf, template(), "vi"))
-	require.True(t, strings.HasPrefix(buf.String(), "indicator,value,name,unit\nGRDP,,Tổng sản phẩm,tỷ đồng\n"), buf.String())
-	got, err := sheets.ReadCSV(&buf, template())
+// checkRead checks what a read returned: the values wanted, or, when
+// wantErr is given, a *FileError with exactly those "line:code" problems
+// and no values.
+func checkRead(t *testing.T, got reporting.Values, err error, want reporting.Values, wantErr []string) {
+	t.Helper()
+	if wantErr != nil {
+		require.Equal(t, wantErr, problemCodes(t, err))
+		require.Nil(t, got)
+		return
+	}
 	require.NoError(t, err)
-	require.Empty(t, got)
+	require.Equal(t, want, got)
 }
 
-// fill opens an exported spreadsheet and sets cells before reading it back.
-func fill(t *testing.T, lang string, cells map[string]any) []byte {
+func TestWriteCSVReadsBack(t *testing.T) {
+	for lang, header := range map[string]string{"vi": `indicator,"value (1.234,5)",name,unit`, "en": `indicator,"value (1,234.5)",name,unit`} {
+		var buf bytes.Buffer
+		require.NoError(t, sheets.WriteCSV(&buf, template(), lang))
+		require.True(t, strings.HasPrefix(buf.String(), header+"\nGRDP,,"), buf.String())
+		got, err := sheets.ReadCSV(&buf, template())
+		require.NoError(t, err)
+		require.Empty(t, got)
+	}
+}
+
+// TestWriteCSVNeutralisesFormulas: names and units set by office staff
+// reach every agency's spreadsheet program as text, never as formulas.
+func TestWriteCSVNeutralisesFormulas(t *testing.T) {
+	tmpl := template()
+	tmpl.Indicators[0].NameVI = `=HYPERLINK("http://evil.example","Tổng")`
+	tmpl.Indicators[1].Unit = "@người"
+	tmpl.Indicators[2].NameVI = "-2+3"
+	var buf bytes.Buffer
+	require.NoError(t, sheets.WriteCSV(&buf, tmpl, "vi"))
+	assert.Contains(t, buf.String(), "\nGRDP,,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"Tổng\"\")\",tỷ đồng\n")
+	assert.Contains(t, buf.String(), "\nJOBS,,Việc làm mới,'@người\n")
+	assert.Contains(t, buf.String(), "\nGROWTH,,'-2+3,%\n")
+}
+
+// exported is tmpl's spreadsheet in lang, changed by change before it is
+// saved, as a person or another program fills it in.
+func exported(t testing.TB, tmpl reporting.Template, lang string, change func(f *excelize.File, sheet string)) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	require.NoError(t, sheets.Write(&buf, template(), lang))
+	require.NoError(t, sheets.Write(&buf, tmpl, lang))
 	f, err := excelize.OpenReader(&buf)
 	require.NoError(t, err)
 	defer f.Close()
-	sheet := f.GetSheetName(0)
-	for c, v := range cells {
-		require.NoError(t, f.SetCellValue(sheet, c, v))
-	}
+	change(f, f.GetSheetName(0))
 	var out bytes.Buffer
 	require.NoError(t, f.Write(&out))
 	return out.Bytes()
+}
+
+// fill sets cells of an exported spreadsheet before reading it back.
+func fill(t testing.TB, lang string, cells map[string]any) []byte {
+	t.Helper()
+	return exported(t, template(), lang, func(f *excelize.File, sheet string) {
+		for c, v := range cells {
+			require.NoError(t, f.SetCellValue(sheet, c, v))
+		}
+	})
+}
+
+// fillRaw sets number cells of an exported spreadsheet to raw text, as
+// another program may write them.
+func fillRaw(t *testing.T, cells map[string]string) []byte {
+	t.Helper()
+	return exported(t, template(), "vi", func(f *excelize.File, sheet string) {
+		for c, v := range cells {
+			require.NoError(t, f.SetCellDefault(sheet, c, v))
+		}
+	})
 }
 
 func TestXLSXRoundTrip(t *testing.T) {
@@ -116,9 +160,25 @@ func TestXLSXLayout(t *testing.T) {
 	rows, err := f.GetRows("BaoCao")
 	require.NoError(t, err)
 	require.Equal(t, "KTXH", rows[0][1])
-	require.Equal(t, []string{"Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị", "Kiểu", "Bắt buộc", "Tối thiểu", "Tối đa", "Giá trị"}, rows[3])
+	require.Equal(t, []string{"Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị", "Kiểu", "Bắt buộc", "Tối thiểu", "Tối đa", "Giá trị (1.234,5)"}, rows[3])
 	require.Equal(t, []string{"GRDP", "Tổng sản phẩm", "tỷ đồng", "decimal", "có", "0"}, rows[4])
 	require.Equal(t, []string{"GROWTH", "Tăng trưởng", "%", "percent", "không", "-50", "50"}, rows[6])
+	for _, bound := range []string{"F5", "F7", "G7"} {
+		kind, err := f.GetCellType("BaoCao", bound)
+		require.NoError(t, err)
+		require.Contains(t, []excelize.CellType{excelize.CellTypeUnset, excelize.CellTypeNumber}, kind, "%s is a number cell", bound)
+	}
+	validations, err := f.GetDataValidations("BaoCao")
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, dv := range validations {
+		got[dv.Sqref] = fmt.Sprintf("%s %s %s..%s", dv.Type, dv.Operator, dv.Formula1, dv.Formula2)
+	}
+	require.Equal(t, map[string]string{
+		"H5": "decimal between 0..1E+300",
+		"H6": "whole between -999999999999999..999999999999999",
+		"H7": "decimal between -50..50",
+	}, got, "numeric value cells take numbers only; the text indicator is free")
 }
 
 func TestXLSXRefusesOtherFiles(t *testing.T) {

@@ -1,8 +1,12 @@
 package sheets
 
 import (
+	"archive/zip"
+	"bytes"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -30,21 +34,23 @@ const (
 	xlsxLastCol   = "H"
 )
 
-// xlsxHeaders are the column headers, in Vietnamese and English. Read accepts either.
+// xlsxHeaders are the column headers, in Vietnamese and English. Read accepts
+// either. The value column's header states how figures written as text are
+// read (ValueHeader: "Giá trị (1.234,5)"); Read also accepts it bare, as
+// rcm wrote it before.
 var xlsxHeaders = map[string][]string{
 	"vi": {"Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị", "Kiểu", "Bắt buộc", "Tối thiểu", "Tối đa", "Giá trị"},
 	"en": {"Indicator code", "Indicator", "Unit", "Type", "Required", "Min", "Max", "Value"},
 }
 
-var xlsxText = map[string]struct{ template, howTo, yes, no string }{
-	"vi": {"Mã biểu mẫu", "Nhập số liệu vào cột Giá trị (H), dùng dấu chấm (.) làm dấu thập phân; không sửa các cột khác.", "có", "không"},
-	"en": {"Template", "Fill in the Value column (H), with '.' as the decimal point; do not change the other columns.", "yes", "no"},
+var xlsxText = map[string]struct{ template, howTo, yes, no, notANumber, aNumber, wholeNumber, between string }{
+	"vi": {"Mã biểu mẫu",
+		"Nhập số liệu vào cột Giá trị (H); số nhập dạng chữ được đọc theo cách viết tiếng Việt: dấu phẩy (,) là dấu thập phân, dấu chấm (.) phân cách hàng nghìn (1.234,5). Không sửa các cột khác.",
+		"có", "không", "Không phải số hợp lệ", "Nhập một số", "Nhập một số nguyên", "từ %s đến %s"},
+	"en": {"Template",
+		"Fill in the Value column (H); figures typed as text are read the English way: '.' is the decimal point and ',' groups thousands (1,234.5). Do not change the other columns.",
+		"yes", "no", "Not a valid figure", "Enter a number", "Enter a whole number", "from %s to %s"},
 }
-
-// Limits on spreadsheets read from outside, against zip bombs.
-const (
-	maxUnzipped = 64 << 20
-)
 
 func xlsxLang(lang string) string {
 	if strings.HasPrefix(lang, "en") {
@@ -54,7 +60,9 @@ func xlsxLang(lang string) string {
 }
 
 // Write writes tmpl as the spreadsheet an agency fills in, with names and
-// headers in lang ("vi" or "en").
+// headers in lang ("vi" or "en"). Bounds are number cells, and each numeric
+// indicator's value cell refuses, in the spreadsheet program, what is not a
+// number of its type within its bounds.
 func Write(w io.Writer, tmpl reporting.Template, lang string) error {
 	lang = xlsxLang(lang)
 	f := excelize.NewFile()
@@ -99,10 +107,12 @@ func writeSheet(f *excelize.File, tmpl reporting.Template, lang string) error {
 			return err
 		}
 	}
-	header := make([]any, len(xlsxHeaders[lang]))
-	for i, h := range xlsxHeaders[lang] {
+	headers := xlsxHeaders[lang]
+	header := make([]any, len(headers))
+	for i, h := range headers {
 		header[i] = h
 	}
+	header[xlsxValueCol] = ValueHeader(headers[xlsxValueCol], reporting.NotationFor(lang))
 	if err := f.SetSheetRow(xlsxSheet, fmt.Sprintf("A%d", xlsxHeaderRow), &header); err != nil {
 		return err
 	}
@@ -117,12 +127,22 @@ func writeSheet(f *excelize.File, tmpl reporting.Template, lang string) error {
 		if ind.Required {
 			required = text.yes
 		}
-		values := []any{ind.Code, indicatorName(ind, lang), ind.Unit, string(ind.Type), required, ind.Min, ind.Max}
+		values := []any{ind.Code, indicatorName(ind, lang), ind.Unit, string(ind.Type), required}
 		if err := f.SetSheetRow(xlsxSheet, fmt.Sprintf("A%d", row), &values); err != nil {
 			return err
 		}
+		for col, bound := range map[string]string{"F": ind.Min, "G": ind.Max} {
+			if bound != "" { // a number cell, with the bound's exact text
+				if err := f.SetCellDefault(xlsxSheet, fmt.Sprintf("%s%d", col, row), bound); err != nil {
+					return err
+				}
+			}
+		}
 		cell := fmt.Sprintf("%s%d", xlsxLastCol, row)
 		if err := f.SetCellStyle(xlsxSheet, cell, cell, open); err != nil {
+			return err
+		}
+		if err := addFigureValidation(f, cell, ind, lang); err != nil {
 			return err
 		}
 	}
@@ -139,14 +159,74 @@ func writeSheet(f *excelize.File, tmpl reporting.Template, lang string) error {
 	})
 }
 
+// addFigureValidation makes the spreadsheet program refuse, in the value cell
+// of a numeric indicator, what is not a number of the indicator's type
+// within its bounds, so that figures arrive as number cells, which read the
+// same in every language. Text indicators are left free.
+func addFigureValidation(f *excelize.File, cell string, ind reporting.Indicator, lang string) error {
+	if ind.Type == reporting.TypeText {
+		return nil
+	}
+	text := xlsxText[lang]
+	kind, prompt := excelize.DataValidationTypeDecimal, text.aNumber
+	lo, hi := "-1E+300", "1E+300"
+	if ind.Type == reporting.TypeInteger {
+		kind, prompt = excelize.DataValidationTypeWhole, text.wholeNumber
+		lo, hi = "-999999999999999", "999999999999999" // 15 digits, a spreadsheet's exact integers
+	}
+	if ind.Min != "" {
+		lo = ind.Min
+	}
+	if ind.Max != "" {
+		hi = ind.Max
+	}
+	if ind.Min != "" || ind.Max != "" {
+		prompt += " " + fmt.Sprintf(text.between, displayBound(ind.Min, "−∞", lang), displayBound(ind.Max, "∞", lang))
+	}
+	dv := excelize.NewDataValidation(true)
+	dv.SetSqref(cell)
+	if err := dv.SetRange(lo, hi, kind, excelize.DataValidationOperatorBetween); err != nil {
+		return err
+	}
+	dv.SetError(excelize.DataValidationErrorStyleStop, text.notANumber, prompt+".")
+	return f.AddDataValidation(xlsxSheet, dv)
+}
+
+// displayBound writes a bound for people in lang, or none when there is none.
+func displayBound(bound, none, lang string) string {
+	if bound == "" {
+		return none
+	}
+	if shown, err := reporting.FormatNumber(bound, reporting.NotationFor(lang)); err == nil {
+		return shown
+	}
+	return bound
+}
+
 // Read reads the values of a spreadsheet exported by Write for tmpl and
 // filled in. The file must be that template's: the sheet, the template code
 // in B1 and the header row are checked. Each row's value is checked against
-// its indicator; every problem is reported with its row in a *FileError.
-// Rows whose value is blank are left out.
+// its indicator: a number cell is a figure as it is; a figure typed as text
+// is read in the notation the value column's header states (ValueHeader),
+// or, for files that state none, in the canonical notation with figures
+// that could be read two ways refused. Every problem is reported with its
+// row in a *FileError. Rows whose value is blank are left out. A file past
+// MaxFileBytes, MaxUnzippedBytes, MaxLines rows or MaxCellBytes in a cell is
+// refused with ProblemTooLarge.
 func Read(r io.Reader, tmpl reporting.Template) (reporting.Values, error) {
 	c := newCollector(tmpl, "xlsx")
-	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzipped})
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read spreadsheet: %w", err)
+	}
+	if len(data) > MaxFileBytes {
+		c.problems.add(0, "", ProblemTooLarge, "the file is larger than %d bytes; a filled-in template is far smaller", MaxFileBytes)
+		return c.result()
+	}
+	if !c.checkZip(data, tmpl.Code) {
+		return c.result()
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUnzippedBytes, UnzipXMLSizeLimit: MaxUnzippedBytes})
 	if err != nil {
 		c.problems.add(0, "", ProblemMalformed, "not an XLSX spreadsheet (%v); export the template with rcm template export and fill that in", err)
 		return c.result()
@@ -156,50 +236,153 @@ func Read(r io.Reader, tmpl reporting.Template) (reporting.Values, error) {
 		c.problems.add(0, "", ProblemNotTheTemplate, "no sheet %q: this is not a spreadsheet exported from template %s", xlsxSheet, tmpl.Code)
 		return c.result()
 	}
+	cells, ok := c.readRows(f, tmpl)
+	if !ok {
+		return c.result()
+	}
+	for _, fc := range cells {
+		c.addCell(f, fc)
+	}
+	if len(c.lineOf) == 0 && len(c.list) == 0 && len(tmpl.Indicators) > 0 {
+		c.problems.add(0, "", ProblemNotTheTemplate, "no indicator rows from row %d on; export template %s and fill that in", xlsxFirstRow, tmpl.Code)
+	}
+	return c.result()
+}
+
+// checkZip refuses, before the spreadsheet is opened, what is not a zip
+// file and a zip file whose parts are too many or unzip past
+// MaxUnzippedBytes (a zip bomb), and reports whether the file may be opened.
+func (c *collector) checkZip(data []byte, template string) bool {
+	if bytes.HasPrefix(data, []byte("\xd0\xcf\x11\xe0")) {
+		c.problems.add(0, "", ProblemMalformed, "this is an old Excel file (.xls) or a spreadsheet protected with a password; save it as .xlsx without a password")
+		return false
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		c.problems.add(0, "", ProblemMalformed, "not an XLSX spreadsheet (%v); export the template with rcm template export %s and fill that in", err, template)
+		return false
+	}
+	if len(zr.File) > maxZipEntries {
+		c.problems.add(0, "", ProblemTooLarge, "the spreadsheet has %d parts; a filled-in template has about ten", len(zr.File))
+		return false
+	}
+	var unzipped uint64
+	for _, zf := range zr.File {
+		unzipped += zf.UncompressedSize64 // archive/zip refuses parts longer than they say
+	}
+	if unzipped > MaxUnzippedBytes {
+		c.problems.add(0, "", ProblemTooLarge, "the spreadsheet unzips to %d bytes, more than the %d a filled-in template needs", unzipped, MaxUnzippedBytes)
+		return false
+	}
+	return true
+}
+
+// figureCell is an indicator row of the sheet: its row, code and value.
+type figureCell struct {
+	row         int
+	code, value string
+}
+
+// readRows streams the sheet: it checks the template code and the header
+// row, takes the notation the header states, and returns the indicator
+// rows; false when the sheet cannot be read as the template's.
+func (c *collector) readRows(f *excelize.File, tmpl reporting.Template) ([]figureCell, bool) {
 	rows, err := f.Rows(xlsxSheet)
 	if err != nil {
 		c.problems.add(0, "", ProblemMalformed, "sheet %s cannot be read: %v", xlsxSheet, err)
-		return c.result()
+		return nil, false
 	}
 	defer rows.Close()
+	var out []figureCell
 	for n := 1; rows.Next(); n++ {
 		if n > MaxLines {
 			c.problems.add(n, "", ProblemTooLarge, "more than %d rows; a template has far fewer indicators", MaxLines)
-			return c.result()
+			return nil, false
 		}
 		cols, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			c.problems.add(n, "", ProblemMalformed, "row %d cannot be read: %v", n, err)
-			return c.result()
+			return nil, false
+		}
+		for i, v := range cols {
+			if len(v) > MaxCellBytes {
+				col, _ := excelize.ColumnNumberToName(i + 1)
+				c.problems.add(n, "", ProblemTooLarge, "cell %s%d holds more than %d bytes", col, n, MaxCellBytes)
+				return nil, false
+			}
 		}
 		switch {
 		case n == 1:
 			if code := cell(cols, 1); code != tmpl.Code {
 				c.problems.add(n, "", ProblemNotTheTemplate, "cell %s holds template %q, not %s; export template %s and fill that in",
 					xlsxCodeCell, code, tmpl.Code, tmpl.Code)
-				return c.result()
+				return nil, false
 			}
 		case n == xlsxHeaderRow:
-			if !knownHeader(cols) {
-				c.problems.add(n, "", ProblemHeader, "row %d is not the template's header row (%s …); do not insert or delete rows above the indicators",
+			notation, known, err := readHeader(cols)
+			if err != nil || !known {
+				reason := fmt.Sprintf("row %d is not the template's header row (%s …); do not insert or delete rows above the indicators",
 					n, strings.Join(xlsxHeaders["vi"][:2], ", "))
-				return c.result()
+				if err != nil {
+					reason = err.Error()
+				}
+				c.problems.add(n, "", ProblemHeader, "%s", reason)
+				return nil, false
 			}
+			c.notation = notation
 		case n >= xlsxFirstRow:
 			code, value := cell(cols, xlsxCodeCol), cell(cols, xlsxValueCol)
-			if code == "" && value == "" {
-				continue
+			if code != "" || value != "" {
+				out = append(out, figureCell{row: n, code: code, value: value})
 			}
-			c.add(n, code, value)
 		}
 	}
 	if err := rows.Error(); err != nil {
 		c.problems.add(0, "", ProblemMalformed, "sheet %s cannot be read: %v", xlsxSheet, err)
+		return nil, false
 	}
-	if len(c.lineOf) == 0 && len(c.list) == 0 && len(tmpl.Indicators) > 0 {
-		c.problems.add(0, "", ProblemNotTheTemplate, "no indicator rows from row %d on; export template %s and fill that in", xlsxFirstRow, tmpl.Code)
+	return out, true
+}
+
+// addCell records an indicator row: a number cell holds a figure in the
+// canonical notation; text is read in the file's notation.
+func (c *collector) addCell(f *excelize.File, fc figureCell) {
+	ind, known := c.tmpl.Indicator(fc.code)
+	if !known || ind.Type == reporting.TypeText || fc.value == "" {
+		c.add(fc.row, fc.code, fc.value)
+		return
 	}
-	return c.result()
+	ref := fmt.Sprintf("%s%d", xlsxLastCol, fc.row)
+	kind, err := f.GetCellType(xlsxSheet, ref)
+	if err != nil {
+		c.problems.add(fc.row, fc.code, ProblemMalformed, "cell %s cannot be read: %v", ref, err)
+		return
+	}
+	switch kind {
+	case excelize.CellTypeUnset, excelize.CellTypeNumber:
+		figure, ok := numberCell(fc.value)
+		if !ok {
+			c.problems.add(fc.row, fc.code, reporting.FieldNotANumber, "cell %s holds %q, which is not a number", ref, fc.value)
+			return
+		}
+		c.addIn(fc.row, fc.code, figure, reporting.NotationCanonical)
+	case excelize.CellTypeSharedString, excelize.CellTypeInlineString, excelize.CellTypeFormula:
+		c.add(fc.row, fc.code, fc.value)
+	default: // a TRUE/FALSE, a date or an error (#DIV/0!)
+		c.problems.add(fc.row, fc.code, reporting.FieldNotANumber, "cell %s holds %q, which is not a figure; type the number", ref, fc.value)
+	}
+}
+
+// numberCell returns the figure of a number cell: the shortest decimal
+// that is the same binary number (a spreadsheet stores numbers as 64-bit
+// floating point, and some programs write 8.2 as 8.1999999999999993 or
+// 1E+20).
+func numberCell(raw string) (string, bool) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
+	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		return "", false
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64), true
 }
 
 func cell(cols []string, i int) string {
@@ -209,11 +392,17 @@ func cell(cols []string, i int) string {
 	return ""
 }
 
-func knownHeader(cols []string) bool {
+// readHeader reports whether cols is the template's header row (in either
+// language) and the notation its value column states.
+func readHeader(cols []string) (reporting.Notation, bool, error) {
 	for _, h := range xlsxHeaders {
-		if cell(cols, xlsxCodeCol) == h[xlsxCodeCol] && cell(cols, xlsxValueCol) == h[xlsxValueCol] {
-			return true
+		if cell(cols, xlsxCodeCol) != h[xlsxCodeCol] {
+			continue
+		}
+		notation, isValue, err := parseValueHeader(cell(cols, xlsxValueCol), h[xlsxValueCol])
+		if isValue || err != nil {
+			return notation, isValue, err
 		}
 	}
-	return false
+	return "", false, nil
 }

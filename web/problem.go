@@ -105,6 +105,8 @@ func toProblem(err error) *apiError {
 	case errors.As(err, &tooLarge):
 		return problem(http.StatusRequestEntityTooLarge, typeTooLarge, "The request body is too large",
 			fmt.Sprintf("the body is larger than the %d bytes this endpoint accepts; send less at a time", tooLarge.Limit))
+	case errors.Is(err, sheets.ErrTooLarge):
+		return problem(http.StatusRequestEntityTooLarge, typeTooLarge, "The file is too large", trimWrap(err))
 	case errors.As(err, &inErr):
 		return errValidation("some fields are refused; correct them and send the request again", inErr.Fields...)
 	case errors.As(err, &fileErr):

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"rcm/engine"
+	"rcm/sheets"
 	"rcm/store"
 )
 
@@ -97,6 +98,8 @@ type Server struct {
 	openapi func() ([]byte, error)
 	counts  *cycleMetrics
 	views   *views
+	// sheetReads bounds the uploaded files parsed at once.
+	sheetReads *sheets.Limiter
 }
 
 // NewServer builds the server and its route table.
@@ -113,6 +116,8 @@ func NewServer(cfg Config, deps Deps) *Server {
 		csrf:    http.NewCrossOriginProtection(),
 		secure:  strings.HasPrefix(cfg.BaseURL, "https://"),
 		openapi: sync.OnceValues(openAPIDocument),
+
+		sheetReads: sheets.NewLimiter(sheets.DefaultConcurrentReads),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -242,7 +243,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	body, err := readSubmissionBody(r, tmpl)
+	body, err := s.readSubmissionBody(r, tmpl)
 	if err != nil {
 		s.counts.submission(body.Source, engine.Receipt{}, err)
 		return err
@@ -271,7 +272,7 @@ func toReceiptJSON(r engine.Receipt) api.Receipt {
 
 // readSubmissionBody reads the values in the format the Content-Type names.
 // A file is read against the template, line by line.
-func readSubmissionBody(r *http.Request, tmpl reporting.Template) (submissionBody, error) {
+func (s *Server) readSubmissionBody(r *http.Request, tmpl reporting.Template) (submissionBody, error) {
 	ct := r.Header.Get("Content-Type")
 	mt, params, err := mime.ParseMediaType(ct)
 	if ct == "" {
@@ -292,10 +293,10 @@ func readSubmissionBody(r *http.Request, tmpl reporting.Template) (submissionBod
 		if err != nil {
 			return submissionBody{Source: format}, err // *http.MaxBytesError: 413
 		}
-		values, err := readSheet(format, data, tmpl)
+		values, err := s.readSheet(r.Context(), format, data, tmpl)
 		return submissionBody{Values: values, Source: format}, err
 	case mt == "multipart/form-data":
-		return readMultipartSubmission(r, params["boundary"], tmpl)
+		return s.readMultipartSubmission(r, params["boundary"], tmpl)
 	}
 	return submissionBody{Source: "json"}, unsupportedSubmission(ct)
 }
@@ -306,11 +307,16 @@ func unsupportedSubmission(ct string) error {
 }
 
 // readSheet reads a CSV or XLSX file of the template; an empty file is
-// refused before it is parsed.
-func readSheet(format string, data []byte, tmpl reporting.Template) (reporting.Values, error) {
+// refused before it is parsed, and files are parsed a few at a time.
+func (s *Server) readSheet(ctx context.Context, format string, data []byte, tmpl reporting.Template) (reporting.Values, error) {
 	if len(data) == 0 {
 		return nil, errBadRequest(fmt.Sprintf("the %s file is empty; send the template filled in (rcm template export %s)", format, tmpl.Code))
 	}
+	release, err := s.sheetReads.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	if format == "xlsx" {
 		return sheets.Read(bytes.NewReader(data), tmpl)
 	}
@@ -355,7 +361,7 @@ const maxFormFields = 1000
 
 // readMultipartSubmission reads a form with a file (part "file", CSV or
 // XLSX by its name or type) and an optional "narrative".
-func readMultipartSubmission(r *http.Request, boundary string, tmpl reporting.Template) (submissionBody, error) {
+func (s *Server) readMultipartSubmission(r *http.Request, boundary string, tmpl reporting.Template) (submissionBody, error) {
 	out := submissionBody{Source: "csv"}
 	if boundary == "" {
 		return out, errBadRequest("the multipart body has no boundary; let your HTTP client build the form")
@@ -393,7 +399,7 @@ func readMultipartSubmission(r *http.Request, boundary string, tmpl reporting.Te
 			reporting.FieldError{Field: "file", Reason: "required"})
 	}
 	out.Source = format
-	out.Values, err = readSheet(format, file, tmpl)
+	out.Values, err = s.readSheet(r.Context(), format, file, tmpl)
 	return out, err
 }
 

@@ -367,7 +367,7 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		if len(content) > 0 {
 			body.Source = fileFormat(header.Filename, header.Header.Get("Content-Type"), content)
-			body.Values, readErr = readSheet(body.Source, content, data.Template)
+			body.Values, readErr = s.readSheet(r.Context(), body.Source, content, data.Template)
 		}
 	}
 	var receipt engine.Receipt
