@@ -93,7 +93,7 @@ func (s *Server) complianceOf(ctx context.Context, c reporting.Cycle, scope acce
 	if err != nil {
 		return out, err
 	}
-	compliance, err := reporting.RollUpCompliance(facts.Tree, facts.Obligations)
+	compliance, err := reporting.RollUpCompliance(facts.Tree, facts.Obligations, s.now())
 	if err != nil {
 		return out, fmt.Errorf("compliance of cycle %s: %w", c.ID, err)
 	}
@@ -137,7 +137,7 @@ func (s *Server) aggregatesOf(ctx context.Context, c reporting.Cycle, scope acce
 		for _, g := range rows {
 			if scope.Contains(g.Path) {
 				out.Items = append(out.Items, api.AggregateRow{Agency: g.AgencyCode, NameVI: g.AgencyNameVI, NameEN: g.AgencyNameEN,
-					Path: g.Path, Indicator: g.IndicatorCode, Value: g.Value, Contributors: g.Contributors})
+					Path: g.Path, Indicator: g.IndicatorCode, Value: g.Value, Contributors: g.Contributors, Expected: g.Expected})
 			}
 		}
 		return out, nil
@@ -146,7 +146,7 @@ func (s *Server) aggregatesOf(ctx context.Context, c reporting.Cycle, scope acce
 	if err != nil {
 		return out, err
 	}
-	figures, err := reporting.Aggregate(facts.Tree, facts.Template.Indicators, facts.Accepted)
+	figures, err := reporting.Aggregate(facts.Tree, facts.Template.Indicators, facts.Accepted, facts.Expected())
 	if err != nil {
 		return out, fmt.Errorf("aggregate cycle %s: %w", c.ID, err)
 	}
@@ -163,7 +163,7 @@ func (s *Server) aggregatesOf(ctx context.Context, c reporting.Cycle, scope acce
 		for _, code := range codes {
 			v := figures[a.Code][code]
 			out.Items = append(out.Items, api.AggregateRow{Agency: a.Code, NameVI: a.NameVI, NameEN: a.NameEN, Path: a.Path,
-				Indicator: code, Value: v.Value, Contributors: v.Count})
+				Indicator: code, Value: v.Value, Contributors: v.Count, Expected: v.Expected})
 		}
 	}
 	return out, nil
