@@ -63,7 +63,9 @@ func contains[T comparable](list []T, x T) bool {
 func TestLiveStateNeverSaysMissingBeforeClose(t *testing.T) {
 	due := at("2026-03-17T00:00:00+07:00")
 	before, after := due.Add(-time.Second), due
-	ob := func(s ObligationStatus) Obligation { return Obligation{Due: due, Close: due.AddDate(0, 0, 1), Status: s} }
+	ob := func(s ObligationStatus) Obligation {
+		return Obligation{Due: due, Close: due.AddDate(0, 0, 1), Status: s}
+	}
 	tests := []struct {
 		o    Obligation
 		now  time.Time
