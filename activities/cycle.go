@@ -59,7 +59,7 @@ func (a *Activities) FinalizeCycle(ctx context.Context, cycleID string) (Finaliz
 	if err != nil {
 		return FinalizeResult{}, nonRetryableIfMissing(err)
 	}
-	aggregates, err := reporting.Aggregate(facts.Tree, facts.Template.Indicators, facts.Accepted)
+	aggregates, err := reporting.Aggregate(facts.Tree, facts.Template.Indicators, facts.Accepted, facts.Expected())
 	if err != nil {
 		return FinalizeResult{}, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("aggregate cycle %s: %v", cycleID, err), "AggregationFailed", err)
@@ -67,7 +67,8 @@ func (a *Activities) FinalizeCycle(ctx context.Context, cycleID string) (Finaliz
 	var aggRows []store.AggregateRow
 	for node, byIndicator := range aggregates {
 		for indicator, v := range byIndicator {
-			aggRows = append(aggRows, store.AggregateRow{AgencyCode: node, IndicatorCode: indicator, Value: v.Value, Contributors: v.Count})
+			aggRows = append(aggRows, store.AggregateRow{AgencyCode: node, IndicatorCode: indicator, Value: v.Value,
+				Contributors: v.Count, Expected: v.Expected})
 		}
 	}
 	sort.Slice(aggRows, func(i, j int) bool {
@@ -76,7 +77,7 @@ func (a *Activities) FinalizeCycle(ctx context.Context, cycleID string) (Finaliz
 		}
 		return aggRows[i].IndicatorCode < aggRows[j].IndicatorCode
 	})
-	compliance, err := reporting.RollUpCompliance(facts.Tree, facts.Obligations)
+	compliance, err := reporting.RollUpCompliance(facts.Tree, facts.Obligations, time.Now())
 	if err != nil {
 		return FinalizeResult{}, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("compliance of cycle %s: %v", cycleID, err), "ComplianceFailed", err)

@@ -199,6 +199,10 @@ func (a *Activities) agencyMessage(cc cycleContext, in WaveInput, kind reporting
 		key:  reporting.NotificationKey{CycleID: in.CycleID, Subject: t.AgencyCode, Kind: kind, Step: notificationStep(in)},
 		kind: kind, lang: lang, to: []string{t.OfficerEmail},
 	}
+	if t.Returned() && kind != reporting.EventDeadlineNotice && kind != reporting.EventDeadlineExtended {
+		// Chased for a returned version: the message says so, and why.
+		d.Version, d.Reason = t.ReturnedVersion, t.ReturnedReason
+	}
 	switch kind {
 	case reporting.EventReminder:
 		d.ReminderNumber = in.Moment.Step
@@ -293,14 +297,16 @@ func (a *Activities) escalationWave(ctx context.Context, cc cycleContext, in Wav
 	return a.finishWave(ctx, in, []reporting.Event{reporting.EventEscalation, reporting.EventEscalationDigest}, selected, rep)
 }
 
-// escalationDigests groups every agency overdue at this step under the
-// nearest supervised ancestor, and sends each of its supervisors one digest.
+// escalationDigests groups every agency chased at this step — overdue with
+// nothing submitted, or returned and awaiting resubmission — under the
+// nearest supervised ancestor, and sends each of its supervisors one digest
+// ("3 missing, 2 returned awaiting resubmission").
 func (a *Activities) escalationDigests(ctx context.Context, cc cycleContext, in WaveInput, sel store.WaveSelection) (int, deliveryReport, error) {
 	supervisors, err := a.store.ActiveSupervisors(ctx)
 	if err != nil {
 		return 0, deliveryReport{}, err
 	}
-	overdue := map[string][]store.WaveTarget{} // supervised root path → agencies
+	overdue := map[string][]store.WaveTarget{} // supervised root path → agencies, missing and returned
 	var due time.Time
 	count, err := a.eachPage(ctx, sel, false, func(targets []store.WaveTarget) error {
 		for _, t := range targets {
@@ -324,7 +330,12 @@ func (a *Activities) escalationDigests(ctx context.Context, cc cycleContext, in 
 			d.Due = due
 			d.EscalationStep = in.Moment.Step
 			for _, t := range overdue[root] {
-				d.OverdueAgencies = append(d.OverdueAgencies, localName(lang, t.AgencyNameVI, t.AgencyNameEN))
+				name := localName(lang, t.AgencyNameVI, t.AgencyNameEN)
+				if t.Returned() {
+					d.ReturnedAgencies = append(d.ReturnedAgencies, name)
+				} else {
+					d.OverdueAgencies = append(d.OverdueAgencies, name)
+				}
 			}
 			d.DashboardLink = a.link("/cycles/%s?under=%s", cc.cycle.ID, sup.AgencyCode)
 			msgs = append(msgs, message{
@@ -445,16 +456,16 @@ func (a *Activities) summaryWave(ctx context.Context, cc cycleContext, in WaveIn
 }
 
 // summarize computes the figures of the subtree under path ("" = all).
-func summarize(outcomes []store.FinalOutcome, path string, lang notifications.Lang) notifications.Summary {
-	var states []reporting.ObligationStatus
+func summarize(outcomes []reporting.Obligation, path string, lang notifications.Lang) notifications.Summary {
+	var states []reporting.Classification
 	var s notifications.Summary
 	for _, o := range outcomes {
-		if !strings.HasPrefix(o.Path, path) {
+		if !strings.HasPrefix(o.AgencyPath, path) {
 			continue
 		}
-		states = append(states, o.State)
-		name := localName(lang, o.NameVI, o.NameEN)
-		switch o.State {
+		states = append(states, o.Classify(o.Close))
+		name := localName(lang, o.AgencyNameVI, o.AgencyNameEN)
+		switch o.Status {
 		case reporting.ObligationMissing:
 			s.MissingAgencies = append(s.MissingAgencies, name)
 		case reporting.ObligationLate:
@@ -463,6 +474,7 @@ func summarize(outcomes []store.FinalOutcome, path string, lang notifications.La
 	}
 	r := reporting.ComputeRates(states)
 	s.Expected, s.Submitted, s.OnTime, s.Late, s.Missing, s.NotAccepted = r.Expected, r.Submitted, r.OnTime, r.Late, r.Missing, r.NotAccepted
+	s.NotReviewed, s.NilReport = r.NotReviewed, r.NilReport
 	s.ReportingRate, s.OnTimeRate = r.ReportingRate, r.OnTimeRate
 	return s
 }

@@ -8,16 +8,19 @@ import "rcm/reporting"
 // reporting.ParseOffset reads them ("3d", "36h", "90s"); DeadlineRule is
 // day:N, days:N or workdays:N.
 type Regime struct {
-	Code         string              `json:"code"`
-	NameVI       string              `json:"name_vi"`
-	NameEN       string              `json:"name_en,omitempty"`
-	Template     string              `json:"template"`
-	Cadence      string              `json:"cadence"`
-	DeadlineRule string              `json:"deadline_rule"`
-	TimeZone     string              `json:"time_zone,omitempty"`
-	Holidays     []reporting.Date    `json:"holidays,omitempty"`
-	Policy       reporting.PolicyDoc `json:"policy"`
-	ReviewerID   *int64              `json:"reviewer_id,omitempty"`
+	Code         string `json:"code"`
+	NameVI       string `json:"name_vi"`
+	NameEN       string `json:"name_en,omitempty"`
+	Template     string `json:"template"`
+	Cadence      string `json:"cadence"`
+	DeadlineRule string `json:"deadline_rule"`
+	// Timeliness judges on time: accepted_version (the default for a new
+	// regime) or first_version.
+	Timeliness string              `json:"timeliness,omitempty"`
+	TimeZone   string              `json:"time_zone,omitempty"`
+	Holidays   []reporting.Date    `json:"holidays,omitempty"`
+	Policy     reporting.PolicyDoc `json:"policy"`
+	ReviewerID *int64              `json:"reviewer_id,omitempty"`
 	// Assignments are the agencies that report; callers other than office
 	// staff see only those in their scope. PUT
 	// /api/v1/regimes/{code}/assignments takes an array of them.

@@ -9,7 +9,9 @@ type Compliance struct {
 	Status string `json:"status"`
 	// Final is true once the cycle has closed: the figures are the final
 	// states stored at close. Before, they are live: each obligation counted
-	// as if the cycle closed now (nothing submitted yet counts as missing).
+	// with its live state (not yet due, awaiting review, returned, overdue,
+	// accepted, nil report; never missing or not accepted), and the on-time
+	// rate is over what was submitted so far (on_time_rate_basis).
 	Final bool            `json:"final"`
 	Items []ComplianceRow `json:"items"`
 }
@@ -45,4 +47,8 @@ type AggregateRow struct {
 	Indicator    string `json:"indicator"`
 	Value        string `json:"value"`
 	Contributors int    `json:"contributors"`
+	// Expected is the number of agencies of the subtree expected to report:
+	// the figure covers Contributors of Expected. 0 for figures stored
+	// before coverage was kept.
+	Expected int `json:"expected"`
 }

@@ -59,6 +59,7 @@ Examples:
 			&ucli.StringFlag{Name: "template", Usage: "the template agencies fill in"},
 			&ucli.StringFlag{Name: "cadence", Usage: "monthly, quarterly, six-monthly, nine-monthly, annual or custom"},
 			&ucli.StringFlag{Name: "deadline-rule", Usage: "day:N, days:N or workdays:N"},
+			&ucli.StringFlag{Name: "timeliness", Usage: "what judges on time: accepted_version (the version finally accepted; the default) or first_version", Value: string(reporting.DefaultTimeliness)},
 			&ucli.StringFlag{Name: "time-zone", Usage: "IANA time zone", Value: reporting.DefaultZone},
 			&ucli.StringSliceFlag{Name: "holidays", Usage: "days off for workdays:N, YYYY-MM-DD, comma-separated or repeated"},
 			&ucli.StringSliceFlag{Name: "reminders", Usage: "how long before due each reminder goes, e.g. 3d,1d"},
@@ -117,7 +118,7 @@ func regimeFromFlags(c *ucli.Context) (api.Regime, error) {
 	}
 	r := api.Regime{Code: c.String("code"), NameVI: c.String("name-vi"), NameEN: c.String("name-en"),
 		Template: c.String("template"), Cadence: c.String("cadence"), DeadlineRule: c.String("deadline-rule"),
-		TimeZone: c.String("time-zone"), Holidays: holidays,
+		Timeliness: c.String("timeliness"), TimeZone: c.String("time-zone"), Holidays: holidays,
 		Policy: reporting.PolicyDoc{ReminderOffsets: splitList(c.StringSlice("reminders")), Escalations: []reporting.EscalationDoc{},
 			ReviewTime: c.String("review-time"), CloseAfter: c.String("close-after")},
 		Assignments: []api.Assignment{}}
@@ -232,7 +233,7 @@ func printRegime(c *ucli.Context, r api.Regime) error {
 	}
 	return printRecord(c, []field{
 		{"code", r.Code}, {"name_vi", r.NameVI}, {"name_en", r.NameEN}, {"template", r.Template},
-		{"cadence", r.Cadence}, {"deadline_rule", r.DeadlineRule}, {"time_zone", r.TimeZone},
+		{"cadence", r.Cadence}, {"deadline_rule", r.DeadlineRule}, {"timeliness", r.Timeliness}, {"time_zone", r.TimeZone},
 		{"holidays", strings.Join(holidays, ", ")}, {"reminders", strings.Join(r.Policy.ReminderOffsets, ", ")},
 		{"escalations", escalationText(r.Policy.Escalations)}, {"review_time", r.Policy.ReviewTime},
 		{"close_after", r.Policy.CloseAfter}, {"reviewer", reviewer},

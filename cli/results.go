@@ -30,8 +30,12 @@ func complianceCommand() *ucli.Command {
 		Usage:     "who reported, on time, late, missing or not accepted, for every part of the tree you see",
 		UsageText: "rcm compliance --cycle CYCLE-ID [--under CODE] [--output table|json|csv|xlsx --file FILE]",
 		Description: `Office staff see the whole tree, supervisors their subtree, officers their
-agency. Once the cycle has closed the figures are final; before, they are
-provisional: each agency counted as if the cycle closed now.
+agency. Once the cycle has closed the figures are final (on time, late,
+missing, not accepted, submitted not reviewed, nil report); before, each
+agency counts with its live state (not yet due, awaiting review, returned,
+overdue, accepted, nil report) and the on-time rate is over what was
+submitted so far. The DHIS2-compatible "submitted on time" rate counts a
+first version before due whatever its review.
 
 Examples:
    rcm compliance --cycle KTXH_THANG-2026-10
@@ -46,9 +50,10 @@ func aggregateCommand() *ucli.Command {
 		Name:      "aggregate",
 		Usage:     "the indicator figures rolled up for every part of the tree you see",
 		UsageText: "rcm aggregate --cycle CYCLE-ID [--under CODE] [--output table|json|csv|xlsx --file FILE]",
-		Description: `Each indicator rolls up by its aggregation (sum, average, min, max) over
-the accepted reports. Final once the cycle has closed; before, over the
-versions accepted so far.
+		Description: `Each indicator rolls up by its aggregation (sum, avg, min, max, a mean
+weighted by another indicator such as weighted_mean:GRDP, or none) over the
+accepted reports, with its coverage: contributors of the agencies expected.
+Final once the cycle has closed; before, over the versions accepted so far.
 
 Examples:
    rcm aggregate --cycle KTXH_THANG-2026-10
@@ -138,19 +143,41 @@ func compliance(c *ucli.Context) error {
 		return err
 	}
 	table := c.String("output") == outputTable || c.String("output") == ""
-	header := []string{"agency", "name", "expected", "submitted", "on_time", "late", "missing", "not_accepted", "reporting_rate", "on_time_rate"}
+	// The columns are the classification's: final states once closed, live
+	// states before (nobody is missing or not accepted while the cycle runs).
+	states := []string{string(reporting.ObligationOnTime), string(reporting.ObligationLate), string(reporting.ObligationMissing),
+		string(reporting.ObligationNotAccepted), string(reporting.ObligationNotReviewed), string(reporting.ObligationNilReport)}
+	onTimeName := "tỷ lệ đúng hạn"
+	if !res.Final {
+		states = []string{string(reporting.LiveNotYetDue), string(reporting.LiveAwaitingReview), string(reporting.LiveReturned),
+			string(reporting.LiveOverdue), string(reporting.LiveAccepted), string(reporting.LiveNilReport)}
+		onTimeName = "tỷ lệ đúng hạn (trên số đã nộp)"
+	}
+	header := append(append([]string{"agency", "name", "expected", "submitted"}, states...),
+		"reporting_rate", "on_time_rate", "submitted_on_time_rate", "review_backlog", "versions_before_acceptance")
 	if table {
-		header = []string{"đơn vị", "tên", "phải nộp", "đã nộp", statusName(string(reporting.ObligationOnTime)), statusName(string(reporting.ObligationLate)), statusName(string(reporting.ObligationMissing)),
-			statusName(string(reporting.ObligationNotAccepted)), "tỷ lệ nộp", "tỷ lệ đúng hạn"}
+		header = []string{"đơn vị", "tên", "phải nộp", "đã nộp"}
+		for _, s := range states {
+			header = append(header, statusName(s))
+		}
+		header = append(header, "tỷ lệ nộp", onTimeName, "tỷ lệ gửi đúng hạn (DHIS2)", "chờ xem xét", "số lần nộp trước khi chấp nhận")
 	}
 	rows := make([][]string, len(res.Items))
 	for i, it := range res.Items {
-		rr, otr := strconv.FormatFloat(it.ReportingRate, 'f', -1, 64), strconv.FormatFloat(it.OnTimeRate, 'f', -1, 64)
+		rate := func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 		if table {
-			rr, otr = percentText(it.ReportingRate), percentText(it.OnTimeRate)
+			rate = percentText
 		}
-		rows[i] = []string{it.Agency, it.NameVI, itoa(it.Expected), itoa(it.Submitted), itoa(it.OnTime), itoa(it.Late),
-			itoa(it.Missing), itoa(it.NotAccepted), rr, otr}
+		counts := []int{it.OnTime, it.Late, it.Missing, it.NotAccepted, it.NotReviewed, it.NilReport}
+		if !res.Final {
+			counts = []int{it.NotYetDue, it.AwaitingReview, it.Returned, it.Overdue, it.Accepted, it.NilReport}
+		}
+		row := []string{it.Agency, it.NameVI, itoa(it.Expected), itoa(it.Submitted)}
+		for _, n := range counts {
+			row = append(row, itoa(n))
+		}
+		rows[i] = append(row, rate(it.ReportingRate), rate(it.OnTimeRate), rate(it.SubmittedOnTimeRate),
+			itoa(it.ReviewBacklog), itoa(it.VersionsBeforeAcceptance))
 	}
 	finalNote(c, res.Cycle, res.Final)
 	return printRecords(c, records{Header: header, Rows: rows, JSON: res})
@@ -161,14 +188,16 @@ func aggregate(c *ucli.Context) error {
 	if saved, err := fetchResult(c, "aggregates", &res); saved || err != nil {
 		return err
 	}
-	units := map[string]string{}
+	units, methods := map[string]string{}, map[string]string{}
 	for _, ind := range res.Indicators {
-		units[ind.Code] = ind.Unit
+		units[ind.Code], methods[ind.Code] = ind.Unit, ind.Aggregation
 	}
 	rows := make([][]string, len(res.Items))
 	for i, it := range res.Items {
-		rows[i] = []string{it.Agency, it.NameVI, it.Indicator, it.Value, units[it.Indicator], itoa(it.Contributors)}
+		rows[i] = []string{it.Agency, it.NameVI, it.Indicator, it.Value, units[it.Indicator], methods[it.Indicator],
+			itoa(it.Contributors), itoa(it.Expected)}
 	}
 	finalNote(c, res.Cycle, res.Final)
-	return printRecords(c, records{Header: []string{"agency", "name", "indicator", "value", "unit", "contributors"}, Rows: rows, JSON: res})
+	return printRecords(c, records{Header: []string{"agency", "name", "indicator", "value", "unit", "aggregation", "contributors", "expected"},
+		Rows: rows, JSON: res})
 }

@@ -84,9 +84,9 @@ type role int
 const (
 	onTimeAccepted   role = iota // submits before the reminder and is accepted: on time
 	onTimeReturned               // is returned, submits again and is accepted: on time
-	onTimeUnreviewed             // submits on time, nobody reviews: not accepted
+	onTimeUnreviewed             // submits on time, nobody reviews: submitted, not reviewed
 	lateAccepted                 // submits after due and is accepted: late
-	lateUnreviewed               // submits after due, nobody reviews: not accepted
+	lateUnreviewed               // submits after due, nobody reviews: submitted, not reviewed
 	silent                       // never submits: missing
 )
 
@@ -111,7 +111,7 @@ func (r role) finalState() reporting.ObligationStatus {
 	case silent:
 		return reporting.ObligationMissing
 	}
-	return reporting.ObligationNotAccepted
+	return reporting.ObligationNotReviewed
 }
 
 // run is one play of the script on a stack, with or without faults.

@@ -15,20 +15,28 @@ const (
 // RootCode is the national root of the demo agency tree.
 const RootCode = "VN"
 
-// Template is the demo's monthly socio-economic report: ten indicators a
+// Template is the demo's monthly socio-economic report: eleven indicators a
 // province or centrally-run city reports to the Government Office each month.
 func Template() reporting.Template {
 	return reporting.Template{
 		Code:   TemplateCode,
 		NameVI: "Báo cáo tình hình kinh tế - xã hội hằng tháng",
 		NameEN: "Monthly socio-economic report",
+		// Each indicator rolls up by the method that means something: amounts
+		// add up; growth is weighted by the size that grows (GRDP growth by
+		// GRDP, consumer prices by retail sales as the nearest measure of
+		// consumption); rates with no weight in the template (industrial
+		// production index, unemployment) are not combined.
 		Indicators: []reporting.Indicator{
+			{Code: "GRDP", NameVI: "Tổng sản phẩm trên địa bàn (GRDP) theo giá hiện hành (ước tính)",
+				NameEN: "Gross regional domestic product at current prices (estimate)", Unit: "tỷ đồng", Type: reporting.TypeDecimal,
+				Required: true, Min: "0", Aggregation: reporting.AggregationSum},
 			{Code: "GRDP_GROWTH", NameVI: "Tốc độ tăng tổng sản phẩm trên địa bàn (GRDP) so với cùng kỳ (ước tính)",
 				NameEN: "GRDP growth, year on year (estimate)", Unit: "%", Type: reporting.TypePercent,
-				Required: true, Min: "-50", Max: "50", Aggregation: reporting.AggregationAvg},
+				Required: true, Min: "-50", Max: "50", Aggregation: reporting.WeightedMean("GRDP")},
 			{Code: "IIP_GROWTH", NameVI: "Chỉ số sản xuất công nghiệp (IIP) tăng so với cùng kỳ",
 				NameEN: "Industrial production index growth, year on year", Unit: "%", Type: reporting.TypePercent,
-				Required: true, Min: "-100", Max: "200", Aggregation: reporting.AggregationAvg},
+				Required: true, Min: "-100", Max: "200", Aggregation: reporting.AggregationNone},
 			{Code: "RETAIL_SALES", NameVI: "Tổng mức bán lẻ hàng hóa và doanh thu dịch vụ tiêu dùng",
 				NameEN: "Retail sales of goods and consumer services", Unit: "tỷ đồng", Type: reporting.TypeDecimal,
 				Required: true, Min: "0", Aggregation: reporting.AggregationSum},
@@ -46,10 +54,10 @@ func Template() reporting.Template {
 				Required: true, Min: "0", Aggregation: reporting.AggregationSum},
 			{Code: "CPI_CHANGE", NameVI: "Chỉ số giá tiêu dùng (CPI) tăng so với tháng trước",
 				NameEN: "Consumer price index change, month on month", Unit: "%", Type: reporting.TypePercent,
-				Required: true, Min: "-20", Max: "20", Aggregation: reporting.AggregationAvg},
+				Required: true, Min: "-20", Max: "20", Aggregation: reporting.WeightedMean("RETAIL_SALES")},
 			{Code: "UNEMPLOYMENT_RATE", NameVI: "Tỷ lệ thất nghiệp của lực lượng lao động trong độ tuổi (điều tra)",
 				NameEN: "Surveyed unemployment rate of the working-age labour force", Unit: "%", Type: reporting.TypePercent,
-				Required: true, Min: "0", Max: "100", Aggregation: reporting.AggregationAvg},
+				Required: true, Min: "0", Max: "100", Aggregation: reporting.AggregationNone},
 			{Code: "HIGHLIGHTS", NameVI: "Tình hình nổi bật", NameEN: "Highlights of the month",
 				Type: reporting.TypeText, Aggregation: reporting.AggregationNone},
 		},

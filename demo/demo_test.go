@@ -67,7 +67,7 @@ func TestSeedMakesTheDemo(t *testing.T) {
 		require.NoError(t, Template().Validate())
 		got, err := s.st.Template(ctx, TemplateCode)
 		require.NoError(t, err)
-		require.Len(t, got.Indicators, 10)
+		require.Len(t, got.Indicators, 11)
 		want := Template()
 		for i, ind := range got.Indicators {
 			assert.Equal(t, want.Indicators[i].Code, ind.Code)
@@ -77,6 +77,12 @@ func TestSeedMakesTheDemo(t *testing.T) {
 		retail, _ := got.Indicator("RETAIL_SALES")
 		assert.Equal(t, "tỷ đồng", retail.Unit)
 		assert.Equal(t, reporting.AggregationSum, retail.Aggregation)
+		growth, _ := got.Indicator("GRDP_GROWTH")
+		assert.Equal(t, reporting.WeightedMean("GRDP"), growth.Aggregation, "growth is weighted by the GRDP that grows")
+		for _, code := range []string{"IIP_GROWTH", "UNEMPLOYMENT_RATE"} {
+			rate, _ := got.Indicator(code)
+			assert.Equal(t, reporting.AggregationNone, rate.Aggregation, "%s has no weight in the template: not combined", code)
+		}
 		notes, _ := got.Indicator("HIGHLIGHTS")
 		assert.Equal(t, reporting.TypeText, notes.Type)
 		assert.Equal(t, "Tình hình nổi bật", notes.NameVI)
@@ -88,6 +94,7 @@ func TestSeedMakesTheDemo(t *testing.T) {
 		assert.Equal(t, reporting.Monthly, r.Cadence)
 		assert.Equal(t, "workdays:2", r.DeadlineRule.String())
 		assert.Equal(t, "Asia/Ho_Chi_Minh", r.TimeZone)
+		assert.Equal(t, reporting.TimelinessAcceptedVersion, r.Timeliness, "a new regime judges on time by the accepted version")
 		assert.Equal(t, TemplateCode, r.TemplateCode)
 		assert.Equal(t, Policy(), r.Policy)
 		staff, err := s.st.UserByEmail(ctx, "chuyenvien.vpcp@rcm.test")

@@ -170,7 +170,7 @@ func TestCycleOnTemporalClusterSurvivesKilledWorkerAndWebServer(t *testing.T) {
 		return cycle.Status == "closed"
 	}, 3*time.Minute, 500*time.Millisecond, "the cycle closes")
 	t.Logf("cycle closed %s after launch", time.Since(launched).Round(time.Millisecond))
-	assert.Equal(t, map[string]int{"on_time": clusterAccepted, "not_accepted": clusterSubmitters - clusterAccepted,
+	assert.Equal(t, map[string]int{"on_time": clusterAccepted, "submitted_not_reviewed": clusterSubmitters - clusterAccepted,
 		"missing": clusterAgencies - clusterSubmitters}, cycle.Counts)
 
 	for name, p := range map[string]*process{"the killed worker": victim, "the killed web server": serves[0]} {
@@ -268,7 +268,7 @@ func checkClusterOutcome(t *testing.T, dbURL, cycleID string, codes []string, re
 		case i < clusterAccepted:
 			want = "on_time"
 		case i < clusterSubmitters:
-			want = "not_accepted"
+			want = "submitted_not_reviewed"
 		}
 		assert.Equal(t, want, states[code], "final state of %s", code)
 		if i < clusterSubmitters {

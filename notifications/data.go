@@ -46,7 +46,9 @@ type Data struct {
 	Version       int       // the submission's version number, 1 for the first
 	SubmittedAt   time.Time // when the version was stored
 	// Reason is the reviewer's reason for returning a submission. It is user
-	// text: the HTML part escapes it.
+	// text: the HTML part escapes it. In a reminder, overdue notice or
+	// escalation it is set when the agency is chased for a returned version
+	// (Version): the message says the report was returned, and why.
 	Reason    string
 	ReviewDue time.Time // when the review of the submission is due
 
@@ -57,9 +59,12 @@ type Data struct {
 	DashboardLink  string
 
 	Summary Summary // the figures of a closed cycle (reporting.EventCycleSummary)
-	// OverdueAgencies names the overdue agencies of a supervisor's subtree
-	// (reporting.EventEscalationDigest).
-	OverdueAgencies []string
+	// OverdueAgencies names the agencies of a supervisor's subtree that have
+	// submitted nothing, and ReturnedAgencies those whose report was returned
+	// and not yet resubmitted (reporting.EventEscalationDigest needs one of
+	// the two).
+	OverdueAgencies  []string
+	ReturnedAgencies []string
 	// ExtensionReason is why the due date was extended; user text, optional.
 	ExtensionReason string
 }
@@ -67,12 +72,16 @@ type Data struct {
 // Summary holds a cycle's compliance figures for one subtree. Rates are
 // percentages (87.5 means 87.5 %), over Expected.
 type Summary struct {
-	Expected      int
-	Submitted     int
-	OnTime        int
-	Late          int
-	Missing       int
-	NotAccepted   int
+	Expected    int
+	Submitted   int
+	OnTime      int
+	Late        int
+	Missing     int
+	NotAccepted int
+	// NotReviewed counts versions the office never decided on by close
+	// (counted as submitted); NilReport the agencies with nothing to report.
+	NotReviewed   int
+	NilReport     int
 	ReportingRate float64
 	OnTimeRate    float64
 	// MissingAgencies and LateAgencies name the agencies concerned.
@@ -85,7 +94,8 @@ type Summary struct {
 
 // RequiredFields lists the Data fields a message of kind k cannot be written
 // without. A string field made of spaces counts as missing, and so does a
-// zero time, number or Summary, a nil Location and an empty list.
+// zero time, number or Summary, a nil Location and an empty list. "A|B"
+// asks for at least one of A and B.
 func RequiredFields(k reporting.Event) []string {
 	var own []string
 	switch k {
@@ -98,7 +108,7 @@ func RequiredFields(k reporting.Event) []string {
 	case reporting.EventEscalation:
 		own = []string{"Due", "EscalationStep", "SubmissionLink"}
 	case reporting.EventEscalationDigest:
-		own = []string{"Due", "EscalationStep", "OverdueAgencies", "DashboardLink"}
+		own = []string{"Due", "EscalationStep", "OverdueAgencies|ReturnedAgencies", "DashboardLink"}
 	case reporting.EventReceipt:
 		own = []string{"ReceiptNumber", "Version", "SubmittedAt", "SubmissionLink"}
 	case reporting.EventReturned:
@@ -138,13 +148,17 @@ func (e *MissingFieldError) Error() string {
 // kind that d leaves empty.
 func checkRequired(kind reporting.Event, lang Lang, d Data) error {
 	v := reflect.ValueOf(d)
-	for _, name := range RequiredFields(kind) {
-		f := v.FieldByName(name)
-		if !f.IsValid() {
-			return fmt.Errorf("render %s (%s): unknown required field %s", kind, lang, name)
+	for _, required := range RequiredFields(kind) {
+		empty := true
+		for _, name := range strings.Split(required, "|") {
+			f := v.FieldByName(name)
+			if !f.IsValid() {
+				return fmt.Errorf("render %s (%s): unknown required field %s", kind, lang, name)
+			}
+			empty = empty && isEmpty(f)
 		}
-		if isEmpty(f) {
-			return &MissingFieldError{Kind: kind, Lang: lang, Field: name}
+		if empty {
+			return &MissingFieldError{Kind: kind, Lang: lang, Field: required}
 		}
 	}
 	return nil

@@ -49,8 +49,11 @@ func DemoData(kind reporting.Event, lang Lang) Data {
 	}
 
 	switch kind {
+	case reporting.EventReminder:
+		d.Reason = "" // set only when the agency is chased for a returned version
 	case reporting.EventOverdue, reporting.EventEscalation:
 		d.DaysOverdue = 3
+		d.Reason = ""
 	case reporting.EventEscalationDigest:
 		d.DaysOverdue = 3
 		d.OverdueAgencies = []string{"Sở Tài chính tỉnh Lào Cai", "Sở Xây dựng tỉnh Lào Cai", "Sở Y tế tỉnh Lào Cai"}

@@ -3,13 +3,16 @@ package notifications_test
 import (
 	"errors"
 	"fmt"
-	"rcm/reporting"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"rcm/notifications"
+	"rcm/reporting"
 )
 
 func newRenderer(t *testing.T) *notifications.Renderer {
@@ -236,11 +239,13 @@ func TestRenderRequiresEveryDeclaredField(t *testing.T) {
 			}
 			for _, field := range fields {
 				d := notifications.DemoData(kind, lang)
-				f := reflect.ValueOf(&d).Elem().FieldByName(field)
-				if !f.IsValid() {
-					t.Fatalf("%s requires %s, which Data does not have", kind, field)
+				for _, name := range strings.Split(field, "|") { // "A|B": one of them is required
+					f := reflect.ValueOf(&d).Elem().FieldByName(name)
+					if !f.IsValid() {
+						t.Fatalf("%s requires %s, which Data does not have", kind, name)
+					}
+					f.Set(reflect.Zero(f.Type()))
 				}
-				f.Set(reflect.Zero(f.Type()))
 				_, err := r.Render(kind, lang, d)
 				var missing *notifications.MissingFieldError
 				if !errors.As(err, &missing) || missing.Field != field || missing.Kind != kind || missing.Lang != lang {
@@ -251,6 +256,50 @@ func TestRenderRequiresEveryDeclaredField(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestRenderChasesReturnedReports: a reminder, overdue notice and
+// escalation about a returned version say it was returned and quote the
+// reviewer's reason, in both languages; the digest counts missing and
+// returned agencies apart and renders with either list alone.
+func TestRenderChasesReturnedReports(t *testing.T) {
+	r := newRenderer(t)
+	says := map[notifications.Lang][]string{
+		notifications.Vietnamese: {"bị trả lại", "phiên bản 2"},
+		notifications.English:    {"returned", "version 2"},
+	}
+	for _, lang := range notifications.Langs() {
+		for _, kind := range []reporting.Event{reporting.EventReminder, reporting.EventOverdue, reporting.EventEscalation} {
+			d := notifications.DemoData(kind, lang)
+			plain, err := r.Render(kind, lang, d)
+			require.NoError(t, err)
+			for _, word := range says[lang][:1] {
+				assert.NotContains(t, plain.Text, word, "%s/%s: not returned, not said so", kind, lang)
+			}
+			d.Reason = "Số liệu xuất khẩu chưa khớp với Cục Hải quan"
+			d.Version = 2
+			out, err := r.Render(kind, lang, d)
+			require.NoError(t, err)
+			for _, want := range says[lang] {
+				assert.Contains(t, out.Text, want, "%s/%s text", kind, lang)
+				assert.Contains(t, out.HTML, want, "%s/%s html", kind, lang)
+			}
+			assert.Contains(t, out.Text, d.Reason, "%s/%s quotes the reason", kind, lang)
+			assert.Contains(t, out.HTML, d.Reason, "%s/%s quotes the reason", kind, lang)
+		}
+		d := notifications.DemoData(reporting.EventEscalationDigest, lang)
+		d.ReturnedAgencies = []string{"Tỉnh Sơn La", "Tỉnh Điện Biên"}
+		out, err := r.Render(reporting.EventEscalationDigest, lang, d)
+		require.NoError(t, err)
+		want := map[notifications.Lang]string{notifications.Vietnamese: "3 chưa nộp, 2 bị trả lại chờ nộp lại",
+			notifications.English: "3 missing, 2 returned awaiting resubmission"}[lang]
+		assert.Contains(t, out.Subject, want)
+		assert.Contains(t, out.Text, "Tỉnh Điện Biên")
+		d.OverdueAgencies = nil
+		out, err = r.Render(reporting.EventEscalationDigest, lang, d)
+		require.NoError(t, err, "returned agencies alone make a digest")
+		assert.Contains(t, out.Text, "Tỉnh Sơn La")
 	}
 }
 

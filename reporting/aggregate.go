@@ -16,13 +16,19 @@ type Node struct {
 	Parent string
 }
 
-// AggregateValue is one indicator rolled up over one node's subtree.
+// AggregateValue is one indicator rolled up over one node's subtree, with
+// its coverage: Count contributors of Expected.
 type AggregateValue struct {
-	// Value is canonical decimal text: exact for sum, min and max; avg is
-	// rounded to AvgPlaces decimals (halves away from zero).
+	// Value is canonical decimal text: exact for sum, min and max; means
+	// (avg and weighted) are rounded to AvgPlaces decimals (halves away from
+	// zero).
 	Value string `json:"value"`
-	// Count is the number of agencies whose accepted value contributed.
+	// Count is the number of agencies whose accepted value contributed (for
+	// a weighted mean, those with both the value and its weight).
 	Count int `json:"count"`
+	// Expected is the number of agencies of the subtree expected to report
+	// in the cycle: the coverage is Count of Expected.
+	Expected int `json:"expected"`
 }
 
 // AvgPlaces is the number of decimals an average is rounded to.
@@ -30,22 +36,35 @@ const AvgPlaces = 4
 
 // Aggregate rolls accepted values up the agency tree. accepted holds the
 // accepted values of each agency that has them (agency code → values, as
-// normalised by Template.ValidateValues).
+// normalised by Template.ValidateValues); expected lists the agencies
+// expected to report (the cycle's obligations), whose count under each node
+// is the coverage's denominator.
 //
 // The result is keyed by node, then indicator code, and holds an entry for
 // every node with at least one contributing agency in its subtree (the node
 // itself included). avg is the mean over the contributing agencies of the
-// subtree, not a mean of the children's means. Indicators aggregated by none
-// (or not at all) and text indicators are skipped. Arithmetic is exact
-// (math/big), so the result does not depend on the order of anything.
+// subtree, not a mean of the children's means; a weighted mean is Σ value ×
+// weight ÷ Σ weight over the agencies with both (no entry where the weights
+// add up to zero). Indicators aggregated by none (or not at all) and text
+// indicators are skipped. Arithmetic is exact (math/big), so the result does
+// not depend on the order of anything.
 //
 // It is an error for the tree to repeat a code, name an unknown parent or
-// contain a cycle, for accepted to name an agency missing from the tree, or
-// for a value to not be a number.
-func Aggregate(tree []Node, indicators []Indicator, accepted map[string]Values) (map[string]map[string]AggregateValue, error) {
+// contain a cycle, for accepted or expected to name an agency missing from
+// the tree, or for a value to not be a number.
+func Aggregate(tree []Node, indicators []Indicator, accepted map[string]Values, expected []string) (map[string]map[string]AggregateValue, error) {
 	parent, err := checkTree(tree)
 	if err != nil {
 		return nil, err
+	}
+	expectedUnder := make(map[string]int)
+	for _, code := range expected {
+		if _, ok := parent[code]; !ok {
+			return nil, fmt.Errorf("aggregate: agency %q is expected to report but is not in the agency tree", code)
+		}
+		for node := code; node != ""; node = parent[node] {
+			expectedUnder[node]++
+		}
 	}
 	agencies := make([]string, 0, len(accepted))
 	for code := range accepted {
@@ -58,33 +77,46 @@ func Aggregate(tree []Node, indicators []Indicator, accepted map[string]Values) 
 
 	type acc struct {
 		sum, lo, hi *big.Rat
+		weights     *big.Rat
 		count       int
 	}
 	result := make(map[string]map[string]AggregateValue)
 	for _, ind := range indicators {
 		if !ind.Aggregation.IsValid() {
-			return nil, fmt.Errorf("aggregate: indicator %s: aggregation %q is unknown; use sum, avg, min, max or none", ind.Code, ind.Aggregation)
+			return nil, fmt.Errorf("aggregate: indicator %s: aggregation %q is unknown; use %s", ind.Code, ind.Aggregation, aggregationChoices)
 		}
 		if !ind.Aggregation.Rolls() || !ind.Type.IsNumeric() {
 			continue
 		}
+		weightCode, weighted := ind.Aggregation.Weight()
 		accs := make(map[string]*acc)
 		for _, agency := range agencies {
-			text, ok := accepted[agency][ind.Code]
-			if !ok || strings.TrimSpace(text) == "" {
+			v, ok, err := acceptedNumber(accepted, agency, ind.Code)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
 				continue
 			}
-			_, v, problem := parseDecimal(text)
-			if problem != decimalOK {
-				return nil, fmt.Errorf("aggregate: agency %q, indicator %s: value %q is not a number", agency, ind.Code, text)
+			weight := big.NewRat(1, 1)
+			if weighted {
+				w, ok, err := acceptedNumber(accepted, agency, weightCode)
+				if err != nil {
+					return nil, err
+				}
+				if !ok {
+					continue // no weight, no contribution to a weighted mean
+				}
+				weight = w
 			}
 			for node := agency; node != ""; node = parent[node] {
 				a := accs[node]
 				if a == nil {
-					a = &acc{sum: new(big.Rat), lo: v, hi: v}
+					a = &acc{sum: new(big.Rat), weights: new(big.Rat), lo: v, hi: v}
 					accs[node] = a
 				}
-				a.sum.Add(a.sum, v)
+				a.sum.Add(a.sum, new(big.Rat).Mul(v, weight))
+				a.weights.Add(a.weights, weight)
 				a.count++
 				if v.Cmp(a.lo) < 0 {
 					a.lo = v
@@ -104,16 +136,35 @@ func Aggregate(tree []Node, indicators []Indicator, accepted map[string]Values) 
 				value = formatDecimal(mean, AvgPlaces)
 			case AggregationMin:
 				value = formatDecimal(a.lo, -1)
-			default: // AggregationMax
+			case AggregationMax:
 				value = formatDecimal(a.hi, -1)
+			default: // a weighted mean
+				if a.weights.Sign() == 0 {
+					continue // weights adding up to zero weigh nothing
+				}
+				value = formatDecimal(new(big.Rat).Quo(a.sum, a.weights), AvgPlaces)
 			}
 			if result[node] == nil {
 				result[node] = make(map[string]AggregateValue)
 			}
-			result[node][ind.Code] = AggregateValue{Value: value, Count: a.count}
+			result[node][ind.Code] = AggregateValue{Value: value, Count: a.count, Expected: max(expectedUnder[node], a.count)}
 		}
 	}
 	return result, nil
+}
+
+// acceptedNumber returns the agency's accepted value of an indicator as a
+// number; ok is false when the agency left it empty.
+func acceptedNumber(accepted map[string]Values, agency, code string) (v *big.Rat, ok bool, err error) {
+	text, ok := accepted[agency][code]
+	if !ok || strings.TrimSpace(text) == "" {
+		return nil, false, nil
+	}
+	_, v, problem := parseDecimal(text)
+	if problem != decimalOK {
+		return nil, false, fmt.Errorf("aggregate: agency %q, indicator %s: value %q is not a number", agency, code, text)
+	}
+	return v, true, nil
 }
 
 // checkTree returns the parent of every node, after checking that codes are

@@ -1,47 +1,129 @@
 package reporting
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
-// Rates are the compliance figures of a cycle (or of part of the hierarchy).
+// Rates are the compliance figures of a cycle (or of part of the
+// hierarchy), counted from the one Classification of each obligation.
 type Rates struct {
 	// Expected is the number of obligations: agencies assigned to the regime
 	// and active during the period.
 	Expected int `json:"expected"`
-	// Submitted is OnTime + Late + NotAccepted.
+	// Submitted counts obligations with a version or a nil report: on time,
+	// late, not accepted, not reviewed and nil reports once final; while
+	// open, every one that has sent something (returned ones included).
 	Submitted int `json:"submitted"`
-	// OnTime, Late, Missing and NotAccepted count the final states.
+	// OnTime, Late, Missing, NotAccepted, NotReviewed and NilReport count
+	// the final states ("missing" and "not accepted" exist only after close).
 	OnTime      int `json:"on_time"`
 	Late        int `json:"late"`
 	Missing     int `json:"missing"`
 	NotAccepted int `json:"not_accepted"`
+	NotReviewed int `json:"submitted_not_reviewed"`
+	NilReport   int `json:"nil_report"`
+	// NotYetDue, AwaitingReview, Returned, Overdue and Accepted count the
+	// live states of obligations whose close has not come (a live nil
+	// report counts in NilReport).
+	NotYetDue      int `json:"not_yet_due"`
+	AwaitingReview int `json:"awaiting_review"`
+	Returned       int `json:"returned"`
+	Overdue        int `json:"overdue"`
+	Accepted       int `json:"accepted"`
+	// Timely counts what is on time by the regime's Timeliness rule: final
+	// on time, or submitted before due and never reviewed, or a nil report
+	// before due; while open, the versions so far timed before due.
+	Timely int `json:"timely"`
+	// SubmittedOnTime counts obligations whose first version came before
+	// due, whatever became of it (DHIS2's "reporting rate on time").
+	SubmittedOnTime int `json:"submitted_on_time"`
+	// ReviewBacklog counts latest versions the office has not decided on:
+	// awaiting review while open, not reviewed once final.
+	ReviewBacklog int `json:"review_backlog"`
+	// VersionsBeforeAcceptance sums, over accepted reports, the versions
+	// sent before the accepted one (Eurostat's measure; an agency's own row
+	// is its count).
+	VersionsBeforeAcceptance int `json:"versions_before_acceptance"`
 	// ReportingRate is Submitted ÷ Expected × 100, rounded to 2 decimals
 	// (halves up); 0 when nothing is expected.
 	ReportingRate float64 `json:"reporting_rate"`
-	// OnTimeRate is OnTime ÷ Expected × 100 (the denominator is Expected, not
-	// Submitted), rounded the same way.
+	// OnTimeRate is rcm's on-time rate: Timely ÷ OnTimeRateBasis × 100,
+	// rounded the same way.
 	OnTimeRate float64 `json:"on_time_rate"`
+	// OnTimeRateBasis names the denominator of OnTimeRate: "expected" once
+	// every obligation is final (DOMAIN.md: on time ÷ expected), "submitted"
+	// while any is open (on time so far ÷ submitted so far: an agency not
+	// yet due is not late).
+	OnTimeRateBasis RateBasis `json:"on_time_rate_basis"`
+	// SubmittedOnTimeRate is the DHIS2-compatible "submitted on time" rate:
+	// SubmittedOnTime ÷ Expected × 100, counting a first version by due
+	// whatever its review.
+	SubmittedOnTimeRate float64 `json:"submitted_on_time_rate"`
 }
 
-// ComputeRates counts the final states of a cycle's obligations, one state per
-// expected obligation, and derives the rates. A state other than the four
-// final ones counts as expected but in no other figure.
-func ComputeRates(states []ObligationStatus) Rates {
-	r := Rates{Expected: len(states)}
-	for _, s := range states {
-		switch s {
-		case ObligationOnTime:
+// RateBasis names the denominator of a rate.
+type RateBasis string
+
+// The denominators of OnTimeRate.
+const (
+	BasisExpected  RateBasis = "expected"
+	BasisSubmitted RateBasis = "submitted"
+)
+
+// ComputeRates counts the classifications of a cycle's obligations, one per
+// expected obligation, and derives the rates.
+func ComputeRates(cs []Classification) Rates {
+	r := Rates{Expected: len(cs), OnTimeRateBasis: BasisExpected}
+	for _, c := range cs {
+		if c.Submitted {
+			r.Submitted++
+		}
+		if c.OnTime {
+			r.Timely++
+		}
+		if c.SubmittedOnTime {
+			r.SubmittedOnTime++
+		}
+		if c.AwaitingReview {
+			r.ReviewBacklog++
+		}
+		r.VersionsBeforeAcceptance += c.VersionsBeforeAcceptance
+		if !c.Final {
+			r.OnTimeRateBasis = BasisSubmitted
+		}
+		switch {
+		case c.State == ObligationOnTime:
 			r.OnTime++
-		case ObligationLate:
+		case c.State == ObligationLate:
 			r.Late++
-		case ObligationMissing:
+		case c.State == ObligationMissing:
 			r.Missing++
-		case ObligationNotAccepted:
+		case c.State == ObligationNotAccepted:
 			r.NotAccepted++
+		case c.State == ObligationNotReviewed:
+			r.NotReviewed++
+		case c.State == ObligationNilReport, c.Live == LiveNilReport:
+			r.NilReport++
+		case c.Live == LiveNotYetDue:
+			r.NotYetDue++
+		case c.Live == LiveAwaitingReview:
+			r.AwaitingReview++
+		case c.Live == LiveReturned:
+			r.Returned++
+		case c.Live == LiveOverdue:
+			r.Overdue++
+		case c.Live == LiveAccepted:
+			r.Accepted++
 		}
 	}
-	r.Submitted = r.OnTime + r.Late + r.NotAccepted
 	r.ReportingRate = percent(r.Submitted, r.Expected)
-	r.OnTimeRate = percent(r.OnTime, r.Expected)
+	r.SubmittedOnTimeRate = percent(r.SubmittedOnTime, r.Expected)
+	if r.OnTimeRateBasis == BasisSubmitted {
+		r.OnTimeRate = percent(r.Timely, r.Submitted)
+	} else {
+		r.OnTimeRate = percent(r.Timely, r.Expected)
+	}
 	return r
 }
 
@@ -66,25 +148,25 @@ type Compliance struct {
 }
 
 // RollUpCompliance rolls a cycle's obligations up the agency tree: each
-// counts, with its FinalState, at its agency and at every agency above it.
-// At close every obligation is final and the figures are the cycle's; while
-// the cycle runs, open obligations count with the state they would get were
-// it closed now, and the figures are provisional.
+// counts, with its Classification at now, at its agency and at every agency
+// above it. At close every obligation is final and the figures are the
+// cycle's; while the cycle runs, open obligations count with their live
+// state and the on-time rate is over what was submitted so far.
 //
 // It is an error for the tree to repeat a code, name an unknown parent or
 // contain a cycle, or for an obligation's agency to be missing from it.
-func RollUpCompliance(tree []Node, obligations []Obligation) (Compliance, error) {
+func RollUpCompliance(tree []Node, obligations []Obligation, now time.Time) (Compliance, error) {
 	parent, err := checkTree(tree)
 	if err != nil {
 		return Compliance{}, fmt.Errorf("compliance: %w", err)
 	}
-	byNode := make(map[string][]ObligationStatus)
-	all := make([]ObligationStatus, 0, len(obligations))
+	byNode := make(map[string][]Classification)
+	all := make([]Classification, 0, len(obligations))
 	for _, o := range obligations {
 		if _, ok := parent[o.AgencyCode]; !ok {
 			return Compliance{}, fmt.Errorf("compliance: agency %q has an obligation but is not in the agency tree", o.AgencyCode)
 		}
-		state := o.FinalState()
+		state := o.Classify(now)
 		all = append(all, state)
 		for node := o.AgencyCode; node != ""; node = parent[node] {
 			byNode[node] = append(byNode[node], state)

@@ -27,8 +27,18 @@ type Obligation struct {
 	LastSubmittedAt  *time.Time
 	// Versions counts the versions submitted.
 	Versions int
-	// AcceptedSubmission is the id of the version accepted, if one was.
-	AcceptedSubmission *int64
+	// AcceptedSubmission is the id of the version accepted, if one was;
+	// AcceptedVersion its number and AcceptedSubmittedAt when it was stored.
+	AcceptedSubmission  *int64
+	AcceptedVersion     int
+	AcceptedSubmittedAt *time.Time
+	// Timeliness is the rule of the cycle's regime that judges on time; ""
+	// is TimelinessFirstVersion, the rule of regimes made before there was a
+	// choice.
+	Timeliness Timeliness
+	// NilReport: the agency declared it has nothing to report this period;
+	// its declaration counts as a version (LastSubmittedAt).
+	NilReport bool
 	// FinalizedAt is when the obligation got its final state.
 	FinalizedAt *time.Time
 }
@@ -60,21 +70,29 @@ const (
 // The final states of an obligation, in the vocabulary of DOMAIN.md, aligned
 // with DHIS2's.
 const (
-	// ObligationOnTime: a version was accepted, and the first version came
-	// before due.
+	// ObligationOnTime: a version was accepted, and the version the regime's
+	// Timeliness times came before due.
 	ObligationOnTime ObligationStatus = "on_time"
-	// ObligationLate: a version was accepted, and the first version came at
-	// or after due (and, since nothing is taken after it, before close).
+	// ObligationLate: a version was accepted, and the version the regime's
+	// Timeliness times came at or after due (and, since nothing is taken
+	// after it, before close).
 	ObligationLate ObligationStatus = "late"
 	// ObligationMissing: nothing submitted by close.
 	ObligationMissing ObligationStatus = "missing"
-	// ObligationNotAccepted: submitted, but still returned or unreviewed at close.
+	// ObligationNotAccepted: the latest version was returned and not
+	// replaced by close.
 	ObligationNotAccepted ObligationStatus = "not_accepted"
+	// ObligationNotReviewed: the latest version was never decided on by
+	// close. It counts as submitted, timed by its submission: the office's
+	// backlog, not the agency's fault.
+	ObligationNotReviewed ObligationStatus = "submitted_not_reviewed"
+	// ObligationNilReport: the agency declared it had nothing to report.
+	ObligationNilReport ObligationStatus = "nil_report"
 )
 
 var (
 	openStates  = []ObligationStatus{ObligationPending, ObligationNotified, ObligationOverdue, ObligationSubmitted, ObligationUnderReview, ObligationReturned, ObligationAccepted}
-	finalStates = []ObligationStatus{ObligationOnTime, ObligationLate, ObligationMissing, ObligationNotAccepted}
+	finalStates = []ObligationStatus{ObligationOnTime, ObligationLate, ObligationMissing, ObligationNotAccepted, ObligationNotReviewed, ObligationNilReport}
 )
 
 // obligationFrom is the life of an obligation: each state and the states it
@@ -94,6 +112,8 @@ var obligationFrom = life[ObligationStatus]{
 	ObligationLate:        openStates,
 	ObligationMissing:     openStates,
 	ObligationNotAccepted: openStates,
+	ObligationNotReviewed: openStates,
+	ObligationNilReport:   openStates,
 }
 
 // ObligationStatuses lists every state of an obligation: the open ones, then
@@ -125,62 +145,20 @@ func OnTime(submittedAt, due time.Time) bool {
 }
 
 // FinalState is how the obligation ends: its final state once it has one;
-// before that, the state it would get were it closed now. Timeliness is
-// judged by the first version, even when a later one is accepted: an agency
-// that submitted on time and was asked for a correction is on time. A
-// version still returned or unreviewed is not accepted; no version at all is
-// missing.
+// before that, the state it would get were it closed now (Classify's rule).
 func (o Obligation) FinalState() ObligationStatus {
-	switch {
-	case o.Status.IsFinal():
+	if o.Status.IsFinal() {
 		return o.Status
-	case o.FirstSubmittedAt == nil:
-		return ObligationMissing
-	case o.Status != ObligationAccepted:
-		return ObligationNotAccepted
-	case OnTime(*o.FirstSubmittedAt, o.Due):
-		return ObligationOnTime
-	default:
-		return ObligationLate
 	}
+	return o.finalState()
 }
 
-// LiveState is how an obligation stands while its cycle runs, in the
-// vocabulary of DOMAIN.md. "Missing" and "not accepted" are not among them:
-// an obligation is those only once final.
-type LiveState string
-
-// The live states of an obligation.
-const (
-	// LiveNotYetDue: nothing submitted, and due has not come.
-	LiveNotYetDue LiveState = "not_yet_due"
-	// LiveOverdue: nothing submitted, and due has passed.
-	LiveOverdue LiveState = "overdue"
-	// LiveAwaitingReview: the latest version waits for the office's decision.
-	LiveAwaitingReview LiveState = "awaiting_review"
-	// LiveReturned: the latest version was returned; a new one is awaited.
-	LiveReturned LiveState = "returned"
-	// LiveAccepted: a version was accepted.
-	LiveAccepted LiveState = "accepted"
-)
-
 // LiveState returns how the obligation stands at now while its cycle runs;
-// ok is false once it is final, when FinalState says how it ended.
+// ok is false once it is final (its close has come), when FinalState says
+// how it ended.
 func (o Obligation) LiveState(now time.Time) (state LiveState, ok bool) {
-	switch o.Status {
-	case ObligationAccepted:
-		return LiveAccepted, true
-	case ObligationReturned:
-		return LiveReturned, true
-	case ObligationSubmitted, ObligationUnderReview:
-		return LiveAwaitingReview, true
-	case ObligationPending, ObligationNotified, ObligationOverdue:
-		if now.Before(o.Due) {
-			return LiveNotYetDue, true
-		}
-		return LiveOverdue, true
-	}
-	return "", false
+	c := o.Classify(now)
+	return c.Live, !c.Final
 }
 
 // MissedDue reports whether, as of now, due has passed with nothing

@@ -27,6 +27,8 @@ func TestObligationLifeFollowsDomainMd(t *testing.T) {
 		{ObligationLate, open},
 		{ObligationMissing, open},
 		{ObligationNotAccepted, open},
+		{ObligationNotReviewed, open},
+		{ObligationNilReport, open},
 	}
 	for _, tt := range tests {
 		assert.ElementsMatch(t, tt.from, tt.to.From(), "%s from", tt.to)
@@ -42,7 +44,7 @@ func TestObligationLifeFollowsDomainMd(t *testing.T) {
 			}
 		}
 	}
-	assert.Len(t, ObligationStatuses(), 11)
+	assert.Len(t, ObligationStatuses(), 13)
 	assert.False(t, ObligationStatus("lost").IsValid())
 	got := ObligationSubmitted.From()
 	got[0] = "changed"
@@ -61,7 +63,9 @@ func contains[T comparable](list []T, x T) bool {
 func TestLiveStateNeverSaysMissingBeforeClose(t *testing.T) {
 	due := at("2026-03-17T00:00:00+07:00")
 	before, after := due.Add(-time.Second), due
-	ob := func(s ObligationStatus) Obligation { return Obligation{Due: due, Status: s} }
+	ob := func(s ObligationStatus) Obligation {
+		return Obligation{Due: due, Close: due.AddDate(0, 0, 1), Status: s}
+	}
 	tests := []struct {
 		o    Obligation
 		now  time.Time
@@ -83,7 +87,7 @@ func TestLiveStateNeverSaysMissingBeforeClose(t *testing.T) {
 		assert.True(t, ok, "%s", tt.o.Status)
 		assert.Equal(t, tt.want, got, "%s at due%+v", tt.o.Status, tt.now.Sub(due))
 	}
-	for _, s := range []ObligationStatus{ObligationOnTime, ObligationLate, ObligationMissing, ObligationNotAccepted} {
+	for _, s := range []ObligationStatus{ObligationOnTime, ObligationLate, ObligationMissing, ObligationNotAccepted, ObligationNotReviewed, ObligationNilReport} {
 		_, ok := ob(s).LiveState(after)
 		assert.False(t, ok, "%s is final", s)
 	}

@@ -11,6 +11,9 @@ type Regime struct {
 	TimeZone string
 	Holidays []Date
 	Policy   Policy
+	// Timeliness judges on time: by the first version or by the version
+	// finally accepted ("" = DefaultTimeliness for a new regime).
+	Timeliness Timeliness
 	// ReviewerID is the office-staff user who reviews submissions, if one is named.
 	ReviewerID  *int64
 	Assignments []Assignment

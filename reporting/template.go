@@ -40,23 +40,52 @@ func (t IndicatorType) IsNumeric() bool {
 // Aggregation is how an indicator's values roll up along the agency tree.
 type Aggregation string
 
-// The aggregations. An empty Aggregation means AggregationNone.
+// The aggregations. An empty Aggregation means AggregationNone. Besides
+// these, WeightedMean(code) is the mean weighted by another indicator.
 const (
-	AggregationSum  Aggregation = "sum"
-	AggregationAvg  Aggregation = "avg"
-	AggregationMin  Aggregation = "min"
-	AggregationMax  Aggregation = "max"
+	// AggregationSum adds the values (amounts, counts).
+	AggregationSum Aggregation = "sum"
+	// AggregationAvg is the plain mean over the contributing agencies
+	// (rarely right for rates: see WeightedMean).
+	AggregationAvg Aggregation = "avg"
+	// AggregationMin and AggregationMax take the smallest and largest value.
+	AggregationMin Aggregation = "min"
+	AggregationMax Aggregation = "max"
+	// AggregationNone: the values do not roll up (rates that cannot be
+	// combined).
 	AggregationNone Aggregation = "none"
 )
 
-// IsValid reports whether a is one of the aggregations or empty (none).
+// weightedMeanPrefix starts an aggregation weighted by another indicator.
+const weightedMeanPrefix = "weighted_mean:"
+
+// WeightedMean is the mean weighted by the indicator with code weight
+// ("weighted_mean:GRDP"): Σ value × weight ÷ Σ weight over the agencies that
+// have both, as a growth rate is weighted by the size that grows.
+func WeightedMean(weight string) Aggregation {
+	return Aggregation(weightedMeanPrefix + weight)
+}
+
+// Weight returns the code of the indicator a weighted mean is weighted by,
+// and false when a is not a weighted mean.
+func (a Aggregation) Weight() (string, bool) {
+	code, ok := strings.CutPrefix(string(a), weightedMeanPrefix)
+	return code, ok
+}
+
+// IsValid reports whether a is one of the aggregations, a weighted mean by a
+// well-formed indicator code, or empty (none).
 func (a Aggregation) IsValid() bool {
 	switch a {
 	case AggregationSum, AggregationAvg, AggregationMin, AggregationMax, AggregationNone, "":
 		return true
 	}
-	return false
+	weight, ok := a.Weight()
+	return ok && ValidIndicatorCode(weight)
 }
+
+// aggregationChoices is the list of aggregations, for messages.
+const aggregationChoices = "sum, avg, min, max, weighted_mean:CODE (CODE a numeric indicator of the template) or none"
 
 // Rolls reports whether values roll up at all (a is neither none nor empty).
 func (a Aggregation) Rolls() bool {
@@ -185,7 +214,17 @@ func (t Template) Problems() []FieldError {
 			bad("type %q is unknown; use integer, decimal, percent or text", ind.Type)
 		}
 		if !ind.Aggregation.IsValid() {
-			bad("aggregation %q is unknown; use sum, avg, min, max or none", ind.Aggregation)
+			bad("aggregation %q is unknown; use %s", ind.Aggregation, aggregationChoices)
+		} else if weight, ok := ind.Aggregation.Weight(); ok {
+			w, found := t.Indicator(weight)
+			switch {
+			case weight == ind.Code:
+				bad("aggregation %s: an indicator cannot be weighted by itself; name another numeric indicator", ind.Aggregation)
+			case !found:
+				bad("aggregation %s: the weight indicator %s is not in the template; add it or name another", ind.Aggregation, weight)
+			case !w.Type.IsNumeric():
+				bad("aggregation %s: the weight indicator %s is %s, not a number; name a numeric indicator such as GRDP", ind.Aggregation, weight, w.Type)
+			}
 		}
 		switch {
 		case ind.Type == TypeText:
@@ -196,7 +235,7 @@ func (t Template) Problems() []FieldError {
 				bad("text indicators have no min or max; leave them empty")
 			}
 		case ind.Type == TypePercent && ind.Aggregation == AggregationSum:
-			bad("percentages cannot be summed; use avg, min, max or none")
+			bad("percentages cannot be summed; use weighted_mean:CODE, avg, min, max or none")
 		}
 		if ind.Type.IsNumeric() {
 			lo, okLo := checkBound(ind, "min", ind.Min, bad)

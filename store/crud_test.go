@@ -322,7 +322,16 @@ func TestRegimes(t *testing.T) {
 
 	got, err := s.Regime(ctx, r.Code)
 	require.NoError(t, err)
+	r.Timeliness = reporting.TimelinessAcceptedVersion // a new regime's default
 	require.Equal(t, r, got)
+
+	badRule := r
+	badRule.Code, badRule.Timeliness = "KTXH_OTHER", "last_version"
+	var input *reporting.InputError
+	require.ErrorAs(t, s.CreateRegime(ctx, badRule), &input)
+	require.Equal(t, "timeliness", input.Fields[0].Field)
+	_, err = s.Regime(ctx, badRule.Code)
+	require.ErrorIs(t, err, store.ErrNotFound, "a refused regime is not stored")
 
 	require.NoError(t, s.SetAssignments(ctx, r.Code, []reporting.Assignment{{AgencyCode: "HNI-SYT"}}))
 	got, err = s.Regime(ctx, r.Code)

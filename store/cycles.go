@@ -41,8 +41,9 @@ func (s *Store) InsertCycle(ctx context.Context, c reporting.Cycle) error {
 	}
 	_, err = s.pool.Exec(ctx, `
 		INSERT INTO cycles (id, regime_code, period, window_start, window_end, time_zone,
-		                    cut_off_at, due_at, close_at, policy, status, launched_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		                    cut_off_at, due_at, close_at, policy, status, launched_by, timeliness)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+		        coalesce((SELECT timeliness FROM regimes WHERE code = $2), 'first_version'))`,
 		c.ID, c.RegimeCode, c.Period, dateToPg(c.WindowStart), dateToPg(c.WindowEnd), c.TimeZone,
 		c.CutOff, c.Due, c.Close, policy, reporting.CycleLaunching, c.LaunchedBy)
 	if isUniqueViolation(err, "") {

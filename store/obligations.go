@@ -10,16 +10,21 @@ import (
 	"rcm/reporting"
 )
 
+// obligationColumns are what reporting.Obligation.Classify needs, with the
+// cycle's timeliness rule and the accepted version's number and time.
 const obligationColumns = `o.cycle_id, o.agency_code, a.name_vi, a.name_en, a.path, o.due_at, o.close_at, o.status,
-	o.notified_at, o.first_submitted_at, o.last_submitted_at, o.versions, o.accepted_submission, o.finalized_at`
+	o.notified_at, o.first_submitted_at, o.last_submitted_at, o.versions, o.accepted_submission, o.finalized_at,
+	c.timeliness, coalesce(acc.version, 0), acc.submitted_at`
 
-const obligationJoins = `FROM obligations o JOIN agencies a ON a.code = o.agency_code`
+const obligationJoins = `FROM obligations o JOIN agencies a ON a.code = o.agency_code
+	JOIN cycles c ON c.id = o.cycle_id
+	LEFT JOIN submissions acc ON acc.id = o.accepted_submission`
 
 func scanObligation(row pgx.Row) (reporting.Obligation, error) {
 	var o reporting.Obligation
 	err := row.Scan(&o.CycleID, &o.AgencyCode, &o.AgencyNameVI, &o.AgencyNameEN, &o.AgencyPath, &o.Due, &o.Close,
 		&o.Status, &o.NotifiedAt, &o.FirstSubmittedAt, &o.LastSubmittedAt, &o.Versions,
-		&o.AcceptedSubmission, &o.FinalizedAt)
+		&o.AcceptedSubmission, &o.FinalizedAt, &o.Timeliness, &o.AcceptedVersion, &o.AcceptedSubmittedAt)
 	return o, err
 }
 

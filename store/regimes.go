@@ -24,6 +24,9 @@ func (s *Store) CreateRegime(ctx context.Context, r reporting.Regime, audit ...A
 	if r.TimeZone == "" {
 		r.TimeZone = reporting.DefaultZone
 	}
+	if r.Timeliness == "" {
+		r.Timeliness = reporting.DefaultTimeliness
+	}
 	if err := validateRegime(r); err != nil {
 		return fmt.Errorf("create regime %s: %w", r.Code, err)
 	}
@@ -41,10 +44,11 @@ func (s *Store) CreateRegime(ctx context.Context, r reporting.Regime, audit ...A
 		}
 		_, err := tx.Exec(ctx, `
 			INSERT INTO regimes (code, name_vi, name_en, template_code, cadence, deadline_rule, time_zone,
-			                     holidays, reminder_offsets, review_time, close_after, reviewer_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			                     holidays, reminder_offsets, review_time, close_after, reviewer_id, timeliness)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 			r.Code, r.NameVI, r.NameEN, r.TemplateCode, string(r.Cadence), r.DeadlineRule.String(), r.TimeZone,
-			holidays, offsets, durationToInterval(r.Policy.ReviewTime), durationToInterval(r.Policy.CloseAfter), r.ReviewerID)
+			holidays, offsets, durationToInterval(r.Policy.ReviewTime), durationToInterval(r.Policy.CloseAfter), r.ReviewerID,
+			r.Timeliness)
 		if err != nil {
 			return err
 		}
@@ -93,6 +97,9 @@ func validateRegime(r reporting.Regime) error {
 	}
 	if _, err := reporting.LoadLocation(r.TimeZone); err != nil {
 		errs.Add("time_zone", "%v", err)
+	}
+	if !r.Timeliness.IsValid() {
+		errs.Add("timeliness", "%q is unknown; use accepted_version (on time when the version finally accepted came before due) or first_version (when the first version did)", r.Timeliness)
 	}
 	if err := r.Policy.Validate(); err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
@@ -230,7 +237,7 @@ func (s *Store) SetAssignments(ctx context.Context, code string, as []reporting.
 }
 
 const regimeColumns = `code, name_vi, name_en, template_code, cadence, deadline_rule, time_zone,
-	holidays, reminder_offsets, review_time, close_after, reviewer_id`
+	holidays, reminder_offsets, review_time, close_after, reviewer_id, timeliness`
 
 func scanRegime(row pgx.Row) (reporting.Regime, error) {
 	var (
@@ -241,7 +248,7 @@ func scanRegime(row pgx.Row) (reporting.Regime, error) {
 		reviewTime, closeTime pgtype.Interval
 	)
 	if err := row.Scan(&r.Code, &r.NameVI, &r.NameEN, &r.TemplateCode, &r.Cadence, &rule, &r.TimeZone,
-		&holidays, &offsets, &reviewTime, &closeTime, &r.ReviewerID); err != nil {
+		&holidays, &offsets, &reviewTime, &closeTime, &r.ReviewerID, &r.Timeliness); err != nil {
 		return reporting.Regime{}, err
 	}
 	var err error

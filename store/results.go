@@ -25,7 +25,9 @@ type ComplianceResult struct {
 func (s *Store) CycleCompliance(ctx context.Context, cycleID, scopePath string) ([]ComplianceResult, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT c.agency_code, a.name_vi, a.name_en, a.path, c.expected, c.submitted, c.on_time, c.late,
-		       c.missing, c.not_accepted, c.reporting_rate::text, c.on_time_rate::text
+		       c.missing, c.not_accepted, c.submitted_not_reviewed, c.nil_report, c.timely, c.submitted_on_time,
+		       c.review_backlog, c.versions_before_acceptance,
+		       c.reporting_rate::text, c.on_time_rate::text, c.submitted_on_time_rate::text
 		  FROM cycle_compliance c JOIN agencies a ON a.code = c.agency_code
 		 WHERE c.cycle_id = $1 AND a.path LIKE $2 || '%'
 		 ORDER BY a.path`, cycleID, scopePath)
@@ -33,18 +35,24 @@ func (s *Store) CycleCompliance(ctx context.Context, cycleID, scopePath string) 
 		return nil, fmt.Errorf("compliance of cycle %s: %w", cycleID, err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ComplianceResult, error) {
-		var c ComplianceResult
-		var rr, otr string
+		c := ComplianceResult{Rates: reporting.Rates{OnTimeRateBasis: reporting.BasisExpected}}
+		var rr, otr, sotr string
 		err := r.Scan(&c.AgencyCode, &c.AgencyNameVI, &c.AgencyNameEN, &c.Path, &c.Rates.Expected, &c.Rates.Submitted,
-			&c.Rates.OnTime, &c.Rates.Late, &c.Rates.Missing, &c.Rates.NotAccepted, &rr, &otr)
+			&c.Rates.OnTime, &c.Rates.Late, &c.Rates.Missing, &c.Rates.NotAccepted, &c.Rates.NotReviewed,
+			&c.Rates.NilReport, &c.Rates.Timely, &c.Rates.SubmittedOnTime, &c.Rates.ReviewBacklog,
+			&c.Rates.VersionsBeforeAcceptance, &rr, &otr, &sotr)
 		if err != nil {
 			return c, err
 		}
-		if c.Rates.ReportingRate, err = strconv.ParseFloat(rr, 64); err != nil {
-			return c, err
+		for _, f := range []struct {
+			text string
+			to   *float64
+		}{{rr, &c.Rates.ReportingRate}, {otr, &c.Rates.OnTimeRate}, {sotr, &c.Rates.SubmittedOnTimeRate}} {
+			if *f.to, err = strconv.ParseFloat(f.text, 64); err != nil {
+				return c, err
+			}
 		}
-		c.Rates.OnTimeRate, err = strconv.ParseFloat(otr, 64)
-		return c, err
+		return c, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("compliance of cycle %s: %w", cycleID, err)
@@ -61,13 +69,17 @@ type AggregateResult struct {
 	IndicatorCode string
 	Value         string
 	Contributors  int
+	// Expected is the number of agencies of the subtree expected to report;
+	// 0 for figures stored before it was kept.
+	Expected int
 }
 
 // CycleAggregates returns the stored figures of every node within
 // scopePath ("" = all), by tree path and indicator.
 func (s *Store) CycleAggregates(ctx context.Context, cycleID, scopePath string) ([]AggregateResult, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT g.agency_code, a.name_vi, a.name_en, a.path, g.indicator_code, g.value::text, g.contributors
+		SELECT g.agency_code, a.name_vi, a.name_en, a.path, g.indicator_code, g.value::text, g.contributors,
+		       coalesce(g.expected, 0)
 		  FROM cycle_aggregates g JOIN agencies a ON a.code = g.agency_code
 		 WHERE g.cycle_id = $1 AND a.path LIKE $2 || '%'
 		 ORDER BY a.path, g.indicator_code`, cycleID, scopePath)
@@ -76,7 +88,7 @@ func (s *Store) CycleAggregates(ctx context.Context, cycleID, scopePath string) 
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (AggregateResult, error) {
 		var g AggregateResult
-		err := r.Scan(&g.AgencyCode, &g.AgencyNameVI, &g.AgencyNameEN, &g.Path, &g.IndicatorCode, &g.Value, &g.Contributors)
+		err := r.Scan(&g.AgencyCode, &g.AgencyNameVI, &g.AgencyNameEN, &g.Path, &g.IndicatorCode, &g.Value, &g.Contributors, &g.Expected)
 		return g, err
 	})
 	if err != nil {

@@ -25,7 +25,15 @@ type WaveTarget struct {
 	Close            time.Time
 	Status           reporting.ObligationStatus
 	FirstSubmittedAt *time.Time
+	// ReturnedVersion and ReturnedReason are set when the latest version was
+	// returned: the version and the reviewer's reason, which the messages
+	// chasing it quote.
+	ReturnedVersion int
+	ReturnedReason  string
 }
+
+// Returned reports whether the target is chased for a returned version.
+func (t WaveTarget) Returned() bool { return t.ReturnedVersion > 0 }
 
 // TargetKind says which obligations a wave selects.
 type TargetKind int
@@ -34,12 +42,14 @@ type TargetKind int
 const (
 	// TargetOpen: every obligation not final yet (deadline notice).
 	TargetOpen TargetKind = iota
-	// TargetNotSubmitted: nothing submitted and due - Offset has come, due not
-	// passed (reminder).
+	// TargetNotSubmitted: nothing submitted, or the latest version returned,
+	// and due - Offset has come, due not passed (reminder).
 	TargetNotSubmitted
-	// TargetOverdue: nothing submitted by due (overdue notice).
+	// TargetOverdue: nothing submitted by due, or the latest version
+	// returned at due (overdue notice).
 	TargetOverdue
-	// TargetEscalation: still overdue Offset after due, before close.
+	// TargetEscalation: still overdue, or still returned, Offset after due,
+	// before close.
 	TargetEscalation
 	// TargetAgency: one agency's open obligation, or every open one when
 	// Agency is empty (deadline-extended notice).
@@ -68,15 +78,16 @@ func (s *Store) WaveTargets(ctx context.Context, sel WaveSelection) ([]WaveTarge
 	case TargetOpen:
 		cond = `o.finalized_at IS NULL`
 	case TargetNotSubmitted:
-		// Reminded are those that due would turn overdue.
+		// Reminded are those that due would turn overdue, and those whose
+		// version was returned: a returned report is chased like a missing one.
 		cond = `o.status = ANY($6) AND o.due_at - $5::interval <= $4 AND o.due_at > $4 AND o.close_at > $4`
-		args = append(args, sel.At, sel.Offset, reporting.ObligationOverdue.From())
+		args = append(args, sel.At, sel.Offset, chasedStates(reporting.ObligationOverdue.From()))
 	case TargetOverdue:
-		cond = `o.status = $5 AND o.due_at <= $4 AND o.finalized_at IS NULL`
-		args = append(args, sel.At, reporting.ObligationOverdue)
+		cond = `o.status = ANY($5) AND o.due_at <= $4 AND o.finalized_at IS NULL`
+		args = append(args, sel.At, chasedStates([]reporting.ObligationStatus{reporting.ObligationOverdue}))
 	case TargetEscalation:
-		cond = `o.status = $6 AND o.due_at + $5::interval <= $4 AND o.close_at > $4`
-		args = append(args, sel.At, sel.Offset, reporting.ObligationOverdue)
+		cond = `o.status = ANY($6) AND o.due_at + $5::interval <= $4 AND o.close_at > $4`
+		args = append(args, sel.At, sel.Offset, chasedStates([]reporting.ObligationStatus{reporting.ObligationOverdue}))
 	case TargetAgency:
 		cond = `o.finalized_at IS NULL AND ($4 = '' OR o.agency_code = $4)`
 		args = append(args, sel.Agency)
@@ -85,8 +96,14 @@ func (s *Store) WaveTargets(ctx context.Context, sel WaveSelection) ([]WaveTarge
 	}
 	rows, err := s.pool.Query(ctx, `
 		SELECT o.agency_code, a.name_vi, a.name_en, a.path, coalesce(a.officer_email, ''), coalesce(a.head_email, ''),
-		       a.language, o.due_at, o.close_at, o.status, o.first_submitted_at
+		       a.language, o.due_at, o.close_at, o.status, o.first_submitted_at,
+		       coalesce(ret.version, 0), coalesce(ret.reason, '')
 		  FROM obligations o JOIN agencies a ON a.code = o.agency_code
+		  LEFT JOIN LATERAL (
+		        SELECT s.version, r.reason FROM submissions s JOIN reviews r ON r.submission_id = s.id
+		         WHERE s.cycle_id = o.cycle_id AND s.agency_code = o.agency_code AND s.version = o.versions
+		           AND o.status = '`+string(reporting.ObligationReturned)+`' AND r.decision = '`+string(reporting.DecisionReturned)+`'
+		  ) ret ON true
 		 WHERE o.cycle_id = $1 AND o.agency_code > $2 AND `+cond+`
 		 ORDER BY o.agency_code
 		 LIMIT $3`, args...)
@@ -96,13 +113,20 @@ func (s *Store) WaveTargets(ctx context.Context, sel WaveSelection) ([]WaveTarge
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (WaveTarget, error) {
 		var t WaveTarget
 		err := r.Scan(&t.AgencyCode, &t.AgencyNameVI, &t.AgencyNameEN, &t.Path, &t.OfficerEmail, &t.HeadEmail,
-			&t.Language, &t.Due, &t.Close, &t.Status, &t.FirstSubmittedAt)
+			&t.Language, &t.Due, &t.Close, &t.Status, &t.FirstSubmittedAt, &t.ReturnedVersion, &t.ReturnedReason)
 		return t, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("wave targets of cycle %s: %w", sel.CycleID, err)
 	}
 	return out, nil
+}
+
+// chasedStates adds to the states of obligations with nothing submitted the
+// state of a returned one, which the timeline chases alike until a new
+// version arrives.
+func chasedStates(nothingSubmitted []reporting.ObligationStatus) []reporting.ObligationStatus {
+	return append(nothingSubmitted, reporting.ObligationReturned)
 }
 
 // MarkNotified moves the obligations of these agencies that are still
@@ -133,18 +157,13 @@ func (s *Store) MarkOverdue(ctx context.Context, cycleID string, at time.Time) (
 // ClosingObligations returns the obligations whose close is at or before at
 // and that are not final yet, with what their final state depends on.
 func (s *Store) ClosingObligations(ctx context.Context, cycleID string, at time.Time) ([]reporting.Obligation, error) {
-	rows, err := s.pool.Query(ctx, `
-		SELECT agency_code, status, due_at, close_at, first_submitted_at, versions FROM obligations
-		 WHERE cycle_id = $1 AND close_at <= $2 AND finalized_at IS NULL
-		 ORDER BY agency_code`, cycleID, at)
+	rows, err := s.pool.Query(ctx, `SELECT `+obligationColumns+` `+obligationJoins+`
+		 WHERE o.cycle_id = $1 AND o.close_at <= $2 AND o.finalized_at IS NULL
+		 ORDER BY o.agency_code`, cycleID, at)
 	if err != nil {
 		return nil, fmt.Errorf("closing obligations of cycle %s: %w", cycleID, err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.Obligation, error) {
-		o := reporting.Obligation{CycleID: cycleID}
-		err := r.Scan(&o.AgencyCode, &o.Status, &o.Due, &o.Close, &o.FirstSubmittedAt, &o.Versions)
-		return o, err
-	})
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.Obligation, error) { return scanObligation(r) })
 	if err != nil {
 		return nil, fmt.Errorf("closing obligations of cycle %s: %w", cycleID, err)
 	}
@@ -243,6 +262,15 @@ type CycleFacts struct {
 	Template reporting.Template
 }
 
+// Expected returns the agencies expected to report: those with an obligation.
+func (f CycleFacts) Expected() []string {
+	out := make([]string, len(f.Obligations))
+	for i, o := range f.Obligations {
+		out[i] = o.AgencyCode
+	}
+	return out
+}
+
 // CycleFacts loads what a cycle's compliance and aggregates are computed
 // from, at close or while it runs.
 func (s *Store) CycleFacts(ctx context.Context, cycleID string) (CycleFacts, error) {
@@ -263,10 +291,7 @@ func (s *Store) CycleFacts(ctx context.Context, cycleID string) (CycleFacts, err
 	}); err != nil {
 		return f, fmt.Errorf("agency tree: %w", err)
 	}
-	rows, err = s.pool.Query(ctx, `
-		SELECT o.agency_code, a.path, o.status, o.due_at, o.close_at, o.first_submitted_at, o.versions, o.finalized_at, s."values"
-		  FROM obligations o JOIN agencies a ON a.code = o.agency_code
-		  LEFT JOIN submissions s ON s.id = o.accepted_submission
+	rows, err = s.pool.Query(ctx, `SELECT `+obligationColumns+`, acc."values" `+obligationJoins+`
 		 WHERE o.cycle_id = $1
 		 ORDER BY o.agency_code`, cycleID)
 	if err != nil {
@@ -277,9 +302,11 @@ func (s *Store) CycleFacts(ctx context.Context, cycleID string) (CycleFacts, err
 		values []byte
 	}
 	obligations, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
-		x := row{o: reporting.Obligation{CycleID: cycleID}}
-		err := r.Scan(&x.o.AgencyCode, &x.o.AgencyPath, &x.o.Status, &x.o.Due, &x.o.Close, &x.o.FirstSubmittedAt,
-			&x.o.Versions, &x.o.FinalizedAt, &x.values)
+		var x row
+		o := &x.o
+		err := r.Scan(&o.CycleID, &o.AgencyCode, &o.AgencyNameVI, &o.AgencyNameEN, &o.AgencyPath, &o.Due, &o.Close,
+			&o.Status, &o.NotifiedAt, &o.FirstSubmittedAt, &o.LastSubmittedAt, &o.Versions,
+			&o.AcceptedSubmission, &o.FinalizedAt, &o.Timeliness, &o.AcceptedVersion, &o.AcceptedSubmittedAt, &x.values)
 		return x, err
 	})
 	if err != nil {
@@ -304,6 +331,8 @@ type AggregateRow struct {
 	IndicatorCode string
 	Value         string
 	Contributors  int
+	// Expected is the number of agencies of the subtree expected to report.
+	Expected int
 }
 
 // StoreCycleResults replaces the cycle's stored aggregates and compliance
@@ -323,20 +352,26 @@ func (s *Store) StoreCycleResults(ctx context.Context, cycleID string, aggregate
 			return err
 		}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"cycle_aggregates"},
-			[]string{"cycle_id", "agency_code", "indicator_code", "value", "contributors"},
+			[]string{"cycle_id", "agency_code", "indicator_code", "value", "contributors", "expected"},
 			pgx.CopyFromSlice(len(aggregates), func(i int) ([]any, error) {
 				a := aggregates[i]
-				return []any{cycleID, a.AgencyCode, a.IndicatorCode, a.Value, a.Contributors}, nil
+				return []any{cycleID, a.AgencyCode, a.IndicatorCode, a.Value, a.Contributors, a.Expected}, nil
 			})); err != nil {
 			return fmt.Errorf("store aggregates: %w", err)
 		}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"cycle_compliance"},
 			[]string{"cycle_id", "agency_code", "expected", "submitted", "on_time", "late", "missing",
-				"not_accepted", "reporting_rate", "on_time_rate"},
+				"not_accepted", "submitted_not_reviewed", "nil_report", "timely", "submitted_on_time", "review_backlog",
+				"versions_before_acceptance", "reporting_rate", "on_time_rate", "submitted_on_time_rate"},
 			pgx.CopyFromSlice(len(nodes), func(i int) ([]any, error) {
 				r := compliance[nodes[i]]
+				if r.OnTimeRateBasis != reporting.BasisExpected {
+					return nil, fmt.Errorf("compliance of %s: not every obligation is final", nodes[i])
+				}
 				return []any{cycleID, nodes[i], r.Expected, r.Submitted, r.OnTime, r.Late, r.Missing,
-					r.NotAccepted, fmt.Sprintf("%.2f", r.ReportingRate), fmt.Sprintf("%.2f", r.OnTimeRate)}, nil
+					r.NotAccepted, r.NotReviewed, r.NilReport, r.Timely, r.SubmittedOnTime, r.ReviewBacklog,
+					r.VersionsBeforeAcceptance, fmt.Sprintf("%.2f", r.ReportingRate), fmt.Sprintf("%.2f", r.OnTimeRate),
+					fmt.Sprintf("%.2f", r.SubmittedOnTimeRate)}, nil
 			})); err != nil {
 			return fmt.Errorf("store compliance: %w", err)
 		}
@@ -383,31 +418,16 @@ func (s *Store) ActiveSupervisors(ctx context.Context) (map[string][]SupervisorC
 	return out, nil
 }
 
-// FinalOutcome is an obligation's final state with its agency.
-type FinalOutcome struct {
-	AgencyCode string
-	NameVI     string
-	NameEN     string
-	Path       string
-	State      reporting.ObligationStatus
-}
-
-// FinalStates returns the final state of every obligation of a closed cycle,
-// by agency code.
-func (s *Store) FinalStates(ctx context.Context, cycleID string) ([]FinalOutcome, error) {
-	rows, err := s.pool.Query(ctx, `
-		SELECT o.agency_code, a.name_vi, a.name_en, a.path, o.status
-		  FROM obligations o JOIN agencies a ON a.code = o.agency_code
+// FinalStates returns every finalized obligation of a cycle (its Status the
+// final state), by agency code.
+func (s *Store) FinalStates(ctx context.Context, cycleID string) ([]reporting.Obligation, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+obligationColumns+` `+obligationJoins+`
 		 WHERE o.cycle_id = $1 AND o.finalized_at IS NOT NULL
 		 ORDER BY o.agency_code`, cycleID)
 	if err != nil {
 		return nil, fmt.Errorf("final states of cycle %s: %w", cycleID, err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (FinalOutcome, error) {
-		var o FinalOutcome
-		err := r.Scan(&o.AgencyCode, &o.NameVI, &o.NameEN, &o.Path, &o.State)
-		return o, err
-	})
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.Obligation, error) { return scanObligation(r) })
 	if err != nil {
 		return nil, fmt.Errorf("final states of cycle %s: %w", cycleID, err)
 	}

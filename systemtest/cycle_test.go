@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"mime"
 	"sort"
 	"strings"
 	"testing"
@@ -23,9 +24,11 @@ import (
 // a timeline of seconds: launch, notice, a reminder, due, two escalation
 // steps, close. Provinces 1-8 submit on time and are accepted; 9-12 submit
 // after due and are accepted (late); 13-15 are returned, resubmit before due
-// and are accepted (on time); 16 is returned and never resubmits and 17 is
-// never reviewed (not accepted); 18-20 send nothing (missing). It checks the
-// final states, rates, aggregates and every message, row by row.
+// and are accepted (on time); 16 is returned and chased like a missing one
+// (reminded, overdue notice, escalation step 1, each quoting the reason)
+// until it resubmits after step 1 and is accepted (late); 17 is never
+// reviewed (submitted, not reviewed); 18-20 send nothing (missing). It
+// checks the final states, rates, aggregates and every message, row by row.
 func TestTwentyAgencyCycle(t *testing.T) {
 	w := newWorld(t, 7) // small batches: waves page through the agencies
 	north, south := []string{}, []string{}
@@ -39,7 +42,7 @@ func TestTwentyAgencyCycle(t *testing.T) {
 	w.SeedTree(map[string][]string{"NORTH": north, "SOUTH": south})
 	sec := time.Second
 	policy := reporting.Policy{
-		ReminderOffsets: []time.Duration{8 * sec},
+		ReminderOffsets: []time.Duration{6 * sec},
 		Escalations: []reporting.EscalationStep{
 			{After: 3 * sec, Recipients: []reporting.Recipient{reporting.RecipientOfficer, reporting.RecipientHead}, Times: 1},
 			{After: 6 * sec, Recipients: []reporting.Recipient{reporting.RecipientSupervisor}, Times: 1},
@@ -49,7 +52,7 @@ func TestTwentyAgencyCycle(t *testing.T) {
 	}
 	w.SeedRegime("SEIM", append(append([]string{}, north...), south...), policy)
 
-	due := time.Now().Add(12 * sec).Truncate(time.Second)
+	due := time.Now().Add(14 * sec).Truncate(time.Second)
 	cyc, err := w.Engine.Launch(w.Ctx, w.Staff, engine.LaunchRequest{RegimeCode: "SEIM", Period: "2026-10", Due: &due})
 	require.NoError(t, err)
 	require.Equal(t, "SEIM-2026-10", cyc.ID)
@@ -79,11 +82,28 @@ func TestTwentyAgencyCycle(t *testing.T) {
 		require.ErrorIs(t, err, engine.ErrConflict)
 		w.Review(r2, reporting.DecisionAccepted, "")
 	}
+	require.Less(t, time.Now(), due.Add(-6*sec), "every first version and review came before the reminder")
 	// The late ones submit after due, before the first escalation.
 	time.Sleep(time.Until(due.Add(500 * time.Millisecond)))
 	for i := 9; i <= 12; i++ {
 		w.Review(w.Submit(cyc.ID, Province(i), Values(i)), reporting.DecisionAccepted, "")
 	}
+	// The returned one is escalated at step 1, then resubmits: step 2's
+	// digest no longer names it.
+	require.Eventually(t, func() bool {
+		notes, err := w.Store.ListNotifications(w.Ctx, store.NotificationFilter{CycleID: cyc.ID, Limit: 1000})
+		require.NoError(t, err)
+		for _, n := range notes {
+			if n.Key.Kind == reporting.EventEscalation && n.Key.Step == 1 && n.Key.Subject == Province(16) && n.Status == reporting.NotificationSent {
+				return true
+			}
+		}
+		return false
+	}, 20*time.Second, 50*time.Millisecond, "the returned province is escalated")
+	require.Less(t, time.Now(), due.Add(6*time.Second), "the resubmission comes before escalation step 2")
+	resubmitted := w.Submit(cyc.ID, Province(16), Values(16))
+	require.Equal(t, 2, resubmitted.Version)
+	w.Review(resubmitted, reporting.DecisionAccepted, "")
 
 	var result workflows.CycleResult
 	ctx, cancel := context.WithTimeout(w.Ctx, 90*time.Second)
@@ -107,10 +127,10 @@ func TestTwentyAgencyCycle(t *testing.T) {
 			switch {
 			case i <= 8 || (i >= 13 && i <= 15):
 				want[Province(i)] = "on_time"
-			case i <= 12:
+			case i <= 12 || i == 16:
 				want[Province(i)] = "late"
-			case i <= 17:
-				want[Province(i)] = "not_accepted"
+			case i == 17:
+				want[Province(i)] = "submitted_not_reviewed"
 			default:
 				want[Province(i)] = "missing"
 			}
@@ -125,10 +145,20 @@ func TestTwentyAgencyCycle(t *testing.T) {
 		for _, r := range rows {
 			got[r.AgencyCode] = r.Rates
 		}
-		assert.Equal(t, reporting.Rates{Expected: 20, Submitted: 17, OnTime: 11, Late: 4, Missing: 3, NotAccepted: 2, ReportingRate: 85, OnTimeRate: 55}, got["VN"])
-		assert.Equal(t, reporting.Rates{Expected: 10, Submitted: 10, OnTime: 8, Late: 2, ReportingRate: 100, OnTimeRate: 80}, got["NORTH"])
-		assert.Equal(t, reporting.Rates{Expected: 10, Submitted: 7, OnTime: 3, Late: 2, Missing: 3, NotAccepted: 2, ReportingRate: 70, OnTimeRate: 30}, got["SOUTH"])
-		assert.Equal(t, reporting.Rates{Expected: 1, Missing: 1}, got[Province(20)])
+		e := reporting.BasisExpected
+		// 17, never reviewed, was submitted before due: timely, in the
+		// office's backlog. 16's first version came before due (DHIS2's
+		// measure counts it), its accepted one after (the regime judges by
+		// the accepted version: late).
+		assert.Equal(t, reporting.Rates{Expected: 20, Submitted: 17, OnTime: 11, Late: 5, Missing: 3, NotReviewed: 1,
+			Timely: 12, SubmittedOnTime: 13, ReviewBacklog: 1, VersionsBeforeAcceptance: 4,
+			ReportingRate: 85, OnTimeRate: 60, SubmittedOnTimeRate: 65, OnTimeRateBasis: e}, got["VN"])
+		assert.Equal(t, reporting.Rates{Expected: 10, Submitted: 10, OnTime: 8, Late: 2, Timely: 8, SubmittedOnTime: 8,
+			ReportingRate: 100, OnTimeRate: 80, SubmittedOnTimeRate: 80, OnTimeRateBasis: e}, got["NORTH"])
+		assert.Equal(t, reporting.Rates{Expected: 10, Submitted: 7, OnTime: 3, Late: 3, Missing: 3, NotReviewed: 1,
+			Timely: 4, SubmittedOnTime: 5, ReviewBacklog: 1, VersionsBeforeAcceptance: 4,
+			ReportingRate: 70, OnTimeRate: 40, SubmittedOnTimeRate: 50, OnTimeRateBasis: e}, got["SOUTH"])
+		assert.Equal(t, reporting.Rates{Expected: 1, Missing: 1, OnTimeRateBasis: e}, got[Province(20)])
 		assert.Equal(t, result.Rates, got["VN"], "the workflow's result is the stored national figure")
 	})
 
@@ -138,11 +168,13 @@ func TestTwentyAgencyCycle(t *testing.T) {
 		got := map[string]string{}
 		for _, r := range rows {
 			got[r.AgencyCode+"/"+r.IndicatorCode] = fmt.Sprintf("%s (%d)", r.Value, r.Contributors)
+			require.Equal(t, map[string]int{"VN": 20, "NORTH": 10, "SOUTH": 10}[r.AgencyCode]+
+				map[bool]int{true: 1}[strings.HasPrefix(r.AgencyCode, "P")], r.Expected, "coverage of %s", r.AgencyCode)
 		}
 		accepted := func(from, to int) []int {
 			var out []int
 			for i := from; i <= to; i++ {
-				if i <= 15 {
+				if i <= 16 {
 					out = append(out, i)
 				}
 			}
@@ -166,7 +198,7 @@ func TestTwentyAgencyCycle(t *testing.T) {
 		expect("NORTH", accepted(1, 10))
 		expect("SOUTH", accepted(11, 20))
 		expect(Province(3), []int{3})
-		assert.NotContains(t, got, Province(16)+"/GRDP", "a returned version is not counted")
+		assert.NotContains(t, got, Province(17)+"/GRDP", "an unreviewed version is not counted")
 	})
 
 	t.Run("messages", func(t *testing.T) {
@@ -190,18 +222,47 @@ func TestTwentyAgencyCycle(t *testing.T) {
 		}
 		all := provinces(1, 20)
 		assert.Equal(t, all, byKind["deadline_notice/0"])
-		// At the reminder (due-8s) only the late and missing ones had sent nothing.
-		assert.Equal(t, append(provinces(9, 12), provinces(18, 20)...), byKind["reminder/1"])
-		assert.Equal(t, append(provinces(9, 12), provinces(18, 20)...), byKind["overdue/0"])
-		// The late ones had submitted by the first escalation step.
-		assert.Equal(t, provinces(18, 20), byKind["escalation/1"])
+		// At the reminder (due-6s) the late and missing ones had sent
+		// nothing, and 16's report was returned: it is chased alike.
+		chased := append(append(provinces(9, 12), Province(16)), provinces(18, 20)...)
+		assert.Equal(t, chased, byKind["reminder/1"])
+		assert.Equal(t, chased, byKind["overdue/0"])
+		// The late ones had submitted by the first escalation step; 16 had not
+		// resubmitted.
+		assert.Equal(t, append([]string{Province(16)}, provinces(18, 20)...), byKind["escalation/1"])
 		sup := w.Supervisors["SOUTH"]
 		assert.Equal(t, []string{fmt.Sprintf("SOUTH/u%d", sup.ID)}, byKind["escalation_digest/2"])
 		assert.Len(t, byKind["returned/1"], 4)
 		assert.Len(t, byKind["accepted/1"], 12)
-		assert.Len(t, byKind["accepted/2"], 3)
+		assert.Len(t, byKind["accepted/2"], 4)
 		assert.Len(t, byKind["receipt/1"], 17)
-		assert.Len(t, byKind["receipt/2"], 3)
+		assert.Len(t, byKind["receipt/2"], 4)
+
+		// The messages chasing 16 say its report was returned; step 2's digest,
+		// after 16 resubmitted, names only the three that sent nothing.
+		var dec mime.WordDecoder
+		subjects := map[string][]string{}
+		for _, m := range msgs {
+			subject, err := dec.DecodeHeader(m.Header.Get("Subject"))
+			require.NoError(t, err)
+			for _, to := range m.To {
+				subjects[to] = append(subjects[to], subject)
+			}
+		}
+		returnedSubjects := 0
+		for _, s := range subjects["officer.P16@agency.test"] {
+			if strings.Contains(s, "bị trả lại") || strings.Contains(s, "Quá hạn nộp lại") || strings.Contains(s, "returned") {
+				returnedSubjects++
+			}
+		}
+		assert.GreaterOrEqual(t, returnedSubjects, 3, "returned notice, reminder and overdue notice name the return: %q", subjects["officer.P16@agency.test"])
+		var digest string
+		for _, s := range subjects[sup.Email] {
+			if strings.Contains(s, "quá hạn") || strings.Contains(s, "Overdue agencies") {
+				digest = s
+			}
+		}
+		assert.Contains(t, digest, "3 chưa nộp, 0 bị trả lại chờ nộp lại")
 		assert.Len(t, byKind["cycle_summary/0"], 3, "two supervisors and the office")
 
 		// Escalation step 1 goes to the officer with the head in copy.

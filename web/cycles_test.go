@@ -168,11 +168,17 @@ func TestResultsAreScopedLiveThenFinal(t *testing.T) {
 	c, rows := complianceByAgency(t, f, "staff", "")
 	require.False(t, c.Final)
 	require.ElementsMatch(t, []string{"VN", "R-DBSH", "R-DNB", "HNI", "HPG", "HCM"}, codesOf(rows))
-	require.Equal(t, reporting.Rates{Expected: 3, Submitted: 2, OnTime: 1, Missing: 1, NotAccepted: 1, ReportingRate: 66.67, OnTimeRate: 33.33}, rows["VN"].Rates)
+	// Live states while the cycle runs, before due (issue 10): HPG is not yet
+	// due, not missing; HCM awaits review, it is not "not accepted"; the
+	// on-time rate is over the two submitted so far.
+	require.Equal(t, reporting.Rates{Expected: 3, Submitted: 2, NotYetDue: 1, Accepted: 1, AwaitingReview: 1, Timely: 2,
+		SubmittedOnTime: 2, ReviewBacklog: 1, ReportingRate: 66.67, OnTimeRate: 100, SubmittedOnTimeRate: 66.67,
+		OnTimeRateBasis: reporting.BasisSubmitted}, rows["VN"].Rates)
 
 	_, rows = complianceByAgency(t, f, "supervisor", "")
 	require.ElementsMatch(t, []string{"R-DBSH", "HNI", "HPG"}, codesOf(rows), "a region's supervisor sees nothing of another region")
-	require.Equal(t, reporting.Rates{Expected: 2, Submitted: 1, OnTime: 1, Missing: 1, ReportingRate: 50, OnTimeRate: 50}, rows["R-DBSH"].Rates)
+	require.Equal(t, reporting.Rates{Expected: 2, Submitted: 1, NotYetDue: 1, Accepted: 1, Timely: 1, SubmittedOnTime: 1,
+		ReportingRate: 50, OnTimeRate: 100, SubmittedOnTimeRate: 50, OnTimeRateBasis: reporting.BasisSubmitted}, rows["R-DBSH"].Rates)
 	_, rows = complianceByAgency(t, f, "officer", "")
 	require.ElementsMatch(t, []string{"HNI"}, codesOf(rows))
 	require.Equal(t, 404, f.do("supervisor", "GET", "/api/v1/cycles/"+w.cycleID+"/compliance?under=HCM", nil).status)
@@ -182,9 +188,9 @@ func TestResultsAreScopedLiveThenFinal(t *testing.T) {
 	f.do("supervisor", "GET", "/api/v1/cycles/"+w.cycleID+"/aggregates", nil).decode(t, &agg)
 	require.False(t, agg.Final)
 	require.Equal(t, []api.AggregateRow{
-		{Agency: "R-DBSH", NameVI: "Đồng bằng sông Hồng", Path: "/VN/R-DBSH/", Indicator: "GRDP", Value: "100", Contributors: 1},
-		{Agency: "HNI", NameVI: "Thành phố Hà Nội", Path: "/VN/R-DBSH/HNI/", Indicator: "GRDP", Value: "100", Contributors: 1},
-	}, agg.Items)
+		{Agency: "R-DBSH", NameVI: "Đồng bằng sông Hồng", Path: "/VN/R-DBSH/", Indicator: "GRDP", Value: "100", Contributors: 1, Expected: 2},
+		{Agency: "HNI", NameVI: "Thành phố Hà Nội", Path: "/VN/R-DBSH/HNI/", Indicator: "GRDP", Value: "100", Contributors: 1, Expected: 1},
+	}, agg.Items, "coverage: one of the region's two agencies")
 
 	// After close the figures are the stored final ones, scoped the same way.
 	require.Equal(t, 202, f.do("staff", "POST", "/api/v1/cycles/"+w.cycleID+"/close", map[string]string{"reason": "đủ"}).status)
@@ -192,9 +198,11 @@ func TestResultsAreScopedLiveThenFinal(t *testing.T) {
 	c, rows = complianceByAgency(t, f, "supervisor", "")
 	require.True(t, c.Final)
 	require.ElementsMatch(t, []string{"R-DBSH", "HNI", "HPG"}, codesOf(rows))
-	require.Equal(t, reporting.Rates{Expected: 2, Submitted: 1, OnTime: 1, Missing: 1, ReportingRate: 50, OnTimeRate: 50}, rows["R-DBSH"].Rates)
+	require.Equal(t, reporting.Rates{Expected: 2, Submitted: 1, OnTime: 1, Missing: 1, Timely: 1, SubmittedOnTime: 1,
+		ReportingRate: 50, OnTimeRate: 50, SubmittedOnTimeRate: 50, OnTimeRateBasis: reporting.BasisExpected}, rows["R-DBSH"].Rates)
 	_, rows = complianceByAgency(t, f, "staff", "?under=HCM")
-	require.Equal(t, 1, rows["HCM"].NotAccepted)
+	require.Equal(t, 1, rows["HCM"].NotReviewed, "never reviewed by close: its own state, not 'not accepted'")
+	require.Zero(t, rows["HCM"].NotAccepted)
 	agg = api.Aggregates{}
 	f.do("staff", "GET", "/api/v1/cycles/"+w.cycleID+"/aggregates?under=R-DBSH", nil).decode(t, &agg)
 	require.True(t, agg.Final)

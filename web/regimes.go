@@ -25,7 +25,8 @@ const (
 
 func toRegimeJSON(r reporting.Regime) api.Regime {
 	out := api.Regime{Code: r.Code, NameVI: r.NameVI, NameEN: r.NameEN, Template: r.TemplateCode,
-		Cadence: string(r.Cadence), DeadlineRule: r.DeadlineRule.String(), TimeZone: r.TimeZone, Holidays: r.Holidays,
+		Cadence: string(r.Cadence), DeadlineRule: r.DeadlineRule.String(), Timeliness: string(r.Timeliness),
+		TimeZone: r.TimeZone, Holidays: r.Holidays,
 		ReviewerID: r.ReviewerID, Assignments: toAssignmentsJSON(r.Assignments), Policy: reporting.DocOf(r.Policy)}
 	return out
 }
@@ -57,6 +58,9 @@ func regimeToStore(rj api.Regime) (reporting.Regime, error) {
 		bad("cadence", "%v", err)
 	}
 	r.Cadence = cadence
+	if r.Timeliness = reporting.Timeliness(rj.Timeliness); rj.Timeliness != "" && !r.Timeliness.IsValid() {
+		bad("timeliness", "%q is unknown; use accepted_version (on time when the version finally accepted came before due) or first_version (when the first version did)", rj.Timeliness)
+	}
 	if r.DeadlineRule, err = reporting.ParseDeadlineRule(rj.DeadlineRule); err != nil {
 		bad("deadline_rule", "%v", err)
 	}

@@ -93,7 +93,7 @@ func (s *Server) complianceOf(ctx context.Context, c reporting.Cycle, scope acce
 	if err != nil {
 		return out, err
 	}
-	compliance, err := reporting.RollUpCompliance(facts.Tree, facts.Obligations)
+	compliance, err := reporting.RollUpCompliance(facts.Tree, facts.Obligations, s.now())
 	if err != nil {
 		return out, fmt.Errorf("compliance of cycle %s: %w", c.ID, err)
 	}
@@ -137,7 +137,7 @@ func (s *Server) aggregatesOf(ctx context.Context, c reporting.Cycle, scope acce
 		for _, g := range rows {
 			if scope.Contains(g.Path) {
 				out.Items = append(out.Items, api.AggregateRow{Agency: g.AgencyCode, NameVI: g.AgencyNameVI, NameEN: g.AgencyNameEN,
-					Path: g.Path, Indicator: g.IndicatorCode, Value: g.Value, Contributors: g.Contributors})
+					Path: g.Path, Indicator: g.IndicatorCode, Value: g.Value, Contributors: g.Contributors, Expected: g.Expected})
 			}
 		}
 		return out, nil
@@ -146,7 +146,7 @@ func (s *Server) aggregatesOf(ctx context.Context, c reporting.Cycle, scope acce
 	if err != nil {
 		return out, err
 	}
-	figures, err := reporting.Aggregate(facts.Tree, facts.Template.Indicators, facts.Accepted)
+	figures, err := reporting.Aggregate(facts.Tree, facts.Template.Indicators, facts.Accepted, facts.Expected())
 	if err != nil {
 		return out, fmt.Errorf("aggregate cycle %s: %w", c.ID, err)
 	}
@@ -163,7 +163,7 @@ func (s *Server) aggregatesOf(ctx context.Context, c reporting.Cycle, scope acce
 		for _, code := range codes {
 			v := figures[a.Code][code]
 			out.Items = append(out.Items, api.AggregateRow{Agency: a.Code, NameVI: a.NameVI, NameEN: a.NameEN, Path: a.Path,
-				Indicator: code, Value: v.Value, Contributors: v.Count})
+				Indicator: code, Value: v.Value, Contributors: v.Count, Expected: v.Expected})
 		}
 	}
 	return out, nil
@@ -176,13 +176,22 @@ var resultText = map[string]struct {
 	compliance, aggregates, final, live                                         string
 	agency, name, expected, submitted, onTime, late, missing, notAccepted, rate string
 	onTimeRate, indicator, indicatorName, unit, value, contributors             string
+	notReviewed, nilReport, notYetDue, awaitingReview, returned, overdue        string
+	accepted, backlog, onTimeRateSoFar, submittedOnTimeRate, versionsBefore     string
+	method, expectedAgencies                                                    string
 }{
 	"vi": {"Tuân thủ", "Tổng hợp", "Số liệu chính thức (kỳ đã đóng)", "Số liệu tạm thời (kỳ chưa đóng)",
 		"Mã đơn vị", "Tên đơn vị", "Phải báo cáo", "Đã gửi", "Đúng hạn", "Trễ hạn", "Thiếu", "Không được chấp nhận", "Tỷ lệ báo cáo (%)",
-		"Tỷ lệ đúng hạn (%)", "Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị tính", "Giá trị", "Số đơn vị đóng góp"},
+		"Tỷ lệ đúng hạn (%)", "Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị tính", "Giá trị", "Số đơn vị đóng góp",
+		"Đã nộp, chưa được xem xét", "Không có số liệu để báo cáo", "Chưa đến hạn", "Chờ xem xét", "Bị trả lại, chờ nộp lại", "Quá hạn",
+		"Đã chấp nhận", "Tồn đọng xem xét", "Tỷ lệ đúng hạn trên số đã nộp (%)", "Tỷ lệ gửi đúng hạn, DHIS2 (%)", "Số lần nộp trước khi được chấp nhận",
+		"Cách tổng hợp", "Số đơn vị phải báo cáo"},
 	"en": {"Compliance", "Aggregates", "Final figures (cycle closed)", "Provisional figures (cycle still open)",
 		"Agency", "Name", "Expected", "Submitted", "On time", "Late", "Missing", "Not accepted", "Reporting rate (%)",
-		"On-time rate (%)", "Indicator", "Indicator name", "Unit", "Value", "Contributors"},
+		"On-time rate (%)", "Indicator", "Indicator name", "Unit", "Value", "Contributors",
+		"Submitted, not reviewed", "Nothing to report", "Not yet due", "Awaiting review", "Returned, awaiting resubmission", "Overdue",
+		"Accepted", "Review backlog", "On-time rate of those submitted (%)", "Submitted on time, DHIS2 (%)", "Versions before acceptance",
+		"Roll-up", "Agencies expected"},
 }
 
 // writeXLSX answers with a spreadsheet built by fill.
@@ -242,12 +251,22 @@ func complianceSheet(f *excelize.File, c api.Compliance, lang string) error {
 		title = c.Cycle + " — " + t.final
 	}
 	rows := make([][]any, len(c.Items))
+	if !c.Final {
+		for i, it := range c.Items {
+			rows[i] = []any{it.Agency, localName(lang, it.NameVI, it.NameEN), it.Expected, it.Submitted, it.NotYetDue,
+				it.AwaitingReview, it.Returned, it.Overdue, it.Accepted, it.NilReport, it.ReportingRate, it.OnTimeRate,
+				it.SubmittedOnTimeRate, it.ReviewBacklog}
+		}
+		return fillSheet(f, t.compliance, title, []any{t.agency, t.name, t.expected, t.submitted, t.notYetDue, t.awaitingReview,
+			t.returned, t.overdue, t.accepted, t.nilReport, t.rate, t.onTimeRateSoFar, t.submittedOnTimeRate, t.backlog}, rows)
+	}
 	for i, it := range c.Items {
 		rows[i] = []any{it.Agency, localName(lang, it.NameVI, it.NameEN), it.Expected, it.Submitted, it.OnTime, it.Late,
-			it.Missing, it.NotAccepted, it.ReportingRate, it.OnTimeRate}
+			it.Missing, it.NotAccepted, it.NotReviewed, it.NilReport, it.ReportingRate, it.OnTimeRate, it.SubmittedOnTimeRate,
+			it.ReviewBacklog, it.VersionsBeforeAcceptance}
 	}
 	return fillSheet(f, t.compliance, title, []any{t.agency, t.name, t.expected, t.submitted, t.onTime, t.late, t.missing,
-		t.notAccepted, t.rate, t.onTimeRate}, rows)
+		t.notAccepted, t.notReviewed, t.nilReport, t.rate, t.onTimeRate, t.submittedOnTimeRate, t.backlog, t.versionsBefore}, rows)
 }
 
 func aggregateSheet(f *excelize.File, a api.Aggregates, lang string) error {
@@ -268,7 +287,8 @@ func aggregateSheet(f *excelize.File, a api.Aggregates, lang string) error {
 			value = n
 		}
 		rows[i] = []any{it.Agency, localName(lang, it.NameVI, it.NameEN), it.Indicator, localName(lang, ind.NameVI, ind.NameEN),
-			ind.Unit, value, it.Contributors}
+			ind.Unit, ind.Aggregation, value, it.Contributors, it.Expected}
 	}
-	return fillSheet(f, t.aggregates, title, []any{t.agency, t.name, t.indicator, t.indicatorName, t.unit, t.value, t.contributors}, rows)
+	return fillSheet(f, t.aggregates, title, []any{t.agency, t.name, t.indicator, t.indicatorName, t.unit, t.method, t.value,
+		t.contributors, t.expectedAgencies}, rows)
 }

@@ -190,14 +190,16 @@ func toObligationRow(o reporting.Obligation, now time.Time) obligationRow {
 
 // obligationClass is the colour of an obligation on the pages, from its
 // final state once final, else from its live state at now: ok for accepted
-// and on time; bad for returned, missing and not accepted; warn for overdue,
-// late, and a version awaiting review that came after due.
+// and on time (and nil reports); bad for returned, missing and not accepted;
+// warn for overdue, late, never reviewed (the office's backlog), and a
+// version awaiting review that came after due.
 func obligationClass(o reporting.Obligation, now time.Time) string {
 	live, open := o.LiveState(now)
 	switch {
-	case !open && o.Status == reporting.ObligationOnTime, live == reporting.LiveAccepted:
+	case !open && (o.Status == reporting.ObligationOnTime || o.Status == reporting.ObligationNilReport),
+		live == reporting.LiveAccepted, live == reporting.LiveNilReport:
 		return "ok"
-	case !open && o.Status == reporting.ObligationLate, live == reporting.LiveOverdue:
+	case !open && (o.Status == reporting.ObligationLate || o.Status == reporting.ObligationNotReviewed), live == reporting.LiveOverdue:
 		return "warn"
 	case !open, live == reporting.LiveReturned:
 		return "bad"

@@ -33,7 +33,7 @@ func TestObligationClassColoursTheStateAtTheMoment(t *testing.T) {
 	due := time.Date(2026, 3, 16, 17, 0, 0, 0, time.UTC)
 	before, after := due.Add(-time.Minute), due.Add(time.Minute)
 	ob := func(s reporting.ObligationStatus, first *time.Time) reporting.Obligation {
-		return reporting.Obligation{Status: s, Due: due, FirstSubmittedAt: first}
+		return reporting.Obligation{Status: s, Due: due, Close: due.AddDate(0, 0, 10), FirstSubmittedAt: first}
 	}
 	tests := []struct {
 		o    reporting.Obligation
@@ -50,6 +50,7 @@ func TestObligationClassColoursTheStateAtTheMoment(t *testing.T) {
 		{ob(reporting.ObligationLate, &after), after, "warn"},
 		{ob(reporting.ObligationMissing, nil), after, "bad"},
 		{ob(reporting.ObligationNotAccepted, &before), after, "bad"},
+		{ob(reporting.ObligationNotReviewed, &before), after, "warn"},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, obligationClass(tt.o, tt.now), "%s", tt.o.Status)
