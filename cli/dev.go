@@ -19,7 +19,7 @@ import (
 
 	"rcm/demo"
 	"rcm/devstack"
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/web"
@@ -387,7 +387,7 @@ func dev(c *ucli.Context) error {
 		return err
 	}
 	defer tc.Close()
-	eng := engine.New(st, tc, logger, engine.WithTaskQueue(cfg.taskQueue))
+	eng := operations.New(st, tc, logger, operations.WithTaskQueue(cfg.taskQueue))
 
 	// The web server listens itself: hand the port over.
 	_ = webLn.Close()
@@ -629,7 +629,7 @@ func nextFreePeriod(ctx context.Context, st *store.Store, now time.Time) string 
 	}
 	period := current.Prev()
 	for range 24 {
-		if _, err := st.Cycle(ctx, engine.CycleID(demo.RegimeCode, period.ID)); errors.Is(err, store.ErrNotFound) {
+		if _, err := st.Cycle(ctx, operations.CycleID(demo.RegimeCode, period.ID)); errors.Is(err, store.ErrNotFound) {
 			return period.ID
 		}
 		period = period.Prev()

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"rcm/demo"
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/testenv"
@@ -41,7 +41,7 @@ func TestNextFreePeriodIsTheLatestPeriodPastItsCutOff(t *testing.T) {
 	loc, err := reporting.DefaultLocation()
 	require.NoError(t, err)
 	due := end.End(loc).Add(24 * time.Hour)
-	require.NoError(t, st.InsertCycle(ctx, reporting.Cycle{ID: engine.CycleID(regime.Code, nov.ID), RegimeCode: regime.Code, Period: nov.ID,
+	require.NoError(t, st.InsertCycle(ctx, reporting.Cycle{ID: operations.CycleID(regime.Code, nov.ID), RegimeCode: regime.Code, Period: nov.ID,
 		WindowStart: start, WindowEnd: end, TimeZone: regime.TimeZone, CutOff: end.End(loc), Due: due, Close: due, Policy: regime.Policy}))
 	assert.Equal(t, "2026-10", nextFreePeriod(ctx, st, hanoi(2026, 11, 25, 9)), "a launched period is skipped")
 }

@@ -10,7 +10,7 @@ import (
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
 
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/store"
 	"rcm/web"
 )
@@ -74,7 +74,7 @@ func serve(c *ucli.Context) error {
 		baseURL = "http://" + addr
 	}
 	cfg := web.Config{Addr: addr, BaseURL: baseURL, SessionTTL: c.Duration("session-ttl")}
-	eng := engine.New(st, tc, logger, engine.WithTaskQueue(c.String("task-queue")))
+	eng := operations.New(st, tc, logger, operations.WithTaskQueue(c.String("task-queue")))
 	return runServer(c.Context, st, tc, eng, cfg, nil, logger)
 }
 
@@ -105,7 +105,7 @@ func lazyTemporal(ctx context.Context, address, namespace string, logger *slog.L
 // both run it.
 // metrics may be nil (the server makes its own) or shared with a worker in
 // the same process, so that /metrics shows waves and messages too.
-func runServer(ctx context.Context, st *store.Store, tc client.Client, eng *engine.Engine, cfg web.Config, metrics *web.Metrics, logger *slog.Logger) error {
+func runServer(ctx context.Context, st *store.Store, tc client.Client, eng *operations.Engine, cfg web.Config, metrics *web.Metrics, logger *slog.Logger) error {
 	srv := web.NewServer(cfg, web.Deps{
 		Store:   st,
 		Engine:  eng,

@@ -15,7 +15,7 @@ import (
 
 	"rcm/access"
 	"rcm/devstack"
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/systemtest"
@@ -157,7 +157,7 @@ func (s *stack) seed(sc script) tokens {
 	}
 	tok := tokens{officers: map[string]string{}}
 	summary := func(about string, u store.User) reporting.NotificationKey {
-		return reporting.NotificationKey{CycleID: engine.CycleID(sc.regime, sc.period), Subject: fmt.Sprintf("%s/u%d", about, u.ID),
+		return reporting.NotificationKey{CycleID: operations.CycleID(sc.regime, sc.period), Subject: fmt.Sprintf("%s/u%d", about, u.ID),
 			Kind: reporting.EventCycleSummary}
 	}
 	var staff store.User

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/workflows"
@@ -25,7 +25,7 @@ func TestAnAgencyWithoutAnAddressIsReportedToTheOffice(t *testing.T) {
 	require.NoError(t, err)
 	w.SeedRegime("NOADDR", []string{"P01", "P02", "P03"}, reporting.Policy{ReviewTime: time.Hour, CloseAfter: 2 * time.Second})
 	due := time.Now().Add(3 * time.Second).Truncate(time.Second)
-	cyc, err := w.Engine.Launch(w.Ctx, w.Staff, engine.LaunchRequest{RegimeCode: "NOADDR", Period: "2026-10", Due: &due})
+	cyc, err := w.Engine.Launch(w.Ctx, w.Staff, operations.LaunchRequest{RegimeCode: "NOADDR", Period: "2026-10", Due: &due})
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(w.Ctx, time.Minute)
 	defer cancel()

@@ -12,7 +12,7 @@ import (
 
 	"rcm/access"
 	"rcm/api"
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/workflows"
@@ -45,8 +45,8 @@ func errUnavailable(detail string) *apiError {
 }
 
 // caller is the request's caller as the engine knows it.
-func caller(r *http.Request) engine.Caller {
-	return engine.Caller{Principal: principal(r), RemoteAddr: remoteAddr(r)}
+func caller(r *http.Request) operations.Caller {
+	return operations.Caller{Principal: principal(r), RemoteAddr: remoteAddr(r)}
 }
 
 // engineError turns an engine error into the problem to answer with: each
@@ -66,9 +66,9 @@ func engineErrorIn(lang string, err error) error {
 			detail = "một số chỉ tiêu chưa hợp lệ; sửa các chỉ tiêu được nêu rồi gửi lại"
 		}
 		return errValidationIn(lang, detail, inErr.Fields...)
-	case errors.Is(err, engine.ErrForbidden):
+	case errors.Is(err, operations.ErrForbidden):
 		return errForbidden(err.Error())
-	case errors.Is(err, engine.ErrUnavailable):
+	case errors.Is(err, operations.ErrUnavailable):
 		e := errUnavailable("Temporal cannot be reached, so nothing was changed; try again in a minute, and tell the operators if it persists")
 		e.cause = err
 		return e
@@ -200,7 +200,7 @@ func (s *Server) launchCycle(w http.ResponseWriter, r *http.Request) error {
 	if req.Period == "" {
 		fc.bad("period", "required, such as 2026-10, 2026-Q1, 2026-H1, 2026-9M or 2026")
 	}
-	lr := engine.LaunchRequest{RegimeCode: req.Regime, Period: req.Period,
+	lr := operations.LaunchRequest{RegimeCode: req.Regime, Period: req.Period,
 		ReviewTime: fc.offset("review_time", req.ReviewTime), CloseAfter: fc.offset("close_after", req.CloseAfter)}
 	if req.Due != "" {
 		due, err := parseInstant(req.Due, s.regimeLocation(r, req.Regime), s.now())
@@ -307,7 +307,7 @@ func toTimelineJSON(v workflows.TimelineView) api.Timeline {
 
 func (s *Server) cycleTimeline(w http.ResponseWriter, r *http.Request) error {
 	view, err := s.engine.Timeline(r.Context(), caller(r), r.PathValue("id"))
-	if errors.Is(err, engine.ErrNotFound) && !strings.Contains(err.Error(), "no longer kept") {
+	if errors.Is(err, operations.ErrNotFound) && !strings.Contains(err.Error(), "no longer kept") {
 		return errNotFound("cycle", r.PathValue("id"))
 	}
 	if err != nil {
@@ -331,7 +331,7 @@ func (s *Server) extendCycle(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var fc fieldCollector
-	er := engine.ExtendRequest{CycleID: c.ID, AgencyCode: req.Agency, Reason: req.Reason}
+	er := operations.ExtendRequest{CycleID: c.ID, AgencyCode: req.Agency, Reason: req.Reason}
 	if req.Due == "" {
 		fc.bad("due", "required: a date such as 2026-12-15 (the end of that day, %s) or an RFC 3339 time", c.TimeZone)
 	} else if er.Due, err = parseInstant(req.Due, loc, s.now()); err != nil {
@@ -383,7 +383,7 @@ func (s *Server) cancelCycle(w http.ResponseWriter, r *http.Request) error {
 
 // endCycle runs close or cancel with the body's reason and answers the cycle.
 func (s *Server) endCycle(w http.ResponseWriter, r *http.Request,
-	end func(ctx context.Context, c engine.Caller, cycleID, reason string) error, status int) error {
+	end func(ctx context.Context, c operations.Caller, cycleID, reason string) error, status int) error {
 	reason, err := readReason(r)
 	if err != nil {
 		return err

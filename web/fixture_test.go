@@ -18,7 +18,7 @@ import (
 
 	"rcm/access"
 	"rcm/api"
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/testenv"
@@ -43,7 +43,7 @@ type fixture struct {
 	seq    atomic.Int64
 	// engine runs the cycle commands on the package's Temporal dev server;
 	// cycles (cycles_fixture_test.go) starts a worker when a test needs one.
-	engine *engine.Engine
+	engine *operations.Engine
 	queue  string
 	cyc    *cycleWorld
 }
@@ -95,7 +95,7 @@ func newFixture(t *testing.T) *fixture {
 	// A task queue of the test's own: workflows left running by another
 	// test never reach this test's worker and database.
 	f.queue = testenv.TaskQueue(t)
-	f.engine = engine.New(st, temporal.Client(), slog.New(slog.DiscardHandler), engine.WithTaskQueue(f.queue))
+	f.engine = operations.New(st, temporal.Client(), slog.New(slog.DiscardHandler), operations.WithTaskQueue(f.queue))
 	f.server = NewServer(Config{BaseURL: "http://rcm.test", MaxBodyBytes: 64 << 10, MaxUploadBytes: 256 << 10}, Deps{Store: st, Engine: f.engine})
 	f.http = httptest.NewServer(validating(t, f.server.Handler()))
 	t.Cleanup(f.http.Close)

@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"rcm/api"
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 )
@@ -57,7 +57,7 @@ func (s *Server) reviewSubmission(w http.ResponseWriter, r *http.Request) error 
 // decide records a review through the engine and counts it; the API and the
 // review page share it.
 func (s *Server) decide(r *http.Request, submissionID int64, req api.ReviewRequest) (reporting.Review, error) {
-	rv, err := s.engine.Review(r.Context(), caller(r), engine.ReviewRequest{SubmissionID: submissionID, Decision: reporting.Decision(req.Decision), Reason: req.Reason})
+	rv, err := s.engine.Review(r.Context(), caller(r), operations.ReviewRequest{SubmissionID: submissionID, Decision: reporting.Decision(req.Decision), Reason: req.Reason})
 	if err != nil {
 		return reporting.Review{}, engineError(r, err)
 	}

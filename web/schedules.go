@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"rcm/api"
-	"rcm/engine"
+	"rcm/operations"
 )
 
 func (s *Server) scheduleRoutes() []Route {
@@ -24,7 +24,7 @@ func (s *Server) createSchedule(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
-	sch, err := s.engine.ScheduleRegime(r.Context(), caller(r), r.PathValue("code"), engine.ScheduleOptions{Hour: req.Hour, Minute: req.Minute})
+	sch, err := s.engine.ScheduleRegime(r.Context(), caller(r), r.PathValue("code"), operations.ScheduleOptions{Hour: req.Hour, Minute: req.Minute})
 	if err != nil {
 		return engineError(r, err)
 	}
@@ -108,7 +108,7 @@ func (s *Server) listSchedules(w http.ResponseWriter, r *http.Request) error {
 }
 
 // toScheduleJSON is a schedule in the API, next_runs [] rather than null.
-func toScheduleJSON(s engine.Schedule) api.Schedule {
+func toScheduleJSON(s operations.Schedule) api.Schedule {
 	out := api.Schedule{Regime: s.RegimeCode, ScheduleID: s.ScheduleID, Paused: s.Paused, Note: s.Note, NextRuns: s.NextRuns}
 	if out.NextRuns == nil {
 		out.NextRuns = []string{}

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/sheets"
 	"rcm/store"
 )
@@ -71,7 +71,7 @@ type Deps struct {
 	Logger *slog.Logger
 	// Engine runs the cycle commands (launch, submit, review, ...); without
 	// it those routes answer 503.
-	Engine *engine.Engine
+	Engine *operations.Engine
 	// Metrics is the registry /metrics exposes; nil makes a new one.
 	Metrics *Metrics
 	// ReadyChecks are asked by /readyz besides the database, by name
@@ -85,7 +85,7 @@ type Deps struct {
 type Server struct {
 	cfg     Config
 	store   *store.Store
-	engine  *engine.Engine
+	engine  *operations.Engine
 	log     *slog.Logger
 	metrics *Metrics
 	ready   map[string]ReadyCheck

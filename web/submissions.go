@@ -17,7 +17,7 @@ import (
 
 	"rcm/access"
 	"rcm/api"
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/sheets"
 	"rcm/store"
@@ -73,7 +73,7 @@ func registerCounter(reg *prometheus.Registry, c *prometheus.CounterVec) *promet
 	return c
 }
 
-func (m *cycleMetrics) submission(source string, receipt engine.Receipt, err error) {
+func (m *cycleMetrics) submission(source string, receipt operations.Receipt, err error) {
 	result := "stored"
 	switch {
 	case err != nil:
@@ -245,10 +245,10 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) error {
 	}
 	body, err := s.readSubmissionBody(r, tmpl)
 	if err != nil {
-		s.counts.submission(body.Source, engine.Receipt{}, err)
+		s.counts.submission(body.Source, operations.Receipt{}, err)
 		return err
 	}
-	receipt, err := s.engine.Submit(r.Context(), caller(r), engine.SubmitRequest{
+	receipt, err := s.engine.Submit(r.Context(), caller(r), operations.SubmitRequest{
 		CycleID: cycleID, AgencyCode: agency, Values: body.Values, Narrative: body.Narrative,
 		Source: body.Source, IdempotencyKey: strings.TrimSpace(r.Header.Get("Idempotency-Key")),
 	})
@@ -265,7 +265,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func toReceiptJSON(r engine.Receipt) api.Receipt {
+func toReceiptJSON(r operations.Receipt) api.Receipt {
 	return api.Receipt{Number: r.Number, SubmissionID: r.SubmissionID, CycleID: r.CycleID, AgencyCode: r.AgencyCode,
 		Version: r.Version, SubmittedAt: r.SubmittedAt, Replayed: r.Replayed}
 }

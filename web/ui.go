@@ -13,7 +13,7 @@ import (
 
 	"rcm/access"
 	"rcm/api"
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 )
@@ -370,10 +370,10 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 			body.Values, readErr = s.readSheet(r.Context(), body.Source, content, data.Template)
 		}
 	}
-	var receipt engine.Receipt
+	var receipt operations.Receipt
 	err = readErr
 	if err == nil {
-		receipt, err = s.engine.Submit(r.Context(), caller(r), engine.SubmitRequest{CycleID: data.Cycle.ID, AgencyCode: data.Agency.Code,
+		receipt, err = s.engine.Submit(r.Context(), caller(r), operations.SubmitRequest{CycleID: data.Cycle.ID, AgencyCode: data.Agency.Code,
 			Values: body.Values, Narrative: body.Narrative, Source: body.Source, IdempotencyKey: r.FormValue("idempotency_key")})
 		err = engineErrorIn(data.Lang, err)
 	}

@@ -5,7 +5,7 @@
 // the commit and the signal loses nothing: the sweeper sends it again.
 // The HTTP API and the scheduled launches call it; it checks who may do what
 // with package access.
-package engine
+package operations
 
 import (
 	"errors"
