@@ -11,7 +11,6 @@ import (
 	tlog "go.temporal.io/sdk/log"
 
 	"rcm/operations"
-	"rcm/store"
 	"rcm/web"
 )
 
@@ -75,7 +74,7 @@ func serve(c *ucli.Context) error {
 	}
 	cfg := web.Config{Addr: addr, BaseURL: baseURL, SessionTTL: c.Duration("session-ttl")}
 	eng := operations.New(st, tc, logger, operations.WithTaskQueue(c.String("task-queue")))
-	return runServer(c.Context, st, tc, eng, cfg, nil, logger)
+	return runServer(c.Context, tc, eng, cfg, nil, logger)
 }
 
 // lazyTemporal is a Temporal client that connects on first use: the server
@@ -105,12 +104,11 @@ func lazyTemporal(ctx context.Context, address, namespace string, logger *slog.L
 // both run it.
 // metrics may be nil (the server makes its own) or shared with a worker in
 // the same process, so that /metrics shows waves and messages too.
-func runServer(ctx context.Context, st *store.Store, tc client.Client, eng *operations.Engine, cfg web.Config, metrics *web.Metrics, logger *slog.Logger) error {
+func runServer(ctx context.Context, tc client.Client, eng *operations.Engine, cfg web.Config, metrics *web.Metrics, logger *slog.Logger) error {
 	srv := web.NewServer(cfg, web.Deps{
-		Store:   st,
-		Engine:  eng,
-		Logger:  logger,
-		Metrics: metrics,
+		Operations: eng,
+		Logger:     logger,
+		Metrics:    metrics,
 		ReadyChecks: map[string]web.ReadyCheck{
 			"temporal": func(ctx context.Context) error {
 				_, err := tc.CheckHealth(ctx, &client.CheckHealthRequest{})

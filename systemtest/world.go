@@ -110,25 +110,28 @@ func (w *World) SeedTree(regions map[string][]string, wantOfficer ...func(code s
 				Kind: "province", OfficerEmail: "officer." + p + "@agency.test", HeadEmail: "head." + p + "@agency.test"})
 		}
 	}
-	_, _, err := w.Store.UpsertAgencies(w.Ctx, agencies)
+	_, _, err := w.Engine.ImportAgencies(w.Ctx, seeder, agencies)
 	require.NoError(t, err)
-	staff, err := w.Store.CreateUser(w.Ctx, store.User{Email: "staff@office.test", Name: "Office", Role: access.Staff, Language: "vi"}, "")
+	staff, err := w.Engine.CreateUser(w.Ctx, seeder, store.User{Email: "staff@office.test", Name: "Office", Role: access.Staff, Language: "vi"}, "")
 	require.NoError(t, err)
 	w.Staff = w.caller(staff)
 	for region, provinces := range regions {
-		sup, err := w.Store.CreateUser(w.Ctx, store.User{Email: "supervisor." + region + "@office.test", Role: access.Supervisor, AgencyCode: region, Language: "vi"}, "")
+		sup, err := w.Engine.CreateUser(w.Ctx, seeder, store.User{Email: "supervisor." + region + "@office.test", Role: access.Supervisor, AgencyCode: region, Language: "vi"}, "")
 		require.NoError(t, err)
 		w.Supervisors[region] = sup
 		for _, p := range provinces {
 			if len(wantOfficer) > 0 && !wantOfficer[0](p) {
 				continue
 			}
-			u, err := w.Store.CreateUser(w.Ctx, store.User{Email: "submitter." + p + "@agency.test", Role: access.Officer, AgencyCode: p, Language: "vi"}, "")
+			u, err := w.Engine.CreateUser(w.Ctx, seeder, store.User{Email: "submitter." + p + "@agency.test", Role: access.Officer, AgencyCode: p, Language: "vi"}, "")
 			require.NoError(t, err)
 			w.Officers[p] = w.caller(u)
 		}
 	}
 }
+
+// seeder is who seeds a world: rcm itself, through the operations.
+var seeder = operations.SystemCaller()
 
 func (w *World) caller(u store.User) operations.Caller {
 	p, err := w.Store.PrincipalFor(w.Ctx, u.ID)
@@ -151,7 +154,7 @@ func SEITemplate() reporting.Template {
 func (w *World) SeedRegime(code string, agencies []string, policy reporting.Policy) {
 	t := w.t
 	if _, err := w.Store.Template(w.Ctx, "SEI"); err != nil {
-		require.NoError(t, w.Store.CreateTemplate(w.Ctx, SEITemplate()))
+		require.NoError(t, w.Engine.CreateTemplate(w.Ctx, seeder, SEITemplate()))
 	}
 	rule, err := reporting.ParseDeadlineRule("workdays:2")
 	require.NoError(t, err)
@@ -160,7 +163,8 @@ func (w *World) SeedRegime(code string, agencies []string, policy reporting.Poli
 	for _, a := range agencies {
 		r.Assignments = append(r.Assignments, reporting.Assignment{AgencyCode: a})
 	}
-	require.NoError(t, w.Store.CreateRegime(w.Ctx, r))
+	_, err = w.Engine.CreateRegime(w.Ctx, seeder, r)
+	require.NoError(t, err)
 }
 
 // WaitOpen waits until the cycle's obligations exist.

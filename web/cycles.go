@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"rcm/access"
 	"rcm/api"
 	"rcm/operations"
 	"rcm/reporting"
@@ -20,23 +19,13 @@ import (
 
 func (s *Server) cycleRoutes() []Route {
 	return []Route{
-		{Method: "POST", Path: "/api/v1/cycles", Roles: staffOnly, Handle: s.withEngine(s.launchCycle)},
-		{Method: "GET", Path: "/api/v1/cycles", Roles: everyRole, Handle: s.listCycles},
-		{Method: "GET", Path: "/api/v1/cycles/{id}", Roles: everyRole, Handle: s.getCycle},
-		{Method: "GET", Path: "/api/v1/cycles/{id}/timeline", Roles: staffOrSupervisor, Handle: s.withEngine(s.cycleTimeline)},
-		{Method: "POST", Path: "/api/v1/cycles/{id}/extensions", Roles: staffOnly, Handle: s.withEngine(s.extendCycle)},
-		{Method: "POST", Path: "/api/v1/cycles/{id}/close", Roles: staffOnly, Handle: s.withEngine(s.closeCycle)},
-		{Method: "POST", Path: "/api/v1/cycles/{id}/cancel", Roles: staffOnly, Handle: s.withEngine(s.cancelCycle)},
-	}
-}
-
-// withEngine answers 503 on a server built without the cycle engine.
-func (s *Server) withEngine(h HandlerFunc) HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		if s.engine == nil {
-			return errUnavailable("the cycle engine is not configured on this server; start it with `rcm serve` and a reachable Temporal")
-		}
-		return h(w, r)
+		{Method: "POST", Path: "/api/v1/cycles", Op: operations.OpLaunchCycle, Handle: s.launchCycle},
+		{Method: "GET", Path: "/api/v1/cycles", Op: operations.OpReadCycles, Handle: s.listCycles},
+		{Method: "GET", Path: "/api/v1/cycles/{id}", Op: operations.OpReadCycles, Handle: s.getCycle},
+		{Method: "GET", Path: "/api/v1/cycles/{id}/timeline", Op: operations.OpReadTimeline, Handle: s.cycleTimeline},
+		{Method: "POST", Path: "/api/v1/cycles/{id}/extensions", Op: operations.OpExtendCycle, Handle: s.extendCycle},
+		{Method: "POST", Path: "/api/v1/cycles/{id}/close", Op: operations.OpCloseCycle, Handle: s.closeCycle},
+		{Method: "POST", Path: "/api/v1/cycles/{id}/cancel", Op: operations.OpCancelCycle, Handle: s.cancelCycle},
 	}
 }
 
@@ -44,36 +33,28 @@ func errUnavailable(detail string) *apiError {
 	return problem(http.StatusServiceUnavailable, typeUnavailable, "A service rcm needs is unavailable", detail)
 }
 
-// caller is the request's caller as the engine knows it.
+// caller is the request's caller as operations knows it.
 func caller(r *http.Request) operations.Caller {
 	return operations.Caller{Principal: principal(r), RemoteAddr: remoteAddr(r)}
 }
 
-// engineError turns an engine error into the problem to answer with: each
-// refused field and indicator named, in the caller's language; the engine's
-// message, which names the cycle and says why, as the detail.
+// engineError turns an error of operations into the problem to answer
+// with: each refused field and indicator named, in the caller's language;
+// the message of operations, which names the cycle and says why, as the
+// detail (toProblem maps the rest).
 func engineError(r *http.Request, err error) error { return engineErrorIn(requestLang(r), err) }
 
 // engineErrorIn is engineError with the language of indicator problems given.
 func engineErrorIn(lang string, err error) error {
 	var inErr *reporting.InputError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &inErr):
+	if errors.As(err, &inErr) {
 		detail := "some fields are refused; correct them and send the request again"
 		if lang == "vi" && slices.ContainsFunc(inErr.Fields, func(f reporting.FieldError) bool { return f.Indicator != "" }) {
 			detail = "một số chỉ tiêu chưa hợp lệ; sửa các chỉ tiêu được nêu rồi gửi lại"
 		}
 		return errValidationIn(lang, detail, inErr.Fields...)
-	case errors.Is(err, operations.ErrForbidden):
-		return errForbidden(err.Error())
-	case errors.Is(err, operations.ErrUnavailable):
-		e := errUnavailable("Temporal cannot be reached, so nothing was changed; try again in a minute, and tell the operators if it persists")
-		e.cause = err
-		return e
 	}
-	return err // not found and conflict: toProblem keeps the engine's message
+	return err // toProblem maps forbidden, unavailable, not found and conflict
 }
 
 // requestLang is the language to answer people in: ?lang=, else the first
@@ -178,7 +159,7 @@ func parseInstant(text string, loc *time.Location, now time.Time) (time.Time, er
 // regimeLocation is the time zone of a regime, for dates written without one.
 func (s *Server) regimeLocation(r *http.Request, regimeCode string) *time.Location {
 	zone := reporting.DefaultZone
-	if rg, err := s.store.RegimeRules(r.Context(), regimeCode); err == nil && rg.TimeZone != "" {
+	if rg, err := s.ops.Regime(r.Context(), caller(r), regimeCode); err == nil && rg.TimeZone != "" {
 		zone = rg.TimeZone
 	}
 	loc, err := reporting.LoadLocation(zone)
@@ -225,7 +206,7 @@ func (s *Server) launchCycle(w http.ResponseWriter, r *http.Request) error {
 	if len(fc.FieldErrors) > 0 {
 		return errValidation("some fields of the launch are refused; correct them and send it again", fc.FieldErrors...)
 	}
-	cyc, err := s.engine.Launch(r.Context(), caller(r), lr)
+	cyc, err := s.ops.Launch(r.Context(), caller(r), lr)
 	if err != nil {
 		return engineError(r, err)
 	}
@@ -241,7 +222,7 @@ func (s *Server) listCycles(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	cycles, err := s.store.ListCycles(r.Context(), store.CycleFilter{
+	cycles, err := s.ops.ListCycles(r.Context(), caller(r), store.CycleFilter{
 		RegimeCode: q.Get("regime"), Status: reporting.CycleStatus(q.Get("status")), After: q.Get("after"), Limit: limit + 1})
 	if err != nil {
 		return err
@@ -256,11 +237,7 @@ func (s *Server) listCycles(w http.ResponseWriter, r *http.Request) error {
 
 // cycle returns the cycle the path's {id} names.
 func (s *Server) cycle(r *http.Request) (reporting.Cycle, error) {
-	c, err := s.store.Cycle(r.Context(), r.PathValue("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return reporting.Cycle{}, errNotFound("cycle", r.PathValue("id"))
-	}
-	return c, err
+	return s.ops.Cycle(r.Context(), caller(r), r.PathValue("id"))
 }
 
 // getCycle answers a cycle with its obligations counted by status within
@@ -276,8 +253,7 @@ func (s *Server) getCycle(w http.ResponseWriter, r *http.Request) error {
 
 func writeCycle(w http.ResponseWriter, r *http.Request, s *Server, c reporting.Cycle, status int) {
 	out := toCycleJSON(c)
-	scope := principal(r).Scope()
-	counts, err := s.store.StatusCounts(r.Context(), c.ID, scope.Path, scope.Exact)
+	counts, err := s.ops.StatusCounts(r.Context(), caller(r), c.ID)
 	if err != nil {
 		s.log.Warn("status counts", "cycle", c.ID, "error", err)
 	} else {
@@ -306,7 +282,7 @@ func toTimelineJSON(v workflows.TimelineView) api.Timeline {
 }
 
 func (s *Server) cycleTimeline(w http.ResponseWriter, r *http.Request) error {
-	view, err := s.engine.Timeline(r.Context(), caller(r), r.PathValue("id"))
+	view, err := s.ops.Timeline(r.Context(), caller(r), r.PathValue("id"))
 	if errors.Is(err, operations.ErrNotFound) && !strings.Contains(err.Error(), "no longer kept") {
 		return errNotFound("cycle", r.PathValue("id"))
 	}
@@ -347,7 +323,7 @@ func (s *Server) extendCycle(w http.ResponseWriter, r *http.Request) error {
 	if len(fc.FieldErrors) > 0 {
 		return errValidation("some fields of the extension are refused; correct them and send it again", fc.FieldErrors...)
 	}
-	ext, err := s.engine.Extend(r.Context(), caller(r), er)
+	ext, err := s.ops.Extend(r.Context(), caller(r), er)
 	if err != nil {
 		return engineError(r, err)
 	}
@@ -373,12 +349,12 @@ func readReason(r *http.Request) (string, error) {
 // aggregates and summarises, so the answer is 202 and the cycle shows
 // closed shortly after.
 func (s *Server) closeCycle(w http.ResponseWriter, r *http.Request) error {
-	return s.endCycle(w, r, s.engine.Close, http.StatusAccepted)
+	return s.endCycle(w, r, s.ops.Close, http.StatusAccepted)
 }
 
 // cancelCycle cancels the cycle: no more notices, no final states.
 func (s *Server) cancelCycle(w http.ResponseWriter, r *http.Request) error {
-	return s.endCycle(w, r, s.engine.Cancel, http.StatusOK)
+	return s.endCycle(w, r, s.ops.Cancel, http.StatusOK)
 }
 
 // endCycle runs close or cancel with the body's reason and answers the cycle.
@@ -392,13 +368,10 @@ func (s *Server) endCycle(w http.ResponseWriter, r *http.Request,
 	if err := end(r.Context(), caller(r), id, reason); err != nil {
 		return engineError(r, err)
 	}
-	c, err := s.store.Cycle(r.Context(), id)
+	c, err := s.ops.Cycle(r.Context(), caller(r), id)
 	if err != nil {
 		return err
 	}
 	writeCycle(w, r, s, c, status)
 	return nil
 }
-
-// officerOnly is the role set of submitting.
-var officerOnly = []access.Role{access.Officer}

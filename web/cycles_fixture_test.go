@@ -94,7 +94,8 @@ func (f *fixture) freshRegime(agencies ...string) string {
 	for _, a := range agencies {
 		r.Assignments = append(r.Assignments, reporting.Assignment{AgencyCode: a})
 	}
-	require.NoError(f.t, f.store.CreateRegime(context.Background(), r))
+	_, err := f.engine.CreateRegime(context.Background(), seeder, r)
+	require.NoError(f.t, err)
 	return code
 }
 
