@@ -99,7 +99,7 @@ func lazyTemporal(ctx context.Context, address, namespace string, logger *slog.L
 	return tc, nil
 }
 
-// runServer serves the API and the pages with the cycle engine until ctx
+// runServer serves the API and the pages over the operations until ctx
 // ends; /readyz reports Temporal beside the database. rcm serve and rcm dev
 // both run it.
 // metrics may be nil (the server makes its own) or shared with a worker in

@@ -37,7 +37,7 @@ type Engine struct {
 // Option configures an Engine.
 type Option func(*Engine)
 
-// WithTaskQueue makes the engine start workflows on queue instead of
+// WithTaskQueue makes the operations start workflows on queue instead of
 // workflows.TaskQueue; the workers must poll the same queue.
 func WithTaskQueue(queue string) Option { return func(e *Engine) { e.taskQueue = queue } }
 

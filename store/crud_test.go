@@ -363,3 +363,15 @@ func TestRegimes(t *testing.T) {
 	require.Len(t, list, 1)
 	require.False(t, errors.Is(err, store.ErrNotFound))
 }
+
+// TestAChangeWithoutAnAuditActionIsRefused: the audit entry is written in
+// the transaction of the change, so an entry the log refuses undoes the
+// change with it.
+func TestAChangeWithoutAnAuditActionIsRefused(t *testing.T) {
+	ctx := context.Background()
+	s := crudStore(t)
+	err := s.CreateTemplate(ctx, sampleTemplate(), store.AuditEntry{Actor: "test"})
+	require.ErrorContains(t, err, "names no action")
+	_, err = s.Template(ctx, sampleTemplate().Code)
+	require.ErrorIs(t, err, store.ErrNotFound, "the template went with the refused entry")
+}

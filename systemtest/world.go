@@ -25,7 +25,7 @@ import (
 )
 
 // World is a running rcm for tests and benchmarks: a fresh database, an SMTP
-// server on loopback, the engine, and a worker polling the dev server with
+// server on loopback, the operations, and a worker polling the dev server with
 // the real activities and the outbox sweeper.
 type World struct {
 	t testing.TB

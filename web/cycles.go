@@ -38,14 +38,14 @@ func caller(r *http.Request) operations.Caller {
 	return operations.Caller{Principal: principal(r), RemoteAddr: remoteAddr(r)}
 }
 
-// engineError turns an error of operations into the problem to answer
+// operationError turns an error of operations into the problem to answer
 // with: each refused field and indicator named, in the caller's language;
 // the message of operations, which names the cycle and says why, as the
 // detail (toProblem maps the rest).
-func engineError(r *http.Request, err error) error { return engineErrorIn(requestLang(r), err) }
+func operationError(r *http.Request, err error) error { return operationErrorIn(requestLang(r), err) }
 
-// engineErrorIn is engineError with the language of indicator problems given.
-func engineErrorIn(lang string, err error) error {
+// operationErrorIn is operationError with the language of indicator problems given.
+func operationErrorIn(lang string, err error) error {
 	var inErr *reporting.InputError
 	if errors.As(err, &inErr) {
 		detail := "some fields are refused; correct them and send the request again"
@@ -208,7 +208,7 @@ func (s *Server) launchCycle(w http.ResponseWriter, r *http.Request) error {
 	}
 	cyc, err := s.ops.Launch(r.Context(), caller(r), lr)
 	if err != nil {
-		return engineError(r, err)
+		return operationError(r, err)
 	}
 	w.Header().Set("Location", "/api/v1/cycles/"+cyc.ID)
 	writeJSON(w, http.StatusCreated, toCycleJSON(cyc))
@@ -287,7 +287,7 @@ func (s *Server) cycleTimeline(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound("cycle", r.PathValue("id"))
 	}
 	if err != nil {
-		return engineError(r, err)
+		return operationError(r, err)
 	}
 	writeJSON(w, http.StatusOK, toTimelineJSON(view))
 	return nil
@@ -325,7 +325,7 @@ func (s *Server) extendCycle(w http.ResponseWriter, r *http.Request) error {
 	}
 	ext, err := s.ops.Extend(r.Context(), caller(r), er)
 	if err != nil {
-		return engineError(r, err)
+		return operationError(r, err)
 	}
 	writeJSON(w, http.StatusCreated, api.Extension{ID: ext.ID, Cycle: ext.CycleID, Agency: ext.AgencyCode, OldDue: ext.OldDue,
 		Due: ext.Due, Close: ext.Close, Reason: ext.Reason, CreatedAt: ext.CreatedAt, Affected: ext.Affected})
@@ -366,7 +366,7 @@ func (s *Server) endCycle(w http.ResponseWriter, r *http.Request,
 	}
 	id := r.PathValue("id")
 	if err := end(r.Context(), caller(r), id, reason); err != nil {
-		return engineError(r, err)
+		return operationError(r, err)
 	}
 	c, err := s.ops.Cycle(r.Context(), caller(r), id)
 	if err != nil {

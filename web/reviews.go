@@ -59,7 +59,7 @@ func (s *Server) reviewSubmission(w http.ResponseWriter, r *http.Request) error 
 func (s *Server) decide(r *http.Request, submissionID int64, req api.ReviewRequest) (reporting.Review, error) {
 	rv, err := s.ops.Review(r.Context(), caller(r), operations.ReviewRequest{SubmissionID: submissionID, Decision: reporting.Decision(req.Decision), Reason: req.Reason})
 	if err != nil {
-		return reporting.Review{}, engineError(r, err)
+		return reporting.Review{}, operationError(r, err)
 	}
 	s.counts.reviews.WithLabelValues(string(rv.Decision)).Inc()
 	return rv, nil

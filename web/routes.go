@@ -228,7 +228,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, rt Route) (*h
 	}
 	r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
 	if err := s.ops.Authorize(caller(r), rt.Op); err != nil {
-		return r, engineError(r, err)
+		return r, operationError(r, err)
 	}
 	if rt.Scope != nil {
 		if err := rt.Scope(r); err != nil {

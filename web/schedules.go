@@ -26,7 +26,7 @@ func (s *Server) createSchedule(w http.ResponseWriter, r *http.Request) error {
 	}
 	sch, err := s.ops.ScheduleRegime(r.Context(), caller(r), r.PathValue("code"), operations.ScheduleOptions{Hour: req.Hour, Minute: req.Minute})
 	if err != nil {
-		return engineError(r, err)
+		return operationError(r, err)
 	}
 	w.Header().Set("Location", "/api/v1/regimes/"+r.PathValue("code")+"/schedule")
 	writeJSON(w, http.StatusCreated, toScheduleJSON(sch))
@@ -40,7 +40,7 @@ func (s *Server) getSchedule(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) answerSchedule(w http.ResponseWriter, r *http.Request, status int) error {
 	sch, err := s.ops.DescribeSchedule(r.Context(), caller(r), r.PathValue("code"))
 	if err != nil {
-		return engineError(r, err)
+		return operationError(r, err)
 	}
 	writeJSON(w, status, toScheduleJSON(sch))
 	return nil
@@ -67,7 +67,7 @@ func (s *Server) pauseSchedule(w http.ResponseWriter, r *http.Request) error {
 		note = "paused by " + principal(r).Email
 	}
 	if err := s.ops.PauseSchedule(r.Context(), caller(r), r.PathValue("code"), note); err != nil {
-		return engineError(r, err)
+		return operationError(r, err)
 	}
 	return s.answerSchedule(w, r, http.StatusOK)
 }
@@ -81,14 +81,14 @@ func (s *Server) resumeSchedule(w http.ResponseWriter, r *http.Request) error {
 		note = "resumed by " + principal(r).Email
 	}
 	if err := s.ops.ResumeSchedule(r.Context(), caller(r), r.PathValue("code"), note); err != nil {
-		return engineError(r, err)
+		return operationError(r, err)
 	}
 	return s.answerSchedule(w, r, http.StatusOK)
 }
 
 func (s *Server) deleteSchedule(w http.ResponseWriter, r *http.Request) error {
 	if err := s.ops.DeleteSchedule(r.Context(), caller(r), r.PathValue("code")); err != nil {
-		return engineError(r, err)
+		return operationError(r, err)
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -97,7 +97,7 @@ func (s *Server) deleteSchedule(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) listSchedules(w http.ResponseWriter, r *http.Request) error {
 	list, err := s.ops.ListSchedules(r.Context(), caller(r))
 	if err != nil {
-		return engineError(r, err)
+		return operationError(r, err)
 	}
 	items := make([]api.Schedule, len(list))
 	for i, sch := range list {

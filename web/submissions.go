@@ -206,7 +206,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) error {
 	})
 	s.counts.submission(body.Source, receipt, err)
 	if err != nil {
-		return engineError(r, err)
+		return operationError(r, err)
 	}
 	status := http.StatusCreated
 	if receipt.Replayed {

@@ -361,7 +361,7 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		receipt, err = s.ops.Submit(r.Context(), caller(r), operations.SubmitRequest{CycleID: data.Cycle.ID, AgencyCode: data.Agency.Code,
 			Values: body.Values, Narrative: body.Narrative, Source: body.Source, IdempotencyKey: r.FormValue("idempotency_key")})
-		err = engineErrorIn(data.Lang, err)
+		err = operationErrorIn(data.Lang, err)
 	}
 	s.counts.submission(body.Source, receipt, err)
 	if err != nil {
