@@ -2,7 +2,7 @@
 // derived read goes through it, whoever asks — the HTTP API and the pages,
 // the command line's direct commands, the demo seed, the schedules. Each
 // operation takes its Caller (who asks, from where) and decides, from one
-// role table (Permissions) and the subtree rule of package access, who may
+// role table (Authorize) and the subtree rule of package access, who may
 // do it; each change is written with its audit entry, naming the caller, in
 // the transaction of the change (package store). A cycle command is a
 // PostgreSQL transaction (the record) followed by a hand-off to Temporal
