@@ -49,9 +49,6 @@ func (e *Engine) Submit(ctx context.Context, c Caller, req SubmitRequest) (Recei
 	if err := e.Authorize(c, OpSubmit); err != nil {
 		return Receipt{}, err
 	}
-	if err := e.requireVisible(ctx, c, req.AgencyCode); err != nil {
-		return Receipt{}, err
-	}
 	if !c.CanSubmitFor(req.AgencyCode) {
 		return Receipt{}, fmt.Errorf("submit for %s: only that agency's reporting officer may submit: %w", req.AgencyCode, ErrForbidden)
 	}
