@@ -1,6 +1,7 @@
-// Package access decides who may see and do what in rcm: the roles, and the
-// part of the agency tree each person's role reaches. It is the one place
-// these rules live; the HTTP API, the engine and the pages all ask it.
+// Package access holds rcm's roles and the part of the agency tree each
+// person's role reaches (the subtree rule). Which role may run which
+// operation is the role table of package operations, which asks this
+// package for every command and read.
 package access
 
 import (

@@ -25,6 +25,10 @@ import (
 )
 
 // waveFixture is a database with n agencies in one open cycle, and the
+// seedAudit is the audit entry of what the tests seed; operations, which
+// writes the entries of real changes, builds on this package.
+var seedAudit = store.AuditEntry{Actor: "test", Action: "test"}
+
 // activities wired to an SMTP server on loopback.
 type waveFixture struct {
 	t       *testing.T
@@ -51,18 +55,18 @@ func newWaveFixture(t *testing.T, n int, opts ...testenv.SMTPOption) *waveFixtur
 			OfficerEmail: strings.ToLower(code) + "@agency.test"})
 		regime.Assignments = append(regime.Assignments, reporting.Assignment{AgencyCode: code})
 	}
-	_, _, err = st.UpsertAgencies(ctx, agencies)
+	_, _, err = st.UpsertAgencies(ctx, agencies, seedAudit)
 	require.NoError(t, err)
-	_, err = st.CreateUser(ctx, store.User{Email: "staff@office.test", Role: access.Staff}, "")
+	_, err = st.CreateUser(ctx, store.User{Email: "staff@office.test", Role: access.Staff}, "", seedAudit)
 	require.NoError(t, err)
 	require.NoError(t, st.CreateTemplate(ctx, reporting.Template{Code: "T", NameVI: "Mẫu", Indicators: []reporting.Indicator{
-		{Code: "X", NameVI: "Chỉ tiêu X", Type: reporting.TypeInteger, Required: true, Aggregation: reporting.AggregationSum}}}))
-	require.NoError(t, st.CreateRegime(ctx, regime))
+		{Code: "X", NameVI: "Chỉ tiêu X", Type: reporting.TypeInteger, Required: true, Aggregation: reporting.AggregationSum}}}, seedAudit))
+	require.NoError(t, st.CreateRegime(ctx, regime, seedAudit))
 	due := time.Now().Add(time.Hour).Truncate(time.Second)
 	c := reporting.Cycle{ID: "WAVE-2026-10", RegimeCode: "WAVE", Period: "2026-10", WindowStart: reporting.MustParseDate("2026-09-15"),
 		WindowEnd: reporting.MustParseDate("2026-10-14"), TimeZone: reporting.DefaultZone,
 		CutOff: time.Date(2026, 10, 14, 17, 0, 0, 0, time.UTC), Due: due, Close: due.Add(2 * time.Hour), Policy: regime.Policy}
-	require.NoError(t, st.InsertCycle(ctx, c))
+	require.NoError(t, st.InsertCycle(ctx, c, seedAudit))
 	expected, err := st.OpenCycle(ctx, c.ID)
 	require.NoError(t, err)
 	require.Equal(t, n, expected)
@@ -246,7 +250,7 @@ func TestWaveDefersTemporaryFailuresToTheNextAttempt(t *testing.T) {
 // TestAnAgencyWithoutAnAddressIsSkippedNotFailed.
 func TestAnAgencyWithoutAnAddressIsSkippedNotFailed(t *testing.T) {
 	f := newWaveFixture(t, 5)
-	_, _, err := f.store.UpsertAgencies(f.ctx, []reporting.Agency{{Code: "A0003", ParentCode: "VN", NameVI: "Đơn vị A0003", Kind: "province"}})
+	_, _, err := f.store.UpsertAgencies(f.ctx, []reporting.Agency{{Code: "A0003", ParentCode: "VN", NameVI: "Đơn vị A0003", Kind: "province"}}, seedAudit)
 	require.NoError(t, err)
 	res := runWave(t, f.activities(Config{}), f.noticeWave())
 	assert.Equal(t, WaveResult{Selected: 5, Sent: 4, Skipped: 1}, res)

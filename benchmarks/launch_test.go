@@ -9,7 +9,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/workflow"
 
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/systemtest"
 )
@@ -55,7 +55,7 @@ func BenchmarkLaunch(b *testing.B) {
 		due := time.Now().Add(time.Hour).Truncate(time.Second)
 		b.ResetTimer()
 		start := time.Now()
-		cyc, err := w.Engine.Launch(w.Ctx, w.Staff, engine.LaunchRequest{RegimeCode: regime, Period: "2026-10", Due: &due})
+		cyc, err := w.Engine.Launch(w.Ctx, w.Staff, operations.LaunchRequest{RegimeCode: regime, Period: "2026-10", Due: &due})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -71,7 +71,7 @@ func BenchmarkLaunch(b *testing.B) {
 
 // cycleRecord is a cycle of the 2026-10 period due at due.
 func cycleRecord(regime string, due time.Time, policy reporting.Policy) reporting.Cycle {
-	return reporting.Cycle{ID: engine.CycleID(regime, "2026-10"), RegimeCode: regime, Period: "2026-10",
+	return reporting.Cycle{ID: operations.CycleID(regime, "2026-10"), RegimeCode: regime, Period: "2026-10",
 		WindowStart: reporting.MustParseDate("2026-09-15"), WindowEnd: reporting.MustParseDate("2026-10-14"),
 		TimeZone: reporting.DefaultZone, CutOff: time.Date(2026, 10, 14, 17, 0, 0, 0, time.UTC),
 		Due: due, Close: due.Add(policy.CloseAfter), Policy: policy}

@@ -10,7 +10,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/workflow"
 
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/systemtest"
 )
 
@@ -87,7 +87,7 @@ func BenchmarkSubmission(b *testing.B) {
 		w, cycleID, agencies := submissionWorld(b, b.N)
 		b.ResetTimer()
 		lat, elapsed := runConcurrently(b, b.N, func(i int) error {
-			_, err := w.Engine.Submit(w.Ctx, w.Officers[agencies[i]], engine.SubmitRequest{
+			_, err := w.Engine.Submit(w.Ctx, w.Officers[agencies[i]], operations.SubmitRequest{
 				CycleID: cycleID, AgencyCode: agencies[i], Values: systemtest.Values(i % 500), Source: "json"})
 			return err
 		})

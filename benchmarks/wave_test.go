@@ -14,6 +14,7 @@ import (
 	"rcm/activities"
 	"rcm/notifications"
 	"rcm/reporting"
+	"rcm/store"
 	"rcm/systemtest"
 )
 
@@ -122,7 +123,7 @@ func openCycleWithoutWorker(b *testing.B, n int, officers bool) (*systemtest.Wor
 	w.SeedRegime(regime, agencies, policy)
 	due := time.Now().Add(time.Hour).Truncate(time.Second)
 	c := cycleRecord(regime, due, policy)
-	if err := w.Store.InsertCycle(w.Ctx, c); err != nil {
+	if err := w.Store.InsertCycle(w.Ctx, c, store.AuditEntry{Actor: "benchmark", Action: "cycle.launch", Object: c.ID}); err != nil {
 		b.Fatal(err)
 	}
 	if _, err := w.Store.OpenCycle(w.Ctx, c.ID); err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	ucli "github.com/urfave/cli/v2"
 
+	"rcm/operations"
 	"rcm/store"
 	"rcm/testenv"
 	"rcm/web"
@@ -72,7 +73,7 @@ func newCLIEnv(t *testing.T) *cliEnv {
 	require.NoError(t, err)
 	t.Cleanup(st.Close)
 	e.store = st
-	srv := httptest.NewServer(web.NewServer(web.Config{}, web.Deps{Store: st}).Handler())
+	srv := httptest.NewServer(web.NewServer(web.Config{}, web.Deps{Operations: operations.New(st, nil, nil)}).Handler())
 	t.Cleanup(srv.Close)
 	e.server = srv.URL
 	r := e.run("", "user", "bootstrap", "--email", "admin@vpcp.gov.vn", "--database-url", e.dbURL)

@@ -8,6 +8,7 @@ import (
 
 	"rcm/access"
 	"rcm/demo"
+	"rcm/operations"
 )
 
 // demoCommand manages the demo data.
@@ -58,7 +59,7 @@ func demoSeed(c *ucli.Context) error {
 		return err
 	}
 	defer st.Close()
-	creds, err := demo.Seed(c.Context, st, demo.Options{CredentialsFile: filepath.Join(dataDir, demo.CredentialsFileName)})
+	creds, err := demo.Seed(c.Context, operations.New(st, nil, nil), demo.Options{CredentialsFile: filepath.Join(dataDir, demo.CredentialsFileName)})
 	if err != nil {
 		return fmt.Errorf("seed the demo data: %w", err)
 	}

@@ -19,7 +19,7 @@ import (
 
 	"rcm/demo"
 	"rcm/devstack"
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/web"
@@ -387,7 +387,7 @@ func dev(c *ucli.Context) error {
 		return err
 	}
 	defer tc.Close()
-	eng := engine.New(st, tc, logger, engine.WithTaskQueue(cfg.taskQueue))
+	eng := operations.New(st, tc, logger, operations.WithTaskQueue(cfg.taskQueue))
 
 	// The web server listens itself: hand the port over.
 	_ = webLn.Close()
@@ -400,7 +400,7 @@ func dev(c *ucli.Context) error {
 			Options: worker.Options{TaskQueue: cfg.taskQueue}}, logger)
 	})
 	run.Go(func() error {
-		return runServer(runCtx, st, tc, eng, web.Config{Addr: webLn.Addr().String(), BaseURL: addrs.web}, metrics, logger)
+		return runServer(runCtx, tc, eng, web.Config{Addr: webLn.Addr().String(), BaseURL: addrs.web}, metrics, logger)
 	})
 	if !answersHealth(runCtx, addrs.web+"/healthz", 15*time.Second) && runCtx.Err() == nil {
 		fmt.Fprintf(stderr, "rcm dev: %s/healthz does not answer yet; see the log above.\n", addrs.web)
@@ -579,14 +579,15 @@ func prepareDatabase(ctx context.Context, cfg devConfig, pg *devstack.Postgres, 
 		return nil, unavailable(err)
 	}
 	if cfg.demo {
-		creds, err := demo.Seed(ctx, st, demo.Options{CredentialsFile: filepath.Join(cfg.dataDir, demo.CredentialsFileName)})
+		ops := operations.New(st, nil, nil)
+		creds, err := demo.Seed(ctx, ops, demo.Options{CredentialsFile: filepath.Join(cfg.dataDir, demo.CredentialsFileName)})
 		if err != nil {
 			st.Close()
 			return nil, fmt.Errorf("seed the demo data: %w", err)
 		}
 		fmt.Fprintf(stderr, "Demo data: %s.\n", creds.Seeded)
 		addrs.creds = &creds
-		addrs.period = nextFreePeriod(ctx, st, time.Now())
+		addrs.period = nextFreePeriod(ctx, ops, time.Now())
 	}
 	return st, nil
 }
@@ -618,7 +619,7 @@ func reportMigrations(w io.Writer, applied []store.MigrationStatus) {
 // passed (in Vietnam time) and that has no cycle of the demo regime yet: a
 // cycle launched with --due a few minutes ahead must be due after its
 // cut-off, and a period is launched once.
-func nextFreePeriod(ctx context.Context, st *store.Store, now time.Time) string {
+func nextFreePeriod(ctx context.Context, ops *operations.Engine, now time.Time) string {
 	loc, err := reporting.LoadLocation(reporting.DefaultZone)
 	if err != nil {
 		loc = time.UTC
@@ -629,7 +630,7 @@ func nextFreePeriod(ctx context.Context, st *store.Store, now time.Time) string 
 	}
 	period := current.Prev()
 	for range 24 {
-		if _, err := st.Cycle(ctx, engine.CycleID(demo.RegimeCode, period.ID)); errors.Is(err, store.ErrNotFound) {
+		if _, err := ops.Cycle(ctx, operations.DemoCaller(), operations.CycleID(demo.RegimeCode, period.ID)); errors.Is(err, operations.ErrNotFound) {
 			return period.ID
 		}
 		period = period.Prev()

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"rcm/demo"
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/testenv"
@@ -24,15 +24,16 @@ func TestNextFreePeriodIsTheLatestPeriodPastItsCutOff(t *testing.T) {
 	st, err := store.Open(ctx, testenv.Database(t))
 	require.NoError(t, err)
 	t.Cleanup(st.Close)
-	_, err = demo.Seed(ctx, st, demo.Options{CredentialsFile: filepath.Join(t.TempDir(), "credentials.txt")})
+	ops := operations.New(st, nil, nil)
+	_, err = demo.Seed(ctx, ops, demo.Options{CredentialsFile: filepath.Join(t.TempDir(), "credentials.txt")})
 	require.NoError(t, err)
 	hanoi := func(y int, m time.Month, d, h int) time.Time {
 		return time.Date(y, m, d, h, 0, 0, 0, time.FixedZone("ICT", 7*3600))
 	}
 
-	assert.Equal(t, "2026-10", nextFreePeriod(ctx, st, hanoi(2026, 11, 10, 9)), "before the 15th: November's window is still open")
-	assert.Equal(t, "2026-11", nextFreePeriod(ctx, st, hanoi(2026, 11, 25, 9)))
-	assert.Equal(t, "2026-12", nextFreePeriod(ctx, st, hanoi(2027, 1, 1, 0)), "across the year")
+	assert.Equal(t, "2026-10", nextFreePeriod(ctx, ops, hanoi(2026, 11, 10, 9)), "before the 15th: November's window is still open")
+	assert.Equal(t, "2026-11", nextFreePeriod(ctx, ops, hanoi(2026, 11, 25, 9)))
+	assert.Equal(t, "2026-12", nextFreePeriod(ctx, ops, hanoi(2027, 1, 1, 0)), "across the year")
 
 	regime, err := st.Regime(ctx, demo.RegimeCode)
 	require.NoError(t, err)
@@ -41,7 +42,8 @@ func TestNextFreePeriodIsTheLatestPeriodPastItsCutOff(t *testing.T) {
 	loc, err := reporting.DefaultLocation()
 	require.NoError(t, err)
 	due := end.End(loc).Add(24 * time.Hour)
-	require.NoError(t, st.InsertCycle(ctx, reporting.Cycle{ID: engine.CycleID(regime.Code, nov.ID), RegimeCode: regime.Code, Period: nov.ID,
-		WindowStart: start, WindowEnd: end, TimeZone: regime.TimeZone, CutOff: end.End(loc), Due: due, Close: due, Policy: regime.Policy}))
-	assert.Equal(t, "2026-10", nextFreePeriod(ctx, st, hanoi(2026, 11, 25, 9)), "a launched period is skipped")
+	require.NoError(t, st.InsertCycle(ctx, reporting.Cycle{ID: operations.CycleID(regime.Code, nov.ID), RegimeCode: regime.Code, Period: nov.ID,
+		WindowStart: start, WindowEnd: end, TimeZone: regime.TimeZone, CutOff: end.End(loc), Due: due, Close: due, Policy: regime.Policy},
+		store.AuditEntry{Actor: "test", Action: "cycle.launch"}))
+	assert.Equal(t, "2026-10", nextFreePeriod(ctx, ops, hanoi(2026, 11, 25, 9)), "a launched period is skipped")
 }

@@ -10,8 +10,7 @@ import (
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
 
-	"rcm/engine"
-	"rcm/store"
+	"rcm/operations"
 	"rcm/web"
 )
 
@@ -74,8 +73,8 @@ func serve(c *ucli.Context) error {
 		baseURL = "http://" + addr
 	}
 	cfg := web.Config{Addr: addr, BaseURL: baseURL, SessionTTL: c.Duration("session-ttl")}
-	eng := engine.New(st, tc, logger, engine.WithTaskQueue(c.String("task-queue")))
-	return runServer(c.Context, st, tc, eng, cfg, nil, logger)
+	eng := operations.New(st, tc, logger, operations.WithTaskQueue(c.String("task-queue")))
+	return runServer(c.Context, tc, eng, cfg, nil, logger)
 }
 
 // lazyTemporal is a Temporal client that connects on first use: the server
@@ -100,17 +99,16 @@ func lazyTemporal(ctx context.Context, address, namespace string, logger *slog.L
 	return tc, nil
 }
 
-// runServer serves the API and the pages with the cycle engine until ctx
+// runServer serves the API and the pages over the operations until ctx
 // ends; /readyz reports Temporal beside the database. rcm serve and rcm dev
 // both run it.
 // metrics may be nil (the server makes its own) or shared with a worker in
 // the same process, so that /metrics shows waves and messages too.
-func runServer(ctx context.Context, st *store.Store, tc client.Client, eng *engine.Engine, cfg web.Config, metrics *web.Metrics, logger *slog.Logger) error {
+func runServer(ctx context.Context, tc client.Client, eng *operations.Engine, cfg web.Config, metrics *web.Metrics, logger *slog.Logger) error {
 	srv := web.NewServer(cfg, web.Deps{
-		Store:   st,
-		Engine:  eng,
-		Logger:  logger,
-		Metrics: metrics,
+		Operations: eng,
+		Logger:     logger,
+		Metrics:    metrics,
 		ReadyChecks: map[string]web.ReadyCheck{
 			"temporal": func(ctx context.Context) error {
 				_, err := tc.CheckHealth(ctx, &client.CheckHealthRequest{})

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 	ucli "github.com/urfave/cli/v2"
 
+	"rcm/operations"
 	"rcm/reporting"
 )
 
@@ -56,10 +57,12 @@ func TestServeWithoutTemporal(t *testing.T) {
 
 	tmpl := reporting.Template{Code: "T", NameVI: "Mẫu", Indicators: []reporting.Indicator{
 		{Code: "GRDP", NameVI: "GRDP", Type: reporting.TypeDecimal, Aggregation: reporting.AggregationSum}}}
-	require.NoError(t, e.store.CreateTemplate(context.Background(), tmpl))
-	require.NoError(t, e.store.CreateRegime(context.Background(), reporting.Regime{Code: "R", NameVI: "Chế độ", TemplateCode: "T",
+	seed := operations.New(e.store, nil, nil)
+	require.NoError(t, seed.CreateTemplate(context.Background(), operations.SystemCaller(), tmpl))
+	_, err = seed.CreateRegime(context.Background(), operations.SystemCaller(), reporting.Regime{Code: "R", NameVI: "Chế độ", TemplateCode: "T",
 		Cadence: reporting.Monthly, DeadlineRule: reporting.DeadlineRule{Kind: reporting.RuleCalendarDays, N: 2},
-		Policy: reporting.Policy{ReviewTime: time.Hour, CloseAfter: 48 * time.Hour}}))
+		Policy: reporting.Policy{ReviewTime: time.Hour, CloseAfter: 48 * time.Hour}})
+	require.NoError(t, err)
 	r := e.run("", "cycle", "launch", "--regime", "R", "--period", "2026-10", "--server", "http://"+addr, "--token", e.staffToken)
 	require.Equal(t, ExitUnavailable, r.code, r.stderr)
 	require.Contains(t, r.stderr, "Temporal cannot be reached")

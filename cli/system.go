@@ -18,8 +18,8 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"rcm/activities"
-	"rcm/engine"
 	"rcm/notifications"
+	"rcm/operations"
 	"rcm/store"
 	"rcm/worker"
 	"rcm/workflows"
@@ -125,7 +125,7 @@ type WorkerConfig struct {
 }
 
 // runWorker runs the Temporal worker and the outbox sweeper until ctx ends.
-func runWorker(ctx context.Context, st *store.Store, tc client.Client, eng *engine.Engine, cfg WorkerConfig, logger *slog.Logger) error {
+func runWorker(ctx context.Context, st *store.Store, tc client.Client, eng *operations.Engine, cfg WorkerConfig, logger *slog.Logger) error {
 	if err := worker.EnsureSearchAttributes(ctx, tc, cfg.Namespace); err != nil {
 		// Not fatal: the cycles run; only the UI's search by cycle suffers.
 		logger.WarnContext(ctx, "custom search attributes not registered", "error", err)
@@ -215,7 +215,7 @@ Examples:
 			if baseURL == "" {
 				baseURL = "http://" + DefaultAddr
 			}
-			eng := engine.New(st, tc, logger, engine.WithTaskQueue(c.String("task-queue")))
+			eng := operations.New(st, tc, logger, operations.WithTaskQueue(c.String("task-queue")))
 			cfg := WorkerConfig{
 				SMTP: smtp, BaseURL: baseURL, Namespace: c.String("temporal-namespace"),
 				Options: worker.Options{MaxConcurrentActivities: c.Int("max-activities"), TaskQueue: c.String("task-queue")},

@@ -15,6 +15,7 @@ import (
 
 	"rcm/access"
 	"rcm/api"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 )
@@ -405,8 +406,9 @@ func userBootstrap(c *ucli.Context) error {
 		return err
 	}
 	defer st.Close()
-	entry := store.AuditEntry{Actor: "bootstrap", Action: "user.bootstrap", Details: map[string]any{"email": c.String("email")}}
-	u, err := st.BootstrapStaff(c.Context, store.User{Email: c.String("email"), Name: c.String("name")}, password, entry)
+	ops := operations.New(st, nil, nil)
+	_, secret, tok, err := ops.BootstrapStaff(c.Context, operations.BootstrapCaller(),
+		store.User{Email: c.String("email"), Name: c.String("name")}, password, expires)
 	var inErr *reporting.InputError
 	switch {
 	case errors.Is(err, store.ErrConflict):
@@ -415,12 +417,6 @@ func userBootstrap(c *ucli.Context) error {
 	case errors.As(err, &inErr):
 		return usageError("%v", inErr)
 	case err != nil:
-		return err
-	}
-	id := u.ID
-	secret, tok, err := st.CreateToken(c.Context, u.ID, "bootstrap", expires,
-		store.AuditEntry{ActorID: &id, Actor: u.Email, Action: "token.create", Details: map[string]any{"user_id": u.ID, "name": "bootstrap"}})
-	if err != nil {
 		return err
 	}
 	return printNewToken(c, api.NewToken{Secret: secret, Token: api.Token{ID: tok.ID, UserID: tok.UserID, Name: tok.Name,

@@ -6,7 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/systemtest"
 	"rcm/testenv"
@@ -25,7 +25,7 @@ func (r *run) record(f fault) {
 // and to stop it (SIGTERM, as a deploy does) as the n-th closing summary
 // arrives. The worker is started again at once, as its supervisor would.
 func (r *run) killWorkerInWaves() {
-	cycleID := engine.CycleID(r.sc.regime, r.sc.period)
+	cycleID := operations.CycleID(r.sc.regime, r.sc.period)
 	kindOf := map[string]reporting.Event{} // Message-ID → kind
 	keys := append([]reporting.NotificationKey(nil), r.tok.summaries...)
 	for i := 1; i <= r.sc.agencies; i++ {

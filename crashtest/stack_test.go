@@ -15,7 +15,7 @@ import (
 
 	"rcm/access"
 	"rcm/devstack"
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/systemtest"
@@ -152,12 +152,12 @@ func (s *stack) seed(sc script) tokens {
 		agencies = append(agencies, reporting.Agency{Code: p, ParentCode: regionCode(sc.regionOf(i)), NameVI: "Tỉnh " + p, Kind: "province",
 			OfficerEmail: "officer." + p + "@agency.test", HeadEmail: "head." + p + "@agency.test"})
 	}
-	if _, _, err := s.store.UpsertAgencies(ctx, agencies); err != nil {
+	if _, _, err := s.seeder().ImportAgencies(ctx, operations.SystemCaller(), agencies); err != nil {
 		t.Fatal(err)
 	}
 	tok := tokens{officers: map[string]string{}}
 	summary := func(about string, u store.User) reporting.NotificationKey {
-		return reporting.NotificationKey{CycleID: engine.CycleID(sc.regime, sc.period), Subject: fmt.Sprintf("%s/u%d", about, u.ID),
+		return reporting.NotificationKey{CycleID: operations.CycleID(sc.regime, sc.period), Subject: fmt.Sprintf("%s/u%d", about, u.ID),
 			Kind: reporting.EventCycleSummary}
 	}
 	var staff store.User
@@ -171,7 +171,7 @@ func (s *stack) seed(sc script) tokens {
 		p := systemtest.Province(i)
 		_, tok.officers[p] = s.user(store.User{Email: "submitter." + p + "@agency.test", Role: access.Officer, AgencyCode: p, Language: "vi"})
 	}
-	if err := s.store.CreateTemplate(ctx, systemtest.SEITemplate()); err != nil {
+	if err := s.seeder().CreateTemplate(ctx, operations.SystemCaller(), systemtest.SEITemplate()); err != nil {
 		t.Fatal(err)
 	}
 	rule, err := reporting.ParseDeadlineRule("workdays:2")
@@ -186,20 +186,23 @@ func (s *stack) seed(sc script) tokens {
 	for i := 1; i <= sc.agencies; i++ {
 		regime.Assignments = append(regime.Assignments, reporting.Assignment{AgencyCode: systemtest.Province(i)})
 	}
-	if err := s.store.CreateRegime(ctx, regime); err != nil {
+	if _, err := s.seeder().CreateRegime(ctx, operations.SystemCaller(), regime); err != nil {
 		t.Fatal(err)
 	}
 	return tok
 }
 
+// seeder is the operations the stack's data is seeded through.
+func (s *stack) seeder() *operations.Engine { return operations.New(s.store, nil, nil) }
+
 // user creates a user and returns it with an API token of theirs.
 func (s *stack) user(u store.User) (store.User, string) {
 	ctx := context.Background()
-	u, err := s.store.CreateUser(ctx, u, "")
+	u, err := s.seeder().CreateUser(ctx, operations.SystemCaller(), u, "")
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	secret, _, err := s.store.CreateToken(ctx, u.ID, "crashtest", nil)
+	secret, _, err := s.seeder().CreateToken(ctx, operations.SystemCaller(), u.ID, "crashtest", nil)
 	if err != nil {
 		s.t.Fatal(err)
 	}

@@ -22,6 +22,7 @@ import (
 
 	"rcm/access"
 	"rcm/agencyfile"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 )
@@ -40,9 +41,6 @@ const (
 // TokenName names the API tokens the demo issues; a new seed revokes the
 // demo tokens of earlier ones.
 const TokenName = "demo"
-
-// auditActor is who the audit log says made the demo data.
-const auditActor = "demo"
 
 // Options adjusts the demo data; the zero value is the usual demo.
 type Options struct {
@@ -171,14 +169,15 @@ func (o Options) Agencies() ([]reporting.Agency, error) {
 	return agencies, nil
 }
 
-// Seed fills st with the demo data, creating what is missing and leaving
+// Seed fills the database with the demo data, through the operations as
+// operations.DemoCaller, creating what is missing and leaving
 // what exists: agencies are brought back to the demo's values, while users,
 // the template and the regime are created only when absent. It then issues
 // fresh API tokens for the office-staff user, the officers of Hà Nội and Hồ
 // Chí Minh City and the supervisor of the Red River Delta, revokes the demo
 // tokens of earlier seeds, and writes the new ones to opts.CredentialsFile.
 // The database must be migrated.
-func Seed(ctx context.Context, st *store.Store, opts Options) (Credentials, error) {
+func Seed(ctx context.Context, ops *operations.Engine, opts Options) (Credentials, error) {
 	o := opts.withDefaults()
 	if len(o.Password) < store.MinPasswordLength {
 		return Credentials{}, fmt.Errorf("demo password: use at least %d characters", store.MinPasswordLength)
@@ -189,19 +188,19 @@ func Seed(ctx context.Context, st *store.Store, opts Options) (Credentials, erro
 		return Credentials{}, err
 	}
 	sum.Agencies = len(agencies)
-	if sum.AgenciesCreated, sum.AgenciesUpdated, err = upsertChanged(ctx, st, agencies); err != nil {
+	if sum.AgenciesCreated, sum.AgenciesUpdated, err = upsertChanged(ctx, ops, agencies); err != nil {
 		return Credentials{}, err
 	}
 
 	users := o.users(agencies)
 	sum.Users = len(users)
-	ids, created, err := ensureUsers(ctx, st, users, o.Password)
+	ids, created, err := ensureUsers(ctx, ops, users, o.Password)
 	if err != nil {
 		return Credentials{}, err
 	}
 	sum.UsersCreated = created
 
-	if sum.TemplateCreated, err = ensureTemplate(ctx, st); err != nil {
+	if sum.TemplateCreated, err = ensureTemplate(ctx, ops); err != nil {
 		return Credentials{}, err
 	}
 	var assigned []string
@@ -210,13 +209,13 @@ func Seed(ctx context.Context, st *store.Store, opts Options) (Credentials, erro
 			assigned = append(assigned, a.Code)
 		}
 	}
-	if sum.RegimeCreated, sum.Assigned, err = ensureRegime(ctx, st, assigned, ids[o.StaffEmail()]); err != nil {
+	if sum.RegimeCreated, sum.Assigned, err = ensureRegime(ctx, ops, assigned, ids[o.StaffEmail()]); err != nil {
 		return Credentials{}, err
 	}
 
 	creds := Credentials{Password: o.Password, Seeded: sum}
 	for _, u := range o.tokenHolders() {
-		tok, err := reissueToken(ctx, st, ids[u.Email], u.Email)
+		tok, err := reissueToken(ctx, ops, ids[u.Email], u.Email)
 		if err != nil {
 			return Credentials{}, err
 		}
@@ -234,10 +233,10 @@ func Seed(ctx context.Context, st *store.Store, opts Options) (Credentials, erro
 // upsertChanged writes the agencies that are missing or differ from the
 // database, so that a seed of an unchanged tree writes nothing (not even an
 // audit entry).
-func upsertChanged(ctx context.Context, st *store.Store, agencies []reporting.Agency) (created, updated int, err error) {
+func upsertChanged(ctx context.Context, ops *operations.Engine, agencies []reporting.Agency) (created, updated int, err error) {
 	var changed []reporting.Agency
 	for _, a := range agencies {
-		have, err := st.Agency(ctx, a.Code)
+		have, err := ops.Agency(ctx, operations.DemoCaller(), a.Code)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			changed = append(changed, a)
@@ -250,9 +249,7 @@ func upsertChanged(ctx context.Context, st *store.Store, agencies []reporting.Ag
 	if len(changed) == 0 {
 		return 0, 0, nil
 	}
-	created, updated, err = st.UpsertAgencies(ctx, changed, store.AuditEntry{
-		Actor: auditActor, Action: "agency.import", Object: "agencies", Details: map[string]any{"received": len(changed)},
-	})
+	created, updated, err = ops.ImportAgencies(ctx, operations.DemoCaller(), changed)
 	if err != nil {
 		return 0, 0, fmt.Errorf("demo agencies: %w", err)
 	}
@@ -299,14 +296,14 @@ func (o Options) tokenHolders() []store.User {
 // ensureUsers creates the users that do not exist yet and returns every
 // user's id by e-mail address. Password hashing is slow on purpose, so a
 // few users are created at once.
-func ensureUsers(ctx context.Context, st *store.Store, users []store.User, password string) (map[string]int64, int, error) {
+func ensureUsers(ctx context.Context, ops *operations.Engine, users []store.User, password string) (map[string]int64, int, error) {
 	ids := make([]int64, len(users))
 	made := make([]bool, len(users))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(4)
 	for i, u := range users {
 		g.Go(func() error {
-			have, err := st.UserByEmail(gctx, u.Email)
+			have, err := ops.UserByEmail(gctx, operations.DemoCaller(), u.Email)
 			if err == nil {
 				ids[i] = have.ID
 				return nil
@@ -314,11 +311,9 @@ func ensureUsers(ctx context.Context, st *store.Store, users []store.User, passw
 			if !errors.Is(err, store.ErrNotFound) {
 				return fmt.Errorf("demo user %s: %w", u.Email, err)
 			}
-			created, err := st.CreateUser(gctx, u, password, store.AuditEntry{
-				Actor: auditActor, Action: "user.create", Details: map[string]any{"email": u.Email, "role": string(u.Role)},
-			})
+			created, err := ops.CreateUser(gctx, operations.DemoCaller(), u, password)
 			if errors.Is(err, store.ErrConflict) { // created meanwhile by another seed
-				have, err = st.UserByEmail(gctx, u.Email)
+				have, err = ops.UserByEmail(gctx, operations.DemoCaller(), u.Email)
 				if err != nil {
 					return fmt.Errorf("demo user %s: %w", u.Email, err)
 				}
@@ -350,15 +345,15 @@ func ensureUsers(ctx context.Context, st *store.Store, users []store.User, passw
 
 // ensureTemplate creates the demo template unless a template of its code
 // exists (templates never change in place).
-func ensureTemplate(ctx context.Context, st *store.Store) (created bool, err error) {
-	_, err = st.Template(ctx, TemplateCode)
+func ensureTemplate(ctx context.Context, ops *operations.Engine) (created bool, err error) {
+	_, err = ops.Template(ctx, operations.DemoCaller(), TemplateCode)
 	if err == nil {
 		return false, nil
 	}
 	if !errors.Is(err, store.ErrNotFound) {
 		return false, fmt.Errorf("demo template: %w", err)
 	}
-	err = st.CreateTemplate(ctx, Template(), store.AuditEntry{Actor: auditActor, Action: "template.create", Object: "template/" + TemplateCode})
+	err = ops.CreateTemplate(ctx, operations.DemoCaller(), Template())
 	if errors.Is(err, store.ErrConflict) {
 		return false, nil
 	}
@@ -370,8 +365,8 @@ func ensureTemplate(ctx context.Context, st *store.Store) (created bool, err err
 
 // ensureRegime creates the demo regime unless it exists, and returns how
 // many agencies report under it.
-func ensureRegime(ctx context.Context, st *store.Store, assigned []string, reviewerID int64) (created bool, n int, err error) {
-	have, err := st.Regime(ctx, RegimeCode)
+func ensureRegime(ctx context.Context, ops *operations.Engine, assigned []string, reviewerID int64) (created bool, n int, err error) {
+	have, err := ops.Regime(ctx, operations.DemoCaller(), RegimeCode)
 	if err == nil {
 		return false, len(have.Assignments), nil
 	}
@@ -382,7 +377,7 @@ func ensureRegime(ctx context.Context, st *store.Store, assigned []string, revie
 	if err != nil {
 		return false, 0, fmt.Errorf("demo regime: %w", err)
 	}
-	err = st.CreateRegime(ctx, r, store.AuditEntry{Actor: auditActor, Action: "regime.create", Object: "regime/" + RegimeCode})
+	_, err = ops.CreateRegime(ctx, operations.DemoCaller(), r)
 	if errors.Is(err, store.ErrConflict) {
 		return false, len(assigned), nil
 	}
@@ -393,22 +388,19 @@ func ensureRegime(ctx context.Context, st *store.Store, assigned []string, revie
 }
 
 // reissueToken revokes the user's earlier demo tokens and issues a new one.
-func reissueToken(ctx context.Context, st *store.Store, userID int64, email string) (string, error) {
-	tokens, err := st.ListTokens(ctx, userID)
+func reissueToken(ctx context.Context, ops *operations.Engine, userID int64, email string) (string, error) {
+	tokens, err := ops.ListTokens(ctx, operations.DemoCaller(), userID)
 	if err != nil {
 		return "", fmt.Errorf("demo token of %s: %w", email, err)
 	}
-	entry := func(action string) store.AuditEntry {
-		return store.AuditEntry{Actor: auditActor, Action: action, Details: map[string]any{"user_id": userID, "name": TokenName}}
-	}
 	for _, t := range tokens {
 		if t.Name == TokenName && t.RevokedAt == nil {
-			if _, err := st.RevokeToken(ctx, t.ID, entry("token.revoke")); err != nil {
+			if _, err := ops.RevokeToken(ctx, operations.DemoCaller(), t.ID); err != nil {
 				return "", fmt.Errorf("demo token of %s: %w", email, err)
 			}
 		}
 	}
-	token, _, err := st.CreateToken(ctx, userID, TokenName, nil, entry("token.create"))
+	token, _, err := ops.CreateToken(ctx, operations.DemoCaller(), userID, TokenName, nil)
 	if err != nil {
 		return "", fmt.Errorf("demo token of %s: %w", email, err)
 	}

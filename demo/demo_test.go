@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"rcm/access"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/testenv"
@@ -27,13 +28,15 @@ func TestSeedMakesTheDemo(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(st.Close)
 	file := filepath.Join(t.TempDir(), "data", CredentialsFileName)
-	creds, err := Seed(ctx, st, Options{CredentialsFile: file})
+	ops := operations.New(st, nil, nil)
+	creds, err := Seed(ctx, ops, Options{CredentialsFile: file})
 	require.NoError(t, err)
 	s := struct {
 		st    *store.Store
+		ops   *operations.Engine
 		creds Credentials
 		file  string
-	}{st, creds, file}
+	}{st, ops, creds, file}
 
 	t.Run("the agency tree: root, six regions, 34 provinces and cities, the ministries", func(t *testing.T) {
 		all, err := s.st.ListAgencies(ctx, store.AgencyFilter{Limit: 1000})
@@ -164,7 +167,7 @@ func TestSeedMakesTheDemo(t *testing.T) {
 
 	t.Run("seeding again changes nothing but the tokens", func(t *testing.T) {
 		before := auditCount(t, s.st)
-		again, err := Seed(ctx, s.st, Options{CredentialsFile: s.file})
+		again, err := Seed(ctx, s.ops, Options{CredentialsFile: s.file})
 		require.NoError(t, err)
 		assert.False(t, again.Seeded.Changed(), again.Seeded.String())
 		assert.Equal(t, Summary{Agencies: 58, Users: 42, Assigned: 34}, again.Seeded)
@@ -190,10 +193,10 @@ func TestSeedMakesTheDemo(t *testing.T) {
 		hni, err := s.st.Agency(ctx, "HNI")
 		require.NoError(t, err)
 		hni.OfficerEmail = "someone@else.test"
-		_, _, err = s.st.UpsertAgencies(ctx, []reporting.Agency{hni})
+		_, _, err = s.ops.ImportAgencies(ctx, operations.SystemCaller(), []reporting.Agency{hni})
 		require.NoError(t, err)
 
-		again, err := Seed(ctx, s.st, Options{})
+		again, err := Seed(ctx, s.ops, Options{})
 		require.NoError(t, err)
 		assert.Equal(t, 1, again.Seeded.AgenciesUpdated)
 		assert.Empty(t, again.File, "no file was asked for")

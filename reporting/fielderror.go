@@ -7,7 +7,7 @@ import (
 
 // FieldError is one refused field of an input: the one shape every refusal
 // of what an input says takes in rcm, whoever finds it — the checks of
-// templates, policies and submitted values here, the store, the engine, the
+// templates, policies and submitted values here, the store, the operations, the
 // readers of uploaded files. The HTTP API writes it as one entry of a
 // problem's errors (api.FieldProblem).
 type FieldError struct {

@@ -79,7 +79,7 @@ func (s *Store) ListAgencies(ctx context.Context, f AgencyFilter) ([]reporting.A
 // returns how many agencies were created and how many changed; unchanged ones
 // count in neither. Refused input is an *InputError naming the record by its
 // index in agencies.
-func (s *Store) UpsertAgencies(ctx context.Context, agencies []reporting.Agency, audit ...AuditEntry) (created, updated int, err error) {
+func (s *Store) UpsertAgencies(ctx context.Context, agencies []reporting.Agency, audit AuditEntry) (created, updated int, err error) {
 	if err := validateAgencies(agencies); err != nil {
 		return 0, 0, err
 	}
@@ -92,7 +92,7 @@ func (s *Store) UpsertAgencies(ctx context.Context, agencies []reporting.Agency,
 		if err != nil {
 			return err
 		}
-		return writeAudit(ctx, tx, withDetails(audit, map[string]any{"created": created, "updated": updated}))
+		return writeAudit(ctx, tx, audit.withDetails(map[string]any{"created": created, "updated": updated}))
 	})
 	if err != nil {
 		return 0, 0, fmt.Errorf("upsert %d agencies: %w", len(agencies), err)
@@ -277,23 +277,6 @@ func agencyWriteError(i int, a reporting.Agency, err error) error {
 		return invalid(fmt.Sprintf("[%d].parent", i), "agency %s does not exist", a.ParentCode)
 	}
 	return fmt.Errorf("write agency %s: %w", a.Code, err)
-}
-
-// withDetails adds details to copies of audit entries.
-func withDetails(entries []AuditEntry, details map[string]any) []AuditEntry {
-	out := make([]AuditEntry, len(entries))
-	for i, e := range entries {
-		merged := make(map[string]any, len(e.Details)+len(details))
-		for k, v := range e.Details {
-			merged[k] = v
-		}
-		for k, v := range details {
-			merged[k] = v
-		}
-		e.Details = merged
-		out[i] = e
-	}
-	return out
 }
 
 // AgencyPaths returns the tree paths of the agencies with the codes; codes

@@ -9,9 +9,11 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// AuditEntry records who did what, to which object, from where. Mutating
-// store methods accept entries and write them in the same transaction as the
-// change, so the log holds exactly the changes that happened.
+// AuditEntry records who did what, to which object, from where. Every store
+// method that records a command takes one (or an Actor, and names the action
+// itself) and writes it in the same transaction as the change, so the log
+// holds exactly the changes that happened. Package operations builds them
+// from its caller.
 type AuditEntry struct {
 	ActorID *int64
 	// Actor names who acted, for people reading the log: an e-mail address,
@@ -44,32 +46,56 @@ type AuditFilter struct {
 // Audit writes one audit entry on its own, for actions that change nothing
 // else in the database (a login, a refused attempt).
 func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
-	return writeAudit(ctx, s.pool, []AuditEntry{e})
+	return writeAudit(ctx, s.pool, e)
 }
 
-// writeAudit inserts entries through q, normally the transaction of the change.
-func writeAudit(ctx context.Context, q Querier, entries []AuditEntry) error {
-	for _, e := range entries {
-		details := e.Details
-		if details == nil {
-			details = map[string]any{}
-		}
-		b, err := json.Marshal(details)
-		if err != nil {
-			return fmt.Errorf("audit %s %s: encode details: %w", e.Action, e.Object, err)
-		}
-		actor := e.Actor
-		if actor == "" {
-			actor = "system"
-		}
-		if _, err := q.Exec(ctx, `
-			INSERT INTO audit_log (actor_id, actor, action, object, remote_addr, details)
-			VALUES ($1, $2, $3, $4, $5, $6)`,
-			e.ActorID, actor, e.Action, e.Object, e.RemoteAddr, b); err != nil {
-			return fmt.Errorf("audit %s %s: %w", e.Action, e.Object, err)
-		}
+// writeAudit inserts the entry through q, normally the transaction of the
+// change. An entry without an action is refused, and with it the change.
+func writeAudit(ctx context.Context, q Querier, e AuditEntry) error {
+	if e.Action == "" {
+		return fmt.Errorf("audit %s: the entry names no action", e.Object)
+	}
+	details := e.Details
+	if details == nil {
+		details = map[string]any{}
+	}
+	b, err := json.Marshal(details)
+	if err != nil {
+		return fmt.Errorf("audit %s %s: encode details: %w", e.Action, e.Object, err)
+	}
+	actor := e.Actor
+	if actor == "" {
+		actor = "system"
+	}
+	if _, err := q.Exec(ctx, `
+		INSERT INTO audit_log (actor_id, actor, action, object, remote_addr, details)
+		VALUES ($1, $2, $3, $4, $5, $6)`,
+		e.ActorID, actor, e.Action, e.Object, e.RemoteAddr, b); err != nil {
+		return fmt.Errorf("audit %s %s: %w", e.Action, e.Object, err)
 	}
 	return nil
+}
+
+// withObject names the object of an entry that names none, for changes
+// whose object gets its id only when inserted.
+func (e AuditEntry) withObject(object string) AuditEntry {
+	if e.Object == "" {
+		e.Object = object
+	}
+	return e
+}
+
+// withDetails adds details to a copy of the entry.
+func (e AuditEntry) withDetails(details map[string]any) AuditEntry {
+	merged := make(map[string]any, len(e.Details)+len(details))
+	for k, v := range e.Details {
+		merged[k] = v
+	}
+	for k, v := range details {
+		merged[k] = v
+	}
+	e.Details = merged
+	return e
 }
 
 // AuditLog lists audit records oldest first.

@@ -24,6 +24,9 @@ func crudStore(t *testing.T) *store.Store {
 	return s
 }
 
+// testAudit is the audit entry of the changes the tests make.
+var testAudit = store.AuditEntry{Actor: "test", Action: "test"}
+
 // seedTree imports a small tree: VN → R-DBSH → {HNI → HNI-SYT, HPG}, VN → BYT.
 func seedTree(t *testing.T, s *store.Store) {
 	t.Helper()
@@ -34,7 +37,7 @@ func seedTree(t *testing.T, s *store.Store) {
 		{Code: "R-DBSH", ParentCode: "VN", NameVI: "Đồng bằng sông Hồng", Kind: "region"},
 		{Code: "VN", NameVI: "Việt Nam", Kind: "national"},
 		{Code: "BYT", ParentCode: "VN", NameVI: "Bộ Y tế", Kind: "ministry"},
-	})
+	}, testAudit)
 	require.NoError(t, err)
 }
 
@@ -103,7 +106,7 @@ func TestUpsertAgenciesIsAllOrNothing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := s.UpsertAgencies(ctx, tt.agencies)
+			_, _, err := s.UpsertAgencies(ctx, tt.agencies, testAudit)
 			var inErr *reporting.InputError
 			require.ErrorAs(t, err, &inErr)
 			fields := make([]string, len(inErr.Fields))
@@ -148,18 +151,18 @@ func TestUsersTokensAndSessions(t *testing.T) {
 	s := crudStore(t)
 	seedTree(t, s)
 
-	staff, err := s.CreateUser(ctx, store.User{Email: "staff@vpcp.gov.vn", Role: access.Staff}, "correct horse battery")
+	staff, err := s.CreateUser(ctx, store.User{Email: "staff@vpcp.gov.vn", Role: access.Staff}, "correct horse battery", testAudit)
 	require.NoError(t, err)
-	_, err = s.CreateUser(ctx, store.User{Email: "STAFF@vpcp.gov.vn", Role: access.Staff}, "")
+	_, err = s.CreateUser(ctx, store.User{Email: "STAFF@vpcp.gov.vn", Role: access.Staff}, "", testAudit)
 	require.ErrorIs(t, err, store.ErrConflict, "e-mail addresses are unique in any case")
-	_, err = s.CreateUser(ctx, store.User{Email: "x@y.vn", Role: access.Officer}, "")
+	_, err = s.CreateUser(ctx, store.User{Email: "x@y.vn", Role: access.Officer}, "", testAudit)
 	var inErr *reporting.InputError
 	require.ErrorAs(t, err, &inErr, "an officer needs an agency")
-	_, err = s.CreateUser(ctx, store.User{Email: "x@y.vn", Role: access.Officer, AgencyCode: "NOPE"}, "")
+	_, err = s.CreateUser(ctx, store.User{Email: "x@y.vn", Role: access.Officer, AgencyCode: "NOPE"}, "", testAudit)
 	require.ErrorAs(t, err, &inErr, "the agency must exist")
 	require.Equal(t, "agency", inErr.Fields[0].Field)
 
-	officer, err := s.CreateUser(ctx, store.User{Email: "officer@hanoi.gov.vn", Role: access.Officer, AgencyCode: "HNI"}, "")
+	officer, err := s.CreateUser(ctx, store.User{Email: "officer@hanoi.gov.vn", Role: access.Officer, AgencyCode: "HNI"}, "", testAudit)
 	require.NoError(t, err)
 
 	// Password sign-in.
@@ -174,7 +177,7 @@ func TestUsersTokensAndSessions(t *testing.T) {
 	require.ErrorIs(t, err, store.ErrUnauthenticated)
 
 	// Tokens.
-	secret, tok, err := s.CreateToken(ctx, officer.ID, "laptop", nil)
+	secret, tok, err := s.CreateToken(ctx, officer.ID, "laptop", nil, testAudit)
 	require.NoError(t, err)
 	require.Len(t, secret, len(store.TokenPrefix)+43)
 	require.Equal(t, secret[:len(tok.Prefix)], tok.Prefix)
@@ -189,27 +192,27 @@ func TestUsersTokensAndSessions(t *testing.T) {
 
 	_, err = s.PrincipalForToken(ctx, secret+"x")
 	require.ErrorIs(t, err, store.ErrTokenUnknown)
-	_, err = s.RevokeToken(ctx, tok.ID)
+	_, err = s.RevokeToken(ctx, tok.ID, testAudit)
 	require.NoError(t, err)
 	_, err = s.PrincipalForToken(ctx, secret)
 	require.ErrorIs(t, err, store.ErrTokenRevoked)
-	_, err = s.RevokeToken(ctx, 999999)
+	_, err = s.RevokeToken(ctx, 999999, testAudit)
 	require.ErrorIs(t, err, store.ErrNotFound)
 
 	past := time.Now().Add(-time.Second)
-	expired, _, err := s.CreateToken(ctx, officer.ID, "old", &past)
+	expired, _, err := s.CreateToken(ctx, officer.ID, "old", &past, testAudit)
 	require.NoError(t, err)
 	_, err = s.PrincipalForToken(ctx, expired)
 	require.ErrorIs(t, err, store.ErrTokenExpired)
 
 	// Sessions.
-	sess, expires, err := s.CreateSession(ctx, staff.ID, time.Hour)
+	sess, expires, err := s.CreateSession(ctx, staff.ID, time.Hour, testAudit)
 	require.NoError(t, err)
 	require.WithinDuration(t, time.Now().Add(time.Hour), expires, time.Minute)
 	p, err = s.PrincipalForSession(ctx, sess)
 	require.NoError(t, err)
 	require.Equal(t, access.Staff, p.Role)
-	require.NoError(t, s.DeleteSession(ctx, sess))
+	require.NoError(t, s.DeleteSession(ctx, sess, testAudit))
 	_, err = s.PrincipalForSession(ctx, sess)
 	require.ErrorIs(t, err, store.ErrSessionExpired)
 }
@@ -219,7 +222,7 @@ func TestListUsersAndSupervisorsAbove(t *testing.T) {
 	s := crudStore(t)
 	seedTree(t, s)
 	mk := func(email string, role access.Role, agency string) store.User {
-		u, err := s.CreateUser(ctx, store.User{Email: email, Role: role, AgencyCode: agency}, "")
+		u, err := s.CreateUser(ctx, store.User{Email: email, Role: role, AgencyCode: agency}, "", testAudit)
 		require.NoError(t, err)
 		return u
 	}
@@ -273,8 +276,8 @@ func TestTemplates(t *testing.T) {
 	ctx := context.Background()
 	s := crudStore(t)
 	tmpl := sampleTemplate()
-	require.NoError(t, s.CreateTemplate(ctx, tmpl))
-	require.ErrorIs(t, s.CreateTemplate(ctx, tmpl), store.ErrConflict)
+	require.NoError(t, s.CreateTemplate(ctx, tmpl, testAudit))
+	require.ErrorIs(t, s.CreateTemplate(ctx, tmpl, testAudit), store.ErrConflict)
 
 	got, err := s.Template(ctx, "KTXH")
 	require.NoError(t, err)
@@ -288,7 +291,7 @@ func TestTemplates(t *testing.T) {
 	bad := sampleTemplate()
 	bad.Code = "BAD"
 	bad.Indicators[1].Min = "abc"
-	err = s.CreateTemplate(ctx, bad)
+	err = s.CreateTemplate(ctx, bad, testAudit)
 	var inErr *reporting.InputError
 	require.ErrorAs(t, err, &inErr)
 	require.Equal(t, "indicators[1]", inErr.Fields[0].Field)
@@ -298,8 +301,8 @@ func TestRegimes(t *testing.T) {
 	ctx := context.Background()
 	s := crudStore(t)
 	seedTree(t, s)
-	require.NoError(t, s.CreateTemplate(ctx, sampleTemplate()))
-	reviewer, err := s.CreateUser(ctx, store.User{Email: "reviewer@x.vn", Role: access.Staff}, "")
+	require.NoError(t, s.CreateTemplate(ctx, sampleTemplate(), testAudit))
+	reviewer, err := s.CreateUser(ctx, store.User{Email: "reviewer@x.vn", Role: access.Staff}, "", testAudit)
 	require.NoError(t, err)
 	from := reporting.MustParseDate("2026-01-01")
 	r := reporting.Regime{
@@ -317,8 +320,8 @@ func TestRegimes(t *testing.T) {
 		ReviewerID:  &reviewer.ID,
 		Assignments: []reporting.Assignment{{AgencyCode: "HNI", ActiveFrom: &from}, {AgencyCode: "HPG"}},
 	}
-	require.NoError(t, s.CreateRegime(ctx, r))
-	require.ErrorIs(t, s.CreateRegime(ctx, r), store.ErrConflict)
+	require.NoError(t, s.CreateRegime(ctx, r, testAudit))
+	require.ErrorIs(t, s.CreateRegime(ctx, r, testAudit), store.ErrConflict)
 
 	got, err := s.Regime(ctx, r.Code)
 	require.NoError(t, err)
@@ -328,30 +331,30 @@ func TestRegimes(t *testing.T) {
 	badRule := r
 	badRule.Code, badRule.Timeliness = "KTXH_OTHER", "last_version"
 	var input *reporting.InputError
-	require.ErrorAs(t, s.CreateRegime(ctx, badRule), &input)
+	require.ErrorAs(t, s.CreateRegime(ctx, badRule, testAudit), &input)
 	require.Equal(t, "timeliness", input.Fields[0].Field)
 	_, err = s.Regime(ctx, badRule.Code)
 	require.ErrorIs(t, err, store.ErrNotFound, "a refused regime is not stored")
 
-	require.NoError(t, s.SetAssignments(ctx, r.Code, []reporting.Assignment{{AgencyCode: "HNI-SYT"}}))
+	require.NoError(t, s.SetAssignments(ctx, r.Code, []reporting.Assignment{{AgencyCode: "HNI-SYT"}}, testAudit))
 	got, err = s.Regime(ctx, r.Code)
 	require.NoError(t, err)
 	require.Equal(t, []reporting.Assignment{{AgencyCode: "HNI-SYT"}}, got.Assignments)
 
-	err = s.SetAssignments(ctx, r.Code, []reporting.Assignment{{AgencyCode: "HPG"}, {AgencyCode: "NOPE"}})
+	err = s.SetAssignments(ctx, r.Code, []reporting.Assignment{{AgencyCode: "HPG"}, {AgencyCode: "NOPE"}}, testAudit)
 	var inErr *reporting.InputError
 	require.ErrorAs(t, err, &inErr)
 	require.Equal(t, "assignments[1].agency", inErr.Fields[0].Field)
 	got, err = s.Regime(ctx, r.Code)
 	require.NoError(t, err)
 	require.Equal(t, []reporting.Assignment{{AgencyCode: "HNI-SYT"}}, got.Assignments, "a refused change leaves the assignments")
-	require.ErrorIs(t, s.SetAssignments(ctx, "NOPE", nil), store.ErrNotFound)
+	require.ErrorIs(t, s.SetAssignments(ctx, "NOPE", nil, testAudit), store.ErrNotFound)
 
 	bad := r
 	bad.Code = "BAD"
 	bad.TemplateCode = "NOPE"
 	bad.Policy.Escalations[1].Times = 0
-	err = s.CreateRegime(ctx, bad)
+	err = s.CreateRegime(ctx, bad, testAudit)
 	require.ErrorAs(t, err, &inErr)
 	fields := map[string]bool{}
 	for _, f := range inErr.Fields {
@@ -360,7 +363,7 @@ func TestRegimes(t *testing.T) {
 	require.True(t, fields["policy.escalations[1].times"], "%v", inErr)
 
 	bad.Policy.Escalations[1].Times = 3
-	err = s.CreateRegime(ctx, bad)
+	err = s.CreateRegime(ctx, bad, testAudit)
 	require.ErrorAs(t, err, &inErr)
 	require.Equal(t, "template", inErr.Fields[0].Field)
 
@@ -368,4 +371,16 @@ func TestRegimes(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, list, 1)
 	require.False(t, errors.Is(err, store.ErrNotFound))
+}
+
+// TestAChangeWithoutAnAuditActionIsRefused: the audit entry is written in
+// the transaction of the change, so an entry the log refuses undoes the
+// change with it.
+func TestAChangeWithoutAnAuditActionIsRefused(t *testing.T) {
+	ctx := context.Background()
+	s := crudStore(t)
+	err := s.CreateTemplate(ctx, sampleTemplate(), store.AuditEntry{Actor: "test"})
+	require.ErrorContains(t, err, "names no action")
+	_, err = s.Template(ctx, sampleTemplate().Code)
+	require.ErrorIs(t, err, store.ErrNotFound, "the template went with the refused entry")
 }

@@ -32,20 +32,26 @@ func scanCycle(row pgx.Row) (reporting.Cycle, error) {
 	return c, nil
 }
 
-// InsertCycle records a cycle being launched (status launching). A cycle of
-// the same regime and period that exists already is an ErrConflict.
-func (s *Store) InsertCycle(ctx context.Context, c reporting.Cycle) error {
+// InsertCycle records a cycle being launched (status launching), with its
+// audit entry. A cycle of the same regime and period that exists already is
+// an ErrConflict.
+func (s *Store) InsertCycle(ctx context.Context, c reporting.Cycle, audit AuditEntry) error {
 	policy, err := encodePolicy(c.Policy)
 	if err != nil {
 		return fmt.Errorf("insert cycle %s: %w", c.ID, err)
 	}
-	_, err = s.pool.Exec(ctx, `
+	err = s.tx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `
 		INSERT INTO cycles (id, regime_code, period, window_start, window_end, time_zone,
 		                    cut_off_at, due_at, close_at, policy, status, launched_by, timeliness)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
 		        coalesce((SELECT timeliness FROM regimes WHERE code = $2), 'first_version'))`,
-		c.ID, c.RegimeCode, c.Period, dateToPg(c.WindowStart), dateToPg(c.WindowEnd), c.TimeZone,
-		c.CutOff, c.Due, c.Close, policy, reporting.CycleLaunching, c.LaunchedBy)
+			c.ID, c.RegimeCode, c.Period, dateToPg(c.WindowStart), dateToPg(c.WindowEnd), c.TimeZone,
+			c.CutOff, c.Due, c.Close, policy, reporting.CycleLaunching, c.LaunchedBy); err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, audit)
+	})
 	if isUniqueViolation(err, "") {
 		return fmt.Errorf("cycle %s: already launched: %w", c.ID, ErrConflict)
 	}
@@ -56,9 +62,17 @@ func (s *Store) InsertCycle(ctx context.Context, c reporting.Cycle) error {
 }
 
 // DeleteLaunchingCycle removes a cycle whose workflow could not be started,
-// so that the launch can be tried again. Cycles past launching are kept.
-func (s *Store) DeleteLaunchingCycle(ctx context.Context, id string) error {
-	if _, err := s.pool.Exec(ctx, `DELETE FROM cycles WHERE id = $1 AND status = $2`, id, reporting.CycleLaunching); err != nil {
+// so that the launch can be tried again, with its audit entry. Cycles past
+// launching are kept.
+func (s *Store) DeleteLaunchingCycle(ctx context.Context, id string, audit AuditEntry) error {
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM cycles WHERE id = $1 AND status = $2`, id, reporting.CycleLaunching)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		return writeAudit(ctx, tx, audit)
+	})
+	if err != nil {
 		return fmt.Errorf("delete launching cycle %s: %w", id, err)
 	}
 	return nil

@@ -9,7 +9,7 @@ import (
 	"rcm/reporting"
 )
 
-// Reads the HTTP API and the pages need beyond the engine's own.
+// Reads the operations need for the HTTP API and the pages.
 
 // AgenciesByCode returns the agencies with the given codes, by tree path.
 // Codes no agency has are left out.

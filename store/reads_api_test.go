@@ -15,11 +15,11 @@ func TestCycleFactsAgenciesByCodeAndCycleTemplate(t *testing.T) {
 	ctx := context.Background()
 	s := crudStore(t)
 	seedTree(t, s)
-	require.NoError(t, s.CreateTemplate(ctx, sampleTemplate()))
+	require.NoError(t, s.CreateTemplate(ctx, sampleTemplate(), testAudit))
 	require.NoError(t, s.CreateRegime(ctx, reporting.Regime{Code: "KTXH_THANG", NameVI: "Tháng", TemplateCode: "KTXH",
 		Cadence: reporting.Monthly, DeadlineRule: reporting.DeadlineRule{Kind: reporting.RuleCalendarDays, N: 2},
 		Policy:      reporting.Policy{ReviewTime: time.Hour, CloseAfter: 48 * time.Hour},
-		Assignments: []reporting.Assignment{{AgencyCode: "HNI"}, {AgencyCode: "HNI-SYT"}, {AgencyCode: "HPG"}, {AgencyCode: "BYT"}}}))
+		Assignments: []reporting.Assignment{{AgencyCode: "HNI"}, {AgencyCode: "HNI-SYT"}, {AgencyCode: "HPG"}, {AgencyCode: "BYT"}}}, testAudit))
 	loc, err := reporting.DefaultLocation()
 	require.NoError(t, err)
 	period, err := reporting.ParsePeriod("2026-10")
@@ -28,7 +28,7 @@ func TestCycleFactsAgenciesByCodeAndCycleTemplate(t *testing.T) {
 	due := end.End(loc).Add(48 * time.Hour)
 	require.NoError(t, s.InsertCycle(ctx, reporting.Cycle{ID: "KTXH_THANG-2026-10", RegimeCode: "KTXH_THANG", Period: "2026-10",
 		WindowStart: start, WindowEnd: end, TimeZone: reporting.DefaultZone, CutOff: end.End(loc), Due: due, Close: due.Add(48 * time.Hour),
-		Policy: reporting.Policy{ReviewTime: time.Hour, CloseAfter: 48 * time.Hour}}))
+		Policy: reporting.Policy{ReviewTime: time.Hour, CloseAfter: 48 * time.Hour}}, testAudit))
 	expected, err := s.OpenCycle(ctx, "KTXH_THANG-2026-10")
 	require.NoError(t, err)
 	require.Equal(t, 4, expected)
@@ -60,7 +60,7 @@ func TestCycleFactsAgenciesByCodeAndCycleTemplate(t *testing.T) {
 	// so not even a change behind the store's back shows.
 	other := sampleTemplate()
 	other.Code = "OTHER"
-	require.NoError(t, s.CreateTemplate(ctx, other))
+	require.NoError(t, s.CreateTemplate(ctx, other, testAudit))
 	_, err = s.Pool().Exec(ctx, `UPDATE regimes SET template_code = 'OTHER' WHERE code = 'KTXH_THANG'`)
 	require.NoError(t, err)
 	tmpl, err := s.CycleTemplate(ctx, "KTXH_THANG-2026-10")

@@ -20,7 +20,7 @@ var regimeCodePattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,31}$`)
 // one transaction. A regime with the same code is an ErrConflict; refused
 // fields (a template or agency that does not exist, a policy that does not
 // validate) are a *reporting.InputError.
-func (s *Store) CreateRegime(ctx context.Context, r reporting.Regime, audit ...AuditEntry) error {
+func (s *Store) CreateRegime(ctx context.Context, r reporting.Regime, audit AuditEntry) error {
 	if r.TimeZone == "" {
 		r.TimeZone = reporting.DefaultZone
 	}
@@ -206,7 +206,7 @@ func insertAssignments(ctx context.Context, tx pgx.Tx, regime string, as []repor
 
 // SetAssignments replaces the agencies assigned to a regime, in one
 // transaction. Cycles already launched keep the obligations they have.
-func (s *Store) SetAssignments(ctx context.Context, code string, as []reporting.Assignment, audit ...AuditEntry) error {
+func (s *Store) SetAssignments(ctx context.Context, code string, as []reporting.Assignment, audit AuditEntry) error {
 	if err := validateAssignments(as, "assignments").Err(); err != nil {
 		return fmt.Errorf("assign agencies to regime %s: %w", code, err)
 	}

@@ -324,5 +324,5 @@ func insertAudit(ctx context.Context, q Querier, actor Actor, action, object str
 		id := actor.UserID
 		e.ActorID = &id
 	}
-	return writeAudit(ctx, q, []AuditEntry{e})
+	return writeAudit(ctx, q, e)
 }

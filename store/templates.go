@@ -15,7 +15,7 @@ import (
 // transaction. The template must pass reporting.Template.Validate (its
 // problems are a *reporting.InputError); a template with the same code is an
 // ErrConflict: templates are never changed in place, since cycles refer to them.
-func (s *Store) CreateTemplate(ctx context.Context, t reporting.Template, audit ...AuditEntry) error {
+func (s *Store) CreateTemplate(ctx context.Context, t reporting.Template, audit AuditEntry) error {
 	if problems := t.Problems(); len(problems) > 0 {
 		return fmt.Errorf("create template %s: %w", t.Code, &reporting.InputError{Fields: problems})
 	}

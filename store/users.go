@@ -104,7 +104,7 @@ func collectUsers(rows pgx.Rows) ([]User, error) {
 // CreateUser adds a person. password "" means the person cannot sign in with
 // a password (API tokens only). A second user with the same e-mail address
 // (in any letter case) is an ErrConflict; refused fields are a *reporting.InputError.
-func (s *Store) CreateUser(ctx context.Context, u User, password string, audit ...AuditEntry) (User, error) {
+func (s *Store) CreateUser(ctx context.Context, u User, password string, audit AuditEntry) (User, error) {
 	if err := validateUser(u, password); err != nil {
 		return User{}, fmt.Errorf("create user %s: %w", u.Email, err)
 	}
@@ -115,7 +115,7 @@ func (s *Store) CreateUser(ctx context.Context, u User, password string, audit .
 		if err != nil {
 			return err
 		}
-		return writeAudit(ctx, tx, withObject(audit, fmt.Sprintf("user/%d", created.ID)))
+		return writeAudit(ctx, tx, audit.withObject(fmt.Sprintf("user/%d", created.ID)))
 	})
 	switch {
 	case isUniqueViolation(err, "users_email_key"):
@@ -149,19 +149,6 @@ func insertUser(ctx context.Context, q Querier, u User, password string) (User, 
 		VALUES ($1, $2, $3, nullif($4, ''), $5, $6, $7)
 		RETURNING `+userColumns,
 		u.Email, u.Name, u.Role, u.AgencyCode, u.ManagerID, u.Language, hash))
-}
-
-// withObject fills in the object of audit entries that name none, for
-// changes whose object gets its id only when inserted.
-func withObject(entries []AuditEntry, object string) []AuditEntry {
-	out := make([]AuditEntry, len(entries))
-	for i, e := range entries {
-		if e.Object == "" {
-			e.Object = object
-		}
-		out[i] = e
-	}
-	return out
 }
 
 func derefID(id *int64) int64 {
@@ -253,7 +240,7 @@ func (s *Store) HasStaff(ctx context.Context) (bool, error) {
 // BootstrapStaff creates the first office-staff user, refusing with
 // ErrConflict when any staff user exists already. The check and the insert
 // hold a lock on users, so two bootstraps at once cannot both succeed.
-func (s *Store) BootstrapStaff(ctx context.Context, u User, password string, audit ...AuditEntry) (User, error) {
+func (s *Store) BootstrapStaff(ctx context.Context, u User, password string, audit AuditEntry) (User, error) {
 	u.Role, u.AgencyCode = access.Staff, ""
 	if err := validateUser(u, password); err != nil {
 		return User{}, fmt.Errorf("bootstrap %s: %w", u.Email, err)
@@ -275,7 +262,7 @@ func (s *Store) BootstrapStaff(ctx context.Context, u User, password string, aud
 		if err != nil {
 			return err
 		}
-		return writeAudit(ctx, tx, withObject(audit, fmt.Sprintf("user/%d", created.ID)))
+		return writeAudit(ctx, tx, audit.withObject(fmt.Sprintf("user/%d", created.ID)))
 	})
 	if err != nil {
 		return User{}, fmt.Errorf("bootstrap %s: %w", u.Email, err)
@@ -413,7 +400,7 @@ func scanToken(row pgx.Row) (Token, error) {
 // CreateToken issues a personal API token for the user. The token itself
 // ("rcm_" and 43 characters) is returned only here; the database keeps its
 // SHA-256. expiresAt nil means the token does not expire.
-func (s *Store) CreateToken(ctx context.Context, userID int64, name string, expiresAt *time.Time, audit ...AuditEntry) (string, Token, error) {
+func (s *Store) CreateToken(ctx context.Context, userID int64, name string, expiresAt *time.Time, audit AuditEntry) (string, Token, error) {
 	secret, err := newSecret()
 	if err != nil {
 		return "", Token{}, fmt.Errorf("create token for user %d: %w", userID, err)
@@ -429,7 +416,7 @@ func (s *Store) CreateToken(ctx context.Context, userID int64, name string, expi
 		if err != nil {
 			return err
 		}
-		return writeAudit(ctx, tx, withObject(audit, fmt.Sprintf("token/%d", t.ID)))
+		return writeAudit(ctx, tx, audit.withObject(fmt.Sprintf("token/%d", t.ID)))
 	})
 	if pgCode(err) == sqlForeignKeyViolation {
 		return "", Token{}, fmt.Errorf("create token: user %d: %w", userID, ErrNotFound)
@@ -467,7 +454,7 @@ func (s *Store) ListTokens(ctx context.Context, userID int64) ([]Token, error) {
 
 // RevokeToken revokes an API token from now on. Revoking a revoked token
 // changes nothing and is not an error.
-func (s *Store) RevokeToken(ctx context.Context, id int64, audit ...AuditEntry) (Token, error) {
+func (s *Store) RevokeToken(ctx context.Context, id int64, audit AuditEntry) (Token, error) {
 	var t Token
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		var err error
@@ -532,7 +519,7 @@ func (s *Store) PrincipalForToken(ctx context.Context, token string) (access.Pri
 // CreateSession opens a web session for the user, valid for ttl, and returns
 // the secret for the session cookie; the database keeps its SHA-256.
 // Sessions that ended more than a day ago are swept on the way.
-func (s *Store) CreateSession(ctx context.Context, userID int64, ttl time.Duration, audit ...AuditEntry) (string, time.Time, error) {
+func (s *Store) CreateSession(ctx context.Context, userID int64, ttl time.Duration, audit AuditEntry) (string, time.Time, error) {
 	secret, err := newSecret()
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("create session for user %d: %w", userID, err)
@@ -579,7 +566,7 @@ func (s *Store) PrincipalForSession(ctx context.Context, secret string) (access.
 }
 
 // DeleteSession ends a web session. Ending one that does not exist is not an error.
-func (s *Store) DeleteSession(ctx context.Context, secret string, audit ...AuditEntry) error {
+func (s *Store) DeleteSession(ctx context.Context, secret string, audit AuditEntry) error {
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hashSecret(secret)); err != nil {
 			return err

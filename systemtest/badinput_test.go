@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/workflows"
@@ -50,11 +50,11 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 	w.SeedTree(map[string][]string{"NORTH": {"P01", "P02"}, "SOUTH": {"P03"}})
 	w.SeedRegime("BADIN", []string{"P01", "P02", "P03"}, reporting.Policy{ReviewTime: time.Hour, CloseAfter: time.Hour})
 	due := time.Now().Add(30 * time.Minute).Truncate(time.Second)
-	cyc, err := w.Engine.Launch(w.Ctx, w.Staff, engine.LaunchRequest{RegimeCode: "BADIN", Period: "2026-10", Due: &due})
+	cyc, err := w.Engine.Launch(w.Ctx, w.Staff, operations.LaunchRequest{RegimeCode: "BADIN", Period: "2026-10", Due: &due})
 	require.NoError(t, err)
 	w.WaitOpen(cyc.ID)
 	first := w.Submit(cyc.ID, "P01", Values(1))
-	_, err = w.Engine.Submit(w.Ctx, w.Officers["P03"], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P03", Values: Values(3), IdempotencyKey: "k-1"})
+	_, err = w.Engine.Submit(w.Ctx, w.Officers["P03"], operations.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P03", Values: Values(3), IdempotencyKey: "k-1"})
 	require.NoError(t, err)
 
 	past := time.Now().Add(-time.Hour)
@@ -65,57 +65,57 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 		check func(t *testing.T, err error)
 	}{
 		{"unknown regime", func() error {
-			_, err := w.Engine.Launch(w.Ctx, w.Staff, engine.LaunchRequest{RegimeCode: "NOPE", Period: "2026-10"})
+			_, err := w.Engine.Launch(w.Ctx, w.Staff, operations.LaunchRequest{RegimeCode: "NOPE", Period: "2026-10"})
 			return err
 		}, func(t *testing.T, err error) { assert.Equal(t, []string{"regime"}, fieldsOf(t, err)) }},
 		{"malformed period", func() error {
-			_, err := w.Engine.Launch(w.Ctx, w.Staff, engine.LaunchRequest{RegimeCode: "BADIN", Period: "2026-13"})
+			_, err := w.Engine.Launch(w.Ctx, w.Staff, operations.LaunchRequest{RegimeCode: "BADIN", Period: "2026-13"})
 			return err
 		}, func(t *testing.T, err error) {
 			assert.Equal(t, []string{"period"}, fieldsOf(t, err))
 			assert.ErrorContains(t, err, "month 13")
 		}},
 		{"period outside the regime's cadence", func() error {
-			_, err := w.Engine.Launch(w.Ctx, w.Staff, engine.LaunchRequest{RegimeCode: "BADIN", Period: "2026-Q4"})
+			_, err := w.Engine.Launch(w.Ctx, w.Staff, operations.LaunchRequest{RegimeCode: "BADIN", Period: "2026-Q4"})
 			return err
 		}, func(t *testing.T, err error) {
 			assert.Equal(t, []string{"period"}, fieldsOf(t, err))
 			assert.ErrorContains(t, err, "quarterly")
 		}},
 		{"due before the cut-off", func() error {
-			_, err := w.Engine.Launch(w.Ctx, w.Staff, engine.LaunchRequest{RegimeCode: "BADIN", Period: "2026-12", Due: &beforeCutOff})
+			_, err := w.Engine.Launch(w.Ctx, w.Staff, operations.LaunchRequest{RegimeCode: "BADIN", Period: "2026-12", Due: &beforeCutOff})
 			return err
 		}, func(t *testing.T, err error) { assert.Contains(t, fieldsOf(t, err), "due") }},
 		{"launch by an officer", func() error {
-			_, err := w.Engine.Launch(w.Ctx, w.Officers["P01"], engine.LaunchRequest{RegimeCode: "BADIN", Period: "2026-11"})
+			_, err := w.Engine.Launch(w.Ctx, w.Officers["P01"], operations.LaunchRequest{RegimeCode: "BADIN", Period: "2026-11"})
 			return err
-		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, engine.ErrForbidden) }},
+		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, operations.ErrForbidden) }},
 		{"extension to a date before now", func() error {
-			_, err := w.Engine.Extend(w.Ctx, w.Staff, engine.ExtendRequest{CycleID: cyc.ID, Due: past, Reason: "late data"})
+			_, err := w.Engine.Extend(w.Ctx, w.Staff, operations.ExtendRequest{CycleID: cyc.ID, Due: past, Reason: "late data"})
 			return err
 		}, func(t *testing.T, err error) { assert.Equal(t, []string{"due"}, fieldsOf(t, err)) }},
 		{"extension without a reason", func() error {
-			_, err := w.Engine.Extend(w.Ctx, w.Staff, engine.ExtendRequest{CycleID: cyc.ID, Due: due.Add(time.Hour)})
+			_, err := w.Engine.Extend(w.Ctx, w.Staff, operations.ExtendRequest{CycleID: cyc.ID, Due: due.Add(time.Hour)})
 			return err
 		}, func(t *testing.T, err error) { assert.Equal(t, []string{"reason"}, fieldsOf(t, err)) }},
 		{"extension for an unknown agency", func() error {
-			_, err := w.Engine.Extend(w.Ctx, w.Staff, engine.ExtendRequest{CycleID: cyc.ID, AgencyCode: "ZZZ", Due: due.Add(time.Hour), Reason: "x"})
+			_, err := w.Engine.Extend(w.Ctx, w.Staff, operations.ExtendRequest{CycleID: cyc.ID, AgencyCode: "ZZZ", Due: due.Add(time.Hour), Reason: "x"})
 			return err
-		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, engine.ErrNotFound) }},
+		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, operations.ErrNotFound) }},
 		{"extension of an unknown cycle", func() error {
-			_, err := w.Engine.Extend(w.Ctx, w.Staff, engine.ExtendRequest{CycleID: "BADIN-2020-01", Due: due.Add(time.Hour), Reason: "x"})
+			_, err := w.Engine.Extend(w.Ctx, w.Staff, operations.ExtendRequest{CycleID: "BADIN-2020-01", Due: due.Add(time.Hour), Reason: "x"})
 			return err
-		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, engine.ErrNotFound) }},
+		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, operations.ErrNotFound) }},
 		{"submission by another agency's officer", func() error {
-			_, err := w.Engine.Submit(w.Ctx, w.Officers["P02"], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P01", Values: Values(1)})
+			_, err := w.Engine.Submit(w.Ctx, w.Officers["P02"], operations.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P01", Values: Values(1)})
 			return err
-		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, engine.ErrForbidden) }},
+		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, operations.ErrForbidden) }},
 		{"submission by office staff", func() error {
-			_, err := w.Engine.Submit(w.Ctx, w.Staff, engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P01", Values: Values(1)})
+			_, err := w.Engine.Submit(w.Ctx, w.Staff, operations.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P01", Values: Values(1)})
 			return err
-		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, engine.ErrForbidden) }},
+		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, operations.ErrForbidden) }},
 		{"values with every kind of problem", func() error {
-			_, err := w.Engine.Submit(w.Ctx, w.Officers["P02"], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P02",
+			_, err := w.Engine.Submit(w.Ctx, w.Officers["P02"], operations.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P02",
 				Values: reporting.Values{"GRDP": "12,5", "EMP": "3.5", "CPI": "250", "XYZ": "1"}})
 			return err
 		}, func(t *testing.T, err error) {
@@ -123,28 +123,28 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 				"values.XYZ:unknown_indicator"}, fieldsOf(t, err))
 		}},
 		{"a repeated idempotency key with other content", func() error {
-			_, err := w.Engine.Submit(w.Ctx, w.Officers["P03"], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P03", Values: Values(4), IdempotencyKey: "k-1"})
+			_, err := w.Engine.Submit(w.Ctx, w.Officers["P03"], operations.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P03", Values: Values(4), IdempotencyKey: "k-1"})
 			return err
 		}, func(t *testing.T, err error) {
-			assert.ErrorIs(t, err, engine.ErrConflict)
+			assert.ErrorIs(t, err, operations.ErrConflict)
 			assert.ErrorContains(t, err, "k-1")
 		}},
 		{"a return without a reason", func() error {
-			_, err := w.Engine.Review(w.Ctx, w.Staff, engine.ReviewRequest{SubmissionID: first.SubmissionID, Decision: reporting.DecisionReturned, Reason: "  "})
+			_, err := w.Engine.Review(w.Ctx, w.Staff, operations.ReviewRequest{SubmissionID: first.SubmissionID, Decision: reporting.DecisionReturned, Reason: "  "})
 			return err
 		}, func(t *testing.T, err error) { assert.Equal(t, []string{"reason"}, fieldsOf(t, err)) }},
 		{"an unknown decision", func() error {
-			_, err := w.Engine.Review(w.Ctx, w.Staff, engine.ReviewRequest{SubmissionID: first.SubmissionID, Decision: "maybe"})
+			_, err := w.Engine.Review(w.Ctx, w.Staff, operations.ReviewRequest{SubmissionID: first.SubmissionID, Decision: "maybe"})
 			return err
 		}, func(t *testing.T, err error) { assert.Equal(t, []string{"decision"}, fieldsOf(t, err)) }},
 		{"a review by an officer", func() error {
-			_, err := w.Engine.Review(w.Ctx, w.Officers["P01"], engine.ReviewRequest{SubmissionID: first.SubmissionID, Decision: reporting.DecisionAccepted})
+			_, err := w.Engine.Review(w.Ctx, w.Officers["P01"], operations.ReviewRequest{SubmissionID: first.SubmissionID, Decision: reporting.DecisionAccepted})
 			return err
-		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, engine.ErrForbidden) }},
+		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, operations.ErrForbidden) }},
 		{"a review of an unknown submission", func() error {
-			_, err := w.Engine.Review(w.Ctx, w.Staff, engine.ReviewRequest{SubmissionID: 999999, Decision: reporting.DecisionAccepted})
+			_, err := w.Engine.Review(w.Ctx, w.Staff, operations.ReviewRequest{SubmissionID: 999999, Decision: reporting.DecisionAccepted})
 			return err
-		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, engine.ErrNotFound) }},
+		}, func(t *testing.T, err error) { assert.ErrorIs(t, err, operations.ErrNotFound) }},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -158,7 +158,7 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 
 	t.Run("the same idempotency key with the same content returns the first receipt", func(t *testing.T) {
 		before := w.recordCounts()
-		again, err := w.Engine.Submit(w.Ctx, w.Officers["P03"], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P03", Values: Values(3), IdempotencyKey: "k-1"})
+		again, err := w.Engine.Submit(w.Ctx, w.Officers["P03"], operations.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P03", Values: Values(3), IdempotencyKey: "k-1"})
 		require.NoError(t, err)
 		assert.True(t, again.Replayed)
 		assert.Equal(t, 1, again.Version)
@@ -173,12 +173,12 @@ func TestExtensionAndCancel(t *testing.T) {
 	w.SeedTree(map[string][]string{"NORTH": {"P01", "P02"}})
 	w.SeedRegime("EXT", []string{"P01", "P02"}, reporting.Policy{ReviewTime: time.Hour, CloseAfter: time.Hour})
 	due := time.Now().Add(time.Hour).Truncate(time.Second)
-	cyc, err := w.Engine.Launch(w.Ctx, w.Staff, engine.LaunchRequest{RegimeCode: "EXT", Period: "2026-10", Due: &due})
+	cyc, err := w.Engine.Launch(w.Ctx, w.Staff, operations.LaunchRequest{RegimeCode: "EXT", Period: "2026-10", Due: &due})
 	require.NoError(t, err)
 	w.WaitOpen(cyc.ID)
 
 	newDue := due.Add(48 * time.Hour)
-	ext, err := w.Engine.Extend(w.Ctx, w.Staff, engine.ExtendRequest{CycleID: cyc.ID, AgencyCode: "P02", Due: newDue, Reason: "Lũ lụt"})
+	ext, err := w.Engine.Extend(w.Ctx, w.Staff, operations.ExtendRequest{CycleID: cyc.ID, AgencyCode: "P02", Due: newDue, Reason: "Lũ lụt"})
 	require.NoError(t, err)
 	assert.Equal(t, 1, ext.Affected)
 	p1, err := w.Store.Obligation(w.Ctx, cyc.ID, "P01")
@@ -200,8 +200,8 @@ func TestExtensionAndCancel(t *testing.T) {
 	defer cancel()
 	require.NoError(t, temporal.Client().GetWorkflow(ctx, workflows.CycleWorkflowID(cyc.ID), "").Get(ctx, &res))
 	assert.Equal(t, reporting.CycleCancelled, res.Status)
-	_, err = w.Engine.Submit(w.Ctx, w.Officers["P01"], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P01", Values: Values(1)})
-	assert.ErrorIs(t, err, engine.ErrConflict)
+	_, err = w.Engine.Submit(w.Ctx, w.Officers["P01"], operations.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P01", Values: Values(1)})
+	assert.ErrorIs(t, err, operations.ErrConflict)
 	assert.ErrorContains(t, err, "cancelled")
-	assert.ErrorIs(t, w.Engine.Cancel(w.Ctx, w.Staff, cyc.ID, "again"), engine.ErrConflict)
+	assert.ErrorIs(t, w.Engine.Cancel(w.Ctx, w.Staff, cyc.ID, "again"), operations.ErrConflict)
 }

@@ -13,7 +13,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 
 	"rcm/activities"
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/workflows"
 )
@@ -73,7 +73,7 @@ func TestCloseInterruptedEndsEveryLoop(t *testing.T) {
 			w.SeedTree(map[string][]string{"NORTH": agencies})
 			w.SeedRegime(tc.regime, agencies, reporting.Policy{ReviewTime: time.Hour, CloseAfter: 2 * time.Second})
 			due := time.Now().Add(6 * time.Second).Truncate(time.Second)
-			cyc, err := w.Engine.Launch(w.Ctx, w.Staff, engine.LaunchRequest{RegimeCode: tc.regime, Period: "2026-10", Due: &due})
+			cyc, err := w.Engine.Launch(w.Ctx, w.Staff, operations.LaunchRequest{RegimeCode: tc.regime, Period: "2026-10", Due: &due})
 			require.NoError(t, err)
 			w.WaitOpen(cyc.ID)
 			// 1–3 accepted (their loops end themselves), 4–6 returned, 7–11

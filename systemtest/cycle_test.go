@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/api/workflowservice/v1"
 
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/workflows"
@@ -53,15 +53,15 @@ func TestTwentyAgencyCycle(t *testing.T) {
 	w.SeedRegime("SEIM", append(append([]string{}, north...), south...), policy)
 
 	due := time.Now().Add(14 * sec).Truncate(time.Second)
-	cyc, err := w.Engine.Launch(w.Ctx, w.Staff, engine.LaunchRequest{RegimeCode: "SEIM", Period: "2026-10", Due: &due})
+	cyc, err := w.Engine.Launch(w.Ctx, w.Staff, operations.LaunchRequest{RegimeCode: "SEIM", Period: "2026-10", Due: &due})
 	require.NoError(t, err)
 	require.Equal(t, "SEIM-2026-10", cyc.ID)
 
-	_, err = w.Engine.Launch(w.Ctx, w.Staff, engine.LaunchRequest{RegimeCode: "SEIM", Period: "2026-10", Due: &due})
-	require.ErrorIs(t, err, engine.ErrConflict, "a second launch of the same cycle is refused")
+	_, err = w.Engine.Launch(w.Ctx, w.Staff, operations.LaunchRequest{RegimeCode: "SEIM", Period: "2026-10", Due: &due})
+	require.ErrorIs(t, err, operations.ErrConflict, "a second launch of the same cycle is refused")
 
 	w.WaitOpen(cyc.ID)
-	receipts := map[int]engine.Receipt{}
+	receipts := map[int]operations.Receipt{}
 	for i := 1; i <= 17; i++ {
 		if i >= 9 && i <= 12 {
 			continue // late
@@ -78,8 +78,8 @@ func TestTwentyAgencyCycle(t *testing.T) {
 	for i := 13; i <= 15; i++ {
 		r2 := w.Submit(cyc.ID, Province(i), Values(i))
 		require.Equal(t, 2, r2.Version)
-		_, err := w.Engine.Review(w.Ctx, w.Staff, engine.ReviewRequest{SubmissionID: receipts[i].SubmissionID, Decision: reporting.DecisionAccepted})
-		require.ErrorIs(t, err, engine.ErrConflict)
+		_, err := w.Engine.Review(w.Ctx, w.Staff, operations.ReviewRequest{SubmissionID: receipts[i].SubmissionID, Decision: reporting.DecisionAccepted})
+		require.ErrorIs(t, err, operations.ErrConflict)
 		w.Review(r2, reporting.DecisionAccepted, "")
 	}
 	require.Less(t, time.Now(), due.Add(-6*sec), "every first version and review came before the reminder")
@@ -112,7 +112,7 @@ func TestTwentyAgencyCycle(t *testing.T) {
 	require.Equal(t, reporting.CycleClosed, result.Status)
 
 	// A submission after close is refused.
-	_, err = w.Engine.Submit(w.Ctx, w.Officers[Province(18)], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: Province(18), Values: Values(18)})
+	_, err = w.Engine.Submit(w.Ctx, w.Officers[Province(18)], operations.SubmitRequest{CycleID: cyc.ID, AgencyCode: Province(18), Values: Values(18)})
 	require.ErrorIs(t, err, store.ErrClosed)
 
 	t.Run("final states", func(t *testing.T) {

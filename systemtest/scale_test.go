@@ -15,7 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/protobuf/proto"
 
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/workflows"
 )
@@ -68,7 +68,7 @@ func TestCycleOf10000AgenciesStaysWithinTemporalLimits(t *testing.T) {
 
 	due := time.Now().Add(30 * sec).Truncate(time.Second)
 	launched := time.Now()
-	cyc, err := w.Engine.Launch(w.Ctx, w.Staff, engine.LaunchRequest{RegimeCode: "SCALE", Period: "2026-10", Due: &due})
+	cyc, err := w.Engine.Launch(w.Ctx, w.Staff, operations.LaunchRequest{RegimeCode: "SCALE", Period: "2026-10", Due: &due})
 	require.NoError(t, err)
 	w.WaitOpen(cyc.ID)
 	t.Logf("opened %d obligations in %s", n, time.Since(launched).Round(time.Millisecond))
@@ -78,11 +78,11 @@ func TestCycleOf10000AgenciesStaysWithinTemporalLimits(t *testing.T) {
 	g.SetLimit(8)
 	for i := 0; i < 50; i++ {
 		g.Go(func() error {
-			r, err := w.Engine.Submit(w.Ctx, w.Officers[provinces[i]], engine.SubmitRequest{CycleID: cyc.ID, AgencyCode: provinces[i], Values: Values(i), Source: "json"})
+			r, err := w.Engine.Submit(w.Ctx, w.Officers[provinces[i]], operations.SubmitRequest{CycleID: cyc.ID, AgencyCode: provinces[i], Values: Values(i), Source: "json"})
 			if err != nil {
 				return fmt.Errorf("submit for %s: %w", provinces[i], err)
 			}
-			_, err = w.Engine.Review(w.Ctx, w.Staff, engine.ReviewRequest{SubmissionID: r.SubmissionID, Decision: reporting.DecisionAccepted})
+			_, err = w.Engine.Review(w.Ctx, w.Staff, operations.ReviewRequest{SubmissionID: r.SubmissionID, Decision: reporting.DecisionAccepted})
 			return err
 		})
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/client"
 
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/workflows"
 )
@@ -23,7 +23,7 @@ func TestRegimeSchedule(t *testing.T) {
 	w.SeedTree(map[string][]string{"NORTH": {"P01", "P02"}})
 	w.SeedRegime("SCHED", []string{"P01", "P02"}, reporting.Policy{ReminderOffsets: []time.Duration{24 * time.Hour}, ReviewTime: time.Hour, CloseAfter: 240 * time.Hour})
 
-	s, err := w.Engine.ScheduleRegime(w.Ctx, w.Staff, "SCHED", engine.ScheduleOptions{Hour: 8})
+	s, err := w.Engine.ScheduleRegime(w.Ctx, w.Staff, "SCHED", operations.ScheduleOptions{Hour: 8})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = w.Engine.DeleteSchedule(w.Ctx, w.Staff, "SCHED") })
 	require.NotEmpty(t, s.NextRuns)
@@ -31,10 +31,10 @@ func TestRegimeSchedule(t *testing.T) {
 		assert.True(t, strings.HasPrefix(run, "15/"), "runs on the 15th: %s", run)
 		assert.True(t, strings.HasSuffix(run, "08:00 +07:00"), "at 08:00 Hanoi time: %s", run)
 	}
-	_, err = w.Engine.ScheduleRegime(w.Ctx, w.Staff, "SCHED", engine.ScheduleOptions{Hour: 8})
-	assert.ErrorIs(t, err, engine.ErrConflict, "a regime has one schedule")
-	_, err = w.Engine.ScheduleRegime(w.Ctx, w.Officers["P01"], "SCHED", engine.ScheduleOptions{Hour: 8})
-	assert.ErrorIs(t, err, engine.ErrForbidden)
+	_, err = w.Engine.ScheduleRegime(w.Ctx, w.Staff, "SCHED", operations.ScheduleOptions{Hour: 8})
+	assert.ErrorIs(t, err, operations.ErrConflict, "a regime has one schedule")
+	_, err = w.Engine.ScheduleRegime(w.Ctx, w.Officers["P01"], "SCHED", operations.ScheduleOptions{Hour: 8})
+	assert.ErrorIs(t, err, operations.ErrForbidden)
 
 	handle := temporal.Client().ScheduleClient().GetHandle(w.Ctx, workflows.ScheduleID("SCHED"))
 	require.NoError(t, handle.Trigger(w.Ctx, client.ScheduleTriggerOptions{}))
@@ -42,7 +42,7 @@ func TestRegimeSchedule(t *testing.T) {
 	require.NoError(t, err)
 	period, ok := reporting.PeriodContaining(reporting.Monthly, reporting.DateOf(time.Now(), loc))
 	require.True(t, ok)
-	cycleID := engine.CycleID("SCHED", period.ID)
+	cycleID := operations.CycleID("SCHED", period.ID)
 	var cyc reporting.Cycle
 	require.Eventually(t, func() bool {
 		cyc, err = w.Store.Cycle(w.Ctx, cycleID)
@@ -71,5 +71,5 @@ func TestRegimeSchedule(t *testing.T) {
 	}, 30*time.Second, 200*time.Millisecond, "the schedule is listed")
 	require.NoError(t, w.Engine.DeleteSchedule(w.Ctx, w.Staff, "SCHED"))
 	_, err = w.Engine.DescribeSchedule(w.Ctx, w.Staff, "SCHED")
-	assert.ErrorIs(t, err, engine.ErrNotFound)
+	assert.ErrorIs(t, err, operations.ErrNotFound)
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/workflows"
@@ -21,11 +21,11 @@ import (
 func TestAnAgencyWithoutAnAddressIsReportedToTheOffice(t *testing.T) {
 	w := newWorld(t, 50)
 	w.SeedTree(map[string][]string{"NORTH": {"P01", "P02", "P03"}})
-	_, _, err := w.Store.UpsertAgencies(w.Ctx, []reporting.Agency{{Code: "P02", ParentCode: "NORTH", NameVI: "Tỉnh P02", NameEN: "Province P02", Kind: "province"}})
+	_, _, err := w.Engine.ImportAgencies(w.Ctx, w.Staff, []reporting.Agency{{Code: "P02", ParentCode: "NORTH", NameVI: "Tỉnh P02", NameEN: "Province P02", Kind: "province"}})
 	require.NoError(t, err)
 	w.SeedRegime("NOADDR", []string{"P01", "P02", "P03"}, reporting.Policy{ReviewTime: time.Hour, CloseAfter: 2 * time.Second})
 	due := time.Now().Add(3 * time.Second).Truncate(time.Second)
-	cyc, err := w.Engine.Launch(w.Ctx, w.Staff, engine.LaunchRequest{RegimeCode: "NOADDR", Period: "2026-10", Due: &due})
+	cyc, err := w.Engine.Launch(w.Ctx, w.Staff, operations.LaunchRequest{RegimeCode: "NOADDR", Period: "2026-10", Due: &due})
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(w.Ctx, time.Minute)
 	defer cancel()

@@ -16,8 +16,8 @@ import (
 
 	"rcm/access"
 	"rcm/activities"
-	"rcm/engine"
 	"rcm/notifications"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/testenv"
@@ -25,7 +25,7 @@ import (
 )
 
 // World is a running rcm for tests and benchmarks: a fresh database, an SMTP
-// server on loopback, the engine, and a worker polling the dev server with
+// server on loopback, the operations, and a worker polling the dev server with
 // the real activities and the outbox sweeper.
 type World struct {
 	t testing.TB
@@ -33,13 +33,13 @@ type World struct {
 	Ctx    context.Context
 	Store  *store.Store
 	SMTP   *testenv.SMTP
-	Engine *engine.Engine
+	Engine *operations.Engine
 	// Temporal is the dev server the worker polls.
 	Temporal *testenv.TemporalServer
 	// Staff is an office-staff caller.
-	Staff engine.Caller
+	Staff operations.Caller
 	// Officers by agency code, Supervisors by region code.
-	Officers    map[string]engine.Caller
+	Officers    map[string]operations.Caller
 	Supervisors map[string]store.User
 }
 
@@ -82,7 +82,7 @@ func NewWorldWith(t testing.TB, temporal *testenv.TemporalServer, batchSize int,
 	require.NoError(t, err)
 	t.Cleanup(tc.Close)
 	queue := testenv.TaskQueue(t)
-	eng := engine.New(st, tc, logger, engine.WithTaskQueue(queue))
+	eng := operations.New(st, tc, logger, operations.WithTaskQueue(queue))
 	var loops activities.LoopEnder = eng
 	if opts.LoopEnder != nil {
 		loops = opts.LoopEnder(eng)
@@ -94,7 +94,7 @@ func NewWorldWith(t testing.TB, temporal *testenv.TemporalServer, batchSize int,
 	t.Cleanup(w.Stop)
 	go func() { _ = eng.RunOutboxSweeper(ctx, 500*time.Millisecond, time.Second) }()
 	return &World{t: t, Ctx: ctx, Store: st, SMTP: sink, Engine: eng, Temporal: temporal,
-		Officers: map[string]engine.Caller{}, Supervisors: map[string]store.User{}}
+		Officers: map[string]operations.Caller{}, Supervisors: map[string]store.User{}}
 }
 
 // SeedTree builds a tree VN → regions → provinces, with officer and head
@@ -110,30 +110,33 @@ func (w *World) SeedTree(regions map[string][]string, wantOfficer ...func(code s
 				Kind: "province", OfficerEmail: "officer." + p + "@agency.test", HeadEmail: "head." + p + "@agency.test"})
 		}
 	}
-	_, _, err := w.Store.UpsertAgencies(w.Ctx, agencies)
+	_, _, err := w.Engine.ImportAgencies(w.Ctx, seeder, agencies)
 	require.NoError(t, err)
-	staff, err := w.Store.CreateUser(w.Ctx, store.User{Email: "staff@office.test", Name: "Office", Role: access.Staff, Language: "vi"}, "")
+	staff, err := w.Engine.CreateUser(w.Ctx, seeder, store.User{Email: "staff@office.test", Name: "Office", Role: access.Staff, Language: "vi"}, "")
 	require.NoError(t, err)
 	w.Staff = w.caller(staff)
 	for region, provinces := range regions {
-		sup, err := w.Store.CreateUser(w.Ctx, store.User{Email: "supervisor." + region + "@office.test", Role: access.Supervisor, AgencyCode: region, Language: "vi"}, "")
+		sup, err := w.Engine.CreateUser(w.Ctx, seeder, store.User{Email: "supervisor." + region + "@office.test", Role: access.Supervisor, AgencyCode: region, Language: "vi"}, "")
 		require.NoError(t, err)
 		w.Supervisors[region] = sup
 		for _, p := range provinces {
 			if len(wantOfficer) > 0 && !wantOfficer[0](p) {
 				continue
 			}
-			u, err := w.Store.CreateUser(w.Ctx, store.User{Email: "submitter." + p + "@agency.test", Role: access.Officer, AgencyCode: p, Language: "vi"}, "")
+			u, err := w.Engine.CreateUser(w.Ctx, seeder, store.User{Email: "submitter." + p + "@agency.test", Role: access.Officer, AgencyCode: p, Language: "vi"}, "")
 			require.NoError(t, err)
 			w.Officers[p] = w.caller(u)
 		}
 	}
 }
 
-func (w *World) caller(u store.User) engine.Caller {
+// seeder is who seeds a world: rcm itself, through the operations.
+var seeder = operations.SystemCaller()
+
+func (w *World) caller(u store.User) operations.Caller {
 	p, err := w.Store.PrincipalFor(w.Ctx, u.ID)
 	require.NoError(w.t, err)
-	return engine.Caller{Principal: p, RemoteAddr: "test"}
+	return operations.Caller{Principal: p, RemoteAddr: "test"}
 }
 
 // SEITemplate is a small socio-economic template: two sums, an average and a note.
@@ -151,7 +154,7 @@ func SEITemplate() reporting.Template {
 func (w *World) SeedRegime(code string, agencies []string, policy reporting.Policy) {
 	t := w.t
 	if _, err := w.Store.Template(w.Ctx, "SEI"); err != nil {
-		require.NoError(t, w.Store.CreateTemplate(w.Ctx, SEITemplate()))
+		require.NoError(t, w.Engine.CreateTemplate(w.Ctx, seeder, SEITemplate()))
 	}
 	rule, err := reporting.ParseDeadlineRule("workdays:2")
 	require.NoError(t, err)
@@ -160,7 +163,8 @@ func (w *World) SeedRegime(code string, agencies []string, policy reporting.Poli
 	for _, a := range agencies {
 		r.Assignments = append(r.Assignments, reporting.Assignment{AgencyCode: a})
 	}
-	require.NoError(t, w.Store.CreateRegime(w.Ctx, r))
+	_, err = w.Engine.CreateRegime(w.Ctx, seeder, r)
+	require.NoError(t, err)
 }
 
 // WaitOpen waits until the cycle's obligations exist.
@@ -176,17 +180,17 @@ func (w *World) WaitOpen(cycleID string) reporting.Cycle {
 }
 
 // Submit stores values for an agency as its officer and returns the receipt.
-func (w *World) Submit(cycleID, agency string, values reporting.Values) engine.Receipt {
+func (w *World) Submit(cycleID, agency string, values reporting.Values) operations.Receipt {
 	w.t.Helper()
-	r, err := w.Engine.Submit(w.Ctx, w.Officers[agency], engine.SubmitRequest{CycleID: cycleID, AgencyCode: agency, Values: values, Source: "json"})
+	r, err := w.Engine.Submit(w.Ctx, w.Officers[agency], operations.SubmitRequest{CycleID: cycleID, AgencyCode: agency, Values: values, Source: "json"})
 	require.NoError(w.t, err, "submit for %s", agency)
 	return r
 }
 
 // Review decides on a submission as office staff.
-func (w *World) Review(r engine.Receipt, decision reporting.Decision, reason string) {
+func (w *World) Review(r operations.Receipt, decision reporting.Decision, reason string) {
 	w.t.Helper()
-	_, err := w.Engine.Review(w.Ctx, w.Staff, engine.ReviewRequest{SubmissionID: r.SubmissionID, Decision: decision, Reason: reason})
+	_, err := w.Engine.Review(w.Ctx, w.Staff, operations.ReviewRequest{SubmissionID: r.SubmissionID, Decision: decision, Reason: reason})
 	require.NoError(w.t, err, "review %s", r.Number)
 }
 

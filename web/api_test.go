@@ -157,7 +157,7 @@ func TestTokenExpiryAndRevocation(t *testing.T) {
 	officer := f.users["officer"]
 
 	past := time.Now().Add(-time.Minute)
-	expired, _, err := f.store.CreateToken(ctx, officer.ID, "old", &past)
+	expired, _, err := f.engine.CreateToken(ctx, seeder, officer.ID, "old", &past)
 	require.NoError(t, err)
 	f.tokens["expired"] = expired
 	resp := f.do("expired", "GET", "/api/v1/me", nil)
@@ -252,7 +252,7 @@ func TestAuditLog(t *testing.T) {
 	require.Equal(t, 201, f.do("anonymous", "POST", "/api/v1/session", map[string]string{"email": "staff@vpcp.gov.vn", "password": staffPassword}).status)
 	require.Equal(t, 401, f.do("anonymous", "POST", "/api/v1/session", map[string]string{"email": "staff@vpcp.gov.vn", "password": "wrong guess"}).status)
 
-	log, err := f.store.AuditLog(ctx, store.AuditFilter{})
+	log, err := f.store.AuditLog(ctx, store.AuditFilter{After: f.auditMark})
 	require.NoError(t, err)
 	type row struct{ actor, action, object string }
 	var got []row
@@ -350,7 +350,7 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 	require.Contains(t, metrics, `rcm_http_request_duration_seconds_bucket{route="GET /api/v1/agencies/{code}"`)
 	require.NotContains(t, metrics, "/api/v1/agencies/HNI", "labels are patterns, not paths")
 
-	down := NewServer(Config{}, Deps{Store: f.store, ReadyChecks: map[string]ReadyCheck{
+	down := NewServer(Config{}, Deps{Operations: f.engine, ReadyChecks: map[string]ReadyCheck{
 		"temporal": func(context.Context) error { return errors.New("connection refused") }}})
 	rec := serve(t, down.Handler(), mustRequest(t, "GET", "/readyz"))
 	require.Equal(t, 503, rec.status)

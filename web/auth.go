@@ -2,12 +2,12 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 
 	"rcm/access"
 	"rcm/api"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 )
@@ -24,7 +24,7 @@ func (s *Server) authenticate(r *http.Request) (access.Principal, error) {
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 			return access.Principal{}, errUnauthenticated(`the Authorization header must be "Bearer <token>"`)
 		}
-		p, err := s.store.PrincipalForToken(r.Context(), strings.TrimSpace(token))
+		p, err := s.ops.AuthenticateToken(r.Context(), strings.TrimSpace(token))
 		if err != nil {
 			return access.Principal{}, authProblem(err)
 		}
@@ -37,7 +37,7 @@ func (s *Server) authenticate(r *http.Request) (access.Principal, error) {
 	if err := s.csrf.Check(r); err != nil {
 		return access.Principal{}, errForbidden("cross-origin request refused: a page of another site cannot act with your session")
 	}
-	p, err := s.store.PrincipalForSession(r.Context(), c.Value)
+	p, err := s.ops.AuthenticateSession(r.Context(), c.Value)
 	if err != nil {
 		return access.Principal{}, authProblem(err)
 	}
@@ -63,9 +63,9 @@ func authProblem(err error) error {
 
 func (s *Server) sessionRoutes() []Route {
 	return []Route{
-		{Method: "POST", Path: "/api/v1/session", Roles: anyone, Handle: s.signIn},
-		{Method: "DELETE", Path: "/api/v1/session", Roles: everyRole, Handle: s.signOut},
-		{Method: "GET", Path: "/api/v1/me", Roles: everyRole, Handle: s.me},
+		{Method: "POST", Path: "/api/v1/session", Op: public, Handle: s.signIn},
+		{Method: "DELETE", Path: "/api/v1/session", Op: operations.OpDeleteSession, Handle: s.signOut},
+		{Method: "GET", Path: "/api/v1/me", Op: operations.OpReadSelf, Handle: s.me},
 	}
 }
 
@@ -84,26 +84,16 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		return errValidation("give an e-mail address and a password",
 			reporting.FieldError{Field: "email", Reason: "required"}, reporting.FieldError{Field: "password", Reason: "required"})
 	}
-	u, err := s.store.AuthenticatePassword(r.Context(), req.Email, req.Password)
+	session, err := s.ops.SignIn(r.Context(), caller(r), req.Email, req.Password, s.cfg.SessionTTL)
 	if errors.Is(err, store.ErrUnauthenticated) {
-		refused := s.audit(r, "session.refused", "user/"+req.Email, map[string]any{"reason": err.Error()})
-		refused.Actor = req.Email
-		if auditErr := s.store.Audit(r.Context(), refused); auditErr != nil {
-			return auditErr
-		}
 		return errUnauthenticated("the e-mail address or the password is wrong")
 	}
 	if err != nil {
 		return err
 	}
-	entry := s.audit(r, "session.create", fmt.Sprintf("user/%d", u.ID), nil)
-	entry.ActorID, entry.Actor = &u.ID, u.Email
-	secret, expires, err := s.store.CreateSession(r.Context(), u.ID, s.cfg.SessionTTL, entry)
-	if err != nil {
-		return err
-	}
+	u, expires := session.User, session.Expires
 	http.SetCookie(w, &http.Cookie{
-		Name: SessionCookie, Value: secret, Path: "/", Expires: expires,
+		Name: SessionCookie, Value: session.Secret, Path: "/", Expires: expires,
 		HttpOnly: true, Secure: s.secure || r.TLS != nil, SameSite: http.SameSiteLaxMode,
 	})
 	writeJSON(w, http.StatusCreated, api.Session{User: toUserJSON(u), ExpiresAt: expires})
@@ -113,8 +103,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 // signOut ends the session of the cookie, if there is one, and clears it.
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
-		p := principal(r)
-		if err := s.store.DeleteSession(r.Context(), c.Value, s.audit(r, "session.delete", fmt.Sprintf("user/%d", p.UserID), nil)); err != nil {
+		if err := s.ops.SignOut(r.Context(), caller(r), c.Value); err != nil {
 			return err
 		}
 	}
@@ -128,12 +117,10 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 
 // me answers who the caller is and what part of the tree they see.
 func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
-	p := principal(r)
-	u, err := s.store.User(r.Context(), p.UserID)
+	u, scope, err := s.ops.Me(r.Context(), caller(r))
 	if err != nil {
 		return err
 	}
-	scope := p.Scope()
 	writeJSON(w, http.StatusOK, api.Me{User: toUserJSON(u), Scope: scope.Path, ScopeExact: scope.Exact})
 	return nil
 }

@@ -10,9 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"rcm/access"
 	"rcm/api"
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/workflows"
@@ -20,23 +19,13 @@ import (
 
 func (s *Server) cycleRoutes() []Route {
 	return []Route{
-		{Method: "POST", Path: "/api/v1/cycles", Roles: staffOnly, Handle: s.withEngine(s.launchCycle)},
-		{Method: "GET", Path: "/api/v1/cycles", Roles: everyRole, Handle: s.listCycles},
-		{Method: "GET", Path: "/api/v1/cycles/{id}", Roles: everyRole, Handle: s.getCycle},
-		{Method: "GET", Path: "/api/v1/cycles/{id}/timeline", Roles: staffOrSupervisor, Handle: s.withEngine(s.cycleTimeline)},
-		{Method: "POST", Path: "/api/v1/cycles/{id}/extensions", Roles: staffOnly, Handle: s.withEngine(s.extendCycle)},
-		{Method: "POST", Path: "/api/v1/cycles/{id}/close", Roles: staffOnly, Handle: s.withEngine(s.closeCycle)},
-		{Method: "POST", Path: "/api/v1/cycles/{id}/cancel", Roles: staffOnly, Handle: s.withEngine(s.cancelCycle)},
-	}
-}
-
-// withEngine answers 503 on a server built without the cycle engine.
-func (s *Server) withEngine(h HandlerFunc) HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		if s.engine == nil {
-			return errUnavailable("the cycle engine is not configured on this server; start it with `rcm serve` and a reachable Temporal")
-		}
-		return h(w, r)
+		{Method: "POST", Path: "/api/v1/cycles", Op: operations.OpLaunchCycle, Handle: s.launchCycle},
+		{Method: "GET", Path: "/api/v1/cycles", Op: operations.OpReadCycles, Handle: s.listCycles},
+		{Method: "GET", Path: "/api/v1/cycles/{id}", Op: operations.OpReadCycles, Handle: s.getCycle},
+		{Method: "GET", Path: "/api/v1/cycles/{id}/timeline", Op: operations.OpReadTimeline, Handle: s.cycleTimeline},
+		{Method: "POST", Path: "/api/v1/cycles/{id}/extensions", Op: operations.OpExtendCycle, Handle: s.extendCycle},
+		{Method: "POST", Path: "/api/v1/cycles/{id}/close", Op: operations.OpCloseCycle, Handle: s.closeCycle},
+		{Method: "POST", Path: "/api/v1/cycles/{id}/cancel", Op: operations.OpCancelCycle, Handle: s.cancelCycle},
 	}
 }
 
@@ -44,36 +33,28 @@ func errUnavailable(detail string) *apiError {
 	return problem(http.StatusServiceUnavailable, typeUnavailable, "A service rcm needs is unavailable", detail)
 }
 
-// caller is the request's caller as the engine knows it.
-func caller(r *http.Request) engine.Caller {
-	return engine.Caller{Principal: principal(r), RemoteAddr: remoteAddr(r)}
+// caller is the request's caller as operations knows it.
+func caller(r *http.Request) operations.Caller {
+	return operations.Caller{Principal: principal(r), RemoteAddr: remoteAddr(r)}
 }
 
-// engineError turns an engine error into the problem to answer with: each
-// refused field and indicator named, in the caller's language; the engine's
-// message, which names the cycle and says why, as the detail.
-func engineError(r *http.Request, err error) error { return engineErrorIn(requestLang(r), err) }
+// operationError turns an error of operations into the problem to answer
+// with: each refused field and indicator named, in the caller's language;
+// the message of operations, which names the cycle and says why, as the
+// detail (toProblem maps the rest).
+func operationError(r *http.Request, err error) error { return operationErrorIn(requestLang(r), err) }
 
-// engineErrorIn is engineError with the language of indicator problems given.
-func engineErrorIn(lang string, err error) error {
+// operationErrorIn is operationError with the language of indicator problems given.
+func operationErrorIn(lang string, err error) error {
 	var inErr *reporting.InputError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &inErr):
+	if errors.As(err, &inErr) {
 		detail := "some fields are refused; correct them and send the request again"
 		if lang == "vi" && slices.ContainsFunc(inErr.Fields, func(f reporting.FieldError) bool { return f.Indicator != "" }) {
 			detail = "một số chỉ tiêu chưa hợp lệ; sửa các chỉ tiêu được nêu rồi gửi lại"
 		}
 		return errValidationIn(lang, detail, inErr.Fields...)
-	case errors.Is(err, engine.ErrForbidden):
-		return errForbidden(err.Error())
-	case errors.Is(err, engine.ErrUnavailable):
-		e := errUnavailable("Temporal cannot be reached, so nothing was changed; try again in a minute, and tell the operators if it persists")
-		e.cause = err
-		return e
 	}
-	return err // not found and conflict: toProblem keeps the engine's message
+	return err // toProblem maps forbidden, unavailable, not found and conflict
 }
 
 // requestLang is the language to answer people in: ?lang=, else the first
@@ -178,7 +159,7 @@ func parseInstant(text string, loc *time.Location, now time.Time) (time.Time, er
 // regimeLocation is the time zone of a regime, for dates written without one.
 func (s *Server) regimeLocation(r *http.Request, regimeCode string) *time.Location {
 	zone := reporting.DefaultZone
-	if rg, err := s.store.RegimeRules(r.Context(), regimeCode); err == nil && rg.TimeZone != "" {
+	if rg, err := s.ops.Regime(r.Context(), caller(r), regimeCode); err == nil && rg.TimeZone != "" {
 		zone = rg.TimeZone
 	}
 	loc, err := reporting.LoadLocation(zone)
@@ -200,7 +181,7 @@ func (s *Server) launchCycle(w http.ResponseWriter, r *http.Request) error {
 	if req.Period == "" {
 		fc.bad("period", "required, such as 2026-10, 2026-Q1, 2026-H1, 2026-9M or 2026")
 	}
-	lr := engine.LaunchRequest{RegimeCode: req.Regime, Period: req.Period,
+	lr := operations.LaunchRequest{RegimeCode: req.Regime, Period: req.Period,
 		ReviewTime: fc.offset("review_time", req.ReviewTime), CloseAfter: fc.offset("close_after", req.CloseAfter)}
 	if req.Due != "" {
 		due, err := parseInstant(req.Due, s.regimeLocation(r, req.Regime), s.now())
@@ -225,9 +206,9 @@ func (s *Server) launchCycle(w http.ResponseWriter, r *http.Request) error {
 	if len(fc.FieldErrors) > 0 {
 		return errValidation("some fields of the launch are refused; correct them and send it again", fc.FieldErrors...)
 	}
-	cyc, err := s.engine.Launch(r.Context(), caller(r), lr)
+	cyc, err := s.ops.Launch(r.Context(), caller(r), lr)
 	if err != nil {
-		return engineError(r, err)
+		return operationError(r, err)
 	}
 	w.Header().Set("Location", "/api/v1/cycles/"+cyc.ID)
 	writeJSON(w, http.StatusCreated, toCycleJSON(cyc))
@@ -241,7 +222,7 @@ func (s *Server) listCycles(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	cycles, err := s.store.ListCycles(r.Context(), store.CycleFilter{
+	cycles, err := s.ops.ListCycles(r.Context(), caller(r), store.CycleFilter{
 		RegimeCode: q.Get("regime"), Status: reporting.CycleStatus(q.Get("status")), After: q.Get("after"), Limit: limit + 1})
 	if err != nil {
 		return err
@@ -256,11 +237,7 @@ func (s *Server) listCycles(w http.ResponseWriter, r *http.Request) error {
 
 // cycle returns the cycle the path's {id} names.
 func (s *Server) cycle(r *http.Request) (reporting.Cycle, error) {
-	c, err := s.store.Cycle(r.Context(), r.PathValue("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		return reporting.Cycle{}, errNotFound("cycle", r.PathValue("id"))
-	}
-	return c, err
+	return s.ops.Cycle(r.Context(), caller(r), r.PathValue("id"))
 }
 
 // getCycle answers a cycle with its obligations counted by status within
@@ -276,8 +253,7 @@ func (s *Server) getCycle(w http.ResponseWriter, r *http.Request) error {
 
 func writeCycle(w http.ResponseWriter, r *http.Request, s *Server, c reporting.Cycle, status int) {
 	out := toCycleJSON(c)
-	scope := principal(r).Scope()
-	counts, err := s.store.StatusCounts(r.Context(), c.ID, scope.Path, scope.Exact)
+	counts, err := s.ops.StatusCounts(r.Context(), caller(r), c.ID)
 	if err != nil {
 		s.log.Warn("status counts", "cycle", c.ID, "error", err)
 	} else {
@@ -306,12 +282,12 @@ func toTimelineJSON(v workflows.TimelineView) api.Timeline {
 }
 
 func (s *Server) cycleTimeline(w http.ResponseWriter, r *http.Request) error {
-	view, err := s.engine.Timeline(r.Context(), caller(r), r.PathValue("id"))
-	if errors.Is(err, engine.ErrNotFound) && !strings.Contains(err.Error(), "no longer kept") {
+	view, err := s.ops.Timeline(r.Context(), caller(r), r.PathValue("id"))
+	if errors.Is(err, operations.ErrNotFound) && !strings.Contains(err.Error(), "no longer kept") {
 		return errNotFound("cycle", r.PathValue("id"))
 	}
 	if err != nil {
-		return engineError(r, err)
+		return operationError(r, err)
 	}
 	writeJSON(w, http.StatusOK, toTimelineJSON(view))
 	return nil
@@ -331,7 +307,7 @@ func (s *Server) extendCycle(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var fc fieldCollector
-	er := engine.ExtendRequest{CycleID: c.ID, AgencyCode: req.Agency, Reason: req.Reason}
+	er := operations.ExtendRequest{CycleID: c.ID, AgencyCode: req.Agency, Reason: req.Reason}
 	if req.Due == "" {
 		fc.bad("due", "required: a date such as 2026-12-15 (the end of that day, %s) or an RFC 3339 time", c.TimeZone)
 	} else if er.Due, err = parseInstant(req.Due, loc, s.now()); err != nil {
@@ -347,9 +323,9 @@ func (s *Server) extendCycle(w http.ResponseWriter, r *http.Request) error {
 	if len(fc.FieldErrors) > 0 {
 		return errValidation("some fields of the extension are refused; correct them and send it again", fc.FieldErrors...)
 	}
-	ext, err := s.engine.Extend(r.Context(), caller(r), er)
+	ext, err := s.ops.Extend(r.Context(), caller(r), er)
 	if err != nil {
-		return engineError(r, err)
+		return operationError(r, err)
 	}
 	writeJSON(w, http.StatusCreated, api.Extension{ID: ext.ID, Cycle: ext.CycleID, Agency: ext.AgencyCode, OldDue: ext.OldDue,
 		Due: ext.Due, Close: ext.Close, Reason: ext.Reason, CreatedAt: ext.CreatedAt, Affected: ext.Affected})
@@ -373,32 +349,29 @@ func readReason(r *http.Request) (string, error) {
 // aggregates and summarises, so the answer is 202 and the cycle shows
 // closed shortly after.
 func (s *Server) closeCycle(w http.ResponseWriter, r *http.Request) error {
-	return s.endCycle(w, r, s.engine.Close, http.StatusAccepted)
+	return s.endCycle(w, r, s.ops.Close, http.StatusAccepted)
 }
 
 // cancelCycle cancels the cycle: no more notices, no final states.
 func (s *Server) cancelCycle(w http.ResponseWriter, r *http.Request) error {
-	return s.endCycle(w, r, s.engine.Cancel, http.StatusOK)
+	return s.endCycle(w, r, s.ops.Cancel, http.StatusOK)
 }
 
 // endCycle runs close or cancel with the body's reason and answers the cycle.
 func (s *Server) endCycle(w http.ResponseWriter, r *http.Request,
-	end func(ctx context.Context, c engine.Caller, cycleID, reason string) error, status int) error {
+	end func(ctx context.Context, c operations.Caller, cycleID, reason string) error, status int) error {
 	reason, err := readReason(r)
 	if err != nil {
 		return err
 	}
 	id := r.PathValue("id")
 	if err := end(r.Context(), caller(r), id, reason); err != nil {
-		return engineError(r, err)
+		return operationError(r, err)
 	}
-	c, err := s.store.Cycle(r.Context(), id)
+	c, err := s.ops.Cycle(r.Context(), caller(r), id)
 	if err != nil {
 		return err
 	}
 	writeCycle(w, r, s, c, status)
 	return nil
 }
-
-// officerOnly is the role set of submitting.
-var officerOnly = []access.Role{access.Officer}

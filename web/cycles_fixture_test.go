@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"rcm/activities"
-	"rcm/engine"
 	"rcm/notifications"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/testenv"
 	rcmworker "rcm/worker"
@@ -29,7 +29,7 @@ type cycleWorld struct {
 	prefix  string
 	cycleID string
 	// subs are the first submission of HNI and HCM in the cycle.
-	subs map[string]engine.Receipt
+	subs map[string]operations.Receipt
 	// scheduled is a regime with a schedule.
 	scheduled string
 }
@@ -41,7 +41,7 @@ func (f *fixture) cycles() *cycleWorld {
 		return f.cyc
 	}
 	f.startWorker()
-	w := &cycleWorld{prefix: "C" + randomCode(5), subs: map[string]engine.Receipt{}}
+	w := &cycleWorld{prefix: "C" + randomCode(5), subs: map[string]operations.Receipt{}}
 	f.cyc = w
 	w.cycleID = f.openCycle("HNI", "HPG", "HCM")
 	w.subs["HNI"] = f.submitFor(w.cycleID, "HNI", "100")
@@ -94,7 +94,8 @@ func (f *fixture) freshRegime(agencies ...string) string {
 	for _, a := range agencies {
 		r.Assignments = append(r.Assignments, reporting.Assignment{AgencyCode: a})
 	}
-	require.NoError(f.t, f.store.CreateRegime(context.Background(), r))
+	_, err := f.engine.CreateRegime(context.Background(), seeder, r)
+	require.NoError(f.t, err)
 	return code
 }
 
@@ -116,7 +117,7 @@ func pastPeriod(t *testing.T) string {
 func (f *fixture) openCycle(agencies ...string) string {
 	f.t.Helper()
 	due := time.Now().Add(time.Hour)
-	c, err := f.engine.Launch(context.Background(), f.caller("staff"), engine.LaunchRequest{
+	c, err := f.engine.Launch(context.Background(), f.caller("staff"), operations.LaunchRequest{
 		RegimeCode: f.freshRegime(agencies...), Period: pastPeriod(f.t), Due: &due})
 	require.NoError(f.t, err)
 	f.waitStatus(c.ID, reporting.CycleOpen)
@@ -133,20 +134,20 @@ func (f *fixture) waitStatus(cycleID string, status reporting.CycleStatus) {
 }
 
 // caller is the engine caller of a fixture user ("staff", "officer", ...).
-func (f *fixture) caller(key string) engine.Caller {
+func (f *fixture) caller(key string) operations.Caller {
 	f.t.Helper()
 	p, err := f.store.PrincipalFor(context.Background(), f.users[key].ID)
 	require.NoError(f.t, err)
-	return engine.Caller{Principal: p, RemoteAddr: "test"}
+	return operations.Caller{Principal: p, RemoteAddr: "test"}
 }
 
 // officerOf names the fixture user who is the officer of an agency.
 var officerOf = map[string]string{"HNI": "officer", "HCM": "outsider"}
 
 // submitFor stores a version for HNI or HCM through the engine.
-func (f *fixture) submitFor(cycleID, agency, grdp string) engine.Receipt {
+func (f *fixture) submitFor(cycleID, agency, grdp string) operations.Receipt {
 	f.t.Helper()
-	r, err := f.engine.Submit(context.Background(), f.caller(officerOf[agency]), engine.SubmitRequest{
+	r, err := f.engine.Submit(context.Background(), f.caller(officerOf[agency]), operations.SubmitRequest{
 		CycleID: cycleID, AgencyCode: agency, Values: reporting.Values{"GRDP": grdp}, Source: "json"})
 	require.NoError(f.t, err)
 	return r
@@ -156,7 +157,7 @@ func (f *fixture) submitFor(cycleID, agency, grdp string) engine.Receipt {
 func (f *fixture) scheduledRegime() string {
 	f.t.Helper()
 	code := f.freshRegime("HNI")
-	_, err := f.engine.ScheduleRegime(context.Background(), f.caller("staff"), code, engine.ScheduleOptions{Hour: 8})
+	_, err := f.engine.ScheduleRegime(context.Background(), f.caller("staff"), code, operations.ScheduleOptions{Hour: 8})
 	require.NoError(f.t, err)
 	f.deleteScheduleAtEnd(code)
 	return code

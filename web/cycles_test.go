@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"rcm/api"
+	"rcm/operations"
 	"rcm/reporting"
 )
 
@@ -261,7 +262,7 @@ func TestObligationsAndNotifications(t *testing.T) {
 
 func TestCycleRoutesWithoutTheEngineAreUnavailable(t *testing.T) {
 	f := newFixture(t)
-	s := NewServer(Config{}, Deps{Store: f.store})
+	s := NewServer(Config{}, Deps{Operations: operations.New(f.store, nil, nil)})
 	req := mustRequest(t, "GET", "/api/v1/schedules")
 	req.Header.Set("Authorization", "Bearer "+f.tokens["staff"])
 	rec := serve(t, s.Handler(), req)

@@ -18,7 +18,7 @@ import (
 
 	"rcm/access"
 	"rcm/api"
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/testenv"
@@ -41,12 +41,18 @@ type fixture struct {
 	users  map[string]store.User // by role name, and "outsider"
 	tokens map[string]string     // by role name; "anonymous" has none
 	seq    atomic.Int64
-	// engine runs the cycle commands on the package's Temporal dev server;
-	// cycles (cycles_fixture_test.go) starts a worker when a test needs one.
-	engine *engine.Engine
+	// engine runs the operations, the cycle commands on the package's
+	// Temporal dev server; cycles (cycles_fixture_test.go) starts a worker
+	// when a test needs one.
+	engine *operations.Engine
 	queue  string
 	cyc    *cycleWorld
+	// auditMark is the last audit record of the fixture's own seeding.
+	auditMark int64
 }
+
+// seeder is who seeds the fixture.
+var seeder = operations.SystemCaller()
 
 const staffPassword = "mật khẩu dài đủ"
 
@@ -60,7 +66,11 @@ func newFixture(t *testing.T) *fixture {
 	require.NoError(t, err)
 	t.Cleanup(st.Close)
 	f := &fixture{t: t, store: st, users: map[string]store.User{}, tokens: map[string]string{}}
-	_, _, err = st.UpsertAgencies(ctx, []reporting.Agency{
+	// A task queue of the test's own: workflows left running by another
+	// test never reach this test's worker and database.
+	f.queue = testenv.TaskQueue(t)
+	f.engine = operations.New(st, temporal.Client(), slog.New(slog.DiscardHandler), operations.WithTaskQueue(f.queue))
+	_, _, err = f.engine.ImportAgencies(ctx, seeder, []reporting.Agency{
 		{Code: "VN", NameVI: "Việt Nam", Kind: "national"},
 		{Code: "R-DBSH", ParentCode: "VN", NameVI: "Đồng bằng sông Hồng", Kind: "region"},
 		{Code: "R-DNB", ParentCode: "VN", NameVI: "Đông Nam Bộ", Kind: "region"},
@@ -82,21 +92,20 @@ func newFixture(t *testing.T) *fixture {
 		{"supervisor", "supervisor@dbsh.gov.vn", access.Supervisor, "R-DBSH", ""},
 		{"outsider", "officer@hcm.gov.vn", access.Officer, "HCM", ""},
 	} {
-		created, err := st.CreateUser(ctx, store.User{Email: u.email, Role: u.role, AgencyCode: u.agency}, u.password)
+		created, err := f.engine.CreateUser(ctx, seeder, store.User{Email: u.email, Role: u.role, AgencyCode: u.agency}, u.password)
 		require.NoError(t, err)
 		f.users[u.key] = created
-		token, _, err := st.CreateToken(ctx, created.ID, "test", nil)
+		token, _, err := f.engine.CreateToken(ctx, seeder, created.ID, "test", nil)
 		require.NoError(t, err)
 		f.tokens[u.key] = token
 	}
-	require.NoError(t, st.CreateTemplate(ctx, testTemplate("KTXH")))
+	require.NoError(t, f.engine.CreateTemplate(ctx, seeder, testTemplate("KTXH")))
 	f.createRegime("KTXH_MONTHLY", "HNI", "HCM")
+	seeded, err := st.AuditLog(ctx, store.AuditFilter{Limit: 1000})
+	require.NoError(t, err)
+	f.auditMark = seeded[len(seeded)-1].ID
 
-	// A task queue of the test's own: workflows left running by another
-	// test never reach this test's worker and database.
-	f.queue = testenv.TaskQueue(t)
-	f.engine = engine.New(st, temporal.Client(), slog.New(slog.DiscardHandler), engine.WithTaskQueue(f.queue))
-	f.server = NewServer(Config{BaseURL: "http://rcm.test", MaxBodyBytes: 64 << 10, MaxUploadBytes: 256 << 10}, Deps{Store: st, Engine: f.engine})
+	f.server = NewServer(Config{BaseURL: "http://rcm.test", MaxBodyBytes: 64 << 10, MaxUploadBytes: 256 << 10}, Deps{Operations: f.engine})
 	f.http = httptest.NewServer(validating(t, f.server.Handler()))
 	t.Cleanup(f.http.Close)
 	return f
@@ -117,7 +126,8 @@ func (f *fixture) createRegime(code string, agencies ...string) {
 	for _, a := range agencies {
 		r.Assignments = append(r.Assignments, reporting.Assignment{AgencyCode: a})
 	}
-	require.NoError(f.t, f.store.CreateRegime(context.Background(), r))
+	_, err := f.engine.CreateRegime(context.Background(), seeder, r)
+	require.NoError(f.t, err)
 }
 
 // next returns a number unique in the fixture, for names of things created.
@@ -181,7 +191,7 @@ func (f *fixture) do(role, method, path string, body any, headers ...string) res
 // freshToken creates a token of the user with the role key and returns its id.
 func (f *fixture) freshToken(key string) int64 {
 	f.t.Helper()
-	_, tok, err := f.store.CreateToken(context.Background(), f.users[key].ID, fmt.Sprintf("t%d", f.next()), nil)
+	_, tok, err := f.engine.CreateToken(context.Background(), seeder, f.users[key].ID, fmt.Sprintf("t%d", f.next()), nil)
 	require.NoError(f.t, err)
 	return tok.ID
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"rcm/api"
+	"rcm/operations"
 )
 
 // Metrics is the Prometheus registry rcm exposes at /metrics, with the HTTP
@@ -54,10 +55,10 @@ func (m *Metrics) observe(route string, status int, elapsed time.Duration) {
 
 func (s *Server) systemRoutes() []Route {
 	return []Route{
-		{Method: "GET", Path: "/healthz", Roles: anyone, Handle: s.healthz},
-		{Method: "GET", Path: "/readyz", Roles: anyone, Handle: s.readyz},
-		{Method: "GET", Path: "/metrics", Roles: staffOnly, Handle: s.serveMetrics},
-		{Method: "GET", Path: "/api/openapi.json", Roles: anyone, Handle: s.openAPI},
+		{Method: "GET", Path: "/healthz", Op: public, Handle: s.healthz},
+		{Method: "GET", Path: "/readyz", Op: public, Handle: s.readyz},
+		{Method: "GET", Path: "/metrics", Op: operations.OpReadMetrics, Handle: s.serveMetrics},
+		{Method: "GET", Path: "/api/openapi.json", Op: public, Handle: s.openAPI},
 	}
 }
 
@@ -73,10 +74,10 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
 	checks := map[string]ReadyCheck{"database": func(ctx context.Context) error {
-		if s.store == nil {
+		if s.ops == nil {
 			return errors.New("no database configured")
 		}
-		return s.store.Pool().Ping(ctx)
+		return s.ops.Ping(ctx)
 	}}
 	for name, c := range s.ready {
 		checks[name] = c

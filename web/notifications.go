@@ -6,13 +6,14 @@ import (
 	"strconv"
 
 	"rcm/api"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 )
 
 func (s *Server) notificationRoutes() []Route {
 	return []Route{
-		{Method: "GET", Path: "/api/v1/notifications", Roles: staffOnly, Handle: s.listNotifications},
+		{Method: "GET", Path: "/api/v1/notifications", Op: operations.OpReadMessages, Handle: s.listNotifications},
 	}
 }
 
@@ -35,7 +36,7 @@ func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request) error
 			return errBadRequest(fmt.Sprintf("after %q is not the next of a previous page", raw), reporting.FieldError{Field: "after", Reason: "a cursor"})
 		}
 	}
-	list, err := s.store.ListNotifications(r.Context(), store.NotificationFilter{CycleID: q.Get("cycle"), Status: status,
+	list, err := s.ops.Notifications(r.Context(), caller(r), store.NotificationFilter{CycleID: q.Get("cycle"), Status: status,
 		Kind: reporting.Event(q.Get("kind")), Subject: q.Get("agency"), AfterID: after, Limit: limit + 1})
 	if err != nil {
 		return err

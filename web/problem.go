@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"rcm/api"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/sheets"
 	"rcm/store"
@@ -99,9 +100,20 @@ func toProblem(err error) *apiError {
 	var inErr *reporting.InputError
 	var fileErr *sheets.FileError
 	var tooLarge *http.MaxBytesError
+	var notFound *operations.NotFoundError
 	switch {
 	case errors.As(err, &ae):
 		return ae
+	case errors.As(err, &notFound):
+		return errNotFound(notFound.What, notFound.ID)
+	case errors.Is(err, operations.ErrForbidden):
+		return errForbidden(err.Error())
+	case errors.Is(err, operations.ErrNoTemporal):
+		return errUnavailable("the cycle engine is not configured on this server; start it with `rcm serve` and a reachable Temporal")
+	case errors.Is(err, operations.ErrUnavailable):
+		e := errUnavailable("Temporal cannot be reached, so nothing was changed; try again in a minute, and tell the operators if it persists")
+		e.cause = err
+		return e
 	case errors.As(err, &tooLarge):
 		return problem(http.StatusRequestEntityTooLarge, typeTooLarge, "The request body is too large",
 			fmt.Sprintf("the body is larger than the %d bytes this endpoint accepts; send less at a time", tooLarge.Limit))

@@ -5,15 +5,16 @@ import (
 	"time"
 
 	"rcm/api"
+	"rcm/operations"
 	"rcm/reporting"
 )
 
 func (s *Server) regimeRoutes() []Route {
 	return []Route{
-		{Method: "POST", Path: "/api/v1/regimes", Roles: staffOnly, Handle: s.createRegime},
-		{Method: "GET", Path: "/api/v1/regimes", Roles: everyRole, Handle: s.listRegimes},
-		{Method: "GET", Path: "/api/v1/regimes/{code}", Roles: everyRole, Handle: s.getRegime},
-		{Method: "PUT", Path: "/api/v1/regimes/{code}/assignments", Roles: staffOnly, Upload: true, Handle: s.setAssignments},
+		{Method: "POST", Path: "/api/v1/regimes", Op: operations.OpCreateRegime, Handle: s.createRegime},
+		{Method: "GET", Path: "/api/v1/regimes", Op: operations.OpReadRegimes, Handle: s.listRegimes},
+		{Method: "GET", Path: "/api/v1/regimes/{code}", Op: operations.OpReadRegimes, Handle: s.getRegime},
+		{Method: "PUT", Path: "/api/v1/regimes/{code}/assignments", Op: operations.OpAssignRegime, Upload: true, Handle: s.setAssignments},
 	}
 }
 
@@ -82,12 +83,7 @@ func (s *Server) createRegime(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	entry := s.audit(r, "regime.create", "regime/"+regime.Code, map[string]any{
-		"template": regime.TemplateCode, "cadence": string(regime.Cadence), "assignments": len(regime.Assignments)})
-	if err := s.store.CreateRegime(r.Context(), regime, entry); err != nil {
-		return err
-	}
-	created, err := s.store.Regime(r.Context(), regime.Code)
+	created, err := s.ops.CreateRegime(r.Context(), caller(r), regime)
 	if err != nil {
 		return err
 	}
@@ -96,41 +92,9 @@ func (s *Server) createRegime(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// scopedRegime keeps, for callers other than staff, only the assignments of
-// agencies they see.
-func (s *Server) scopedRegimes(r *http.Request, regimes []reporting.Regime) error {
-	p := principal(r)
-	if p.IsStaff() {
-		return nil
-	}
-	var codes []string
-	for _, rg := range regimes {
-		for _, a := range rg.Assignments {
-			codes = append(codes, a.AgencyCode)
-		}
-	}
-	paths, err := s.store.AgencyPaths(r.Context(), codes)
-	if err != nil {
-		return err
-	}
-	for i := range regimes {
-		var kept []reporting.Assignment
-		for _, a := range regimes[i].Assignments {
-			if p.CanSeeAgency(paths[a.AgencyCode]) {
-				kept = append(kept, a)
-			}
-		}
-		regimes[i].Assignments = kept
-	}
-	return nil
-}
-
 func (s *Server) listRegimes(w http.ResponseWriter, r *http.Request) error {
-	regimes, err := s.store.ListRegimes(r.Context())
+	regimes, err := s.ops.ListRegimes(r.Context(), caller(r))
 	if err != nil {
-		return err
-	}
-	if err := s.scopedRegimes(r, regimes); err != nil {
 		return err
 	}
 	items := make([]api.Regime, len(regimes))
@@ -142,15 +106,11 @@ func (s *Server) listRegimes(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getRegime(w http.ResponseWriter, r *http.Request) error {
-	regime, err := s.store.Regime(r.Context(), r.PathValue("code"))
+	regime, err := s.ops.Regime(r.Context(), caller(r), r.PathValue("code"))
 	if err != nil {
 		return err
 	}
-	regimes := []reporting.Regime{regime}
-	if err := s.scopedRegimes(r, regimes); err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toRegimeJSON(regimes[0]))
+	writeJSON(w, http.StatusOK, toRegimeJSON(regime))
 	return nil
 }
 
@@ -161,11 +121,7 @@ func (s *Server) setAssignments(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
-	entry := s.audit(r, "regime.assign", "regime/"+code, map[string]any{"assignments": len(req)})
-	if err := s.store.SetAssignments(r.Context(), code, toAssignments(req), entry); err != nil {
-		return err
-	}
-	regime, err := s.store.Regime(r.Context(), code)
+	regime, err := s.ops.SetAssignments(r.Context(), caller(r), code, toAssignments(req))
 	if err != nil {
 		return err
 	}

@@ -2,25 +2,22 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 
-	"rcm/access"
 	"rcm/api"
+	"rcm/operations"
 	"rcm/reporting"
-	"rcm/store"
 )
 
 func (s *Server) resultRoutes() []Route {
 	return []Route{
-		{Method: "GET", Path: "/api/v1/cycles/{id}/compliance", Roles: everyRole, Handle: s.getCompliance},
-		{Method: "GET", Path: "/api/v1/cycles/{id}/aggregates", Roles: everyRole, Handle: s.getAggregates},
+		{Method: "GET", Path: "/api/v1/cycles/{id}/compliance", Op: operations.OpReadResults, Handle: s.getCompliance},
+		{Method: "GET", Path: "/api/v1/cycles/{id}/aggregates", Op: operations.OpReadResults, Handle: s.getAggregates},
 	}
 }
 
@@ -47,124 +44,51 @@ func (s *Server) getAggregates(w http.ResponseWriter, r *http.Request) error {
 // serveResult answers a cycle's result within the caller's scope (narrowed
 // by ?under=) as JSON, or as a spreadsheet with ?format=xlsx.
 func serveResult[T any](s *Server, w http.ResponseWriter, r *http.Request, name string,
-	compute func(context.Context, reporting.Cycle, access.Scope) (T, error), sheet func(*excelize.File, T, string) error) error {
+	compute func(*http.Request, string) (T, error), sheet func(*excelize.File, T, string) error) error {
 	format, err := resultFormat(r)
 	if err != nil {
 		return err
 	}
-	c, err := s.cycle(r)
-	if err != nil {
-		return err
-	}
-	scope, err := s.scopeUnder(r)
-	if err != nil {
-		return err
-	}
-	out, err := compute(r.Context(), c, scope)
+	id := r.PathValue("id")
+	out, err := compute(r, id)
 	if err != nil {
 		return err
 	}
 	if format == "xlsx" {
-		return writeXLSX(w, c.ID+"-"+name+".xlsx", func(f *excelize.File) error { return sheet(f, out, requestLang(r)) })
+		return writeXLSX(w, id+"-"+name+".xlsx", func(f *excelize.File) error { return sheet(f, out, requestLang(r)) })
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
-// complianceOf computes the compliance of the nodes in scope: the stored
-// figures of a closed cycle, or provisional ones rolled up from its
-// obligations as they stand.
-func (s *Server) complianceOf(ctx context.Context, c reporting.Cycle, scope access.Scope) (api.Compliance, error) {
-	out := api.Compliance{Cycle: c.ID, Status: string(c.Status), Final: c.Status == reporting.CycleClosed, Items: []api.ComplianceRow{}}
-	if out.Final {
-		rows, err := s.store.CycleCompliance(ctx, c.ID, scope.Path)
-		if err != nil {
-			return out, err
-		}
-		for _, row := range rows {
-			if scope.Contains(row.Path) {
-				out.Items = append(out.Items, api.ComplianceRow{Agency: row.AgencyCode, NameVI: row.AgencyNameVI,
-					NameEN: row.AgencyNameEN, Path: row.Path, Rates: row.Rates})
-			}
-		}
-		return out, nil
-	}
-	facts, err := s.store.CycleFacts(ctx, c.ID)
+// complianceOf is the compliance of a cycle (operations.Compliance) within
+// the caller's scope narrowed by ?under=, as the API writes it.
+func (s *Server) complianceOf(r *http.Request, cycleID string) (api.Compliance, error) {
+	res, err := s.ops.Compliance(r.Context(), caller(r), cycleID, r.URL.Query().Get("under"))
 	if err != nil {
-		return out, err
+		return api.Compliance{}, err
 	}
-	compliance, err := reporting.RollUpCompliance(facts.Tree, facts.Obligations, s.now())
-	if err != nil {
-		return out, fmt.Errorf("compliance of cycle %s: %w", c.ID, err)
-	}
-	nodes, err := agenciesIn(ctx, s.store, scope, facts.Paths, compliance.ByNode)
-	if err != nil {
-		return out, err
-	}
-	for _, a := range nodes {
-		out.Items = append(out.Items, api.ComplianceRow{Agency: a.Code, NameVI: a.NameVI, NameEN: a.NameEN, Path: a.Path,
-			Rates: compliance.ByNode[a.Code]})
+	out := api.Compliance{Cycle: res.Cycle.ID, Status: string(res.Cycle.Status), Final: res.Final, Items: []api.ComplianceRow{}}
+	for _, row := range res.Rows {
+		a := row.Agency
+		out.Items = append(out.Items, api.ComplianceRow{Agency: a.Code, NameVI: a.NameVI, NameEN: a.NameEN, Path: a.Path, Rates: row.Value})
 	}
 	return out, nil
 }
 
-// agenciesIn returns the agencies keyed in byCode whose tree path (in paths)
-// is in scope, by path.
-func agenciesIn[T any](ctx context.Context, st *store.Store, scope access.Scope, paths map[string]string, byCode map[string]T) ([]reporting.Agency, error) {
-	codes := make([]string, 0, len(byCode))
-	for code := range byCode {
-		if scope.Contains(paths[code]) {
-			codes = append(codes, code)
-		}
-	}
-	return st.AgenciesByCode(ctx, codes)
-}
-
-// aggregatesOf computes the figures of the nodes in scope: stored at close,
-// or rolled up from the versions accepted so far.
-func (s *Server) aggregatesOf(ctx context.Context, c reporting.Cycle, scope access.Scope) (api.Aggregates, error) {
-	out := api.Aggregates{Cycle: c.ID, Status: string(c.Status), Final: c.Status == reporting.CycleClosed, Items: []api.AggregateRow{}}
-	tmpl, err := s.store.CycleTemplate(ctx, c.ID)
+// aggregatesOf is the figures of a cycle (operations.Aggregates) within the
+// caller's scope narrowed by ?under=, as the API writes them.
+func (s *Server) aggregatesOf(r *http.Request, cycleID string) (api.Aggregates, error) {
+	res, err := s.ops.Aggregates(r.Context(), caller(r), cycleID, r.URL.Query().Get("under"))
 	if err != nil {
-		return out, err
+		return api.Aggregates{}, err
 	}
-	out.Indicators = toTemplateJSON(tmpl).Indicators
-	if out.Final {
-		rows, err := s.store.CycleAggregates(ctx, c.ID, scope.Path)
-		if err != nil {
-			return out, err
-		}
-		for _, g := range rows {
-			if scope.Contains(g.Path) {
-				out.Items = append(out.Items, api.AggregateRow{Agency: g.AgencyCode, NameVI: g.AgencyNameVI, NameEN: g.AgencyNameEN,
-					Path: g.Path, Indicator: g.IndicatorCode, Value: g.Value, Contributors: g.Contributors, Expected: g.Expected})
-			}
-		}
-		return out, nil
-	}
-	facts, err := s.store.CycleFacts(ctx, c.ID)
-	if err != nil {
-		return out, err
-	}
-	figures, err := reporting.Aggregate(facts.Tree, facts.Template.Indicators, facts.Accepted, facts.Expected())
-	if err != nil {
-		return out, fmt.Errorf("aggregate cycle %s: %w", c.ID, err)
-	}
-	nodes, err := agenciesIn(ctx, s.store, scope, facts.Paths, figures)
-	if err != nil {
-		return out, err
-	}
-	for _, a := range nodes {
-		codes := make([]string, 0, len(figures[a.Code]))
-		for code := range figures[a.Code] {
-			codes = append(codes, code)
-		}
-		sort.Strings(codes)
-		for _, code := range codes {
-			v := figures[a.Code][code]
-			out.Items = append(out.Items, api.AggregateRow{Agency: a.Code, NameVI: a.NameVI, NameEN: a.NameEN, Path: a.Path,
-				Indicator: code, Value: v.Value, Contributors: v.Count, Expected: v.Expected})
-		}
+	out := api.Aggregates{Cycle: res.Cycle.ID, Status: string(res.Cycle.Status), Final: res.Final, Items: []api.AggregateRow{},
+		Indicators: toTemplateJSON(res.Template).Indicators}
+	for _, row := range res.Rows {
+		a, g := row.Agency, row.Value
+		out.Items = append(out.Items, api.AggregateRow{Agency: a.Code, NameVI: a.NameVI, NameEN: a.NameEN, Path: a.Path,
+			Indicator: g.Indicator, Value: g.Value, Contributors: g.Contributors, Expected: g.Expected})
 	}
 	return out, nil
 }

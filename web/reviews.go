@@ -4,15 +4,15 @@ import (
 	"net/http"
 
 	"rcm/api"
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 )
 
 func (s *Server) reviewRoutes() []Route {
 	return []Route{
-		{Method: "GET", Path: "/api/v1/reviews", Roles: staffOnly, Handle: s.reviewQueue},
-		{Method: "POST", Path: "/api/v1/submissions/{id}/review", Roles: staffOnly, Handle: s.withEngine(s.reviewSubmission)},
+		{Method: "GET", Path: "/api/v1/reviews", Op: operations.OpReadReviews, Handle: s.reviewQueue},
+		{Method: "POST", Path: "/api/v1/submissions/{id}/review", Op: operations.OpReview, Handle: s.reviewSubmission},
 	}
 }
 
@@ -23,7 +23,7 @@ func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	subs, err := s.store.ReviewQueue(r.Context(), store.ReviewQueueFilter{CycleID: r.URL.Query().Get("cycle"), Limit: limit})
+	subs, err := s.ops.ReviewQueue(r.Context(), caller(r), store.ReviewQueueFilter{CycleID: r.URL.Query().Get("cycle"), Limit: limit})
 	if err != nil {
 		return err
 	}
@@ -54,12 +54,12 @@ func (s *Server) reviewSubmission(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// decide records a review through the engine and counts it; the API and the
+// decide records a review through operations and counts it; the API and the
 // review page share it.
 func (s *Server) decide(r *http.Request, submissionID int64, req api.ReviewRequest) (reporting.Review, error) {
-	rv, err := s.engine.Review(r.Context(), caller(r), engine.ReviewRequest{SubmissionID: submissionID, Decision: reporting.Decision(req.Decision), Reason: req.Reason})
+	rv, err := s.ops.Review(r.Context(), caller(r), operations.ReviewRequest{SubmissionID: submissionID, Decision: reporting.Decision(req.Decision), Reason: req.Reason})
 	if err != nil {
-		return reporting.Review{}, engineError(r, err)
+		return reporting.Review{}, operationError(r, err)
 	}
 	s.counts.reviews.WithLabelValues(string(rv.Decision)).Inc()
 	return rv, nil

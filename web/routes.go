@@ -5,26 +5,28 @@ import (
 	"net"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 
 	"rcm/access"
-	"rcm/store"
+	"rcm/operations"
 )
 
-// Route is one endpoint of the API. The route table is the one place that
-// says who may call what: the roles allowed, and how the path values are
-// checked against the caller's part of the agency tree. Tests check the table
+// Route is one endpoint of the API: the operation it runs, which package
+// operations authorizes (its role table says who may run what), and how
+// the path values are looked up for the caller. Tests check the table
 // against the OpenAPI description and against the authorization matrix, so
 // a route added here without both fails them.
 type Route struct {
 	// Method and Path form the http.ServeMux pattern ("GET", "/api/v1/agencies/{code}").
 	Method, Path string
-	// Roles may call the route. Nil means anyone, without authentication.
-	Roles []access.Role
-	// Scope, when set, runs after the role check and answers for the path
-	// values: a thing outside the caller's scope must be refused with the
-	// same not-found problem as a thing that does not exist (errNotFound).
+	// Op is the operation the route runs, asked of operations.Authorize
+	// once the caller is known. "" (public) means anyone, without
+	// authentication.
+	Op operations.Op
+	// Scope, when set, runs after the authorization and looks up what the
+	// path values name through operations: a thing outside the caller's
+	// scope is refused with the same not-found problem as a thing that does
+	// not exist.
 	Scope ScopeCheck
 	// Upload routes accept bodies up to Config.MaxUploadBytes instead of
 	// Config.MaxBodyBytes.
@@ -37,16 +39,16 @@ type Route struct {
 // is in the request's context (PrincipalFrom).
 type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-// ScopeCheck decides whether the caller may see what the path values name.
-type ScopeCheck func(r *http.Request, p access.Principal) error
+// ScopeCheck looks up, through operations, what the path values name, and
+// fails as not found when the caller may not see it.
+type ScopeCheck func(r *http.Request) error
 
-// Role sets, named for the route table.
-var (
-	anyone            []access.Role // nil: no authentication
-	everyRole         = []access.Role{access.Staff, access.Officer, access.Supervisor}
-	staffOnly         = []access.Role{access.Staff}
-	staffOrSupervisor = []access.Role{access.Staff, access.Supervisor}
-)
+// public is the Op of routes anyone may call, without authentication.
+const public operations.Op = ""
+
+// Roles returns the roles that may call the route (the role table of
+// package operations); none for a public route.
+func (rt Route) Roles() []access.Role { return operations.Roles(rt.Op) }
 
 // routeTable lists every route of the server. Later parts of the API add
 // their groups here.
@@ -212,10 +214,11 @@ func (s *Server) run(rt Route, w http.ResponseWriter, r *http.Request) (*statusR
 	return rec, r, err
 }
 
-// authorize authenticates the caller of an authenticated route and checks
-// the route's roles and scope. It returns the request with the principal.
+// authorize authenticates the caller of an authenticated route, asks
+// operations whether they may run its operation, before the body is read,
+// and looks up its path values. It returns the request with the principal.
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request, rt Route) (*http.Request, error) {
-	if rt.Roles == nil {
+	if rt.Op == public {
 		return r, nil
 	}
 	p, err := s.authenticate(r)
@@ -224,34 +227,15 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, rt Route) (*h
 		return r, err
 	}
 	r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
-	if !p.HasRole(rt.Roles...) {
-		return r, errForbidden("this needs the role " + joinRoles(rt.Roles) + "; you are " + string(p.Role))
+	if err := s.ops.Authorize(caller(r), rt.Op); err != nil {
+		return r, operationError(r, err)
 	}
 	if rt.Scope != nil {
-		if err := rt.Scope(r, p); err != nil {
+		if err := rt.Scope(r); err != nil {
 			return r, err
 		}
 	}
 	return r, nil
-}
-
-func joinRoles(roles []access.Role) string {
-	names := make([]string, len(roles))
-	for i, r := range roles {
-		names[i] = string(r)
-	}
-	return strings.Join(names, " or ")
-}
-
-// audit describes a change made by the request's caller, for the store to
-// write in the change's transaction.
-func (s *Server) audit(r *http.Request, action, object string, details map[string]any) store.AuditEntry {
-	e := store.AuditEntry{Action: action, Object: object, RemoteAddr: remoteAddr(r), Details: details}
-	if p, ok := PrincipalFrom(r.Context()); ok {
-		id := p.UserID
-		e.ActorID, e.Actor = &id, p.Email
-	}
-	return e
 }
 
 func remoteAddr(r *http.Request) string {

@@ -5,17 +5,17 @@ import (
 	"strings"
 
 	"rcm/api"
-	"rcm/engine"
+	"rcm/operations"
 )
 
 func (s *Server) scheduleRoutes() []Route {
 	return []Route{
-		{Method: "POST", Path: "/api/v1/regimes/{code}/schedule", Roles: staffOnly, Handle: s.withEngine(s.createSchedule)},
-		{Method: "GET", Path: "/api/v1/regimes/{code}/schedule", Roles: staffOnly, Handle: s.withEngine(s.getSchedule)},
-		{Method: "POST", Path: "/api/v1/regimes/{code}/schedule/pause", Roles: staffOnly, Handle: s.withEngine(s.pauseSchedule)},
-		{Method: "POST", Path: "/api/v1/regimes/{code}/schedule/resume", Roles: staffOnly, Handle: s.withEngine(s.resumeSchedule)},
-		{Method: "DELETE", Path: "/api/v1/regimes/{code}/schedule", Roles: staffOnly, Handle: s.withEngine(s.deleteSchedule)},
-		{Method: "GET", Path: "/api/v1/schedules", Roles: staffOnly, Handle: s.withEngine(s.listSchedules)},
+		{Method: "POST", Path: "/api/v1/regimes/{code}/schedule", Op: operations.OpManageSchedule, Handle: s.createSchedule},
+		{Method: "GET", Path: "/api/v1/regimes/{code}/schedule", Op: operations.OpReadSchedules, Handle: s.getSchedule},
+		{Method: "POST", Path: "/api/v1/regimes/{code}/schedule/pause", Op: operations.OpManageSchedule, Handle: s.pauseSchedule},
+		{Method: "POST", Path: "/api/v1/regimes/{code}/schedule/resume", Op: operations.OpManageSchedule, Handle: s.resumeSchedule},
+		{Method: "DELETE", Path: "/api/v1/regimes/{code}/schedule", Op: operations.OpManageSchedule, Handle: s.deleteSchedule},
+		{Method: "GET", Path: "/api/v1/schedules", Op: operations.OpReadSchedules, Handle: s.listSchedules},
 	}
 }
 
@@ -24,9 +24,9 @@ func (s *Server) createSchedule(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
-	sch, err := s.engine.ScheduleRegime(r.Context(), caller(r), r.PathValue("code"), engine.ScheduleOptions{Hour: req.Hour, Minute: req.Minute})
+	sch, err := s.ops.ScheduleRegime(r.Context(), caller(r), r.PathValue("code"), operations.ScheduleOptions{Hour: req.Hour, Minute: req.Minute})
 	if err != nil {
-		return engineError(r, err)
+		return operationError(r, err)
 	}
 	w.Header().Set("Location", "/api/v1/regimes/"+r.PathValue("code")+"/schedule")
 	writeJSON(w, http.StatusCreated, toScheduleJSON(sch))
@@ -38,9 +38,9 @@ func (s *Server) getSchedule(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) answerSchedule(w http.ResponseWriter, r *http.Request, status int) error {
-	sch, err := s.engine.DescribeSchedule(r.Context(), caller(r), r.PathValue("code"))
+	sch, err := s.ops.DescribeSchedule(r.Context(), caller(r), r.PathValue("code"))
 	if err != nil {
-		return engineError(r, err)
+		return operationError(r, err)
 	}
 	writeJSON(w, status, toScheduleJSON(sch))
 	return nil
@@ -66,8 +66,8 @@ func (s *Server) pauseSchedule(w http.ResponseWriter, r *http.Request) error {
 	if note == "" {
 		note = "paused by " + principal(r).Email
 	}
-	if err := s.engine.PauseSchedule(r.Context(), caller(r), r.PathValue("code"), note); err != nil {
-		return engineError(r, err)
+	if err := s.ops.PauseSchedule(r.Context(), caller(r), r.PathValue("code"), note); err != nil {
+		return operationError(r, err)
 	}
 	return s.answerSchedule(w, r, http.StatusOK)
 }
@@ -80,24 +80,24 @@ func (s *Server) resumeSchedule(w http.ResponseWriter, r *http.Request) error {
 	if note == "" {
 		note = "resumed by " + principal(r).Email
 	}
-	if err := s.engine.ResumeSchedule(r.Context(), caller(r), r.PathValue("code"), note); err != nil {
-		return engineError(r, err)
+	if err := s.ops.ResumeSchedule(r.Context(), caller(r), r.PathValue("code"), note); err != nil {
+		return operationError(r, err)
 	}
 	return s.answerSchedule(w, r, http.StatusOK)
 }
 
 func (s *Server) deleteSchedule(w http.ResponseWriter, r *http.Request) error {
-	if err := s.engine.DeleteSchedule(r.Context(), caller(r), r.PathValue("code")); err != nil {
-		return engineError(r, err)
+	if err := s.ops.DeleteSchedule(r.Context(), caller(r), r.PathValue("code")); err != nil {
+		return operationError(r, err)
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
 func (s *Server) listSchedules(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.engine.ListSchedules(r.Context(), caller(r))
+	list, err := s.ops.ListSchedules(r.Context(), caller(r))
 	if err != nil {
-		return engineError(r, err)
+		return operationError(r, err)
 	}
 	items := make([]api.Schedule, len(list))
 	for i, sch := range list {
@@ -108,7 +108,7 @@ func (s *Server) listSchedules(w http.ResponseWriter, r *http.Request) error {
 }
 
 // toScheduleJSON is a schedule in the API, next_runs [] rather than null.
-func toScheduleJSON(s engine.Schedule) api.Schedule {
+func toScheduleJSON(s operations.Schedule) api.Schedule {
 	out := api.Schedule{Regime: s.RegimeCode, ScheduleID: s.ScheduleID, Paused: s.Paused, Note: s.Note, NextRuns: s.NextRuns}
 	if out.NextRuns == nil {
 		out.NextRuns = []string{}

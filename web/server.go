@@ -11,9 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/sheets"
-	"rcm/store"
 )
 
 // Config is how the server listens and what it accepts.
@@ -63,15 +62,15 @@ func (c Config) withDefaults() Config {
 // ReadyCheck reports whether a service the server needs answers.
 type ReadyCheck func(ctx context.Context) error
 
-// Deps are the parts of rcm the server works with. Fields may be added (the
-// cycle engine, the Temporal client); the zero value of a new field must
-// keep the server working without it.
+// Deps are the parts of rcm the server works with. Fields may be added; the
+// zero value of a new field must keep the server working without it.
 type Deps struct {
-	Store  *store.Store
-	Logger *slog.Logger
-	// Engine runs the cycle commands (launch, submit, review, ...); without
-	// it those routes answer 503.
-	Engine *engine.Engine
+	// Operations runs every command and read the server answers, and
+	// decides who may run them; the server only finds out who asks. Built
+	// without Temporal, the cycle commands (launch, submit, review, ...)
+	// answer 503.
+	Operations *operations.Engine
+	Logger     *slog.Logger
 	// Metrics is the registry /metrics exposes; nil makes a new one.
 	Metrics *Metrics
 	// ReadyChecks are asked by /readyz besides the database, by name
@@ -84,8 +83,7 @@ type Deps struct {
 // Server is rcm's HTTP server: the JSON API and, later, the pages.
 type Server struct {
 	cfg     Config
-	store   *store.Store
-	engine  *engine.Engine
+	ops     *operations.Engine
 	log     *slog.Logger
 	metrics *Metrics
 	ready   map[string]ReadyCheck
@@ -107,8 +105,7 @@ func NewServer(cfg Config, deps Deps) *Server {
 	cfg = cfg.withDefaults()
 	s := &Server{
 		cfg:     cfg,
-		store:   deps.Store,
-		engine:  deps.Engine,
+		ops:     deps.Operations,
 		log:     deps.Logger,
 		metrics: deps.Metrics,
 		ready:   deps.ReadyChecks,

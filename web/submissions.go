@@ -15,9 +15,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"rcm/access"
 	"rcm/api"
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/sheets"
 	"rcm/store"
@@ -25,11 +24,11 @@ import (
 
 func (s *Server) submissionRoutes() []Route {
 	return []Route{
-		{Method: "GET", Path: "/api/v1/cycles/{id}/obligations", Roles: everyRole, Handle: s.listObligations},
-		{Method: "GET", Path: "/api/v1/cycles/{id}/agencies/{code}", Roles: everyRole, Scope: s.agencyInScope("code"), Handle: s.getObligation},
-		{Method: "POST", Path: "/api/v1/cycles/{id}/agencies/{code}/submissions", Roles: officerOnly, Scope: s.agencyInScope("code"),
-			Upload: true, Handle: s.withEngine(s.submit)},
-		{Method: "GET", Path: "/api/v1/submissions/{id}", Roles: everyRole, Scope: s.submissionInScope("id"), Handle: s.getSubmission},
+		{Method: "GET", Path: "/api/v1/cycles/{id}/obligations", Op: operations.OpReadCycles, Handle: s.listObligations},
+		{Method: "GET", Path: "/api/v1/cycles/{id}/agencies/{code}", Op: operations.OpReadCycles, Scope: s.agencyInScope("code"), Handle: s.getObligation},
+		{Method: "POST", Path: "/api/v1/cycles/{id}/agencies/{code}/submissions", Op: operations.OpSubmit, Scope: s.agencyInScope("code"),
+			Upload: true, Handle: s.submit},
+		{Method: "GET", Path: "/api/v1/submissions/{id}", Op: operations.OpReadCycles, Scope: s.submissionInScope, Handle: s.getSubmission},
 	}
 }
 
@@ -73,7 +72,7 @@ func registerCounter(reg *prometheus.Registry, c *prometheus.CounterVec) *promet
 	return c
 }
 
-func (m *cycleMetrics) submission(source string, receipt engine.Receipt, err error) {
+func (m *cycleMetrics) submission(source string, receipt operations.Receipt, err error) {
 	result := "stored"
 	switch {
 	case err != nil:
@@ -112,39 +111,19 @@ func toSubmissionJSON(sub reporting.Submission) api.Submission {
 	return out
 }
 
-// scopeUnder is the caller's scope, narrowed to the subtree of ?under=CODE
-// when given; an agency the caller may not see is not found.
-func (s *Server) scopeUnder(r *http.Request) (access.Scope, error) {
-	p := principal(r)
-	scope := p.Scope()
-	if under := r.URL.Query().Get("under"); under != "" {
-		a, err := s.visibleAgency(r, p, under)
-		if err != nil {
-			return access.Scope{}, err
-		}
-		scope, _ = scope.Within(a.Path) // a is visible, so they overlap
-	}
-	return scope, nil
-}
-
 // listObligations lists a cycle's obligations within the caller's scope
 // (?under=CODE, ?status=).
 func (s *Server) listObligations(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.cycle(r)
-	if err != nil {
+	if _, err := s.cycle(r); err != nil {
 		return err
 	}
 	limit, err := pageLimit(r)
 	if err != nil {
 		return err
 	}
-	scope, err := s.scopeUnder(r)
-	if err != nil {
-		return err
-	}
 	q := r.URL.Query()
-	obligations, err := s.store.Obligations(r.Context(), store.ObligationFilter{CycleID: c.ID, ScopePath: scope.Path,
-		ExactPath: scope.Exact, Status: reporting.ObligationStatus(q.Get("status")), After: q.Get("after"), Limit: limit + 1})
+	obligations, err := s.ops.Obligations(r.Context(), caller(r), r.PathValue("id"), q.Get("under"), store.ObligationFilter{
+		Status: reporting.ObligationStatus(q.Get("status")), After: q.Get("after"), Limit: limit + 1})
 	if err != nil {
 		return err
 	}
@@ -158,64 +137,37 @@ func (s *Server) listObligations(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getObligation(w http.ResponseWriter, r *http.Request) error {
-	o, subs, err := s.obligationWithVersions(r)
+	d, err := s.ops.Obligation(r.Context(), caller(r), r.PathValue("id"), r.PathValue("code"))
 	if err != nil {
 		return err
 	}
-	out := api.AgencyObligation{Obligation: toObligationJSON(o, s.now()), Versions: make([]api.Submission, len(subs))}
-	for i, sub := range subs {
+	out := api.AgencyObligation{Obligation: toObligationJSON(d.Obligation, s.now()), Versions: make([]api.Submission, len(d.Versions))}
+	for i, sub := range d.Versions {
 		out.Versions[i] = toSubmissionJSON(sub)
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
-// obligationWithVersions loads the obligation the path's {id} and {code}
-// name, with its versions; the agency is in scope (the route checks).
-func (s *Server) obligationWithVersions(r *http.Request) (reporting.Obligation, []reporting.Submission, error) {
-	c, err := s.cycle(r)
-	if err != nil {
-		return reporting.Obligation{}, nil, err
-	}
-	o, err := s.store.Obligation(r.Context(), c.ID, r.PathValue("code"))
-	if err != nil {
-		return reporting.Obligation{}, nil, err
-	}
-	subs, err := s.store.Submissions(r.Context(), c.ID, o.AgencyCode)
-	return o, subs, err
-}
-
 // submissionInScope refuses, as not found, a submission of an agency the
 // caller may not see.
-func (s *Server) submissionInScope(param string) ScopeCheck {
-	return func(r *http.Request, p access.Principal) error {
-		_, err := s.visibleSubmission(r, p, param)
-		return err
-	}
+func (s *Server) submissionInScope(r *http.Request) error {
+	_, err := s.visibleSubmission(r)
+	return err
 }
 
-func (s *Server) visibleSubmission(r *http.Request, p access.Principal, param string) (reporting.Submission, error) {
-	id, err := pathID(r, param, "submission")
+// visibleSubmission returns the submission the path's {id} names, if the
+// caller may see its agency.
+func (s *Server) visibleSubmission(r *http.Request) (reporting.Submission, error) {
+	id, err := pathID(r, "id", "submission")
 	if err != nil {
 		return reporting.Submission{}, err
 	}
-	sub, err := s.store.Submission(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		return reporting.Submission{}, errNotFound("submission", r.PathValue(param))
-	}
-	if err != nil {
-		return reporting.Submission{}, err
-	}
-	if !p.IsStaff() {
-		if _, err := s.visibleAgency(r, p, sub.AgencyCode); err != nil {
-			return reporting.Submission{}, errNotFound("submission", r.PathValue(param))
-		}
-	}
-	return sub, nil
+	return s.ops.Submission(r.Context(), caller(r), id)
 }
 
 func (s *Server) getSubmission(w http.ResponseWriter, r *http.Request) error {
-	sub, err := s.visibleSubmission(r, principal(r), "id")
+	sub, err := s.visibleSubmission(r)
 	if err != nil {
 		return err
 	}
@@ -236,7 +188,7 @@ type submissionBody struct {
 // or 200 with replayed true for a repeat of an Idempotency-Key.
 func (s *Server) submit(w http.ResponseWriter, r *http.Request) error {
 	cycleID, agency := r.PathValue("id"), r.PathValue("code")
-	tmpl, err := s.engine.CycleTemplate(r.Context(), cycleID)
+	tmpl, err := s.ops.CycleTemplate(r.Context(), caller(r), cycleID)
 	if errors.Is(err, store.ErrNotFound) {
 		return errNotFound("cycle", cycleID)
 	}
@@ -245,16 +197,16 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) error {
 	}
 	body, err := s.readSubmissionBody(r, tmpl)
 	if err != nil {
-		s.counts.submission(body.Source, engine.Receipt{}, err)
+		s.counts.submission(body.Source, operations.Receipt{}, err)
 		return err
 	}
-	receipt, err := s.engine.Submit(r.Context(), caller(r), engine.SubmitRequest{
+	receipt, err := s.ops.Submit(r.Context(), caller(r), operations.SubmitRequest{
 		CycleID: cycleID, AgencyCode: agency, Values: body.Values, Narrative: body.Narrative,
 		Source: body.Source, IdempotencyKey: strings.TrimSpace(r.Header.Get("Idempotency-Key")),
 	})
 	s.counts.submission(body.Source, receipt, err)
 	if err != nil {
-		return engineError(r, err)
+		return operationError(r, err)
 	}
 	status := http.StatusCreated
 	if receipt.Replayed {
@@ -265,7 +217,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func toReceiptJSON(r engine.Receipt) api.Receipt {
+func toReceiptJSON(r operations.Receipt) api.Receipt {
 	return api.Receipt{Number: r.Number, SubmissionID: r.SubmissionID, CycleID: r.CycleID, AgencyCode: r.AgencyCode,
 		Version: r.Version, SubmittedAt: r.SubmittedAt, Replayed: r.Replayed}
 }

@@ -7,17 +7,18 @@ import (
 	"net/http"
 
 	"rcm/api"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/sheets"
 )
 
 func (s *Server) templateRoutes() []Route {
 	return []Route{
-		{Method: "POST", Path: "/api/v1/templates", Roles: staffOnly, Handle: s.createTemplate},
-		{Method: "GET", Path: "/api/v1/templates", Roles: everyRole, Handle: s.listTemplates},
-		{Method: "GET", Path: "/api/v1/templates/{code}", Roles: everyRole, Handle: s.getTemplate},
-		{Method: "GET", Path: "/api/v1/templates/{code}/xlsx", Roles: everyRole, Handle: s.templateXLSX},
-		{Method: "GET", Path: "/api/v1/templates/{code}/csv", Roles: everyRole, Handle: s.templateCSV},
+		{Method: "POST", Path: "/api/v1/templates", Op: operations.OpCreateTemplate, Handle: s.createTemplate},
+		{Method: "GET", Path: "/api/v1/templates", Op: operations.OpReadTemplates, Handle: s.listTemplates},
+		{Method: "GET", Path: "/api/v1/templates/{code}", Op: operations.OpReadTemplates, Handle: s.getTemplate},
+		{Method: "GET", Path: "/api/v1/templates/{code}/xlsx", Op: operations.OpReadTemplates, Handle: s.templateXLSX},
+		{Method: "GET", Path: "/api/v1/templates/{code}/csv", Op: operations.OpReadTemplates, Handle: s.templateCSV},
 	}
 }
 
@@ -51,8 +52,7 @@ func (s *Server) createTemplate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	t := templateToReporting(req)
-	entry := s.audit(r, "template.create", "template/"+t.Code, map[string]any{"indicators": len(t.Indicators)})
-	if err := s.store.CreateTemplate(r.Context(), t, entry); err != nil {
+	if err := s.ops.CreateTemplate(r.Context(), caller(r), t); err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/templates/"+t.Code)
@@ -61,7 +61,7 @@ func (s *Server) createTemplate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listTemplates(w http.ResponseWriter, r *http.Request) error {
-	templates, err := s.store.ListTemplates(r.Context())
+	templates, err := s.ops.ListTemplates(r.Context(), caller(r))
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func (s *Server) listTemplates(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getTemplate(w http.ResponseWriter, r *http.Request) error {
-	t, err := s.store.Template(r.Context(), r.PathValue("code"))
+	t, err := s.ops.Template(r.Context(), caller(r), r.PathValue("code"))
 	if err != nil {
 		return err
 	}
@@ -95,7 +95,7 @@ func (s *Server) templateCSV(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) templateFile(w http.ResponseWriter, r *http.Request, ext, contentType string,
 	write func(w io.Writer, t reporting.Template, lang string) error) error {
-	t, err := s.store.Template(r.Context(), r.PathValue("code"))
+	t, err := s.ops.Template(r.Context(), caller(r), r.PathValue("code"))
 	if err != nil {
 		return err
 	}

@@ -13,24 +13,25 @@ import (
 
 	"rcm/access"
 	"rcm/api"
-	"rcm/engine"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 )
 
 // pageTable lists the server-rendered pages for agencies, supervisors and
-// office staff. They use the Route type of the API so that the roles and
-// scope checks are the same ones, run by the same authorize.
+// office staff. They use the Route type of the API so that the operations
+// authorized and the scope lookups are the same ones, run by the same
+// authorize.
 func (s *Server) pageTable() []Route {
 	return []Route{
-		{Method: "GET", Path: "/{$}", Roles: everyRole, Handle: s.homePage},
-		{Method: "GET", Path: "/signin", Roles: anyone, Handle: s.signInPage},
-		{Method: "GET", Path: "/cycles/{id}", Roles: everyRole, Handle: s.dashboardPage},
-		{Method: "GET", Path: "/cycles/{id}/agencies/{code}", Roles: everyRole, Scope: s.agencyInScope("code"), Handle: s.agencyPage},
-		{Method: "POST", Path: "/cycles/{id}/agencies/{code}", Roles: officerOnly, Scope: s.agencyInScope("code"), Upload: true,
-			Handle: s.withEngine(s.submitForm)},
-		{Method: "GET", Path: "/review/{id}", Roles: staffOnly, Handle: s.reviewPage},
-		{Method: "POST", Path: "/review/{id}", Roles: staffOnly, Handle: s.withEngine(s.reviewForm)},
+		{Method: "GET", Path: "/{$}", Op: operations.OpReadCycles, Handle: s.homePage},
+		{Method: "GET", Path: "/signin", Op: public, Handle: s.signInPage},
+		{Method: "GET", Path: "/cycles/{id}", Op: operations.OpReadCycles, Handle: s.dashboardPage},
+		{Method: "GET", Path: "/cycles/{id}/agencies/{code}", Op: operations.OpReadCycles, Scope: s.agencyInScope("code"), Handle: s.agencyPage},
+		{Method: "POST", Path: "/cycles/{id}/agencies/{code}", Op: operations.OpSubmit, Scope: s.agencyInScope("code"), Upload: true,
+			Handle: s.submitForm},
+		{Method: "GET", Path: "/review/{id}", Op: operations.OpReadReviews, Handle: s.reviewPage},
+		{Method: "POST", Path: "/review/{id}", Op: operations.OpReview, Handle: s.reviewForm},
 	}
 }
 
@@ -144,7 +145,7 @@ type homePage struct {
 func (s *Server) homePage(w http.ResponseWriter, r *http.Request) error {
 	p := principal(r)
 	lang := pageLang(r)
-	cycles, err := s.store.ListCycles(r.Context(), store.CycleFilter{Limit: 50})
+	cycles, err := s.ops.ListCycles(r.Context(), caller(r), store.CycleFilter{Limit: 50})
 	if err != nil {
 		return err
 	}
@@ -157,7 +158,7 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request) error {
 		data.Cycles = append(data.Cycles, homeCycle{Cycle: c, Link: link})
 	}
 	if p.IsStaff() {
-		if data.Queue, err = s.store.ReviewQueue(r.Context(), store.ReviewQueueFilter{Limit: 50}); err != nil {
+		if data.Queue, err = s.ops.ReviewQueue(r.Context(), caller(r), store.ReviewQueueFilter{Limit: 50}); err != nil {
 			return err
 		}
 	}
@@ -223,19 +224,15 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, langLink(lang, "/cycles/"+c.ID+"/agencies/"+p.AgencyCode), http.StatusSeeOther)
 		return nil
 	}
-	scope, err := s.scopeUnder(r)
-	if err != nil {
+	under := r.URL.Query().Get("under")
+	data := dashboardPage{pageBase: pageBase{Lang: lang, Title: c.ID, User: p}, Cycle: c, Under: under}
+	if data.Compliance, err = s.complianceOf(r, c.ID); err != nil {
 		return err
 	}
-	data := dashboardPage{pageBase: pageBase{Lang: lang, Title: c.ID, User: p}, Cycle: c, Under: r.URL.Query().Get("under")}
-	if data.Compliance, err = s.complianceOf(r.Context(), c, scope); err != nil {
+	if data.Aggregates, err = s.aggregatesOf(r, c.ID); err != nil {
 		return err
 	}
-	if data.Aggregates, err = s.aggregatesOf(r.Context(), c, scope); err != nil {
-		return err
-	}
-	obligations, err := s.store.Obligations(r.Context(), store.ObligationFilter{CycleID: c.ID, ScopePath: scope.Path,
-		ExactPath: scope.Exact, Limit: 1000})
+	obligations, err := s.ops.Obligations(r.Context(), caller(r), c.ID, under, store.ObligationFilter{Limit: 1000})
 	if err != nil {
 		return err
 	}
@@ -244,7 +241,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 		data.Obligations = append(data.Obligations, toObligationRow(o, now))
 	}
 	if p.IsStaff() {
-		if data.Queue, err = s.store.ReviewQueue(r.Context(), store.ReviewQueueFilter{CycleID: c.ID, Limit: 100}); err != nil {
+		if data.Queue, err = s.ops.ReviewQueue(r.Context(), caller(r), store.ReviewQueueFilter{CycleID: c.ID, Limit: 100}); err != nil {
 			return err
 		}
 	}
@@ -291,22 +288,11 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) agencyPageData(r *http.Request) (agencyPage, error) {
 	p := principal(r)
 	lang := pageLang(r)
-	c, err := s.cycle(r)
+	d, err := s.ops.Obligation(r.Context(), caller(r), r.PathValue("id"), r.PathValue("code"))
 	if err != nil {
 		return agencyPage{}, err
 	}
-	a, err := s.visibleAgency(r, p, r.PathValue("code"))
-	if err != nil {
-		return agencyPage{}, err
-	}
-	o, versions, err := s.obligationWithVersions(r)
-	if err != nil {
-		return agencyPage{}, err
-	}
-	tmpl, err := s.store.CycleTemplate(r.Context(), c.ID)
-	if err != nil {
-		return agencyPage{}, err
-	}
+	c, a, o, versions, tmpl := d.Cycle, d.Agency, d.Obligation, d.Versions, d.Template
 	data := agencyPage{pageBase: pageBase{Lang: lang, Title: a.NameVI + " · " + c.ID, User: p},
 		Cycle: c, Agency: a, Obligation: o, Template: tmpl, Versions: versions,
 		FormAction: "/cycles/" + c.ID + "/agencies/" + a.Code, IdempotencyKey: newFormKey(), Values: map[string]string{}}
@@ -372,12 +358,12 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 			body.Values, readErr = s.readSheet(r.Context(), body.Source, content, data.Template)
 		}
 	}
-	var receipt engine.Receipt
+	var receipt operations.Receipt
 	err = readErr
 	if err == nil {
-		receipt, err = s.engine.Submit(r.Context(), caller(r), engine.SubmitRequest{CycleID: data.Cycle.ID, AgencyCode: data.Agency.Code,
+		receipt, err = s.ops.Submit(r.Context(), caller(r), operations.SubmitRequest{CycleID: data.Cycle.ID, AgencyCode: data.Agency.Code,
 			Values: body.Values, Narrative: body.Narrative, Source: body.Source, IdempotencyKey: r.FormValue("idempotency_key")})
-		err = engineErrorIn(data.Lang, err)
+		err = operationErrorIn(data.Lang, err)
 	}
 	s.counts.submission(body.Source, receipt, err)
 	if err != nil {
@@ -416,22 +402,15 @@ func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) reviewPageData(r *http.Request) (reviewPage, error) {
 	lang := pageLang(r)
-	sub, err := s.visibleSubmission(r, principal(r), "id")
+	id, err := pathID(r, "id", "submission")
 	if err != nil {
 		return reviewPage{}, err
 	}
-	a, err := s.store.Agency(r.Context(), sub.AgencyCode)
+	rc, err := s.ops.ReviewCase(r.Context(), caller(r), id)
 	if err != nil {
 		return reviewPage{}, err
 	}
-	o, err := s.store.Obligation(r.Context(), sub.CycleID, sub.AgencyCode)
-	if err != nil {
-		return reviewPage{}, err
-	}
-	tmpl, err := s.store.CycleTemplate(r.Context(), sub.CycleID)
-	if err != nil {
-		return reviewPage{}, err
-	}
+	sub, a, o, tmpl := rc.Submission, rc.Agency, rc.Obligation, rc.Template
 	return reviewPage{pageBase: pageBase{Lang: lang, Title: translate(lang, "review") + " " + sub.ReceiptNumber, User: principal(r)},
 		Submission: sub, Agency: a, Obligation: o, Template: tmpl, Latest: sub.Version == o.Versions,
 		FormAction: fmt.Sprintf("/review/%d", sub.ID)}, nil

@@ -6,22 +6,22 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"rcm/access"
 	"rcm/api"
+	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
 )
 
 func (s *Server) userRoutes() []Route {
 	return []Route{
-		{Method: "POST", Path: "/api/v1/users", Roles: staffOnly, Handle: s.createUser},
-		{Method: "GET", Path: "/api/v1/users", Roles: staffOrSupervisor, Handle: s.listUsers},
-		{Method: "GET", Path: "/api/v1/users/{id}", Roles: everyRole, Scope: s.userInScope("id", false), Handle: s.getUser},
-		{Method: "POST", Path: "/api/v1/users/{id}/tokens", Roles: everyRole, Scope: s.userInScope("id", true), Handle: s.createToken},
-		{Method: "GET", Path: "/api/v1/users/{id}/tokens", Roles: everyRole, Scope: s.userInScope("id", true), Handle: s.listTokens},
-		{Method: "DELETE", Path: "/api/v1/tokens/{id}", Roles: everyRole, Scope: s.tokenInScope("id"), Handle: s.revokeToken},
+		{Method: "POST", Path: "/api/v1/users", Op: operations.OpCreateUser, Handle: s.createUser},
+		{Method: "GET", Path: "/api/v1/users", Op: operations.OpListUsers, Handle: s.listUsers},
+		{Method: "GET", Path: "/api/v1/users/{id}", Op: operations.OpReadUser, Scope: s.userInScope, Handle: s.getUser},
+		{Method: "POST", Path: "/api/v1/users/{id}/tokens", Op: operations.OpCreateToken, Scope: s.tokensInScope, Handle: s.createToken},
+		{Method: "GET", Path: "/api/v1/users/{id}/tokens", Op: operations.OpListTokens, Scope: s.tokensInScope, Handle: s.listTokens},
+		{Method: "DELETE", Path: "/api/v1/tokens/{id}", Op: operations.OpRevokeToken, Scope: s.tokenInScope, Handle: s.revokeToken},
 	}
 }
 
@@ -45,55 +45,37 @@ func pathID(r *http.Request, param, what string) (int64, error) {
 	return id, nil
 }
 
-// userInScope lets staff reach any user and everyone reach themselves.
-// Unless selfOnly, a supervisor also reaches the users of their subtree.
-// Everyone else is told the user does not exist.
-func (s *Server) userInScope(param string, selfOnly bool) ScopeCheck {
-	return func(r *http.Request, p access.Principal) error {
-		id, err := pathID(r, param, "user")
-		if err != nil {
-			return err
-		}
-		if id == p.UserID {
-			return nil
-		}
-		u, err := s.store.User(r.Context(), id)
-		if errors.Is(err, store.ErrNotFound) {
-			return errNotFound("user", r.PathValue(param))
-		}
-		if err != nil {
-			return err
-		}
-		switch {
-		case p.IsStaff():
-			return nil
-		case selfOnly || p.Role != access.Supervisor || u.AgencyCode == "":
-			return errNotFound("user", r.PathValue(param))
-		}
-		paths, err := s.store.AgencyPaths(r.Context(), []string{u.AgencyCode})
-		if err != nil {
-			return err
-		}
-		if !p.CanSeeAgency(paths[u.AgencyCode]) {
-			return errNotFound("user", r.PathValue(param))
-		}
-		return nil
-	}
-}
-
-// tokenInScope lets staff reach any token and everyone else their own.
-func (s *Server) tokenInScope(param string) ScopeCheck {
-	return func(r *http.Request, p access.Principal) error {
-		id, err := pathID(r, param, "token")
-		if err != nil {
-			return err
-		}
-		t, err := s.store.Token(r.Context(), id)
-		if errors.Is(err, store.ErrNotFound) || err == nil && !p.IsStaff() && t.UserID != p.UserID {
-			return errNotFound("token", r.PathValue(param))
-		}
+// userInScope refuses, as not found, a user of the path the caller may not
+// reach (operations.User says who may).
+func (s *Server) userInScope(r *http.Request) error {
+	id, err := pathID(r, "id", "user")
+	if err != nil {
 		return err
 	}
+	_, err = s.ops.User(r.Context(), caller(r), id)
+	return err
+}
+
+// tokensInScope refuses, as not found, the tokens of a user of the path
+// other than the caller, unless the caller is office staff.
+func (s *Server) tokensInScope(r *http.Request) error {
+	id, err := pathID(r, "id", "user")
+	if err != nil {
+		return err
+	}
+	_, err = s.ops.ListTokens(r.Context(), caller(r), id)
+	return err
+}
+
+// tokenInScope refuses, as not found, a token that is not the caller's own,
+// unless the caller is office staff.
+func (s *Server) tokenInScope(r *http.Request) error {
+	id, err := pathID(r, "id", "token")
+	if err != nil {
+		return err
+	}
+	_, err = s.ops.Token(r.Context(), caller(r), id)
+	return err
 }
 
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
@@ -103,9 +85,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := store.User{Email: strings.TrimSpace(req.Email), Name: req.Name, Role: access.Role(req.Role),
 		AgencyCode: req.Agency, ManagerID: req.ManagerID, Language: req.Language}
-	entry := s.audit(r, "user.create", "", map[string]any{"email": u.Email, "role": req.Role, "agency": req.Agency,
-		"password": req.Password != ""})
-	created, err := s.store.CreateUser(r.Context(), u, req.Password, entry)
+	created, err := s.ops.CreateUser(r.Context(), caller(r), u, req.Password)
 	if errors.Is(err, store.ErrConflict) {
 		return errConflict(fmt.Sprintf("a user with the e-mail address %s exists already", u.Email))
 	}
@@ -120,7 +100,6 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 // listUsers lists the users the caller sees: everyone for staff, the users of
 // their subtree for supervisors. ?role= filters; ?after= is the last id seen.
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
-	p := principal(r)
 	limit, err := pageLimit(r)
 	if err != nil {
 		return err
@@ -138,10 +117,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 			return errBadRequest(err.Error(), reporting.FieldError{Field: "role", Reason: "staff, officer or supervisor"})
 		}
 	}
-	scope := p.Scope()
-	users, err := s.store.ListUsers(r.Context(), store.UserFilter{
-		ScopePath: scope.Path, ScopeExact: scope.Exact, Role: access.Role(role), After: after, Limit: limit + 1,
-	})
+	users, err := s.ops.ListUsers(r.Context(), caller(r), store.UserFilter{Role: access.Role(role), After: after, Limit: limit + 1})
 	if err != nil {
 		return err
 	}
@@ -158,7 +134,7 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.store.User(r.Context(), id)
+	u, err := s.ops.User(r.Context(), caller(r), id)
 	if err != nil {
 		return err
 	}
@@ -191,11 +167,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	case req.ExpiresAt != nil && !req.ExpiresAt.After(s.now()):
 		return errValidation("expires_at is in the past", reporting.FieldError{Field: "expires_at", Reason: "must be in the future"})
 	}
-	details := map[string]any{"user_id": id, "name": req.Name}
-	if expires != nil {
-		details["expires_at"] = expires.UTC().Format(time.RFC3339)
-	}
-	secret, t, err := s.store.CreateToken(r.Context(), id, req.Name, expires, s.audit(r, "token.create", "", details))
+	secret, t, err := s.ops.CreateToken(r.Context(), caller(r), id, req.Name, expires)
 	if err != nil {
 		return err
 	}
@@ -209,7 +181,7 @@ func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	tokens, err := s.store.ListTokens(r.Context(), id)
+	tokens, err := s.ops.ListTokens(r.Context(), caller(r), id)
 	if err != nil {
 		return err
 	}
@@ -226,7 +198,7 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := s.store.RevokeToken(r.Context(), id, s.audit(r, "token.revoke", fmt.Sprintf("token/%d", id), nil))
+	t, err := s.ops.RevokeToken(r.Context(), caller(r), id)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ import (
 // Options tunes the worker. Zero values keep the SDK's defaults.
 type Options struct {
 	// TaskQueue is the queue to poll; empty means workflows.TaskQueue. The
-	// engine must start workflows on the same queue.
+	// operations must start workflows on the same queue.
 	TaskQueue string
 	// MaxConcurrentActivities bounds activities running at once in this
 	// process (waves, acknowledgements). Waves are long; submissions' loops

@@ -1,4 +1,4 @@
-package engine
+package operations
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 
 	"go.temporal.io/api/serviceerror"
 
-	"rcm/access"
 	"rcm/workflows"
 )
 
@@ -22,8 +21,8 @@ const timelineQueryTimeout = 10 * time.Second
 // it; after that the timeline is ErrNotFound (the records in PostgreSQL
 // remain).
 func (e *Engine) Timeline(ctx context.Context, c Caller, cycleID string) (workflows.TimelineView, error) {
-	if !c.HasRole(access.Staff, access.Supervisor) {
-		return workflows.TimelineView{}, fmt.Errorf("timeline of cycle %s: only office staff and supervisors may read it: %w", cycleID, ErrForbidden)
+	if err := e.Authorize(c, OpReadTimeline); err != nil {
+		return workflows.TimelineView{}, err
 	}
 	if _, err := e.store.Cycle(ctx, cycleID); err != nil {
 		return workflows.TimelineView{}, err

@@ -1,4 +1,4 @@
-package engine
+package operations
 
 import (
 	"context"
@@ -45,7 +45,7 @@ func SplitCycleID(id string) (regimeCode, period string, ok bool) {
 // which opens the obligations and sends the deadline notice. Launching a
 // cycle that exists already is an ErrConflict.
 func (e *Engine) Launch(ctx context.Context, c Caller, req LaunchRequest) (reporting.Cycle, error) {
-	if err := requireStaff(c, "launch a cycle"); err != nil {
+	if err := e.Authorize(c, OpLaunchCycle); err != nil {
 		return reporting.Cycle{}, err
 	}
 	cyc, err := e.planCycle(ctx, req)
@@ -55,7 +55,8 @@ func (e *Engine) Launch(ctx context.Context, c Caller, req LaunchRequest) (repor
 	if c.UserID != 0 {
 		cyc.LaunchedBy = &c.UserID
 	}
-	if err := e.store.InsertCycle(ctx, cyc); err != nil {
+	launched := c.audit(OpLaunchCycle, cyc.ID, map[string]any{"regime": cyc.RegimeCode, "period": cyc.Period, "due": cyc.Due})
+	if err := e.store.InsertCycle(ctx, cyc, launched); err != nil {
 		if !errors.Is(err, store.ErrConflict) {
 			return reporting.Cycle{}, err
 		}
@@ -74,7 +75,8 @@ func (e *Engine) Launch(ctx context.Context, c Caller, req LaunchRequest) (repor
 		if errors.As(err, &started) {
 			return cyc, fmt.Errorf("cycle %s is already running: %w", cyc.ID, ErrConflict)
 		}
-		if derr := e.store.DeleteLaunchingCycle(context.WithoutCancel(ctx), cyc.ID); derr != nil {
+		undone := c.audit(OpUndoLaunch, cyc.ID, map[string]any{"reason": "the workflow could not be started"})
+		if derr := e.store.DeleteLaunchingCycle(context.WithoutCancel(ctx), cyc.ID, undone); derr != nil {
 			e.logger.ErrorContext(ctx, "launch: could not undo the cycle record", "cycle", cyc.ID, "error", derr)
 		}
 		return reporting.Cycle{}, fmt.Errorf("launch cycle %s: start workflow: %v: %w", cyc.ID, err, ErrUnavailable)

@@ -1,4 +1,4 @@
-package engine
+package operations
 
 import (
 	"context"
@@ -46,6 +46,9 @@ const maxNarrative = 20000
 // stores them as a new version; the receipt comes from that commit. The
 // SubmissionWorkflow hears of it afterwards, through the outbox.
 func (e *Engine) Submit(ctx context.Context, c Caller, req SubmitRequest) (Receipt, error) {
+	if err := e.Authorize(c, OpSubmit); err != nil {
+		return Receipt{}, err
+	}
 	if !c.CanSubmitFor(req.AgencyCode) {
 		return Receipt{}, fmt.Errorf("submit for %s: only that agency's reporting officer may submit: %w", req.AgencyCode, ErrForbidden)
 	}
@@ -92,7 +95,10 @@ func (e *Engine) Submit(ctx context.Context, c Caller, req SubmitRequest) (Recei
 }
 
 // CycleTemplate returns the template a cycle's agencies fill in.
-func (e *Engine) CycleTemplate(ctx context.Context, cycleID string) (reporting.Template, error) {
+func (e *Engine) CycleTemplate(ctx context.Context, c Caller, cycleID string) (reporting.Template, error) {
+	if err := e.Authorize(c, OpReadCycles); err != nil {
+		return reporting.Template{}, err
+	}
 	return e.store.CycleTemplate(ctx, cycleID)
 }
 
@@ -122,7 +128,7 @@ type ReviewRequest struct {
 // Review records a decision on the latest version of an obligation; a
 // returned version needs a reason, which the agency is told.
 func (e *Engine) Review(ctx context.Context, c Caller, req ReviewRequest) (reporting.Review, error) {
-	if err := requireStaff(c, "review a submission"); err != nil {
+	if err := e.Authorize(c, OpReview); err != nil {
 		return reporting.Review{}, err
 	}
 	req.Reason = strings.TrimSpace(req.Reason)
@@ -153,14 +159,21 @@ func (e *Engine) Review(ctx context.Context, c Caller, req ReviewRequest) (repor
 	return rv, nil
 }
 
-// Submission returns one version if the caller may see its agency.
+// Submission returns one version if the caller may see its agency; one
+// hidden or absent is the same NotFoundError.
 func (e *Engine) Submission(ctx context.Context, c Caller, id int64) (reporting.Submission, error) {
+	if err := e.Authorize(c, OpReadCycles); err != nil {
+		return reporting.Submission{}, err
+	}
 	sub, err := e.store.Submission(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return reporting.Submission{}, notFoundID("submission", id)
+	}
 	if err != nil {
 		return reporting.Submission{}, err
 	}
 	if err := e.requireVisible(ctx, c, sub.AgencyCode); err != nil {
-		return reporting.Submission{}, fmt.Errorf("submission %d: %w", id, err)
+		return reporting.Submission{}, notFoundID("submission", id)
 	}
 	return sub, nil
 }
@@ -171,9 +184,6 @@ func (e *Engine) requireVisible(ctx context.Context, c Caller, agencyCode string
 	if c.IsStaff() {
 		return nil
 	}
-	a, err := e.store.Agency(ctx, agencyCode)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && !c.CanSeeAgency(a.Path)) {
-		return fmt.Errorf("agency %s: %w", agencyCode, ErrNotFound)
-	}
+	_, err := e.visibleAgency(ctx, c, agencyCode)
 	return err
 }

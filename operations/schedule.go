@@ -1,4 +1,4 @@
-package engine
+package operations
 
 import (
 	"context"
@@ -33,7 +33,7 @@ type Schedule struct {
 // its cycles on the day its data window opens, at the given time in the
 // regime's zone.
 func (e *Engine) ScheduleRegime(ctx context.Context, c Caller, regimeCode string, opts ScheduleOptions) (Schedule, error) {
-	if err := requireStaff(c, "schedule a regime"); err != nil {
+	if err := e.Authorize(c, OpManageSchedule); err != nil {
 		return Schedule{}, err
 	}
 	if opts.Hour < 0 || opts.Hour > 23 {
@@ -89,7 +89,7 @@ func (e *Engine) ScheduleRegime(ctx context.Context, c Caller, regimeCode string
 
 // DescribeSchedule shows a regime's schedule and its next launches.
 func (e *Engine) DescribeSchedule(ctx context.Context, c Caller, regimeCode string) (Schedule, error) {
-	if err := requireStaff(c, "read a schedule"); err != nil {
+	if err := e.Authorize(c, OpReadSchedules); err != nil {
 		return Schedule{}, err
 	}
 	h := e.temporal.ScheduleClient().GetHandle(ctx, workflows.ScheduleID(regimeCode))
@@ -107,7 +107,7 @@ func (e *Engine) DescribeSchedule(ctx context.Context, c Caller, regimeCode stri
 
 // PauseSchedule stops a regime's automatic launches until resumed.
 func (e *Engine) PauseSchedule(ctx context.Context, c Caller, regimeCode, note string) error {
-	if err := requireStaff(c, "pause a schedule"); err != nil {
+	if err := e.Authorize(c, OpManageSchedule); err != nil {
 		return err
 	}
 	h := e.temporal.ScheduleClient().GetHandle(ctx, workflows.ScheduleID(regimeCode))
@@ -116,7 +116,7 @@ func (e *Engine) PauseSchedule(ctx context.Context, c Caller, regimeCode, note s
 
 // ResumeSchedule restarts a paused regime's automatic launches.
 func (e *Engine) ResumeSchedule(ctx context.Context, c Caller, regimeCode, note string) error {
-	if err := requireStaff(c, "resume a schedule"); err != nil {
+	if err := e.Authorize(c, OpManageSchedule); err != nil {
 		return err
 	}
 	h := e.temporal.ScheduleClient().GetHandle(ctx, workflows.ScheduleID(regimeCode))
@@ -125,7 +125,7 @@ func (e *Engine) ResumeSchedule(ctx context.Context, c Caller, regimeCode, note 
 
 // DeleteSchedule removes a regime's schedule; launched cycles go on.
 func (e *Engine) DeleteSchedule(ctx context.Context, c Caller, regimeCode string) error {
-	if err := requireStaff(c, "delete a schedule"); err != nil {
+	if err := e.Authorize(c, OpManageSchedule); err != nil {
 		return err
 	}
 	h := e.temporal.ScheduleClient().GetHandle(ctx, workflows.ScheduleID(regimeCode))
@@ -134,7 +134,7 @@ func (e *Engine) DeleteSchedule(ctx context.Context, c Caller, regimeCode string
 
 // ListSchedules lists every regime's schedule.
 func (e *Engine) ListSchedules(ctx context.Context, c Caller) ([]Schedule, error) {
-	if err := requireStaff(c, "list schedules"); err != nil {
+	if err := e.Authorize(c, OpReadSchedules); err != nil {
 		return nil, err
 	}
 	iter, err := e.temporal.ScheduleClient().List(ctx, client.ScheduleListOptions{PageSize: 100})

@@ -1,4 +1,4 @@
-package engine
+package operations
 
 import (
 	"context"
@@ -25,7 +25,7 @@ type ExtendRequest struct {
 // Extend records an extension; the CycleWorkflow moves its timeline and tells
 // the agencies concerned, and nobody is reminded of the old deadline.
 func (e *Engine) Extend(ctx context.Context, c Caller, req ExtendRequest) (reporting.Extension, error) {
-	if err := requireStaff(c, "extend a deadline"); err != nil {
+	if err := e.Authorize(c, OpExtendCycle); err != nil {
 		return reporting.Extension{}, err
 	}
 	req.Reason = strings.TrimSpace(req.Reason)
@@ -71,7 +71,7 @@ func (e *Engine) Extend(ctx context.Context, c Caller, req ExtendRequest) (repor
 // Close closes the cycle now for every agency that has not reached its final
 // state; the CycleWorkflow classifies, aggregates and summarises.
 func (e *Engine) Close(ctx context.Context, c Caller, cycleID, reason string) error {
-	if err := requireStaff(c, "close a cycle"); err != nil {
+	if err := e.Authorize(c, OpCloseCycle); err != nil {
 		return err
 	}
 	err := e.store.CloseEarly(ctx, cycleID, strings.TrimSpace(reason), e.now(), c.actor(), func() (store.OutboxMessage, error) {
@@ -87,7 +87,7 @@ func (e *Engine) Close(ctx context.Context, c Caller, cycleID, reason string) er
 
 // Cancel cancels the cycle: no more notices, no final states.
 func (e *Engine) Cancel(ctx context.Context, c Caller, cycleID, reason string) error {
-	if err := requireStaff(c, "cancel a cycle"); err != nil {
+	if err := e.Authorize(c, OpCancelCycle); err != nil {
 		return err
 	}
 	reason = strings.TrimSpace(reason)

@@ -1,0 +1,148 @@
+package operations
+
+import (
+	"fmt"
+	"strings"
+
+	"rcm/access"
+)
+
+// Op names an operation: the key of the role table and, for a change, the
+// action its audit entry records ("agency.import").
+type Op string
+
+// The operations, by what they act on.
+const (
+	OpReadSelf    Op = "me.read"      // who am I; sign out
+	OpReadMetrics Op = "metrics.read" // the server's Prometheus metrics
+
+	OpReadAgencies   Op = "agency.read"
+	OpImportAgencies Op = "agency.import"
+
+	OpBootstrapStaff Op = "user.bootstrap"
+	OpCreateUser     Op = "user.create"
+	OpListUsers      Op = "user.list"
+	OpReadUser       Op = "user.read"
+	OpCreateToken    Op = "token.create"
+	OpListTokens     Op = "token.list"
+	OpRevokeToken    Op = "token.revoke"
+	OpCreateSession  Op = "session.create"
+	OpRefuseSession  Op = "session.refused"
+	OpDeleteSession  Op = "session.delete"
+
+	OpReadTemplates  Op = "template.read"
+	OpCreateTemplate Op = "template.create"
+
+	OpReadRegimes    Op = "regime.read"
+	OpCreateRegime   Op = "regime.create"
+	OpAssignRegime   Op = "regime.assign"
+	OpManageSchedule Op = "schedule.manage"
+	OpReadSchedules  Op = "schedule.read"
+
+	OpReadCycles   Op = "cycle.read"
+	OpReadTimeline Op = "cycle.timeline"
+	OpLaunchCycle  Op = "cycle.launch"
+	OpUndoLaunch   Op = "cycle.launch_undone"
+	OpExtendCycle  Op = "cycle.extend"
+	OpCloseCycle   Op = "cycle.close"
+	OpCancelCycle  Op = "cycle.cancel"
+	OpReadResults  Op = "result.read"
+	OpSubmit       Op = "submission.create"
+	OpReadReviews  Op = "review.read"
+	OpReview       Op = "review.decide"
+	OpReadMessages Op = "notification.read"
+)
+
+// permission says who may run an operation and whether it needs Temporal.
+type permission struct {
+	roles    []access.Role
+	temporal bool
+}
+
+var (
+	everyRole         = []access.Role{access.Staff, access.Officer, access.Supervisor}
+	staffOnly         = []access.Role{access.Staff}
+	staffOrSupervisor = []access.Role{access.Staff, access.Supervisor}
+	officerOnly       = []access.Role{access.Officer}
+)
+
+// permissions is the one role table of rcm. What each role then sees of the
+// agency tree is the subtree rule of package access, applied by each read.
+var permissions = map[Op]permission{
+	OpReadSelf:    {roles: everyRole},
+	OpReadMetrics: {roles: staffOnly},
+
+	OpReadAgencies:   {roles: everyRole},
+	OpImportAgencies: {roles: staffOnly},
+
+	OpBootstrapStaff: {roles: staffOnly},
+	OpCreateUser:     {roles: staffOnly},
+	OpListUsers:      {roles: staffOrSupervisor},
+	OpReadUser:       {roles: everyRole},
+	OpCreateToken:    {roles: everyRole}, // their own; staff anyone's
+	OpListTokens:     {roles: everyRole},
+	OpRevokeToken:    {roles: everyRole},
+	OpDeleteSession:  {roles: everyRole},
+
+	OpReadTemplates:  {roles: everyRole},
+	OpCreateTemplate: {roles: staffOnly},
+
+	OpReadRegimes:    {roles: everyRole},
+	OpCreateRegime:   {roles: staffOnly},
+	OpAssignRegime:   {roles: staffOnly},
+	OpManageSchedule: {roles: staffOnly, temporal: true},
+	OpReadSchedules:  {roles: staffOnly, temporal: true},
+
+	OpReadCycles:   {roles: everyRole},
+	OpReadTimeline: {roles: staffOrSupervisor, temporal: true},
+	OpLaunchCycle:  {roles: staffOnly, temporal: true},
+	OpExtendCycle:  {roles: staffOnly, temporal: true},
+	OpCloseCycle:   {roles: staffOnly, temporal: true},
+	OpCancelCycle:  {roles: staffOnly, temporal: true},
+	OpReadResults:  {roles: everyRole},
+	OpSubmit:       {roles: officerOnly, temporal: true},
+	OpReadReviews:  {roles: staffOnly},
+	OpReview:       {roles: staffOnly, temporal: true},
+	OpReadMessages: {roles: staffOnly},
+}
+
+// Roles returns the roles that may run op; none for an operation that is
+// not in the table (anyone's, such as signing in, or unknown).
+func Roles(op Op) []access.Role { return permissions[op].roles }
+
+// ForbiddenError refuses an operation to the caller's role; it is
+// errors.Is ErrForbidden.
+type ForbiddenError struct {
+	Op    Op
+	Need  []access.Role
+	Given access.Role
+}
+
+func (e *ForbiddenError) Error() string {
+	names := make([]string, len(e.Need))
+	for i, r := range e.Need {
+		names[i] = string(r)
+	}
+	return fmt.Sprintf("this needs the role %s; you are %s", strings.Join(names, " or "), e.Given)
+}
+
+// Is makes a ForbiddenError match ErrForbidden.
+func (e *ForbiddenError) Is(target error) bool { return target == ErrForbidden }
+
+// Authorize decides whether the caller may run op: a role the table allows,
+// and Temporal when op needs it (ErrNoTemporal). Every operation asks it
+// first; the web server asks it too before reading a request's body, so
+// that a refused caller is told 403 whatever they sent.
+func (e *Engine) Authorize(c Caller, op Op) error {
+	p, ok := permissions[op]
+	if !ok {
+		return fmt.Errorf("operation %s is in no role table: %w", op, ErrForbidden)
+	}
+	if !c.HasRole(p.roles...) {
+		return &ForbiddenError{Op: op, Need: p.roles, Given: c.Role}
+	}
+	if p.temporal {
+		return e.requireTemporal()
+	}
+	return nil
+}
