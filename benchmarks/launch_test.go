@@ -29,8 +29,9 @@ func waitWorkflow(ctx workflow.Context) error {
 // until the SMTP server has accepted every deadline notice
 // ("launch-until-last-notice", the figure a person waits for).
 func BenchmarkLaunch(b *testing.B) {
+	temporal := temporalFor(b)
 	b.Run("baseline=workflow-per-agency", func(b *testing.B) {
-		queue := baselineWorker(b, "wait", waitWorkflow)
+		queue := baselineWorker(b, temporal, "wait", waitWorkflow)
 		run := fmt.Sprintf("%d", time.Now().UnixNano())
 		b.ResetTimer()
 		lat, elapsed := runConcurrently(b, b.N, func(i int) error {

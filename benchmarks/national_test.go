@@ -30,6 +30,7 @@ import (
 // closed (overdue notices to every agency, then close and the summary).
 func BenchmarkNationalCycleWorker(b *testing.B) {
 	ctx := context.Background()
+	temporal := temporalFor(b)
 	bin := testenv.BuildRCM(b)
 	dbURL := testenv.Database(b)
 	st, err := store.Open(ctx, dbURL)

@@ -78,9 +78,10 @@ func echoWorkflow(ctx workflow.Context) error {
 // and from 50 concurrent clients against the same dev server, each operation a
 // different agency's first submission.
 func BenchmarkSubmission(b *testing.B) {
+	temporal := temporalFor(b)
 	for _, clients := range []int{10, 50} {
 		b.Run(fmt.Sprintf("clients=%d/baseline=raw-signal-with-start", clients), func(b *testing.B) {
-			queue := baselineWorker(b, "echo", echoWorkflow)
+			queue := baselineWorker(b, temporal, "echo", echoWorkflow)
 			run := fmt.Sprintf("%d", time.Now().UnixNano())
 			b.ResetTimer()
 			lat, elapsed := runWithClients(b, clients, b.N, func(i int) error {
@@ -92,7 +93,7 @@ func BenchmarkSubmission(b *testing.B) {
 			lat.report(b, elapsed)
 		})
 		b.Run(fmt.Sprintf("clients=%d/rcm=submit", clients), func(b *testing.B) {
-			w, cycleID, agencies := submissionWorld(b, b.N)
+			w, cycleID, agencies := openCycleWithoutWorker(b, temporal, b.N, true)
 			b.ResetTimer()
 			lat, elapsed := runWithClients(b, clients, b.N, func(i int) error {
 				_, err := w.Engine.Submit(w.Ctx, w.Officers[agencies[i]], engine.SubmitRequest{
@@ -103,12 +104,4 @@ func BenchmarkSubmission(b *testing.B) {
 			lat.report(b, elapsed)
 		})
 	}
-}
-
-// submissionWorld is an open cycle of n agencies, each with an officer. The
-// cycle is opened in the store directly, so no notice wave competes with the
-// submissions being measured.
-func submissionWorld(b *testing.B, n int) (*systemtest.World, string, []string) {
-	b.Helper()
-	return openCycleWithoutWorker(b, n, true)
 }
