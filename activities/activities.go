@@ -27,6 +27,11 @@ type Config struct {
 	RetryDelay time.Duration
 	// Lanes is how many SMTP connections a wave sends over at once.
 	Lanes int
+	// SendPortion is how many messages a lane marks 'sending' in one
+	// durable commit before it sends them. More is faster; a worker killed
+	// mid-portion leaves up to this many messages per lane of unknown
+	// outcome (reported, never sent twice).
+	SendPortion int
 	// HeartbeatEvery is how often a running activity tells Temporal it is
 	// alive; it must stay well under the heartbeat timeouts of package
 	// workflows.
@@ -44,6 +49,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Lanes <= 0 {
 		c.Lanes = 4
+	}
+	if c.SendPortion <= 0 {
+		c.SendPortion = 10
 	}
 	if c.RetryDelay <= 0 {
 		c.RetryDelay = 500 * time.Millisecond
