@@ -31,6 +31,7 @@ func (s *Server) pageTable() []Route {
 			Handle: s.withEngine(s.submitForm)},
 		{Method: "GET", Path: "/review/{id}", Roles: staffOnly, Handle: s.reviewPage},
 		{Method: "POST", Path: "/review/{id}", Roles: staffOnly, Handle: s.withEngine(s.reviewForm)},
+		{Method: "GET", Path: "/static/{file}", Roles: anyone, Handle: s.staticFile},
 	}
 }
 
@@ -120,10 +121,7 @@ type signInPage struct {
 }
 
 func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) error {
-	next := r.URL.Query().Get("next")
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		next = "/"
-	}
+	next := safeNext(r.URL.Query().Get("next"))
 	lang := pageLang(r)
 	return s.render(w, http.StatusOK, "signin", signInPage{pageBase: pageBase{Lang: lang, Title: translate(lang, "signin")}, Next: next})
 }
@@ -351,6 +349,9 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	if r.MultipartForm != nil {
 		defer func() { _ = r.MultipartForm.RemoveAll() }()
 	}
+	if err := checkForm(r); err != nil {
+		return err
+	}
 	body := submissionBody{Source: "form", Narrative: r.FormValue("narrative"), Values: reporting.Values{}}
 	for _, ind := range data.Template.Indicators {
 		if v := strings.TrimSpace(r.FormValue("v_" + ind.Code)); v != "" {
@@ -372,6 +373,9 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	var receipt engine.Receipt
 	err = readErr
+	if err == nil {
+		err = body.check()
+	}
 	if err == nil {
 		receipt, err = s.engine.Submit(r.Context(), caller(r), engine.SubmitRequest{CycleID: data.Cycle.ID, AgencyCode: data.Agency.Code,
 			Values: body.Values, Narrative: body.Narrative, Source: body.Source, IdempotencyKey: r.FormValue("idempotency_key")})
@@ -447,6 +451,9 @@ func (s *Server) reviewForm(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		return errBadRequest(fmt.Sprintf("cannot read the form: %v", err))
+	}
+	if err := checkForm(r); err != nil {
+		return err
 	}
 	req := api.ReviewRequest{Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason")}
 	if _, err := s.decide(r, data.Submission.ID, req); err != nil {

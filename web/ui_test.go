@@ -51,6 +51,7 @@ func TestPageAuthorization(t *testing.T) {
 	rows := []matrixRow{
 		{"GET /{$}", same("GET", "/", nil), map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {200, 200}, "supervisor": {200, 200}}},
 		{"GET /signin", same("GET", "/signin", nil), publicOK(200)},
+		{"GET /static/{file}", same("GET", "/static/rcm.js", nil), publicOK(200)},
 		{"GET /cycles/{id}", same("GET", "/cycles/"+w.cycleID, nil),
 			map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {303, 303}, "supervisor": {200, 200}}},
 		{"GET /cycles/{id}/agencies/{code}", agencyPage,
