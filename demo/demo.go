@@ -33,8 +33,6 @@ var agenciesCSV []byte
 const (
 	// Domain is the mail domain of demo addresses; Mailpit takes any.
 	Domain = "rcm.test"
-	// Password is every demo user's password.
-	Password = "rcm-demo-2026"
 )
 
 // TokenName names the API tokens the demo issues; a new seed revokes the
@@ -48,20 +46,15 @@ const auditActor = "demo"
 type Options struct {
 	// Domain is the mail domain of every demo address (default Domain).
 	Domain string
-	// Password is every demo user's password (default Password; at least
-	// store.MinPasswordLength characters).
-	Password string
-	// CredentialsFile is where the API tokens are written (mode 0600,
-	// replaced whole); "" writes no file.
+	// CredentialsFile is where the API tokens and the users' passwords are
+	// written (mode 0600, replaced whole); "" writes no file. The passwords
+	// of an earlier file are kept.
 	CredentialsFile string
 }
 
 func (o Options) withDefaults() Options {
 	if o.Domain == "" {
 		o.Domain = Domain
-	}
-	if o.Password == "" {
-		o.Password = Password
 	}
 	return o
 }
@@ -88,11 +81,12 @@ func (o Options) StaffEmail() string {
 	return "chuyenvien.vpcp@" + o.withDefaults().Domain
 }
 
-// Credentials are the demo's sign-ins: the password every demo user has and
+// Credentials are the demo's sign-ins: each demo user's own password and
 // the API tokens issued by this seed.
 type Credentials struct {
-	// Password is every demo user's password.
-	Password string
+	// Passwords are the demo users' passwords by e-mail address, each drawn
+	// at random when the user was created (or when no earlier file knew it).
+	Passwords map[string]string
 	// Tokens are the API tokens issued now, office staff first.
 	Tokens []Token
 	// File is where the tokens were written ("" if nowhere).
@@ -180,9 +174,6 @@ func (o Options) Agencies() ([]reporting.Agency, error) {
 // The database must be migrated.
 func Seed(ctx context.Context, st *store.Store, opts Options) (Credentials, error) {
 	o := opts.withDefaults()
-	if len(o.Password) < store.MinPasswordLength {
-		return Credentials{}, fmt.Errorf("demo password: use at least %d characters", store.MinPasswordLength)
-	}
 	var sum Summary
 	agencies, err := o.Agencies()
 	if err != nil {
@@ -195,7 +186,11 @@ func Seed(ctx context.Context, st *store.Store, opts Options) (Credentials, erro
 
 	users := o.users(agencies)
 	sum.Users = len(users)
-	ids, created, err := ensureUsers(ctx, st, users, o.Password)
+	passwords, err := readPasswords(o.CredentialsFile)
+	if err != nil {
+		return Credentials{}, err
+	}
+	ids, created, err := ensureUsers(ctx, st, users, passwords, o.CredentialsFile != "")
 	if err != nil {
 		return Credentials{}, err
 	}
@@ -214,7 +209,7 @@ func Seed(ctx context.Context, st *store.Store, opts Options) (Credentials, erro
 		return Credentials{}, err
 	}
 
-	creds := Credentials{Password: o.Password, Seeded: sum}
+	creds := Credentials{Passwords: passwords, Seeded: sum}
 	for _, u := range o.tokenHolders() {
 		tok, err := reissueToken(ctx, st, ids[u.Email], u.Email)
 		if err != nil {
@@ -296,10 +291,22 @@ func (o Options) tokenHolders() []store.User {
 	}
 }
 
-// ensureUsers creates the users that do not exist yet and returns every
-// user's id by e-mail address. Password hashing is slow on purpose, so a
-// few users are created at once.
-func ensureUsers(ctx context.Context, st *store.Store, users []store.User, password string) (map[string]int64, int, error) {
+// ensureUsers creates the users that do not exist yet, each with a password
+// of its own drawn at random; with reset, it gives an existing user whose
+// password passwords does not know a new one. It fills passwords in with
+// every password it knows and returns every user's id by e-mail address.
+// Password hashing is slow on purpose, so a few users are handled at once.
+func ensureUsers(ctx context.Context, st *store.Store, users []store.User, passwords map[string]string, reset bool) (map[string]int64, int, error) {
+	fresh := make([]string, len(users))
+	for i, u := range users {
+		if fresh[i] = passwords[u.Email]; fresh[i] == "" {
+			p, err := newPassword()
+			if err != nil {
+				return nil, 0, err
+			}
+			fresh[i] = p
+		}
+	}
 	ids := make([]int64, len(users))
 	made := make([]bool, len(users))
 	g, gctx := errgroup.WithContext(ctx)
@@ -309,12 +316,16 @@ func ensureUsers(ctx context.Context, st *store.Store, users []store.User, passw
 			have, err := st.UserByEmail(gctx, u.Email)
 			if err == nil {
 				ids[i] = have.ID
-				return nil
+				if passwords[u.Email] != "" || !reset {
+					fresh[i] = passwords[u.Email]
+					return nil
+				}
+				return st.SetPassword(gctx, have.ID, fresh[i], store.AuditEntry{Actor: auditActor, Action: "user.password_set"})
 			}
 			if !errors.Is(err, store.ErrNotFound) {
 				return fmt.Errorf("demo user %s: %w", u.Email, err)
 			}
-			created, err := st.CreateUser(gctx, u, password, store.AuditEntry{
+			created, err := st.CreateUser(gctx, u, fresh[i], store.AuditEntry{
 				Actor: auditActor, Action: "user.create", Details: map[string]any{"email": u.Email, "role": string(u.Role)},
 			})
 			if errors.Is(err, store.ErrConflict) { // created meanwhile by another seed
@@ -323,7 +334,7 @@ func ensureUsers(ctx context.Context, st *store.Store, users []store.User, passw
 					return fmt.Errorf("demo user %s: %w", u.Email, err)
 				}
 				ids[i] = have.ID
-				return nil
+				return st.SetPassword(gctx, have.ID, fresh[i], store.AuditEntry{Actor: auditActor, Action: "user.password_set"})
 			}
 			if err != nil {
 				return fmt.Errorf("demo user: %w", err)
@@ -338,6 +349,9 @@ func ensureUsers(ctx context.Context, st *store.Store, users []store.User, passw
 	byEmail := make(map[string]int64, len(users))
 	for i, u := range users {
 		byEmail[u.Email] = ids[i]
+		if fresh[i] != "" {
+			passwords[u.Email] = fresh[i]
+		}
 	}
 	count := 0
 	for _, m := range made {
