@@ -28,6 +28,8 @@ type Engine struct {
 	logger    *slog.Logger
 	now       func() time.Time
 	taskQueue string
+	// handOffTimeout bounds a request's hand-off (HandOffTimeout).
+	handOffTimeout time.Duration
 }
 
 // Option configures an Engine.
@@ -37,12 +39,16 @@ type Option func(*Engine)
 // workflows.TaskQueue; the workers must poll the same queue.
 func WithTaskQueue(queue string) Option { return func(e *Engine) { e.taskQueue = queue } }
 
+// WithHandOffTimeout bounds a request's hand-off to Temporal by d instead of
+// HandOffTimeout.
+func WithHandOffTimeout(d time.Duration) Option { return func(e *Engine) { e.handOffTimeout = d } }
+
 // New builds an engine over the store and a Temporal client.
 func New(st *store.Store, tc client.Client, logger *slog.Logger, opts ...Option) *Engine {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	e := &Engine{store: st, temporal: tc, logger: logger, now: time.Now, taskQueue: workflows.TaskQueue}
+	e := &Engine{store: st, temporal: tc, logger: logger, now: time.Now, taskQueue: workflows.TaskQueue, handOffTimeout: HandOffTimeout}
 	for _, o := range opts {
 		o(e)
 	}
