@@ -196,7 +196,7 @@ func TestDashboardShowsTheSubtreeOnly(t *testing.T) {
 	b, _ := io.ReadAll(got.Body)
 	require.Equal(t, 200, got.StatusCode)
 	require.Contains(t, string(b), w.cycleID)
-	require.Contains(t, string(f.page("anonymous", "GET", "/signin?next=//evil.example", nil).body), `location.href = "/";`, "only local next pages")
+	require.Contains(t, string(f.page("anonymous", "GET", "/signin?next=//evil.example", nil).body), `data-next="/"`, "only local next pages")
 }
 
 func regexpFind(t *testing.T, s, pattern string) string {
