@@ -667,8 +667,8 @@ func printDevAddresses(w io.Writer, a devAddresses, took time.Duration) {
 	if a.creds != nil {
 		staff, _ := a.creds.Token("staff", "")
 		officer, _ := a.creds.Token("officer", "")
-		line("demo sign-in", fmt.Sprintf("%s (office staff), %s (officer), ... password %s", staff.Email, officer.Email, a.creds.Password))
 		file := relativePath(a.creds.File)
+		line("demo sign-in", fmt.Sprintf("%s (office staff), %s (officer), ... passwords in %s", staff.Email, officer.Email, file))
 		line("demo tokens", file)
 		next = []string{
 			"Next: launch a demo cycle that runs its reminders and escalations in minutes, and watch the mail arrive:",

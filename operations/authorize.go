@@ -19,16 +19,18 @@ const (
 	OpReadAgencies   Op = "agency.read"
 	OpImportAgencies Op = "agency.import"
 
-	OpBootstrapStaff Op = "user.bootstrap"
-	OpCreateUser     Op = "user.create"
-	OpListUsers      Op = "user.list"
-	OpReadUser       Op = "user.read"
-	OpCreateToken    Op = "token.create"
-	OpListTokens     Op = "token.list"
-	OpRevokeToken    Op = "token.revoke"
-	OpCreateSession  Op = "session.create"
-	OpRefuseSession  Op = "session.refused"
-	OpDeleteSession  Op = "session.delete"
+	OpBootstrapStaff  Op = "user.bootstrap"
+	OpCreateUser      Op = "user.create"
+	OpSetPassword     Op = "user.password_set"
+	OpListUsers       Op = "user.list"
+	OpReadUser        Op = "user.read"
+	OpCreateToken     Op = "token.create"
+	OpListTokens      Op = "token.list"
+	OpRevokeToken     Op = "token.revoke"
+	OpCreateSession   Op = "session.create"
+	OpRefuseSession   Op = "session.refused"
+	OpDeleteSession   Op = "session.delete"
+	OpReadSignInLocks Op = "session.locks"
 
 	OpReadTemplates  Op = "template.read"
 	OpCreateTemplate Op = "template.create"
@@ -75,14 +77,16 @@ var permissions = map[Op]permission{
 	OpReadAgencies:   {roles: everyRole},
 	OpImportAgencies: {roles: staffOnly},
 
-	OpBootstrapStaff: {roles: staffOnly},
-	OpCreateUser:     {roles: staffOnly},
-	OpListUsers:      {roles: staffOrSupervisor},
-	OpReadUser:       {roles: everyRole},
-	OpCreateToken:    {roles: everyRole}, // their own; staff anyone's
-	OpListTokens:     {roles: everyRole},
-	OpRevokeToken:    {roles: everyRole},
-	OpDeleteSession:  {roles: everyRole},
+	OpBootstrapStaff:  {roles: staffOnly},
+	OpCreateUser:      {roles: staffOnly},
+	OpSetPassword:     {roles: staffOnly},
+	OpListUsers:       {roles: staffOrSupervisor},
+	OpReadUser:        {roles: everyRole},
+	OpCreateToken:     {roles: everyRole}, // their own; staff anyone's
+	OpListTokens:      {roles: everyRole},
+	OpRevokeToken:     {roles: everyRole},
+	OpDeleteSession:   {roles: everyRole},
+	OpReadSignInLocks: {roles: staffOnly},
 
 	OpReadTemplates:  {roles: everyRole},
 	OpCreateTemplate: {roles: staffOnly},

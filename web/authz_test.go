@@ -75,6 +75,7 @@ func matrix() []matrixRow {
 		{"POST /api/v1/session", same("POST", "/api/v1/session", map[string]string{"email": "staff@vpcp.gov.vn", "password": staffPassword}), publicOK(201)},
 		{"DELETE /api/v1/session", same("DELETE", "/api/v1/session", nil), everyoneOK(204)},
 		{"GET /api/v1/me", same("GET", "/api/v1/me", nil), everyoneOK(200)},
+		{"GET /api/v1/sign-in-locks", same("GET", "/api/v1/sign-in-locks", nil), staffOnlyWant(200)},
 		{"GET /api/v1/agencies", func(_ *fixture, _ string, inside bool) call {
 			return call{"GET", "/api/v1/agencies?under=" + agencyFor(inside), nil}
 		}, scoped(200)},

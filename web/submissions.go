@@ -196,6 +196,12 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	body, err := s.readSubmissionBody(r, tmpl)
+	if err == nil {
+		err = body.check()
+	}
+	if err == nil {
+		err = checkText("Idempotency-Key", r.Header.Get("Idempotency-Key"))
+	}
 	if err != nil {
 		s.counts.submission(body.Source, operations.Receipt{}, err)
 		return err

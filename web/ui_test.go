@@ -51,6 +51,7 @@ func TestPageAuthorization(t *testing.T) {
 	rows := []matrixRow{
 		{"GET /{$}", same("GET", "/", nil), map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {200, 200}, "supervisor": {200, 200}}},
 		{"GET /signin", same("GET", "/signin", nil), publicOK(200)},
+		{"GET /static/{file}", same("GET", "/static/rcm.js", nil), publicOK(200)},
 		{"GET /cycles/{id}", same("GET", "/cycles/"+w.cycleID, nil),
 			map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {303, 303}, "supervisor": {200, 200}}},
 		{"GET /cycles/{id}/agencies/{code}", agencyPage,
@@ -195,7 +196,7 @@ func TestDashboardShowsTheSubtreeOnly(t *testing.T) {
 	b, _ := io.ReadAll(got.Body)
 	require.Equal(t, 200, got.StatusCode)
 	require.Contains(t, string(b), w.cycleID)
-	require.Contains(t, string(f.page("anonymous", "GET", "/signin?next=//evil.example", nil).body), `location.href = "/";`, "only local next pages")
+	require.Contains(t, string(f.page("anonymous", "GET", "/signin?next=//evil.example", nil).body), `data-next="/"`, "only local next pages")
 }
 
 func regexpFind(t *testing.T, s, pattern string) string {
