@@ -90,11 +90,9 @@ func (f *waveFixture) noticeWave() WaveInput {
 }
 
 func (f *waveFixture) statuses() map[reporting.NotificationStatus]int {
-	notes, err := f.store.ListNotifications(f.ctx, store.NotificationFilter{CycleID: f.cycleID, Limit: 1000})
-	require.NoError(f.t, err)
 	out := map[reporting.NotificationStatus]int{}
 	for after := int64(0); ; {
-		notes, err = f.store.ListNotifications(f.ctx, store.NotificationFilter{CycleID: f.cycleID, AfterID: after, Limit: 1000})
+		notes, err := f.store.ListNotifications(f.ctx, store.NotificationFilter{CycleID: f.cycleID, AfterID: after, Limit: 1000})
 		require.NoError(f.t, err)
 		if len(notes) == 0 {
 			return out

@@ -91,7 +91,7 @@ func (c *TemporalCluster) waitFor(ctx context.Context, steps ...readinessStep) e
 			for i, p := range c.procs {
 				select {
 				case <-p.Done():
-					return fmt.Errorf("Temporal %s exited (%v) before %s succeeded", c.names[i], p.err, step.what)
+					return fmt.Errorf("the Temporal %s service exited (%v) before %s succeeded", c.names[i], p.err, step.what)
 				default:
 				}
 			}
