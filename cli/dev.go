@@ -20,6 +20,7 @@ import (
 	"rcm/demo"
 	"rcm/devstack"
 	"rcm/operations"
+	"rcm/process"
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/web"
@@ -393,14 +394,11 @@ func dev(c *ucli.Context) error {
 	_ = webLn.Close()
 	run, runCtx := errgroup.WithContext(ctx)
 	stack.watch(runCtx, run)
-	// One registry: the web server's /metrics shows the worker's waves and messages too.
-	metrics := web.NewMetrics()
+	parts := process.Parts{Store: st, Temporal: tc, Operations: eng, Logger: logger}
 	run.Go(func() error {
-		return runWorker(runCtx, st, tc, eng, WorkerConfig{SMTP: smtp, BaseURL: addrs.web, Namespace: cfg.namespace, Metrics: metrics.Registry,
-			Options: worker.Options{TaskQueue: cfg.taskQueue}}, logger)
-	})
-	run.Go(func() error {
-		return runServer(runCtx, tc, eng, web.Config{Addr: webLn.Addr().String(), BaseURL: addrs.web}, metrics, logger)
+		return process.RunDev(runCtx, parts,
+			process.WorkerConfig{SMTP: smtp, BaseURL: addrs.web, Namespace: cfg.namespace, Options: worker.Options{TaskQueue: cfg.taskQueue}},
+			web.Config{Addr: webLn.Addr().String(), BaseURL: addrs.web})
 	})
 	if !answersHealth(runCtx, addrs.web+"/healthz", 15*time.Second) && runCtx.Err() == nil {
 		fmt.Fprintf(stderr, "rcm dev: %s/healthz does not answer yet; see the log above.\n", addrs.web)
