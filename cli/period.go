@@ -93,7 +93,7 @@ func periodShow(c *ucli.Context) error {
 		if _, err := rule.DueDate(end, cal); err != nil {
 			return usageError("--deadline: %v", err)
 		}
-		dl, err := reporting.ComputeDeadlines(period, rule, cal, closeAfter)
+		dl, err := reporting.ComputeDeadlines(period, rule, cal, closeAfter, false)
 		if err != nil {
 			return usageError("--deadline: %v", err)
 		}

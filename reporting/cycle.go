@@ -6,16 +6,18 @@ import "time"
 // launch. Due and Close are the cycle-wide deadlines; single obligations may
 // have been extended beyond them.
 type Cycle struct {
-	ID           string
-	RegimeCode   string
-	Period       string
-	WindowStart  Date
-	WindowEnd    Date
-	TimeZone     string
-	CutOff       time.Time
-	Due          time.Time
-	Close        time.Time
-	Policy       Policy
+	ID          string
+	RegimeCode  string
+	Period      string
+	WindowStart Date
+	WindowEnd   Date
+	TimeZone    string
+	CutOff      time.Time
+	Due         time.Time
+	Close       time.Time
+	Policy      Policy
+	// Estimates: the regime reports estimates, so Due may come before CutOff.
+	Estimates    bool
 	Status       CycleStatus
 	Expected     int
 	LaunchedBy   *int64
