@@ -22,31 +22,90 @@ func (a *Activities) OpenCycle(ctx context.Context, cycleID string) (OpenCycleRe
 	if err != nil {
 		return OpenCycleResult{}, nonRetryableIfMissing(err)
 	}
-	_, groups, err := a.store.OpenDeadlines(ctx, cycleID)
+	_, deadlines, err := a.store.OpenDeadlines(ctx, cycleID)
+	if err != nil {
+		return OpenCycleResult{}, err
+	}
+	groups, err := a.deadlineGroups(ctx, cycleID, deadlines)
 	if err != nil {
 		return OpenCycleResult{}, err
 	}
 	a.logger.InfoContext(ctx, "cycle opened", "cycle", cycleID, "expected", expected)
-	return OpenCycleResult{Expected: expected, Groups: deadlineGroups(groups)}, nil
+	return OpenCycleResult{Expected: expected, Groups: groups}, nil
 }
 
 // LoadDeadlines returns the distinct deadlines of the cycle's open obligations.
 func (a *Activities) LoadDeadlines(ctx context.Context, cycleID string) (DeadlinesResult, error) {
 	ctx, stop := a.keepAlive(ctx)
 	defer stop()
-	status, groups, err := a.store.OpenDeadlines(ctx, cycleID)
+	status, deadlines, err := a.store.OpenDeadlines(ctx, cycleID)
 	if err != nil {
 		return DeadlinesResult{}, nonRetryableIfMissing(err)
 	}
-	return DeadlinesResult{Status: status, Groups: deadlineGroups(groups)}, nil
+	groups, err := a.deadlineGroups(ctx, cycleID, deadlines)
+	if err != nil {
+		return DeadlinesResult{}, err
+	}
+	return DeadlinesResult{Status: status, Groups: groups}, nil
 }
 
-func deadlineGroups(in []store.Deadline) []DeadlineGroup {
+// deadlineGroups lays out the timeline of each deadline group under the
+// office hours of the cycle's regime: its send time and the working days of
+// the shared calendar (and the regime's own days off) around the cycle.
+func (a *Activities) deadlineGroups(ctx context.Context, cycleID string, in []store.Deadline) ([]DeadlineGroup, error) {
 	out := make([]DeadlineGroup, len(in))
-	for i, d := range in {
-		out[i] = DeadlineGroup{Due: d.Due, Close: d.Close}
+	if len(in) == 0 {
+		return out, nil
 	}
-	return out
+	cc, err := a.loadCycleContext(ctx, cycleID)
+	if err != nil {
+		return nil, err
+	}
+	hours, err := a.officeHours(ctx, cc, in)
+	if err != nil {
+		return nil, err
+	}
+	for i, d := range in {
+		out[i] = DeadlineGroup{Due: d.Due, Close: d.Close, Moments: cc.cycle.Policy.TimelineIn(d.Due, d.Close, hours)}
+	}
+	return out, nil
+}
+
+// calendarMargin widens the years of calendar read around a cycle's
+// deadlines: a moment moved to a working day may cross into the next year.
+const calendarMargin = 31 * 24 * time.Hour
+
+// officeHours are the send time of the cycle's regime and the working days
+// of the years the deadlines' timelines can reach.
+func (a *Activities) officeHours(ctx context.Context, cc cycleContext, in []store.Deadline) (reporting.OfficeHours, error) {
+	first, last := in[0].Due, in[0].Close
+	for _, d := range in {
+		first, last = minTime(first, d.Due), maxTime(last, d.Close)
+	}
+	for _, o := range cc.cycle.Policy.ReminderOffsets {
+		first = minTime(first, in[0].Due.Add(-o))
+	}
+	from := first.Add(-calendarMargin).In(cc.location).Year()
+	to := last.Add(calendarMargin).In(cc.location).Year()
+	cal, err := a.store.WorkingCalendar(ctx, cc.location, cc.regime, from, to)
+	if err != nil {
+		return reporting.OfficeHours{}, err
+	}
+	return reporting.OfficeHours{Calendar: cal, SendTime: cc.regime.SendTime}, nil
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // FinalizeCycle aggregates the accepted figures along the agency tree,
