@@ -64,6 +64,7 @@ func (s *Server) routeTable() []Route {
 		s.resultRoutes(),
 		s.notificationRoutes(),
 		s.scheduleRoutes(),
+		s.calendarRoutes(),
 	)
 }
 
