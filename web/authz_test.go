@@ -209,6 +209,14 @@ func matrix() []matrixRow {
 			return call{"DELETE", "/api/v1/regimes/" + code + "/schedule", nil}
 		}, staffOnlyWant(204)},
 		{"GET /api/v1/schedules", same("GET", "/api/v1/schedules", nil), staffOnlyWant(200)},
+		// The shared holiday calendar.
+		{"GET /api/v1/calendars", same("GET", "/api/v1/calendars", nil), staffOnlyWant(200)},
+		{"PUT /api/v1/calendars/{year}", same("PUT", "/api/v1/calendars/2031", map[string]any{
+			"source": "test", "days": []map[string]string{{"date": "2031-01-01", "kind": "holiday", "name_vi": "Tết Dương lịch"}}}), staffOnlyWant(200)},
+		{"GET /api/v1/calendars/{year}", func(f *fixture, _ string, _ bool) call {
+			f.calendar(2032)
+			return call{"GET", "/api/v1/calendars/2032", nil}
+		}, staffOnlyWant(200)},
 	}
 }
 
