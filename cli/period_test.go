@@ -127,7 +127,7 @@ func TestPeriodShowBadInputExitsWithUsage(t *testing.T) {
 		{"unknown rule", []string{"2026-Q1", "--deadline", "weeks:2"},
 			`rcm: --deadline: deadline rule "weeks:2": unknown kind "weeks"`},
 		{"rule before the cut-off", []string{"2026-Q1", "--deadline", "day:6"},
-			"rcm: --deadline: day:6 falls on 06/03/2026, before the cut-off 14/03/2026; use day:14 or later, or a days: or workdays: rule"},
+			"rcm: --deadline: day:6 falls on 06/03/2026, before the cut-off 14/03/2026; choose a rule that falls on 14/03/2026 or later, or mark the regime's figures as estimates (estimates: true) to report before the cut-off"},
 		{"unknown zone", []string{"2026-Q1", "--tz", "Asia/Hanoi"},
 			`rcm: --tz: time zone "Asia/Hanoi" is unknown`},
 		{"bad holiday", []string{"2026-Q1", "--deadline", "workdays:2", "--holidays", "2026-03-16,2026-02-30"},
