@@ -35,8 +35,8 @@ func TestCalendarImportMovesThePendingReminder(t *testing.T) {
 	tomorrow, dueDay := today.AddDays(1), today.AddDays(2)
 	regime := reporting.Regime{Code: "CALM", NameVI: "Báo cáo tháng", NameEN: "Monthly report", TemplateCode: "SEI",
 		Cadence: reporting.Monthly, DeadlineRule: mustRule(t, "workdays:2"), TimeZone: reporting.DefaultZone,
-		SendTime: reporting.ClockTime(sendAt.Hour()*60 + sendAt.Minute()),
-		Policy: reporting.Policy{ReminderOffsets: []time.Duration{24 * time.Hour}, ReviewTime: time.Hour, CloseAfter: 24 * time.Hour},
+		SendTime:    reporting.ClockTime(sendAt.Hour()*60 + sendAt.Minute()),
+		Policy:      reporting.Policy{ReminderOffsets: []time.Duration{24 * time.Hour}, ReviewTime: time.Hour, CloseAfter: 24 * time.Hour},
 		Assignments: []reporting.Assignment{{AgencyCode: "P01"}, {AgencyCode: "P02"}}}
 	require.NoError(t, w.Store.CreateTemplate(w.Ctx, SEITemplate()))
 	require.NoError(t, w.Store.CreateRegime(w.Ctx, regime))
