@@ -27,6 +27,14 @@ type Cycle struct {
 	CancelReason string
 }
 
+// ReportsEstimates says the cycle's figures are estimates (số liệu ước
+// tính): its regime reports estimates and the cycle is due before its data
+// cut-off, so the figures for the rest of the window are estimated. The
+// deadline notice, the reminders, the receipts and the agency's page say
+// so; a cycle of such a regime due after its cut-off reports actual
+// figures and says nothing of estimates.
+func (c Cycle) ReportsEstimates() bool { return c.Estimates && c.Due.Before(c.CutOff) }
+
 // CycleStatus is where a cycle is in its life.
 type CycleStatus string
 

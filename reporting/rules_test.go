@@ -133,3 +133,22 @@ func TestHolidayCalendarNamesEveryBadDay(t *testing.T) {
 	}
 	require.Equal(t, []string{"days[0].date", "days[2].date", "days[3].kind", "days[4].kind"}, fields)
 }
+
+func TestACycleReportsEstimatesOnlyWhenDueBeforeItsCutOff(t *testing.T) {
+	vn := time.FixedZone("ICT", 7*3600)
+	cutOff := MustParseDate("2026-03-14").End(vn) // 2026-Q1
+	for _, c := range []struct {
+		name      string
+		estimates bool
+		due       string
+		want      bool
+	}{
+		{"Circular 02/2023 quarterly, due the 6th of the last month", true, "2026-03-06", true},
+		{"a regime of estimates due on its cut-off day", true, "2026-03-14", false},
+		{"a regime of estimates due after its cut-off", true, "2026-03-16", false},
+		{"a regime of actual figures", false, "2026-03-16", false},
+	} {
+		cyc := Cycle{CutOff: cutOff, Due: MustParseDate(c.due).End(vn), Estimates: c.estimates}
+		require.Equal(t, c.want, cyc.ReportsEstimates(), c.name)
+	}
+}
