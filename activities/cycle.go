@@ -71,41 +71,15 @@ func (a *Activities) deadlineGroups(ctx context.Context, cycleID string, in []st
 	return out, nil
 }
 
-// calendarMargin widens the years of calendar read around a cycle's
-// deadlines: a moment moved to a working day may cross into the next year.
-const calendarMargin = 31 * 24 * time.Hour
-
 // officeHours are the send time of the cycle's regime and the working days
 // of the years the deadlines' timelines can reach.
 func (a *Activities) officeHours(ctx context.Context, cc cycleContext, in []store.Deadline) (reporting.OfficeHours, error) {
-	first, last := in[0].Due, in[0].Close
-	for _, d := range in {
-		first, last = minTime(first, d.Due), maxTime(last, d.Close)
+	from, to := cc.cycle.Policy.CalendarYears(in[0].Due, in[0].Close, cc.location)
+	for _, d := range in[1:] {
+		f, t := cc.cycle.Policy.CalendarYears(d.Due, d.Close, cc.location)
+		from, to = min(from, f), max(to, t)
 	}
-	for _, o := range cc.cycle.Policy.ReminderOffsets {
-		first = minTime(first, in[0].Due.Add(-o))
-	}
-	from := first.Add(-calendarMargin).In(cc.location).Year()
-	to := last.Add(calendarMargin).In(cc.location).Year()
-	cal, err := a.store.WorkingCalendar(ctx, cc.location, cc.regime, from, to)
-	if err != nil {
-		return reporting.OfficeHours{}, err
-	}
-	return reporting.OfficeHours{Calendar: cal, SendTime: cc.regime.SendTime}, nil
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
+	return a.store.OfficeHours(ctx, cc.location, cc.regime, from, to)
 }
 
 // FinalizeCycle aggregates the accepted figures along the agency tree,

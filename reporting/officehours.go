@@ -58,6 +58,27 @@ type OfficeHours struct {
 	SendTime ClockTime
 }
 
+// calendarMargin widens the years of calendar a timeline needs: a moment
+// moved to a working day may cross into another year.
+const calendarMargin = 31 * day
+
+// CalendarYears are the years whose working days the timeline between due
+// and close needs in loc, from its earliest reminder to close, with a
+// month's margin either side: the years of shared calendar to read before
+// laying the timeline out under office hours (TimelineIn).
+func (p Policy) CalendarYears(due, close time.Time, loc *time.Location) (from, to int) {
+	first, last := due, close
+	for _, o := range p.ReminderOffsets {
+		if at := due.Add(-o); at.Before(first) {
+			first = at
+		}
+	}
+	if due.After(last) {
+		last = due
+	}
+	return first.Add(-calendarMargin).In(loc).Year(), last.Add(calendarMargin).In(loc).Year()
+}
+
 // moves reports whether the hours move anything: without a Location every
 // instant is exact.
 func (h OfficeHours) moves() bool { return h.Calendar.Location != nil }

@@ -171,6 +171,16 @@ func (s *Store) ListHolidayCalendars(ctx context.Context) ([]CalendarSummary, er
 	return out, nil
 }
 
+// OfficeHours returns a regime's office hours in loc for the years
+// from..to: its send time on the working days of WorkingCalendar.
+func (s *Store) OfficeHours(ctx context.Context, loc *time.Location, regime reporting.Regime, from, to int) (reporting.OfficeHours, error) {
+	cal, err := s.WorkingCalendar(ctx, loc, regime, from, to)
+	if err != nil {
+		return reporting.OfficeHours{}, err
+	}
+	return reporting.OfficeHours{Calendar: cal, SendTime: regime.SendTime}, nil
+}
+
 // WorkingCalendar returns the working-day calendar of a regime in loc for the
 // years from..to: the shared calendars of those years and the regime's own
 // extra days off.

@@ -126,6 +126,7 @@ func matrix() []matrixRow {
 		}, staffOnlyWant(201)},
 		{"GET /api/v1/regimes", same("GET", "/api/v1/regimes", nil), everyoneOK(200)},
 		{"GET /api/v1/regimes/{code}", same("GET", "/api/v1/regimes/KTXH_MONTHLY", nil), everyoneOK(200)},
+		{"GET /api/v1/regimes/{code}/periods/{period}", same("GET", "/api/v1/regimes/KTXH_MONTHLY/periods/2026-10", nil), everyoneOK(200)},
 		{"PUT /api/v1/regimes/{code}/assignments", func(f *fixture, _ string, inside bool) call {
 			code := fmt.Sprintf("R%d", f.next())
 			f.createRegime(code)

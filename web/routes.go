@@ -65,6 +65,7 @@ func (s *Server) routeTable() []Route {
 		s.notificationRoutes(),
 		s.scheduleRoutes(),
 		s.calendarRoutes(),
+		s.periodRoutes(),
 	)
 }
 
