@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	ucli "github.com/urfave/cli/v2"
 
+	"rcm/engine"
 	"rcm/store"
 	"rcm/testenv"
 	"rcm/web"
@@ -67,12 +68,25 @@ type cliEnv struct {
 
 func newCLIEnv(t *testing.T) *cliEnv {
 	t.Helper()
+	return newCLIEnvOf(t, func(*store.Store) *engine.Engine { return nil })
+}
+
+// newCLIEnvWithEngine is newCLIEnv with the engine's commands that need
+// only the database (no Temporal client: anything that would start or
+// signal a workflow must not be asked of it).
+func newCLIEnvWithEngine(t *testing.T) *cliEnv {
+	t.Helper()
+	return newCLIEnvOf(t, func(st *store.Store) *engine.Engine { return engine.New(st, nil, nil) })
+}
+
+func newCLIEnvOf(t *testing.T, newEngine func(*store.Store) *engine.Engine) *cliEnv {
+	t.Helper()
 	e := &cliEnv{t: t, dbURL: testenv.Database(t)}
 	st, err := store.Open(context.Background(), e.dbURL)
 	require.NoError(t, err)
 	t.Cleanup(st.Close)
 	e.store = st
-	srv := httptest.NewServer(web.NewServer(web.Config{}, web.Deps{Store: st}).Handler())
+	srv := httptest.NewServer(web.NewServer(web.Config{}, web.Deps{Store: st, Engine: newEngine(st)}).Handler())
 	t.Cleanup(srv.Close)
 	e.server = srv.URL
 	r := e.run("", "user", "bootstrap", "--email", "admin@vpcp.gov.vn", "--database-url", e.dbURL)

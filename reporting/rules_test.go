@@ -152,3 +152,22 @@ func TestACycleReportsEstimatesOnlyWhenDueBeforeItsCutOff(t *testing.T) {
 		require.Equal(t, c.want, cyc.ReportsEstimates(), c.name)
 	}
 }
+
+// The years of calendar a timeline needs reach a month beyond its earliest
+// reminder and its close: a due date early in January needs December's
+// days off, a close late in December January's.
+func TestCalendarYearsCoverTheTimelineAndAMonthAround(t *testing.T) {
+	vn := time.FixedZone("ICT", 7*3600)
+	p := Policy{ReminderOffsets: []time.Duration{24 * time.Hour, 10 * 24 * time.Hour}}
+	for _, c := range []struct {
+		due, close string
+		from, to   int
+	}{
+		{"2026-06-15", "2026-06-25", 2026, 2026},
+		{"2027-01-05", "2027-01-15", 2026, 2027},
+		{"2026-11-20", "2026-12-20", 2026, 2027},
+	} {
+		from, to := p.CalendarYears(MustParseDate(c.due).End(vn), MustParseDate(c.close).End(vn), vn)
+		require.Equal(t, [2]int{c.from, c.to}, [2]int{from, to}, "due %s, close %s", c.due, c.close)
+	}
+}
