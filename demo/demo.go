@@ -108,11 +108,13 @@ type Summary struct {
 	TemplateCreated, RegimeCreated             bool
 	// Assigned is how many agencies report under the demo regime.
 	Assigned int
+	// CalendarsCreated is how many holiday calendars (2026, 2027) were stored.
+	CalendarsCreated int
 }
 
 // Changed reports whether the seed changed anything besides the tokens.
 func (s Summary) Changed() bool {
-	return s.AgenciesCreated+s.AgenciesUpdated+s.UsersCreated > 0 || s.TemplateCreated || s.RegimeCreated
+	return s.AgenciesCreated+s.AgenciesUpdated+s.UsersCreated+s.CalendarsCreated > 0 || s.TemplateCreated || s.RegimeCreated
 }
 
 // String says what is there, and what is new: "58 agencies (58 new), 42
@@ -195,6 +197,9 @@ func Seed(ctx context.Context, ops *operations.Engine, opts Options) (Credential
 	}
 	sum.UsersCreated = created
 
+	if sum.CalendarsCreated, err = ensureCalendars(ctx, ops); err != nil {
+		return Credentials{}, err
+	}
 	if sum.TemplateCreated, err = ensureTemplate(ctx, ops); err != nil {
 		return Credentials{}, err
 	}

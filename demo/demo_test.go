@@ -64,7 +64,7 @@ func TestSeedMakesTheDemo(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, "/VN/BTC/", btc.Path)
 		assert.Equal(t, Summary{Agencies: 58, AgenciesCreated: 58, Users: 42, UsersCreated: 42,
-			TemplateCreated: true, RegimeCreated: true, Assigned: 34}, s.creds.Seeded)
+			TemplateCreated: true, RegimeCreated: true, Assigned: 34, CalendarsCreated: 2}, s.creds.Seeded)
 	})
 
 	t.Run("the template validates and is stored as written", func(t *testing.T) {
@@ -244,4 +244,21 @@ func auditCount(t *testing.T, st *store.Store) int {
 	var n int
 	require.NoError(t, st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM audit_log`).Scan(&n))
 	return n
+}
+
+func TestShippedCalendarsHoldTetAndAMakeUpSaturday(t *testing.T) {
+	cals, err := Calendars()
+	require.NoError(t, err)
+	require.Len(t, cals, 2)
+	vn, err := reporting.DefaultLocation()
+	require.NoError(t, err)
+	cal := reporting.WorkingCalendar(vn, cals, nil)
+	for _, off := range []string{"2026-02-17", "2026-04-27", "2026-09-02", "2027-02-05", "2027-02-12", "2027-04-16", "2027-05-03"} {
+		require.False(t, cal.IsWorkingDay(reporting.MustParseDate(off)), off)
+	}
+	require.True(t, cal.IsWorkingDay(reporting.MustParseDate("2027-02-20")), "the make-up Saturday")
+	require.True(t, cal.IsWorkingDay(reporting.MustParseDate("2026-02-23")), "the Monday after Tết 2026")
+	for _, c := range cals {
+		require.NotEmpty(t, c.Source)
+	}
 }

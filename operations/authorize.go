@@ -38,6 +38,10 @@ const (
 	OpReadRegimes    Op = "regime.read"
 	OpCreateRegime   Op = "regime.create"
 	OpAssignRegime   Op = "regime.assign"
+	OpPlanPeriod     Op = "regime.plan"
+	OpReadCalendars  Op = "calendar.read"
+	OpImportCalendar Op = "calendar.import"
+	OpSeedCalendar   Op = "calendar.seed"
 	OpManageSchedule Op = "schedule.manage"
 	OpReadSchedules  Op = "schedule.read"
 
@@ -94,6 +98,10 @@ var permissions = map[Op]permission{
 	OpReadRegimes:    {roles: everyRole},
 	OpCreateRegime:   {roles: staffOnly},
 	OpAssignRegime:   {roles: staffOnly},
+	OpPlanPeriod:     {roles: everyRole},
+	OpReadCalendars:  {roles: staffOnly},
+	OpImportCalendar: {roles: staffOnly, temporal: true},
+	OpSeedCalendar:   {roles: staffOnly},
 	OpManageSchedule: {roles: staffOnly, temporal: true},
 	OpReadSchedules:  {roles: staffOnly, temporal: true},
 

@@ -67,6 +67,8 @@ func (s *Server) routeTable() []Route {
 		s.resultRoutes(),
 		s.notificationRoutes(),
 		s.scheduleRoutes(),
+		s.calendarRoutes(),
+		s.periodRoutes(),
 	)
 }
 

@@ -199,13 +199,16 @@ var uiText = map[string][2]string{
 		"On-time rate: reports on time by the regime's rule (including ones submitted on time and never reviewed) of those expected. Submitted on time (DHIS2): agencies whose first version came before due, whatever its review, of those expected."},
 	"rates_live_note": {"Kỳ chưa đóng: chưa có đơn vị nào bị tính là thiếu hay không được chấp nhận. Tỷ lệ đúng hạn tính trên số đã nộp đến nay; tỷ lệ gửi đúng hạn (DHIS2) trên số phải nộp.",
 		"The cycle is open: nobody counts as missing or not accepted yet. The on-time rate is over those submitted so far; submitted on time (DHIS2) over those expected."},
-	"review_queue": {"Báo cáo chờ xem xét", "Waiting for review"},
-	"review":       {"Xem xét", "Review"},
-	"not_latest":   {"không phải lần nộp mới nhất", "not the latest version"},
-	"reason_help":  {"(bắt buộc khi trả lại; đơn vị sẽ nhận được)", "(required to return it; the agency is told)"},
-	"accept":       {"Chấp nhận", "Accept"},
-	"return":       {"Trả lại", "Return"},
-	"error":        {"Không thực hiện được", "This did not work"},
+	"review_queue":   {"Báo cáo chờ xem xét", "Waiting for review"},
+	"review":         {"Xem xét", "Review"},
+	"not_latest":     {"không phải lần nộp mới nhất", "not the latest version"},
+	"reason_help":    {"(bắt buộc khi trả lại; đơn vị sẽ nhận được)", "(required to return it; the agency is told)"},
+	"accept":         {"Chấp nhận", "Accept"},
+	"return":         {"Trả lại", "Return"},
+	"error":          {"Không thực hiện được", "This did not work"},
+	"figures":        {"Số liệu", "Figures"},
+	"estimate":       {"ước tính", "estimate"},
+	"estimates_note": {"hạn nộp trước thời điểm chốt số liệu; số liệu của thời gian còn lại trong kỳ là số liệu ước tính", "the report is due before the data cut-off; give estimates for the rest of the period"},
 }
 
 // translate returns the page text for key in lang.
