@@ -146,7 +146,8 @@ func (a *Activities) sendLane(ctx context.Context, todo []claimedMessage) (deliv
 	var rep deliveryReport
 	lane := &smtpLane{final: a.isFinalAttempt(ctx)}
 	defer lane.close()
-	for start := 0; start < len(todo); start += a.cfg.SendPortion {
+	portion := sendPortionOf(len(todo), a.cfg.SendPortion)
+	for start := 0; start < len(todo); start += portion {
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}
@@ -156,13 +157,21 @@ func (a *Activities) sendLane(ctx context.Context, todo []claimedMessage) (deliv
 			rep.stopped = true
 			return rep, nil
 		}
-		r, err := a.sendPortion(ctx, lane, todo[start:min(start+a.cfg.SendPortion, len(todo))])
+		r, err := a.sendPortion(ctx, lane, todo[start:min(start+portion, len(todo))])
 		rep.add(r)
 		if err != nil {
 			return rep, err
 		}
 	}
 	return rep, nil
+}
+
+// sendPortionOf is how many of a lane's n messages go in one portion: a
+// fiftieth of them, at least one and at most limit. A small wave, whose speed
+// matters little, keeps the crash window of one message per lane; a wave of
+// thousands takes the full portion.
+func sendPortionOf(n, limit int) int {
+	return max(1, min(limit, n/50))
 }
 
 // smtpLane is one lane's SMTP connection, opened on first use.
