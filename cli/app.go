@@ -87,6 +87,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 		regimeCommand(),
 		cycleCommand(),
 		submitCommand(),
+		nilReportCommand(),
+		extensionCommand(),
 		reviewCommand(),
 		complianceCommand(),
 		aggregateCommand(),

@@ -110,13 +110,14 @@ func (s *Store) RecordAction(ctx context.Context, n NewAction, handoff func(repo
 				a.Version = *version
 			}
 			err = setObligationStatus(ctx, tx, n, reporting.ObligationReturned,
-				`accepted_submission = NULL, nil_reported_at = NULL`)
+				`accepted_submission = NULL, nil_reported_at = NULL,
+				 last_submitted_at = CASE WHEN versions = 0 THEN NULL ELSE last_submitted_at END`)
 		case reporting.ActionNilReport:
 			if err := o.MayDeclareNil(o.cycleStatus, n.Now); err != nil {
 				return refused(err)
 			}
 			err = setObligationStatus(ctx, tx, n, reporting.ObligationAccepted,
-				`accepted_submission = NULL, nil_reported_at = $5, last_submitted_at = $5`)
+				`accepted_submission = NULL, nil_reported_at = $5, last_submitted_at = $5`, n.Now)
 		case reporting.ActionExtensionRequest:
 			if err := o.MayRequestExtension(o.cycleStatus, n.Now); err != nil {
 				return refused(err)
@@ -171,11 +172,12 @@ func (s *Store) RecordAction(ctx context.Context, n NewAction, handoff func(repo
 }
 
 // setObligationStatus moves the obligation to status, from a state the
-// life of obligations allows, setting the other columns given ($5 is now).
-func setObligationStatus(ctx context.Context, tx pgx.Tx, n NewAction, status reporting.ObligationStatus, set string) error {
+// life of obligations allows, setting the other columns given (args are
+// $5 on).
+func setObligationStatus(ctx context.Context, tx pgx.Tx, n NewAction, status reporting.ObligationStatus, set string, args ...any) error {
 	tag, err := tx.Exec(ctx, `UPDATE obligations SET status = $3, `+set+`
 		 WHERE cycle_id = $1 AND agency_code = $2 AND status = ANY($4)`,
-		n.CycleID, n.AgencyCode, status, status.From(), n.Now)
+		append([]any{n.CycleID, n.AgencyCode, status, status.From()}, args...)...)
 	if err != nil {
 		return fmt.Errorf("update obligation: %w", err)
 	}

@@ -22,10 +22,15 @@ const obligationJoins = `FROM obligations o JOIN agencies a ON a.code = o.agency
 
 func scanObligation(row pgx.Row) (reporting.Obligation, error) {
 	var o reporting.Obligation
-	err := row.Scan(&o.CycleID, &o.AgencyCode, &o.AgencyNameVI, &o.AgencyNameEN, &o.AgencyPath, &o.Due, &o.Close,
-		&o.Status, &o.NotifiedAt, &o.FirstSubmittedAt, &o.LastSubmittedAt, &o.Versions,
-		&o.AcceptedSubmission, &o.FinalizedAt, &o.Timeliness, &o.AcceptedVersion, &o.AcceptedSubmittedAt, &o.NilReport)
+	err := row.Scan(obligationDest(&o)...)
 	return o, err
+}
+
+// obligationDest are the destinations of obligationColumns in o.
+func obligationDest(o *reporting.Obligation) []any {
+	return []any{&o.CycleID, &o.AgencyCode, &o.AgencyNameVI, &o.AgencyNameEN, &o.AgencyPath, &o.Due, &o.Close,
+		&o.Status, &o.NotifiedAt, &o.FirstSubmittedAt, &o.LastSubmittedAt, &o.Versions,
+		&o.AcceptedSubmission, &o.FinalizedAt, &o.Timeliness, &o.AcceptedVersion, &o.AcceptedSubmittedAt, &o.NilReport}
 }
 
 // Obligation returns one agency's obligation in a cycle.

@@ -311,9 +311,7 @@ func (s *Store) CycleFacts(ctx context.Context, cycleID string) (CycleFacts, err
 	obligations, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
 		var x row
 		o := &x.o
-		err := r.Scan(&o.CycleID, &o.AgencyCode, &o.AgencyNameVI, &o.AgencyNameEN, &o.AgencyPath, &o.Due, &o.Close,
-			&o.Status, &o.NotifiedAt, &o.FirstSubmittedAt, &o.LastSubmittedAt, &o.Versions,
-			&o.AcceptedSubmission, &o.FinalizedAt, &o.Timeliness, &o.AcceptedVersion, &o.AcceptedSubmittedAt, &x.values)
+		err := r.Scan(append(obligationDest(o), &x.values)...)
 		return x, err
 	})
 	if err != nil {
