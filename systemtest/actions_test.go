@@ -182,4 +182,3 @@ func TestTheAgencysSideOfTheConversation(t *testing.T) {
 		assert.Len(t, log, n, action)
 	}
 }
-
