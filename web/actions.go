@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 
 	"rcm/api"
@@ -70,8 +71,13 @@ func (s *Server) listExtensionRequests(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	q := r.URL.Query()
-	list, err := s.ops.ExtensionRequests(r.Context(), caller(r), store.ActionFilter{CycleID: q.Get("cycle"),
-		Status: reporting.ActionStatus(q.Get("status")), Limit: limit})
+	status := reporting.ActionStatus(q.Get("status"))
+	switch status {
+	case "", reporting.ActionPending, reporting.ActionGranted, reporting.ActionRefused:
+	default:
+		return errBadRequest(fmt.Sprintf("status %q is unknown", status), reporting.FieldError{Field: "status", Reason: "pending, granted or refused"})
+	}
+	list, err := s.ops.ExtensionRequests(r.Context(), caller(r), store.ActionFilter{CycleID: q.Get("cycle"), Status: status, Limit: limit})
 	if err != nil {
 		return operationError(r, err)
 	}
