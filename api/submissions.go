@@ -25,6 +25,9 @@ type Obligation struct {
 	LastSubmittedAt    *time.Time `json:"last_submitted_at,omitempty"`
 	Versions           int        `json:"versions"`
 	AcceptedSubmission *int64     `json:"accepted_submission,omitempty"`
+	// NilReport: the agency declared it has nothing to report (counted as
+	// submitted; Status is accepted while the cycle runs).
+	NilReport bool `json:"nil_report"`
 }
 
 // AgencyObligation is an agency's obligation in a cycle with every version
@@ -32,6 +35,9 @@ type Obligation struct {
 type AgencyObligation struct {
 	Obligation Obligation   `json:"obligation"`
 	Versions   []Submission `json:"versions"`
+	// Actions are the reopens, nil reports and extension requests of the
+	// obligation, newest first.
+	Actions []Action `json:"actions"`
 }
 
 // Submission is one stored version of an agency's report, with its review

@@ -88,6 +88,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 		regimeCommand(),
 		cycleCommand(),
 		submitCommand(),
+		nilReportCommand(),
+		extensionCommand(),
 		reviewCommand(),
 		complianceCommand(),
 		aggregateCommand(),

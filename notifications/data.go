@@ -72,6 +72,9 @@ type Data struct {
 	ReturnedAgencies []string
 	// ExtensionReason is why the due date was extended; user text, optional.
 	ExtensionReason string
+	// RequestedDue is the due date an agency's extension request asks for
+	// (an exclusive end, like Due).
+	RequestedDue time.Time
 }
 
 // Summary holds a cycle's compliance figures for one subtree. Rates are
@@ -128,6 +131,14 @@ func RequiredFields(k reporting.Event) []string {
 		own = []string{"Summary", "DashboardLink"}
 	case reporting.EventDeadlineExtended:
 		own = []string{"Due", "OldDue", "SubmissionLink"}
+	case reporting.EventReopened:
+		own = []string{"Version", "Reason", "SubmissionLink"}
+	case reporting.EventNilReported:
+		own = []string{"Reason", "SubmissionLink"}
+	case reporting.EventExtensionRequested:
+		own = []string{"Due", "RequestedDue", "Reason", "DashboardLink"}
+	case reporting.EventExtensionRefused:
+		own = []string{"Due", "RequestedDue", "Reason", "SubmissionLink"}
 	default:
 		return nil
 	}

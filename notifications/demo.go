@@ -72,6 +72,16 @@ func DemoData(kind reporting.Event, lang Lang) Data {
 			LateAgencies:        []string{"Sở Công Thương tỉnh Lào Cai", "Sở Giáo dục và Đào tạo tỉnh Lào Cai", "Sở Nông nghiệp và Môi trường tỉnh Lào Cai"},
 			UnreachableAgencies: []string{"Sở Y tế tỉnh Lào Cai"},
 		}
+	case reporting.EventReopened:
+		d.Version = 2
+	case reporting.EventNilReported:
+		d.Reason = "Tỉnh không có dự án FDI nào giải ngân trong kỳ & không phát sinh số liệu."
+		if en {
+			d.Reason = "No FDI project disbursed in the province this period & there are no figures."
+		}
+	case reporting.EventExtensionRequested, reporting.EventExtensionRefused:
+		d.RequestedDue = at(21, 0, 0)
+		d.DashboardLink += "/agencies/LCI"
 	case reporting.EventDeadlineExtended:
 		d.OldDue = d.Due
 		d.Due = at(21, 0, 0)

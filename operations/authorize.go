@@ -57,6 +57,13 @@ const (
 	OpReadReviews  Op = "review.read"
 	OpReview       Op = "review.decide"
 	OpReadMessages Op = "notification.read"
+
+	// The agency's side of the conversation (reporting.Action).
+	OpReopen           Op = "obligation.reopen"
+	OpDeclareNil       Op = "obligation.nil_report"
+	OpRequestExtension Op = "obligation.extension_request"
+	OpReadRequests     Op = "extension_request.read"
+	OpDecideRequest    Op = "extension_request.decide"
 )
 
 // permission says who may run an operation and whether it needs Temporal.
@@ -116,6 +123,16 @@ var permissions = map[Op]permission{
 	OpReadReviews:  {roles: staffOnly},
 	OpReview:       {roles: staffOnly, temporal: true},
 	OpReadMessages: {roles: staffOnly},
+
+	// Office staff reopen and answer requests. A nil report and an
+	// extension request are the agency's own statements: only its reporting
+	// officer makes them, as only they submit (staff cannot declare nil for
+	// an agency).
+	OpReopen:           {roles: staffOnly, temporal: true},
+	OpDeclareNil:       {roles: officerOnly, temporal: true},
+	OpRequestExtension: {roles: officerOnly, temporal: true},
+	OpReadRequests:     {roles: staffOnly},
+	OpDecideRequest:    {roles: staffOnly, temporal: true},
 }
 
 // Roles returns the roles that may run op; none for an operation that is

@@ -69,6 +69,8 @@ type ObligationDetail struct {
 	Obligation reporting.Obligation
 	// Versions are the agency's submissions, newest first.
 	Versions []reporting.Submission
+	// Actions are its reopens, nil reports and extension requests, newest first.
+	Actions  []reporting.Action
 	Template reporting.Template
 }
 
@@ -90,6 +92,9 @@ func (e *Engine) Obligation(ctx context.Context, c Caller, cycleID, agencyCode s
 		return d, err
 	}
 	if d.Versions, err = e.store.Submissions(ctx, cycleID, agencyCode); err != nil {
+		return d, err
+	}
+	if d.Actions, err = e.store.Actions(ctx, store.ActionFilter{CycleID: cycleID, AgencyCode: agencyCode, Limit: 100}); err != nil {
 		return d, err
 	}
 	d.Template, err = e.store.CycleTemplate(ctx, cycleID)

@@ -177,6 +177,37 @@ func matrix() []matrixRow {
 			}
 			return call{"POST", fmt.Sprintf("/api/v1/submissions/%d/review", id), map[string]string{"decision": "returned", "reason": "thiếu số liệu"}}
 		}, staffOnlyWant(201)},
+		// The agency's side of the conversation.
+		{"POST /api/v1/cycles/{id}/agencies/{code}/reopen", func(f *fixture, role string, inside bool) call {
+			cycleID := f.cycles().cycleID
+			if role == "staff" { // an accepted report of its own to reopen
+				cycleID = f.acceptedCycle(agencyFor(inside))
+			}
+			return call{"POST", "/api/v1/cycles/" + cycleID + "/agencies/" + agencyFor(inside) + "/reopen", map[string]string{"reason": "số liệu điều chỉnh"}}
+		}, staffOnlyWant(201)},
+		{"POST /api/v1/cycles/{id}/agencies/{code}/nil-report", func(f *fixture, role string, inside bool) call {
+			cycleID := f.cycles().cycleID
+			if role == "officer" && inside { // an obligation with nothing submitted
+				cycleID = f.openCycle("HNI")
+			}
+			return call{"POST", "/api/v1/cycles/" + cycleID + "/agencies/" + agencyFor(inside) + "/nil-report", map[string]string{"reason": "không phát sinh"}}
+		}, map[string]cell{"anonymous": {401, 401}, "staff": {403, 403}, "officer": {201, 404}, "supervisor": {403, 403}}},
+		{"POST /api/v1/cycles/{id}/agencies/{code}/extension-requests", func(f *fixture, role string, inside bool) call {
+			cycleID := f.cycles().cycleID
+			if role == "officer" && inside { // one pending request per obligation
+				cycleID = f.openCycle("HNI")
+			}
+			return call{"POST", "/api/v1/cycles/" + cycleID + "/agencies/" + agencyFor(inside) + "/extension-requests",
+				map[string]string{"reason": "bão lũ", "due": laterDate(3)}}
+		}, map[string]cell{"anonymous": {401, 401}, "staff": {403, 403}, "officer": {201, 404}, "supervisor": {403, 403}}},
+		{"GET /api/v1/extension-requests", same("GET", "/api/v1/extension-requests?status=pending", nil), staffOnlyWant(200)},
+		{"POST /api/v1/extension-requests/{id}/decision", func(f *fixture, role string, _ bool) call {
+			var id int64 = 1
+			if role == "staff" {
+				id = f.extensionRequest(f.openCycle("HNI"), "HNI").ID
+			}
+			return call{"POST", fmt.Sprintf("/api/v1/extension-requests/%d/decision", id), map[string]string{"decision": "refused", "reason": "đủ thời gian"}}
+		}, staffOnlyWant(200)},
 		// Results.
 		{"GET /api/v1/cycles/{id}/compliance", func(f *fixture, _ string, inside bool) call {
 			return call{"GET", "/api/v1/cycles/" + f.cycles().cycleID + "/compliance?under=" + agencyFor(inside), nil}

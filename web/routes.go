@@ -64,6 +64,7 @@ func (s *Server) routeTable() []Route {
 		s.cycleRoutes(),
 		s.submissionRoutes(),
 		s.reviewRoutes(),
+		s.actionRoutes(),
 		s.resultRoutes(),
 		s.notificationRoutes(),
 		s.scheduleRoutes(),

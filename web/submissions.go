@@ -89,7 +89,7 @@ func toObligationJSON(o reporting.Obligation, now time.Time) api.Obligation {
 	return api.Obligation{Cycle: o.CycleID, Agency: o.AgencyCode, NameVI: o.AgencyNameVI, NameEN: o.AgencyNameEN, Path: o.AgencyPath,
 		Due: o.Due, Close: o.Close, Status: string(o.Status), Final: o.FinalizedAt != nil, Overdue: o.MissedDue(now), NotifiedAt: o.NotifiedAt,
 		FirstSubmittedAt: o.FirstSubmittedAt, LastSubmittedAt: o.LastSubmittedAt, Versions: o.Versions,
-		AcceptedSubmission: o.AcceptedSubmission}
+		AcceptedSubmission: o.AcceptedSubmission, NilReport: o.NilReport}
 }
 
 func toReviewJSON(rv reporting.Review) api.Review {
@@ -141,9 +141,13 @@ func (s *Server) getObligation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := api.AgencyObligation{Obligation: toObligationJSON(d.Obligation, s.now()), Versions: make([]api.Submission, len(d.Versions))}
+	out := api.AgencyObligation{Obligation: toObligationJSON(d.Obligation, s.now()), Versions: make([]api.Submission, len(d.Versions)),
+		Actions: make([]api.Action, len(d.Actions))}
 	for i, sub := range d.Versions {
 		out.Versions[i] = toSubmissionJSON(sub)
+	}
+	for i, a := range d.Actions {
+		out.Actions[i] = toActionJSON(a)
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

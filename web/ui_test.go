@@ -59,6 +59,37 @@ func TestPageAuthorization(t *testing.T) {
 		{"POST /cycles/{id}/agencies/{code}", func(_ *fixture, _ string, inside bool) call {
 			return call{"POST", "/cycles/" + w.cycleID + "/agencies/" + agencyFor(inside), url.Values{"v_GRDP": {"77"}}}
 		}, map[string]cell{"anonymous": {303, 303}, "staff": {403, 403}, "officer": {303, 404}, "supervisor": {403, 403}}},
+		{"POST /cycles/{id}/agencies/{code}/reopen", func(f *fixture, role string, inside bool) call {
+			cycleID := w.cycleID
+			if role == "staff" {
+				cycleID = f.acceptedCycle(agencyFor(inside))
+			}
+			return call{"POST", "/cycles/" + cycleID + "/agencies/" + agencyFor(inside) + "/reopen", url.Values{"reason": {"điều chỉnh"}}}
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {403, 403}, "supervisor": {403, 403}}},
+		{"POST /cycles/{id}/agencies/{code}/nil-report", func(f *fixture, role string, inside bool) call {
+			cycleID := w.cycleID
+			if role == "officer" && inside {
+				cycleID = f.openCycle("HNI")
+			}
+			return call{"POST", "/cycles/" + cycleID + "/agencies/" + agencyFor(inside) + "/nil-report", url.Values{"reason": {"không phát sinh"}}}
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {403, 403}, "officer": {303, 404}, "supervisor": {403, 403}}},
+		{"POST /cycles/{id}/agencies/{code}/extension-requests", func(f *fixture, role string, inside bool) call {
+			cycleID := w.cycleID
+			if role == "officer" && inside {
+				cycleID = f.openCycle("HNI")
+			}
+			return call{"POST", "/cycles/" + cycleID + "/agencies/" + agencyFor(inside) + "/extension-requests",
+				url.Values{"reason": {"bão"}, "due": {laterDate(3)}}}
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {403, 403}, "officer": {303, 404}, "supervisor": {403, 403}}},
+		{"POST /cycles/{id}/agencies/{code}/extension-requests/{req}", func(f *fixture, role string, inside bool) call {
+			cycleID, id := w.cycleID, int64(1)
+			if role == "staff" {
+				cycleID = f.openCycle("HNI")
+				id = f.extensionRequest(cycleID, "HNI").ID
+			}
+			return call{"POST", fmt.Sprintf("/cycles/%s/agencies/%s/extension-requests/%d", cycleID, agencyFor(inside), id),
+				url.Values{"decision": {"refused"}, "reason": {"đủ thời gian"}}}
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {403, 403}, "supervisor": {403, 403}}},
 		{"GET /review/{id}", func(_ *fixture, _ string, inside bool) call {
 			return call{"GET", fmt.Sprintf("/review/%d", w.subs[agencyFor(inside)].SubmissionID), nil}
 		}, map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {403, 403}, "supervisor": {403, 403}}},
@@ -227,4 +258,46 @@ func TestAgencyPageAndReceiptSayTheFiguresAreEstimates(t *testing.T) {
 	require.True(t, receipt.Estimates, "the API's receipt says the figures are estimates")
 	html = string(f.page("officer", "GET", agencyPath+"?receipt="+receipt.Number, nil).body)
 	require.Regexp(t, `(?s)id="receipt">.*`+regexp.QuoteMeta(receipt.Number)+`.* · Số liệu: <strong>ước tính</strong></div>`, html)
+}
+
+// TestTheAgencyPageTakesTheActions: the officer declares a nil report and
+// asks for an extension from the page, office staff answer and reopen
+// from the same page; a refused form shows why and writes nothing.
+func TestTheAgencyPageTakesTheActions(t *testing.T) {
+	f := newFixture(t)
+	f.cycles()
+	nilCycle, extCycle := f.openCycle("HNI"), f.openCycle("HNI")
+	page := func(cycleID string) string { return "/cycles/" + cycleID + "/agencies/HNI" }
+
+	html := string(f.page("officer", "GET", page(nilCycle), nil).body)
+	require.Contains(t, html, `id="nil-report-form"`)
+	require.Contains(t, html, `id="extension-form"`)
+	require.NotContains(t, html, `id="reopen-form"`, "an officer does not reopen")
+	require.NotContains(t, string(f.page("staff", "GET", page(nilCycle), nil).body), `id="nil-report-form"`, "staff do not declare for an agency")
+
+	resp := f.page("officer", "POST", page(nilCycle)+"/nil-report", url.Values{"reason": {" "}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.status)
+	require.Contains(t, string(resp.body), `id="action-errors"`)
+	require.Equal(t, [4]int{0, 0, 0, 0}, f.actionCounts(nilCycle))
+	resp = f.page("officer", "POST", page(nilCycle)+"/nil-report", url.Values{"reason": {"Không phát sinh số liệu"}})
+	require.Equal(t, http.StatusSeeOther, resp.status, "%s", resp.body)
+	html = string(f.page("officer", "GET", page(nilCycle), nil).body)
+	require.Contains(t, html, `id="nil-report"`)
+	require.Contains(t, html, "Không phát sinh số liệu")
+	require.NotContains(t, html, `id="nil-report-form"`, "declared once")
+	html = string(f.page("staff", "GET", page(nilCycle), nil).body)
+	require.Contains(t, html, `id="reopen-form"`, "a nil report can be reopened")
+
+	resp = f.page("officer", "POST", page(extCycle)+"/extension-requests", url.Values{"reason": {"Bão số 10"}, "due": {laterDate(3)}})
+	require.Equal(t, http.StatusSeeOther, resp.status, "%s", resp.body)
+	html = string(f.page("staff", "GET", page(extCycle), nil).body)
+	require.Contains(t, html, `id="pending-request"`)
+	id := regexpFind(t, html, `extension-requests/(\d+)`)
+	resp = f.page("staff", "POST", page(extCycle)+"/extension-requests/"+id, url.Values{"decision": {"refused"}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.status, "a refusal needs a reason")
+	resp = f.page("staff", "POST", page(extCycle)+"/extension-requests/"+id, url.Values{"decision": {"granted"}})
+	require.Equal(t, http.StatusSeeOther, resp.status, "%s", resp.body)
+	html = string(f.page("officer", "GET", page(extCycle), nil).body)
+	require.Contains(t, html, "đã đồng ý")
+	require.Equal(t, 1, f.actionCounts(extCycle)[3], "the grant made an extension")
 }
