@@ -106,3 +106,19 @@ func TestCycleCommandsHaveHelpWithAnExample(t *testing.T) {
 		strings.NewReader(""), io.Discard, &stderr))
 	require.Contains(t, stderr.String(), "--agency is required")
 }
+
+// TestProcessesRefuseABadTemporalCAFile: serve and worker name the flag of a
+// CA file they cannot read, before they touch the database.
+func TestProcessesRefuseABadTemporalCAFile(t *testing.T) {
+	t.Setenv("RCM_TEMPORAL_TLS_CA", "")
+	for _, args := range [][]string{
+		{"rcm", "serve", "--database-url", "postgres://nobody@127.0.0.1:1/none", "--temporal-tls-ca", "/nonexistent/ca.pem"},
+		{"rcm", "worker", "--database-url", "postgres://nobody@127.0.0.1:1/none", "--smtp-url", "smtp://127.0.0.1:1025?from=rcm@example.gov.vn",
+			"--temporal-tls-ca", "/nonexistent/ca.pem"},
+	} {
+		var stderr strings.Builder
+		code := Run(context.Background(), args, strings.NewReader(""), io.Discard, &stderr)
+		require.Equal(t, ExitUsage, code, "%s: %s", args[1], stderr.String())
+		require.Contains(t, stderr.String(), "--temporal-tls-ca /nonexistent/ca.pem: cannot read the CA file", args[1])
+	}
+}
