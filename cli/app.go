@@ -87,6 +87,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 		regimeCommand(),
 		cycleCommand(),
 		submitCommand(),
+		receiptCommand(),
 		reviewCommand(),
 		complianceCommand(),
 		aggregateCommand(),
