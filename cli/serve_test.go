@@ -86,11 +86,11 @@ func TestCycleCommandsHaveHelpWithAnExample(t *testing.T) {
 			leaves = append(leaves, path)
 		}
 	}
-	for _, c := range []*ucli.Command{cycleCommand(), submitCommand(), reviewCommand(), complianceCommand(), aggregateCommand(),
+	for _, c := range []*ucli.Command{cycleCommand(), submitCommand(), receiptCommand(), reviewCommand(), complianceCommand(), aggregateCommand(),
 		scheduleCommand(), regimeScheduleCommand()} {
 		walk(nil, c)
 	}
-	require.Len(t, leaves, 14)
+	require.Len(t, leaves, 15)
 	for _, path := range leaves {
 		if path[0] == "schedule" && len(path) == 1 {
 			path = []string{"regime", "schedule"} // regimeScheduleCommand stands under regime
@@ -105,6 +105,14 @@ func TestCycleCommandsHaveHelpWithAnExample(t *testing.T) {
 	require.Equal(t, ExitUsage, Run(context.Background(), []string{"rcm", "submit", "--cycle", "X", "--server", "http://127.0.0.1:1"},
 		strings.NewReader(""), io.Discard, &stderr))
 	require.Contains(t, stderr.String(), "--agency is required")
+	stderr.Reset()
+	require.Equal(t, ExitUsage, Run(context.Background(), []string{"rcm", "receipt", "verify", "R-1", "--server", "http://127.0.0.1:1"},
+		strings.NewReader(""), io.Discard, &stderr))
+	require.Contains(t, stderr.String(), "--file is required")
+	stderr.Reset()
+	require.Equal(t, ExitUsage, Run(context.Background(), []string{"rcm", "receipt", "verify", "--file", "x.csv", "--server", "http://127.0.0.1:1"},
+		strings.NewReader(""), io.Discard, &stderr))
+	require.Contains(t, stderr.String(), "give one receipt number")
 }
 
 // TestProcessesRefuseABadTemporalCAFile: serve and worker name the flag of a
