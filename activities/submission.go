@@ -1,8 +1,8 @@
 package activities
 
 import (
-	"encoding/hex"
 	"context"
+	"encoding/hex"
 	"fmt"
 
 	"rcm/reporting"
