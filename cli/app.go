@@ -90,6 +90,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 		submitCommand(),
 		nilReportCommand(),
 		extensionCommand(),
+		receiptCommand(),
 		reviewCommand(),
 		complianceCommand(),
 		aggregateCommand(),

@@ -48,6 +48,7 @@ type Data struct {
 	DaysOverdue    int // whole days since due; 0 hides the figure
 
 	ReceiptNumber string    // the receipt of a stored submission
+	ContentHash   string    // SHA-256 (hex) of the stored report, shown with its receipt
 	Version       int       // the submission's version number, 1 for the first
 	SubmittedAt   time.Time // when the version was stored
 	// Reason is the reviewer's reason for returning a submission. It is user

@@ -31,7 +31,8 @@ func DemoData(kind reporting.Event, lang Lang) Data {
 		ReminderNumber: 2,
 		ReminderCount:  3,
 		EscalationStep: 1,
-		ReceiptNumber:  "LCI-202610-000123",
+		ReceiptNumber:  "KTXH_THANG-2026-10-LCI-v1-K7Q2M4XP9A",
+		ContentHash:    "3f5d2c0a9b8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a392817f6e5d4",
 		Version:        1,
 		// 06:30 in Hanoi is still 14/10 in UTC: the message must say 15/10.
 		SubmittedAt:    at(15, 6, 30),

@@ -192,5 +192,16 @@ func TestCycleAndNotificationLives(t *testing.T) {
 		assert.True(t, d.ObligationStatus().Follows(ObligationUnderReview), "%s decides a version under review", d)
 	}
 	assert.False(t, Decision("maybe").IsValid())
-	assert.Equal(t, "C-2026-03-HNI-v2", ReceiptNumber("C-2026-03", "HNI", 2))
+	assert.Equal(t, "C-2026-03-HNI-v2-ABCDEFGHIJ", ReceiptNumber("C-2026-03", "HNI", 2, "ABCDEFGHIJ"))
+}
+
+func TestReceiptCodesCannotBeGuessed(t *testing.T) {
+	seen := map[string]bool{}
+	for range 1000 {
+		code, err := NewReceiptCode()
+		require.NoError(t, err)
+		require.Regexp(t, `^[A-Z2-7]{10}$`, code)
+		require.False(t, seen[code], "code %s twice in 1000", code)
+		seen[code] = true
+	}
 }

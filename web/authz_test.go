@@ -168,6 +168,10 @@ func matrix() []matrixRow {
 		{"GET /api/v1/submissions/{id}", func(f *fixture, _ string, inside bool) call {
 			return call{"GET", fmt.Sprintf("/api/v1/submissions/%d", f.cycles().subs[agencyFor(inside)].SubmissionID), nil}
 		}, scoped(200)},
+		{"POST /api/v1/receipts/{number}/verify", func(f *fixture, _ string, inside bool) call {
+			return call{"POST", "/api/v1/receipts/" + f.cycles().subs[agencyFor(inside)].Number + "/verify",
+				map[string]any{"values": map[string]any{"GRDP": "1"}}}
+		}, scoped(200)},
 		// Reviews.
 		{"GET /api/v1/reviews", same("GET", "/api/v1/reviews", nil), staffOnlyWant(200)},
 		{"POST /api/v1/submissions/{id}/review", func(f *fixture, role string, inside bool) call {

@@ -161,13 +161,17 @@ func TestAgencyPageSubmitAndReview(t *testing.T) {
 	resp = f.page("officer", "POST", agencyPath, form)
 	require.Equal(t, http.StatusSeeOther, resp.status, "%s", resp.body)
 	receiptURL := resp.header.Get("Location")
-	require.Equal(t, agencyPath+"?receipt="+cycleID+"-HNI-v1", receiptURL)
+	require.Regexp(t, `^`+regexp.QuoteMeta(agencyPath+"?receipt="+cycleID+"-HNI-v1-")+`[A-Z2-7]{10}$`, receiptURL)
 	require.Equal(t, http.StatusSeeOther, f.page("officer", "POST", agencyPath, form).status)
 	require.Equal(t, [3]int{1, 1, 1}, f.rowCounts(cycleID))
 	html = string(f.page("officer", "GET", receiptURL, nil).body)
 	require.Contains(t, html, "Đã nhận báo cáo.")
-	require.Contains(t, html, cycleID+"-HNI-v1")
+	require.Contains(t, html, cycleID+"-HNI-v1-")
 	require.Contains(t, html, "chờ xem xét")
+	var stored api.AgencyObligation
+	f.do("officer", "GET", "/api/v1/cycles/"+cycleID+"/agencies/HNI", nil).decode(t, &stored)
+	require.Len(t, stored.Versions[0].ContentHash, 64)
+	require.Contains(t, html, "Mã băm nội dung (SHA-256): <code>"+stored.Versions[0].ContentHash+"</code>", "the receipt shows the content hash")
 
 	// A file instead of the form.
 	ct, body := multipartBody(t, "file", "hni.csv", []byte("indicator,value\nGRDP,99\n"))
@@ -257,7 +261,7 @@ func TestAgencyPageAndReceiptSayTheFiguresAreEstimates(t *testing.T) {
 	resp.decode(t, &receipt)
 	require.True(t, receipt.Estimates, "the API's receipt says the figures are estimates")
 	html = string(f.page("officer", "GET", agencyPath+"?receipt="+receipt.Number, nil).body)
-	require.Regexp(t, `(?s)id="receipt">.*`+regexp.QuoteMeta(receipt.Number)+`.* · Số liệu: <strong>ước tính</strong></div>`, html)
+	require.Regexp(t, `(?s)id="receipt">.*`+regexp.QuoteMeta(receipt.Number)+`.* · Số liệu: <strong>ước tính</strong><br>`, html)
 }
 
 // TestTheAgencyPageTakesTheActions: the officer declares a nil report and

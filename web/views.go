@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -35,6 +36,7 @@ func mustParseViews() *views {
 		"name":   localName,
 		"link":   langLink,
 		"when":   FormatTime,
+		"hex":    func(b []byte) string { return hex.EncodeToString(b) },
 		"day":    func(d reporting.Date) string { return d.Format("vi") },
 		"pct": func(f float64) string {
 			return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", f), "0"), ".") + "%"
@@ -170,6 +172,7 @@ var uiText = map[string][2]string{
 	"received":                   {"Đã nhận báo cáo.", "Report received."},
 	"not_received":               {"Báo cáo chưa được nhận. Sửa các mục dưới đây rồi gửi lại:", "The report was not received. Correct the following and send it again:"},
 	"receipt":                    {"Số biên nhận", "Receipt"},
+	"content_hash":               {"Mã băm nội dung (SHA-256)", "Content hash (SHA-256)"},
 	"version":                    {"Lần nộp", "Version"},
 	"versions":                   {"Số lần nộp", "Versions"},
 	"history":                    {"Các lần nộp", "Versions submitted"},
