@@ -155,4 +155,3 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditVerification, error) {
 	})
 	return v, nil
 }
-
