@@ -108,7 +108,15 @@ CREATE TABLE password_resets (
 );
 CREATE INDEX password_resets_user_idx ON password_resets (user_id);
 
+-- Sessions get a number to be listed and ended by, and the address they
+-- were opened from.
+ALTER TABLE sessions ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+    ADD COLUMN remote_addr text NOT NULL DEFAULT '';
+CREATE INDEX sessions_user_idx ON sessions (user_id);
+
 -- +goose Down
+DROP INDEX sessions_user_idx;
+ALTER TABLE sessions DROP COLUMN id, DROP COLUMN remote_addr;
 DROP TABLE password_resets;
 DROP INDEX audit_log_actor_idx;
 DROP INDEX audit_log_stream_idx;
