@@ -83,6 +83,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 		// Office staff, agencies and supervisors (clients of the API).
 		agencyCommand(),
 		userCommand(),
+		auditCommand(),
+		loginCommand(),
 		templateCommand(),
 		regimeCommand(),
 		cycleCommand(),

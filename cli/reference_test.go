@@ -161,8 +161,13 @@ func TestUsersAndTokens(t *testing.T) {
 	r = e.staff("user", "create", "--email", "x@y.vn", "--role", "king")
 	require.Equal(t, ExitUsage, r.code)
 
-	// Staff mint a token for the officer; the officer lists and revokes their own.
+	// Nobody mints a token for someone else, staff included: the officer
+	// signs in with the password staff gave them and gets their own.
 	r = e.staff("user", "token", "create", "--user", fmt.Sprint(officer[0].ID), "--name", "máy văn phòng", "--expires", "90d")
+	require.Equal(t, ExitDenied, r.code)
+	require.Contains(t, r.stderr, "nobody may act as another user")
+	require.NoError(t, e.store.SetPassword(context.Background(), officer[0].ID, "mật khẩu văn phòng", store.AuditEntry{Actor: "test", Action: "user.password_set"}))
+	r = e.run("mật khẩu văn phòng\n", "login", "--email", "vanphong@hanoi.gov.vn", "--password-stdin", "--name", "máy văn phòng", "--expires", "90d", "--server", e.server)
 	token := strings.TrimSpace(r.ok(t))
 	require.Contains(t, r.stderr, "expires")
 	me := e.as(token, "user", "show", "--output", "csv").ok(t)

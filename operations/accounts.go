@@ -26,9 +26,13 @@ func WithMail(m *notifications.Mailer, baseURL string) Option {
 // WithPasswordResetTTL makes password-reset links work for d.
 func WithPasswordResetTTL(d time.Duration) Option { return func(e *Engine) { e.resetTTL = d } }
 
+// ErrMailUnavailable: the mail an operation must send could not be sent
+// (no mail server, or it refused); what needs the mail was not done.
+var ErrMailUnavailable = errors.New("mail unavailable")
+
 // ErrNoMail refuses an operation that sends mail when the operations have
-// no mail server (errors.Is ErrUnavailable).
-var ErrNoMail = fmt.Errorf("no mail server is configured (--smtp-url, RCM_SMTP_URL): %w", ErrUnavailable)
+// no mail server (errors.Is ErrMailUnavailable).
+var ErrNoMail = fmt.Errorf("no mail server is configured on this server (rcm serve --smtp-url, RCM_SMTP_URL): %w", ErrMailUnavailable)
 
 // DisableUser disables a user (office staff): their sessions end and their
 // tokens are refused at once, until EnableUser. Staff cannot disable
@@ -104,7 +108,7 @@ func (e *Engine) ResetPassword(ctx context.Context, c Caller, userID int64) (tim
 	link := e.baseURL + "/reset-password?token=" + url.QueryEscape(secret)
 	lang, _ := notifications.ParseLang(u.Language)
 	if err := e.mailer.Send(ctx, notifications.PasswordResetEnvelope(lang, u.Email, link, expires, loc)); err != nil {
-		return time.Time{}, fmt.Errorf("mail the reset link to %s: %w: %w", u.Email, ErrUnavailable, err)
+		return time.Time{}, fmt.Errorf("the reset link could not be mailed to %s; ask again later: %w: %w", u.Email, ErrMailUnavailable, err)
 	}
 	return expires, nil
 }
