@@ -255,3 +255,44 @@ func TestAuditReadAndVerifiedThroughTheAPI(t *testing.T) {
 	require.False(t, v.Whole)
 	require.Equal(t, rec.ID, v.Breaks[0].ID)
 }
+
+// TestResetAndAccountPages follows a mailed link to the page that sets a
+// new password, refuses two different entries, then signs in with the new
+// one; the staff audit page shows the reset and verifies the chain.
+func TestResetAndAccountPages(t *testing.T) {
+	f := newFixture(t)
+	u := f.accountUser(t)
+	resp := f.do("staff", "POST", fmt.Sprintf("/api/v1/users/%d/password-reset", u.id), nil)
+	require.Equal(t, http.StatusAccepted, resp.status, "%s", resp.body)
+	msgs := f.mail.WaitFor(t, 1, 10*time.Second)
+	text, err := msgs[0].Text()
+	require.NoError(t, err)
+	require.Contains(t, text, "Đặt mật khẩu mới tại liên kết sau")
+	m := resetLink.FindStringSubmatch(text)
+	require.NotNil(t, m)
+	secret, err := url.QueryUnescape(m[1])
+	require.NoError(t, err)
+
+	page := f.page("anonymous", "GET", "/reset-password?token="+url.QueryEscape(secret), nil)
+	require.Equal(t, http.StatusOK, page.status)
+	require.Contains(t, string(page.body), `name="token" value="`+secret+`"`)
+	page = f.page("anonymous", "POST", "/reset-password", url.Values{"token": {secret}, "new_password": {"mật khẩu trang web"}, "confirm_password": {"khác hẳn rồi đấy"}})
+	require.Equal(t, http.StatusUnprocessableEntity, page.status)
+	require.Contains(t, string(page.body), "confirm_password")
+	page = f.page("anonymous", "POST", "/reset-password", url.Values{"token": {secret}, "new_password": {"mật khẩu trang web"}, "confirm_password": {"mật khẩu trang web"}})
+	require.Equal(t, http.StatusOK, page.status, "%s", page.body)
+	require.Contains(t, string(page.body), "Đã đặt mật khẩu mới")
+	cookie := f.signIn(t, u.email, "mật khẩu trang web")
+
+	account := f.asCookie(cookie, "GET", "/account", nil)
+	require.Equal(t, http.StatusOK, account.status)
+	require.Contains(t, string(account.body), "127.0.0.1")
+
+	audit := f.page("staff", "GET", "/audit?action=user.password_reset_used&verify=1", nil)
+	require.Equal(t, http.StatusOK, audit.status)
+	body := string(audit.body)
+	require.Contains(t, body, "Chuỗi nhật ký nguyên vẹn")
+	require.Contains(t, body, u.email)
+	audit = f.page("staff", "GET", "/audit?since=hôm-qua", nil)
+	require.Equal(t, http.StatusBadRequest, audit.status)
+}
