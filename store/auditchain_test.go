@@ -10,6 +10,7 @@ import (
 
 	"rcm/access"
 	"rcm/store"
+	"rcm/testenv"
 )
 
 // TestAuditChainVerifiesAndNamesAnEditedRow writes entries on two streams,
@@ -90,4 +91,41 @@ func TestAuditChainWritersRacingOnOneStreamKeepItWhole(t *testing.T) {
 		require.False(t, seen[string(r.PrevHash)], "two records follow the same one")
 		seen[string(r.PrevHash)] = true
 	}
+}
+
+// TestMigrationChainsTheRowsWrittenBeforeIt writes audit rows on the schema
+// before the chain, then migrates: every row gets its stream and hash, the
+// chain verifies, and the next entry follows the last migrated one.
+func TestMigrationChainsTheRowsWrittenBeforeIt(t *testing.T) {
+	ctx := context.Background()
+	url := testenv.Database(t)
+	require.NoError(t, store.MigrateDownTo(ctx, url, 7))
+	s, err := store.Open(ctx, url)
+	require.NoError(t, err)
+	defer s.Close()
+	for i, row := range []struct{ action, object, details string }{
+		{"agency.import", "agencies", `{"received": 3}`},
+		{"cycle.launch", "KTXH-2026-10", `{"regime": "KTXH"}`},
+		{"submission.create", "R-1", `{"cycle": "KTXH-2026-10", "version": 1}`},
+		{"user.create", "user/1", `{}`},
+	} {
+		_, err := s.Pool().Exec(ctx, `INSERT INTO audit_log (actor, action, object, details, at) VALUES ('old', $1, $2, $3, now() + $4 * interval '1 ms')`,
+			row.action, row.object, row.details, i)
+		require.NoError(t, err)
+	}
+	require.NoError(t, store.MigrateUp(ctx, url))
+	v, err := s.VerifyAudit(ctx)
+	require.NoError(t, err)
+	require.True(t, v.Whole(), "%+v", v.Breaks)
+	require.Equal(t, 2, v.Streams)
+	require.Equal(t, 4, v.Records)
+
+	require.NoError(t, s.Audit(ctx, store.AuditEntry{Actor: "new", Action: "review.accepted", Object: "R-1", Details: map[string]any{"cycle": "KTXH-2026-10"}}))
+	recs, err := s.AuditLog(ctx, store.AuditFilter{Stream: "cycle/KTXH-2026-10"})
+	require.NoError(t, err)
+	require.Len(t, recs, 3)
+	require.Equal(t, recs[1].Hash, recs[2].PrevHash, "the first new entry follows the last migrated one")
+	v, err = s.VerifyAudit(ctx)
+	require.NoError(t, err)
+	require.True(t, v.Whole(), "%+v", v.Breaks)
 }
