@@ -101,10 +101,9 @@ func TestAgencyImportOfTheReferenceFile(t *testing.T) {
 	require.Equal(t, 4, strings.Count(e.staff("agency", "list", "--limit", "3", "--output", "csv").ok(t), "\n"))
 
 	// A supervisor of one region sees that region only.
-	e.staff("user", "create", "--email", "lanhdao@tn.gov.vn", "--role", "supervisor", "--agency", "R-TN").ok(t)
-	var sup []api.User
-	require.NoError(t, json.Unmarshal([]byte(e.staff("user", "list", "--role", "supervisor", "--output", "json").ok(t)), &sup))
-	token := strings.TrimSpace(e.staff("user", "token", "create", "--user", fmt.Sprint(sup[0].ID)).ok(t))
+	e.run("mật khẩu lãnh đạo\n", "user", "create", "--email", "lanhdao@tn.gov.vn", "--role", "supervisor", "--agency", "R-TN",
+		"--password-stdin", "--server", e.server, "--token", e.staffToken).ok(t)
+	token := strings.TrimSpace(e.run("mật khẩu lãnh đạo\n", "login", "--email", "lanhdao@tn.gov.vn", "--password-stdin", "--server", e.server).ok(t))
 	out = e.as(token, "agency", "list", "--output", "csv").ok(t)
 	require.Equal(t, 5, strings.Count(out, "\n"))
 	r := e.as(token, "agency", "show", "HNI")
