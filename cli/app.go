@@ -84,6 +84,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 		agencyCommand(),
 		calendarCommand(),
 		userCommand(),
+		auditCommand(),
+		loginCommand(),
 		templateCommand(),
 		regimeCommand(),
 		cycleCommand(),

@@ -19,6 +19,7 @@ import (
 
 	"rcm/demo"
 	"rcm/devstack"
+	"rcm/notifications"
 	"rcm/operations"
 	"rcm/process"
 	"rcm/reporting"
@@ -399,7 +400,8 @@ func dev(c *ucli.Context) error {
 		return err
 	}
 	defer tc.Close()
-	eng := operations.New(st, tc, logger, operations.WithTaskQueue(cfg.taskQueue))
+	eng := operations.New(st, tc, logger, operations.WithTaskQueue(cfg.taskQueue),
+		operations.WithMail(notifications.NewMailer(smtp), addrs.web))
 
 	// The web server listens itself: hand the port over.
 	_ = webLn.Close()

@@ -9,6 +9,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 	"go.temporal.io/sdk/client"
 
+	"rcm/notifications"
 	"rcm/operations"
 	"rcm/process"
 	"rcm/temporalclient"
@@ -44,6 +45,8 @@ Examples:
 			&ucli.BoolFlag{Name: "migrate", Usage: "apply pending migrations first", Value: true, EnvVars: []string{"RCM_MIGRATE"}},
 			&ucli.DurationFlag{Name: "session-ttl", Usage: "how long a password sign-in lasts", Value: 12 * time.Hour, EnvVars: []string{"RCM_SESSION_TTL"}},
 			&ucli.BoolFlag{Name: "debug", Usage: "log every request", EnvVars: []string{"RCM_DEBUG"}},
+			&ucli.StringFlag{Name: "smtp-url", Usage: "SMTP server for the mail the web server sends itself (password-reset links): " +
+				"smtp://[user:pass@]host:port[?tls=starttls&from=rcm@example.gov.vn]; without it staff cannot reset passwords", EnvVars: []string{"RCM_SMTP_URL"}},
 		}, temporalSecurityFlags()...),
 		Action: serve,
 	}
@@ -78,7 +81,15 @@ func serve(c *ucli.Context) error {
 		baseURL = "http://" + addr
 	}
 	cfg := web.Config{Addr: addr, BaseURL: baseURL, SessionTTL: c.Duration("session-ttl")}
-	eng := operations.New(st, tc, logger, operations.WithTaskQueue(c.String("task-queue")))
+	opts := []operations.Option{operations.WithTaskQueue(c.String("task-queue"))}
+	if raw := c.String("smtp-url"); raw != "" {
+		smtp, err := parseSMTP(raw)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, operations.WithMail(notifications.NewMailer(smtp), baseURL))
+	}
+	eng := operations.New(st, tc, logger, opts...)
 	return process.RunServer(c.Context, process.Parts{Store: st, Temporal: tc, Operations: eng, Logger: logger}, cfg, nil)
 }
 

@@ -138,10 +138,16 @@ func (s *system) newUser(staff, email, role, agency string) string {
 	var users []struct {
 		ID int64 `json:"id"`
 	}
-	out := s.ok(staff, "user", "create", "--email", email, "--role", role, "--agency", agency, "--output", "json")
-	require.NoError(s.t, json.Unmarshal([]byte(out), &users), out)
+	// Nobody mints a token for someone else: staff give the user a
+	// password, and the user gets a token of their own with rcm login.
+	const password = "mật khẩu của người dùng"
+	r := s.rcm(staff, password+"\n", "user", "create", "--email", email, "--role", role, "--agency", agency, "--password-stdin", "--output", "json")
+	require.Equal(s.t, exitOK, r.code, r.stderr)
+	require.NoError(s.t, json.Unmarshal([]byte(r.stdout), &users), r.stdout)
 	require.Len(s.t, users, 1)
-	return strings.TrimSpace(s.ok(staff, "user", "token", "create", "--user", fmt.Sprint(users[0].ID), "--name", "e2e"))
+	r = s.rcm("", password+"\n", "login", "--email", email, "--password-stdin", "--name", "e2e")
+	require.Equal(s.t, exitOK, r.code, r.stderr)
+	return strings.TrimSpace(r.stdout)
 }
 
 // pastPeriod is the latest monthly period whose data cut-off has passed.

@@ -31,6 +31,15 @@ const (
 	OpRefuseSession   Op = "session.refused"
 	OpDeleteSession   Op = "session.delete"
 	OpReadSignInLocks Op = "session.locks"
+	OpDisableUser     Op = "user.disable"
+	OpEnableUser      Op = "user.enable"
+	OpChangePassword  Op = "user.password_change"
+	OpResetPassword   Op = "user.password_reset"
+	OpUseReset        Op = "user.password_reset_used"
+	OpListSessions    Op = "session.list"
+	OpEndSessions     Op = "session.end"
+	OpReadAudit       Op = "audit.read"
+	OpVerifyAudit     Op = "audit.verify"
 
 	OpReadTemplates  Op = "template.read"
 	OpCreateTemplate Op = "template.create"
@@ -98,6 +107,14 @@ var permissions = map[Op]permission{
 	OpRevokeToken:     {roles: everyRole},
 	OpDeleteSession:   {roles: everyRole},
 	OpReadSignInLocks: {roles: staffOnly},
+	OpDisableUser:     {roles: staffOnly},
+	OpEnableUser:      {roles: staffOnly},
+	OpChangePassword:  {roles: everyRole}, // their own
+	OpResetPassword:   {roles: staffOnly},
+	OpListSessions:    {roles: everyRole}, // their own; staff anyone's
+	OpEndSessions:     {roles: everyRole}, // their own; staff anyone's
+	OpReadAudit:       {roles: staffOnly},
+	OpVerifyAudit:     {roles: staffOnly},
 
 	OpReadTemplates:  {roles: everyRole},
 	OpCreateTemplate: {roles: staffOnly},
@@ -145,9 +162,14 @@ type ForbiddenError struct {
 	Op    Op
 	Need  []access.Role
 	Given access.Role
+	// Reason, when set, is why the caller's role is not enough.
+	Reason string
 }
 
 func (e *ForbiddenError) Error() string {
+	if e.Reason != "" {
+		return e.Reason
+	}
 	names := make([]string, len(e.Need))
 	for i, r := range e.Need {
 		names[i] = string(r)

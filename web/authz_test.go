@@ -97,7 +97,7 @@ func matrix() []matrixRow {
 		}, scoped(200)},
 		{"POST /api/v1/users/{id}/tokens", func(f *fixture, role string, inside bool) call {
 			return call{"POST", fmt.Sprintf("/api/v1/users/%d/tokens", userFor(f, role, inside)), map[string]string{"name": "matrix", "expires_in": "1d"}}
-		}, scoped(201)},
+		}, map[string]cell{"anonymous": {401, 401}, "staff": {201, 403}, "officer": {201, 404}, "supervisor": {201, 404}}},
 		{"GET /api/v1/users/{id}/tokens", func(f *fixture, role string, inside bool) call {
 			return call{"GET", fmt.Sprintf("/api/v1/users/%d/tokens", userFor(f, role, inside)), nil}
 		}, scoped(200)},
@@ -111,6 +111,37 @@ func matrix() []matrixRow {
 			}
 			return call{"DELETE", fmt.Sprintf("/api/v1/tokens/%d", f.freshToken(owner)), nil}
 		}, scoped(200)},
+		{"POST /api/v1/users/{id}/disable", func(f *fixture, _ string, inside bool) call {
+			return call{"POST", fmt.Sprintf("/api/v1/users/%d/disable", f.freshUser(agencyFor(inside))), nil}
+		}, staffOnlyWant(200)},
+		{"POST /api/v1/users/{id}/enable", func(f *fixture, _ string, inside bool) call {
+			return call{"POST", fmt.Sprintf("/api/v1/users/%d/enable", f.freshUser(agencyFor(inside))), nil}
+		}, staffOnlyWant(200)},
+		{"POST /api/v1/users/{id}/password-reset", func(f *fixture, role string, inside bool) call {
+			return call{"POST", fmt.Sprintf("/api/v1/users/%d/password-reset", userFor(f, role, inside)), nil}
+		}, staffOnlyWant(202)},
+		{"PUT /api/v1/me/password", same("PUT", "/api/v1/me/password", map[string]string{"current_password": staffPassword, "new_password": staffPassword}),
+			// Only staff have a password in the fixture; the others are refused on current_password.
+			map[string]cell{"anonymous": {401, 401}, "staff": {204, 204}, "officer": {422, 422}, "supervisor": {422, 422}}},
+		{"POST /api/v1/password-reset", same("POST", "/api/v1/password-reset", map[string]string{"token": "not-a-link", "new_password": "mật khẩu mới dài"}), publicOK(422)},
+		{"GET /api/v1/users/{id}/sessions", func(f *fixture, role string, inside bool) call {
+			return call{"GET", fmt.Sprintf("/api/v1/users/%d/sessions", userFor(f, role, inside)), nil}
+		}, scoped(200)},
+		{"DELETE /api/v1/users/{id}/sessions", func(f *fixture, role string, inside bool) call {
+			return call{"DELETE", fmt.Sprintf("/api/v1/users/%d/sessions", userFor(f, role, inside)), nil}
+		}, scoped(200)},
+		{"DELETE /api/v1/users/{id}/sessions/{session}", func(f *fixture, role string, inside bool) call {
+			owner := "outsider"
+			switch {
+			case inside && role == "anonymous":
+				owner = "officer"
+			case inside:
+				owner = role
+			}
+			return call{"DELETE", fmt.Sprintf("/api/v1/users/%d/sessions/%d", f.users[owner].ID, f.freshSession(owner)), nil}
+		}, scoped(200)},
+		{"GET /api/v1/audit", same("GET", "/api/v1/audit?action=user.create&limit=5", nil), staffOnlyWant(200)},
+		{"GET /api/v1/audit/verify", same("GET", "/api/v1/audit/verify", nil), staffOnlyWant(200)},
 		{"POST /api/v1/templates", func(f *fixture, _ string, _ bool) call {
 			t := toTemplateJSON(testTemplate(fmt.Sprintf("T%d", f.next())))
 			return call{"POST", "/api/v1/templates", t}

@@ -59,6 +59,7 @@ func (s *Server) routeTable() []Route {
 		s.sessionRoutes(),
 		s.agencyRoutes(),
 		s.userRoutes(),
+		s.accountRoutes(),
 		s.templateRoutes(),
 		s.regimeRoutes(),
 		s.cycleRoutes(),

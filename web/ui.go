@@ -24,7 +24,7 @@ import (
 // authorized and the scope lookups are the same ones, run by the same
 // authorize.
 func (s *Server) pageTable() []Route {
-	return []Route{
+	return append([]Route{
 		{Method: "GET", Path: "/{$}", Op: operations.OpReadCycles, Handle: s.homePage},
 		{Method: "GET", Path: "/signin", Op: public, Handle: s.signInPage},
 		{Method: "GET", Path: "/cycles/{id}", Op: operations.OpReadCycles, Handle: s.dashboardPage},
@@ -42,7 +42,7 @@ func (s *Server) pageTable() []Route {
 		{Method: "GET", Path: "/review/{id}", Op: operations.OpReadReviews, Handle: s.reviewPage},
 		{Method: "POST", Path: "/review/{id}", Op: operations.OpReview, Handle: s.reviewForm},
 		{Method: "GET", Path: "/static/{file}", Op: public, Handle: s.staticFile},
-	}
+	}, s.accountPages()...)
 }
 
 // Pages returns a copy of the page table.

@@ -100,6 +100,16 @@ func TestPageAuthorization(t *testing.T) {
 			}
 			return call{"POST", fmt.Sprintf("/review/%d", id), url.Values{"decision": {"returned"}, "reason": {"sai số"}}}
 		}, map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {403, 403}, "supervisor": {403, 403}}},
+		{"GET /reset-password", same("GET", "/reset-password?token=abc", nil), publicOK(200)},
+		{"POST /reset-password", same("POST", "/reset-password", url.Values{"token": {"not-a-link"}, "new_password": {"mật khẩu mới dài"},
+			"confirm_password": {"mật khẩu mới dài"}}), publicOK(422)},
+		{"GET /account", same("GET", "/account", nil), map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {200, 200}, "supervisor": {200, 200}}},
+		{"POST /account/password", same("POST", "/account/password", url.Values{"current_password": {staffPassword},
+			"new_password": {staffPassword}, "confirm_password": {staffPassword}}),
+			// Only staff have a password in the fixture.
+			map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {422, 422}, "supervisor": {422, 422}}},
+		{"GET /audit", same("GET", "/audit?action=user.create&verify=1", nil),
+			map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {403, 403}, "supervisor": {403, 403}}},
 	}
 	covered := map[string]bool{}
 	for _, row := range rows {
