@@ -76,7 +76,7 @@ func writeAudit(ctx context.Context, q Querier, e AuditEntry) error {
 	if actor == "" {
 		actor = "system"
 	}
-	// audit_append (migration 00008) chains the entry to the head of its
+	// audit_append (migration 00010) chains the entry to the head of its
 	// stream, holding the head's row until q's transaction ends.
 	if _, err := q.Exec(ctx, `SELECT audit_append($1, $2, $3, $4, $5, $6)`,
 		e.ActorID, actor, e.Action, e.Object, e.RemoteAddr, b); err != nil {
