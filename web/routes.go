@@ -97,6 +97,7 @@ func (s *Server) buildHandler() http.Handler {
 		mux.Handle(pg.Pattern(), s.wrapPage(pg))
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.setSecurityHeaders(w.Header())
 		if _, pattern := mux.Handler(r); pattern != "" {
 			mux.ServeHTTP(w, r)
 			return

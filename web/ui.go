@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"rcm/access"
@@ -26,6 +25,9 @@ func (s *Server) pageTable() []Route {
 	return []Route{
 		{Method: "GET", Path: "/{$}", Op: operations.OpReadCycles, Handle: s.homePage},
 		{Method: "GET", Path: "/signin", Op: public, Handle: s.signInPage},
+		{Method: "POST", Path: "/signin", Op: public, Handle: s.signInForm},
+		{Method: "POST", Path: "/signout", Op: operations.OpDeleteSession, Handle: s.signOutForm},
+		{Method: "GET", Path: "/static/{file}", Op: public, Handle: s.staticFile},
 		{Method: "GET", Path: "/cycles/{id}", Op: operations.OpReadCycles, Handle: s.dashboardPage},
 		{Method: "GET", Path: "/cycles/{id}/agencies/{code}", Op: operations.OpReadCycles, Scope: s.agencyInScope("code"), Handle: s.agencyPage},
 		{Method: "POST", Path: "/cycles/{id}/agencies/{code}", Op: operations.OpSubmit, Scope: s.agencyInScope("code"), Upload: true,
@@ -74,7 +76,7 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	lang := pageLang(r)
 	data := errorPage{pageBase: pageBase{Lang: lang, Title: translate(lang, "error"), User: principal(r)},
-		Message: p.Detail, Fields: problemLines(lang, p.Problem)}
+		Message: pageMessage(lang, p.Problem), Fields: problemLines(lang, p.Problem)}
 	if rerr := s.render(w, p.Status, "error", data); rerr != nil {
 		s.log.Error("render error page", "error", rerr)
 		writeProblem(w, r, p.Problem)
@@ -83,20 +85,9 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 
 // problemLines writes each refused field of a problem for a person.
 func problemLines(lang string, p api.Problem) []string {
-	lineWord := "dòng"
-	if lang == "en" {
-		lineWord = "line"
-	}
 	out := make([]string, 0, len(p.Errors))
 	for _, f := range p.Errors {
-		switch {
-		case f.Line > 0:
-			out = append(out, fmt.Sprintf("%s %d: %s", lineWord, f.Line, f.Reason))
-		case strings.HasPrefix(f.Field, "values."):
-			out = append(out, f.Reason) // the reason names the indicator
-		default:
-			out = append(out, f.Field+": "+f.Reason)
-		}
+		out = append(out, problemLine(lang, f))
 	}
 	return out
 }
@@ -110,23 +101,9 @@ func userMessages(lang string, err error) []string {
 	}
 	lines := problemLines(lang, p.Problem)
 	if len(lines) == 0 {
-		lines = []string{p.Detail}
+		lines = []string{pageMessage(lang, p.Problem)}
 	}
 	return lines
-}
-
-type signInPage struct {
-	pageBase
-	Next string
-}
-
-func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) error {
-	next := r.URL.Query().Get("next")
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		next = "/"
-	}
-	lang := pageLang(r)
-	return s.render(w, http.StatusOK, "signin", signInPage{pageBase: pageBase{Lang: lang, Title: translate(lang, "signin")}, Next: next})
 }
 
 type homeCycle struct {
@@ -261,9 +238,13 @@ type agencyPage struct {
 	FormAction     string
 	IdempotencyKey string
 	Receipt        *reporting.Submission
-	Errors         []string
-	Values         map[string]string
-	Narrative      string
+	// ReceiptValues are the receipt's figures as the page writes them.
+	ReceiptValues map[string]string
+	Errors        *formErrors
+	// Values are the inputs' values: as typed after a refusal, else the
+	// latest version's figures in the page's notation.
+	Values    map[string]string
+	Narrative string
 }
 
 // agencyPage is an agency's page of a cycle, where the links of the
@@ -279,6 +260,7 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request) error {
 		for i := range data.Versions {
 			if data.Versions[i].ReceiptNumber == number {
 				data.Receipt = &data.Versions[i]
+				data.ReceiptValues = displayValues(data.Template, data.Receipt.Values, data.Lang)
 			}
 		}
 	}
@@ -300,9 +282,7 @@ func (s *Server) agencyPageData(r *http.Request) (agencyPage, error) {
 	data.Overdue = o.MissedDue(now)
 	data.CanSubmit = p.CanSubmitFor(a.Code) && o.MaySubmit(c.Status, now) == nil
 	if len(versions) > 0 {
-		for code, v := range versions[0].Values {
-			data.Values[code] = v
-		}
+		data.Values = displayValues(tmpl, versions[0].Values, lang)
 		data.Narrative = versions[0].Narrative
 	}
 	return data, nil
@@ -339,14 +319,13 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	if r.MultipartForm != nil {
 		defer func() { _ = r.MultipartForm.RemoveAll() }()
 	}
-	body := submissionBody{Source: "form", Narrative: r.FormValue("narrative"), Values: reporting.Values{}}
-	for _, ind := range data.Template.Indicators {
-		if v := strings.TrimSpace(r.FormValue("v_" + ind.Code)); v != "" {
-			body.Values[ind.Code] = v
-		}
-	}
-	data.Values, data.Narrative = body.Values, body.Narrative
+	values, typed, problems := readFormValues(r, data.Template, formNotation(r, data.Lang), data.Lang)
+	body := submissionBody{Source: "form", Narrative: r.FormValue("narrative"), Values: values}
+	data.Values, data.Narrative = typed, body.Narrative
 	var readErr error
+	if len(problems) > 0 {
+		readErr = &reporting.InputError{Fields: problems}
+	}
 	if file, header, err := r.FormFile("file"); err == nil {
 		content, err := io.ReadAll(file)
 		_ = file.Close()
@@ -354,12 +333,13 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if len(content) > 0 {
+			readErr = nil // the file's figures are used, not the inputs'
 			body.Source = fileFormat(header.Filename, header.Header.Get("Content-Type"), content)
 			body.Values, readErr = s.readSheet(r.Context(), body.Source, content, data.Template)
 		}
 	}
 	var receipt operations.Receipt
-	err = readErr
+	err = operationErrorIn(data.Lang, readErr)
 	if err == nil {
 		receipt, err = s.ops.Submit(r.Context(), caller(r), operations.SubmitRequest{CycleID: data.Cycle.ID, AgencyCode: data.Agency.Code,
 			Values: body.Values, Narrative: body.Narrative, Source: body.Source, IdempotencyKey: r.FormValue("idempotency_key")})
@@ -367,7 +347,7 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.counts.submission(body.Source, receipt, err)
 	if err != nil {
-		data.Errors = userMessages(data.Lang, err)
+		data.Errors = submissionErrors(data.Lang, data.Template, err)
 		if data.Errors == nil {
 			return err
 		}
