@@ -326,6 +326,7 @@ func TestRegimes(t *testing.T) {
 	got, err := s.Regime(ctx, r.Code)
 	require.NoError(t, err)
 	r.Timeliness = reporting.TimelinessAcceptedVersion // a new regime's default
+	r.SoftCheckFactor = reporting.DefaultSoftCheckFactor
 	require.Equal(t, r, got)
 
 	badRule := r

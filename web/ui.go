@@ -241,6 +241,8 @@ type agencyPage struct {
 	// ReceiptValues are the receipt's figures as the page writes them.
 	ReceiptValues map[string]string
 	Errors        *formErrors
+	// Checks are the figures to confirm before sending (soft checks).
+	Checks *softChecks
 	// Values are the inputs' values: as typed after a refusal, else the
 	// latest version's figures in the page's notation.
 	Values    map[string]string
@@ -340,6 +342,14 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	var receipt operations.Receipt
 	err = operationErrorIn(data.Lang, readErr)
+	if err == nil && body.Source == "form" {
+		if data.Checks, err = s.formSoftChecks(r, data, body.Values); err != nil {
+			return err
+		}
+		if data.Checks != nil {
+			return s.render(w, http.StatusOK, "agency", data)
+		}
+	}
 	if err == nil {
 		receipt, err = s.ops.Submit(r.Context(), caller(r), operations.SubmitRequest{CycleID: data.Cycle.ID, AgencyCode: data.Agency.Code,
 			Values: body.Values, Narrative: body.Narrative, Source: body.Source, IdempotencyKey: r.FormValue("idempotency_key")})
@@ -365,9 +375,13 @@ type reviewPage struct {
 	Obligation reporting.Obligation
 	Template   reporting.Template
 	Latest     bool
-	FormAction string
-	Errors     []string
-	Reason     string
+	// Rows compare each figure with the previous period's and version's.
+	Rows               []reviewRow
+	PreviousPeriod     string
+	HasPreviousVersion bool
+	FormAction         string
+	Errors             []string
+	Reason             string
 }
 
 // reviewPage shows office staff a version with its figures, and the form to
@@ -391,9 +405,11 @@ func (s *Server) reviewPageData(r *http.Request) (reviewPage, error) {
 		return reviewPage{}, err
 	}
 	sub, a, o, tmpl := rc.Submission, rc.Agency, rc.Obligation, rc.Template
-	return reviewPage{pageBase: pageBase{Lang: lang, Title: translate(lang, "review") + " " + sub.ReceiptNumber, User: principal(r)},
+	data := reviewPage{pageBase: pageBase{Lang: lang, Title: translate(lang, "review") + " " + sub.ReceiptNumber, User: principal(r)},
 		Submission: sub, Agency: a, Obligation: o, Template: tmpl, Latest: sub.Version == o.Versions,
-		FormAction: fmt.Sprintf("/review/%d", sub.ID)}, nil
+		HasPreviousVersion: sub.Version > 1, FormAction: fmt.Sprintf("/review/%d", sub.ID)}
+	data.Rows, data.PreviousPeriod, err = s.reviewRows(r, data)
+	return data, err
 }
 
 // reviewForm records the decision of the review page.
