@@ -115,3 +115,28 @@ func TestSignInAndOutWithoutJavaScript(t *testing.T) {
 	defer got.Body.Close()
 	require.Equal(t, http.StatusSeeOther, got.StatusCode, "the session has ended")
 }
+
+// TestProblemsInTheAskedLanguage: a client asking for Vietnamese gets the
+// title and detail of a problem in Vietnamese; one asking nothing, English.
+func TestProblemsInTheAskedLanguage(t *testing.T) {
+	f := newFixture(t)
+	for _, c := range []struct {
+		role, method, path string
+		body               any
+		status             int
+		title, detail      string
+	}{
+		{"staff", "GET", "/api/v1/cycles/NOPE-2026-01", nil, 404, "Không tìm thấy", "Không tìm thấy trang hoặc mục này"},
+		{"anonymous", "GET", "/api/v1/me", nil, 401, "Cần đăng nhập", "Phiên làm việc đã hết"},
+		{"anonymous", "POST", "/api/v1/session", map[string]string{"email": "staff@vpcp.gov.vn", "password": "sai"}, 401, "Cần đăng nhập", "mật khẩu không đúng"},
+	} {
+		vi := f.do(c.role, c.method, c.path, c.body, "Accept-Language", "vi-VN,vi;q=0.9")
+		require.Equal(t, c.status, vi.status)
+		p := vi.problem(t)
+		require.Equal(t, c.title, p.Title, "%s %s", c.method, c.path)
+		require.Contains(t, p.Detail, c.detail)
+		en := f.do(c.role, c.method, c.path, c.body).problem(t)
+		require.NotEqual(t, p.Title, en.Title, "English without the header")
+		require.NotContains(t, en.Detail, c.detail)
+	}
+}

@@ -246,6 +246,7 @@ var uiText = map[string][2]string{
 	"problem_404":           {"Không tìm thấy trang hoặc mục này, hoặc mục này nằm ngoài phạm vi bạn được xem.", "This page or record does not exist, or it is outside what you may see."},
 	"problem_409":           {"Không thực hiện được vì trạng thái hiện tại (ví dụ kỳ báo cáo đã đóng hoặc báo cáo đã được xem xét). Tải lại trang để xem trạng thái mới nhất.", "This cannot be done in the current state (the cycle may be closed, or the report already reviewed). Reload the page to see the latest state."},
 	"problem_413":           {"Tệp hoặc nội dung gửi lên quá lớn.", "The file or the content sent is too large."},
+	"problem_422":           {"Một số mục chưa hợp lệ; sửa các mục được nêu rồi gửi lại.", "Some fields are refused; correct them and send again."},
 	"problem_429":           {"Quá nhiều lần thử; chờ một lát rồi thử lại.", "Too many attempts; wait a moment and try again."},
 	"problem_500":           {"Máy chủ gặp lỗi; thử lại sau ít phút. Nếu vẫn lỗi, báo văn phòng.", "The server failed; try again in a few minutes. If it keeps failing, tell the office."},
 	"problem_503":           {"Hệ thống tạm thời chưa sẵn sàng; thử lại sau ít phút.", "The system is not available for now; try again in a few minutes."},
