@@ -1,10 +1,13 @@
 package browsertest
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"rcm/reporting"
 )
 
 // TestOfficerSubmitsOnAPhone is an officer on a 360 px phone: signs in,
@@ -122,4 +125,43 @@ func TestStaffPagesOnDesktopAndPhone(t *testing.T) {
 			b.screenshot("agency-" + size.name)
 		})
 	}
+}
+
+// TestSoftCheckOnThePhoneAndInReview: last period P01 and P02 had 12,000
+// accepted. On a phone, the officer of P01 types 12: the form asks to check
+// it (focus on the warning, nothing stored), the officer corrects it to
+// 12.000 and it goes through. P02's 12 reaches the review page flagged,
+// beside the previous period's figure; axe-core finds nothing on either.
+func TestSoftCheckOnThePhoneAndInReview(t *testing.T) {
+	s := newSite(t)
+	last := map[string]string{"GRDP": "12000", "EMP": "1500", "CPI": "3.1"}
+	s.acceptedEarlier(map[string]reporting.Values{"P01": last, "P02": last})
+	b := newTab(t, s, "phone", phoneWidth, phoneHeight, true)
+	b.signIn(officerEmail, s.agencyPath("P01"))
+	b.fill("v_GRDP", "12")
+	b.fill("v_EMP", "1.500")
+	b.fill("v_CPI", "3,1")
+	b.submit("#send")
+	require.Equal(t, "checks", eval[string](b, `document.activeElement.id`), "the focus is on the warning")
+	require.Contains(t, b.text("#checks"), "12 nhỏ hơn 1.000 lần")
+	require.Contains(t, b.attr("#v_GRDP", "aria-describedby"), "v_GRDP-check")
+	b.requireNoSidewaysScroll(phoneWidth)
+	b.requireAccessible()
+	b.screenshot("soft-check-phone")
+	d, err := s.world.Engine.Obligation(s.world.Ctx, s.world.Staff, s.cycleID, "P01")
+	require.NoError(t, err)
+	require.Empty(t, d.Versions, "nothing is sent before the officer decides")
+
+	b.fill("v_GRDP", "12.000")
+	b.submit("#send")
+	require.Contains(t, b.text("#receipt"), "Đã nhận báo cáo.")
+	require.Equal(t, "12000", s.latest("P01")["GRDP"])
+
+	r := s.world.Submit(s.cycleID, "P02", reporting.Values{"GRDP": "12", "EMP": "1500", "CPI": "3.1"})
+	staff := newTab(t, s, "desktop", desktopWidth, desktopHeight, true)
+	staff.signIn(staffEmail, fmt.Sprintf("/review/%d", r.SubmissionID))
+	require.Contains(t, staff.text("tr.flagged"), "12 nhỏ hơn 1.000 lần")
+	require.Contains(t, staff.text("tr.flagged"), "12.000", "the previous period's figure")
+	staff.requireAccessible()
+	staff.screenshot("review-flagged-desktop")
 }

@@ -35,6 +35,7 @@ type site struct {
 	world   *systemtest.World
 	url     string
 	cycleID string
+	regime  string
 }
 
 func newSite(t *testing.T) *site {
@@ -54,10 +55,8 @@ func newSite(t *testing.T) *site {
 	regime := "B" + randomCode(6)
 	w.SeedRegime(regime, []string{"P01", "P02"}, reporting.Policy{ReminderOffsets: []time.Duration{30 * time.Minute},
 		ReviewTime: time.Hour, CloseAfter: 2 * time.Hour})
-	due := time.Now().Add(time.Hour)
-	c, err := w.Engine.Launch(w.Ctx, w.Staff, operations.LaunchRequest{RegimeCode: regime, Period: pastPeriod(t), Due: &due})
-	require.NoError(t, err)
-	w.WaitOpen(c.ID)
+	s := &site{t: t, world: w, regime: regime}
+	s.cycleID = s.launch(pastPeriod(t))
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -73,7 +72,34 @@ func newSite(t *testing.T) *site {
 			t.Errorf("web server: %v", err)
 		}
 	})
-	return &site{t: t, world: w, url: base, cycleID: c.ID}
+	s.url = base
+	return s
+}
+
+// launch opens a cycle of the site's regime for the period, due in an hour.
+func (s *site) launch(period string) string {
+	s.t.Helper()
+	due := time.Now().Add(time.Hour)
+	c, err := s.world.Engine.Launch(s.world.Ctx, s.world.Staff, operations.LaunchRequest{RegimeCode: s.regime, Period: period, Due: &due})
+	require.NoError(s.t, err)
+	s.world.WaitOpen(c.ID)
+	return c.ID
+}
+
+// acceptedEarlier opens the cycle of the period before the site's and
+// stores and accepts the figures for each agency, the previous period the
+// soft checks compare with.
+func (s *site) acceptedEarlier(figures map[string]reporting.Values) {
+	s.t.Helper()
+	p, err := reporting.ParsePeriod(pastPeriod(s.t))
+	require.NoError(s.t, err)
+	start, _ := p.Window()
+	earlier, ok := reporting.PeriodContaining(reporting.Monthly, start.AddDays(-1))
+	require.True(s.t, ok)
+	id := s.launch(earlier.ID)
+	for agency, values := range figures {
+		s.world.Review(s.world.Submit(id, agency, values), reporting.DecisionAccepted, "")
+	}
 }
 
 // agencyPath is the page of the cycle for an agency.
