@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+
+	"rcm/api"
 )
 
 type signInPage struct {
@@ -12,14 +15,6 @@ type signInPage struct {
 	Next   string
 	Email  string
 	Errors *formErrors
-}
-
-// safeNext is where to go after signing in: a path of this site, else "/".
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
-	}
-	return next
 }
 
 func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) error {
@@ -44,8 +39,12 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
 		lang = l
 	}
 	data := signInPage{pageBase: pageBase{Lang: lang, Title: translate(lang, "signin")},
-		Next: safeNext(r.PostFormValue("next")), Email: strings.TrimSpace(r.PostFormValue("email"))}
-	_, err := s.startSession(w, r, data.Email, r.PostFormValue("password"))
+		Next: safeNext(r.PostFormValue("next"))}
+	err := checkForm(r)
+	if err == nil {
+		data.Email = strings.TrimSpace(r.PostFormValue("email"))
+		_, err = s.startSession(w, r, data.Email, r.PostFormValue("password"))
+	}
 	if err == nil {
 		http.Redirect(w, r, data.Next, http.StatusSeeOther)
 		return nil
@@ -59,10 +58,15 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
 	case p.Status == http.StatusUnauthorized:
 		data.Errors.add("email", translate(lang, "email"), translate(lang, "signin_wrong"))
 		data.Errors.add("password", translate(lang, "password"), translate(lang, "signin_wrong_password"))
+	case p.Status == http.StatusTooManyRequests:
+		// The same back-off as the API's: say when to try again, in the
+		// page's language, and send Retry-After as the API does.
+		w.Header().Set("Retry-After", strconv.FormatInt(p.retryAfter, 10))
+		data.Errors.add("", "", fmt.Sprintf(translate(lang, "signin_throttled"), p.retryAfter))
 	case len(p.Errors) > 0:
 		for _, f := range p.Errors {
 			if f.Field == "email" || f.Field == "password" {
-				data.Errors.add(f.Field, translate(lang, f.Field), translate(lang, "required"))
+				data.Errors.add(f.Field, translate(lang, f.Field), signInFieldMessage(lang, f))
 			} else {
 				data.Errors.add("", "", problemLine(lang, f))
 			}
@@ -82,4 +86,20 @@ func (s *Server) signOutForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, langLink(lang, "/signin"), http.StatusSeeOther)
 	return nil
+}
+
+// signInFieldMessage says, in the page's language, what is wrong with the
+// e-mail address or password typed: missing, too long, or no text.
+func signInFieldMessage(lang string, f api.FieldProblem) string {
+	switch {
+	case f.Reason == "required":
+		return translate(lang, "required")
+	case strings.HasPrefix(f.Reason, "at most"):
+		limit := maxEmailBytes
+		if f.Field == "password" {
+			limit = maxPasswordBytes
+		}
+		return fmt.Sprintf(translate(lang, "too_long"), limit)
+	}
+	return translate(lang, "not_text")
 }

@@ -321,6 +321,9 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	if r.MultipartForm != nil {
 		defer func() { _ = r.MultipartForm.RemoveAll() }()
 	}
+	if err := checkForm(r); err != nil {
+		return err
+	}
 	values, typed, problems := readFormValues(r, data.Template, formNotation(r, data.Lang), data.Lang)
 	body := submissionBody{Source: "form", Narrative: r.FormValue("narrative"), Values: values}
 	data.Values, data.Narrative = typed, body.Narrative
@@ -342,6 +345,9 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	var receipt operations.Receipt
 	err = operationErrorIn(data.Lang, readErr)
+	if err == nil {
+		err = body.check()
+	}
 	if err == nil && body.Source == "form" {
 		if data.Checks, err = s.formSoftChecks(r, data, body.Values); err != nil {
 			return err
@@ -424,6 +430,9 @@ func (s *Server) reviewForm(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		return errBadRequest(fmt.Sprintf("cannot read the form: %v", err))
+	}
+	if err := checkForm(r); err != nil {
+		return err
 	}
 	req := api.ReviewRequest{Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason")}
 	if _, err := s.decide(r, data.Submission.ID, req); err != nil {

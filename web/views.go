@@ -48,24 +48,8 @@ func mustParseViews() *views {
 	return v
 }
 
-// FormatTime writes an instant as people in Vietnam read it, dd/mm/yyyy
-// hh:mm in Asia/Ho_Chi_Minh; the end of a day, the instant deadlines fall
-// on, is written 24:00 of that day ("14/11/2026 24:00"), not 00:00 of the
-// next. The zero time is "".
-func FormatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	loc, err := reporting.DefaultLocation()
-	if err != nil {
-		loc = time.FixedZone("ICT", 7*3600)
-	}
-	t = t.In(loc)
-	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
-		return t.AddDate(0, 0, -1).Format("02/01/2006") + " 24:00"
-	}
-	return t.Format("02/01/2006 15:04")
-}
+// FormatTime writes an instant as pages show it: reporting.FormatInstant.
+func FormatTime(t time.Time) string { return reporting.FormatInstant(t) }
 
 // pageBase is what every page shows: who is signed in, in which language.
 type pageBase struct {
@@ -163,7 +147,6 @@ var uiText = map[string][2]string{
 	"email":                      {"Địa chỉ e-mail", "E-mail address"},
 	"password":                   {"Mật khẩu", "Password"},
 	"signin_help":                {"Quên mật khẩu? Liên hệ văn phòng để được cấp lại.", "Forgot your password? Ask the office for a new one."},
-	"network_error":              {"Không kết nối được máy chủ; thử lại sau ít phút.", "The server cannot be reached; try again in a minute."},
 	"back_home":                  {"Về trang chính", "Back to the start page"},
 	"cycles":                     {"Các kỳ báo cáo", "Reporting cycles"},
 	"cycle":                      {"Kỳ báo cáo", "Cycle"},
@@ -240,6 +223,9 @@ var uiText = map[string][2]string{
 	"signin_refused":        {"Chưa đăng nhập được. Sửa các mục dưới đây:", "You are not signed in. Correct the following:"},
 	"signin_wrong":          {"Địa chỉ e-mail hoặc mật khẩu không đúng; kiểm tra lại cả hai.", "The e-mail address or the password is wrong; check both."},
 	"signin_wrong_password": {"Nhập lại mật khẩu.", "Type the password again."},
+	"too_long":              {"Quá dài; tối đa %d byte.", "Too long; at most %d bytes."},
+	"not_text":              {"Có ký tự không hợp lệ; gõ lại mục này.", "It holds characters that are not text; type it again."},
+	"signin_throttled":      {"Quá nhiều lần đăng nhập không thành công; thử lại sau %d giây.", "Too many sign-in attempts; try again in %d seconds."},
 	"problem_400":           {"Yêu cầu không hợp lệ; kiểm tra lại các mục đã nhập.", "The request is not valid; check what you typed."},
 	"problem_401":           {"Phiên làm việc đã hết; đăng nhập lại.", "Your session has ended; sign in again."},
 	"problem_403":           {"Bạn không có quyền thực hiện việc này. Nếu cần, liên hệ văn phòng.", "You may not do this. Ask the office if you need to."},
@@ -250,6 +236,9 @@ var uiText = map[string][2]string{
 	"problem_429":           {"Quá nhiều lần thử; chờ một lát rồi thử lại.", "Too many attempts; wait a moment and try again."},
 	"problem_500":           {"Máy chủ gặp lỗi; thử lại sau ít phút. Nếu vẫn lỗi, báo văn phòng.", "The server failed; try again in a few minutes. If it keeps failing, tell the office."},
 	"problem_503":           {"Hệ thống tạm thời chưa sẵn sàng; thử lại sau ít phút.", "The system is not available for now; try again in a few minutes."},
+	"figures":               {"Số liệu", "Figures"},
+	"estimate":              {"ước tính", "estimate"},
+	"estimates_note":        {"hạn nộp trước thời điểm chốt số liệu; số liệu của thời gian còn lại trong kỳ là số liệu ước tính", "the report is due before the data cut-off; give estimates for the rest of the period"},
 }
 
 // translate returns the page text for key in lang.
