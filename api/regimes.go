@@ -23,12 +23,15 @@ type Regime struct {
 	Estimates    bool   `json:"estimates,omitempty"`
 	// Timeliness judges on time: accepted_version (the default for a new
 	// regime) or first_version.
-	Timeliness string              `json:"timeliness,omitempty"`
-	TimeZone   string              `json:"time_zone,omitempty"`
-	SendTime   string              `json:"send_time,omitempty"`
-	Holidays   []reporting.Date    `json:"holidays,omitempty"`
-	Policy     reporting.PolicyDoc `json:"policy"`
-	ReviewerID *int64              `json:"reviewer_id,omitempty"`
+	Timeliness string `json:"timeliness,omitempty"`
+	// SoftCheckFactor flags a figure that moves more than this many times
+	// from the agency's previous accepted period (2 or more; default 10).
+	SoftCheckFactor int                 `json:"soft_check_factor,omitempty"`
+	TimeZone        string              `json:"time_zone,omitempty"`
+	SendTime        string              `json:"send_time,omitempty"`
+	Holidays        []reporting.Date    `json:"holidays,omitempty"`
+	Policy          reporting.PolicyDoc `json:"policy"`
+	ReviewerID      *int64              `json:"reviewer_id,omitempty"`
 	// Assignments are the agencies that report; callers other than office
 	// staff see only those in their scope. PUT
 	// /api/v1/regimes/{code}/assignments takes an array of them.

@@ -25,6 +25,10 @@ type Regime struct {
 	// Timeliness judges on time: by the first version or by the version
 	// finally accepted ("" = DefaultTimeliness for a new regime).
 	Timeliness Timeliness
+	// SoftCheckFactor flags a figure that moves more than this many times
+	// from the agency's previous accepted period (see Jumps); 0 means
+	// DefaultSoftCheckFactor.
+	SoftCheckFactor int
 	// ReviewerID is the office-staff user who reviews submissions, if one is named.
 	ReviewerID  *int64
 	Assignments []Assignment

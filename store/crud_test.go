@@ -326,6 +326,7 @@ func TestRegimes(t *testing.T) {
 	got, err := s.Regime(ctx, r.Code)
 	require.NoError(t, err)
 	r.Timeliness = reporting.TimelinessAcceptedVersion // a new regime's default
+	r.SoftCheckFactor = reporting.DefaultSoftCheckFactor
 	// A regime that names no send time or windows gets 08:00 and Decree 09's.
 	r.SendTime, r.Windows = reporting.DefaultSendTime, reporting.Decree09Windows
 	require.Equal(t, r, got)

@@ -27,6 +27,7 @@ func (s *Store) CreateRegime(ctx context.Context, r reporting.Regime, audit Audi
 	if r.Timeliness == "" {
 		r.Timeliness = reporting.DefaultTimeliness
 	}
+	r.SoftCheckFactor = r.SoftCheckFactorOrDefault()
 	if r.SendTime == 0 {
 		r.SendTime = reporting.DefaultSendTime
 	}
@@ -51,11 +52,11 @@ func (s *Store) CreateRegime(ctx context.Context, r reporting.Regime, audit Audi
 		_, err := tx.Exec(ctx, `
 			INSERT INTO regimes (code, name_vi, name_en, template_code, cadence, deadline_rule, time_zone,
 			                     holidays, reminder_offsets, review_time, close_after, reviewer_id, timeliness,
-			                     send_time, estimates, windows)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+			                     send_time, estimates, windows, soft_check_factor)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 			r.Code, r.NameVI, r.NameEN, r.TemplateCode, string(r.Cadence), r.DeadlineRule.String(), r.TimeZone,
 			holidays, offsets, durationToInterval(r.Policy.ReviewTime), durationToInterval(r.Policy.CloseAfter), r.ReviewerID,
-			r.Timeliness, clockToPg(r.SendTime), r.Estimates, string(r.Windows))
+			r.Timeliness, clockToPg(r.SendTime), r.Estimates, string(r.Windows), r.SoftCheckFactor)
 		if err != nil {
 			return err
 		}
@@ -117,6 +118,9 @@ func validateRegime(r reporting.Regime) error {
 	}
 	if !r.Timeliness.IsValid() {
 		errs.Add("timeliness", "%q is unknown; use accepted_version (on time when the version finally accepted came before due) or first_version (when the first version did)", r.Timeliness)
+	}
+	if r.SoftCheckFactor != 0 && r.SoftCheckFactor < 2 {
+		errs.Add("soft_check_factor", "%d flags every figure that changes at all; give 2 or more (the default is %d)", r.SoftCheckFactor, reporting.DefaultSoftCheckFactor)
 	}
 	if err := r.Policy.Validate(); err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
@@ -254,7 +258,8 @@ func (s *Store) SetAssignments(ctx context.Context, code string, as []reporting.
 }
 
 const regimeColumns = `code, name_vi, name_en, template_code, cadence, deadline_rule, time_zone,
-	holidays, reminder_offsets, review_time, close_after, reviewer_id, timeliness, send_time, estimates, windows`
+	holidays, reminder_offsets, review_time, close_after, reviewer_id, timeliness, send_time, estimates, windows,
+	soft_check_factor`
 
 func scanRegime(row pgx.Row) (reporting.Regime, error) {
 	var (
@@ -266,7 +271,8 @@ func scanRegime(row pgx.Row) (reporting.Regime, error) {
 		sendTime              pgtype.Time
 	)
 	if err := row.Scan(&r.Code, &r.NameVI, &r.NameEN, &r.TemplateCode, &r.Cadence, &rule, &r.TimeZone,
-		&holidays, &offsets, &reviewTime, &closeTime, &r.ReviewerID, &r.Timeliness, &sendTime, &r.Estimates, &r.Windows); err != nil {
+		&holidays, &offsets, &reviewTime, &closeTime, &r.ReviewerID, &r.Timeliness, &sendTime, &r.Estimates, &r.Windows,
+		&r.SoftCheckFactor); err != nil {
 		return reporting.Regime{}, err
 	}
 	r.SendTime = clockFromPg(sendTime)

@@ -74,41 +74,58 @@ func (s *Server) sessionRoutes() []Route {
 
 // signIn checks a password and opens a session, answered with the cookie.
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
-	// The sign-in form is a cookie-less request that creates a cookie:
-	// refuse it cross-origin too (login CSRF).
-	if err := s.csrf.Check(r); err != nil {
-		return errForbidden("cross-origin sign-in refused")
-	}
 	var req api.SignIn
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
-	if err := checkSignInLengths(req); err != nil {
-		return err
-	}
-	if req.Email == "" || req.Password == "" {
-		return errValidation("give an e-mail address and a password",
-			reporting.FieldError{Field: "email", Reason: "required"}, reporting.FieldError{Field: "password", Reason: "required"})
-	}
-	session, err := s.ops.SignIn(r.Context(), caller(r), operations.SignInRequest{Email: req.Email, Password: req.Password,
-		TTL: s.cfg.SessionTTL, Policy: s.cfg.SignIn, At: s.now()})
-	var throttled *store.ThrottledError
-	if errors.As(err, &throttled) {
-		return errTooManyAttempts(throttled)
-	}
-	if errors.Is(err, store.ErrUnauthenticated) {
-		return errUnauthenticated("the e-mail address or the password is wrong")
-	}
+	session, err := s.startSession(w, r, req.Email, req.Password)
 	if err != nil {
 		return err
 	}
-	u, expires := session.User, session.Expires
+	writeJSON(w, http.StatusCreated, api.Session{User: toUserJSON(session.User), ExpiresAt: session.Expires})
+	return nil
+}
+
+// startSession checks an e-mail address and password, opens a session and
+// sets its cookie: the one way in, for the API and the sign-in page alike,
+// so both are held to the same lengths and the same back-off (a throttled
+// sign-in is a 429 with Retry-After).
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, email, password string) (operations.Session, error) {
+	// The sign-in form is a cookie-less request that creates a cookie:
+	// refuse it cross-origin too (login CSRF).
+	if err := s.csrf.Check(r); err != nil {
+		return operations.Session{}, errForbidden("cross-origin sign-in refused")
+	}
+	if err := checkSignInLengths(api.SignIn{Email: email, Password: password}); err != nil {
+		return operations.Session{}, err
+	}
+	if email == "" || password == "" {
+		var fields []reporting.FieldError
+		if email == "" {
+			fields = append(fields, reporting.FieldError{Field: "email", Reason: "required"})
+		}
+		if password == "" {
+			fields = append(fields, reporting.FieldError{Field: "password", Reason: "required"})
+		}
+		return operations.Session{}, errValidation("give an e-mail address and a password", fields...)
+	}
+	session, err := s.ops.SignIn(r.Context(), caller(r), operations.SignInRequest{Email: email, Password: password,
+		TTL: s.cfg.SessionTTL, Policy: s.cfg.SignIn, At: s.now()})
+	var throttled *store.ThrottledError
+	if errors.As(err, &throttled) {
+		return operations.Session{}, errTooManyAttempts(throttled)
+	}
+	if errors.Is(err, store.ErrUnauthenticated) {
+		return operations.Session{}, errUnauthenticated("the e-mail address or the password is wrong")
+	}
+	if err != nil {
+		return operations.Session{}, err
+	}
 	http.SetCookie(w, &http.Cookie{
-		Name: SessionCookie, Value: session.Secret, Path: "/", Expires: expires,
+		Name: SessionCookie, Value: session.Secret, Path: "/", Expires: session.Expires,
 		HttpOnly: true, Secure: s.secure || r.TLS != nil, SameSite: http.SameSiteLaxMode,
 	})
-	writeJSON(w, http.StatusCreated, api.Session{User: toUserJSON(u), ExpiresAt: expires})
-	return nil
+	return session, nil
 }
 
 // The longest e-mail address (RFC 5321 with its errata) and password a
@@ -147,6 +164,16 @@ func errTooManyAttempts(t *store.ThrottledError) *apiError {
 
 // signOut ends the session of the cookie, if there is one, and clears it.
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
+	if err := s.endSession(w, r); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// endSession ends the session of the cookie, if there is one, and clears
+// the cookie.
+func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
 		if err := s.ops.SignOut(r.Context(), caller(r), c.Value); err != nil {
 			return err
@@ -156,7 +183,6 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 		Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: s.secure || r.TLS != nil, SameSite: http.SameSiteLaxMode,
 	})
-	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 

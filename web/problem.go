@@ -152,6 +152,7 @@ func writeProblem(w http.ResponseWriter, r *http.Request, p api.Problem) {
 	if p.Instance == "" && r != nil {
 		p.Instance = r.URL.Path
 	}
+	p = localizeProblem(askedLang(r), p)
 	w.Header().Set("Content-Type", contentTypeProblm)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(p.Status)

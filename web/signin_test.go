@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -186,4 +187,57 @@ func TestSignInBacksOffPerClientAddress(t *testing.T) {
 	require.Equal(t, 429, resp.status)
 	require.Contains(t, resp.problem(t).Detail, "address")
 	require.Contains(t, f.auditActions(t), "session.locked address/127.0.0.1")
+}
+
+// signInPageAt posts the sign-in page's form to the server at base, not
+// following the redirect.
+func signInPageAt(t *testing.T, base string, form url.Values) response {
+	t.Helper()
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.PostForm(base+"/signin", form)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return response{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+// The sign-in page is held to the API's limits: its guesses count against
+// the same account as the API's, a locked account is refused on the page
+// too (429, Retry-After, "try again in N seconds" in the page's language),
+// and an over-long field is refused before anything is counted.
+func TestSignInPageSharesTheBackOff(t *testing.T) {
+	f := newFixture(t)
+	c := newClock()
+	srv := f.signInServer(strictSignIn, c)
+	const email = "staff@vpcp.gov.vn"
+	page := func(password, lang string) response {
+		return signInPageAt(t, srv.URL, url.Values{"email": {email}, "password": {password}, "lang": {lang}, "next": {"/"}})
+	}
+
+	long := signInPageAt(t, srv.URL, url.Values{"email": {strings.Repeat("a", 255) + "@x.vn"}, "password": {"p"}, "lang": {"vi"}})
+	require.Equal(t, http.StatusBadRequest, long.status, "%s", long.body)
+	require.Contains(t, string(long.body), "Quá dài; tối đa 254 byte.")
+	require.Contains(t, string(long.body), `aria-describedby="email-error"`)
+	var n int
+	require.NoError(t, f.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM signin_throttle`).Scan(&n))
+	require.Zero(t, n, "an over-long sign-in is not counted")
+
+	require.Equal(t, 401, signInAt(t, srv.URL, email, "wrong guess 1").status)
+	require.Equal(t, 401, page("wrong guess 2", "vi").status, "the page's guesses count with the API's")
+	require.Equal(t, 401, signInAt(t, srv.URL, email, "wrong guess 3").status, "the third locks the account for 1 s")
+
+	vi := page(staffPassword, "vi")
+	require.Equal(t, http.StatusTooManyRequests, vi.status, "%s", vi.body)
+	require.Equal(t, "1", vi.header.Get("Retry-After"))
+	require.Contains(t, string(vi.body), "thử lại sau 1 giây")
+	require.Empty(t, vi.header.Values("Set-Cookie"), "no session")
+	en := page(staffPassword, "en")
+	require.Equal(t, http.StatusTooManyRequests, en.status)
+	require.Contains(t, string(en.body), "Too many sign-in attempts; try again in 1 seconds.")
+
+	c.advance(1100 * time.Millisecond)
+	ok := page(staffPassword, "vi")
+	require.Equal(t, http.StatusSeeOther, ok.status, "%s", ok.body)
+	require.NotEmpty(t, ok.header.Values("Set-Cookie"))
 }

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"rcm/access"
@@ -27,6 +26,9 @@ func (s *Server) pageTable() []Route {
 	return append([]Route{
 		{Method: "GET", Path: "/{$}", Op: operations.OpReadCycles, Handle: s.homePage},
 		{Method: "GET", Path: "/signin", Op: public, Handle: s.signInPage},
+		{Method: "POST", Path: "/signin", Op: public, Handle: s.signInForm},
+		{Method: "POST", Path: "/signout", Op: operations.OpDeleteSession, Handle: s.signOutForm},
+		{Method: "GET", Path: "/static/{file}", Op: public, Handle: s.staticFile},
 		{Method: "GET", Path: "/cycles/{id}", Op: operations.OpReadCycles, Handle: s.dashboardPage},
 		{Method: "GET", Path: "/cycles/{id}/agencies/{code}", Op: operations.OpReadCycles, Scope: s.agencyInScope("code"), Handle: s.agencyPage},
 		{Method: "POST", Path: "/cycles/{id}/agencies/{code}", Op: operations.OpSubmit, Scope: s.agencyInScope("code"), Upload: true,
@@ -41,7 +43,6 @@ func (s *Server) pageTable() []Route {
 			Handle: s.decisionForm},
 		{Method: "GET", Path: "/review/{id}", Op: operations.OpReadReviews, Handle: s.reviewPage},
 		{Method: "POST", Path: "/review/{id}", Op: operations.OpReview, Handle: s.reviewForm},
-		{Method: "GET", Path: "/static/{file}", Op: public, Handle: s.staticFile},
 	}, s.accountPages()...)
 }
 
@@ -84,7 +85,7 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	lang := pageLang(r)
 	data := errorPage{pageBase: pageBase{Lang: lang, Title: translate(lang, "error"), User: principal(r)},
-		Message: p.Detail, Fields: problemLines(lang, p.Problem)}
+		Message: pageMessage(lang, p.Problem), Fields: problemLines(lang, p.Problem)}
 	if rerr := s.render(w, p.Status, "error", data); rerr != nil {
 		s.log.Error("render error page", "error", rerr)
 		writeProblem(w, r, p.Problem)
@@ -93,20 +94,9 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 
 // problemLines writes each refused field of a problem for a person.
 func problemLines(lang string, p api.Problem) []string {
-	lineWord := "dòng"
-	if lang == "en" {
-		lineWord = "line"
-	}
 	out := make([]string, 0, len(p.Errors))
 	for _, f := range p.Errors {
-		switch {
-		case f.Line > 0:
-			out = append(out, fmt.Sprintf("%s %d: %s", lineWord, f.Line, f.Reason))
-		case strings.HasPrefix(f.Field, "values."):
-			out = append(out, f.Reason) // the reason names the indicator
-		default:
-			out = append(out, f.Field+": "+f.Reason)
-		}
+		out = append(out, problemLine(lang, f))
 	}
 	return out
 }
@@ -120,20 +110,9 @@ func userMessages(lang string, err error) []string {
 	}
 	lines := problemLines(lang, p.Problem)
 	if len(lines) == 0 {
-		lines = []string{p.Detail}
+		lines = []string{pageMessage(lang, p.Problem)}
 	}
 	return lines
-}
-
-type signInPage struct {
-	pageBase
-	Next string
-}
-
-func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) error {
-	next := safeNext(r.URL.Query().Get("next"))
-	lang := pageLang(r)
-	return s.render(w, http.StatusOK, "signin", signInPage{pageBase: pageBase{Lang: lang, Title: translate(lang, "signin")}, Next: next})
 }
 
 type homeCycle struct {
@@ -268,9 +247,15 @@ type agencyPage struct {
 	FormAction     string
 	IdempotencyKey string
 	Receipt        *reporting.Submission
-	Errors         []string
-	Values         map[string]string
-	Narrative      string
+	// ReceiptValues are the receipt's figures as the page writes them.
+	ReceiptValues map[string]string
+	Errors        *formErrors
+	// Checks are the figures to confirm before sending (soft checks).
+	Checks *softChecks
+	// Values are the inputs' values: as typed after a refusal, else the
+	// latest version's figures in the page's notation.
+	Values    map[string]string
+	Narrative string
 	// Actions are the obligation's reopens, nil reports and extension
 	// requests; the Can* flags say which of them the caller may make now,
 	// Pending is the request office staff may answer.
@@ -296,6 +281,7 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request) error {
 		for i := range data.Versions {
 			if data.Versions[i].ReceiptNumber == number {
 				data.Receipt = &data.Versions[i]
+				data.ReceiptValues = displayValues(data.Template, data.Receipt.Values, data.Lang)
 			}
 		}
 	}
@@ -329,9 +315,7 @@ func (s *Server) agencyPageData(r *http.Request) (agencyPage, error) {
 		data.Pending = nil
 	}
 	if len(versions) > 0 {
-		for code, v := range versions[0].Values {
-			data.Values[code] = v
-		}
+		data.Values = displayValues(tmpl, versions[0].Values, lang)
 		data.Narrative = versions[0].Narrative
 	}
 	return data, nil
@@ -428,14 +412,13 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	if err := checkForm(r); err != nil {
 		return err
 	}
-	body := submissionBody{Source: "form", Narrative: r.FormValue("narrative"), Values: reporting.Values{}}
-	for _, ind := range data.Template.Indicators {
-		if v := strings.TrimSpace(r.FormValue("v_" + ind.Code)); v != "" {
-			body.Values[ind.Code] = v
-		}
-	}
-	data.Values, data.Narrative = body.Values, body.Narrative
+	values, typed, problems := readFormValues(r, data.Template, formNotation(r, data.Lang), data.Lang)
+	body := submissionBody{Source: "form", Narrative: r.FormValue("narrative"), Values: values}
+	data.Values, data.Narrative = typed, body.Narrative
 	var readErr error
+	if len(problems) > 0 {
+		readErr = &reporting.InputError{Fields: problems}
+	}
 	if file, header, err := r.FormFile("file"); err == nil {
 		content, err := io.ReadAll(file)
 		_ = file.Close()
@@ -443,14 +426,23 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if len(content) > 0 {
+			readErr = nil // the file's figures are used, not the inputs'
 			body.Source = fileFormat(header.Filename, header.Header.Get("Content-Type"), content)
 			body.Values, readErr = s.readSheet(r.Context(), body.Source, content, data.Template)
 		}
 	}
 	var receipt operations.Receipt
-	err = readErr
+	err = operationErrorIn(data.Lang, readErr)
 	if err == nil {
 		err = body.check()
+	}
+	if err == nil && body.Source == "form" {
+		if data.Checks, err = s.formSoftChecks(r, data, body.Values); err != nil {
+			return err
+		}
+		if data.Checks != nil {
+			return s.render(w, http.StatusOK, "agency", data)
+		}
 	}
 	if err == nil {
 		receipt, err = s.ops.Submit(r.Context(), caller(r), operations.SubmitRequest{CycleID: data.Cycle.ID, AgencyCode: data.Agency.Code,
@@ -459,7 +451,7 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.counts.submission(body.Source, receipt, err)
 	if err != nil {
-		data.Errors = userMessages(data.Lang, err)
+		data.Errors = submissionErrors(data.Lang, data.Template, err)
 		if data.Errors == nil {
 			return err
 		}
@@ -477,9 +469,13 @@ type reviewPage struct {
 	Obligation reporting.Obligation
 	Template   reporting.Template
 	Latest     bool
-	FormAction string
-	Errors     []string
-	Reason     string
+	// Rows compare each figure with the previous period's and version's.
+	Rows               []reviewRow
+	PreviousPeriod     string
+	HasPreviousVersion bool
+	FormAction         string
+	Errors             []string
+	Reason             string
 }
 
 // reviewPage shows office staff a version with its figures, and the form to
@@ -503,9 +499,11 @@ func (s *Server) reviewPageData(r *http.Request) (reviewPage, error) {
 		return reviewPage{}, err
 	}
 	sub, a, o, tmpl := rc.Submission, rc.Agency, rc.Obligation, rc.Template
-	return reviewPage{pageBase: pageBase{Lang: lang, Title: translate(lang, "review") + " " + sub.ReceiptNumber, User: principal(r)},
+	data := reviewPage{pageBase: pageBase{Lang: lang, Title: translate(lang, "review") + " " + sub.ReceiptNumber, User: principal(r)},
 		Submission: sub, Agency: a, Obligation: o, Template: tmpl, Latest: sub.Version == o.Versions,
-		FormAction: fmt.Sprintf("/review/%d", sub.ID)}, nil
+		HasPreviousVersion: sub.Version > 1, FormAction: fmt.Sprintf("/review/%d", sub.ID)}
+	data.Rows, data.PreviousPeriod, err = s.reviewRows(r, data)
+	return data, err
 }
 
 // reviewForm records the decision of the review page.

@@ -51,7 +51,9 @@ func TestPageAuthorization(t *testing.T) {
 	rows := []matrixRow{
 		{"GET /{$}", same("GET", "/", nil), map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {200, 200}, "supervisor": {200, 200}}},
 		{"GET /signin", same("GET", "/signin", nil), publicOK(200)},
-		{"GET /static/{file}", same("GET", "/static/rcm.js", nil), publicOK(200)},
+		{"POST /signin", same("POST", "/signin", url.Values{"email": {"staff@vpcp.gov.vn"}}), publicOK(422)},
+		{"POST /signout", same("POST", "/signout", url.Values{}), publicOK(303)},
+		{"GET /static/{file}", same("GET", "/static/rcm.css", nil), publicOK(200)},
 		{"GET /cycles/{id}", same("GET", "/cycles/"+w.cycleID, nil),
 			map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {303, 303}, "supervisor": {200, 200}}},
 		{"GET /cycles/{id}/agencies/{code}", agencyPage,
@@ -162,12 +164,13 @@ func TestAgencyPageSubmitAndReview(t *testing.T) {
 	// Refused: the page again with the problem in Vietnamese, the values kept.
 	resp = f.page("officer", "POST", agencyPath, url.Values{"v_GRDP": {"mười"}, "v_NOTE": {"ghi chú"}, "idempotency_key": {key}})
 	require.Equal(t, http.StatusUnprocessableEntity, resp.status)
-	require.Contains(t, string(resp.body), "Chỉ tiêu GRDP: giá trị không phải là số")
+	require.Contains(t, string(resp.body), "“mười” không phải là số")
+	require.Contains(t, string(resp.body), `aria-invalid="true"`)
 	require.Contains(t, string(resp.body), `value="mười"`)
 	require.Equal(t, [3]int{0, 0, 0}, f.rowCounts(cycleID))
 
 	// Stored: to the receipt; sending the same form again stores nothing more.
-	form := url.Values{"v_GRDP": {"1234.5"}, "narrative": {"ổn"}, "idempotency_key": {key}}
+	form := url.Values{"v_GRDP": {"1.234,5"}, "narrative": {"ổn"}, "idempotency_key": {key}}
 	resp = f.page("officer", "POST", agencyPath, form)
 	require.Equal(t, http.StatusSeeOther, resp.status, "%s", resp.body)
 	receiptURL := resp.header.Get("Location")
@@ -242,7 +245,7 @@ func TestDashboardShowsTheSubtreeOnly(t *testing.T) {
 	b, _ := io.ReadAll(got.Body)
 	require.Equal(t, 200, got.StatusCode)
 	require.Contains(t, string(b), w.cycleID)
-	require.Contains(t, string(f.page("anonymous", "GET", "/signin?next=//evil.example", nil).body), `data-next="/"`, "only local next pages")
+	require.Contains(t, string(f.page("anonymous", "GET", "/signin?next=//evil.example", nil).body), `name="next" value="/"`, "only local next pages")
 }
 
 func regexpFind(t *testing.T, s, pattern string) string {
@@ -271,7 +274,7 @@ func TestAgencyPageAndReceiptSayTheFiguresAreEstimates(t *testing.T) {
 	resp.decode(t, &receipt)
 	require.True(t, receipt.Estimates, "the API's receipt says the figures are estimates")
 	html = string(f.page("officer", "GET", agencyPath+"?receipt="+receipt.Number, nil).body)
-	require.Regexp(t, `(?s)id="receipt">.*`+regexp.QuoteMeta(receipt.Number)+`.* · Số liệu: <strong>ước tính</strong><br>`, html)
+	require.Regexp(t, `(?s)id="receipt"[^>]*>.*`+regexp.QuoteMeta(receipt.Number)+`.* · Số liệu: <strong>ước tính</strong>\s*<dl class="figures">`, html)
 }
 
 // TestTheAgencyPageTakesTheActions: the officer declares a nil report and

@@ -38,6 +38,7 @@ func mustParseViews() *views {
 		"when":   FormatTime,
 		"hex":    func(b []byte) string { return hex.EncodeToString(b) },
 		"day":    func(d reporting.Date) string { return d.Format("vi") },
+		"figure": figure,
 		"pct": func(f float64) string {
 			return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", f), "0"), ".") + "%"
 		},
@@ -142,13 +143,13 @@ func StatusName(lang, status string) string {
 
 // uiText holds the words of the pages: key → {Vietnamese, English}.
 var uiText = map[string][2]string{
-	"app":                        {"Quản lý kỳ báo cáo", "Reporting-cycle manager"},
-	"signin":                     {"Đăng nhập", "Sign in"},
-	"signout":                    {"Đăng xuất", "Sign out"},
-	"email":                      {"Địa chỉ e-mail", "E-mail address"},
-	"password":                   {"Mật khẩu", "Password"},
-	"signin_help":                {"Quên mật khẩu? Liên hệ văn phòng: họ sẽ gửi cho bạn một liên kết để đặt mật khẩu mới.", "Forgot your password? Ask the office: they will mail you a link to set a new one."},
-	"network_error":              {"Không kết nối được máy chủ; thử lại sau ít phút.", "The server cannot be reached; try again in a minute."},
+	"app":         {"Quản lý kỳ báo cáo", "Reporting-cycle manager"},
+	"signin":      {"Đăng nhập", "Sign in"},
+	"signout":     {"Đăng xuất", "Sign out"},
+	"email":       {"Địa chỉ e-mail", "E-mail address"},
+	"password":    {"Mật khẩu", "Password"},
+	"signin_help": {"Quên mật khẩu? Liên hệ văn phòng: họ sẽ gửi cho bạn một liên kết để đặt mật khẩu mới.", "Forgot your password? Ask the office: they will mail you a link to set a new one."},
+
 	"back_home":                  {"Về trang chính", "Back to the start page"},
 	"cycles":                     {"Các kỳ báo cáo", "Reporting cycles"},
 	"cycle":                      {"Kỳ báo cáo", "Cycle"},
@@ -264,6 +265,35 @@ var uiText = map[string][2]string{
 	"filter":           {"Lọc", "Filter"},
 	"no_records":       {"Không có bản ghi nào.", "No record."},
 	"next_page":        {"Trang sau", "Next page"},
+	"number_help": {"Viết số theo cách Việt Nam: dấu chấm ngăn cách hàng nghìn, dấu phẩy trước phần thập phân (12.000 là mười hai nghìn; 8,2 là tám phẩy hai).",
+		"Write figures the English way: a comma between thousands, a point before decimals (12,000 is twelve thousand; 8.2 is eight point two)."},
+	"checks_title": {"Kiểm tra lại trước khi gửi: các số liệu sau khác nhiều so với kỳ trước", "Check before sending: these figures are far from the previous period's"},
+	"checks_help": {"Báo cáo chưa được gửi. Nếu số liệu đúng, bấm “Xác nhận và gửi”; nếu sai, sửa rồi bấm “Kiểm tra lại”.",
+		"The report is not sent yet. If the figures are right, press “Confirm and send”; if not, correct them and press “Check again”."},
+	"confirm_send":          {"Xác nhận và gửi", "Confirm and send"},
+	"check_again":           {"Kiểm tra lại", "Check again"},
+	"previous_period":       {"Kỳ trước", "Previous period"},
+	"previous_version":      {"Lần nộp trước", "Previous version"},
+	"changed":               {"đã sửa", "changed"},
+	"required_field":        {"(bắt buộc)", "(required)"},
+	"required":              {"Chưa nhập; mục này bắt buộc.", "Missing; this field is required."},
+	"line":                  {"dòng", "line"},
+	"signin_refused":        {"Chưa đăng nhập được. Sửa các mục dưới đây:", "You are not signed in. Correct the following:"},
+	"signin_wrong":          {"Địa chỉ e-mail hoặc mật khẩu không đúng; kiểm tra lại cả hai.", "The e-mail address or the password is wrong; check both."},
+	"signin_wrong_password": {"Nhập lại mật khẩu.", "Type the password again."},
+	"too_long":              {"Quá dài; tối đa %d byte.", "Too long; at most %d bytes."},
+	"not_text":              {"Có ký tự không hợp lệ; gõ lại mục này.", "It holds characters that are not text; type it again."},
+	"signin_throttled":      {"Quá nhiều lần đăng nhập không thành công; thử lại sau %d giây.", "Too many sign-in attempts; try again in %d seconds."},
+	"problem_400":           {"Yêu cầu không hợp lệ; kiểm tra lại các mục đã nhập.", "The request is not valid; check what you typed."},
+	"problem_401":           {"Phiên làm việc đã hết; đăng nhập lại.", "Your session has ended; sign in again."},
+	"problem_403":           {"Bạn không có quyền thực hiện việc này. Nếu cần, liên hệ văn phòng.", "You may not do this. Ask the office if you need to."},
+	"problem_404":           {"Không tìm thấy trang hoặc mục này, hoặc mục này nằm ngoài phạm vi bạn được xem.", "This page or record does not exist, or it is outside what you may see."},
+	"problem_409":           {"Không thực hiện được vì trạng thái hiện tại (ví dụ kỳ báo cáo đã đóng hoặc báo cáo đã được xem xét). Tải lại trang để xem trạng thái mới nhất.", "This cannot be done in the current state (the cycle may be closed, or the report already reviewed). Reload the page to see the latest state."},
+	"problem_413":           {"Tệp hoặc nội dung gửi lên quá lớn.", "The file or the content sent is too large."},
+	"problem_422":           {"Một số mục chưa hợp lệ; sửa các mục được nêu rồi gửi lại.", "Some fields are refused; correct them and send again."},
+	"problem_429":           {"Quá nhiều lần thử; chờ một lát rồi thử lại.", "Too many attempts; wait a moment and try again."},
+	"problem_500":           {"Máy chủ gặp lỗi; thử lại sau ít phút. Nếu vẫn lỗi, báo văn phòng.", "The server failed; try again in a few minutes. If it keeps failing, tell the office."},
+	"problem_503":           {"Hệ thống tạm thời chưa sẵn sàng; thử lại sau ít phút.", "The system is not available for now; try again in a few minutes."},
 }
 
 // translate returns the page text for key in lang.
@@ -276,4 +306,18 @@ func translate(lang, key string) string {
 		return text[1]
 	}
 	return text[0]
+}
+
+// figure writes a value of an indicator as the page's language writes
+// figures ("12.000" on a Vietnamese page, "12,000" on an English one); text
+// and values that do not read are written as they are.
+func figure(lang string, ind reporting.Indicator, value string) string {
+	if ind.Type == reporting.TypeText || value == "" {
+		return value
+	}
+	shown, err := reporting.FormatNumber(value, reporting.NotationFor(lang))
+	if err != nil {
+		return value
+	}
+	return shown
 }

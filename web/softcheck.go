@@ -1,0 +1,142 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"rcm/reporting"
+)
+
+// The soft checks of the pages (reporting.Jumps): the agency's form asks the
+// officer to confirm a figure that moves more than the regime's factor from
+// the previous accepted period before sending it (a second POST with the
+// confirm button, no script), and the review page flags it beside the
+// previous period's figure and the previous version's.
+
+// softCheck is one flagged figure, as a page shows it.
+type softCheck struct {
+	// ID is the id of the figure's input, which the warning links to.
+	ID      string
+	Label   string
+	Message string
+}
+
+// softChecks are the flagged figures of a form about to be sent.
+type softChecks struct {
+	Items []softCheck
+	// Token is the confirm button's value: it confirms these figures only,
+	// so that a figure changed after the warning is checked again.
+	Token string
+}
+
+// For returns the warning about the field with input id, or "".
+func (c *softChecks) For(id string) string {
+	if c == nil {
+		return ""
+	}
+	for _, it := range c.Items {
+		if it.ID == id {
+			return it.Message
+		}
+	}
+	return ""
+}
+
+// jumpToken is the confirmation of exactly these jumps.
+func jumpToken(jumps []reporting.Jump) string {
+	parts := make([]string, len(jumps))
+	for i, j := range jumps {
+		parts[i] = j.Indicator + "=" + j.Current
+	}
+	return strings.Join(parts, ";")
+}
+
+// jumpMessage says how far a figure moved, in lang, its figures written as
+// the page writes them.
+func jumpMessage(lang string, ind reporting.Indicator, j reporting.Jump, period string) string {
+	prev, cur := figure(lang, ind, j.Previous), figure(lang, ind, j.Current)
+	times := figure(lang, reporting.Indicator{Type: reporting.TypeInteger}, fmt.Sprint(j.Times))
+	switch {
+	case lang == "en" && j.Larger:
+		return fmt.Sprintf("%s is more than %s times the %s accepted for %s; check it", cur, times, prev, period)
+	case lang == "en":
+		return fmt.Sprintf("%s is less than a %s-th of the %s accepted for %s; check it", cur, times, prev, period)
+	case j.Larger:
+		return fmt.Sprintf("%s lớn hơn %s lần số liệu kỳ %s đã được chấp nhận (%s); kiểm tra lại", cur, times, period, prev)
+	}
+	return fmt.Sprintf("%s nhỏ hơn %s lần số liệu kỳ %s đã được chấp nhận (%s); kiểm tra lại", cur, times, period, prev)
+}
+
+// formSoftChecks returns the figures of a form to confirm before sending,
+// or nil when there are none or the officer confirmed exactly these.
+func (s *Server) formSoftChecks(r *http.Request, data agencyPage, values reporting.Values) (*softChecks, error) {
+	jumps, prev, err := s.ops.Jumps(r.Context(), caller(r), data.Cycle.ID, data.Agency.Code, data.Template, values)
+	if err != nil || len(jumps) == 0 {
+		return nil, err
+	}
+	token := jumpToken(jumps)
+	if r.PostFormValue("confirm") == token {
+		return nil, nil
+	}
+	out := &softChecks{Token: token}
+	for _, j := range jumps {
+		ind, _ := data.Template.Indicator(j.Indicator)
+		out.Items = append(out.Items, softCheck{ID: valueInputID(j.Indicator), Label: indicatorLabel(data.Lang, ind),
+			Message: jumpMessage(data.Lang, ind, j, prev.Period)})
+	}
+	return out, nil
+}
+
+// reviewRow is an indicator on the review page: the version's figure beside
+// the previous period's and the previous version's.
+type reviewRow struct {
+	Indicator reporting.Indicator
+	Value     string
+	// Previous is the figure accepted in the previous period, "" if none.
+	Previous string
+	// PreviousVersion is the figure of the version before this one, and
+	// Changed whether this one differs from it.
+	PreviousVersion string
+	Changed         bool
+	// Flag says how far the figure moved from the previous period, when
+	// more than the regime's factor.
+	Flag string
+}
+
+// reviewRows compares the version under review with the agency's previous
+// accepted period and its previous version.
+func (s *Server) reviewRows(r *http.Request, data reviewPage) ([]reviewRow, string, error) {
+	sub := data.Submission
+	jumps, prev, err := s.ops.Jumps(r.Context(), caller(r), sub.CycleID, sub.AgencyCode, data.Template, sub.Values)
+	if err != nil {
+		return nil, "", err
+	}
+	var before reporting.Values
+	if sub.Version > 1 {
+		d, err := s.ops.Obligation(r.Context(), caller(r), sub.CycleID, sub.AgencyCode)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, v := range d.Versions {
+			if v.Version == sub.Version-1 {
+				before = v.Values
+			}
+		}
+	}
+	flags := map[string]string{}
+	for _, j := range jumps {
+		ind, _ := data.Template.Indicator(j.Indicator)
+		flags[j.Indicator] = jumpMessage(data.Lang, ind, j, prev.Period)
+	}
+	rows := make([]reviewRow, len(data.Template.Indicators))
+	for i, ind := range data.Template.Indicators {
+		rows[i] = reviewRow{Indicator: ind, Value: figure(data.Lang, ind, sub.Values[ind.Code]),
+			Previous: figure(data.Lang, ind, prev.Values[ind.Code]), Flag: flags[ind.Code]}
+		if before != nil {
+			rows[i].PreviousVersion = figure(data.Lang, ind, before[ind.Code])
+			rows[i].Changed = before[ind.Code] != sub.Values[ind.Code]
+		}
+	}
+	return rows, prev.Period, nil
+}
