@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/html"
 
+	"rcm/api"
 	"rcm/operations"
 	"rcm/reporting"
 )
@@ -330,6 +331,30 @@ func TestDashboardDrillDownInEnglish(t *testing.T) {
 	require.Contains(t, text(hcm), "thiếu")
 	require.Contains(t, text(hcm), "gia hạn")
 	require.Equal(t, []string{"HPG"}, dataAgencies(d.byID(t, "latecomers"), "li"))
+}
+
+func TestMatrixAPIPages(t *testing.T) {
+	f := newFixture(t)
+	w := f.dashboardWorld()
+	var m api.Matrix
+	f.do("staff", "GET", "/api/v1/cycles/"+w.cycleID+"/matrix?limit=2", nil).decode(t, &m)
+	require.Len(t, m.Periods, 4)
+	require.Equal(t, w.past[0], m.Periods[0].Cycle, "oldest first")
+	require.Equal(t, []string{"HCM", "HNI"}, []string{m.Items[0].Agency, m.Items[1].Agency})
+	require.Equal(t, "HNI", m.Next)
+	require.Equal(t, "missing", m.Items[0].Cells[1].State)
+	require.True(t, m.Items[0].Cells[2].Extended)
+	require.Equal(t, "awaiting_review", m.Items[0].Cells[3].State)
+	require.False(t, m.Items[0].Cells[3].Final)
+	require.Equal(t, []api.Latecomer{{Agency: "HPG", NameVI: "Thành phố Hải Phòng", Finals: 3, NotOnTime: 3}}, m.Latecomers)
+
+	after := m.Next
+	m = api.Matrix{}
+	f.do("staff", "GET", "/api/v1/cycles/"+w.cycleID+"/matrix?limit=2&after="+after, nil).decode(t, &m)
+	require.Len(t, m.Items, 1)
+	require.Equal(t, "HPG", m.Items[0].Agency)
+	require.Equal(t, 2, m.Items[0].Cells[2].DaysLate)
+	require.Empty(t, m.Next)
 }
 
 func TestDashboardExports(t *testing.T) {
