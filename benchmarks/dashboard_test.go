@@ -115,23 +115,23 @@ func seedDashboard(b *testing.B) *dashboardWorld {
 		if open {
 			_, err = pool.Exec(ctx, `INSERT INTO obligations (cycle_id, agency_code, due_at, close_at, status, first_submitted_at,
 				last_submitted_at, versions)
-				SELECT $1, code, $2, $3, s, CASE WHEN s = 'pending' THEN NULL ELSE $2 - interval '2 hours' END,
-				       CASE WHEN s = 'pending' THEN NULL ELSE $2 - interval '2 hours' END, CASE WHEN s = 'pending' THEN 0 ELSE 1 END
+				SELECT $1, code, $2::timestamptz, $3::timestamptz, s, CASE WHEN s = 'pending' THEN NULL ELSE $2::timestamptz - interval '2 hours' END,
+				       CASE WHEN s = 'pending' THEN NULL ELSE $2::timestamptz - interval '2 hours' END, CASE WHEN s = 'pending' THEN 0 ELSE 1 END
 				  FROM (SELECT code, (ARRAY['pending','submitted','accepted','returned','pending'])[abs(hashtext(code)) % 5 + 1] AS s
 				          FROM agencies) a`, id, due, closeAt)
 		} else {
 			_, err = pool.Exec(ctx, `INSERT INTO obligations (cycle_id, agency_code, due_at, close_at, status, first_submitted_at,
 				last_submitted_at, versions, finalized_at)
-				SELECT $1, code, $2, $3, s,
-				       CASE s WHEN 'missing' THEN NULL WHEN 'late' THEN $2 + (1 + h % 5) * interval '1 day' - interval '1 hour'
-				              ELSE $2 - interval '1 hour' END,
-				       CASE s WHEN 'missing' THEN NULL WHEN 'late' THEN $2 + (1 + h % 5) * interval '1 day' - interval '1 hour'
-				              ELSE $2 - interval '1 hour' END,
-				       CASE s WHEN 'missing' THEN 0 ELSE 1 + h % 2 END, $3
+				SELECT $1, code, $2::timestamptz, $3::timestamptz, s,
+				       CASE s WHEN 'missing' THEN NULL WHEN 'late' THEN $2::timestamptz + (1 + h % 5) * interval '1 day' - interval '1 hour'
+				              ELSE $2::timestamptz - interval '1 hour' END,
+				       CASE s WHEN 'missing' THEN NULL WHEN 'late' THEN $2::timestamptz + (1 + h % 5) * interval '1 day' - interval '1 hour'
+				              ELSE $2::timestamptz - interval '1 hour' END,
+				       CASE s WHEN 'missing' THEN 0 ELSE 1 + h % 2 END, $3::timestamptz
 				  FROM (SELECT code, h, CASE WHEN code LIKE 'D%7' THEN 'late'
 				                             WHEN h % 20 < 14 THEN 'on_time' WHEN h % 20 < 17 THEN 'late'
 				                             WHEN h % 20 < 19 THEN 'missing' ELSE 'not_accepted' END AS s
-				          FROM (SELECT code, abs(hashtext(code || $1)) AS h FROM agencies) x) a`, id, due, closeAt)
+				          FROM (SELECT code, abs(hashtext(code || $1::text)) AS h FROM agencies) x) a`, id, due, closeAt)
 		}
 		if err != nil {
 			b.Fatal(err)
@@ -153,7 +153,7 @@ func seedDashboard(b *testing.B) *dashboardWorld {
 		w.cycles = append(w.cycles, id)
 		w.open = id
 	}
-	if _, err := pool.Exec(ctx, `ANALYZE`); err != nil {
+	if _, err := pool.Exec(ctx, `VACUUM ANALYZE`); err != nil {
 		b.Fatal(err)
 	}
 	for _, u := range []struct {

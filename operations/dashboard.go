@@ -2,6 +2,7 @@ package operations
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -21,9 +22,12 @@ type TreeNode struct {
 
 // ComplianceTree is a cycle's compliance around one node of the agency
 // tree: the node, the way back up to the top of the caller's scope, and two
-// levels below it.
+// levels below it. Agencies with nothing expected in their subtree are left
+// out.
 type ComplianceTree struct {
-	Compliance
+	Cycle reporting.Cycle
+	// Final: the stored figures of a closed cycle; else live ones.
+	Final bool
 	// Node is the node looked at: the one asked for, else the top of what
 	// the caller sees.
 	Node ResultRow[reporting.Rates]
@@ -33,50 +37,93 @@ type ComplianceTree struct {
 	Children []TreeNode
 }
 
-// parentPath is the tree path of the parent of the agency whose path is
-// path ("/VN/R-DBSH/HNI/" → "/VN/R-DBSH/"); "" for a top agency.
-func parentPath(path string) string {
-	trimmed := strings.TrimSuffix(path, "/")
-	i := strings.LastIndex(trimmed, "/")
-	if i <= 0 {
-		return ""
+// treeNode is the agency a tree is drawn around: under when given, else
+// the caller's own agency, else (office staff) the top of the tree.
+func (e *Engine) treeNode(ctx context.Context, c Caller, under string) (reporting.Agency, error) {
+	switch {
+	case under != "":
+		return e.visibleAgency(ctx, c, under)
+	case c.AgencyCode != "":
+		return e.visibleAgency(ctx, c, c.AgencyCode)
 	}
-	return trimmed[:i+1]
+	a, err := e.store.TopAgency(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		return a, nil
+	}
+	return a, err
+}
+
+// nodeRates returns the compliance in the cycle of the agencies in codes,
+// each over its subtree below node within scope: stored at close, else live
+// from the obligations under node.
+func (e *Engine) nodeRates(ctx context.Context, cyc reporting.Cycle, scope access.Scope, node reporting.Agency, codes []string) (map[string]reporting.Rates, error) {
+	out := map[string]reporting.Rates{}
+	if cyc.Status == reporting.CycleClosed {
+		rows, err := e.store.ComplianceResults(ctx, []string{cyc.ID}, node.Path, codes)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out[r.AgencyCode] = r.Rates
+		}
+		return out, nil
+	}
+	obligations, err := e.store.SubtreeObligations(ctx, cyc.ID, node.Path)
+	if err != nil {
+		return nil, err
+	}
+	inScope := obligations[:0]
+	for _, o := range obligations {
+		if scope.Contains(o.AgencyPath) {
+			inScope = append(inScope, o)
+		}
+	}
+	return reporting.RollUpLevels(node.Code, node.Path, 2, inScope, e.now()), nil
 }
 
 // ComplianceTree computes a cycle's compliance within the caller's scope
 // around under (the top of the scope when empty).
 func (e *Engine) ComplianceTree(ctx context.Context, c Caller, cycleID, under string) (ComplianceTree, error) {
-	comp, err := e.Compliance(ctx, c, cycleID, under)
+	cyc, scope, err := e.resultScope(ctx, c, cycleID, under)
 	if err != nil {
 		return ComplianceTree{}, err
 	}
-	out := ComplianceTree{Compliance: comp}
-	switch {
-	case under != "":
-		a, err := e.visibleAgency(ctx, c, under)
-		if err != nil {
-			return out, err
-		}
-		out.Node = ResultRow[reporting.Rates]{Agency: a}
-	case len(comp.Rows) > 0:
-		out.Node = comp.Rows[0]
-	default:
-		return out, nil
+	out := ComplianceTree{Cycle: cyc, Final: cyc.Status == reporting.CycleClosed}
+	node, err := e.treeNode(ctx, c, under)
+	if err != nil || node.Code == "" {
+		return out, err
 	}
-	byParent := map[string][]ResultRow[reporting.Rates]{}
-	for _, row := range comp.Rows {
-		if row.Agency.Code == out.Node.Agency.Code {
-			out.Node = row
-		}
-		p := parentPath(row.Agency.Path)
-		byParent[p] = append(byParent[p], row)
+	below, err := e.store.AgencyLevels(ctx, node.Code)
+	if err != nil {
+		return out, err
 	}
-	for _, child := range byParent[out.Node.Agency.Path] {
-		out.Children = append(out.Children, TreeNode{Row: child, Children: byParent[child.Agency.Path]})
+	codes := []string{node.Code}
+	for _, a := range below {
+		if scope.Contains(a.Path) {
+			codes = append(codes, a.Code)
+		}
+	}
+	rates, err := e.nodeRates(ctx, cyc, scope, node, codes)
+	if err != nil {
+		return out, err
+	}
+	out.Node = ResultRow[reporting.Rates]{Agency: node, Value: rates[node.Code]}
+	children := map[string]int{}
+	for _, a := range below {
+		r, ok := rates[a.Code]
+		if !ok || !scope.Contains(a.Path) {
+			continue
+		}
+		row := ResultRow[reporting.Rates]{Agency: a, Value: r}
+		if a.ParentCode == node.Code {
+			children[a.Code] = len(out.Children)
+			out.Children = append(out.Children, TreeNode{Row: row})
+		} else if i, ok := children[a.ParentCode]; ok {
+			out.Children[i].Children = append(out.Children[i].Children, row)
+		}
 	}
 	var ancestors []string
-	segments := strings.Split(strings.Trim(out.Node.Agency.Path, "/"), "/")
+	segments := strings.Split(strings.Trim(node.Path, "/"), "/")
 	for i := range len(segments) - 1 {
 		if c.CanSeeAgency("/" + strings.Join(segments[:i+1], "/") + "/") {
 			ancestors = append(ancestors, segments[i])
@@ -104,7 +151,11 @@ type PeriodRates struct {
 // cycle's regime up to the cycle's, oldest first: stored figures of closed
 // cycles, live ones of the others.
 func (e *Engine) RateHistory(ctx context.Context, c Caller, cycleID, node string) ([]PeriodRates, error) {
-	cyc, _, err := e.resultScope(ctx, c, cycleID, node)
+	cyc, scope, err := e.resultScope(ctx, c, cycleID, node)
+	if err != nil {
+		return nil, err
+	}
+	agency, err := e.treeNode(ctx, c, node)
 	if err != nil {
 		return nil, err
 	}
@@ -119,9 +170,13 @@ func (e *Engine) RateHistory(ctx context.Context, c Caller, cycleID, node string
 			closed = append(closed, cy.ID)
 		}
 	}
-	stored, err := e.store.NodeRates(ctx, closed, node)
+	rows, err := e.store.ComplianceResults(ctx, closed, agency.Path, []string{agency.Code})
 	if err != nil {
 		return nil, err
+	}
+	stored := map[string]reporting.Rates{}
+	for _, r := range rows {
+		stored[r.CycleID] = r.Rates
 	}
 	out := make([]PeriodRates, 0, len(cycles))
 	for _, cy := range cycles {
@@ -129,15 +184,11 @@ func (e *Engine) RateHistory(ctx context.Context, c Caller, cycleID, node string
 		if p.Final {
 			p.Rates, p.Known = stored[cy.ID]
 		} else {
-			live, err := e.Compliance(ctx, c, cy.ID, node)
+			live, err := e.nodeRates(ctx, cy, scope, agency, []string{agency.Code})
 			if err != nil {
-				return nil, fmt.Errorf("rates of %s in cycle %s: %w", node, cy.ID, err)
+				return nil, fmt.Errorf("rates of %s in cycle %s: %w", agency.Code, cy.ID, err)
 			}
-			for _, row := range live.Rows {
-				if row.Agency.Code == node {
-					p.Rates, p.Known = row.Value, true
-				}
-			}
+			p.Rates, p.Known = live[agency.Code]
 		}
 		out = append(out, p)
 	}

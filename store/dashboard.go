@@ -2,8 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/jackc/pgx/v5"
 
@@ -53,11 +53,11 @@ type MatrixObligation struct {
 func (s *Store) MatrixObligations(ctx context.Context, f MatrixFilter) ([]MatrixObligation, error) {
 	rows, err := s.pool.Query(ctx, `
 		WITH page AS (
-			SELECT DISTINCT o.agency_code FROM obligations o JOIN agencies a ON a.code = o.agency_code
-			 WHERE o.cycle_id = ANY($1)
-			   AND (CASE WHEN $3 THEN a.path = $2 ELSE a.path LIKE $2 || '%' END)
-			   AND o.agency_code > $4
-			 ORDER BY o.agency_code LIMIT $5)
+			SELECT a.code AS agency_code FROM agencies a
+			 WHERE (CASE WHEN $3 THEN a.path = $2 ELSE a.path LIKE $2 || '%' END)
+			   AND a.code > $4
+			   AND EXISTS (SELECT 1 FROM obligations o WHERE o.agency_code = a.code AND o.cycle_id = ANY($1))
+			 ORDER BY a.code LIMIT $5)
 		SELECT `+obligationColumns+`,
 		       EXISTS (SELECT 1 FROM extensions e WHERE e.cycle_id = o.cycle_id
 		                  AND (e.agency_code IS NULL OR e.agency_code = o.agency_code))
@@ -100,18 +100,22 @@ func (s *Store) Latecomers(ctx context.Context, f MatrixFilter, states []reporti
 	for i, st := range states {
 		names[i] = string(st)
 	}
+	// The counts read only obligations_cycle_states_idx (an index-only
+	// scan); names are joined for the few agencies listed.
 	rows, err := s.pool.Query(ctx, `
-		SELECT o.agency_code, a.name_vi, a.name_en,
-		       count(*) FILTER (WHERE o.finalized_at IS NOT NULL),
-		       count(*) FILTER (WHERE o.finalized_at IS NOT NULL AND o.status = ANY($4))
-		  FROM obligations o JOIN agencies a ON a.code = o.agency_code
-		 WHERE o.cycle_id = ANY($1)
-		   AND (CASE WHEN $3 THEN a.path = $2 ELSE a.path LIKE $2 || '%' END)
-		 GROUP BY o.agency_code, a.name_vi, a.name_en
-		HAVING count(*) FILTER (WHERE o.finalized_at IS NOT NULL) >= $5
-		   AND count(*) FILTER (WHERE o.finalized_at IS NOT NULL)
-		       = count(*) FILTER (WHERE o.finalized_at IS NOT NULL AND o.status = ANY($4))
-		 ORDER BY o.agency_code LIMIT $6`, f.CycleIDs, f.ScopePath, f.ExactPath, names, minFinals, clampLimit(f.Limit))
+		WITH counts AS (
+			SELECT o.agency_code,
+			       count(*) FILTER (WHERE o.finalized_at IS NOT NULL) AS finals,
+			       count(*) FILTER (WHERE o.finalized_at IS NOT NULL AND o.status = ANY($4)) AS not_on_time
+			  FROM obligations o
+			 WHERE o.cycle_id = ANY($1)
+			   AND ($2 = '' OR o.agency_code IN (SELECT a.code FROM agencies a
+			                                      WHERE CASE WHEN $3 THEN a.path = $2 ELSE a.path LIKE $2 || '%' END))
+			 GROUP BY o.agency_code)
+		SELECT c.agency_code, a.name_vi, a.name_en, c.finals, c.not_on_time
+		  FROM counts c JOIN agencies a ON a.code = c.agency_code
+		 WHERE c.finals >= $5 AND c.finals = c.not_on_time
+		 ORDER BY c.agency_code LIMIT $6`, f.CycleIDs, f.ScopePath, f.ExactPath, names, minFinals, clampLimit(f.Limit))
 	if err != nil {
 		return nil, fmt.Errorf("chronic latecomers: %w", err)
 	}
@@ -126,39 +130,47 @@ func (s *Store) Latecomers(ctx context.Context, f MatrixFilter, states []reporti
 	return out, nil
 }
 
-// NodeRates returns an agency's stored compliance (its subtree's) in each of
-// the closed cycles that have it, by cycle ID.
-func (s *Store) NodeRates(ctx context.Context, cycleIDs []string, agencyCode string) (map[string]reporting.Rates, error) {
-	rows, err := s.pool.Query(ctx, `
-		SELECT cycle_id, expected, submitted, on_time, late, missing, not_accepted, submitted_not_reviewed,
-		       nil_report, timely, submitted_on_time, review_backlog, versions_before_acceptance,
-		       reporting_rate::text, on_time_rate::text, submitted_on_time_rate::text
-		  FROM cycle_compliance WHERE cycle_id = ANY($1) AND agency_code = $2`, cycleIDs, agencyCode)
+// SubtreeObligations returns a cycle's obligations of the agencies whose
+// tree path starts with path, by agency code.
+func (s *Store) SubtreeObligations(ctx context.Context, cycleID, path string) ([]reporting.Obligation, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+obligationColumns+` `+obligationJoins+`
+		WHERE o.cycle_id = $1 AND a.path LIKE $2 || '%' ORDER BY o.agency_code`, cycleID, path)
 	if err != nil {
-		return nil, fmt.Errorf("rates of %s over cycles: %w", agencyCode, err)
+		return nil, fmt.Errorf("obligations of cycle %s under %s: %w", cycleID, path, err)
 	}
-	out := map[string]reporting.Rates{}
-	var cycleID, rr, otr, sotr string
-	r := reporting.Rates{OnTimeRateBasis: reporting.BasisExpected}
-	_, err = pgx.ForEachRow(rows, []any{&cycleID, &r.Expected, &r.Submitted, &r.OnTime, &r.Late, &r.Missing, &r.NotAccepted,
-		&r.NotReviewed, &r.NilReport, &r.Timely, &r.SubmittedOnTime, &r.ReviewBacklog, &r.VersionsBeforeAcceptance,
-		&rr, &otr, &sotr}, func() error {
-		var err error
-		for _, f := range []struct {
-			text string
-			to   *float64
-		}{{rr, &r.ReportingRate}, {otr, &r.OnTimeRate}, {sotr, &r.SubmittedOnTimeRate}} {
-			if *f.to, err = strconv.ParseFloat(f.text, 64); err != nil {
-				return err
-			}
-		}
-		out[cycleID] = r
-		return nil
-	})
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.Obligation, error) { return scanObligation(r) })
 	if err != nil {
-		return nil, fmt.Errorf("rates of %s over cycles: %w", agencyCode, err)
+		return nil, fmt.Errorf("obligations of cycle %s under %s: %w", cycleID, path, err)
 	}
 	return out, nil
+}
+
+// AgencyLevels returns the children of the agency and their children, by
+// tree path.
+func (s *Store) AgencyLevels(ctx context.Context, code string) ([]reporting.Agency, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+agencyColumns+` FROM agencies
+		WHERE parent_code = $1 OR parent_code IN (SELECT code FROM agencies WHERE parent_code = $1)
+		ORDER BY path`, code)
+	if err != nil {
+		return nil, fmt.Errorf("agencies below %s: %w", code, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.Agency, error) { return scanAgency(r) })
+	if err != nil {
+		return nil, fmt.Errorf("agencies below %s: %w", code, err)
+	}
+	return out, nil
+}
+
+// TopAgency returns the first agency without a parent, by tree path.
+func (s *Store) TopAgency(ctx context.Context) (reporting.Agency, error) {
+	a, err := scanAgency(s.pool.QueryRow(ctx, `SELECT `+agencyColumns+` FROM agencies WHERE parent_code IS NULL ORDER BY path LIMIT 1`))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return a, fmt.Errorf("top agency: %w", ErrNotFound)
+	}
+	if err != nil {
+		return a, fmt.Errorf("top agency: %w", err)
+	}
+	return a, nil
 }
 
 // OwedObligations returns an agency's obligations in open cycles that still

@@ -118,12 +118,13 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	if data.Matrix.Next != "" {
 		data.MatrixNext = pageLink(r, "matrix_after", data.Matrix.Next) + "#matrix"
 	}
-	agg, err := s.ops.Aggregates(ctx, who, c.ID, under)
+	shown := treeCodes(data.Tree)
+	agg, err := s.ops.AggregatesOf(ctx, who, c.ID, under, shown)
 	if err != nil {
 		return err
 	}
 	data.AggFinal = agg.Final
-	data.Aggregates = figureLines(lang, agg, treeCodes(data.Tree))
+	data.Aggregates = figureLines(lang, agg)
 	obligations, err := s.ops.Obligations(ctx, who, c.ID, under, store.ObligationFilter{After: q.Get("after"), Limit: dashboardObligationsPage + 1})
 	if err != nil {
 		return err
@@ -176,10 +177,10 @@ func periodShort(lang, period string) string {
 }
 
 // treeCodes are the codes of the tree's node and its children.
-func treeCodes(t operations.ComplianceTree) map[string]bool {
-	codes := map[string]bool{t.Node.Agency.Code: true}
+func treeCodes(t operations.ComplianceTree) []string {
+	codes := []string{t.Node.Agency.Code}
 	for _, c := range t.Children {
-		codes[c.Row.Agency.Code] = true
+		codes = append(codes, c.Row.Agency.Code)
 	}
 	return codes
 }
@@ -281,19 +282,15 @@ func cellClass(c reporting.MatrixCell) string {
 	return ""
 }
 
-// figureLines are the figures of the agencies in codes, with the
-// indicator's name and unit, the value in the page's notation and the
-// coverage.
-func figureLines(lang string, a operations.Aggregates, codes map[string]bool) []figureLine {
+// figureLines are the figures with the indicator's name and unit, the
+// value in the page's notation and the coverage.
+func figureLines(lang string, a operations.Aggregates) []figureLine {
 	indicators := map[string]reporting.Indicator{}
 	for _, ind := range a.Template.Indicators {
 		indicators[ind.Code] = ind
 	}
 	var out []figureLine
 	for _, row := range a.Rows {
-		if !codes[row.Agency.Code] {
-			continue
-		}
 		ind := indicators[row.Value.Indicator]
 		out = append(out, figureLine{Agency: localName(lang, row.Agency.NameVI, row.Agency.NameEN), Indicator: row.Value.Indicator,
 			Name: localName(lang, ind.NameVI, ind.NameEN), Unit: ind.Unit, Value: formatFigure(lang, row.Value.Value),
