@@ -149,8 +149,10 @@ type PeriodRates struct {
 // RateHistory returns the compliance of the agency node (its subtree within
 // the caller's scope) in the last reporting.MatrixPeriods periods of the
 // cycle's regime up to the cycle's, oldest first: stored figures of closed
-// cycles, live ones of the others.
-func (e *Engine) RateHistory(ctx context.Context, c Caller, cycleID, node string) ([]PeriodRates, error) {
+// cycles, live ones of the others. known holds the node's rates already
+// computed (by ComplianceTree), by cycle ID, so a page does not count the
+// same obligations twice.
+func (e *Engine) RateHistory(ctx context.Context, c Caller, cycleID, node string, known map[string]reporting.Rates) ([]PeriodRates, error) {
 	cyc, scope, err := e.resultScope(ctx, c, cycleID, node)
 	if err != nil {
 		return nil, err
@@ -181,7 +183,9 @@ func (e *Engine) RateHistory(ctx context.Context, c Caller, cycleID, node string
 	out := make([]PeriodRates, 0, len(cycles))
 	for _, cy := range cycles {
 		p := PeriodRates{Cycle: cy, Final: cy.Status == reporting.CycleClosed}
-		if p.Final {
+		if r, ok := known[cy.ID]; ok {
+			p.Rates, p.Known = r, true
+		} else if p.Final {
 			p.Rates, p.Known = stored[cy.ID]
 		} else {
 			live, err := e.nodeRates(ctx, cy, scope, agency, []string{agency.Code})

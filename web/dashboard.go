@@ -105,7 +105,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	data.ChildChart = childRatesChart(lang, data.Tree)
 	data.StatusChart = statusBreakdown(lang, data.Tree.Node.Value)
 	if node != "" {
-		history, err := s.ops.RateHistory(ctx, who, c.ID, node)
+		history, err := s.ops.RateHistory(ctx, who, c.ID, node, map[string]reporting.Rates{c.ID: data.Tree.Node.Value})
 		if err != nil {
 			return err
 		}

@@ -108,7 +108,7 @@ func (s *Server) historyTable(r *http.Request, lang string, c reporting.Cycle) (
 	if err != nil || tree.Node.Agency.Code == "" {
 		return exportTable{}, err
 	}
-	history, err := s.ops.RateHistory(r.Context(), caller(r), c.ID, tree.Node.Agency.Code)
+	history, err := s.ops.RateHistory(r.Context(), caller(r), c.ID, tree.Node.Agency.Code, map[string]reporting.Rates{c.ID: tree.Node.Value})
 	if err != nil {
 		return exportTable{}, err
 	}
