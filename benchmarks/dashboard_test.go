@@ -273,7 +273,10 @@ func BenchmarkSupervisorReads(b *testing.B) {
 
 	// The obligations list, a page of 100.
 	b.Run("obligations/sql-page", func(b *testing.B) {
-		measure(b, func() error { _, err := st.Obligations(ctx, store.ObligationFilter{CycleID: w.open, After: "D05000", Limit: 101}); return err })
+		measure(b, func() error {
+			_, err := st.Obligations(ctx, store.ObligationFilter{CycleID: w.open, After: "D05000", Limit: 101})
+			return err
+		})
 	})
 	b.Run("obligations/ops-page", func(b *testing.B) {
 		measure(b, func() error {
@@ -282,7 +285,10 @@ func BenchmarkSupervisorReads(b *testing.B) {
 		})
 	})
 	b.Run("obligations/api-page", func(b *testing.B) {
-		measure(b, func() error { w.get(b, "staff", "/api/v1/cycles/"+w.open+"/obligations?limit=100&after=D05000"); return nil })
+		measure(b, func() error {
+			w.get(b, "staff", "/api/v1/cycles/"+w.open+"/obligations?limit=100&after=D05000")
+			return nil
+		})
 	})
 
 	// The whole dashboard page: every read above and the aggregates.
