@@ -27,6 +27,12 @@ type Config struct {
 	RetryDelay time.Duration
 	// Lanes is how many SMTP connections a wave sends over at once.
 	Lanes int
+	// SendPortion is the most messages a lane marks 'sending' in one
+	// durable commit before it sends them (a lane takes a fiftieth of its
+	// share, at least one). More is faster; a worker killed mid-portion
+	// leaves up to a portion per lane of unknown outcome (reported, never
+	// sent twice).
+	SendPortion int
 	// HeartbeatEvery is how often a running activity tells Temporal it is
 	// alive; it must stay well under the heartbeat timeouts of package
 	// workflows.
@@ -44,6 +50,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Lanes <= 0 {
 		c.Lanes = 4
+	}
+	if c.SendPortion <= 0 {
+		c.SendPortion = 10
 	}
 	if c.RetryDelay <= 0 {
 		c.RetryDelay = 500 * time.Millisecond

@@ -17,9 +17,14 @@ import (
 
 // DeadlineGroup is one distinct (due, close) pair among a cycle's open
 // obligations; extensions for single agencies create further groups.
+// Moments is the group's timeline under the regime's office hours and
+// working-day calendar (reporting.Policy.TimelineIn), laid out by the
+// activity that read the calendar; results recorded before office hours
+// have none.
 type DeadlineGroup struct {
-	Due   time.Time
-	Close time.Time
+	Due     time.Time
+	Close   time.Time
+	Moments []reporting.Moment `json:",omitempty"`
 }
 
 // OpenCycleResult is what opening a cycle produced.

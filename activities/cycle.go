@@ -22,31 +22,64 @@ func (a *Activities) OpenCycle(ctx context.Context, cycleID string) (OpenCycleRe
 	if err != nil {
 		return OpenCycleResult{}, nonRetryableIfMissing(err)
 	}
-	_, groups, err := a.store.OpenDeadlines(ctx, cycleID)
+	_, deadlines, err := a.store.OpenDeadlines(ctx, cycleID)
+	if err != nil {
+		return OpenCycleResult{}, err
+	}
+	groups, err := a.deadlineGroups(ctx, cycleID, deadlines)
 	if err != nil {
 		return OpenCycleResult{}, err
 	}
 	a.logger.InfoContext(ctx, "cycle opened", "cycle", cycleID, "expected", expected)
-	return OpenCycleResult{Expected: expected, Groups: deadlineGroups(groups)}, nil
+	return OpenCycleResult{Expected: expected, Groups: groups}, nil
 }
 
 // LoadDeadlines returns the distinct deadlines of the cycle's open obligations.
 func (a *Activities) LoadDeadlines(ctx context.Context, cycleID string) (DeadlinesResult, error) {
 	ctx, stop := a.keepAlive(ctx)
 	defer stop()
-	status, groups, err := a.store.OpenDeadlines(ctx, cycleID)
+	status, deadlines, err := a.store.OpenDeadlines(ctx, cycleID)
 	if err != nil {
 		return DeadlinesResult{}, nonRetryableIfMissing(err)
 	}
-	return DeadlinesResult{Status: status, Groups: deadlineGroups(groups)}, nil
+	groups, err := a.deadlineGroups(ctx, cycleID, deadlines)
+	if err != nil {
+		return DeadlinesResult{}, err
+	}
+	return DeadlinesResult{Status: status, Groups: groups}, nil
 }
 
-func deadlineGroups(in []store.Deadline) []DeadlineGroup {
+// deadlineGroups lays out the timeline of each deadline group under the
+// office hours of the cycle's regime: its send time and the working days of
+// the shared calendar (and the regime's own days off) around the cycle.
+func (a *Activities) deadlineGroups(ctx context.Context, cycleID string, in []store.Deadline) ([]DeadlineGroup, error) {
 	out := make([]DeadlineGroup, len(in))
-	for i, d := range in {
-		out[i] = DeadlineGroup{Due: d.Due, Close: d.Close}
+	if len(in) == 0 {
+		return out, nil
 	}
-	return out
+	cc, err := a.loadCycleContext(ctx, cycleID)
+	if err != nil {
+		return nil, err
+	}
+	hours, err := a.officeHours(ctx, cc, in)
+	if err != nil {
+		return nil, err
+	}
+	for i, d := range in {
+		out[i] = DeadlineGroup{Due: d.Due, Close: d.Close, Moments: cc.cycle.Policy.TimelineIn(d.Due, d.Close, hours)}
+	}
+	return out, nil
+}
+
+// officeHours are the send time of the cycle's regime and the working days
+// of the years the deadlines' timelines can reach.
+func (a *Activities) officeHours(ctx context.Context, cc cycleContext, in []store.Deadline) (reporting.OfficeHours, error) {
+	from, to := cc.cycle.Policy.CalendarYears(in[0].Due, in[0].Close, cc.location)
+	for _, d := range in[1:] {
+		f, t := cc.cycle.Policy.CalendarYears(d.Due, d.Close, cc.location)
+		from, to = min(from, f), max(to, t)
+	}
+	return a.store.OfficeHours(ctx, cc.location, cc.regime, from, to)
 }
 
 // FinalizeCycle aggregates the accepted figures along the agency tree,

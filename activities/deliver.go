@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -138,81 +139,148 @@ func (a *Activities) sendAll(ctx context.Context, todo []claimedMessage) (delive
 // lanePortion is the fewest messages worth a connection of their own.
 const lanePortion = 25
 
-// sendLane sends messages one after the other over one SMTP connection.
+// sendLane sends messages one after the other over one SMTP connection, a
+// portion of cfg.SendPortion at a time (see sendPortion). Between portions
+// it stops early if its worker is stopping.
 func (a *Activities) sendLane(ctx context.Context, todo []claimedMessage) (deliveryReport, error) {
 	var rep deliveryReport
-	final := a.isFinalAttempt(ctx)
-	var conn *notifications.Batch
-	defer func() {
-		if conn != nil {
-			_ = conn.Close()
-		}
-	}()
-	for _, cm := range todo {
+	lane := &smtpLane{final: a.isFinalAttempt(ctx)}
+	defer lane.close()
+	portion := sendPortionOf(len(todo), a.cfg.SendPortion)
+	for start := 0; start < len(todo); start += portion {
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}
 		if workerStopping(ctx) {
 			// Not an error, which would cancel the other lanes mid-send:
-			// each finishes the message in hand, and deliver reports it.
+			// each finishes the portion in hand, and deliver reports it.
 			rep.stopped = true
 			return rep, nil
 		}
-		m, c := cm.message, cm.claim
-		rendered, err := a.renderer.Render(m.kind, m.lang, m.data)
+		r, err := a.sendPortion(ctx, lane, todo[start:min(start+portion, len(todo))])
+		rep.add(r)
 		if err != nil {
-			if err := a.store.MarkNotificationAttempt(ctx, c.ID, err.Error(), true); err != nil {
+			return rep, err
+		}
+	}
+	return rep, nil
+}
+
+// sendPortionOf is how many of a lane's n messages go in one portion: a
+// fiftieth of them, at least one and at most limit. A small wave, whose speed
+// matters little, keeps the crash window of one message per lane; a wave of
+// thousands takes the full portion.
+func sendPortionOf(n, limit int) int {
+	return max(1, min(limit, n/50))
+}
+
+// smtpLane is one lane's SMTP connection, opened on first use.
+type smtpLane struct {
+	conn  *notifications.Batch
+	final bool // this activity attempt is the last to defer a message
+}
+
+func (l *smtpLane) close() {
+	if l.conn != nil {
+		_ = l.conn.Close()
+	}
+}
+
+// sendPortion renders a few messages, marks them sending in one durable
+// commit, sends them, and records those sent in one more commit: two
+// commits per portion rather than two per message. The price is the crash
+// window: a worker killed mid-portion leaves up to a portion's messages
+// 'sending', which the next attempt reports as of unknown outcome instead of
+// sending them twice. A lane that stops on a cancelled context hands the
+// messages it never began back to the next attempt.
+func (a *Activities) sendPortion(ctx context.Context, lane *smtpLane, portion []claimedMessage) (deliveryReport, error) {
+	var rep deliveryReport
+	type ready struct {
+		claimedMessage
+		env notifications.Envelope
+	}
+	byID := make(map[int64]ready, len(portion))
+	ids := make([]int64, 0, len(portion))
+	for _, cm := range portion {
+		rendered, err := a.renderer.Render(cm.kind, cm.lang, cm.data)
+		if err != nil {
+			if err := a.store.MarkNotificationAttempt(ctx, cm.claim.ID, err.Error(), true); err != nil {
 				return rep, err
 			}
-			a.logger.ErrorContext(ctx, "message not rendered", "kind", m.kind, "subject", m.key.Subject, "error", err)
-			a.cfg.Metrics.message(string(m.kind), "failed")
+			a.logger.ErrorContext(ctx, "message not rendered", "kind", cm.kind, "subject", cm.key.Subject, "error", err)
+			a.cfg.Metrics.message(string(cm.kind), "failed")
 			rep.failed++
 			continue
 		}
-		env := rendered.Envelope(c.MessageID, m.to, m.cc)
-		env.Date = time.Now()
-		if conn == nil {
-			if conn, err = a.mailer.Open(ctx); err != nil {
-				// Nothing was sent on this lane: the activity is retried as a whole.
-				return rep, fmt.Errorf("open SMTP connection: %w", err)
-			}
+		byID[cm.claim.ID] = ready{claimedMessage: cm, env: rendered.Envelope(cm.claim.MessageID, cm.to, cm.cc)}
+		ids = append(ids, cm.claim.ID)
+	}
+	if len(ids) == 0 {
+		return rep, nil
+	}
+	if lane.conn == nil {
+		var err error
+		if lane.conn, err = a.mailer.Open(ctx); err != nil {
+			// Nothing was sent on this lane: the activity is retried as a whole.
+			return rep, fmt.Errorf("open SMTP connection: %w", err)
 		}
-		if took, err := a.store.MarkNotificationSending(ctx, c.ID); err != nil {
-			return rep, err
-		} else if !took {
-			continue // a concurrent attempt has it
+	}
+	took, err := a.store.MarkNotificationsSending(ctx, ids)
+	if err != nil {
+		return rep, err
+	}
+	// In the order given; a message a concurrent attempt took is its to send.
+	taken := slices.DeleteFunc(ids, func(id int64) bool { return !slices.Contains(took, id) })
+	var sent []store.SentMark
+	// record writes what this portion sent, also when it stops early: on a
+	// cancelled context it still has a few seconds to say so.
+	record := func() error {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		return a.store.MarkNotificationsSent(rctx, sent)
+	}
+	for i, id := range taken {
+		r := byID[id]
+		if ctx.Err() != nil {
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			releaseErr := a.store.ReleaseNotificationsSending(rctx, taken[i:])
+			cancel()
+			return rep, errors.Join(ctx.Err(), releaseErr, record())
 		}
-		err = conn.Send(ctx, env)
+		r.env.Date = time.Now()
+		err := lane.conn.Send(ctx, r.env)
 		if err != nil && !notifications.IsPermanent(err) && !errors.Is(err, notifications.ErrOutcomeUnknown) && ctx.Err() == nil {
 			if sleepCtx(ctx, a.cfg.RetryDelay) == nil {
-				err = conn.Send(ctx, env)
+				err = lane.conn.Send(ctx, r.env)
 			}
 		}
 		switch {
 		case err == nil:
-			if err := a.store.MarkNotificationSent(ctx, c.ID, time.Now()); err != nil {
-				return rep, err
-			}
-			a.cfg.Metrics.message(string(m.kind), "sent")
+			sent = append(sent, store.SentMark{ID: id, At: time.Now()})
+			a.cfg.Metrics.message(string(r.kind), "sent")
 			rep.sent++
 		case ctx.Err() != nil:
-			// Left 'sending': the next attempt records it as unknown, never resends it.
-			return rep, ctx.Err()
-		case notifications.IsPermanent(err) || errors.Is(err, notifications.ErrOutcomeUnknown) || final:
-			if err := a.store.MarkNotificationAttempt(ctx, c.ID, err.Error(), true); err != nil {
-				return rep, err
+			// This one is left 'sending': the next attempt records it as
+			// unknown, never resends it. The rest were never begun.
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			releaseErr := a.store.ReleaseNotificationsSending(rctx, taken[i+1:])
+			cancel()
+			return rep, errors.Join(ctx.Err(), releaseErr, record())
+		case notifications.IsPermanent(err) || errors.Is(err, notifications.ErrOutcomeUnknown) || lane.final:
+			if err := a.store.MarkNotificationAttempt(ctx, id, err.Error(), true); err != nil {
+				return rep, errors.Join(err, record())
 			}
-			a.cfg.Metrics.message(string(m.kind), "failed")
+			a.cfg.Metrics.message(string(r.kind), "failed")
 			rep.failed++
 		default:
-			if err := a.store.MarkNotificationAttempt(ctx, c.ID, err.Error(), false); err != nil {
-				return rep, err
+			if err := a.store.MarkNotificationAttempt(ctx, id, err.Error(), false); err != nil {
+				return rep, errors.Join(err, record())
 			}
-			a.cfg.Metrics.message(string(m.kind), "deferred")
+			a.cfg.Metrics.message(string(r.kind), "deferred")
 			rep.deferred++
 		}
 	}
-	return rep, nil
+	return rep, record()
 }
 
 // isFinalAttempt reports whether this activity attempt is the last one that

@@ -232,6 +232,7 @@ func (a *Activities) baseData(cc cycleContext, lang notifications.Lang, agencyCo
 		Due:            cc.cycle.Due,
 		Close:          cc.cycle.Close,
 		Location:       cc.location,
+		Estimates:      cc.cycle.ReportsEstimates(),
 		SubmissionLink: a.link("/cycles/%s/agencies/%s", cc.cycle.ID, agencyCode),
 		DashboardLink:  a.link("/cycles/%s", cc.cycle.ID),
 	}

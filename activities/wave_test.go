@@ -90,11 +90,9 @@ func (f *waveFixture) noticeWave() WaveInput {
 }
 
 func (f *waveFixture) statuses() map[reporting.NotificationStatus]int {
-	notes, err := f.store.ListNotifications(f.ctx, store.NotificationFilter{CycleID: f.cycleID, Limit: 1000})
-	require.NoError(f.t, err)
 	out := map[reporting.NotificationStatus]int{}
 	for after := int64(0); ; {
-		notes, err = f.store.ListNotifications(f.ctx, store.NotificationFilter{CycleID: f.cycleID, AfterID: after, Limit: 1000})
+		notes, err := f.store.ListNotifications(f.ctx, store.NotificationFilter{CycleID: f.cycleID, AfterID: after, Limit: 1000})
 		require.NoError(f.t, err)
 		if len(notes) == 0 {
 			return out
@@ -271,4 +269,15 @@ func runWave(t *testing.T, acts *Activities, in WaveInput) WaveResult {
 	var res WaveResult
 	require.NoError(t, val.Get(&res))
 	return res
+}
+
+// TestSendPortionKeepsSmallWavesToOneMessageAtATime: the crash window of a
+// lane (messages marked sending at once) is one message for a small wave and
+// grows to the configured limit only for thousands.
+func TestSendPortionKeepsSmallWavesToOneMessageAtATime(t *testing.T) {
+	for _, tc := range []struct{ n, limit, want int }{
+		{0, 10, 1}, {18, 10, 1}, {99, 10, 1}, {250, 10, 5}, {2500, 10, 10}, {2500, 1, 1},
+	} {
+		assert.Equal(t, tc.want, sendPortionOf(tc.n, tc.limit), "%d messages, limit %d", tc.n, tc.limit)
+	}
 }

@@ -10,15 +10,18 @@ import (
 // /api/v1/cycles, GET /api/v1/cycles/{id}, and the answer of close and
 // cancel).
 type Cycle struct {
-	ID           string              `json:"id"`
-	Regime       string              `json:"regime"`
-	Period       string              `json:"period"`
-	Status       string              `json:"status"`
-	WindowStart  reporting.Date      `json:"window_start"`
-	WindowEnd    reporting.Date      `json:"window_end"`
-	TimeZone     string              `json:"time_zone"`
-	CutOff       time.Time           `json:"cut_off"`
-	Due          time.Time           `json:"due"`
+	ID          string         `json:"id"`
+	Regime      string         `json:"regime"`
+	Period      string         `json:"period"`
+	Status      string         `json:"status"`
+	WindowStart reporting.Date `json:"window_start"`
+	WindowEnd   reporting.Date `json:"window_end"`
+	TimeZone    string         `json:"time_zone"`
+	CutOff      time.Time      `json:"cut_off"`
+	Due         time.Time      `json:"due"`
+	// Estimates: the regime reports estimates (số liệu ước tính), so Due
+	// may come before CutOff.
+	Estimates    bool                `json:"estimates,omitempty"`
 	Close        time.Time           `json:"close"`
 	Expected     int                 `json:"expected"`
 	Policy       reporting.PolicyDoc `json:"policy"`

@@ -6,18 +6,26 @@ import "rcm/reporting"
 // /api/v1/regimes/{code}): what agencies report, how often, by when, and
 // the reminders and escalations. Offsets in the policy are written as
 // reporting.ParseOffset reads them ("3d", "36h", "90s"); DeadlineRule is
-// day:N, days:N or workdays:N.
+// day:N, days:N, workdays:N, date:MM-DD or date:+1y:MM-DD. Windows is
+// decree09 (the default) or calendar; SendTime (HH:MM, default 08:00) is
+// when reminders and escalations counted in days go out, on working days;
+// Estimates lets the due date come before the cut-off, the reports saying
+// their figures are estimates. Holidays are the regime's own days off on top
+// of the shared holiday calendar (/api/v1/calendars).
 type Regime struct {
 	Code         string `json:"code"`
 	NameVI       string `json:"name_vi"`
 	NameEN       string `json:"name_en,omitempty"`
 	Template     string `json:"template"`
 	Cadence      string `json:"cadence"`
+	Windows      string `json:"windows,omitempty"`
 	DeadlineRule string `json:"deadline_rule"`
+	Estimates    bool   `json:"estimates,omitempty"`
 	// Timeliness judges on time: accepted_version (the default for a new
 	// regime) or first_version.
 	Timeliness string              `json:"timeliness,omitempty"`
 	TimeZone   string              `json:"time_zone,omitempty"`
+	SendTime   string              `json:"send_time,omitempty"`
 	Holidays   []reporting.Date    `json:"holidays,omitempty"`
 	Policy     reporting.PolicyDoc `json:"policy"`
 	ReviewerID *int64              `json:"reviewer_id,omitempty"`

@@ -68,6 +68,9 @@ type Receipt struct {
 	AgencyCode   string    `json:"agency_code"`
 	Version      int       `json:"version"`
 	SubmittedAt  time.Time `json:"submitted_at"`
+	// Estimates says the figures are estimates (số liệu ước tính): the
+	// cycle's regime reports them before the data cut-off.
+	Estimates bool `json:"estimates"`
 	// Replayed is true when an earlier request with the same idempotency key
 	// stored this version.
 	Replayed bool `json:"replayed"`

@@ -76,3 +76,14 @@ type Session struct {
 	User      User      `json:"user"`
 	ExpiresAt time.Time `json:"expires_at"`
 }
+
+// SignInLock is an account or client address whose password sign-ins are
+// refused for now after too many attempts (GET /api/v1/sign-in-locks).
+type SignInLock struct {
+	// Kind is "account" (the e-mail address typed) or "address" (the client's).
+	Kind          string    `json:"kind"`
+	Subject       string    `json:"subject"`
+	Failures      int       `json:"failures"`
+	LockedUntil   time.Time `json:"locked_until"`
+	LastFailureAt time.Time `json:"last_failure_at"`
+}

@@ -53,7 +53,7 @@ func seedDashboard(b *testing.B) *dashboardWorld {
 	}
 	b.Cleanup(st.Close)
 	w := &dashboardWorld{store: st, tokens: map[string]string{}}
-	w.engine = operations.New(st, temporal.Client(), slog.New(slog.DiscardHandler))
+	w.engine = operations.New(st, temporalFor(b).Client(), slog.New(slog.DiscardHandler))
 	sys := operations.SystemCaller()
 	start := time.Now()
 	agencies := []reporting.Agency{{Code: "VN", NameVI: "Việt Nam", Kind: "national"}}

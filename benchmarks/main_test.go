@@ -14,21 +14,39 @@ import (
 	"rcm/testenv"
 )
 
-var temporal *testenv.TemporalServer
+// devServer is the package's Temporal dev server, when the benchmarks run
+// on it (the default).
+var devServer *testenv.TemporalServer
+
+// onCluster says whether the benchmarks run on a Temporal cluster on
+// PostgreSQL (RCM_BENCH_TOPOLOGY=cluster), the production topology, rather
+// than on the dev server.
+func onCluster() bool { return os.Getenv("RCM_BENCH_TOPOLOGY") == "cluster" }
+
+// temporalFor returns the Temporal a benchmark runs on: the package's dev
+// server, or a cluster of the benchmark's own (started for it, stopped
+// after it).
+func temporalFor(b *testing.B) testenv.TemporalService {
+	b.Helper()
+	if onCluster() {
+		return testenv.NewTemporalCluster(b)
+	}
+	return devServer
+}
 
 // TestMain starts a dev server only when benchmarks are asked for, so that
 // `go test ./...` does not pay for one here.
 func TestMain(m *testing.M) {
 	flag.Parse()
-	if f := flag.Lookup("test.bench"); f == nil || f.Value.String() == "" {
+	if f := flag.Lookup("test.bench"); f == nil || f.Value.String() == "" || onCluster() {
 		os.Exit(m.Run())
 	}
-	testenv.RunWithTemporal(m, func(s *testenv.TemporalServer) { temporal = s })
+	testenv.RunWithTemporal(m, func(s *testenv.TemporalServer) { devServer = s })
 }
 
 // baselineWorker runs a worker of the raw baseline's workflow on a task
 // queue of its own until the benchmark ends, and returns the queue.
-func baselineWorker(b *testing.B, name string, wf any) string {
+func baselineWorker(b *testing.B, temporal testenv.TemporalService, name string, wf any) string {
 	b.Helper()
 	queue := testenv.TaskQueue(b)
 	w := worker.New(temporal.Client(), queue, worker.Options{})

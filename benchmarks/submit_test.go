@@ -14,12 +14,19 @@ import (
 	"rcm/systemtest"
 )
 
-// clients is how many submitters run at once, as in ARCHITECTURE.md's measurements.
+// clients is how many submitters run at once unless a benchmark says
+// otherwise, as in ARCHITECTURE.md's measurements.
 const clients = 10
 
 // runConcurrently runs op(i) for i in [0, n) over `clients` goroutines and
 // returns each operation's latency and the whole run's duration.
 func runConcurrently(b *testing.B, n int, op func(i int) error) (latencies, time.Duration) {
+	b.Helper()
+	return runWithClients(b, clients, n, op)
+}
+
+// runWithClients is runConcurrently over the given number of goroutines.
+func runWithClients(b *testing.B, clients, n int, op func(i int) error) (latencies, time.Duration) {
 	b.Helper()
 	lat := make(latencies, n)
 	var next int
@@ -68,38 +75,33 @@ func echoWorkflow(ctx workflow.Context) error {
 // PostgreSQL transaction (lock the obligation, store the version and an
 // outbox row), then Signal-With-Start of the agency's SubmissionWorkflow —
 // with a raw Signal-With-Start of a workflow that does nothing, both from 10
-// concurrent clients against the same dev server, each operation a
+// and from 50 concurrent clients against the same dev server, each operation a
 // different agency's first submission.
 func BenchmarkSubmission(b *testing.B) {
-	b.Run("baseline=raw-signal-with-start", func(b *testing.B) {
-		queue := baselineWorker(b, "echo", echoWorkflow)
-		run := fmt.Sprintf("%d", time.Now().UnixNano())
-		b.ResetTimer()
-		lat, elapsed := runConcurrently(b, b.N, func(i int) error {
-			_, err := temporal.Client().SignalWithStartWorkflow(context.Background(), fmt.Sprintf("echo/%s/%d", run, i), "submission", int64(i),
-				client.StartWorkflowOptions{TaskQueue: queue}, "echo")
-			return err
+	temporal := temporalFor(b)
+	for _, clients := range []int{10, 50} {
+		b.Run(fmt.Sprintf("clients=%d/baseline=raw-signal-with-start", clients), func(b *testing.B) {
+			queue := baselineWorker(b, temporal, "echo", echoWorkflow)
+			run := fmt.Sprintf("%d", time.Now().UnixNano())
+			b.ResetTimer()
+			lat, elapsed := runWithClients(b, clients, b.N, func(i int) error {
+				_, err := temporal.Client().SignalWithStartWorkflow(context.Background(), fmt.Sprintf("echo/%s/%d", run, i), "submission", int64(i),
+					client.StartWorkflowOptions{TaskQueue: queue}, "echo")
+				return err
+			})
+			b.StopTimer()
+			lat.report(b, elapsed)
 		})
-		b.StopTimer()
-		lat.report(b, elapsed)
-	})
-	b.Run("rcm=submit", func(b *testing.B) {
-		w, cycleID, agencies := submissionWorld(b, b.N)
-		b.ResetTimer()
-		lat, elapsed := runConcurrently(b, b.N, func(i int) error {
-			_, err := w.Engine.Submit(w.Ctx, w.Officers[agencies[i]], operations.SubmitRequest{
-				CycleID: cycleID, AgencyCode: agencies[i], Values: systemtest.Values(i % 500), Source: "json"})
-			return err
+		b.Run(fmt.Sprintf("clients=%d/rcm=submit", clients), func(b *testing.B) {
+			w, cycleID, agencies := openCycleWithoutWorker(b, temporal, b.N, true)
+			b.ResetTimer()
+			lat, elapsed := runWithClients(b, clients, b.N, func(i int) error {
+				_, err := w.Engine.Submit(w.Ctx, w.Officers[agencies[i]], operations.SubmitRequest{
+					CycleID: cycleID, AgencyCode: agencies[i], Values: systemtest.Values(i % 500), Source: "json"})
+				return err
+			})
+			b.StopTimer()
+			lat.report(b, elapsed)
 		})
-		b.StopTimer()
-		lat.report(b, elapsed)
-	})
-}
-
-// submissionWorld is an open cycle of n agencies, each with an officer. The
-// cycle is opened in the store directly, so no notice wave competes with the
-// submissions being measured.
-func submissionWorld(b *testing.B, n int) (*systemtest.World, string, []string) {
-	b.Helper()
-	return openCycleWithoutWorker(b, n, true)
+	}
 }

@@ -16,6 +16,7 @@ import (
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/systemtest"
+	"rcm/testenv"
 )
 
 // lanes is how many SMTP connections both sides of the wave benchmark use.
@@ -27,6 +28,7 @@ const lanes = 4
 // messages over the same number of connections, to the same in-process SMTP
 // server. One op is one message.
 func BenchmarkNoticeWave(b *testing.B) {
+	temporal := temporalFor(b)
 	b.Run("baseline=raw-smtp", func(b *testing.B) {
 		w := systemtest.NewWorld(b, temporal, 500)
 		cfg, err := notifications.ParseSMTPURL(w.SMTP.URL())
@@ -70,7 +72,7 @@ func BenchmarkNoticeWave(b *testing.B) {
 		b.ReportMetric(float64(b.N)/elapsed.Seconds(), "msgs/s")
 	})
 	b.Run("rcm=wave", func(b *testing.B) {
-		w, cycleID, _ := openCycleWithoutWorker(b, b.N, false)
+		w, cycleID, _ := openCycleWithoutWorker(b, temporal, b.N, false)
 		cfg, err := notifications.ParseSMTPURL(w.SMTP.URL())
 		if err != nil {
 			b.Fatal(err)
@@ -107,7 +109,7 @@ func BenchmarkNoticeWave(b *testing.B) {
 // openCycleWithoutWorker records a cycle of n agencies (with officer users
 // if asked) and opens it directly in the store, so that no CycleWorkflow
 // runs waves beside what a benchmark measures.
-func openCycleWithoutWorker(b *testing.B, n int, officers bool) (*systemtest.World, string, []string) {
+func openCycleWithoutWorker(b *testing.B, temporal testenv.TemporalService, n int, officers bool) (*systemtest.World, string, []string) {
 	b.Helper()
 	w := systemtest.NewWorld(b, temporal, 500)
 	var agencies []string

@@ -82,6 +82,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 	app.Commands = []*ucli.Command{
 		// Office staff, agencies and supervisors (clients of the API).
 		agencyCommand(),
+		calendarCommand(),
 		userCommand(),
 		templateCommand(),
 		regimeCommand(),

@@ -35,9 +35,9 @@ func cycleCommand() *ucli.Command {
 	}
 }
 
-// formatVN writes an instant as people in Vietnam read it (web.FormatTime):
+// formatVN writes an instant as people in Vietnam read it (reporting.FormatInstant):
 // dd/mm/yyyy hh:mm, a deadline at the end of a day as 24:00 of that day.
-func formatVN(t time.Time) string { return web.FormatTime(t) }
+func formatVN(t time.Time) string { return reporting.FormatInstant(t) }
 
 // formatVNSeconds writes an instant of a timeline to the second, since
 // demo timelines run in seconds.

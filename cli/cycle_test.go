@@ -3,9 +3,12 @@ package cli
 import (
 	"errors"
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"rcm/api"
 	"rcm/reporting"
 )
 
@@ -55,4 +58,14 @@ func TestParseClock(t *testing.T) {
 		_, _, err := parseClock(bad)
 		require.Error(t, err, bad)
 	}
+}
+
+func TestReceiptSaysWhenTheFiguresAreEstimates(t *testing.T) {
+	at := time.Date(2026, 3, 6, 3, 0, 0, 0, time.UTC)
+	note, fields := receiptRecord(api.Receipt{Number: "Q-2026-Q1-HNI-v1", CycleID: "Q-2026-Q1", AgencyCode: "HNI", Version: 1, SubmittedAt: at, Estimates: true})
+	assert.Equal(t, "Đã nhận báo cáo / report received — số liệu ước tính / figures are estimates", note)
+	assert.Contains(t, fields, field{"figures", "ước tính / estimate"})
+	note, fields = receiptRecord(api.Receipt{Number: "M-2026-10-HNI-v2", Version: 2, SubmittedAt: at})
+	assert.Equal(t, "Đã nhận báo cáo / report received", note)
+	assert.Contains(t, fields, field{"figures", "thực hiện / actual"})
 }

@@ -26,11 +26,12 @@ seeds: the national root, six regions, the 34 provinces and centrally-run
 cities and the ministries, each with an officer's and a head's address on
 the rcm.test domain; the template SEI and the regime SEI_MONTHLY for the
 provinces and cities; an office-staff user, an officer per province and city,
-a supervisor per region and one for the country, all with the password ` + demo.Password + `.
-Seeding again changes nothing, except that it issues new API tokens (for the
-staff user, the officers of HNI and HCM and the supervisor of R-DBSH),
-revokes the old ones and rewrites DATA-DIR/` + demo.CredentialsFileName + ` (mode 0600),
-the only place the tokens are written.
+a supervisor per region and one for the country, each with a password of its
+own drawn at random. Seeding again changes nothing, except that it issues new
+API tokens (for the staff user, the officers of HNI and HCM and the supervisor
+of R-DBSH), revokes the old ones and rewrites DATA-DIR/` + demo.CredentialsFileName + `
+(mode 0600), the only place the tokens and the passwords are written (the
+passwords of the file it replaces are kept).
 
 Examples:
    rcm demo seed --database-url postgres://postgres@127.0.0.1:5432/rcm
@@ -67,7 +68,7 @@ func demoSeed(c *ucli.Context) error {
 	officer, _ := creds.Token(access.Officer, "")
 	w := c.App.Writer
 	fmt.Fprintf(w, "Demo data: %s.\n", creds.Seeded)
-	fmt.Fprintf(w, "Sign in as %s (office staff) or %s (officer), ... with the password %s.\n", staff.Email, officer.Email, creds.Password)
+	fmt.Fprintf(w, "Sign in as %s (office staff) or %s (officer), ... with the passwords in %s.\n", staff.Email, officer.Email, creds.File)
 	fmt.Fprintf(w, "API tokens: %s (new ones; the earlier demo tokens are revoked).\n", creds.File)
 	fmt.Fprintf(w, "Use the staff token: export RCM_TOKEN=%s\n", demo.TokenCommand(relativePath(creds.File), "staff"))
 	return nil

@@ -20,6 +20,7 @@ import (
 	"rcm/demo"
 	"rcm/devstack"
 	"rcm/operations"
+	"rcm/process"
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/web"
@@ -393,14 +394,11 @@ func dev(c *ucli.Context) error {
 	_ = webLn.Close()
 	run, runCtx := errgroup.WithContext(ctx)
 	stack.watch(runCtx, run)
-	// One registry: the web server's /metrics shows the worker's waves and messages too.
-	metrics := web.NewMetrics()
+	parts := process.Parts{Store: st, Temporal: tc, Operations: eng, Logger: logger}
 	run.Go(func() error {
-		return runWorker(runCtx, st, tc, eng, WorkerConfig{SMTP: smtp, BaseURL: addrs.web, Namespace: cfg.namespace, Metrics: metrics.Registry,
-			Options: worker.Options{TaskQueue: cfg.taskQueue}}, logger)
-	})
-	run.Go(func() error {
-		return runServer(runCtx, tc, eng, web.Config{Addr: webLn.Addr().String(), BaseURL: addrs.web}, metrics, logger)
+		return process.RunDev(runCtx, parts,
+			process.WorkerConfig{SMTP: smtp, BaseURL: addrs.web, Namespace: cfg.namespace, Options: worker.Options{TaskQueue: cfg.taskQueue}},
+			web.Config{Addr: webLn.Addr().String(), BaseURL: addrs.web})
 	})
 	if !answersHealth(runCtx, addrs.web+"/healthz", 15*time.Second) && runCtx.Err() == nil {
 		fmt.Fprintf(stderr, "rcm dev: %s/healthz does not answer yet; see the log above.\n", addrs.web)
@@ -667,8 +665,8 @@ func printDevAddresses(w io.Writer, a devAddresses, took time.Duration) {
 	if a.creds != nil {
 		staff, _ := a.creds.Token("staff", "")
 		officer, _ := a.creds.Token("officer", "")
-		line("demo sign-in", fmt.Sprintf("%s (office staff), %s (officer), ... password %s", staff.Email, officer.Email, a.creds.Password))
 		file := relativePath(a.creds.File)
+		line("demo sign-in", fmt.Sprintf("%s (office staff), %s (officer), ... passwords in %s", staff.Email, officer.Email, file))
 		line("demo tokens", file)
 		next = []string{
 			"Next: launch a demo cycle that runs its reminders and escalations in minutes, and watch the mail arrive:",

@@ -139,7 +139,7 @@ func TestDevDemoOnGivenServicesServesAndStopsOnInterrupt(t *testing.T) {
 		"Temporal       " + temporal.HostPort() + ", namespace default",
 		"mail (SMTP)    smtp://" + smtp.Addr(),
 		"database       postgres://postgres:xxxxx@",
-		"demo sign-in   chuyenvien.vpcp@rcm.test (office staff), vanphong.hni@rcm.test (officer), ... password " + demo.Password,
+		"demo sign-in   chuyenvien.vpcp@rcm.test (office staff), vanphong.hni@rcm.test (officer), ... passwords in " + credentials,
 		"demo tokens    " + credentials,
 		"export RCM_SERVER=" + web + " RCM_TOKEN=$(awk '$1==\"staff\" {print $4; exit}' " + credentials + ")",
 		" cycle launch --regime SEI_MONTHLY --period ",

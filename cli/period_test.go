@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"rcm/reporting"
+	"rcm/store"
 )
 
 // runPeriodShow runs "rcm period show ARGS..." and returns the exit status,
@@ -127,7 +132,7 @@ func TestPeriodShowBadInputExitsWithUsage(t *testing.T) {
 		{"unknown rule", []string{"2026-Q1", "--deadline", "weeks:2"},
 			`rcm: --deadline: deadline rule "weeks:2": unknown kind "weeks"`},
 		{"rule before the cut-off", []string{"2026-Q1", "--deadline", "day:6"},
-			"rcm: --deadline: day:6 falls on 06/03/2026, before the cut-off 14/03/2026; use day:14 or later, or a days: or workdays: rule"},
+			"rcm: --deadline: day:6 falls on 06/03/2026, before the cut-off 14/03/2026; choose a rule that falls on 14/03/2026 or later, or mark the regime's figures as estimates (estimates: true) to report before the cut-off"},
 		{"unknown zone", []string{"2026-Q1", "--tz", "Asia/Hanoi"},
 			`rcm: --tz: time zone "Asia/Hanoi" is unknown`},
 		{"bad holiday", []string{"2026-Q1", "--deadline", "workdays:2", "--holidays", "2026-03-16,2026-02-30"},
@@ -166,3 +171,57 @@ func TestPeriodShowHelpHasAnExample(t *testing.T) {
 		assert.Contains(t, stdout, "rcm period show 2026-Q1 --deadline days:2 --output json")
 	}
 }
+
+// TestPeriodShowForARegimeShowsTheRealInstants: with --regime, the cycle of
+// 2026-10 of a regime due by days:2 (Friday 16/10) under a calendar that
+// closes Tuesday 13/10 and works Saturday 17/10, as the server lays it out:
+// reminders and escalations at 08:00 on working days, with their day of
+// the week, due and close at their midnights.
+func TestPeriodShowForARegimeShowsTheRealInstants(t *testing.T) {
+	e := newCLIEnv(t)
+	ctx := context.Background()
+	_, err := e.store.ReplaceHolidayCalendar(ctx, reporting.HolidayCalendar{Year: 2026, Source: "test", Days: []reporting.CalendarDay{
+		{Date: reporting.NewDate(2026, 10, 13), Kind: reporting.DayHoliday},
+		{Date: reporting.NewDate(2026, 10, 17), Kind: reporting.DayWorking},
+	}}, store.Actor{Email: "test"}, func(string) (store.OutboxMessage, error) { return store.OutboxMessage{}, nil })
+	require.NoError(t, err)
+	require.NoError(t, e.store.CreateTemplate(ctx, reporting.Template{Code: "KTXH", NameVI: "Kinh tế - xã hội", Indicators: []reporting.Indicator{
+		{Code: "GRDP", NameVI: "GRDP", Type: reporting.TypeDecimal, Aggregation: reporting.AggregationSum}}}, testAudit))
+	day := 24 * time.Hour
+	require.NoError(t, e.store.CreateRegime(ctx, reporting.Regime{Code: "KTXH_THANG", NameVI: "Báo cáo tháng", TemplateCode: "KTXH",
+		Cadence: reporting.Monthly, DeadlineRule: reporting.DeadlineRule{Kind: reporting.RuleCalendarDays, N: 2},
+		Policy: reporting.Policy{ReminderOffsets: []time.Duration{3 * day, day}, ReviewTime: day, CloseAfter: 10 * day,
+			Escalations: []reporting.EscalationStep{{After: day, Recipients: []reporting.Recipient{reporting.RecipientOfficer, reporting.RecipientHead}, Times: 1}}}}, testAudit))
+
+	out := e.staff("period", "show", "2026-10", "--regime", "KTXH_THANG").ok(t)
+	for _, want := range [][2]string{
+		{"window start", "15/09/2026"},
+		{"cut-off", "15/10/2026 00:00 +07:00"},
+		{"due end", "17/10/2026 00:00 +07:00"},
+		{"due", "16/10/2026"},
+		{"close", "27/10/2026 00:00 (T3)"},
+		{"figures", "thực hiện / actual"},
+		{"send time", "08:00"},
+		{"reminder 1/2 → officer", "12/10/2026 08:00 (T2)"},
+		{"reminder 2/2 → officer", "15/10/2026 08:00 (T5)"},
+		{"overdue", "17/10/2026 00:00 (T7)"},
+		{"escalation → officer+head", "17/10/2026 08:00 (T7)"},
+	} {
+		assert.Regexp(t, regexp.QuoteMeta(want[0])+`\s*│\s*`+regexp.QuoteMeta(want[1]), out)
+	}
+	var plan map[string]any
+	require.NoError(t, json.Unmarshal([]byte(e.staff("period", "show", "2026-10", "--regime", "KTXH_THANG", "--output", "json").ok(t)), &plan))
+	assert.Equal(t, "2026-10-12T08:00:00+07:00", plan["timeline"].([]any)[0].(map[string]any)["at"])
+
+	r := e.staff("period", "show", "2026-10", "--regime", "KTXH_THANG", "--deadline", "day:15")
+	assert.Equal(t, ExitUsage, r.code)
+	assert.Contains(t, r.stderr, "--deadline goes without --regime")
+	r = e.staff("period", "show", "2026-Q4", "--regime", "KTXH_THANG")
+	assert.Equal(t, ExitUsage, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "period")
+	r = e.staff("period", "show", "2026-10", "--regime", "NOPE")
+	assert.Equal(t, ExitNotFound, r.code, r.stderr)
+}
+
+// testAudit is the audit entry of what a test writes to the store directly.
+var testAudit = store.AuditEntry{Actor: "test", Action: "test.seed"}

@@ -11,6 +11,7 @@ import (
 	tlog "go.temporal.io/sdk/log"
 
 	"rcm/operations"
+	"rcm/process"
 	"rcm/web"
 )
 
@@ -74,7 +75,7 @@ func serve(c *ucli.Context) error {
 	}
 	cfg := web.Config{Addr: addr, BaseURL: baseURL, SessionTTL: c.Duration("session-ttl")}
 	eng := operations.New(st, tc, logger, operations.WithTaskQueue(c.String("task-queue")))
-	return runServer(c.Context, tc, eng, cfg, nil, logger)
+	return process.RunServer(c.Context, process.Parts{Store: st, Temporal: tc, Operations: eng, Logger: logger}, cfg, nil)
 }
 
 // lazyTemporal is a Temporal client that connects on first use: the server
@@ -97,24 +98,4 @@ func lazyTemporal(ctx context.Context, address, namespace string, logger *slog.L
 			"temporal", address, "namespace", namespace, "error", err)
 	}
 	return tc, nil
-}
-
-// runServer serves the API and the pages over the operations until ctx
-// ends; /readyz reports Temporal beside the database. rcm serve and rcm dev
-// both run it.
-// metrics may be nil (the server makes its own) or shared with a worker in
-// the same process, so that /metrics shows waves and messages too.
-func runServer(ctx context.Context, tc client.Client, eng *operations.Engine, cfg web.Config, metrics *web.Metrics, logger *slog.Logger) error {
-	srv := web.NewServer(cfg, web.Deps{
-		Operations: eng,
-		Logger:     logger,
-		Metrics:    metrics,
-		ReadyChecks: map[string]web.ReadyCheck{
-			"temporal": func(ctx context.Context) error {
-				_, err := tc.CheckHealth(ctx, &client.CheckHealthRequest{})
-				return err
-			},
-		},
-	})
-	return srv.Run(ctx)
 }

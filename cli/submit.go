@@ -88,16 +88,28 @@ func submit(c *ucli.Context) error {
 	if err := cl.doRaw(c.Context, http.MethodPost, path, bytes.NewReader(body), contentType, &receipt); err != nil {
 		return err
 	}
-	note := "Đã nhận báo cáo / report received"
-	if receipt.Replayed {
-		note = "Đã nhận trước đó / received earlier (same idempotency key)"
-	}
+	note, fields := receiptRecord(receipt)
 	if f := c.String("output"); f == outputTable || f == "" {
 		fmt.Fprintln(c.App.ErrWriter, note)
 	}
-	return printRecord(c, []field{{"receipt", receipt.Number}, {"cycle", receipt.CycleID}, {"agency", receipt.AgencyCode},
-		{"version", itoa(receipt.Version)}, {"submitted_at", formatVN(receipt.SubmittedAt)},
-		{"submission_id", fmt.Sprint(receipt.SubmissionID)}, {"replayed", fmt.Sprint(receipt.Replayed)}}, receipt)
+	return printRecord(c, fields, receipt)
+}
+
+// receiptRecord is the line said about a receipt and its fields: figures
+// that are estimates (số liệu ước tính) are called so in both.
+func receiptRecord(r api.Receipt) (note string, fields []field) {
+	note = "Đã nhận báo cáo / report received"
+	if r.Replayed {
+		note = "Đã nhận trước đó / received earlier (same idempotency key)"
+	}
+	figures := "thực hiện / actual"
+	if r.Estimates {
+		note += " — số liệu ước tính / figures are estimates"
+		figures = "ước tính / estimate"
+	}
+	return note, []field{{"receipt", r.Number}, {"cycle", r.CycleID}, {"agency", r.AgencyCode},
+		{"version", itoa(r.Version)}, {"submitted_at", formatVN(r.SubmittedAt)}, {"figures", figures},
+		{"submission_id", fmt.Sprint(r.SubmissionID)}, {"replayed", fmt.Sprint(r.Replayed)}}
 }
 
 // readReportFile reads the file to submit and tells its type by its name,

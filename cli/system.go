@@ -5,22 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	ucli "github.com/urfave/cli/v2"
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
 	"golang.org/x/sync/errgroup"
 
-	"rcm/activities"
 	"rcm/notifications"
 	"rcm/operations"
-	"rcm/store"
+	"rcm/process"
 	"rcm/worker"
 	"rcm/workflows"
 )
@@ -101,77 +97,6 @@ func parseSMTP(raw string) (notifications.SMTPConfig, error) {
 	return cfg, nil
 }
 
-// messageIDDomain is the host of the base URL, or of the sender's address.
-func messageIDDomain(baseURL string, smtp notifications.SMTPConfig) string {
-	if u, err := url.Parse(baseURL); err == nil && u.Hostname() != "" && strings.Contains(u.Hostname(), ".") {
-		return u.Hostname()
-	}
-	if _, domain, ok := strings.Cut(smtp.From.Address, "@"); ok {
-		return domain
-	}
-	return "rcm.localhost"
-}
-
-// WorkerConfig is what a worker process needs beyond the store and Temporal.
-type WorkerConfig struct {
-	SMTP      notifications.SMTPConfig
-	BaseURL   string
-	Namespace string
-	Options   worker.Options
-	// SweepEvery is how often undelivered hand-offs are re-sent.
-	SweepEvery time.Duration
-	// Metrics registers the worker's metrics (waves, messages); nil keeps none.
-	Metrics prometheus.Registerer
-}
-
-// runWorker runs the Temporal worker and the outbox sweeper until ctx ends.
-func runWorker(ctx context.Context, st *store.Store, tc client.Client, eng *operations.Engine, cfg WorkerConfig, logger *slog.Logger) error {
-	if err := worker.EnsureSearchAttributes(ctx, tc, cfg.Namespace); err != nil {
-		// Not fatal: the cycles run; only the UI's search by cycle suffers.
-		logger.WarnContext(ctx, "custom search attributes not registered", "error", err)
-	}
-	renderer, err := notifications.NewRenderer()
-	if err != nil {
-		return fmt.Errorf("load message templates: %w", err)
-	}
-	actsCfg := activities.Config{BaseURL: cfg.BaseURL, MessageIDDomain: messageIDDomain(cfg.BaseURL, cfg.SMTP)}
-	if cfg.Metrics != nil {
-		actsCfg.Metrics = activities.NewMetrics(cfg.Metrics)
-	}
-	acts := activities.New(st, renderer, notifications.NewMailer(cfg.SMTP), eng, eng, logger, actsCfg)
-	if cfg.SweepEvery <= 0 {
-		// A hand-off lost with a crashed web server reaches its workflow
-		// about 3 s after its commit (2 s of age, then the next sweep).
-		cfg.SweepEvery = time.Second
-	}
-	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return worker.Run(ctx, tc, acts, cfg.Options) })
-	g.Go(func() error { return eng.RunOutboxSweeper(ctx, cfg.SweepEvery, 2*time.Second) })
-	logger.InfoContext(ctx, "worker running", "smtp", cfg.SMTP.Redacted(), "base_url", cfg.BaseURL)
-	if err := g.Wait(); err != nil && !errors.Is(err, context.Canceled) {
-		return err
-	}
-	return nil
-}
-
-// serveMetrics serves reg at http://addr/metrics until ctx ends.
-func serveMetrics(ctx context.Context, addr string, reg *prometheus.Registry, logger *slog.Logger) error {
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	go func() {
-		<-ctx.Done()
-		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(shutdown)
-	}()
-	logger.InfoContext(ctx, "serving worker metrics", "addr", addr)
-	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return &ExitError{Code: ExitConflict, Err: fmt.Errorf("--metrics-addr %s: %w", addr, err)}
-	}
-	return nil
-}
-
 // workerCommand runs rcm's Temporal worker.
 func workerCommand() *ucli.Command {
 	return &ucli.Command{
@@ -215,8 +140,9 @@ Examples:
 			if baseURL == "" {
 				baseURL = "http://" + DefaultAddr
 			}
-			eng := operations.New(st, tc, logger, operations.WithTaskQueue(c.String("task-queue")))
-			cfg := WorkerConfig{
+			ops := operations.New(st, tc, logger, operations.WithTaskQueue(c.String("task-queue")))
+			parts := process.Parts{Store: st, Temporal: tc, Operations: ops, Logger: logger}
+			cfg := process.WorkerConfig{
 				SMTP: smtp, BaseURL: baseURL, Namespace: c.String("temporal-namespace"),
 				Options: worker.Options{MaxConcurrentActivities: c.Int("max-activities"), TaskQueue: c.String("task-queue")},
 			}
@@ -224,9 +150,15 @@ Examples:
 			if addr := c.String("metrics-addr"); addr != "" {
 				reg := prometheus.NewRegistry()
 				cfg.Metrics = reg
-				g.Go(func() error { return serveMetrics(ctx, addr, reg, logger) })
+				g.Go(func() error {
+					err := process.ServeMetrics(ctx, addr, reg, logger)
+					if errors.Is(err, process.ErrMetricsAddress) {
+						return &ExitError{Code: ExitConflict, Err: fmt.Errorf("--metrics-addr: %w", err)}
+					}
+					return err
+				})
 			}
-			g.Go(func() error { return runWorker(ctx, st, tc, eng, cfg, logger) })
+			g.Go(func() error { return process.RunWorker(ctx, parts, cfg) })
 			return g.Wait()
 		},
 	}

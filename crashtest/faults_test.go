@@ -125,11 +125,11 @@ func (r *run) killWorkerDuringClose(ctx context.Context) {
 	sleepUntil(ctx, r.close.Add(-2*time.Second))
 	deadline := r.close.Add(time.Minute)
 	for time.Now().Before(deadline) && ctx.Err() == nil {
-		finalized, ended, loops, err := r.closeProgress(ctx)
+		finalized, _, _, err := r.closeProgress(ctx)
 		if err == nil && finalized > 0 {
 			f := fault{what: "worker killed during the close wave", wave: "close/1", at: time.Now(), inWave: true, bound: maxRecoveryAfterKill}
 			r.st.worker.kill()
-			if _, ended, loops, err = r.closeProgress(ctx); err == nil {
+			if _, ended, loops, err := r.closeProgress(ctx); err == nil {
 				f.note = fmt.Sprintf("%d of %d obligations final, %d of %d submission loops told to end when it died", finalized, r.sc.agencies, ended, loops)
 			}
 			if err := r.st.worker.start(); err != nil {

@@ -63,11 +63,11 @@ func (r *run) collect(ctx context.Context) *outcome {
 	if res.Status != reporting.CycleClosed {
 		t.Fatalf("cycle %s ended %s", r.cycleID, res.Status)
 	}
-	d, err := r.st.tc.DescribeWorkflowExecution(ctx, workflows.CycleWorkflowID(r.cycleID), "")
+	d, err := r.st.tc.DescribeWorkflow(ctx, workflows.CycleWorkflowID(r.cycleID), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.closedAt = d.GetWorkflowExecutionInfo().GetCloseTime().AsTime()
+	o.closedAt = d.RawResponse.GetWorkflowExecutionInfo().GetCloseTime().AsTime()
 	r.checkNoWorkflowRuns(ctx, o)
 	r.checkOutboxDelivered(ctx, o)
 	r.checkReceipts(ctx, o)

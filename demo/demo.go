@@ -34,8 +34,6 @@ var agenciesCSV []byte
 const (
 	// Domain is the mail domain of demo addresses; Mailpit takes any.
 	Domain = "rcm.test"
-	// Password is every demo user's password.
-	Password = "rcm-demo-2026"
 )
 
 // TokenName names the API tokens the demo issues; a new seed revokes the
@@ -46,20 +44,15 @@ const TokenName = "demo"
 type Options struct {
 	// Domain is the mail domain of every demo address (default Domain).
 	Domain string
-	// Password is every demo user's password (default Password; at least
-	// store.MinPasswordLength characters).
-	Password string
-	// CredentialsFile is where the API tokens are written (mode 0600,
-	// replaced whole); "" writes no file.
+	// CredentialsFile is where the API tokens and the users' passwords are
+	// written (mode 0600, replaced whole); "" writes no file. The passwords
+	// of an earlier file are kept.
 	CredentialsFile string
 }
 
 func (o Options) withDefaults() Options {
 	if o.Domain == "" {
 		o.Domain = Domain
-	}
-	if o.Password == "" {
-		o.Password = Password
 	}
 	return o
 }
@@ -86,11 +79,12 @@ func (o Options) StaffEmail() string {
 	return "chuyenvien.vpcp@" + o.withDefaults().Domain
 }
 
-// Credentials are the demo's sign-ins: the password every demo user has and
+// Credentials are the demo's sign-ins: each demo user's own password and
 // the API tokens issued by this seed.
 type Credentials struct {
-	// Password is every demo user's password.
-	Password string
+	// Passwords are the demo users' passwords by e-mail address, each drawn
+	// at random when the user was created (or when no earlier file knew it).
+	Passwords map[string]string
 	// Tokens are the API tokens issued now, office staff first.
 	Tokens []Token
 	// File is where the tokens were written ("" if nowhere).
@@ -114,11 +108,13 @@ type Summary struct {
 	TemplateCreated, RegimeCreated             bool
 	// Assigned is how many agencies report under the demo regime.
 	Assigned int
+	// CalendarsCreated is how many holiday calendars (2026, 2027) were stored.
+	CalendarsCreated int
 }
 
 // Changed reports whether the seed changed anything besides the tokens.
 func (s Summary) Changed() bool {
-	return s.AgenciesCreated+s.AgenciesUpdated+s.UsersCreated > 0 || s.TemplateCreated || s.RegimeCreated
+	return s.AgenciesCreated+s.AgenciesUpdated+s.UsersCreated+s.CalendarsCreated > 0 || s.TemplateCreated || s.RegimeCreated
 }
 
 // String says what is there, and what is new: "58 agencies (58 new), 42
@@ -179,9 +175,6 @@ func (o Options) Agencies() ([]reporting.Agency, error) {
 // The database must be migrated.
 func Seed(ctx context.Context, ops *operations.Engine, opts Options) (Credentials, error) {
 	o := opts.withDefaults()
-	if len(o.Password) < store.MinPasswordLength {
-		return Credentials{}, fmt.Errorf("demo password: use at least %d characters", store.MinPasswordLength)
-	}
 	var sum Summary
 	agencies, err := o.Agencies()
 	if err != nil {
@@ -194,12 +187,19 @@ func Seed(ctx context.Context, ops *operations.Engine, opts Options) (Credential
 
 	users := o.users(agencies)
 	sum.Users = len(users)
-	ids, created, err := ensureUsers(ctx, ops, users, o.Password)
+	passwords, err := readPasswords(o.CredentialsFile)
+	if err != nil {
+		return Credentials{}, err
+	}
+	ids, created, err := ensureUsers(ctx, ops, users, passwords, o.CredentialsFile != "")
 	if err != nil {
 		return Credentials{}, err
 	}
 	sum.UsersCreated = created
 
+	if sum.CalendarsCreated, err = ensureCalendars(ctx, ops); err != nil {
+		return Credentials{}, err
+	}
 	if sum.TemplateCreated, err = ensureTemplate(ctx, ops); err != nil {
 		return Credentials{}, err
 	}
@@ -213,7 +213,7 @@ func Seed(ctx context.Context, ops *operations.Engine, opts Options) (Credential
 		return Credentials{}, err
 	}
 
-	creds := Credentials{Password: o.Password, Seeded: sum}
+	creds := Credentials{Passwords: passwords, Seeded: sum}
 	for _, u := range o.tokenHolders() {
 		tok, err := reissueToken(ctx, ops, ids[u.Email], u.Email)
 		if err != nil {
@@ -293,10 +293,22 @@ func (o Options) tokenHolders() []store.User {
 	}
 }
 
-// ensureUsers creates the users that do not exist yet and returns every
-// user's id by e-mail address. Password hashing is slow on purpose, so a
-// few users are created at once.
-func ensureUsers(ctx context.Context, ops *operations.Engine, users []store.User, password string) (map[string]int64, int, error) {
+// ensureUsers creates the users that do not exist yet, each with a password
+// of its own drawn at random; with reset, it gives an existing user whose
+// password passwords does not know a new one. It fills passwords in with
+// every password it knows and returns every user's id by e-mail address.
+// Password hashing is slow on purpose, so a few users are handled at once.
+func ensureUsers(ctx context.Context, ops *operations.Engine, users []store.User, passwords map[string]string, reset bool) (map[string]int64, int, error) {
+	fresh := make([]string, len(users))
+	for i, u := range users {
+		if fresh[i] = passwords[u.Email]; fresh[i] == "" {
+			p, err := newPassword()
+			if err != nil {
+				return nil, 0, err
+			}
+			fresh[i] = p
+		}
+	}
 	ids := make([]int64, len(users))
 	made := make([]bool, len(users))
 	g, gctx := errgroup.WithContext(ctx)
@@ -306,19 +318,23 @@ func ensureUsers(ctx context.Context, ops *operations.Engine, users []store.User
 			have, err := ops.UserByEmail(gctx, operations.DemoCaller(), u.Email)
 			if err == nil {
 				ids[i] = have.ID
-				return nil
+				if passwords[u.Email] != "" || !reset {
+					fresh[i] = passwords[u.Email]
+					return nil
+				}
+				return ops.SetPassword(gctx, operations.DemoCaller(), have.ID, fresh[i])
 			}
 			if !errors.Is(err, store.ErrNotFound) {
 				return fmt.Errorf("demo user %s: %w", u.Email, err)
 			}
-			created, err := ops.CreateUser(gctx, operations.DemoCaller(), u, password)
+			created, err := ops.CreateUser(gctx, operations.DemoCaller(), u, fresh[i])
 			if errors.Is(err, store.ErrConflict) { // created meanwhile by another seed
 				have, err = ops.UserByEmail(gctx, operations.DemoCaller(), u.Email)
 				if err != nil {
 					return fmt.Errorf("demo user %s: %w", u.Email, err)
 				}
 				ids[i] = have.ID
-				return nil
+				return ops.SetPassword(gctx, operations.DemoCaller(), have.ID, fresh[i])
 			}
 			if err != nil {
 				return fmt.Errorf("demo user: %w", err)
@@ -333,6 +349,9 @@ func ensureUsers(ctx context.Context, ops *operations.Engine, users []store.User
 	byEmail := make(map[string]int64, len(users))
 	for i, u := range users {
 		byEmail[u.Email] = ids[i]
+		if fresh[i] != "" {
+			passwords[u.Email] = fresh[i]
+		}
 	}
 	count := 0
 	for _, m := range made {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -63,7 +64,7 @@ func TestSeedMakesTheDemo(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, "/VN/BTC/", btc.Path)
 		assert.Equal(t, Summary{Agencies: 58, AgenciesCreated: 58, Users: 42, UsersCreated: 42,
-			TemplateCreated: true, RegimeCreated: true, Assigned: 34}, s.creds.Seeded)
+			TemplateCreated: true, RegimeCreated: true, Assigned: 34, CalendarsCreated: 2}, s.creds.Seeded)
 	})
 
 	t.Run("the template validates and is stored as written", func(t *testing.T) {
@@ -117,7 +118,8 @@ func TestSeedMakesTheDemo(t *testing.T) {
 		assert.NotContains(t, assigned, "BTC")
 	})
 
-	t.Run("users of every role sign in with the demo password", func(t *testing.T) {
+	t.Run("users of every role sign in with a password of their own", func(t *testing.T) {
+		seen := map[string]string{}
 		for email, want := range map[string]access.Role{
 			"chuyenvien.vpcp@rcm.test": access.Staff,
 			"vanphong.hni@rcm.test":    access.Officer,
@@ -125,11 +127,17 @@ func TestSeedMakesTheDemo(t *testing.T) {
 			"giamsat.r-tn@rcm.test":    access.Supervisor,
 			"giamsat.vn@rcm.test":      access.Supervisor,
 		} {
-			u, err := s.st.AuthenticatePassword(ctx, email, Password)
+			password := s.creds.PasswordOf(email)
+			require.GreaterOrEqual(t, len(password), store.MinPasswordLength, email)
+			require.NotContains(t, seen, password, "%s has the password of %s", email, seen[password])
+			seen[password] = email
+			u, err := s.st.AuthenticatePassword(ctx, email, password)
 			require.NoError(t, err, email)
 			assert.Equal(t, want, u.Role, email)
 		}
-		_, err := s.st.UserByEmail(ctx, "vanphong.btc@rcm.test")
+		_, err := s.st.AuthenticatePassword(ctx, "vanphong.hni@rcm.test", s.creds.PasswordOf("vanphong.hcm@rcm.test"))
+		require.ErrorIs(t, err, store.ErrBadCredentials, "one user's password is not another's")
+		_, err = s.st.UserByEmail(ctx, "vanphong.btc@rcm.test")
 		assert.ErrorIs(t, err, store.ErrNotFound, "ministries do not report under the demo regime, so they have no officer user")
 	})
 
@@ -155,7 +163,10 @@ func TestSeedMakesTheDemo(t *testing.T) {
 		for _, tok := range s.creds.Tokens {
 			assert.Contains(t, string(b), tok.Token)
 		}
-		assert.Contains(t, string(b), Password)
+		for email, password := range s.creds.Passwords {
+			assert.Regexp(t, `(?m)^password +`+regexp.QuoteMeta(email)+` +`+regexp.QuoteMeta(password)+`$`, string(b))
+		}
+		assert.Len(t, s.creds.Passwords, 42)
 	})
 
 	t.Run("the shell command in the file reads the staff token", func(t *testing.T) {
@@ -171,8 +182,9 @@ func TestSeedMakesTheDemo(t *testing.T) {
 		require.NoError(t, err)
 		assert.False(t, again.Seeded.Changed(), again.Seeded.String())
 		assert.Equal(t, Summary{Agencies: 58, Users: 42, Assigned: 34}, again.Seeded)
-		// Each of the four holders: one token revoked, one created.
+		// Each of the four holders: one token revoked, one created; no password changes.
 		assert.Equal(t, before+8, auditCount(t, s.st))
+		assert.Equal(t, s.creds.Passwords, again.Passwords, "the passwords of the file are kept")
 
 		for i, old := range s.creds.Tokens {
 			_, err := s.st.PrincipalForToken(ctx, old.Token)
@@ -206,11 +218,6 @@ func TestSeedMakesTheDemo(t *testing.T) {
 	})
 }
 
-func TestSeedRefusesAShortPassword(t *testing.T) {
-	_, err := Seed(context.Background(), nil, Options{Password: "short"})
-	require.ErrorContains(t, err, "at least 10 characters")
-}
-
 func TestSummaryString(t *testing.T) {
 	assert.Equal(t, "58 agencies (58 new), 42 users (42 new), template SEI (new), regime SEI_MONTHLY for 34 agencies (new)",
 		Summary{Agencies: 58, AgenciesCreated: 58, Users: 42, UsersCreated: 42, TemplateCreated: true, RegimeCreated: true, Assigned: 34}.String())
@@ -237,4 +244,21 @@ func auditCount(t *testing.T, st *store.Store) int {
 	var n int
 	require.NoError(t, st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM audit_log`).Scan(&n))
 	return n
+}
+
+func TestShippedCalendarsHoldTetAndAMakeUpSaturday(t *testing.T) {
+	cals, err := Calendars()
+	require.NoError(t, err)
+	require.Len(t, cals, 2)
+	vn, err := reporting.DefaultLocation()
+	require.NoError(t, err)
+	cal := reporting.WorkingCalendar(vn, cals, nil)
+	for _, off := range []string{"2026-02-17", "2026-04-27", "2026-09-02", "2027-02-05", "2027-02-12", "2027-04-16", "2027-05-03"} {
+		require.False(t, cal.IsWorkingDay(reporting.MustParseDate(off)), off)
+	}
+	require.True(t, cal.IsWorkingDay(reporting.MustParseDate("2027-02-20")), "the make-up Saturday")
+	require.True(t, cal.IsWorkingDay(reporting.MustParseDate("2026-02-23")), "the Monday after Tết 2026")
+	for _, c := range cals {
+		require.NotEmpty(t, c.Source)
+	}
 }

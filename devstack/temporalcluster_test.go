@@ -204,12 +204,12 @@ func TestTemporalClusterRunsTheServicesAsProcessesAndKeepsItsState(t *testing.T)
 		t.Fatal(err)
 	}
 	defer tc2.Close()
-	d, err := tc2.DescribeWorkflowExecution(ctx, "devstack-cluster-test", "")
+	d, err := tc2.DescribeWorkflow(ctx, "devstack-cluster-test", "")
 	if err != nil {
 		t.Fatalf("the workflow is gone after a restart: %v", err)
 	}
-	if d.GetWorkflowExecutionInfo().GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
-		t.Errorf("status after restart: %v", d.GetWorkflowExecutionInfo().GetStatus())
+	if d.RawResponse.GetWorkflowExecutionInfo().GetStatus() != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
+		t.Errorf("status after restart: %v", d.RawResponse.GetWorkflowExecutionInfo().GetStatus())
 	}
 	if err := findByCycle(tc2); err != nil {
 		t.Fatal(err)

@@ -24,11 +24,14 @@ type readinessStep struct {
 	check func(context.Context) error
 }
 
-// waitFirstService waits until the service started first has written the
-// cluster's metadata to a fresh main database (devstack then starts the
-// others): every service writes it at start if it is missing, and two at
-// once cannot (the second dies on a duplicate key). A database that has it
-// already answers at once.
+// waitFirstService waits until the service started first (the frontend)
+// has written or updated the cluster's metadata in the main database, and
+// only then lets devstack start the others: every service writes it at
+// start (a fresh database) or updates its version (a restart), and two at
+// once cannot (the second dies on a duplicate key, or on "SaveClusterMetadata
+// encountered version mismatch"). The metadata row is written before the
+// service listens, so the frontend's port accepting connections says it is
+// done, on a fresh database and on a restart alike.
 func (c *TemporalCluster) waitFirstService(ctx context.Context, mainDatabaseURL string) error {
 	return c.waitFor(ctx, readinessStep{"the cluster's metadata in " + RedactURL(mainDatabaseURL), func(ctx context.Context) error {
 		conn, err := pgx.Connect(ctx, mainDatabaseURL)
@@ -44,7 +47,7 @@ func (c *TemporalCluster) waitFirstService(ctx context.Context, mainDatabaseURL 
 			return errors.New("not written yet")
 		}
 		return nil
-	}})
+	}}, readinessStep{"the frontend listening at " + c.address, listening(c.address)})
 }
 
 // waitReady waits until every service answers and the namespace is
@@ -88,7 +91,7 @@ func (c *TemporalCluster) waitFor(ctx context.Context, steps ...readinessStep) e
 			for i, p := range c.procs {
 				select {
 				case <-p.Done():
-					return fmt.Errorf("Temporal %s exited (%v) before %s succeeded", c.names[i], p.err, step.what)
+					return fmt.Errorf("the Temporal %s service exited (%v) before %s succeeded", c.names[i], p.err, step.what)
 				default:
 				}
 			}

@@ -218,13 +218,13 @@ func killMidWave(tc client.Client, workflowID string, workers []*process, serve 
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	d, err := tc.DescribeWorkflowExecution(ctx, workflowID, "")
+	d, err := tc.DescribeWorkflow(ctx, workflowID, "")
 	if err != nil {
 		return nil, fmt.Errorf("describe %s: %w", workflowID, err)
 	}
 	var victim *process
 	var seen []string
-	for _, a := range d.GetPendingActivities() {
+	for _, a := range d.RawResponse.GetPendingActivities() {
 		seen = append(seen, fmt.Sprintf("%s %s by %q", a.GetActivityType().GetName(), a.GetState(), a.GetLastWorkerIdentity()))
 		if a.GetState() != enumspb.PENDING_ACTIVITY_STATE_STARTED {
 			continue

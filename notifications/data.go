@@ -36,6 +36,11 @@ type Data struct {
 	// Location is the time zone times are shown in (the regime's, usually
 	// Asia/Ho_Chi_Minh). Required by every kind.
 	Location *time.Location
+	// Estimates says the figures are estimates (số liệu ước tính): the
+	// regime reports estimates and due comes before the data cut-off
+	// (reporting.Cycle.ReportsEstimates); the notice, reminders and receipt
+	// say so.
+	Estimates bool
 
 	ReminderNumber int // 1 for the first reminder
 	ReminderCount  int // how many reminders are planned; 0 if unknown

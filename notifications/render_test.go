@@ -386,3 +386,39 @@ func TestParseKindAndLang(t *testing.T) {
 		}
 	}
 }
+
+// A regime that reports estimates says so in its deadline notice, its
+// reminders and its receipts, in both parts and both languages, naming the
+// cut-off; one that does not says nothing of estimates.
+func TestRenderSaysWhenTheFiguresAreEstimates(t *testing.T) {
+	r := newRenderer(t)
+	word := map[notifications.Lang]string{notifications.Vietnamese: "ước tính", notifications.English: "estimate"}
+	cutOff := map[notifications.Lang]string{notifications.Vietnamese: "chốt số liệu (hết ngày 14/10/2026)", notifications.English: "data cut-off (end of 14/10/2026)"}
+	for _, lang := range notifications.Langs() {
+		for _, kind := range []reporting.Event{reporting.EventDeadlineNotice, reporting.EventReminder, reporting.EventReceipt} {
+			t.Run(fmt.Sprintf("%s/%s", kind, lang), func(t *testing.T) {
+				d := notifications.DemoData(kind, lang)
+				plain, err := r.Render(kind, lang, d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				d.Estimates = true
+				est, err := r.Render(kind, lang, d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for part, body := range map[string][2]string{"text": {plain.Text, est.Text}, "html": {plain.HTML, est.HTML}} {
+					if strings.Contains(strings.ToLower(body[0]), word[lang]) {
+						t.Errorf("%s part speaks of estimates for a regime that reports none:\n%s", part, body[0])
+					}
+					if !strings.Contains(body[1], word[lang]) {
+						t.Errorf("%s part does not say %q:\n%s", part, word[lang], body[1])
+					}
+					if kind != reporting.EventReceipt && !strings.Contains(body[1], cutOff[lang]) {
+						t.Errorf("%s part does not name the cut-off (%q):\n%s", part, cutOff[lang], body[1])
+					}
+				}
+			})
+		}
+	}
+}

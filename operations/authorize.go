@@ -19,16 +19,18 @@ const (
 	OpReadAgencies   Op = "agency.read"
 	OpImportAgencies Op = "agency.import"
 
-	OpBootstrapStaff Op = "user.bootstrap"
-	OpCreateUser     Op = "user.create"
-	OpListUsers      Op = "user.list"
-	OpReadUser       Op = "user.read"
-	OpCreateToken    Op = "token.create"
-	OpListTokens     Op = "token.list"
-	OpRevokeToken    Op = "token.revoke"
-	OpCreateSession  Op = "session.create"
-	OpRefuseSession  Op = "session.refused"
-	OpDeleteSession  Op = "session.delete"
+	OpBootstrapStaff  Op = "user.bootstrap"
+	OpCreateUser      Op = "user.create"
+	OpSetPassword     Op = "user.password_set"
+	OpListUsers       Op = "user.list"
+	OpReadUser        Op = "user.read"
+	OpCreateToken     Op = "token.create"
+	OpListTokens      Op = "token.list"
+	OpRevokeToken     Op = "token.revoke"
+	OpCreateSession   Op = "session.create"
+	OpRefuseSession   Op = "session.refused"
+	OpDeleteSession   Op = "session.delete"
+	OpReadSignInLocks Op = "session.locks"
 
 	OpReadTemplates  Op = "template.read"
 	OpCreateTemplate Op = "template.create"
@@ -36,6 +38,10 @@ const (
 	OpReadRegimes    Op = "regime.read"
 	OpCreateRegime   Op = "regime.create"
 	OpAssignRegime   Op = "regime.assign"
+	OpPlanPeriod     Op = "regime.plan"
+	OpReadCalendars  Op = "calendar.read"
+	OpImportCalendar Op = "calendar.import"
+	OpSeedCalendar   Op = "calendar.seed"
 	OpManageSchedule Op = "schedule.manage"
 	OpReadSchedules  Op = "schedule.read"
 
@@ -75,14 +81,16 @@ var permissions = map[Op]permission{
 	OpReadAgencies:   {roles: everyRole},
 	OpImportAgencies: {roles: staffOnly},
 
-	OpBootstrapStaff: {roles: staffOnly},
-	OpCreateUser:     {roles: staffOnly},
-	OpListUsers:      {roles: staffOrSupervisor},
-	OpReadUser:       {roles: everyRole},
-	OpCreateToken:    {roles: everyRole}, // their own; staff anyone's
-	OpListTokens:     {roles: everyRole},
-	OpRevokeToken:    {roles: everyRole},
-	OpDeleteSession:  {roles: everyRole},
+	OpBootstrapStaff:  {roles: staffOnly},
+	OpCreateUser:      {roles: staffOnly},
+	OpSetPassword:     {roles: staffOnly},
+	OpListUsers:       {roles: staffOrSupervisor},
+	OpReadUser:        {roles: everyRole},
+	OpCreateToken:     {roles: everyRole}, // their own; staff anyone's
+	OpListTokens:      {roles: everyRole},
+	OpRevokeToken:     {roles: everyRole},
+	OpDeleteSession:   {roles: everyRole},
+	OpReadSignInLocks: {roles: staffOnly},
 
 	OpReadTemplates:  {roles: everyRole},
 	OpCreateTemplate: {roles: staffOnly},
@@ -90,6 +98,10 @@ var permissions = map[Op]permission{
 	OpReadRegimes:    {roles: everyRole},
 	OpCreateRegime:   {roles: staffOnly},
 	OpAssignRegime:   {roles: staffOnly},
+	OpPlanPeriod:     {roles: everyRole},
+	OpReadCalendars:  {roles: staffOnly},
+	OpImportCalendar: {roles: staffOnly, temporal: true},
+	OpSeedCalendar:   {roles: staffOnly},
 	OpManageSchedule: {roles: staffOnly, temporal: true},
 	OpReadSchedules:  {roles: staffOnly, temporal: true},
 

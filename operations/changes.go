@@ -3,6 +3,7 @@ package operations
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -44,6 +45,11 @@ func (e *Engine) Extend(ctx context.Context, c Caller, req ExtendRequest) (repor
 	cyc, err := e.store.Cycle(ctx, req.CycleID)
 	if err != nil {
 		return reporting.Extension{}, err
+	}
+	if req.Due.Before(cyc.CutOff) && !cyc.Estimates {
+		loc := locationOr(cyc.TimeZone)
+		return reporting.Extension{}, invalid("due", fmt.Sprintf("due %s is before the data cut-off (end of %s) and cycle %s reports actual figures, not estimates; choose a due after the cut-off",
+			req.Due.In(loc).Format("02/01/2006 15:04"), cyc.WindowEnd.Format("vi"), cyc.ID))
 	}
 	closeAt := req.Due.Add(cyc.Policy.CloseAfter)
 	if req.Close != nil {

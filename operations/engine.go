@@ -32,6 +32,8 @@ type Engine struct {
 	logger    *slog.Logger
 	now       func() time.Time
 	taskQueue string
+	// handOffTimeout bounds a request's hand-off (HandOffTimeout).
+	handOffTimeout time.Duration
 }
 
 // Option configures an Engine.
@@ -41,6 +43,10 @@ type Option func(*Engine)
 // workflows.TaskQueue; the workers must poll the same queue.
 func WithTaskQueue(queue string) Option { return func(e *Engine) { e.taskQueue = queue } }
 
+// WithHandOffTimeout bounds a request's hand-off to Temporal by d instead of
+// HandOffTimeout.
+func WithHandOffTimeout(d time.Duration) Option { return func(e *Engine) { e.handOffTimeout = d } }
+
 // New builds the operations over the store and a Temporal client. Without a
 // client (tc nil) every operation that needs Temporal — launching, changing
 // and scheduling cycles, submitting, reviewing, timelines — answers
@@ -49,7 +55,7 @@ func New(st *store.Store, tc client.Client, logger *slog.Logger, opts ...Option)
 	if logger == nil {
 		logger = slog.Default()
 	}
-	e := &Engine{store: st, temporal: tc, logger: logger, now: time.Now, taskQueue: workflows.TaskQueue}
+	e := &Engine{store: st, temporal: tc, logger: logger, now: time.Now, taskQueue: workflows.TaskQueue, handOffTimeout: HandOffTimeout}
 	for _, o := range opts {
 		o(e)
 	}

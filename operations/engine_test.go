@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"rcm/reporting"
-	"rcm/store"
 	"rcm/workflows"
 )
 
@@ -43,20 +42,4 @@ func TestDecodeSignalGivesEachSignalItsOwnType(t *testing.T) {
 	assert.ErrorContains(t, err, `unknown signal "nope"`)
 	_, err = decodeSignal(workflows.SignalSubmission, json.RawMessage(`{"SubmissionID": "x"}`))
 	assert.ErrorContains(t, err, "decode submission signal")
-}
-
-func TestOutboxByWorkflowKeepsEachWorkflowsCommitOrder(t *testing.T) {
-	msg := func(id int64, workflow string) store.OutboxMessage {
-		return store.OutboxMessage{ID: id, WorkflowID: workflow}
-	}
-	queues := outboxByWorkflow([]store.OutboxMessage{msg(1, "a"), msg(2, "b"), msg(3, "a"), msg(4, "c"), msg(5, "b"), msg(6, "a")})
-	ids := make([][]int64, len(queues))
-	for i, q := range queues {
-		for _, m := range q {
-			assert.Equal(t, q[0].WorkflowID, m.WorkflowID)
-			ids[i] = append(ids[i], m.ID)
-		}
-	}
-	assert.Equal(t, [][]int64{{1, 3, 6}, {2, 5}, {4}}, ids)
-	assert.Empty(t, outboxByWorkflow(nil))
 }

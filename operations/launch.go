@@ -106,6 +106,7 @@ func (e *Engine) planCycle(ctx context.Context, req LaunchRequest) (reporting.Cy
 	if period.Cadence != regime.Cadence {
 		return reporting.Cycle{}, invalid("period", fmt.Sprintf("period %s is %s but regime %s is %s", period.ID, period.Cadence, regime.Code, regime.Cadence))
 	}
+	period = period.On(regime.Windows)
 	loc, err := reporting.LoadLocation(regime.TimeZone)
 	if err != nil {
 		return reporting.Cycle{}, fmt.Errorf("regime %s: %w", regime.Code, err)
@@ -126,15 +127,19 @@ func (e *Engine) planCycle(ctx context.Context, req LaunchRequest) (reporting.Cy
 	if err := policy.Validate(); err != nil {
 		add("policy", err.Error())
 	}
-	cal := reporting.Calendar{Location: loc, Holidays: regime.Holidays}
 	start, end := period.Window()
+	cal, err := e.store.WorkingCalendar(ctx, loc, regime, end.Year, end.Year+1)
+	if err != nil {
+		return reporting.Cycle{}, err
+	}
 	cyc := reporting.Cycle{
 		ID: CycleID(regime.Code, period.ID), RegimeCode: regime.Code, Period: period.ID,
 		WindowStart: start, WindowEnd: end, TimeZone: regime.TimeZone, CutOff: end.End(loc), Policy: policy,
+		Estimates: regime.Estimates,
 	}
 	if req.Due != nil {
 		cyc.Due = *req.Due
-		if cyc.Due.Before(cyc.CutOff) {
+		if cyc.Due.Before(cyc.CutOff) && !regime.Estimates {
 			add("due", fmt.Sprintf("due %s is before the data cut-off (end of %s); choose a later due or an earlier period",
 				cyc.Due.In(loc).Format("02/01/2006 15:04"), end.Format("vi")))
 		}
@@ -142,7 +147,7 @@ func (e *Engine) planCycle(ctx context.Context, req LaunchRequest) (reporting.Cy
 			add("due", "due must be in the future")
 		}
 	} else {
-		d, err := reporting.ComputeDeadlines(period, regime.DeadlineRule, cal, policy.CloseAfter)
+		d, err := reporting.ComputeDeadlines(period, regime.DeadlineRule, cal, policy.CloseAfter, regime.Estimates)
 		if err != nil {
 			add("period", err.Error())
 		}
@@ -199,9 +204,9 @@ func (e *Engine) LaunchScheduled(ctx context.Context, regimeCode string, at time
 		return "", false, fmt.Errorf("regime %s: %w", regimeCode, err)
 	}
 	day := reporting.DateOf(at, loc)
-	period, ok := reporting.PeriodStartingOn(regime.Cadence, day)
+	period, ok := regime.Windows.PeriodStartingOn(regime.Cadence, day)
 	if !ok {
-		if period, ok = reporting.PeriodContaining(regime.Cadence, day); !ok {
+		if period, ok = regime.Windows.PeriodContaining(regime.Cadence, day); !ok {
 			return "", false, fmt.Errorf("regime %s (%s): no period for %s", regimeCode, regime.Cadence, day)
 		}
 	}

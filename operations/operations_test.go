@@ -239,9 +239,9 @@ func TestSignInIsAuditedEitherWay(t *testing.T) {
 	require.NoError(t, err)
 	mark := w.lastAudit(t)
 	anonymous := Caller{RemoteAddr: "198.51.100.1"}
-	_, err = w.ops.SignIn(w.ctx, anonymous, "pw@vpcp.gov.vn", "wrong guess", time.Hour)
+	_, err = w.ops.SignIn(w.ctx, anonymous, SignInRequest{Email: "pw@vpcp.gov.vn", Password: "wrong guess", TTL: time.Hour, Policy: store.DefaultSignInPolicy(), At: time.Now()})
 	require.ErrorIs(t, err, store.ErrUnauthenticated)
-	s, err := w.ops.SignIn(w.ctx, anonymous, "pw@vpcp.gov.vn", "mật khẩu dài đủ", time.Hour)
+	s, err := w.ops.SignIn(w.ctx, anonymous, SignInRequest{Email: "pw@vpcp.gov.vn", Password: "mật khẩu dài đủ", TTL: time.Hour, Policy: store.DefaultSignInPolicy(), At: time.Now()})
 	require.NoError(t, err)
 	rows := w.auditRows(t, mark)
 	require.Len(t, rows, 2)

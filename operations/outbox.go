@@ -17,21 +17,19 @@ import (
 	"rcm/workflows"
 )
 
+// HandOffTimeout bounds the hand-off a request makes right after its
+// commit: past it the request answers with what is already committed (the
+// receipt), and the sweeper delivers the message.
+const HandOffTimeout = 3 * time.Second
+
 // handOff delivers the pending outbox messages of one workflow right after
-// the commit that wrote them. A failure is only logged: the record is safe,
-// and the sweeper delivers the message later.
+// the commit that wrote them, within HandOffTimeout. A failure is only
+// logged: the record is safe, and the sweeper delivers the message later.
 func (e *Engine) handOff(ctx context.Context, workflowID string) {
-	ctx = context.WithoutCancel(ctx)
-	msgs, err := e.store.PendingOutbox(ctx, workflowID, time.Time{}, 50)
-	if err != nil {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.handOffTimeout)
+	defer cancel()
+	if _, err := e.store.DeliverOutbox(ctx, workflowID, e.deliver); err != nil {
 		e.logger.WarnContext(ctx, "hand-off deferred to the sweeper", "workflow", workflowID, "error", err)
-		return
-	}
-	for _, m := range msgs {
-		if err := e.deliver(ctx, m); err != nil {
-			e.logger.WarnContext(ctx, "hand-off deferred to the sweeper", "workflow", workflowID, "outbox", m.ID, "error", err)
-			return
-		}
 	}
 }
 
@@ -44,47 +42,30 @@ const sweepWorkflowsAtOnce = 8
 // SweepOutbox delivers every message older than minAge still pending: the
 // messages of one workflow in commit order, a workflow whose message fails
 // keeping its later ones for the next sweep, so that signals arrive in
-// order; several workflows at once. It returns how many it delivered.
+// order; several workflows at once. Each workflow's messages are claimed
+// (store.DeliverOutbox), so sweepers of several workers and the hand-offs
+// of web servers never deliver a message twice or out of order. It returns
+// how many it delivered.
 func (e *Engine) SweepOutbox(ctx context.Context, minAge time.Duration) (int, error) {
-	msgs, err := e.store.PendingOutbox(ctx, "", e.now().Add(-minAge), 500)
+	ids, err := e.store.PendingOutboxWorkflows(ctx, e.now().Add(-minAge), 500)
 	if err != nil {
 		return 0, err
 	}
 	var delivered atomic.Int64
 	var g errgroup.Group
 	g.SetLimit(sweepWorkflowsAtOnce)
-	for _, queue := range outboxByWorkflow(msgs) {
+	for _, id := range ids {
 		g.Go(func() error {
-			for _, m := range queue {
-				if err := e.deliver(ctx, m); err != nil {
-					e.logger.WarnContext(ctx, "outbox delivery failed", "outbox", m.ID, "workflow", m.WorkflowID, "attempts", m.Attempts+1, "error", err)
-					return nil
-				}
-				delivered.Add(1)
+			n, err := e.store.DeliverOutbox(ctx, id, e.deliver)
+			delivered.Add(int64(n))
+			if err != nil {
+				e.logger.WarnContext(ctx, "outbox delivery failed", "workflow", id, "error", err)
 			}
 			return nil
 		})
 	}
 	_ = g.Wait() // the goroutines log their failures and return nil
 	return int(delivered.Load()), nil
-}
-
-// outboxByWorkflow splits messages in commit order into one queue per
-// workflow, each in commit order, the queues in the order of their first
-// message.
-func outboxByWorkflow(msgs []store.OutboxMessage) [][]store.OutboxMessage {
-	index := map[string]int{}
-	var queues [][]store.OutboxMessage
-	for _, m := range msgs {
-		i, ok := index[m.WorkflowID]
-		if !ok {
-			i = len(queues)
-			index[m.WorkflowID] = i
-			queues = append(queues, nil)
-		}
-		queues[i] = append(queues[i], m)
-	}
-	return queues
 }
 
 // RunOutboxSweeper sweeps the outbox every interval until ctx ends.
@@ -105,24 +86,21 @@ func (e *Engine) RunOutboxSweeper(ctx context.Context, interval, minAge time.Dur
 	}
 }
 
-// deliver sends one outbox message and records the outcome. A signal to a
-// workflow that no longer runs has nothing left to do and counts as
-// delivered.
+// deliver sends one outbox message; the claim that calls it records the
+// outcome. A signal to a workflow that no longer runs has nothing left to do
+// and counts as delivered.
 func (e *Engine) deliver(ctx context.Context, m store.OutboxMessage) error {
 	err := e.signal(ctx, m)
 	var notFound *serviceerror.NotFound
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &notFound) || errors.As(err, &started) {
 		e.logger.InfoContext(ctx, "outbox message for a finished workflow dropped", "outbox", m.ID, "workflow", m.WorkflowID, "signal", m.SignalName)
-		err = nil
+		return nil
 	}
 	if err != nil {
-		if merr := e.store.MarkOutboxFailed(ctx, m.ID, err); merr != nil {
-			return errors.Join(err, merr)
-		}
-		return err
+		e.logger.WarnContext(ctx, "outbox delivery failed", "outbox", m.ID, "workflow", m.WorkflowID, "attempts", m.Attempts+1, "error", err)
 	}
-	return e.store.MarkOutboxDelivered(ctx, m.ID)
+	return err
 }
 
 func (e *Engine) signal(ctx context.Context, m store.OutboxMessage) error {

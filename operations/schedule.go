@@ -10,7 +10,6 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
-	"rcm/reporting"
 	"rcm/workflows"
 )
 
@@ -46,7 +45,7 @@ func (e *Engine) ScheduleRegime(ctx context.Context, c Caller, regimeCode string
 	if err != nil {
 		return Schedule{}, err
 	}
-	months, day := reporting.ScheduleDays(regime.Cadence)
+	months, day := regime.Windows.ScheduleDays(regime.Cadence)
 	if len(months) == 0 {
 		return Schedule{}, invalid("regime", fmt.Sprintf("regime %s has cadence %s; launch its cycles with `rcm cycle launch`", regimeCode, regime.Cadence))
 	}

@@ -21,6 +21,14 @@ func (e *Engine) CreateUser(ctx context.Context, c Caller, u store.User, passwor
 	return e.store.CreateUser(ctx, u, password, entry)
 }
 
+// SetPassword replaces a user's password (office staff; the demo seed).
+func (e *Engine) SetPassword(ctx context.Context, c Caller, userID int64, password string) error {
+	if err := e.Authorize(c, OpSetPassword); err != nil {
+		return err
+	}
+	return e.store.SetPassword(ctx, userID, password, c.audit(OpSetPassword, "", nil))
+}
+
 // BootstrapStaff creates the first office-staff user and issues them an API
 // token (named "bootstrap"), which only this answer holds; with a staff
 // user in the database already it is an ErrConflict. The caller is
@@ -173,15 +181,35 @@ type Session struct {
 	Expires time.Time
 }
 
-// SignIn checks an e-mail address and password and opens a session for ttl.
-// A refused attempt is written to the audit log (action session.refused)
-// and answered with an error that is errors.Is store.ErrUnauthenticated.
-// The caller is anonymous: only its address counts.
-func (e *Engine) SignIn(ctx context.Context, c Caller, email, password string, ttl time.Duration) (Session, error) {
-	u, err := e.store.AuthenticatePassword(ctx, email, password)
+// SignInRequest is one attempt to sign in with a password.
+type SignInRequest struct {
+	Email, Password string
+	// TTL is how long the session lasts.
+	TTL time.Duration
+	// Policy is how many attempts are free and how long a lock-out lasts.
+	Policy store.SignInPolicy
+	// At is when the attempt was made (the server's clock).
+	At time.Time
+}
+
+// SignIn checks an e-mail address and password and opens a session. The
+// attempt is counted against the account and the caller's address before
+// the password is checked (store.BeginSignIn), so guesses sent at once are
+// held to the same limit; a locked account or address gets a
+// *store.ThrottledError whatever the password. A refused attempt is written
+// to the audit log (action session.refused) and answered with an error that
+// is errors.Is store.ErrUnauthenticated. The caller is anonymous: only its
+// address counts.
+func (e *Engine) SignIn(ctx context.Context, c Caller, req SignInRequest) (Session, error) {
+	attempt, err := e.store.BeginSignIn(ctx, req.Policy, req.Email, c.RemoteAddr, req.At)
+	if err != nil {
+		return Session{}, err
+	}
+	u, err := e.store.AuthenticatePassword(ctx, req.Email, req.Password)
 	if errors.Is(err, store.ErrUnauthenticated) {
-		anonymous := Caller{Principal: access.Principal{Email: email}, RemoteAddr: c.RemoteAddr}
-		if auditErr := e.store.Audit(ctx, anonymous.audit(OpRefuseSession, "user/"+email, map[string]any{"reason": err.Error()})); auditErr != nil {
+		anonymous := Caller{Principal: access.Principal{Email: req.Email}, RemoteAddr: c.RemoteAddr}
+		refused := anonymous.audit(OpRefuseSession, "user/"+req.Email, map[string]any{"reason": err.Error()})
+		if auditErr := e.store.SignInFailed(ctx, attempt, refused); auditErr != nil {
 			return Session{}, auditErr
 		}
 		return Session{}, err
@@ -189,12 +217,25 @@ func (e *Engine) SignIn(ctx context.Context, c Caller, email, password string, t
 	if err != nil {
 		return Session{}, err
 	}
+	if err := e.store.SignInSucceeded(ctx, attempt); err != nil {
+		return Session{}, err
+	}
 	self := Caller{Principal: access.Principal{UserID: u.ID, Email: u.Email, Role: u.Role}, RemoteAddr: c.RemoteAddr}
-	secret, expires, err := e.store.CreateSession(ctx, u.ID, ttl, self.audit(OpCreateSession, fmt.Sprintf("user/%d", u.ID), nil))
+	secret, expires, err := e.store.CreateSession(ctx, u.ID, req.TTL, self.audit(OpCreateSession, fmt.Sprintf("user/%d", u.ID), nil))
 	if err != nil {
 		return Session{}, err
 	}
 	return Session{User: u, Secret: secret, Expires: expires}, nil
+}
+
+// SignInLocks lists the accounts and client addresses whose sign-ins are
+// refused at now (office staff only); each lock-out is also in the audit log
+// as session.locked.
+func (e *Engine) SignInLocks(ctx context.Context, c Caller, now time.Time) ([]store.SignInLock, error) {
+	if err := e.Authorize(c, OpReadSignInLocks); err != nil {
+		return nil, err
+	}
+	return e.store.SignInLocks(ctx, now)
 }
 
 // SignOut ends the caller's session of the secret.

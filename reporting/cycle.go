@@ -6,16 +6,18 @@ import "time"
 // launch. Due and Close are the cycle-wide deadlines; single obligations may
 // have been extended beyond them.
 type Cycle struct {
-	ID           string
-	RegimeCode   string
-	Period       string
-	WindowStart  Date
-	WindowEnd    Date
-	TimeZone     string
-	CutOff       time.Time
-	Due          time.Time
-	Close        time.Time
-	Policy       Policy
+	ID          string
+	RegimeCode  string
+	Period      string
+	WindowStart Date
+	WindowEnd   Date
+	TimeZone    string
+	CutOff      time.Time
+	Due         time.Time
+	Close       time.Time
+	Policy      Policy
+	// Estimates: the regime reports estimates, so Due may come before CutOff.
+	Estimates    bool
 	Status       CycleStatus
 	Expected     int
 	LaunchedBy   *int64
@@ -24,6 +26,14 @@ type Cycle struct {
 	ClosedAt     *time.Time
 	CancelReason string
 }
+
+// ReportsEstimates says the cycle's figures are estimates (số liệu ước
+// tính): its regime reports estimates and the cycle is due before its data
+// cut-off, so the figures for the rest of the window are estimated. The
+// deadline notice, the reminders, the receipts and the agency's page say
+// so; a cycle of such a regime due after its cut-off reports actual
+// figures and says nothing of estimates.
+func (c Cycle) ReportsEstimates() bool { return c.Estimates && c.Due.Before(c.CutOff) }
 
 // CycleStatus is where a cycle is in its life.
 type CycleStatus string

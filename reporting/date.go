@@ -55,6 +55,26 @@ func MustParseDate(s string) Date {
 	return d
 }
 
+// FormatInstant writes an instant as people in Vietnam read it, dd/mm/yyyy
+// hh:mm in Asia/Ho_Chi_Minh; the end of a day, the instant deadlines fall
+// on, is written 24:00 of that day ("14/11/2026 24:00"), not 00:00 of the
+// next. The zero time is "". Pages, mail and the command line all write
+// instants so.
+func FormatInstant(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	loc, err := DefaultLocation()
+	if err != nil {
+		loc = time.FixedZone("ICT", 7*3600)
+	}
+	t = t.In(loc)
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
+		return t.AddDate(0, 0, -1).Format("02/01/2006") + " 24:00"
+	}
+	return t.Format("02/01/2006 15:04")
+}
+
 // DateOf returns the calendar date in loc at the instant t: the day boundary
 // of loc decides (midnight +07:00 for Vietnam), not the time zone t happens to
 // be written in. loc must not be nil.

@@ -16,6 +16,9 @@ const (
 	// RuleWorkingDays: due N working days after the cut-off date, skipping
 	// Saturdays, Sundays and the calendar's holidays.
 	RuleWorkingDays = "workdays"
+	// RuleDate: due on a fixed month and day of the period's year, or of the
+	// year after it (Circular 02/2023's "6 June", "25 November").
+	RuleDate = "date"
 )
 
 // Bounds on N, to catch typing mistakes ("days:300" for "days:3").
@@ -25,24 +28,37 @@ const (
 )
 
 // DeadlineRule says when a regime's reports are due, relative to the cut-off
-// date (the last day of the window). Written as text it is one of
+// date (the last day of the window) or to the period's year. Written as text
+// it is one of
 //
-//	day:N       day N of the month in which the cut-off falls (1-31; in a
-//	            shorter month, its last day)
-//	days:N      N calendar days after the cut-off date (0-366)
-//	workdays:N  N working days after the cut-off date (1-250), skipping
-//	            Saturdays, Sundays and the calendar's holidays
+//	day:N            day N of the month in which the cut-off falls (1-31; in
+//	                 a shorter month, its last day)
+//	days:N           N calendar days after the cut-off date (0-366)
+//	workdays:N       N working days after the cut-off date (1-250), skipping
+//	                 Saturdays, Sundays and the calendar's holidays, and
+//	                 counting its make-up Saturdays
+//	date:MM-DD       that month and day of the period's year (date:11-25 is
+//	                 25 November of an annual period's own year)
+//	date:+1y:MM-DD   that month and day of the year after the period's year
+//	                 (date:+1y:01-20 for an annual report due 20 January)
 //
 // A DeadlineRule encodes as that text in JSON.
 type DeadlineRule struct {
-	// Kind is RuleDayOfMonth, RuleCalendarDays or RuleWorkingDays.
+	// Kind is RuleDayOfMonth, RuleCalendarDays, RuleWorkingDays or RuleDate.
 	Kind string
-	// N is the day of the month or the number of days.
+	// N is the day of the month or the number of days; for RuleDate, the
+	// month and day as MMDD (1125 for 25 November).
 	N int
+	// NextYear (RuleDate only) puts the date in the year after the period's.
+	NextYear bool
 }
 
-const ruleForms = "write day:N (day N of the cut-off month), days:N (N calendar days after the cut-off) " +
-	"or workdays:N (N working days after it)"
+const ruleForms = "write day:N (day N of the cut-off month), days:N (N calendar days after the cut-off), " +
+	"workdays:N (N working days after it), date:MM-DD (a date of the period's year) " +
+	"or date:+1y:MM-DD (a date of the year after)"
+
+// nextYearPrefix marks a RuleDate of the year after the period's.
+const nextYearPrefix = "+1y:"
 
 // ParseDeadlineRule parses a rule written "day:15", "days:2" or "workdays:2".
 func ParseDeadlineRule(s string) (DeadlineRule, error) {
@@ -59,6 +75,8 @@ func ParseDeadlineRule(s string) (DeadlineRule, error) {
 		example = "days:2"
 	case RuleWorkingDays:
 		example = "workdays:2"
+	case RuleDate:
+		return parseDateRule(s, strings.TrimSpace(nText))
 	default:
 		return DeadlineRule{}, fmt.Errorf("deadline rule %q: unknown kind %q; %s", s, kind, ruleForms)
 	}
@@ -73,11 +91,46 @@ func ParseDeadlineRule(s string) (DeadlineRule, error) {
 	return r, nil
 }
 
+// parseDateRule reads the MM-DD or +1y:MM-DD of a date: rule.
+func parseDateRule(s, text string) (DeadlineRule, error) {
+	r := DeadlineRule{Kind: RuleDate}
+	if rest, ok := strings.CutPrefix(text, nextYearPrefix); ok {
+		r.NextYear, text = true, rest
+	}
+	m, d, ok := strings.Cut(text, "-")
+	month, okM := digits(m)
+	dayN, okD := digits(d)
+	if !ok || !okM || !okD || len(m) != 2 || len(d) != 2 {
+		return DeadlineRule{}, fmt.Errorf("deadline rule %q: write date:MM-DD, for example date:11-25 (25 November of the period's year), "+
+			"or date:+1y:MM-DD for a date of the year after", s)
+	}
+	r.N = month*100 + dayN
+	if err := r.Validate(); err != nil {
+		return DeadlineRule{}, fmt.Errorf("deadline rule %q: %w", s, err)
+	}
+	return r, nil
+}
+
 // Validate checks the kind and the range of N.
 func (r DeadlineRule) Validate() error {
 	var lo, hi int
 	var what string
+	if r.NextYear && r.Kind != RuleDate {
+		return fmt.Errorf("only a date: rule can name the year after the period")
+	}
 	switch r.Kind {
+	case RuleDate:
+		month, d := time.Month(r.N/100), r.N%100
+		if month < time.January || month > time.December {
+			return fmt.Errorf("month %02d is not between 01 and 12", int(month))
+		}
+		if month == time.February && d == 29 {
+			return fmt.Errorf("29 February exists only in leap years; use 02-28 or 03-01")
+		}
+		if n := daysIn(2027, month); d < 1 || d > n {
+			return fmt.Errorf("day %02d does not exist in %s, which has %d days", d, month, n)
+		}
+		return nil
 	case RuleDayOfMonth:
 		lo, hi, what = 1, 31, "day of the month"
 	case RuleCalendarDays:
@@ -95,11 +148,16 @@ func (r DeadlineRule) Validate() error {
 	return nil
 }
 
-// String writes the rule as ParseDeadlineRule reads it ("workdays:2"); the
-// zero rule is "".
+// String writes the rule as ParseDeadlineRule reads it ("workdays:2",
+// "date:+1y:01-20"); the zero rule is "".
 func (r DeadlineRule) String() string {
-	if r.Kind == "" {
+	switch {
+	case r.Kind == "":
 		return ""
+	case r.Kind == RuleDate && r.NextYear:
+		return fmt.Sprintf("%s:%s%02d-%02d", r.Kind, nextYearPrefix, r.N/100, r.N%100)
+	case r.Kind == RuleDate:
+		return fmt.Sprintf("%s:%02d-%02d", r.Kind, r.N/100, r.N%100)
 	}
 	return r.Kind + ":" + strconv.Itoa(r.N)
 }
@@ -179,11 +237,18 @@ func containsDate(ds []Date, d Date) bool {
 }
 
 // DueDate returns the due date the rule gives for a window whose cut-off date
-// is cutoff. A rule whose due date falls before the cut-off date is an error,
-// since nobody can report figures before they are closed: "day:6 falls on
-// 06/03/2026, before the cut-off 14/03/2026; ...". The calendar's Location is
-// not needed here.
+// is cutoff, a date: rule taking the cut-off's year as the period's. A rule
+// whose due date falls before the cut-off date is an error, since nobody can
+// report figures before they are closed: "day:6 falls on 06/03/2026, before
+// the cut-off 14/03/2026; ...". The calendar's Location is not needed here.
 func (r DeadlineRule) DueDate(cutoff Date, cal Calendar) (Date, error) {
+	return r.dueDate(Date{}, cutoff, cutoff.Year, cal, false)
+}
+
+// dueDate is the due date of a window start..cutoff of a period of year.
+// With estimates, a due date before the cut-off is allowed (the figures after
+// it are estimates, số liệu ước tính), but not one before the window opens.
+func (r DeadlineRule) dueDate(start, cutoff Date, year int, cal Calendar, estimates bool) (Date, error) {
 	if err := r.Validate(); err != nil {
 		return Date{}, err
 	}
@@ -194,14 +259,24 @@ func (r DeadlineRule) DueDate(cutoff Date, cal Calendar) (Date, error) {
 	switch r.Kind {
 	case RuleDayOfMonth:
 		due = Date{Year: cutoff.Year, Month: cutoff.Month, Day: min(r.N, daysIn(cutoff.Year, cutoff.Month))}
-		if due.Before(cutoff) {
-			return Date{}, fmt.Errorf("%s falls on %s, before the cut-off %s; use day:%d or later, or a days: or workdays: rule",
-				r, due.Format("en"), cutoff.Format("en"), cutoff.Day)
-		}
 	case RuleCalendarDays:
 		due = cutoff.AddDays(r.N)
 	case RuleWorkingDays:
 		due = cal.AddWorkingDays(cutoff, r.N)
+	case RuleDate:
+		if r.NextYear {
+			year++
+		}
+		due = Date{Year: year, Month: time.Month(r.N / 100), Day: r.N % 100}
+	}
+	switch {
+	case !estimates && due.Before(cutoff):
+		return Date{}, fmt.Errorf("%s falls on %s, before the cut-off %s; choose a rule that falls on %s or later, "+
+			"or mark the regime's figures as estimates (estimates: true) to report before the cut-off",
+			r, due.Format("en"), cutoff.Format("en"), cutoff.Format("en"))
+	case estimates && start.IsValid() && due.Before(start):
+		return Date{}, fmt.Errorf("%s falls on %s, before the window opens on %s; even estimates need the window open",
+			r, due.Format("en"), start.Format("en"))
 	}
 	return due, nil
 }
@@ -227,8 +302,9 @@ type Deadlines struct {
 
 // ComputeDeadlines returns the window, due date, cut-off, due and close of
 // period p under rule in cal's time zone. Close is Due + closeAfter, which must
-// not be negative.
-func ComputeDeadlines(p Period, rule DeadlineRule, cal Calendar, closeAfter time.Duration) (Deadlines, error) {
+// not be negative. Only with estimates may the due date come before the
+// cut-off date (the regime reports estimates for the rest of the window).
+func ComputeDeadlines(p Period, rule DeadlineRule, cal Calendar, closeAfter time.Duration, estimates bool) (Deadlines, error) {
 	if p.IsZero() {
 		return Deadlines{}, fmt.Errorf("compute deadlines: no period given")
 	}
@@ -239,7 +315,7 @@ func ComputeDeadlines(p Period, rule DeadlineRule, cal Calendar, closeAfter time
 		return Deadlines{}, fmt.Errorf("compute deadlines for %s: close-after %s is negative; close must come at or after due", p, FormatOffset(closeAfter))
 	}
 	start, end := p.Window()
-	dueDate, err := rule.DueDate(end, cal)
+	dueDate, err := rule.dueDate(start, end, p.Year, cal, estimates)
 	if err != nil {
 		return Deadlines{}, fmt.Errorf("compute deadlines for %s: %w", p, err)
 	}

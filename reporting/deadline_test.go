@@ -15,12 +15,12 @@ func TestParseDeadlineRuleReadsTheThreeKinds(t *testing.T) {
 		want DeadlineRule
 		text string
 	}{
-		{"day:15", DeadlineRule{RuleDayOfMonth, 15}, "day:15"},
-		{"days:2", DeadlineRule{RuleCalendarDays, 2}, "days:2"},
-		{"days:0", DeadlineRule{RuleCalendarDays, 0}, "days:0"},
-		{"workdays:2", DeadlineRule{RuleWorkingDays, 2}, "workdays:2"},
-		{" Workdays: 2 ", DeadlineRule{RuleWorkingDays, 2}, "workdays:2"},
-		{"day:31", DeadlineRule{RuleDayOfMonth, 31}, "day:31"},
+		{"day:15", DeadlineRule{Kind: RuleDayOfMonth, N: 15}, "day:15"},
+		{"days:2", DeadlineRule{Kind: RuleCalendarDays, N: 2}, "days:2"},
+		{"days:0", DeadlineRule{Kind: RuleCalendarDays, N: 0}, "days:0"},
+		{"workdays:2", DeadlineRule{Kind: RuleWorkingDays, N: 2}, "workdays:2"},
+		{" Workdays: 2 ", DeadlineRule{Kind: RuleWorkingDays, N: 2}, "workdays:2"},
+		{"day:31", DeadlineRule{Kind: RuleDayOfMonth, N: 31}, "day:31"},
 	}
 	for _, tt := range tests {
 		got, err := ParseDeadlineRule(tt.in)
@@ -48,12 +48,12 @@ func TestParseDeadlineRuleSaysWhatToWrite(t *testing.T) {
 }
 
 func TestDeadlineRuleTravelsInJSONAsText(t *testing.T) {
-	b, err := json.Marshal(struct{ Rule DeadlineRule }{DeadlineRule{RuleWorkingDays, 2}})
+	b, err := json.Marshal(struct{ Rule DeadlineRule }{DeadlineRule{Kind: RuleWorkingDays, N: 2}})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"Rule":"workdays:2"}`, string(b))
 	var back struct{ Rule DeadlineRule }
 	require.NoError(t, json.Unmarshal(b, &back))
-	assert.Equal(t, DeadlineRule{RuleWorkingDays, 2}, back.Rule)
+	assert.Equal(t, DeadlineRule{Kind: RuleWorkingDays, N: 2}, back.Rule)
 }
 
 // Vietnamese public holidays around 30 April and 1 May 2026 (Thursday and Friday).
@@ -99,12 +99,12 @@ func TestDueDateOfEachRuleKind(t *testing.T) {
 func TestDueDateBeforeTheCutOffIsAnError(t *testing.T) {
 	// Circular 02/2023's quarterly "by the 6th of the quarter's last month"
 	// falls inside a Decree 09 window.
-	_, err := DeadlineRule{RuleDayOfMonth, 6}.DueDate(d("2026-03-14"), Calendar{})
-	assert.EqualError(t, err, "day:6 falls on 06/03/2026, before the cut-off 14/03/2026; use day:14 or later, or a days: or workdays: rule")
+	_, err := DeadlineRule{Kind: RuleDayOfMonth, N: 6}.DueDate(d("2026-03-14"), Calendar{})
+	assert.EqualError(t, err, "day:6 falls on 06/03/2026, before the cut-off 14/03/2026; choose a rule that falls on 14/03/2026 or later, or mark the regime's figures as estimates (estimates: true) to report before the cut-off")
 
 	_, err = DeadlineRule{}.DueDate(d("2026-03-14"), Calendar{})
 	assert.EqualError(t, err, "deadline rule is empty; "+ruleForms)
-	_, err = DeadlineRule{"weeks", 1}.DueDate(d("2026-03-14"), Calendar{})
+	_, err = DeadlineRule{Kind: "weeks", N: 1}.DueDate(d("2026-03-14"), Calendar{})
 	assert.EqualError(t, err, `deadline rule kind "weeks" is unknown; `+ruleForms)
 }
 
@@ -116,12 +116,12 @@ func TestDueDatesOfEveryMonthOfTwoYears(t *testing.T) {
 	p := MustParsePeriod("2026-01")
 	for range 24 {
 		_, cutoff := p.Window()
-		due, err := DeadlineRule{RuleDayOfMonth, 15}.DueDate(cutoff, cal)
+		due, err := DeadlineRule{Kind: RuleDayOfMonth, N: 15}.DueDate(cutoff, cal)
 		require.NoError(t, err)
 		assert.Equal(t, Date{p.Year, time.Month(p.Index), 15}, due, p.ID)
 
 		for n := 1; n <= 5; n++ {
-			due, err := DeadlineRule{RuleWorkingDays, n}.DueDate(cutoff, cal)
+			due, err := DeadlineRule{Kind: RuleWorkingDays, N: n}.DueDate(cutoff, cal)
 			require.NoError(t, err)
 			assert.True(t, cal.IsWorkingDay(due), "%s workdays:%d gives %s, not a working day", p, n, due)
 			counted := 0
@@ -146,7 +146,7 @@ func TestIsWorkingDay(t *testing.T) {
 }
 
 func TestComputeDeadlinesForTheFirstQuarter(t *testing.T) {
-	got, err := ComputeDeadlines(MustParsePeriod("2026-Q1"), DeadlineRule{RuleCalendarDays, 2}, Calendar{Location: vn}, 10*day)
+	got, err := ComputeDeadlines(MustParsePeriod("2026-Q1"), DeadlineRule{Kind: RuleCalendarDays, N: 2}, Calendar{Location: vn}, 10*day, false)
 	require.NoError(t, err)
 	assert.Equal(t, "2025-12-15", got.WindowStart.String())
 	assert.Equal(t, "2026-03-14", got.WindowEnd.String())
@@ -157,7 +157,7 @@ func TestComputeDeadlinesForTheFirstQuarter(t *testing.T) {
 }
 
 func TestComputeDeadlinesAcrossTheYear(t *testing.T) {
-	got, err := ComputeDeadlines(MustParsePeriod("2026"), DeadlineRule{RuleWorkingDays, 2}, Calendar{Location: vn}, 0)
+	got, err := ComputeDeadlines(MustParsePeriod("2026"), DeadlineRule{Kind: RuleWorkingDays, N: 2}, Calendar{Location: vn}, 0, false)
 	require.NoError(t, err)
 	// 14/12/2026 is a Monday.
 	assert.Equal(t, "2026-12-16", got.DueDate.String())
@@ -168,13 +168,13 @@ func TestComputeDeadlinesAcrossTheYear(t *testing.T) {
 
 func TestComputeDeadlinesRefusesBadInput(t *testing.T) {
 	q1 := MustParsePeriod("2026-Q1")
-	_, err := ComputeDeadlines(q1, DeadlineRule{RuleCalendarDays, 2}, Calendar{}, 0)
+	_, err := ComputeDeadlines(q1, DeadlineRule{Kind: RuleCalendarDays, N: 2}, Calendar{}, 0, false)
 	assert.EqualError(t, err, "compute deadlines for 2026-Q1: the calendar has no time zone; set it from DefaultLocation or LoadLocation")
-	_, err = ComputeDeadlines(q1, DeadlineRule{RuleCalendarDays, 2}, Calendar{Location: vn}, -time.Hour)
+	_, err = ComputeDeadlines(q1, DeadlineRule{Kind: RuleCalendarDays, N: 2}, Calendar{Location: vn}, -time.Hour, false)
 	assert.EqualError(t, err, "compute deadlines for 2026-Q1: close-after -1h is negative; close must come at or after due")
-	_, err = ComputeDeadlines(q1, DeadlineRule{RuleDayOfMonth, 6}, Calendar{Location: vn}, 0)
-	assert.EqualError(t, err, "compute deadlines for 2026-Q1: day:6 falls on 06/03/2026, before the cut-off 14/03/2026; use day:14 or later, or a days: or workdays: rule")
-	_, err = ComputeDeadlines(Period{}, DeadlineRule{RuleCalendarDays, 2}, Calendar{Location: vn}, 0)
+	_, err = ComputeDeadlines(q1, DeadlineRule{Kind: RuleDayOfMonth, N: 6}, Calendar{Location: vn}, 0, false)
+	assert.EqualError(t, err, "compute deadlines for 2026-Q1: day:6 falls on 06/03/2026, before the cut-off 14/03/2026; choose a rule that falls on 14/03/2026 or later, or mark the regime's figures as estimates (estimates: true) to report before the cut-off")
+	_, err = ComputeDeadlines(Period{}, DeadlineRule{Kind: RuleCalendarDays, N: 2}, Calendar{Location: vn}, 0, false)
 	assert.EqualError(t, err, "compute deadlines: no period given")
 }
 

@@ -74,6 +74,9 @@ type Period struct {
 	// CustomStart and CustomEnd are the first and last days of a custom
 	// window; zero for the other cadences.
 	CustomStart, CustomEnd Date
+	// Windows says how the period is cut: "" or Decree09Windows by Decree
+	// 09's cut-off windows, CalendarWindows by calendar months (see On).
+	Windows Windows
 }
 
 const periodForms = "write 2026-10 (monthly), 2026-Q4 (quarterly), 2026-H1 or 2026-H2 (six-monthly), " +
@@ -243,7 +246,12 @@ func (p Period) IsZero() bool { return p == Period{} }
 //	annual               15 Dec of the previous year .. 14 Dec
 //
 // A custom period returns its own window; the zero Period returns zero dates.
+// A period on calendar windows (On(CalendarWindows)) returns its calendar
+// months instead: 2026-10 is 01/10–31/10, 2026-H1 01/01–30/06.
 func (p Period) Window() (start, end Date) {
+	if p.Windows == CalendarWindows && p.Cadence != Custom {
+		return p.calendarWindow()
+	}
 	switch p.Cadence {
 	case Monthly:
 		return windowOfMonths(p.Year, time.Month(p.Index), time.Month(p.Index))
@@ -312,7 +320,7 @@ func (p Period) shift(by int) Period {
 	if err != nil { // outside years 1000..9999
 		return p
 	}
-	return next
+	return next.On(p.Windows)
 }
 
 // Label names the period for people: in Vietnamese by default ("tháng

@@ -6,9 +6,20 @@ type Regime struct {
 	Code, NameVI, NameEN string
 	TemplateCode         string
 	Cadence              Cadence
-	DeadlineRule         DeadlineRule
+	// Windows says how periods are cut: Decree 09's windows or calendar months.
+	Windows      Windows
+	DeadlineRule DeadlineRule
+	// Estimates says the regime reports estimates (số liệu ước tính) for the
+	// end of the window: its due date may come before the cut-off, and its
+	// reports say so.
+	Estimates bool
 	// TimeZone is the IANA zone calendar rules run in ("" = DefaultZone).
 	TimeZone string
+	// SendTime is the time of day reminders and escalations counted in days
+	// go out, on working days (DefaultSendTime when not set).
+	SendTime ClockTime
+	// Holidays are the regime's own days off, on top of the shared holiday
+	// calendar (regimes created before it listed their holidays here).
 	Holidays []Date
 	Policy   Policy
 	// Timeliness judges on time: by the first version or by the version

@@ -15,6 +15,10 @@ import "time"
 // Custom periods are not scheduled: ScheduleDays(Custom) returns nil and 0,
 // as does an unknown cadence.
 func ScheduleDays(c Cadence) (months []time.Month, day int) {
+	return Decree09Windows.ScheduleDays(c)
+}
+
+func decree09ScheduleDays(c Cadence) (months []time.Month, day int) {
 	switch c {
 	case Monthly:
 		months = []time.Month{time.January, time.February, time.March, time.April, time.May, time.June,
@@ -36,6 +40,10 @@ func ScheduleDays(c Cadence) (months []time.Month, day int) {
 // ScheduleDays uses it to name the period it launches: 15/12/2026 starts
 // 2027-01, 2027-Q1, 2027-H1, 2027-9M and 2027. Custom periods are never found.
 func PeriodStartingOn(c Cadence, d Date) (Period, bool) {
+	return Decree09Windows.PeriodStartingOn(c, d)
+}
+
+func decree09PeriodStartingOn(c Cadence, d Date) (Period, bool) {
 	if d.Day != windowStartDay || !d.IsValid() {
 		return Period{}, false
 	}
@@ -66,6 +74,10 @@ func PeriodStartingOn(c Cadence, d Date) (Period, bool) {
 // .. 14 Dec uncovered, and custom periods are never found. Monthly, quarterly,
 // six-monthly and annual windows follow one another without gaps.
 func PeriodContaining(c Cadence, d Date) (Period, bool) {
+	return Decree09Windows.PeriodContaining(c, d)
+}
+
+func decree09PeriodContaining(c Cadence, d Date) (Period, bool) {
 	if !d.IsValid() {
 		return Period{}, false
 	}

@@ -3,6 +3,7 @@ package reporting
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -164,19 +165,32 @@ type Moment struct {
 	Recipients []Recipient
 }
 
-// Timeline lays the policy out between due and close: a reminder at due minus
-// each offset, the overdue moment at due, every escalation notice at due + After (+
-// Repeat × i), and close, sorted by instant and then in the order reminder,
-// overdue, escalation, close. Escalations at or after close are dropped, as is any
-// reminder or due after close (when close was moved before due); close comes
-// last. The result depends only on the arguments. Moments already past are
-// kept: the caller decides what to do with them.
+// Timeline lays the policy out between due and close with every instant
+// exact: TimelineIn with no office hours.
 func (p Policy) Timeline(due, close time.Time) []Moment {
+	return p.TimelineIn(due, close, OfficeHours{})
+}
+
+// TimelineIn lays the policy out between due and close: a reminder before due
+// for each offset (OfficeHours.ReminderAt), the overdue moment at due, every
+// escalation notice after due at After (+ Repeat × i) (OfficeHours.EscalationAt),
+// and close, sorted by instant and then in the order reminder, overdue,
+// escalation, close. Under office hours (hours with a Location) an offset in whole days lands at the
+// send time of a working day, so two of them may land together: a reminder
+// at the instant of another, or an escalation at the instant of another to
+// the same recipients, is dropped. Escalations at or after close are
+// dropped, as is any reminder or due after close (when close was moved
+// before due); close comes last and is never moved. The result depends only
+// on the arguments. Moments already past are kept: the caller decides what
+// to do with them.
+func (p Policy) TimelineIn(due, close time.Time, hours OfficeHours) []Moment {
 	var reminders, escalations []Moment
 	for _, o := range p.ReminderOffsets {
-		if at := due.Add(-o); !at.After(close) {
-			reminders = append(reminders, Moment{At: at, Kind: EventReminder, Offset: -o, Recipients: []Recipient{RecipientOfficer}})
+		at := hours.ReminderAt(due, o)
+		if at.After(close) || hours.moves() && landsWith(reminders, at, []Recipient{RecipientOfficer}) {
+			continue
 		}
+		reminders = append(reminders, Moment{At: at, Kind: EventReminder, Offset: at.Sub(due), Recipients: []Recipient{RecipientOfficer}})
 	}
 	for _, e := range p.Escalations {
 		times := max(e.Times, 1)
@@ -184,9 +198,12 @@ func (p Policy) Timeline(due, close time.Time) []Moment {
 			times = 1
 		}
 		for i := 0; i < times; i++ {
-			at := due.Add(e.After + time.Duration(i)*e.Repeat)
+			at := hours.EscalationAt(due, e.After+time.Duration(i)*e.Repeat)
 			if !at.Before(close) {
 				break
+			}
+			if hours.moves() && landsWith(escalations, at, e.Recipients) {
+				continue
 			}
 			escalations = append(escalations, Moment{At: at, Kind: EventEscalation, Offset: at.Sub(due), Recipients: append([]Recipient(nil), e.Recipients...)})
 		}
@@ -203,6 +220,17 @@ func (p Policy) Timeline(due, close time.Time) []Moment {
 	out = append(out, Moment{At: close, Kind: EventClose, Step: 1, Of: 1, Offset: close.Sub(due)})
 	sortMoments(out)
 	return out
+}
+
+// landsWith reports whether one of ms comes at the instant at to the same
+// recipients.
+func landsWith(ms []Moment, at time.Time, recipients []Recipient) bool {
+	for _, m := range ms {
+		if m.At.Equal(at) && slices.Equal(m.Recipients, recipients) {
+			return true
+		}
+	}
+	return false
 }
 
 // number sorts moments of one kind by instant (stably, keeping the policy's

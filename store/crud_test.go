@@ -326,6 +326,8 @@ func TestRegimes(t *testing.T) {
 	got, err := s.Regime(ctx, r.Code)
 	require.NoError(t, err)
 	r.Timeliness = reporting.TimelinessAcceptedVersion // a new regime's default
+	// A regime that names no send time or windows gets 08:00 and Decree 09's.
+	r.SendTime, r.Windows = reporting.DefaultSendTime, reporting.Decree09Windows
 	require.Equal(t, r, got)
 
 	badRule := r

@@ -13,7 +13,7 @@ import (
 
 const cycleColumns = `c.id, c.regime_code, c.period, c.window_start, c.window_end, c.time_zone,
 	c.cut_off_at, c.due_at, c.close_at, c.policy, c.status, coalesce(c.expected, 0), c.launched_by,
-	c.launched_at, c.opened_at, c.closed_at, coalesce(c.cancel_reason, '')`
+	c.launched_at, c.opened_at, c.closed_at, coalesce(c.cancel_reason, ''), c.estimates`
 
 func scanCycle(row pgx.Row) (reporting.Cycle, error) {
 	var c reporting.Cycle
@@ -21,7 +21,7 @@ func scanCycle(row pgx.Row) (reporting.Cycle, error) {
 	var policy []byte
 	err := row.Scan(&c.ID, &c.RegimeCode, &c.Period, &start, &end, &c.TimeZone,
 		&c.CutOff, &c.Due, &c.Close, &policy, &c.Status, &c.Expected, &c.LaunchedBy,
-		&c.LaunchedAt, &c.OpenedAt, &c.ClosedAt, &c.CancelReason)
+		&c.LaunchedAt, &c.OpenedAt, &c.ClosedAt, &c.CancelReason, &c.Estimates)
 	if err != nil {
 		return reporting.Cycle{}, err
 	}
@@ -43,11 +43,11 @@ func (s *Store) InsertCycle(ctx context.Context, c reporting.Cycle, audit AuditE
 	err = s.tx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `
 		INSERT INTO cycles (id, regime_code, period, window_start, window_end, time_zone,
-		                    cut_off_at, due_at, close_at, policy, status, launched_by, timeliness)
+		                    cut_off_at, due_at, close_at, policy, status, launched_by, timeliness, estimates)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-		        coalesce((SELECT timeliness FROM regimes WHERE code = $2), 'first_version'))`,
+		        coalesce((SELECT timeliness FROM regimes WHERE code = $2), 'first_version'), $13)`,
 			c.ID, c.RegimeCode, c.Period, dateToPg(c.WindowStart), dateToPg(c.WindowEnd), c.TimeZone,
-			c.CutOff, c.Due, c.Close, policy, reporting.CycleLaunching, c.LaunchedBy); err != nil {
+			c.CutOff, c.Due, c.Close, policy, reporting.CycleLaunching, c.LaunchedBy, c.Estimates); err != nil {
 			return err
 		}
 		return writeAudit(ctx, tx, audit)

@@ -87,15 +87,40 @@ func joinLines(ss []string) string {
 	return out
 }
 
-// MarkNotificationSending records that the message is about to be handed
-// to the SMTP server. It reports false if another attempt took it first.
-func (s *Store) MarkNotificationSending(ctx context.Context, id int64) (bool, error) {
-	tag, err := s.pool.Exec(ctx, `UPDATE notifications SET status = $2 WHERE id = $1 AND status = ANY($3)`,
-		id, reporting.NotificationSending, reporting.NotificationSending.From())
-	if err != nil {
-		return false, fmt.Errorf("notification %d sending: %w", id, err)
+// MarkNotificationsSending records that the messages are about to be
+// handed to the SMTP server, in one durable commit, and returns the ids it
+// took: a message another attempt took first is left out. A message marked
+// here and never recorded sent is reported as of unknown outcome by the next
+// attempt, never sent twice, so the caller marks only what it is about to
+// send.
+func (s *Store) MarkNotificationsSending(ctx context.Context, ids []int64) ([]int64, error) {
+	if len(ids) == 0 {
+		return nil, nil
 	}
-	return tag.RowsAffected() == 1, nil
+	rows, err := s.pool.Query(ctx, `UPDATE notifications SET status = $2 WHERE id = ANY($1) AND status = ANY($3) RETURNING id`,
+		ids, reporting.NotificationSending, reporting.NotificationSending.From())
+	if err != nil {
+		return nil, fmt.Errorf("mark %d notifications sending: %w", len(ids), err)
+	}
+	taken, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("mark %d notifications sending: %w", len(ids), err)
+	}
+	return taken, nil
+}
+
+// ReleaseNotificationsSending hands messages marked sending, but never
+// given to the SMTP server, back to the claimed state for the next attempt
+// (a lane that stops mid-batch, on purpose or on a cancelled context).
+func (s *Store) ReleaseNotificationsSending(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if _, err := s.pool.Exec(ctx, `UPDATE notifications SET status = $2 WHERE id = ANY($1) AND status = $3`,
+		ids, reporting.NotificationClaimed, reporting.NotificationSending); err != nil {
+		return fmt.Errorf("release %d notifications: %w", len(ids), err)
+	}
+	return nil
 }
 
 // ErrOutcomeUnknown is recorded on a notification whose sending attempt
@@ -113,22 +138,38 @@ func (s *Store) MarkNotificationUnknown(ctx context.Context, id int64, reason st
 	return nil
 }
 
-// MarkNotificationSent records that the message went out. The commit does
-// not wait for the disk: if PostgreSQL itself crashed before writing it, the
-// row would stay 'sending' and be reported as of unknown outcome, never sent
-// twice; waiting would double the cost of every message of a wave.
-func (s *Store) MarkNotificationSent(ctx context.Context, id int64, at time.Time) error {
+// SentMark is one message the SMTP server accepted, and when.
+type SentMark struct {
+	ID int64
+	At time.Time
+}
+
+// MarkNotificationsSent records that the messages went out, in one
+// statement. The commit does not wait for the disk: if PostgreSQL itself
+// crashed before writing it, the rows would stay 'sending' and be reported as
+// of unknown outcome, never sent twice; waiting would double the cost of a
+// wave.
+func (s *Store) MarkNotificationsSent(ctx context.Context, marks []SentMark) error {
+	if len(marks) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(marks))
+	ats := make([]time.Time, len(marks))
+	for i, m := range marks {
+		ids[i], ats[i] = m.ID, m.At
+	}
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `
-			UPDATE notifications SET status = $3, sent_at = $2, attempts = attempts + 1, last_error = NULL
-			 WHERE id = $1 AND status = ANY($4)`, id, at, reporting.NotificationSent, reporting.NotificationSent.From())
+			UPDATE notifications n SET status = $3, sent_at = m.at, attempts = attempts + 1, last_error = NULL
+			  FROM unnest($1::bigint[], $2::timestamptz[]) AS m(id, at)
+			 WHERE n.id = m.id AND n.status = ANY($4)`, ids, ats, reporting.NotificationSent, reporting.NotificationSent.From())
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("notification %d sent: %w", id, err)
+		return fmt.Errorf("mark %d notifications sent: %w", len(marks), err)
 	}
 	return nil
 }

@@ -27,6 +27,12 @@ func (s *Store) CreateRegime(ctx context.Context, r reporting.Regime, audit Audi
 	if r.Timeliness == "" {
 		r.Timeliness = reporting.DefaultTimeliness
 	}
+	if r.SendTime == 0 {
+		r.SendTime = reporting.DefaultSendTime
+	}
+	if r.Windows == "" {
+		r.Windows = reporting.Decree09Windows
+	}
 	if err := validateRegime(r); err != nil {
 		return fmt.Errorf("create regime %s: %w", r.Code, err)
 	}
@@ -44,11 +50,12 @@ func (s *Store) CreateRegime(ctx context.Context, r reporting.Regime, audit Audi
 		}
 		_, err := tx.Exec(ctx, `
 			INSERT INTO regimes (code, name_vi, name_en, template_code, cadence, deadline_rule, time_zone,
-			                     holidays, reminder_offsets, review_time, close_after, reviewer_id, timeliness)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			                     holidays, reminder_offsets, review_time, close_after, reviewer_id, timeliness,
+			                     send_time, estimates, windows)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 			r.Code, r.NameVI, r.NameEN, r.TemplateCode, string(r.Cadence), r.DeadlineRule.String(), r.TimeZone,
 			holidays, offsets, durationToInterval(r.Policy.ReviewTime), durationToInterval(r.Policy.CloseAfter), r.ReviewerID,
-			r.Timeliness)
+			r.Timeliness, clockToPg(r.SendTime), r.Estimates, string(r.Windows))
 		if err != nil {
 			return err
 		}
@@ -94,6 +101,16 @@ func validateRegime(r reporting.Regime) error {
 	}
 	if err := r.DeadlineRule.Validate(); err != nil {
 		errs.Add("deadline_rule", "%v", err)
+	}
+	if r.DeadlineRule.Kind == reporting.RuleDate && r.Cadence == reporting.Monthly {
+		errs.Add("deadline_rule", "%s names one date of the year, so every month would be due that day; "+
+			"use day:N, days:N or workdays:N for a monthly regime", r.DeadlineRule)
+	}
+	if r.SendTime <= 0 || r.SendTime >= 24*60 {
+		errs.Add("send_time", "%s is not a send time; choose an office hour such as 08:00 (00:00 is the midnight mail it avoids)", r.SendTime)
+	}
+	if _, err := reporting.ParseWindows(string(r.Windows)); err != nil {
+		errs.Add("windows", "%v", err)
 	}
 	if _, err := reporting.LoadLocation(r.TimeZone); err != nil {
 		errs.Add("time_zone", "%v", err)
@@ -237,7 +254,7 @@ func (s *Store) SetAssignments(ctx context.Context, code string, as []reporting.
 }
 
 const regimeColumns = `code, name_vi, name_en, template_code, cadence, deadline_rule, time_zone,
-	holidays, reminder_offsets, review_time, close_after, reviewer_id, timeliness`
+	holidays, reminder_offsets, review_time, close_after, reviewer_id, timeliness, send_time, estimates, windows`
 
 func scanRegime(row pgx.Row) (reporting.Regime, error) {
 	var (
@@ -246,11 +263,13 @@ func scanRegime(row pgx.Row) (reporting.Regime, error) {
 		holidays              []time.Time
 		offsets               []pgtype.Interval
 		reviewTime, closeTime pgtype.Interval
+		sendTime              pgtype.Time
 	)
 	if err := row.Scan(&r.Code, &r.NameVI, &r.NameEN, &r.TemplateCode, &r.Cadence, &rule, &r.TimeZone,
-		&holidays, &offsets, &reviewTime, &closeTime, &r.ReviewerID, &r.Timeliness); err != nil {
+		&holidays, &offsets, &reviewTime, &closeTime, &r.ReviewerID, &r.Timeliness, &sendTime, &r.Estimates, &r.Windows); err != nil {
 		return reporting.Regime{}, err
 	}
+	r.SendTime = clockFromPg(sendTime)
 	var err error
 	if r.DeadlineRule, err = reporting.ParseDeadlineRule(rule); err != nil {
 		return reporting.Regime{}, fmt.Errorf("regime %s: %w", r.Code, err)
@@ -368,6 +387,16 @@ func (s *Store) loadRegimeDetails(ctx context.Context, regimes []reporting.Regim
 		return fmt.Errorf("assignments: %w", err)
 	}
 	return nil
+}
+
+// clockToPg stores a time of day as a PostgreSQL time.
+func clockToPg(c reporting.ClockTime) pgtype.Time {
+	return pgtype.Time{Microseconds: int64(c) * int64(time.Minute/time.Microsecond), Valid: true}
+}
+
+// clockFromPg reads a time of day to the minute.
+func clockFromPg(t pgtype.Time) reporting.ClockTime {
+	return reporting.ClockTime(t.Microseconds / int64(time.Minute/time.Microsecond))
 }
 
 // durationToInterval stores a duration exactly, in microseconds: PostgreSQL

@@ -57,6 +57,16 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 	_, err = w.Engine.Submit(w.Ctx, w.Officers["P03"], operations.SubmitRequest{CycleID: cyc.ID, AgencyCode: "P03", Values: Values(3), IdempotencyKey: "k-1"})
 	require.NoError(t, err)
 
+	// A cycle whose cut-off is still ahead, of a regime of actual figures.
+	vn, err := reporting.DefaultLocation()
+	require.NoError(t, err)
+	ahead, _ := reporting.PeriodContaining(reporting.Monthly, reporting.DateOf(time.Now().AddDate(0, 6, 0), vn))
+	_, aheadEnd := ahead.Window()
+	aheadDue := aheadEnd.AddDays(5).End(vn)
+	later, err := w.Engine.Launch(w.Ctx, w.Staff, operations.LaunchRequest{RegimeCode: "BADIN", Period: ahead.ID, Due: &aheadDue})
+	require.NoError(t, err)
+	w.WaitOpen(later.ID)
+
 	past := time.Now().Add(-time.Hour)
 	beforeCutOff := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	cases := []struct {
@@ -94,6 +104,13 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 			_, err := w.Engine.Extend(w.Ctx, w.Staff, operations.ExtendRequest{CycleID: cyc.ID, Due: past, Reason: "late data"})
 			return err
 		}, func(t *testing.T, err error) { assert.Equal(t, []string{"due"}, fieldsOf(t, err)) }},
+		{"extension to a due before the cut-off of actual figures", func() error {
+			_, err := w.Engine.Extend(w.Ctx, w.Staff, operations.ExtendRequest{CycleID: later.ID, Due: aheadEnd.AddDays(-3).End(vn), Reason: "sớm hơn"})
+			return err
+		}, func(t *testing.T, err error) {
+			assert.Equal(t, []string{"due"}, fieldsOf(t, err))
+			assert.ErrorContains(t, err, "before the data cut-off")
+		}},
 		{"extension without a reason", func() error {
 			_, err := w.Engine.Extend(w.Ctx, w.Staff, operations.ExtendRequest{CycleID: cyc.ID, Due: due.Add(time.Hour)})
 			return err

@@ -103,8 +103,8 @@ func TestCloseInterruptedEndsEveryLoop(t *testing.T) {
 				// A signalled loop ends within moments; one left behind would
 				// run until its one-hour grace timer.
 				assert.Eventually(t, func() bool {
-					d, err := temporal.Client().DescribeWorkflowExecution(ctx, id, "")
-					return err == nil && d.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED
+					d, err := temporal.Client().DescribeWorkflow(ctx, id, "")
+					return err == nil && d.RawResponse.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED
 				}, 10*time.Second, 100*time.Millisecond, "%s still runs after the cycle closed", id)
 			}
 			var running int

@@ -274,9 +274,9 @@ func TestTwentyAgencyCycle(t *testing.T) {
 	})
 
 	t.Run("history stays small", func(t *testing.T) {
-		d, err := temporal.Client().DescribeWorkflowExecution(w.Ctx, workflows.CycleWorkflowID(cyc.ID), "")
+		d, err := temporal.Client().DescribeWorkflow(w.Ctx, workflows.CycleWorkflowID(cyc.ID), "")
 		require.NoError(t, err)
-		assert.Less(t, d.WorkflowExecutionInfo.HistoryLength, int64(200))
+		assert.Less(t, d.RawResponse.GetWorkflowExecutionInfo().GetHistoryLength(), int64(200))
 		recordHistories(t, w, cyc.ID, Province(13))
 	})
 	_ = workflowservice.GetWorkflowExecutionHistoryRequest{}

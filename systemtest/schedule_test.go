@@ -1,6 +1,7 @@
 package systemtest
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"rcm/operations"
 	"rcm/reporting"
+	"rcm/store"
 	"rcm/workflows"
 )
 
@@ -72,4 +74,84 @@ func TestRegimeSchedule(t *testing.T) {
 	require.NoError(t, w.Engine.DeleteSchedule(w.Ctx, w.Staff, "SCHED"))
 	_, err = w.Engine.DescribeSchedule(w.Ctx, w.Staff, "SCHED")
 	assert.ErrorIs(t, err, operations.ErrNotFound)
+}
+
+// TestCalendarMonthRegimeLaunchedByItsSchedule puts a statistical regime,
+// monthly on calendar months, on its Schedule: the runs are the 1st of
+// every month at 08:00 in Hanoi; a run launches the cycle of the calendar
+// month at hand (window 1st to last day, due 10 days after by days:10).
+// The regime reports estimates, so office staff may bring due forward,
+// before the end of the month, to seconds away for everyone; the cycle
+// then runs its timeline of seconds to close: the agency that reported is
+// on time, the silent one reminded, overdue, escalated and missing.
+func TestCalendarMonthRegimeLaunchedByItsSchedule(t *testing.T) {
+	w := newWorld(t, 50)
+	w.SeedTree(map[string][]string{"NORTH": {"P01", "P02"}})
+	vn, err := reporting.DefaultLocation()
+	require.NoError(t, err)
+	sec := time.Second
+	require.NoError(t, w.Engine.CreateTemplate(w.Ctx, seeder, SEITemplate()))
+	_, err = w.Engine.CreateRegime(w.Ctx, seeder, reporting.Regime{Code: "STATM", NameVI: "Báo cáo thống kê tháng", NameEN: "Monthly statistics",
+		TemplateCode: "SEI", Cadence: reporting.Monthly, Windows: reporting.CalendarWindows, DeadlineRule: mustRule(t, "days:10"), Estimates: true,
+		TimeZone: reporting.DefaultZone, Assignments: []reporting.Assignment{{AgencyCode: "P01"}, {AgencyCode: "P02"}},
+		Policy: reporting.Policy{ReminderOffsets: []time.Duration{3 * sec}, ReviewTime: time.Hour, CloseAfter: 5 * sec,
+			Escalations: []reporting.EscalationStep{{After: 2 * sec, Recipients: []reporting.Recipient{reporting.RecipientOfficer, reporting.RecipientHead}, Times: 1}}}})
+	require.NoError(t, err)
+
+	s, err := w.Engine.ScheduleRegime(w.Ctx, w.Staff, "STATM", operations.ScheduleOptions{Hour: 8})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = w.Engine.DeleteSchedule(w.Ctx, w.Staff, "STATM") })
+	require.Len(t, s.NextRuns, 10)
+	for _, run := range s.NextRuns {
+		assert.True(t, strings.HasPrefix(run, "01/"), "a calendar month's window opens on the 1st: %s", run)
+		assert.True(t, strings.HasSuffix(run, "08:00 +07:00"), "at 08:00 Hanoi time: %s", run)
+	}
+
+	handle := temporal.Client().ScheduleClient().GetHandle(w.Ctx, workflows.ScheduleID("STATM"))
+	require.NoError(t, handle.Trigger(w.Ctx, client.ScheduleTriggerOptions{}))
+	var cyc reporting.Cycle
+	require.Eventually(t, func() bool {
+		cycles, err := w.Store.ListCycles(w.Ctx, store.CycleFilter{RegimeCode: "STATM"})
+		if err != nil || len(cycles) != 1 {
+			return false
+		}
+		cyc = cycles[0]
+		return true
+	}, 30*time.Second, 100*time.Millisecond, "the schedule launched a cycle")
+	assert.Nil(t, cyc.LaunchedBy, "launched by rcm itself")
+	launchDay := reporting.DateOf(cyc.LaunchedAt, vn)
+	first := reporting.NewDate(launchDay.Year, launchDay.Month, 1)
+	last := first.AddDays(32)
+	last = reporting.NewDate(last.Year, last.Month, 1).AddDays(-1)
+	assert.Equal(t, operations.CycleID("STATM", first.String()[:7]), cyc.ID, "the calendar month of the launch day")
+	assert.Equal(t, first, cyc.WindowStart, "the window is the calendar month")
+	assert.Equal(t, last, cyc.WindowEnd)
+	assert.True(t, last.End(vn).Equal(cyc.CutOff), "cut-off at the end of %s, not %s", last, cyc.CutOff)
+	assert.True(t, last.AddDays(10).End(vn).Equal(cyc.Due), "days:10 is due at the end of %s, not %s", last.AddDays(10), cyc.Due.In(vn))
+	w.WaitOpen(cyc.ID)
+
+	w.Review(w.Submit(cyc.ID, "P01", Values(1)), reporting.DecisionAccepted, "")
+	due := time.Now().Add(6 * sec).Truncate(sec)
+	_, err = w.Engine.Extend(w.Ctx, w.Staff, operations.ExtendRequest{CycleID: cyc.ID, Due: due, Reason: "Rút ngắn để thử"})
+	require.NoError(t, err)
+
+	ctx, cancel := context.WithTimeout(w.Ctx, 60*time.Second)
+	defer cancel()
+	var result workflows.CycleResult
+	require.NoError(t, temporal.Client().GetWorkflow(ctx, workflows.CycleWorkflowID(cyc.ID), "").Get(ctx, &result))
+	assert.Equal(t, reporting.CycleClosed, result.Status)
+	obs, err := w.Store.Obligations(w.Ctx, store.ObligationFilter{CycleID: cyc.ID})
+	require.NoError(t, err)
+	states := map[string]reporting.ObligationStatus{}
+	for _, o := range obs {
+		states[o.AgencyCode] = o.Status
+	}
+	assert.Equal(t, map[string]reporting.ObligationStatus{"P01": reporting.ObligationOnTime, "P02": reporting.ObligationMissing}, states)
+	for _, kind := range []reporting.Event{reporting.EventReminder, reporting.EventOverdue, reporting.EventEscalation} {
+		var to []string
+		for _, n := range notificationsOf(t, w, cyc.ID, kind) {
+			to = append(to, n.Key.Subject)
+		}
+		assert.Equal(t, []string{"P02"}, to, "%s goes to the silent agency only", kind)
+	}
 }

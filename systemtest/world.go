@@ -34,8 +34,8 @@ type World struct {
 	Store  *store.Store
 	SMTP   *testenv.SMTP
 	Engine *operations.Engine
-	// Temporal is the dev server the worker polls.
-	Temporal *testenv.TemporalServer
+	// Temporal is the service (dev server or cluster) the worker polls.
+	Temporal testenv.TemporalService
 	// Staff is an office-staff caller.
 	Staff operations.Caller
 	// Officers by agency code, Supervisors by region code.
@@ -46,7 +46,7 @@ type World struct {
 // NewWorld starts rcm on a fresh database with a worker polling the dev
 // server; waves go in batches of batchSize. Everything stops when the test
 // ends.
-func NewWorld(t testing.TB, temporal *testenv.TemporalServer, batchSize int) *World {
+func NewWorld(t testing.TB, temporal testenv.TemporalService, batchSize int) *World {
 	t.Helper()
 	return NewWorldWith(t, temporal, batchSize, WorldOptions{})
 }
@@ -59,7 +59,7 @@ type WorldOptions struct {
 }
 
 // NewWorldWith is NewWorld with options.
-func NewWorldWith(t testing.TB, temporal *testenv.TemporalServer, batchSize int, opts WorldOptions) *World {
+func NewWorldWith(t testing.TB, temporal testenv.TemporalService, batchSize int, opts WorldOptions) *World {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)

@@ -60,6 +60,14 @@ type smtpOptions struct {
 	user, pass          string
 	mechanisms          []string
 	tls                 string // "", "starttls", "implicit"
+	discard             bool
+}
+
+// DiscardMessages makes the server accept messages without keeping them
+// (hooks still see each one), for benchmarks of hundreds of thousands of
+// messages; Messages then returns none.
+func DiscardMessages() SMTPOption {
+	return func(o *smtpOptions) { o.discard = true }
 }
 
 // FailEvery makes the server refuse every n-th message (counting every DATA
@@ -274,7 +282,9 @@ func (s *SMTP) deliver(from string, to []string, data []byte) error {
 		}
 	}
 	msg := parseReceived(from, to, data)
-	s.messages = append(s.messages, msg)
+	if !s.opts.discard {
+		s.messages = append(s.messages, msg)
+	}
 	close(s.changed)
 	s.changed = make(chan struct{})
 	hooks := slices.Clone(s.hooks)

@@ -108,6 +108,17 @@ func Temporal(t testing.TB) *TemporalServer {
 
 func temporalBinary() (string, error) { return toolBinary(devstack.TemporalCLI()) }
 
+// TemporalService is a running Temporal that tests and benchmarks use:
+// the dev server (TemporalServer) or a cluster (TemporalCluster).
+type TemporalService interface {
+	// HostPort is the frontend's address.
+	HostPort() string
+	// Namespace is the namespace tests use.
+	Namespace() string
+	// Client is a client of it, closed when it stops.
+	Client() client.Client
+}
+
 // HostPort is the frontend's address, 127.0.0.1:PORT.
 func (s *TemporalServer) HostPort() string { return s.hostPort }
 

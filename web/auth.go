@@ -2,6 +2,8 @@ package web
 
 import (
 	"errors"
+	"fmt"
+	"math"
 	"net/http"
 	"strings"
 
@@ -66,6 +68,7 @@ func (s *Server) sessionRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/session", Op: public, Handle: s.signIn},
 		{Method: "DELETE", Path: "/api/v1/session", Op: operations.OpDeleteSession, Handle: s.signOut},
 		{Method: "GET", Path: "/api/v1/me", Op: operations.OpReadSelf, Handle: s.me},
+		{Method: "GET", Path: "/api/v1/sign-in-locks", Op: operations.OpReadSignInLocks, Handle: s.signInLocks},
 	}
 }
 
@@ -80,11 +83,19 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
+	if err := checkSignInLengths(req); err != nil {
+		return err
+	}
 	if req.Email == "" || req.Password == "" {
 		return errValidation("give an e-mail address and a password",
 			reporting.FieldError{Field: "email", Reason: "required"}, reporting.FieldError{Field: "password", Reason: "required"})
 	}
-	session, err := s.ops.SignIn(r.Context(), caller(r), req.Email, req.Password, s.cfg.SessionTTL)
+	session, err := s.ops.SignIn(r.Context(), caller(r), operations.SignInRequest{Email: req.Email, Password: req.Password,
+		TTL: s.cfg.SessionTTL, Policy: s.cfg.SignIn, At: s.now()})
+	var throttled *store.ThrottledError
+	if errors.As(err, &throttled) {
+		return errTooManyAttempts(throttled)
+	}
 	if errors.Is(err, store.ErrUnauthenticated) {
 		return errUnauthenticated("the e-mail address or the password is wrong")
 	}
@@ -98,6 +109,40 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	})
 	writeJSON(w, http.StatusCreated, api.Session{User: toUserJSON(u), ExpiresAt: expires})
 	return nil
+}
+
+// The longest e-mail address (RFC 5321 with its errata) and password a
+// sign-in reads; anything longer is refused before it is looked up, counted
+// or written to the audit log.
+const (
+	maxEmailBytes    = 254
+	maxPasswordBytes = 1024
+)
+
+// checkSignInLengths refuses an e-mail address or password longer than rcm
+// reads, naming the field.
+func checkSignInLengths(req api.SignIn) error {
+	var fields []reporting.FieldError
+	if len(req.Email) > maxEmailBytes {
+		fields = append(fields, reporting.FieldError{Field: "email", Reason: fmt.Sprintf("at most %d bytes", maxEmailBytes)})
+	}
+	if len(req.Password) > maxPasswordBytes {
+		fields = append(fields, reporting.FieldError{Field: "password", Reason: fmt.Sprintf("at most %d bytes", maxPasswordBytes)})
+	}
+	if len(fields) > 0 {
+		return errBadRequest("the sign-in is refused: "+fields[0].Field+" is too long", fields...)
+	}
+	return nil
+}
+
+// errTooManyAttempts refuses a sign-in while its account or client address
+// is locked, saying when to try again (also as Retry-After).
+func errTooManyAttempts(t *store.ThrottledError) *apiError {
+	secs := int64(math.Ceil(t.RetryAfter.Seconds()))
+	e := problem(http.StatusTooManyRequests, typeTooMany, "Too many sign-in attempts",
+		fmt.Sprintf("too many sign-in attempts for this %s; try again in %d seconds", t.Kind, secs))
+	e.retryAfter = secs
+	return e
 }
 
 // signOut ends the session of the cookie, if there is one, and clears it.
@@ -122,5 +167,22 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, api.Me{User: toUserJSON(u), Scope: scope.Path, ScopeExact: scope.Exact})
+	return nil
+}
+
+// signInLocks lists for office staff the accounts and client addresses
+// whose sign-ins are refused for now; each lock-out is also in the audit log
+// as session.locked.
+func (s *Server) signInLocks(w http.ResponseWriter, r *http.Request) error {
+	locks, err := s.ops.SignInLocks(r.Context(), caller(r), s.now())
+	if err != nil {
+		return err
+	}
+	page := api.Page[api.SignInLock]{Items: make([]api.SignInLock, 0, len(locks))}
+	for _, l := range locks {
+		page.Items = append(page.Items, api.SignInLock{Kind: l.Kind, Subject: l.Subject, Failures: l.Failures,
+			LockedUntil: l.LockedUntil, LastFailureAt: l.LastFailureAt})
+	}
+	writeJSON(w, http.StatusOK, page)
 	return nil
 }

@@ -75,6 +75,7 @@ func matrix() []matrixRow {
 		{"POST /api/v1/session", same("POST", "/api/v1/session", map[string]string{"email": "staff@vpcp.gov.vn", "password": staffPassword}), publicOK(201)},
 		{"DELETE /api/v1/session", same("DELETE", "/api/v1/session", nil), everyoneOK(204)},
 		{"GET /api/v1/me", same("GET", "/api/v1/me", nil), everyoneOK(200)},
+		{"GET /api/v1/sign-in-locks", same("GET", "/api/v1/sign-in-locks", nil), staffOnlyWant(200)},
 		{"GET /api/v1/agencies", func(_ *fixture, _ string, inside bool) call {
 			return call{"GET", "/api/v1/agencies?under=" + agencyFor(inside), nil}
 		}, scoped(200)},
@@ -126,6 +127,7 @@ func matrix() []matrixRow {
 		}, staffOnlyWant(201)},
 		{"GET /api/v1/regimes", same("GET", "/api/v1/regimes", nil), everyoneOK(200)},
 		{"GET /api/v1/regimes/{code}", same("GET", "/api/v1/regimes/KTXH_MONTHLY", nil), everyoneOK(200)},
+		{"GET /api/v1/regimes/{code}/periods/{period}", same("GET", "/api/v1/regimes/KTXH_MONTHLY/periods/2026-10", nil), everyoneOK(200)},
 		{"PUT /api/v1/regimes/{code}/assignments", func(f *fixture, _ string, inside bool) call {
 			code := fmt.Sprintf("R%d", f.next())
 			f.createRegime(code)
@@ -212,6 +214,14 @@ func matrix() []matrixRow {
 			return call{"DELETE", "/api/v1/regimes/" + code + "/schedule", nil}
 		}, staffOnlyWant(204)},
 		{"GET /api/v1/schedules", same("GET", "/api/v1/schedules", nil), staffOnlyWant(200)},
+		// The shared holiday calendar.
+		{"GET /api/v1/calendars", same("GET", "/api/v1/calendars", nil), staffOnlyWant(200)},
+		{"PUT /api/v1/calendars/{year}", same("PUT", "/api/v1/calendars/2031", map[string]any{
+			"source": "test", "days": []map[string]string{{"date": "2031-01-01", "kind": "holiday", "name_vi": "Tết Dương lịch"}}}), staffOnlyWant(200)},
+		{"GET /api/v1/calendars/{year}", func(f *fixture, _ string, _ bool) call {
+			f.calendar(2032)
+			return call{"GET", "/api/v1/calendars/2032", nil}
+		}, staffOnlyWant(200)},
 	}
 }
 

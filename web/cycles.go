@@ -101,7 +101,7 @@ func acceptLanguage(header string) string {
 func toCycleJSON(c reporting.Cycle) api.Cycle {
 	return api.Cycle{ID: c.ID, Regime: c.RegimeCode, Period: c.Period, Status: string(c.Status),
 		WindowStart: c.WindowStart, WindowEnd: c.WindowEnd, TimeZone: c.TimeZone,
-		CutOff: c.CutOff, Due: c.Due, Close: c.Close, Expected: c.Expected, Policy: reporting.DocOf(c.Policy),
+		CutOff: c.CutOff, Due: c.Due, Estimates: c.Estimates, Close: c.Close, Expected: c.Expected, Policy: reporting.DocOf(c.Policy),
 		LaunchedAt: c.LaunchedAt, OpenedAt: c.OpenedAt, ClosedAt: c.ClosedAt, CancelReason: c.CancelReason}
 }
 

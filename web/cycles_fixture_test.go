@@ -87,6 +87,12 @@ func (f *fixture) startWorker() {
 // agencies, with a code no other test uses, and returns the code.
 func (f *fixture) freshRegime(agencies ...string) string {
 	f.t.Helper()
+	return f.freshRegimeWith(func(*reporting.Regime) {}, agencies...)
+}
+
+// freshRegimeWith is freshRegime with the regime changed by change first.
+func (f *fixture) freshRegimeWith(change func(*reporting.Regime), agencies ...string) string {
+	f.t.Helper()
 	code := fmt.Sprintf("%s_%d", f.cycles().prefix, f.next())
 	r := reporting.Regime{Code: code, NameVI: "Báo cáo tháng", TemplateCode: "KTXH", Cadence: reporting.Monthly,
 		DeadlineRule: reporting.DeadlineRule{Kind: reporting.RuleCalendarDays, N: 2},
@@ -94,6 +100,7 @@ func (f *fixture) freshRegime(agencies ...string) string {
 	for _, a := range agencies {
 		r.Assignments = append(r.Assignments, reporting.Assignment{AgencyCode: a})
 	}
+	change(&r)
 	_, err := f.engine.CreateRegime(context.Background(), seeder, r)
 	require.NoError(f.t, err)
 	return code
@@ -110,6 +117,24 @@ func pastPeriod(t *testing.T) string {
 	previous, ok := reporting.PeriodContaining(reporting.Monthly, start.AddDays(-1))
 	require.True(t, ok)
 	return previous.ID
+}
+
+// openEstimatesCycle launches a cycle of a fresh regime that reports
+// estimates, for the period at hand, due in an hour (before its cut-off),
+// and waits until the worker has opened its obligations.
+func (f *fixture) openEstimatesCycle(agencies ...string) string {
+	f.t.Helper()
+	code := f.freshRegimeWith(func(r *reporting.Regime) { r.Estimates = true }, agencies...)
+	loc, err := reporting.DefaultLocation()
+	require.NoError(f.t, err)
+	due := time.Now().Add(time.Hour)
+	current, ok := reporting.PeriodContaining(reporting.Monthly, reporting.DateOf(due.Add(time.Hour), loc))
+	require.True(f.t, ok)
+	c, err := f.engine.Launch(context.Background(), f.caller("staff"), operations.LaunchRequest{RegimeCode: code, Period: current.ID, Due: &due})
+	require.NoError(f.t, err)
+	require.True(f.t, c.ReportsEstimates(), "due %s before the cut-off %s", c.Due, c.CutOff)
+	f.waitStatus(c.ID, reporting.CycleOpen)
+	return c.ID
 }
 
 // openCycle launches a cycle of a fresh regime for the agencies, due in an

@@ -29,6 +29,7 @@ const (
 	typeMediaType     = "/problems/unsupported-media-type"
 	typeMethod        = "/problems/method-not-allowed"
 	typeUnavailable   = "/problems/unavailable"
+	typeTooMany       = "/problems/too-many-requests"
 	typeInternal      = "/problems/internal"
 	contentTypeJSON   = "application/json"
 	contentTypeProblm = "application/problem+json"
@@ -38,6 +39,8 @@ const (
 type apiError struct {
 	api.Problem
 	cause error
+	// retryAfter, when set, is sent as the Retry-After header (seconds).
+	retryAfter int64
 }
 
 func (e *apiError) Error() string {
@@ -160,7 +163,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // decodeJSON reads the request body into v: it must be JSON, one value, with
-// no fields v does not have. Errors name the line and column, or the field.
+// no fields v does not have, no key twice in an object, and only text rcm
+// stores in its strings (checkJSONText). Errors name the line and column, or
+// the field.
 func decodeJSON(r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
@@ -172,6 +177,9 @@ func decodeJSON(r *http.Request, v any) error {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		return err // a *http.MaxBytesError becomes 413
+	}
+	if err := checkJSONText(body); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

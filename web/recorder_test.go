@@ -51,6 +51,7 @@ func validating(t testing.TB, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var reqBody []byte
 		if r.Body != nil {
+			var err error
 			if reqBody, err = io.ReadAll(r.Body); err != nil {
 				http.Error(w, "read the request body: "+err.Error(), http.StatusBadRequest)
 				return

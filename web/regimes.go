@@ -26,8 +26,8 @@ const (
 
 func toRegimeJSON(r reporting.Regime) api.Regime {
 	out := api.Regime{Code: r.Code, NameVI: r.NameVI, NameEN: r.NameEN, Template: r.TemplateCode,
-		Cadence: string(r.Cadence), DeadlineRule: r.DeadlineRule.String(), Timeliness: string(r.Timeliness),
-		TimeZone: r.TimeZone, Holidays: r.Holidays,
+		Cadence: string(r.Cadence), Windows: string(r.Windows), DeadlineRule: r.DeadlineRule.String(), Estimates: r.Estimates,
+		Timeliness: string(r.Timeliness), TimeZone: r.TimeZone, SendTime: r.SendTime.String(), Holidays: r.Holidays,
 		ReviewerID: r.ReviewerID, Assignments: toAssignmentsJSON(r.Assignments), Policy: reporting.DocOf(r.Policy)}
 	return out
 }
@@ -64,6 +64,17 @@ func regimeToStore(rj api.Regime) (reporting.Regime, error) {
 	}
 	if r.DeadlineRule, err = reporting.ParseDeadlineRule(rj.DeadlineRule); err != nil {
 		bad("deadline_rule", "%v", err)
+	}
+	if r.Windows, err = reporting.ParseWindows(rj.Windows); err != nil {
+		bad("windows", "%v", err)
+	}
+	r.Estimates, r.SendTime = rj.Estimates, reporting.DefaultSendTime
+	if rj.SendTime != "" {
+		if r.SendTime, err = reporting.ParseClockTime(rj.SendTime); err != nil {
+			bad("send_time", "%v", err)
+		} else if r.SendTime == 0 {
+			bad("send_time", "00:00 is the midnight mail a send time avoids; choose an office hour such as 08:00")
+		}
 	}
 	policy, problems := rj.Policy.Parse(defaultReviewTime, defaultCloseAfter)
 	fields = append(fields, reporting.Under("policy.", problems)...)

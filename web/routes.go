@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"rcm/access"
@@ -66,6 +67,8 @@ func (s *Server) routeTable() []Route {
 		s.resultRoutes(),
 		s.notificationRoutes(),
 		s.scheduleRoutes(),
+		s.calendarRoutes(),
+		s.periodRoutes(),
 	)
 }
 
@@ -97,6 +100,7 @@ func (s *Server) buildHandler() http.Handler {
 		mux.Handle(pg.Pattern(), s.wrapPage(pg))
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.setSecurityHeaders(w.Header())
 		if _, pattern := mux.Handler(r); pattern != "" {
 			mux.ServeHTTP(w, r)
 			return
@@ -183,6 +187,9 @@ func (s *Server) wrap(rt Route) http.Handler {
 				s.log.Error("request failed", "route", pattern, "error", err)
 			}
 			if rec.status == 0 {
+				if p.retryAfter > 0 {
+					rec.Header().Set("Retry-After", strconv.FormatInt(p.retryAfter, 10))
+				}
 				writeProblem(rec, r, p.Problem)
 			}
 		}
@@ -207,6 +214,10 @@ func (s *Server) run(rt Route, w http.ResponseWriter, r *http.Request) (*statusR
 	}
 	rec := &statusRecorder{ResponseWriter: w}
 	r.Body = http.MaxBytesReader(rec, r.Body, limit)
+	// Path and query values are checked before the scope check reads them.
+	if err := checkRequestText(r, rt); err != nil {
+		return rec, r, err
+	}
 	r, err := s.authorize(rec, r, rt)
 	if err == nil {
 		err = rt.Handle(rec, r)

@@ -13,6 +13,7 @@ import (
 
 	"rcm/operations"
 	"rcm/sheets"
+	"rcm/store"
 )
 
 // Config is how the server listens and what it accepts.
@@ -29,6 +30,8 @@ type Config struct {
 	MaxBodyBytes int64
 	// MaxUploadBytes bounds file uploads (default 10 MiB).
 	MaxUploadBytes int64
+	// SignIn is how password sign-ins back off (zero: store.DefaultSignInPolicy).
+	SignIn store.SignInPolicy
 	// SessionTTL is how long a password sign-in lasts (default 12 hours).
 	SessionTTL time.Duration
 	// ReadHeaderTimeout, ReadTimeout, WriteTimeout and IdleTimeout bound the
@@ -49,6 +52,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxUploadBytes <= 0 {
 		c.MaxUploadBytes = 10 << 20
+	}
+	if c.SignIn == (store.SignInPolicy{}) {
+		c.SignIn = store.DefaultSignInPolicy()
 	}
 	def(&c.SessionTTL, 12*time.Hour)
 	def(&c.ReadHeaderTimeout, 5*time.Second)

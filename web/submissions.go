@@ -196,6 +196,12 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	body, err := s.readSubmissionBody(r, tmpl)
+	if err == nil {
+		err = body.check()
+	}
+	if err == nil {
+		err = checkText("Idempotency-Key", r.Header.Get("Idempotency-Key"))
+	}
 	if err != nil {
 		s.counts.submission(body.Source, operations.Receipt{}, err)
 		return err
@@ -219,7 +225,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) error {
 
 func toReceiptJSON(r operations.Receipt) api.Receipt {
 	return api.Receipt{Number: r.Number, SubmissionID: r.SubmissionID, CycleID: r.CycleID, AgencyCode: r.AgencyCode,
-		Version: r.Version, SubmittedAt: r.SubmittedAt, Replayed: r.Replayed}
+		Version: r.Version, SubmittedAt: r.SubmittedAt, Estimates: r.Estimates, Replayed: r.Replayed}
 }
 
 // readSubmissionBody reads the values in the format the Content-Type names.

@@ -33,6 +33,7 @@ func (s *Server) pageTable() []Route {
 			Handle: s.submitForm},
 		{Method: "GET", Path: "/review/{id}", Op: operations.OpReadReviews, Handle: s.reviewPage},
 		{Method: "POST", Path: "/review/{id}", Op: operations.OpReview, Handle: s.reviewForm},
+		{Method: "GET", Path: "/static/{file}", Op: public, Handle: s.staticFile},
 	}
 }
 
@@ -122,10 +123,7 @@ type signInPage struct {
 }
 
 func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) error {
-	next := r.URL.Query().Get("next")
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		next = "/"
-	}
+	next := safeNext(r.URL.Query().Get("next"))
 	lang := pageLang(r)
 	return s.render(w, http.StatusOK, "signin", signInPage{pageBase: pageBase{Lang: lang, Title: translate(lang, "signin")}, Next: next})
 }
@@ -339,6 +337,9 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	if r.MultipartForm != nil {
 		defer func() { _ = r.MultipartForm.RemoveAll() }()
 	}
+	if err := checkForm(r); err != nil {
+		return err
+	}
 	body := submissionBody{Source: "form", Narrative: r.FormValue("narrative"), Values: reporting.Values{}}
 	for _, ind := range data.Template.Indicators {
 		if v := strings.TrimSpace(r.FormValue("v_" + ind.Code)); v != "" {
@@ -360,6 +361,9 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	var receipt operations.Receipt
 	err = readErr
+	if err == nil {
+		err = body.check()
+	}
 	if err == nil {
 		receipt, err = s.ops.Submit(r.Context(), caller(r), operations.SubmitRequest{CycleID: data.Cycle.ID, AgencyCode: data.Agency.Code,
 			Values: body.Values, Narrative: body.Narrative, Source: body.Source, IdempotencyKey: r.FormValue("idempotency_key")})
@@ -428,6 +432,9 @@ func (s *Server) reviewForm(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		return errBadRequest(fmt.Sprintf("cannot read the form: %v", err))
+	}
+	if err := checkForm(r); err != nil {
+		return err
 	}
 	req := api.ReviewRequest{Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason")}
 	if _, err := s.decide(r, data.Submission.ID, req); err != nil {

@@ -51,6 +51,7 @@ func TestPageAuthorization(t *testing.T) {
 	rows := []matrixRow{
 		{"GET /{$}", same("GET", "/", nil), map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {200, 200}, "supervisor": {200, 200}}},
 		{"GET /signin", same("GET", "/signin", nil), publicOK(200)},
+		{"GET /static/{file}", same("GET", "/static/rcm.js", nil), publicOK(200)},
 		{"GET /cycles/{id}", same("GET", "/cycles/"+w.cycleID, nil),
 			map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {303, 303}, "supervisor": {200, 200}}},
 		{"GET /cycles/{id}/export/{table}", func(_ *fixture, _ string, inside bool) call {
@@ -120,6 +121,7 @@ func TestAgencyPageSubmitAndReview(t *testing.T) {
 	require.Contains(t, html, "Hạn nộp")
 	require.Contains(t, html, `name="v_GRDP"`)
 	require.Contains(t, html, "Chưa nộp lần nào.")
+	require.NotContains(t, html, "ước tính", "a cycle of actual figures says nothing of estimates")
 	require.Regexp(t, `\d{2}/\d{2}/\d{4} \d{2}:\d{2}`, html, "dates are dd/mm/yyyy")
 	key := regexpFind(t, html, `name="idempotency_key" value="([^"]+)"`)
 
@@ -202,7 +204,7 @@ func TestDashboardShowsTheSubtreeOnly(t *testing.T) {
 	b, _ := io.ReadAll(got.Body)
 	require.Equal(t, 200, got.StatusCode)
 	require.Contains(t, string(b), w.cycleID)
-	require.Contains(t, string(f.page("anonymous", "GET", "/signin?next=//evil.example", nil).body), `location.href = "/";`, "only local next pages")
+	require.Contains(t, string(f.page("anonymous", "GET", "/signin?next=//evil.example", nil).body), `data-next="/"`, "only local next pages")
 }
 
 func regexpFind(t *testing.T, s, pattern string) string {
@@ -210,4 +212,26 @@ func regexpFind(t *testing.T, s, pattern string) string {
 	m := regexp.MustCompile(pattern).FindStringSubmatch(s)
 	require.Len(t, m, 2, "no %s in the page", pattern)
 	return m[1]
+}
+
+// A cycle of a regime that reports estimates, due before its cut-off: the
+// agency's page, the receipt on it and the API's receipt say the figures
+// are estimates, in Vietnamese and in English.
+func TestAgencyPageAndReceiptSayTheFiguresAreEstimates(t *testing.T) {
+	f := newFixture(t)
+	f.cycles()
+	cycleID := f.openEstimatesCycle("HNI")
+	agencyPath := "/cycles/" + cycleID + "/agencies/HNI"
+
+	html := string(f.page("officer", "GET", agencyPath, nil).body)
+	require.Contains(t, html, `<dt>Số liệu</dt><dd id="estimates"><strong>ước tính</strong> — hạn nộp trước thời điểm chốt số liệu`)
+	require.Contains(t, string(f.page("officer", "GET", agencyPath+"?lang=en", nil).body), `<strong>estimate</strong> — the report is due before the data cut-off`)
+
+	var receipt api.Receipt
+	resp := f.do("officer", "POST", "/api/v1/cycles/"+cycleID+"/agencies/HNI/submissions", `{"values": {"GRDP": 12}}`)
+	require.Equal(t, http.StatusCreated, resp.status, "%s", resp.body)
+	resp.decode(t, &receipt)
+	require.True(t, receipt.Estimates, "the API's receipt says the figures are estimates")
+	html = string(f.page("officer", "GET", agencyPath+"?receipt="+receipt.Number, nil).body)
+	require.Regexp(t, `(?s)id="receipt">.*`+regexp.QuoteMeta(receipt.Number)+`.* · Số liệu: <strong>ước tính</strong></div>`, html)
 }

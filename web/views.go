@@ -52,24 +52,8 @@ func mustParseViews() *views {
 	return v
 }
 
-// FormatTime writes an instant as people in Vietnam read it, dd/mm/yyyy
-// hh:mm in Asia/Ho_Chi_Minh; the end of a day, the instant deadlines fall
-// on, is written 24:00 of that day ("14/11/2026 24:00"), not 00:00 of the
-// next. The zero time is "".
-func FormatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	loc, err := reporting.DefaultLocation()
-	if err != nil {
-		loc = time.FixedZone("ICT", 7*3600)
-	}
-	t = t.In(loc)
-	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
-		return t.AddDate(0, 0, -1).Format("02/01/2006") + " 24:00"
-	}
-	return t.Format("02/01/2006 15:04")
-}
+// FormatTime writes an instant as pages show it: reporting.FormatInstant.
+func FormatTime(t time.Time) string { return reporting.FormatInstant(t) }
 
 // exportRef is what the "exports" template needs: the page's language and
 // the link to a table's export without its format.
@@ -272,6 +256,9 @@ var uiText = map[string][2]string{
 	"export_matrix":      {"Ma trận", "Matrix"},
 	"export_aggregates":  {"Tổng hợp", "Aggregates"},
 	"export_obligations": {"Đơn vị", "Agencies"},
+	"figures":            {"Số liệu", "Figures"},
+	"estimate":           {"ước tính", "estimate"},
+	"estimates_note":     {"hạn nộp trước thời điểm chốt số liệu; số liệu của thời gian còn lại trong kỳ là số liệu ước tính", "the report is due before the data cut-off; give estimates for the rest of the period"},
 }
 
 // translate returns the page text for key in lang.

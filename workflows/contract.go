@@ -20,7 +20,8 @@ const (
 // Signal and query names.
 const (
 	// SignalDeadlinesChanged tells a CycleWorkflow that due or close moved for
-	// one agency or all (extension, early close); it reloads its timeline.
+	// one agency or all (extension, early close), or that the holiday
+	// calendar changed; it reloads its timeline.
 	SignalDeadlinesChanged = "deadlines-changed"
 	// SignalCancel tells a CycleWorkflow the cycle was cancelled.
 	SignalCancel = "cancel"
@@ -131,9 +132,12 @@ type ReviewSignal struct {
 }
 
 // DeadlinesChangedSignal says which extension (or early close) moved the
-// deadlines; ExtensionID 0 means an early close with no notice to send.
+// deadlines; ExtensionID 0 means an early close or a calendar change, with
+// no notice to send. CalendarYear names the year of a changed holiday
+// calendar.
 type DeadlinesChangedSignal struct {
-	ExtensionID int64
+	ExtensionID  int64
+	CalendarYear int `json:",omitempty"`
 }
 
 // CancelSignal says the cycle was cancelled.

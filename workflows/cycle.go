@@ -40,6 +40,9 @@ type cycleWorkflow struct {
 	// upsertStatus is false when replaying a run recorded before the
 	// RcmStatus search attribute existed.
 	upsertStatus bool
+	// officeHours is false in runs started before office hours: they keep
+	// laying out their timeline with exact instants.
+	officeHours bool
 
 	changed   workflow.ReceiveChannel
 	cancelled workflow.ReceiveChannel
@@ -81,6 +84,7 @@ func newCycleWorkflow(ctx workflow.Context, input CycleInput) (*cycleWorkflow, e
 
 func (w *cycleWorkflow) run(ctx workflow.Context) (CycleResult, error) {
 	w.upsertStatus = workflow.GetVersion(ctx, "upsert-status-search-attribute", workflow.DefaultVersion, 1) >= 1
+	w.officeHours = workflow.GetVersion(ctx, "office-hours", workflow.DefaultVersion, 1) >= 1
 	if w.input.Resume != nil {
 		w.setStatus(ctx, reporting.CycleOpen)
 	}
@@ -278,13 +282,20 @@ func (w *cycleWorkflow) drainSignals(ctx workflow.Context) {
 }
 
 // moments is the union of the timelines of every deadline group, without
-// duplicates, in order. Reminders planned before the cycle opened are left
-// out: nobody is reminded of a moment that had passed at launch.
+// duplicates, in order. A group's timeline is the one its activity laid out
+// under the regime's office hours; runs started before office hours, and
+// groups that came without one, lay it out with exact instants. Reminders
+// planned before the cycle opened are left out: nobody is reminded of a
+// moment that had passed at launch.
 func (w *cycleWorkflow) moments() []reporting.Moment {
 	seen := make(map[string]bool)
 	var out []reporting.Moment
 	for _, g := range w.groups {
-		for _, m := range w.input.Policy.Timeline(g.Due, g.Close) {
+		timeline := g.Moments
+		if !w.officeHours || len(timeline) == 0 {
+			timeline = w.input.Policy.Timeline(g.Due, g.Close)
+		}
+		for _, m := range timeline {
 			if m.Kind == reporting.EventReminder && m.At.Before(w.openedAt) {
 				continue
 			}
