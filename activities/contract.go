@@ -119,6 +119,22 @@ type ReviewInput struct {
 	ReviewID int64
 }
 
+// ActionInput names a recorded action on an obligation (reporting.Action)
+// and the event it announces: the action made (reopened, nil_reported,
+// extension_requested) or office staff's answer to a request
+// (extension_granted, extension_refused).
+type ActionInput struct {
+	ActionID int64
+	Event    reporting.Event
+}
+
+// ActionState is what ActionTaken found of the obligation: when it closes
+// and whether it is final.
+type ActionState struct {
+	CloseAt time.Time
+	Closed  bool
+}
+
 // LaunchScheduledInput asks to launch the regime's cycle for the period that
 // starts at At.
 type LaunchScheduledInput struct {

@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 
 	"rcm/reporting"
@@ -48,6 +49,7 @@ func (a *Activities) SubmissionReceived(ctx context.Context, in SubmissionInput)
 	d := a.baseData(cc, lang, agency.Code, localName(lang, agency.NameVI, agency.NameEN))
 	d.Due, d.Close = ob.Due, ob.Close
 	d.ReceiptNumber, d.Version, d.SubmittedAt = sub.ReceiptNumber, sub.Version, sub.SubmittedAt
+	d.ContentHash = hex.EncodeToString(sub.ContentHash)
 	msgs := []message{{
 		key:  reporting.NotificationKey{CycleID: sub.CycleID, Subject: sub.AgencyCode, Kind: reporting.EventReceipt, Step: sub.Version},
 		kind: reporting.EventReceipt, lang: lang, to: []string{sub.SubmittedByEmail, agency.OfficerEmail}, data: d,

@@ -112,7 +112,7 @@ func (a *Activities) agencyWave(ctx context.Context, cc cycleContext, in WaveInp
 	if err != nil {
 		return WaveResult{}, err
 	}
-	return a.finishWave(ctx, in, []reporting.Event{kind}, selected, rep)
+	return a.finishWave(ctx, in, selected, rep)
 }
 
 // eachPage calls fn with every page of the selection, in agency-code order,
@@ -152,12 +152,12 @@ func (a *Activities) eachPage(ctx context.Context, sel store.WaveSelection, resu
 
 // finishWave turns a wave's delivery into its result, or into an error that
 // makes Temporal retry the wave for its deferred messages.
-func (a *Activities) finishWave(ctx context.Context, in WaveInput, kinds []reporting.Event, selected int, rep deliveryReport) (WaveResult, error) {
+func (a *Activities) finishWave(ctx context.Context, in WaveInput, selected int, rep deliveryReport) (WaveResult, error) {
 	if rep.deferred > 0 {
 		heartbeat(ctx, waveProgress{Restart: true})
 		return WaveResult{}, fmt.Errorf("cycle %s %s wave: %d %w", in.CycleID, in.Moment.Kind, rep.deferred, errDeferred)
 	}
-	counts, err := a.store.NotificationCounts(ctx, in.CycleID, kinds, notificationStep(in))
+	counts, err := a.store.NotificationCounts(ctx, in.CycleID, WaveNotificationKinds(in.Moment.Kind), notificationStep(in))
 	if err != nil {
 		return WaveResult{}, err
 	}
@@ -170,11 +170,33 @@ func (a *Activities) finishWave(ctx context.Context, in WaveInput, kinds []repor
 
 // notificationStep is the step recorded on a wave's notifications.
 func notificationStep(in WaveInput) int {
-	switch in.Moment.Kind {
-	case reporting.EventReminder, reporting.EventEscalation:
-		return in.Moment.Step
-	case reporting.EventDeadlineExtended:
+	if in.Moment.Kind == reporting.EventDeadlineExtended {
 		return int(in.ExtensionID)
+	}
+	return MomentNotificationStep(in.Moment)
+}
+
+// WaveNotificationKinds are the kinds of the notifications a wave of kind
+// records (none for close): the wave's result counts them, and so do the
+// timeline's figures of a part of the tree.
+func WaveNotificationKinds(kind reporting.Event) []reporting.Event {
+	switch kind {
+	case reporting.EventClose:
+		return nil
+	case reporting.EventEscalation:
+		return []reporting.Event{reporting.EventEscalation, reporting.EventEscalationDigest}
+	default:
+		return []reporting.Event{kind}
+	}
+}
+
+// MomentNotificationStep is the step of the notifications of the wave at m:
+// the reminder's or escalation's step, the extension's id (a deadline
+// extended moment's step), else 0.
+func MomentNotificationStep(m reporting.Moment) int {
+	switch m.Kind {
+	case reporting.EventReminder, reporting.EventEscalation, reporting.EventDeadlineExtended:
+		return m.Step
 	default:
 		return 0
 	}
@@ -295,7 +317,7 @@ func (a *Activities) escalationWave(ctx context.Context, cc cycleContext, in Wav
 			selected = n
 		}
 	}
-	return a.finishWave(ctx, in, []reporting.Event{reporting.EventEscalation, reporting.EventEscalationDigest}, selected, rep)
+	return a.finishWave(ctx, in, selected, rep)
 }
 
 // escalationDigests groups every agency chased at this step — overdue with
@@ -453,7 +475,7 @@ func (a *Activities) summaryWave(ctx context.Context, cc cycleContext, in WaveIn
 	if err != nil {
 		return WaveResult{}, err
 	}
-	return a.finishWave(ctx, in, []reporting.Event{reporting.EventCycleSummary}, len(msgs), rep)
+	return a.finishWave(ctx, in, len(msgs), rep)
 }
 
 // summarize computes the figures of the subtree under path ("" = all).

@@ -25,6 +25,9 @@ type Obligation struct {
 	LastSubmittedAt    *time.Time `json:"last_submitted_at,omitempty"`
 	Versions           int        `json:"versions"`
 	AcceptedSubmission *int64     `json:"accepted_submission,omitempty"`
+	// NilReport: the agency declared it has nothing to report (counted as
+	// submitted; Status is accepted while the cycle runs).
+	NilReport bool `json:"nil_report"`
 }
 
 // AgencyObligation is an agency's obligation in a cycle with every version
@@ -32,6 +35,9 @@ type Obligation struct {
 type AgencyObligation struct {
 	Obligation Obligation   `json:"obligation"`
 	Versions   []Submission `json:"versions"`
+	// Actions are the reopens, nil reports and extension requests of the
+	// obligation, newest first.
+	Actions []Action `json:"actions"`
 }
 
 // Submission is one stored version of an agency's report, with its review
@@ -47,7 +53,10 @@ type Submission struct {
 	Source        string           `json:"source"`
 	SubmittedBy   string           `json:"submitted_by"`
 	SubmittedAt   time.Time        `json:"submitted_at"`
-	Review        *Review          `json:"review,omitempty"`
+	// ContentHash is the SHA-256 (hex) of the stored report, the one its
+	// receipt shows and rcm receipt verify recomputes.
+	ContentHash string  `json:"content_hash"`
+	Review      *Review `json:"review,omitempty"`
 }
 
 // SubmissionRequest is the JSON body of a submission (POST
@@ -71,9 +80,32 @@ type Receipt struct {
 	// Estimates says the figures are estimates (số liệu ước tính): the
 	// cycle's regime reports them before the data cut-off.
 	Estimates bool `json:"estimates"`
+	// ContentHash is the SHA-256 (hex) of the stored report: normalised
+	// values in indicator order, then the narrative.
+	ContentHash string `json:"content_hash"`
 	// Replayed is true when an earlier request with the same idempotency key
 	// stored this version.
 	Replayed bool `json:"replayed"`
+}
+
+// ReceiptCheck is the answer to a receipt's verification (POST
+// /api/v1/receipts/{number}/verify with the file that was submitted).
+type ReceiptCheck struct {
+	Receipt Receipt `json:"receipt"`
+	// FileHash is the content hash of the report in the file.
+	FileHash string `json:"file_hash"`
+	// Match is true when the file holds the report the receipt proves.
+	Match       bool         `json:"match"`
+	Differences []Difference `json:"differences"`
+}
+
+// Difference is a value that differs between the stored version and the
+// file; "" is a value not given.
+type Difference struct {
+	// Field is the indicator's code, or "narrative".
+	Field     string `json:"field"`
+	Stored    string `json:"stored"`
+	Submitted string `json:"submitted"`
 }
 
 // Review is a decision on a version.

@@ -22,7 +22,7 @@ import (
 // referenceCommands are the commands of this part of the command line, added
 // to the app for tests until app.go registers them.
 func referenceCommands() []func() *ucli.Command {
-	return []func() *ucli.Command{agencyCommand, userCommand, templateCommand, regimeCommand, migrateCommand, serveCommand}
+	return []func() *ucli.Command{agencyCommand, userCommand, templateCommand, regimeCommand, migrateCommand, serveCommand, auditCommand, loginCommand}
 }
 
 // runCLI runs the command line as Run does, with the reference commands.

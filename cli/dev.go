@@ -19,10 +19,12 @@ import (
 
 	"rcm/demo"
 	"rcm/devstack"
+	"rcm/notifications"
 	"rcm/operations"
 	"rcm/process"
 	"rcm/reporting"
 	"rcm/store"
+	"rcm/temporalclient"
 	"rcm/web"
 	"rcm/worker"
 	"rcm/workflows"
@@ -86,6 +88,7 @@ func devCommand() *ucli.Command {
 			EnvVars: []string{"RCM_SMTP_URL"}},
 		logLevelFlag(),
 	}
+	flags = append(flags, temporalSecurityFlags()...)
 	return &ucli.Command{
 		Name:      "dev",
 		Usage:     "run the whole system on this machine until Ctrl-C: Temporal, PostgreSQL, Mailpit, worker and web",
@@ -125,6 +128,7 @@ type devConfig struct {
 	dataDir                                             string
 	databaseURL                                         string
 	temporalAddress                                     string // "" starts a dev server or a cluster
+	temporalConn                                        temporalclient.Config
 	topology                                            string // topologyDev or topologyCluster
 	namespace                                           string
 	taskQueue                                           string
@@ -171,6 +175,12 @@ func readDevConfig(c *ucli.Context) (devConfig, error) {
 	if cfg.topology == topologyCluster && cfg.temporalAddress != "" {
 		return cfg, usageError("--topology cluster starts a Temporal cluster and --temporal-address %s uses one already running: give one or the other",
 			cfg.temporalAddress)
+	}
+	if cfg.temporalConn, err = temporalConfig(c); err != nil {
+		return cfg, err
+	}
+	if cfg.temporalAddress == "" && cfg.temporalConn.Secure() {
+		return cfg, usageError("--temporal-tls-* and --temporal-api-key apply to the server at --temporal-address; the dev server rcm dev starts listens without TLS")
 	}
 	if cfg.temporalAddress != "" {
 		if _, _, err := net.SplitHostPort(cfg.temporalAddress); err != nil {
@@ -383,12 +393,15 @@ func dev(c *ucli.Context) error {
 	}
 	addrs.smtp = smtp.Redacted()
 
-	tc, err := dialTemporal(ctx, temporalAddress, cfg.namespace, logger)
+	conn := cfg.temporalConn
+	conn.Address, conn.Namespace = temporalAddress, cfg.namespace
+	tc, err := dialTemporal(ctx, conn, logger)
 	if err != nil {
 		return err
 	}
 	defer tc.Close()
-	eng := operations.New(st, tc, logger, operations.WithTaskQueue(cfg.taskQueue))
+	eng := operations.New(st, tc, logger, operations.WithTaskQueue(cfg.taskQueue),
+		operations.WithMail(notifications.NewMailer(smtp), addrs.web))
 
 	// The web server listens itself: hand the port over.
 	_ = webLn.Close()

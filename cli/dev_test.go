@@ -342,6 +342,8 @@ func TestDevRefusesBadPorts(t *testing.T) {
 		{[]string{"--web-port", "70000"}, "--web-port 70000 is not a port number"},
 		{[]string{"--temporal-address", "localhost"}, `--temporal-address "localhost" is not HOST:PORT`},
 		{[]string{"--smtp-url", "smtp://127.0.0.1:1025"}, "--smtp-url"},
+		{[]string{"--temporal-tls-ca", "/nonexistent/ca.pem"}, "--temporal-tls-ca /nonexistent/ca.pem: cannot read the CA file"},
+		{[]string{"--temporal-api-key", "k"}, "apply to the server at --temporal-address"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := Run(context.Background(), append([]string{"rcm", "dev", "--data-dir", t.TempDir()}, tt.args...), strings.NewReader(""), &stdout, &stderr)

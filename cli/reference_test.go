@@ -101,10 +101,9 @@ func TestAgencyImportOfTheReferenceFile(t *testing.T) {
 	require.Equal(t, 4, strings.Count(e.staff("agency", "list", "--limit", "3", "--output", "csv").ok(t), "\n"))
 
 	// A supervisor of one region sees that region only.
-	e.staff("user", "create", "--email", "lanhdao@tn.gov.vn", "--role", "supervisor", "--agency", "R-TN").ok(t)
-	var sup []api.User
-	require.NoError(t, json.Unmarshal([]byte(e.staff("user", "list", "--role", "supervisor", "--output", "json").ok(t)), &sup))
-	token := strings.TrimSpace(e.staff("user", "token", "create", "--user", fmt.Sprint(sup[0].ID)).ok(t))
+	e.run("mật khẩu lãnh đạo\n", "user", "create", "--email", "lanhdao@tn.gov.vn", "--role", "supervisor", "--agency", "R-TN",
+		"--password-stdin", "--server", e.server, "--token", e.staffToken).ok(t)
+	token := strings.TrimSpace(e.run("mật khẩu lãnh đạo\n", "login", "--email", "lanhdao@tn.gov.vn", "--password-stdin", "--server", e.server).ok(t))
 	out = e.as(token, "agency", "list", "--output", "csv").ok(t)
 	require.Equal(t, 5, strings.Count(out, "\n"))
 	r := e.as(token, "agency", "show", "HNI")
@@ -161,8 +160,13 @@ func TestUsersAndTokens(t *testing.T) {
 	r = e.staff("user", "create", "--email", "x@y.vn", "--role", "king")
 	require.Equal(t, ExitUsage, r.code)
 
-	// Staff mint a token for the officer; the officer lists and revokes their own.
+	// Nobody mints a token for someone else, staff included: the officer
+	// signs in with the password staff gave them and gets their own.
 	r = e.staff("user", "token", "create", "--user", fmt.Sprint(officer[0].ID), "--name", "máy văn phòng", "--expires", "90d")
+	require.Equal(t, ExitDenied, r.code)
+	require.Contains(t, r.stderr, "nobody may act as another user")
+	require.NoError(t, e.store.SetPassword(context.Background(), officer[0].ID, "mật khẩu văn phòng", store.AuditEntry{Actor: "test", Action: "user.password_set"}))
+	r = e.run("mật khẩu văn phòng\n", "login", "--email", "vanphong@hanoi.gov.vn", "--password-stdin", "--name", "máy văn phòng", "--expires", "90d", "--server", e.server)
 	token := strings.TrimSpace(r.ok(t))
 	require.Contains(t, r.stderr, "expires")
 	me := e.as(token, "user", "show", "--output", "csv").ok(t)

@@ -16,7 +16,7 @@ import (
 func reviewCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:  "review",
-		Usage: "list submissions waiting for review, accept them or return them with a reason (office staff)",
+		Usage: "list submissions waiting for review, accept them, return them or reopen an accepted one with a reason (office staff)",
 		Subcommands: []*ucli.Command{
 			reviewListCommand(),
 			reviewDecisionCommand("accept", reporting.DecisionAccepted, "accept a submitted version: it becomes the agency's final report",
@@ -29,6 +29,7 @@ Examples:
 
 Examples:
    rcm review return 1042 --reason "GRDP quý III chưa khớp số liệu Cục Thống kê"`),
+			reviewReopenCommand(),
 		},
 	}
 }

@@ -8,10 +8,11 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 	"go.temporal.io/sdk/client"
-	tlog "go.temporal.io/sdk/log"
 
+	"rcm/notifications"
 	"rcm/operations"
 	"rcm/process"
+	"rcm/temporalclient"
 	"rcm/web"
 )
 
@@ -34,7 +35,7 @@ https://, session cookies are marked Secure.
 Examples:
    rcm serve --database-url postgres://rcm@127.0.0.1:5432/rcm
    RCM_ADDR=0.0.0.0:8080 RCM_BASE_URL=https://rcm.example.gov.vn RCM_TEMPORAL_ADDRESS=temporal:7233 rcm serve`,
-		Flags: []ucli.Flag{
+		Flags: append([]ucli.Flag{
 			&ucli.StringFlag{Name: "addr", Usage: "address to listen on", Value: DefaultAddr, EnvVars: []string{"RCM_ADDR"}},
 			databaseURLFlag(),
 			&ucli.StringFlag{Name: "base-url", Usage: "public address of the server (default http://ADDR)", EnvVars: []string{"RCM_BASE_URL"}},
@@ -44,7 +45,9 @@ Examples:
 			&ucli.BoolFlag{Name: "migrate", Usage: "apply pending migrations first", Value: true, EnvVars: []string{"RCM_MIGRATE"}},
 			&ucli.DurationFlag{Name: "session-ttl", Usage: "how long a password sign-in lasts", Value: 12 * time.Hour, EnvVars: []string{"RCM_SESSION_TTL"}},
 			&ucli.BoolFlag{Name: "debug", Usage: "log every request", EnvVars: []string{"RCM_DEBUG"}},
-		},
+			&ucli.StringFlag{Name: "smtp-url", Usage: "SMTP server for the mail the web server sends itself (password-reset links): " +
+				"smtp://[user:pass@]host:port[?tls=starttls&from=rcm@example.gov.vn]; without it staff cannot reset passwords", EnvVars: []string{"RCM_SMTP_URL"}},
+		}, temporalSecurityFlags()...),
 		Action: serve,
 	}
 }
@@ -59,12 +62,16 @@ func serve(c *ucli.Context) error {
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level}))
+	temporalCfg, err := temporalConfig(c)
+	if err != nil {
+		return err
+	}
 	st, err := connectDatabase(c, c.Bool("migrate"))
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	tc, err := lazyTemporal(c.Context, c.String("temporal-address"), c.String("temporal-namespace"), logger)
+	tc, err := lazyTemporal(c.Context, temporalCfg, logger)
 	if err != nil {
 		return err
 	}
@@ -74,7 +81,15 @@ func serve(c *ucli.Context) error {
 		baseURL = "http://" + addr
 	}
 	cfg := web.Config{Addr: addr, BaseURL: baseURL, SessionTTL: c.Duration("session-ttl")}
-	eng := operations.New(st, tc, logger, operations.WithTaskQueue(c.String("task-queue")))
+	opts := []operations.Option{operations.WithTaskQueue(c.String("task-queue"))}
+	if raw := c.String("smtp-url"); raw != "" {
+		smtp, err := parseSMTP(raw)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, operations.WithMail(notifications.NewMailer(smtp), baseURL))
+	}
+	eng := operations.New(st, tc, logger, opts...)
 	return process.RunServer(c.Context, process.Parts{Store: st, Temporal: tc, Operations: eng, Logger: logger}, cfg, nil)
 }
 
@@ -82,12 +97,16 @@ func serve(c *ucli.Context) error {
 // starts, and answers everything but the cycle commands, while Temporal is
 // still starting or down; /readyz says so, and the cycle commands answer 503
 // until it answers.
-func lazyTemporal(ctx context.Context, address, namespace string, logger *slog.Logger) (client.Client, error) {
+func lazyTemporal(ctx context.Context, cfg temporalclient.Config, logger *slog.Logger) (client.Client, error) {
+	address, namespace := cfg.Address, cfg.Namespace
 	if _, _, err := net.SplitHostPort(address); err != nil {
 		return nil, usageError("--temporal-address %q is not HOST:PORT, such as %s", address, DefaultTemporalAddress)
 	}
-	tc, err := client.NewLazyClient(client.Options{HostPort: address, Namespace: namespace,
-		Logger: tlog.NewStructuredLogger(logger.With("component", "temporal"))})
+	opts, err := cfg.Options(logger)
+	if err != nil {
+		return nil, usageError("%v", err)
+	}
+	tc, err := client.NewLazyClient(opts)
 	if err != nil {
 		return nil, usageError("Temporal client for %s: %v", address, err)
 	}

@@ -86,11 +86,11 @@ func TestCycleCommandsHaveHelpWithAnExample(t *testing.T) {
 			leaves = append(leaves, path)
 		}
 	}
-	for _, c := range []*ucli.Command{cycleCommand(), submitCommand(), reviewCommand(), complianceCommand(), aggregateCommand(),
-		scheduleCommand(), regimeScheduleCommand()} {
+	for _, c := range []*ucli.Command{cycleCommand(), submitCommand(), receiptCommand(), reviewCommand(), complianceCommand(), aggregateCommand(),
+		scheduleCommand(), regimeScheduleCommand(), nilReportCommand(), extensionCommand()} {
 		walk(nil, c)
 	}
-	require.Len(t, leaves, 14)
+	require.Len(t, leaves, 21)
 	for _, path := range leaves {
 		if path[0] == "schedule" && len(path) == 1 {
 			path = []string{"regime", "schedule"} // regimeScheduleCommand stands under regime
@@ -105,4 +105,28 @@ func TestCycleCommandsHaveHelpWithAnExample(t *testing.T) {
 	require.Equal(t, ExitUsage, Run(context.Background(), []string{"rcm", "submit", "--cycle", "X", "--server", "http://127.0.0.1:1"},
 		strings.NewReader(""), io.Discard, &stderr))
 	require.Contains(t, stderr.String(), "--agency is required")
+	stderr.Reset()
+	require.Equal(t, ExitUsage, Run(context.Background(), []string{"rcm", "receipt", "verify", "R-1", "--server", "http://127.0.0.1:1"},
+		strings.NewReader(""), io.Discard, &stderr))
+	require.Contains(t, stderr.String(), "--file is required")
+	stderr.Reset()
+	require.Equal(t, ExitUsage, Run(context.Background(), []string{"rcm", "receipt", "verify", "--file", "x.csv", "--server", "http://127.0.0.1:1"},
+		strings.NewReader(""), io.Discard, &stderr))
+	require.Contains(t, stderr.String(), "give one receipt number")
+}
+
+// TestProcessesRefuseABadTemporalCAFile: serve and worker name the flag of a
+// CA file they cannot read, before they touch the database.
+func TestProcessesRefuseABadTemporalCAFile(t *testing.T) {
+	t.Setenv("RCM_TEMPORAL_TLS_CA", "")
+	for _, args := range [][]string{
+		{"rcm", "serve", "--database-url", "postgres://nobody@127.0.0.1:1/none", "--temporal-tls-ca", "/nonexistent/ca.pem"},
+		{"rcm", "worker", "--database-url", "postgres://nobody@127.0.0.1:1/none", "--smtp-url", "smtp://127.0.0.1:1025?from=rcm@example.gov.vn",
+			"--temporal-tls-ca", "/nonexistent/ca.pem"},
+	} {
+		var stderr strings.Builder
+		code := Run(context.Background(), args, strings.NewReader(""), io.Discard, &stderr)
+		require.Equal(t, ExitUsage, code, "%s: %s", args[1], stderr.String())
+		require.Contains(t, stderr.String(), "--temporal-tls-ca /nonexistent/ca.pem: cannot read the CA file", args[1])
+	}
 }

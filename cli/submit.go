@@ -108,22 +108,16 @@ func receiptRecord(r api.Receipt) (note string, fields []field) {
 		figures = "ước tính / estimate"
 	}
 	return note, []field{{"receipt", r.Number}, {"cycle", r.CycleID}, {"agency", r.AgencyCode},
-		{"version", itoa(r.Version)}, {"submitted_at", formatVN(r.SubmittedAt)}, {"figures", figures},
+		{"version", itoa(r.Version)}, {"submitted_at", formatVN(r.SubmittedAt)}, {"figures", figures}, {"content_hash", r.ContentHash},
 		{"submission_id", fmt.Sprint(r.SubmissionID)}, {"replayed", fmt.Sprint(r.Replayed)}}
 }
 
 // readReportFile reads the file to submit and tells its type by its name,
 // or by its first bytes when it comes from standard input.
 func readReportFile(c *ucli.Context, name string) ([]byte, string, error) {
-	var data []byte
-	var err error
-	if name == "-" {
-		data, err = io.ReadAll(c.App.Reader)
-	} else {
-		data, err = os.ReadFile(name)
-	}
+	data, err := readFileFlag(c, name)
 	if err != nil {
-		return nil, "", usageError("--file: %v", err)
+		return nil, "", err
 	}
 	switch ext := strings.ToLower(filepath.Ext(name)); {
 	case ext == ".xlsx" || (name == "-" && bytes.HasPrefix(data, []byte("PK\x03\x04"))):
@@ -133,6 +127,21 @@ func readReportFile(c *ucli.Context, name string) ([]byte, string, error) {
 	default:
 		return nil, "", usageError("--file %s: rcm reads the template as .xlsx or .csv (rcm template export); save it as one of those", name)
 	}
+}
+
+// readFileFlag reads the file --file names, or standard input for "-".
+func readFileFlag(c *ucli.Context, name string) ([]byte, error) {
+	var data []byte
+	var err error
+	if name == "-" {
+		data, err = io.ReadAll(c.App.Reader)
+	} else {
+		data, err = os.ReadFile(name)
+	}
+	if err != nil {
+		return nil, usageError("--file: %v", err)
+	}
+	return data, nil
 }
 
 // valuesBody is the JSON body of --value CODE=VALUE flags; each value goes

@@ -11,12 +11,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	ucli "github.com/urfave/cli/v2"
 	"go.temporal.io/sdk/client"
-	tlog "go.temporal.io/sdk/log"
 	"golang.org/x/sync/errgroup"
 
 	"rcm/notifications"
 	"rcm/operations"
 	"rcm/process"
+	"rcm/temporalclient"
 	"rcm/worker"
 	"rcm/workflows"
 )
@@ -66,17 +66,18 @@ func newLogger(c *ucli.Context) (*slog.Logger, error) {
 
 // dialTemporal connects to the Temporal frontend, with an error that says
 // how to start one.
-func dialTemporal(ctx context.Context, address, namespace string, logger *slog.Logger) (client.Client, error) {
+func dialTemporal(ctx context.Context, cfg temporalclient.Config, logger *slog.Logger) (client.Client, error) {
+	address, namespace := cfg.Address, cfg.Namespace
 	if !strings.Contains(address, ":") {
 		return nil, usageError("--temporal-address %q is not HOST:PORT, such as %s", address, DefaultTemporalAddress)
 	}
+	opts, err := cfg.Options(logger)
+	if err != nil {
+		return nil, usageError("%v", err)
+	}
 	dialCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	c, err := client.DialContext(dialCtx, client.Options{
-		HostPort:  address,
-		Namespace: namespace,
-		Logger:    tlog.NewStructuredLogger(logger.With("component", "temporal")),
-	})
+	c, err := client.DialContext(dialCtx, opts)
 	if err != nil {
 		return nil, &ExitError{Code: ExitUnavailable, Err: fmt.Errorf(
 			"cannot reach Temporal at %s (namespace %s): %v; start one with `rcm dev`, or `temporal server start-dev`, or give --temporal-address",
@@ -110,13 +111,14 @@ crash left behind. Run as many as you like: they share the work.
 Examples:
    rcm worker --database-url postgres://rcm@127.0.0.1:5432/rcm --smtp-url 'smtp://127.0.0.1:1025?from=rcm@example.gov.vn'
    RCM_TEMPORAL_ADDRESS=temporal:7233 RCM_SMTP_URL=smtp://mail:25 rcm worker`,
-		Flags: []ucli.Flag{
+		Flags: append(append([]ucli.Flag{
 			databaseURLFlag(), temporalAddressFlag(), temporalNamespaceFlag(), taskQueueFlag(), smtpURLFlag(), baseURLFlag(), logLevelFlag(),
+		}, temporalSecurityFlags()...), []ucli.Flag{
 			&ucli.IntFlag{Name: "max-activities", Usage: "activities run at once by this worker (0 = SDK default)", EnvVars: []string{"RCM_MAX_ACTIVITIES"}},
 			&ucli.BoolFlag{Name: "migrate", Usage: "apply pending migrations first", Value: true, EnvVars: []string{"RCM_MIGRATE"}},
 			&ucli.StringFlag{Name: "metrics-addr", Usage: "serve Prometheus metrics (waves, messages) at http://ADDR/metrics; empty: none",
 				EnvVars: []string{"RCM_METRICS_ADDR"}},
-		},
+		}...),
 		Action: func(c *ucli.Context) error {
 			logger, err := newLogger(c)
 			if err != nil {
@@ -126,12 +128,16 @@ Examples:
 			if err != nil {
 				return err
 			}
+			temporalCfg, err := temporalConfig(c)
+			if err != nil {
+				return err
+			}
 			st, err := connectDatabase(c, c.Bool("migrate"))
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			tc, err := dialTemporal(c.Context, c.String("temporal-address"), c.String("temporal-namespace"), logger)
+			tc, err := dialTemporal(c.Context, temporalCfg, logger)
 			if err != nil {
 				return err
 			}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,8 +25,8 @@ import (
 func userCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:  "user",
-		Usage: "create and list users, issue and revoke API tokens",
-		Subcommands: []*ucli.Command{
+		Usage: "create and list users, issue and revoke API tokens, disable users, passwords and sessions",
+		Subcommands: slices.Concat([]*ucli.Command{
 			userBootstrapCommand(),
 			userCreateCommand(),
 			userListCommand(),
@@ -39,7 +40,7 @@ func userCommand() *ucli.Command {
 					userTokenListCommand(),
 				},
 			},
-		},
+		}, accountCommands()),
 	}
 }
 
@@ -230,12 +231,13 @@ func userTokenCreateCommand() *ucli.Command {
 		Usage:     "create an API token and print it once",
 		UsageText: "rcm user token create [--user ID] [--name NAME] [--expires 90d] [--output table|json]",
 		Description: `The token is printed once, alone on standard output, so a script can keep
-it: save it now, rcm keeps only its hash. Without --user the token is yours;
-office staff may create tokens for anyone.
+it: save it now, rcm keeps only its hash. A token is issued to its holder
+only: nobody, office staff included, may create one for someone else and
+act as them (--user names yourself, or is refused).
 
 Examples:
    rcm user token create --name laptop --expires 90d
-   RCM_TOKEN=$(rcm user token create --user 12 --expires 30d)`,
+   RCM_TOKEN=$(rcm user token create --expires 30d)`,
 		Flags: append(clientFlags(),
 			&ucli.Int64Flag{Name: "user", Usage: "the user the token is for (default: you)"},
 			&ucli.StringFlag{Name: "name", Usage: "a name to recognise the token by"},

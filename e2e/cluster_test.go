@@ -437,7 +437,9 @@ func (c *apiClient) call(token, method, path string, header http.Header, in, out
 	}
 	req, err := http.NewRequest(method, c.base+path, body)
 	require.NoError(c.t, err)
-	req.Header.Set("Authorization", "Bearer "+token)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	req.Header.Set("Content-Type", "application/json")
 	for k, v := range header {
 		req.Header[k] = v
@@ -471,11 +473,26 @@ func (c *apiClient) must(status int, token, method, path string, in, out any) {
 // newOfficer creates the reporting officer of an agency and returns a
 // token of theirs.
 func (c *apiClient) newOfficer(staff, agency string) string {
+	// Nobody mints a token for someone else: the officer signs in with
+	// the password staff gave them and creates their own.
 	var u api.User
+	const password = "mật khẩu của cán bộ"
 	c.must(http.StatusCreated, staff, "POST", "/api/v1/users",
-		api.NewUser{Email: "submitter." + agency + "@agency.test", Role: "officer", Agency: agency, Language: "vi"}, &u)
+		api.NewUser{Email: "submitter." + agency + "@agency.test", Role: "officer", Agency: agency, Language: "vi", Password: password}, &u)
+	body, err := json.Marshal(api.SignIn{Email: u.Email, Password: password})
+	require.NoError(c.t, err)
+	resp, err := http.Post(c.base+"/api/v1/session", "application/json", bytes.NewReader(body))
+	require.NoError(c.t, err)
+	resp.Body.Close()
+	require.Equal(c.t, http.StatusCreated, resp.StatusCode)
+	cookie := http.Header{}
+	for _, ck := range resp.Cookies() {
+		cookie.Add("Cookie", ck.Name+"="+ck.Value)
+	}
 	var tok api.NewToken
-	c.must(http.StatusCreated, staff, "POST", fmt.Sprintf("/api/v1/users/%d/tokens", u.ID), api.CreateToken{Name: "cluster"}, &tok)
+	status, err := c.call("", "POST", fmt.Sprintf("/api/v1/users/%d/tokens", u.ID), cookie, api.CreateToken{Name: "cluster"}, &tok)
+	require.NoError(c.t, err)
+	require.Equal(c.t, http.StatusCreated, status)
 	return tok.Secret
 }
 

@@ -138,10 +138,16 @@ func (s *system) newUser(staff, email, role, agency string) string {
 	var users []struct {
 		ID int64 `json:"id"`
 	}
-	out := s.ok(staff, "user", "create", "--email", email, "--role", role, "--agency", agency, "--output", "json")
-	require.NoError(s.t, json.Unmarshal([]byte(out), &users), out)
+	// Nobody mints a token for someone else: staff give the user a
+	// password, and the user gets a token of their own with rcm login.
+	const password = "mật khẩu của người dùng"
+	r := s.rcm(staff, password+"\n", "user", "create", "--email", email, "--role", role, "--agency", agency, "--password-stdin", "--output", "json")
+	require.Equal(s.t, exitOK, r.code, r.stderr)
+	require.NoError(s.t, json.Unmarshal([]byte(r.stdout), &users), r.stdout)
 	require.Len(s.t, users, 1)
-	return strings.TrimSpace(s.ok(staff, "user", "token", "create", "--user", fmt.Sprint(users[0].ID), "--name", "e2e"))
+	r = s.rcm("", password+"\n", "login", "--email", email, "--password-stdin", "--name", "e2e")
+	require.Equal(s.t, exitOK, r.code, r.stderr)
+	return strings.TrimSpace(r.stdout)
 }
 
 // pastPeriod is the latest monthly period whose data cut-off has passed.
@@ -260,6 +266,19 @@ func TestReadmeStory(t *testing.T) {
 	require.Contains(t, out, cycleID+"-HNI-v1")
 	out = s.ok(hni, "submit", "--cycle", cycleID, "--agency", "HNI", "--file", "hni.csv", "--idempotency-key", "hni-1", "--output", "json")
 	require.Contains(t, out, `"replayed": true`, "a retry with the same key is the same receipt")
+	var hniReceipt struct {
+		Number      string `json:"receipt_number"`
+		ContentHash string `json:"content_hash"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &hniReceipt))
+	require.Len(t, hniReceipt.ContentHash, 64, "the receipt shows the content hash")
+	// The receipt and the file check out; a changed figure is named.
+	out = s.ok(hni, "receipt", "verify", hniReceipt.Number, "--file", "hni.csv")
+	require.Contains(t, out, "khớp / match")
+	require.Contains(t, out, hniReceipt.ContentHash)
+	s.write("hni-changed.csv", fillCSV(t, string(exported), map[string]string{"GRDP": "1.250,5", "EMP": "5.300"}))
+	stderr = s.fails(1, hni, "receipt", "verify", hniReceipt.Number, "--file", "hni-changed.csv")
+	require.Contains(t, stderr, "the file is not the report of receipt "+hniReceipt.Number+": EMP differ")
 	s.fails(exitNotFound, hni, "submit", "--cycle", cycleID, "--agency", "HCM", "--value", "GRDP=1", "--value", "EMP=1")
 
 	xlsxFile := filepath.Join(s.dir, "hcm.xlsx")
@@ -271,7 +290,7 @@ func TestReadmeStory(t *testing.T) {
 		SubmissionID int64  `json:"submission_id"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &hcmReceipt))
-	require.Equal(t, cycleID+"-HCM-v1", hcmReceipt.Number)
+	require.True(t, strings.HasPrefix(hcmReceipt.Number, cycleID+"-HCM-v1-"), hcmReceipt.Number)
 
 	// 6. Office staff return Hồ Chí Minh City's with a reason and accept Hà Nội's.
 	var queue []struct {

@@ -48,6 +48,7 @@ type Data struct {
 	DaysOverdue    int // whole days since due; 0 hides the figure
 
 	ReceiptNumber string    // the receipt of a stored submission
+	ContentHash   string    // SHA-256 (hex) of the stored report, shown with its receipt
 	Version       int       // the submission's version number, 1 for the first
 	SubmittedAt   time.Time // when the version was stored
 	// Reason is the reviewer's reason for returning a submission. It is user
@@ -72,6 +73,9 @@ type Data struct {
 	ReturnedAgencies []string
 	// ExtensionReason is why the due date was extended; user text, optional.
 	ExtensionReason string
+	// RequestedDue is the due date an agency's extension request asks for
+	// (an exclusive end, like Due).
+	RequestedDue time.Time
 }
 
 // Summary holds a cycle's compliance figures for one subtree. Rates are
@@ -128,6 +132,14 @@ func RequiredFields(k reporting.Event) []string {
 		own = []string{"Summary", "DashboardLink"}
 	case reporting.EventDeadlineExtended:
 		own = []string{"Due", "OldDue", "SubmissionLink"}
+	case reporting.EventReopened:
+		own = []string{"Version", "Reason", "SubmissionLink"}
+	case reporting.EventNilReported:
+		own = []string{"Reason", "SubmissionLink"}
+	case reporting.EventExtensionRequested:
+		own = []string{"Due", "RequestedDue", "Reason", "DashboardLink"}
+	case reporting.EventExtensionRefused:
+		own = []string{"Due", "RequestedDue", "Reason", "SubmissionLink"}
 	default:
 		return nil
 	}

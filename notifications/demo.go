@@ -31,7 +31,8 @@ func DemoData(kind reporting.Event, lang Lang) Data {
 		ReminderNumber: 2,
 		ReminderCount:  3,
 		EscalationStep: 1,
-		ReceiptNumber:  "LCI-202610-000123",
+		ReceiptNumber:  "KTXH_THANG-2026-10-LCI-v1-K7Q2M4XP9A",
+		ContentHash:    "3f5d2c0a9b8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a392817f6e5d4",
 		Version:        1,
 		// 06:30 in Hanoi is still 14/10 in UTC: the message must say 15/10.
 		SubmittedAt:    at(15, 6, 30),
@@ -72,6 +73,16 @@ func DemoData(kind reporting.Event, lang Lang) Data {
 			LateAgencies:        []string{"Sở Công Thương tỉnh Lào Cai", "Sở Giáo dục và Đào tạo tỉnh Lào Cai", "Sở Nông nghiệp và Môi trường tỉnh Lào Cai"},
 			UnreachableAgencies: []string{"Sở Y tế tỉnh Lào Cai"},
 		}
+	case reporting.EventReopened:
+		d.Version = 2
+	case reporting.EventNilReported:
+		d.Reason = "Tỉnh không có dự án FDI nào giải ngân trong kỳ & không phát sinh số liệu."
+		if en {
+			d.Reason = "No FDI project disbursed in the province this period & there are no figures."
+		}
+	case reporting.EventExtensionRequested, reporting.EventExtensionRefused:
+		d.RequestedDue = at(21, 0, 0)
+		d.DashboardLink += "/agencies/LCI"
 	case reporting.EventDeadlineExtended:
 		d.OldDue = d.Due
 		d.Due = at(21, 0, 0)

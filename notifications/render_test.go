@@ -422,3 +422,17 @@ func TestRenderSaysWhenTheFiguresAreEstimates(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderReceiptShowsTheContentHash: the receipt mail carries the hash
+// rcm receipt verify checks, in both parts and both languages.
+func TestRenderReceiptShowsTheContentHash(t *testing.T) {
+	hash := strings.Repeat("ab", 32)
+	for lang, label := range map[notifications.Lang]string{notifications.Vietnamese: "Mã băm nội dung (SHA-256)", notifications.English: "Content hash (SHA-256)"} {
+		d := notifications.DemoData(reporting.EventReceipt, lang)
+		d.ContentHash = hash
+		out, err := newRenderer(t).Render(reporting.EventReceipt, lang, d)
+		require.NoError(t, err)
+		require.Contains(t, out.Text, label+": "+hash)
+		require.Contains(t, out.HTML, hash)
+	}
+}

@@ -31,6 +31,15 @@ const (
 	OpRefuseSession   Op = "session.refused"
 	OpDeleteSession   Op = "session.delete"
 	OpReadSignInLocks Op = "session.locks"
+	OpDisableUser     Op = "user.disable"
+	OpEnableUser      Op = "user.enable"
+	OpChangePassword  Op = "user.password_change"
+	OpResetPassword   Op = "user.password_reset"
+	OpUseReset        Op = "user.password_reset_used"
+	OpListSessions    Op = "session.list"
+	OpEndSessions     Op = "session.end"
+	OpReadAudit       Op = "audit.read"
+	OpVerifyAudit     Op = "audit.verify"
 
 	OpReadTemplates  Op = "template.read"
 	OpCreateTemplate Op = "template.create"
@@ -57,6 +66,13 @@ const (
 	OpReadReviews  Op = "review.read"
 	OpReview       Op = "review.decide"
 	OpReadMessages Op = "notification.read"
+
+	// The agency's side of the conversation (reporting.Action).
+	OpReopen           Op = "obligation.reopen"
+	OpDeclareNil       Op = "obligation.nil_report"
+	OpRequestExtension Op = "obligation.extension_request"
+	OpReadRequests     Op = "extension_request.read"
+	OpDecideRequest    Op = "extension_request.decide"
 )
 
 // permission says who may run an operation and whether it needs Temporal.
@@ -91,6 +107,14 @@ var permissions = map[Op]permission{
 	OpRevokeToken:     {roles: everyRole},
 	OpDeleteSession:   {roles: everyRole},
 	OpReadSignInLocks: {roles: staffOnly},
+	OpDisableUser:     {roles: staffOnly},
+	OpEnableUser:      {roles: staffOnly},
+	OpChangePassword:  {roles: everyRole}, // their own
+	OpResetPassword:   {roles: staffOnly},
+	OpListSessions:    {roles: everyRole}, // their own; staff anyone's
+	OpEndSessions:     {roles: everyRole}, // their own; staff anyone's
+	OpReadAudit:       {roles: staffOnly},
+	OpVerifyAudit:     {roles: staffOnly},
 
 	OpReadTemplates:  {roles: everyRole},
 	OpCreateTemplate: {roles: staffOnly},
@@ -116,6 +140,16 @@ var permissions = map[Op]permission{
 	OpReadReviews:  {roles: staffOnly},
 	OpReview:       {roles: staffOnly, temporal: true},
 	OpReadMessages: {roles: staffOnly},
+
+	// Office staff reopen and answer requests. A nil report and an
+	// extension request are the agency's own statements: only its reporting
+	// officer makes them, as only they submit (staff cannot declare nil for
+	// an agency).
+	OpReopen:           {roles: staffOnly, temporal: true},
+	OpDeclareNil:       {roles: officerOnly, temporal: true},
+	OpRequestExtension: {roles: officerOnly, temporal: true},
+	OpReadRequests:     {roles: staffOnly},
+	OpDecideRequest:    {roles: staffOnly, temporal: true},
 }
 
 // Roles returns the roles that may run op; none for an operation that is
@@ -128,9 +162,14 @@ type ForbiddenError struct {
 	Op    Op
 	Need  []access.Role
 	Given access.Role
+	// Reason, when set, is why the caller's role is not enough.
+	Reason string
 }
 
 func (e *ForbiddenError) Error() string {
+	if e.Reason != "" {
+		return e.Reason
+	}
 	names := make([]string, len(e.Need))
 	for i, r := range e.Need {
 		names[i] = string(r)

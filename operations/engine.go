@@ -20,6 +20,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"rcm/access"
+	"rcm/notifications"
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/workflows"
@@ -34,6 +35,11 @@ type Engine struct {
 	taskQueue string
 	// handOffTimeout bounds a request's hand-off (HandOffTimeout).
 	handOffTimeout time.Duration
+	// mailer sends the operations' own mail (password-reset links), with
+	// links to baseURL; nil: no mail server.
+	mailer   *notifications.Mailer
+	baseURL  string
+	resetTTL time.Duration
 }
 
 // Option configures an Engine.

@@ -2,6 +2,7 @@ package operations
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -167,8 +168,20 @@ func TestEveryChangeLeavesOneAuditRowWithItsActor(t *testing.T) {
 			return err
 		}},
 		{"token.create", "", func() error {
-			_, tok, err := w.ops.CreateToken(w.ctx, w.staff, userID, "laptop", nil)
+			_, tok, err := w.ops.CreateToken(w.ctx, w.staff, w.staff.UserID, "laptop", nil)
 			tokenID = tok.ID
+			return err
+		}},
+		{"user.disable", "", func() error {
+			_, err := w.ops.DisableUser(w.ctx, w.staff, userID)
+			return err
+		}},
+		{"user.enable", "", func() error {
+			_, err := w.ops.EnableUser(w.ctx, w.staff, userID)
+			return err
+		}},
+		{"session.end", "", func() error {
+			_, err := w.ops.EndSessions(w.ctx, w.staff, userID, 0)
 			return err
 		}},
 		{"token.revoke", "", func() error {
@@ -211,6 +224,17 @@ func TestEveryChangeLeavesOneAuditRowWithItsActor(t *testing.T) {
 		do   func() error
 	}{
 		{"a template that exists", func() error { return w.ops.CreateTemplate(w.ctx, w.staff, template("AUD")) }},
+		{"a token for someone else: nobody acts as another user", func() error {
+			_, _, err := w.ops.CreateToken(w.ctx, w.staff, userID, "acting", nil)
+			if !errors.Is(err, ErrForbidden) {
+				return fmt.Errorf("want ErrForbidden, got %v", err)
+			}
+			return err
+		}},
+		{"staff disabling themselves", func() error {
+			_, err := w.ops.DisableUser(w.ctx, w.staff, w.staff.UserID)
+			return err
+		}},
 		{"an agency under no parent", func() error {
 			_, _, err := w.ops.ImportAgencies(w.ctx, w.staff, []reporting.Agency{{Code: "LOST", ParentCode: "NOWHERE", NameVI: "?", Kind: "department"}})
 			return err

@@ -118,12 +118,18 @@ func (e *Engine) signal(ctx context.Context, m store.OutboxMessage) error {
 	if err := json.Unmarshal(m.StartInput, &input); err != nil {
 		return fmt.Errorf("outbox %d: decode start input: %w", m.ID, err)
 	}
+	// A loop that ended with an acceptance is never started again by a
+	// version (one that failed or was terminated is); an action (a reopen
+	// above all) starts it again, and the loop ends at once if its
+	// obligation is final.
+	reuse := enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY
+	if m.SignalName == workflows.SignalAction {
+		reuse = enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE
+	}
 	opts := client.StartWorkflowOptions{
-		ID:        m.WorkflowID,
-		TaskQueue: e.taskQueue,
-		// A loop that ended with an acceptance is never started again; one
-		// that failed or was terminated is.
-		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
+		ID:                    m.WorkflowID,
+		TaskQueue:             e.taskQueue,
+		WorkflowIDReusePolicy: reuse,
 		TypedSearchAttributes: searchAttributes(input.CycleID),
 	}
 	_, err = e.temporal.SignalWithStartWorkflow(ctx, m.WorkflowID, m.SignalName, payload, opts, workflows.SubmissionWorkflow, input)
@@ -139,6 +145,8 @@ func decodeSignal(name string, raw json.RawMessage) (any, error) {
 		v = &workflows.SubmissionSignal{}
 	case workflows.SignalReview:
 		v = &workflows.ReviewSignal{}
+	case workflows.SignalAction:
+		v = &workflows.ActionSignal{}
 	case workflows.SignalDeadlinesChanged:
 		v = &workflows.DeadlinesChangedSignal{}
 	case workflows.SignalCancel:

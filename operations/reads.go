@@ -16,7 +16,13 @@ func (e *Engine) Cycle(ctx context.Context, c Caller, id string) (reporting.Cycl
 	if err := e.Authorize(c, OpReadCycles); err != nil {
 		return reporting.Cycle{}, err
 	}
-	return e.cycle(ctx, id)
+	cyc, err := e.cycle(ctx, id)
+	if err != nil {
+		return reporting.Cycle{}, err
+	}
+	cycles := []reporting.Cycle{cyc}
+	err = e.scopeExpected(ctx, c, cycles)
+	return cycles[0], err
 }
 
 func (e *Engine) cycle(ctx context.Context, id string) (reporting.Cycle, error) {
@@ -32,7 +38,35 @@ func (e *Engine) ListCycles(ctx context.Context, c Caller, f store.CycleFilter) 
 	if err := e.Authorize(c, OpReadCycles); err != nil {
 		return nil, err
 	}
-	return e.store.ListCycles(ctx, f)
+	cycles, err := e.store.ListCycles(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return cycles, e.scopeExpected(ctx, c, cycles)
+}
+
+// scopeExpected replaces each opened cycle's count of expected agencies by
+// the count within the caller's scope: a supervisor sees the agencies of
+// their subtree, an officer their own, office staff the whole cycle.
+func (e *Engine) scopeExpected(ctx context.Context, c Caller, cycles []reporting.Cycle) error {
+	scope := c.Scope()
+	if scope.All() || len(cycles) == 0 {
+		return nil
+	}
+	ids := make([]string, len(cycles))
+	for i, cyc := range cycles {
+		ids[i] = cyc.ID
+	}
+	counts, err := e.store.ExpectedIn(ctx, ids, scope.Path, scope.Exact)
+	if err != nil {
+		return err
+	}
+	for i := range cycles {
+		if cycles[i].Expected > 0 { // 0 until the cycle opens
+			cycles[i].Expected = counts[cycles[i].ID]
+		}
+	}
+	return nil
 }
 
 // StatusCounts counts a cycle's obligations by status within the caller's scope.
@@ -69,6 +103,8 @@ type ObligationDetail struct {
 	Obligation reporting.Obligation
 	// Versions are the agency's submissions, newest first.
 	Versions []reporting.Submission
+	// Actions are its reopens, nil reports and extension requests, newest first.
+	Actions  []reporting.Action
 	Template reporting.Template
 }
 
@@ -90,6 +126,9 @@ func (e *Engine) Obligation(ctx context.Context, c Caller, cycleID, agencyCode s
 		return d, err
 	}
 	if d.Versions, err = e.store.Submissions(ctx, cycleID, agencyCode); err != nil {
+		return d, err
+	}
+	if d.Actions, err = e.store.Actions(ctx, store.ActionFilter{CycleID: cycleID, AgencyCode: agencyCode, Limit: 100}); err != nil {
 		return d, err
 	}
 	d.Template, err = e.store.CycleTemplate(ctx, cycleID)

@@ -38,6 +38,9 @@ type Receipt struct {
 	// Estimates says the figures are estimates (số liệu ước tính,
 	// reporting.Cycle.ReportsEstimates): the receipt says so.
 	Estimates bool
+	// ContentHash is the SHA-256 of the stored report (contentHash), which
+	// rcm receipt verify recomputes from a file.
+	ContentHash []byte
 	// Replayed is true when an earlier request with the same idempotency key
 	// stored this version.
 	Replayed bool
@@ -94,7 +97,7 @@ func (e *Engine) Submit(ctx context.Context, c Caller, req SubmitRequest) (Recei
 		e.handOff(ctx, workflows.SubmissionWorkflowID(sub.CycleID, sub.AgencyCode))
 	}
 	return Receipt{Number: sub.ReceiptNumber, SubmissionID: sub.ID, CycleID: sub.CycleID, AgencyCode: sub.AgencyCode,
-		Version: sub.Version, SubmittedAt: sub.SubmittedAt, Estimates: cyc.ReportsEstimates(), Replayed: replayed}, nil
+		Version: sub.Version, SubmittedAt: sub.SubmittedAt, Estimates: cyc.ReportsEstimates(), ContentHash: sub.ContentHash, Replayed: replayed}, nil
 }
 
 // CycleTemplate returns the template a cycle's agencies fill in.

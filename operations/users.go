@@ -111,11 +111,17 @@ func (e *Engine) ListUsers(ctx context.Context, c Caller, f store.UserFilter) ([
 	return e.store.ListUsers(ctx, f)
 }
 
-// CreateToken issues an API token for a user: office staff for anyone,
-// everyone else for themselves. The secret is in this answer only.
+// CreateToken issues an API token for a user: every person for themselves
+// only — nobody, office staff included, can act as someone else, so every
+// action is recorded as its author's own. rcm's own named callers (the
+// demo seed, bootstrap, schedules), which are no person, issue tokens for
+// the users they create. The secret is in this answer only.
 func (e *Engine) CreateToken(ctx context.Context, c Caller, userID int64, name string, expires *time.Time) (string, store.Token, error) {
 	if err := e.Authorize(c, OpCreateToken); err != nil {
 		return "", store.Token{}, err
+	}
+	if c.UserID != 0 && userID != c.UserID {
+		return "", store.Token{}, &ForbiddenError{Op: OpCreateToken, Need: nil, Given: c.Role, Reason: "a token is issued to its own holder only: nobody may act as another user"}
 	}
 	if _, err := e.reachableUser(ctx, c, userID, true); err != nil {
 		return "", store.Token{}, err

@@ -47,6 +47,22 @@ const (
 	EventAccepted Event = "accepted"
 	// EventReturned: a reviewer returned a submission with a reason.
 	EventReturned Event = "returned"
+	// EventReopened: office staff reopened an accepted report with a
+	// reason; the agency is told to submit again.
+	EventReopened Event = "reopened"
+	// EventNilReported: an agency declared it has nothing to report; the
+	// reviewers and the agency are told.
+	EventNilReported Event = "nil_reported"
+	// EventExtensionRequested: an agency asked for a later due date; the
+	// reviewers are told.
+	EventExtensionRequested Event = "extension_requested"
+	// EventExtensionGranted: office staff granted a request; the extension
+	// it made tells the agency (EventDeadlineExtended), so it sends nothing
+	// of its own.
+	EventExtensionGranted Event = "extension_granted"
+	// EventExtensionRefused: office staff refused a request with a reason;
+	// the agency is told.
+	EventExtensionRefused Event = "extension_refused"
 )
 
 // MessageEvents returns every event that sends messages, in the order they
@@ -56,6 +72,7 @@ func MessageEvents() []Event {
 		EventDeadlineNotice, EventReminder, EventOverdue, EventEscalation, EventEscalationDigest,
 		EventReceipt, EventReturned, EventAccepted, EventReviewWaiting, EventReviewOverdue,
 		EventCycleSummary, EventDeadlineExtended,
+		EventReopened, EventNilReported, EventExtensionRequested, EventExtensionRefused,
 	}
 }
 

@@ -99,15 +99,18 @@ var (
 // may follow. The deadline notice moves it from pending to notified; due,
 // with nothing submitted, to overdue; every version to submitted (except
 // after one was accepted); its loop's notice to the reviewers to under
-// review; a decision to accepted or returned; close to a final state.
+// review; a decision to accepted or returned; a nil report (NilReport set)
+// to accepted from any state with nothing awaiting review; a reopen from
+// accepted back to returned; close to a final state. A review decides only
+// an unreviewed latest version, so the wider edges serve the actions alone.
 var obligationFrom = life[ObligationStatus]{
 	ObligationPending:     nil,
 	ObligationNotified:    {ObligationPending},
 	ObligationOverdue:     {ObligationPending, ObligationNotified},
 	ObligationSubmitted:   {ObligationPending, ObligationNotified, ObligationOverdue, ObligationSubmitted, ObligationUnderReview, ObligationReturned},
 	ObligationUnderReview: {ObligationSubmitted},
-	ObligationReturned:    {ObligationSubmitted, ObligationUnderReview},
-	ObligationAccepted:    {ObligationSubmitted, ObligationUnderReview},
+	ObligationReturned:    {ObligationSubmitted, ObligationUnderReview, ObligationAccepted},
+	ObligationAccepted:    {ObligationPending, ObligationNotified, ObligationOverdue, ObligationSubmitted, ObligationUnderReview, ObligationReturned},
 	ObligationOnTime:      openStates,
 	ObligationLate:        openStates,
 	ObligationMissing:     openStates,
@@ -204,8 +207,11 @@ func (e *RefusedError) Error() string {
 	case RefusedClosed:
 		return fmt.Sprintf("cycle %s closed for this agency at %s", o.CycleID, o.Close.UTC().Format(time.RFC3339))
 	case RefusedAccepted:
-		return fmt.Sprintf("version %d of %s in cycle %s was accepted; ask the office to reopen it if the figures must change",
-			o.Versions, o.AgencyCode, o.CycleID)
+		return fmt.Sprintf("version %d of %s in cycle %s was accepted; if the figures must change, ask the office to reopen it "+
+			"(rcm review reopen --cycle %s --agency %s --reason ...)", o.Versions, o.AgencyCode, o.CycleID, o.CycleID, o.AgencyCode)
+	}
+	if msg, ok := e.actionError(); ok {
+		return msg
 	}
 	return fmt.Sprintf("the obligation of %s in cycle %s refuses the change", o.AgencyCode, o.CycleID)
 }

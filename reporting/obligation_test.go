@@ -21,8 +21,10 @@ func TestObligationLifeFollowsDomainMd(t *testing.T) {
 		{ObligationOverdue, []ObligationStatus{ObligationPending, ObligationNotified}},
 		{ObligationSubmitted, []ObligationStatus{ObligationPending, ObligationNotified, ObligationOverdue, ObligationSubmitted, ObligationUnderReview, ObligationReturned}},
 		{ObligationUnderReview, []ObligationStatus{ObligationSubmitted}},
-		{ObligationAccepted, []ObligationStatus{ObligationSubmitted, ObligationUnderReview}},
-		{ObligationReturned, []ObligationStatus{ObligationSubmitted, ObligationUnderReview}},
+		// A nil report accepts from any state with nothing awaiting review.
+		{ObligationAccepted, []ObligationStatus{ObligationPending, ObligationNotified, ObligationOverdue, ObligationSubmitted, ObligationUnderReview, ObligationReturned}},
+		// A reopen returns an accepted report.
+		{ObligationReturned, []ObligationStatus{ObligationSubmitted, ObligationUnderReview, ObligationAccepted}},
 		{ObligationOnTime, open},
 		{ObligationLate, open},
 		{ObligationMissing, open},
@@ -135,7 +137,7 @@ func TestMaySubmitAndTakesChanges(t *testing.T) {
 		{"returned resubmits", ob(ObligationReturned), CycleOpen, now, 0, 0, ""},
 		{"a new version before review", ob(ObligationUnderReview), CycleOpen, now, 0, 0, ""},
 		{"accepted takes no version", ob(ObligationAccepted), CycleOpen, now, RefusedAccepted, 0,
-			"version 2 of HNI in cycle C-2026-03 was accepted; ask the office to reopen it if the figures must change"},
+			"version 2 of HNI in cycle C-2026-03 was accepted; if the figures must change, ask the office to reopen it (rcm review reopen --cycle C-2026-03 --agency HNI --reason ...)"},
 		{"launching", ob(ObligationPending), CycleLaunching, now, RefusedLaunching, RefusedLaunching,
 			"cycle C-2026-03 is still being launched; try again in a minute"},
 		{"cancelled", ob(ObligationNotified), CycleCancelled, now, RefusedCancelled, RefusedCancelled, "cycle C-2026-03 was cancelled"},
@@ -190,5 +192,16 @@ func TestCycleAndNotificationLives(t *testing.T) {
 		assert.True(t, d.ObligationStatus().Follows(ObligationUnderReview), "%s decides a version under review", d)
 	}
 	assert.False(t, Decision("maybe").IsValid())
-	assert.Equal(t, "C-2026-03-HNI-v2", ReceiptNumber("C-2026-03", "HNI", 2))
+	assert.Equal(t, "C-2026-03-HNI-v2-ABCDEFGHIJ", ReceiptNumber("C-2026-03", "HNI", 2, "ABCDEFGHIJ"))
+}
+
+func TestReceiptCodesCannotBeGuessed(t *testing.T) {
+	seen := map[string]bool{}
+	for range 1000 {
+		code, err := NewReceiptCode()
+		require.NoError(t, err)
+		require.Regexp(t, `^[A-Z2-7]{10}$`, code)
+		require.False(t, seen[code], "code %s twice in 1000", code)
+		seen[code] = true
+	}
 }

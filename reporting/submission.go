@@ -1,6 +1,8 @@
 package reporting
 
 import (
+	"crypto/rand"
+	"encoding/base32"
 	"fmt"
 	"time"
 )
@@ -27,9 +29,28 @@ type Submission struct {
 	Review *Review
 }
 
-// ReceiptNumber is the number an agency keeps as proof of a stored version.
-func ReceiptNumber(cycleID, agencyCode string, version int) string {
-	return fmt.Sprintf("%s-%s-v%d", cycleID, agencyCode, version)
+// ReceiptNumber is the number an agency keeps as proof of a stored version:
+// the cycle, the agency and the version, which a person reads, then a code
+// from NewReceiptCode, so that no one can name another agency's receipt by
+// counting. Receipts stored before the code was added have none and stay
+// valid.
+func ReceiptNumber(cycleID, agencyCode string, version int, code string) string {
+	return fmt.Sprintf("%s-%s-v%d-%s", cycleID, agencyCode, version, code)
+}
+
+// receiptCodeLength is the length of a receipt's code: 10 base32 characters
+// are 50 random bits.
+const receiptCodeLength = 10
+
+// NewReceiptCode returns a random code for a receipt number: upper-case
+// letters and digits 2-7, safe in a URL and read aloud without ambiguity
+// between 0/O and 1/I.
+func NewReceiptCode() (string, error) {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("receipt code: %w", err)
+	}
+	return base32.StdEncoding.EncodeToString(b)[:receiptCodeLength], nil
 }
 
 // Review is the office's decision on one submission version.

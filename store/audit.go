@@ -27,17 +27,26 @@ type AuditEntry struct {
 	Details    map[string]any
 }
 
-// AuditRecord is an audit entry as stored.
+// AuditRecord is an audit entry as stored, with its place in the chain.
 type AuditRecord struct {
 	ID int64
 	At time.Time
 	AuditEntry
+	// Stream is the chain the record belongs to: "cycle/<id>" or "main".
+	Stream string
+	// PrevHash is the hash of the record before it in its stream (nil for
+	// the first); Hash is the SHA-256 over PrevHash and the record's fields.
+	PrevHash, Hash []byte
 }
 
 // AuditFilter selects audit records; zero fields select everything.
 type AuditFilter struct {
+	Actor  string
 	Action string
 	Object string
+	Stream string
+	// Since and Until bound the records' time: Since <= at < Until.
+	Since, Until *time.Time
 	// After is the id of the last record already seen (keyset pagination).
 	After int64
 	Limit int
@@ -67,9 +76,9 @@ func writeAudit(ctx context.Context, q Querier, e AuditEntry) error {
 	if actor == "" {
 		actor = "system"
 	}
-	if _, err := q.Exec(ctx, `
-		INSERT INTO audit_log (actor_id, actor, action, object, remote_addr, details)
-		VALUES ($1, $2, $3, $4, $5, $6)`,
+	// audit_append (migration 00010) chains the entry to the head of its
+	// stream, holding the head's row until q's transaction ends.
+	if _, err := q.Exec(ctx, `SELECT audit_append($1, $2, $3, $4, $5, $6)`,
 		e.ActorID, actor, e.Action, e.Object, e.RemoteAddr, b); err != nil {
 		return fmt.Errorf("audit %s %s: %w", e.Action, e.Object, err)
 	}
@@ -101,18 +110,21 @@ func (e AuditEntry) withDetails(details map[string]any) AuditEntry {
 // AuditLog lists audit records oldest first.
 func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditRecord, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT id, at, actor_id, actor, action, object, remote_addr, details
+		SELECT id, at, actor_id, actor, action, object, remote_addr, details, stream, prev_hash, hash
 		  FROM audit_log
 		 WHERE ($1 = '' OR action = $1) AND ($2 = '' OR object = $2) AND id > $3
+		   AND ($5 = '' OR lower(actor) = lower($5)) AND ($6 = '' OR stream = $6)
+		   AND ($7::timestamptz IS NULL OR at >= $7) AND ($8::timestamptz IS NULL OR at < $8)
 		 ORDER BY id
-		 LIMIT $4`, f.Action, f.Object, f.After, clampLimit(f.Limit))
+		 LIMIT $4`, f.Action, f.Object, f.After, clampLimit(f.Limit), f.Actor, f.Stream, f.Since, f.Until)
 	if err != nil {
 		return nil, fmt.Errorf("list audit log: %w", err)
 	}
 	recs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (AuditRecord, error) {
 		var a AuditRecord
 		var details []byte
-		if err := r.Scan(&a.ID, &a.At, &a.ActorID, &a.Actor, &a.Action, &a.Object, &a.RemoteAddr, &details); err != nil {
+		if err := r.Scan(&a.ID, &a.At, &a.ActorID, &a.Actor, &a.Action, &a.Object, &a.RemoteAddr, &details,
+			&a.Stream, &a.PrevHash, &a.Hash); err != nil {
 			return a, err
 		}
 		return a, json.Unmarshal(details, &a.Details)

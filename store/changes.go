@@ -50,6 +50,32 @@ func requireOpen(c reporting.Cycle) error {
 func (s *Store) ExtendDeadlines(ctx context.Context, n NewExtension, handoff func(reporting.Extension) (OutboxMessage, error)) (reporting.Extension, error) {
 	var ext reporting.Extension
 	err := s.tx(ctx, func(tx pgx.Tx) error {
+		var err error
+		ext, err = extendInTx(ctx, tx, n)
+		if err != nil {
+			return err
+		}
+		msg, err := handoff(ext)
+		if err != nil {
+			return err
+		}
+		if _, err := insertOutbox(ctx, tx, msg); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, n.Actor, "cycle.extend", n.CycleID, map[string]any{
+			"agency": n.AgencyCode, "due": n.Due, "close": n.Close, "reason": n.Reason, "affected": ext.Affected,
+		})
+	})
+	if err != nil {
+		return reporting.Extension{}, fmt.Errorf("extend cycle %s: %w", n.CycleID, err)
+	}
+	return ext, nil
+}
+
+// extendInTx records an extension and moves the deadlines within tx.
+func extendInTx(ctx context.Context, tx pgx.Tx, n NewExtension) (reporting.Extension, error) {
+	var ext reporting.Extension
+	err := func() error {
 		c, err := lockCycle(ctx, tx, n.CycleID)
 		if err != nil {
 			return err
@@ -110,21 +136,9 @@ func (s *Store) ExtendDeadlines(ctx context.Context, n NewExtension, handoff fun
 			n.CycleID, agency, oldDue, n.Due, n.Close, n.Reason, ext.CreatedBy, n.Now).Scan(&ext.ID); err != nil {
 			return fmt.Errorf("record extension: %w", err)
 		}
-		msg, err := handoff(ext)
-		if err != nil {
-			return err
-		}
-		if _, err := insertOutbox(ctx, tx, msg); err != nil {
-			return err
-		}
-		return insertAudit(ctx, tx, n.Actor, "cycle.extend", n.CycleID, map[string]any{
-			"agency": n.AgencyCode, "due": n.Due, "close": n.Close, "reason": n.Reason, "affected": ext.Affected,
-		})
-	})
-	if err != nil {
-		return reporting.Extension{}, fmt.Errorf("extend cycle %s: %w", n.CycleID, err)
-	}
-	return ext, nil
+		return nil
+	}()
+	return ext, err
 }
 
 // Extension returns one recorded extension.

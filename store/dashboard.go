@@ -70,9 +70,7 @@ func (s *Store) MatrixObligations(ctx context.Context, f MatrixFilter) ([]Matrix
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (MatrixObligation, error) {
 		var m MatrixObligation
 		o := &m.Obligation
-		err := r.Scan(&o.CycleID, &o.AgencyCode, &o.AgencyNameVI, &o.AgencyNameEN, &o.AgencyPath, &o.Due, &o.Close,
-			&o.Status, &o.NotifiedAt, &o.FirstSubmittedAt, &o.LastSubmittedAt, &o.Versions,
-			&o.AcceptedSubmission, &o.FinalizedAt, &o.Timeliness, &o.AcceptedVersion, &o.AcceptedSubmittedAt, &m.Extended)
+		err := r.Scan(append(obligationDest(o), &m.Extended)...)
 		return m, err
 	})
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 // cycle's timeliness rule and the accepted version's number and time.
 const obligationColumns = `o.cycle_id, o.agency_code, a.name_vi, a.name_en, a.path, o.due_at, o.close_at, o.status,
 	o.notified_at, o.first_submitted_at, o.last_submitted_at, o.versions, o.accepted_submission, o.finalized_at,
-	c.timeliness, coalesce(acc.version, 0), acc.submitted_at`
+	c.timeliness, coalesce(acc.version, 0), acc.submitted_at, o.nil_reported_at IS NOT NULL`
 
 const obligationJoins = `FROM obligations o JOIN agencies a ON a.code = o.agency_code
 	JOIN cycles c ON c.id = o.cycle_id
@@ -22,10 +22,15 @@ const obligationJoins = `FROM obligations o JOIN agencies a ON a.code = o.agency
 
 func scanObligation(row pgx.Row) (reporting.Obligation, error) {
 	var o reporting.Obligation
-	err := row.Scan(&o.CycleID, &o.AgencyCode, &o.AgencyNameVI, &o.AgencyNameEN, &o.AgencyPath, &o.Due, &o.Close,
-		&o.Status, &o.NotifiedAt, &o.FirstSubmittedAt, &o.LastSubmittedAt, &o.Versions,
-		&o.AcceptedSubmission, &o.FinalizedAt, &o.Timeliness, &o.AcceptedVersion, &o.AcceptedSubmittedAt)
+	err := row.Scan(obligationDest(&o)...)
 	return o, err
+}
+
+// obligationDest are the destinations of obligationColumns in o.
+func obligationDest(o *reporting.Obligation) []any {
+	return []any{&o.CycleID, &o.AgencyCode, &o.AgencyNameVI, &o.AgencyNameEN, &o.AgencyPath, &o.Due, &o.Close,
+		&o.Status, &o.NotifiedAt, &o.FirstSubmittedAt, &o.LastSubmittedAt, &o.Versions,
+		&o.AcceptedSubmission, &o.FinalizedAt, &o.Timeliness, &o.AcceptedVersion, &o.AcceptedSubmittedAt, &o.NilReport}
 }
 
 // Obligation returns one agency's obligation in a cycle.

@@ -12,9 +12,8 @@ import (
 // characters, at most 72 bytes), with its audit entries in the same
 // transaction.
 func (s *Store) SetPassword(ctx context.Context, userID int64, password string, audit AuditEntry) error {
-	if len(password) < MinPasswordLength || len(password) > 72 {
-		return fmt.Errorf("set password of user %d: %w", userID,
-			invalid("password", "use %d characters to 72 bytes", MinPasswordLength))
+	if err := checkPassword("password", password); err != nil {
+		return fmt.Errorf("set password of user %d: %w", userID, err)
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
 	if err != nil {

@@ -100,11 +100,15 @@ func (s *Store) StoreSubmission(ctx context.Context, n NewSubmission, handoff fu
 			return refused(err)
 		}
 		version := o.Versions + 1
+		code, err := reporting.NewReceiptCode()
+		if err != nil {
+			return err
+		}
 		sub = reporting.Submission{
 			CycleID: n.CycleID, AgencyCode: n.AgencyCode, Version: version, Values: n.Values,
 			Narrative: n.Narrative, Source: n.Source, SubmittedBy: n.Actor.UserID, SubmittedByEmail: n.Actor.Email,
 			SubmittedAt: n.SubmittedAt, ContentHash: n.ContentHash, IdempotencyKey: n.IdempotencyKey,
-			ReceiptNumber: reporting.ReceiptNumber(n.CycleID, n.AgencyCode, version),
+			ReceiptNumber: reporting.ReceiptNumber(n.CycleID, n.AgencyCode, version, code),
 		}
 		var key *string
 		if n.IdempotencyKey != "" {
@@ -194,6 +198,19 @@ func (s *Store) Submission(ctx context.Context, id int64) (reporting.Submission,
 	}
 	if err != nil {
 		return reporting.Submission{}, fmt.Errorf("submission %d: %w", id, err)
+	}
+	return sub, nil
+}
+
+// SubmissionByReceipt returns the version a receipt number names, with its
+// review, if any.
+func (s *Store) SubmissionByReceipt(ctx context.Context, number string) (reporting.Submission, error) {
+	sub, err := scanSubmission(s.pool.QueryRow(ctx, `SELECT `+submissionColumns+` `+submissionJoins+` WHERE s.receipt_number = $1`, number))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return reporting.Submission{}, fmt.Errorf("receipt %s: %w", number, ErrNotFound)
+	}
+	if err != nil {
+		return reporting.Submission{}, fmt.Errorf("receipt %s: %w", number, err)
 	}
 	return sub, nil
 }

@@ -530,9 +530,9 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, ttl time.Durati
 			return err
 		}
 		if err := tx.QueryRow(ctx, `
-			INSERT INTO sessions (token_hash, user_id, expires_at)
-			VALUES ($1, $2, now() + $3::interval)
-			RETURNING expires_at`, hashSecret(secret), userID, durationToInterval(ttl)).Scan(&expires); err != nil {
+			INSERT INTO sessions (token_hash, user_id, expires_at, remote_addr)
+			VALUES ($1, $2, now() + $3::interval, $4)
+			RETURNING expires_at`, hashSecret(secret), userID, durationToInterval(ttl), audit.RemoteAddr).Scan(&expires); err != nil {
 			return err
 		}
 		return writeAudit(ctx, tx, audit)

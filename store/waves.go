@@ -26,7 +26,8 @@ type WaveTarget struct {
 	Status           reporting.ObligationStatus
 	FirstSubmittedAt *time.Time
 	// ReturnedVersion and ReturnedReason are set when the latest version was
-	// returned: the version and the reviewer's reason, which the messages
+	// returned (or reopened by office staff): the version and the reviewer's
+	// (or the reopen's) reason, which the messages
 	// chasing it quote.
 	ReturnedVersion int
 	ReturnedReason  string
@@ -100,9 +101,15 @@ func (s *Store) WaveTargets(ctx context.Context, sel WaveSelection) ([]WaveTarge
 		       coalesce(ret.version, 0), coalesce(ret.reason, '')
 		  FROM obligations o JOIN agencies a ON a.code = o.agency_code
 		  LEFT JOIN LATERAL (
-		        SELECT s.version, r.reason FROM submissions s JOIN reviews r ON r.submission_id = s.id
+		        SELECT s.version,
+		               CASE WHEN r.decision = '`+string(reporting.DecisionReturned)+`' THEN r.reason
+		                    ELSE (SELECT x.reason FROM obligation_actions x
+		                           WHERE x.cycle_id = o.cycle_id AND x.agency_code = o.agency_code
+		                             AND x.kind = '`+string(reporting.ActionReopen)+`' AND x.version = s.version
+		                           ORDER BY x.id DESC LIMIT 1) END AS reason
+		          FROM submissions s JOIN reviews r ON r.submission_id = s.id
 		         WHERE s.cycle_id = o.cycle_id AND s.agency_code = o.agency_code AND s.version = o.versions
-		           AND o.status = '`+string(reporting.ObligationReturned)+`' AND r.decision = '`+string(reporting.DecisionReturned)+`'
+		           AND o.status = '`+string(reporting.ObligationReturned)+`'
 		  ) ret ON true
 		 WHERE o.cycle_id = $1 AND o.agency_code > $2 AND `+cond+`
 		 ORDER BY o.agency_code
@@ -313,9 +320,7 @@ func (s *Store) SubtreeFacts(ctx context.Context, cycleID, path string, withValu
 	obligations, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
 		var x row
 		o := &x.o
-		err := r.Scan(&o.CycleID, &o.AgencyCode, &o.AgencyNameVI, &o.AgencyNameEN, &o.AgencyPath, &o.Due, &o.Close,
-			&o.Status, &o.NotifiedAt, &o.FirstSubmittedAt, &o.LastSubmittedAt, &o.Versions,
-			&o.AcceptedSubmission, &o.FinalizedAt, &o.Timeliness, &o.AcceptedVersion, &o.AcceptedSubmittedAt, &x.values)
+		err := r.Scan(append(obligationDest(o), &x.values)...)
 		return x, err
 	})
 	if err != nil {

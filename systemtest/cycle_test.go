@@ -279,6 +279,15 @@ func TestTwentyAgencyCycle(t *testing.T) {
 		assert.Less(t, d.RawResponse.GetWorkflowExecutionInfo().GetHistoryLength(), int64(200))
 		recordHistories(t, w, cyc.ID, Province(13))
 	})
+
+	t.Run("the audit log's chain is whole", func(t *testing.T) {
+		v, err := w.Store.VerifyAudit(w.Ctx)
+		require.NoError(t, err)
+		assert.True(t, v.Whole(), "%+v", v.Breaks)
+		recs, err := w.Store.AuditLog(w.Ctx, store.AuditFilter{Stream: "cycle/" + cyc.ID, Limit: 1000})
+		require.NoError(t, err)
+		assert.NotEmpty(t, recs, "the cycle's submissions and reviews are chained in its own stream")
+	})
 	_ = workflowservice.GetWorkflowExecutionHistoryRequest{}
 }
 

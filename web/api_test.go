@@ -243,7 +243,9 @@ func TestAuditLog(t *testing.T) {
 	var u api.User
 	f.do("staff", "POST", "/api/v1/users", map[string]string{"email": "new@x.vn", "role": "officer", "agency": "HNI-STC"}).decode(t, &u)
 	var tok api.NewToken
-	f.do("staff", "POST", fmt.Sprintf("/api/v1/users/%d/tokens", u.ID), map[string]string{"name": "n"}).decode(t, &tok)
+	require.Equal(t, 403, f.do("staff", "POST", fmt.Sprintf("/api/v1/users/%d/tokens", u.ID), map[string]string{"name": "n"}).status,
+		"nobody mints a token for someone else")
+	f.do("staff", "POST", fmt.Sprintf("/api/v1/users/%d/tokens", staffID), map[string]string{"name": "n"}).decode(t, &tok)
 	require.Equal(t, 200, f.do("staff", "DELETE", fmt.Sprintf("/api/v1/tokens/%d", tok.ID), nil).status)
 	require.Equal(t, 201, f.do("staff", "POST", "/api/v1/templates", toTemplateJSON(testTemplate("AUD"))).status)
 	require.Equal(t, 200, f.do("staff", "PUT", "/api/v1/regimes/KTXH_MONTHLY/assignments", []map[string]string{{"agency": "HNI-STC"}}).status)

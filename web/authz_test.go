@@ -97,7 +97,7 @@ func matrix() []matrixRow {
 		}, scoped(200)},
 		{"POST /api/v1/users/{id}/tokens", func(f *fixture, role string, inside bool) call {
 			return call{"POST", fmt.Sprintf("/api/v1/users/%d/tokens", userFor(f, role, inside)), map[string]string{"name": "matrix", "expires_in": "1d"}}
-		}, scoped(201)},
+		}, map[string]cell{"anonymous": {401, 401}, "staff": {201, 403}, "officer": {201, 404}, "supervisor": {201, 404}}},
 		{"GET /api/v1/users/{id}/tokens", func(f *fixture, role string, inside bool) call {
 			return call{"GET", fmt.Sprintf("/api/v1/users/%d/tokens", userFor(f, role, inside)), nil}
 		}, scoped(200)},
@@ -111,6 +111,37 @@ func matrix() []matrixRow {
 			}
 			return call{"DELETE", fmt.Sprintf("/api/v1/tokens/%d", f.freshToken(owner)), nil}
 		}, scoped(200)},
+		{"POST /api/v1/users/{id}/disable", func(f *fixture, _ string, inside bool) call {
+			return call{"POST", fmt.Sprintf("/api/v1/users/%d/disable", f.freshUser(agencyFor(inside))), nil}
+		}, staffOnlyWant(200)},
+		{"POST /api/v1/users/{id}/enable", func(f *fixture, _ string, inside bool) call {
+			return call{"POST", fmt.Sprintf("/api/v1/users/%d/enable", f.freshUser(agencyFor(inside))), nil}
+		}, staffOnlyWant(200)},
+		{"POST /api/v1/users/{id}/password-reset", func(f *fixture, role string, inside bool) call {
+			return call{"POST", fmt.Sprintf("/api/v1/users/%d/password-reset", userFor(f, role, inside)), nil}
+		}, staffOnlyWant(202)},
+		{"PUT /api/v1/me/password", same("PUT", "/api/v1/me/password", map[string]string{"current_password": staffPassword, "new_password": staffPassword}),
+			// Only staff have a password in the fixture; the others are refused on current_password.
+			map[string]cell{"anonymous": {401, 401}, "staff": {204, 204}, "officer": {422, 422}, "supervisor": {422, 422}}},
+		{"POST /api/v1/password-reset", same("POST", "/api/v1/password-reset", map[string]string{"token": "not-a-link", "new_password": "mật khẩu mới dài"}), publicOK(422)},
+		{"GET /api/v1/users/{id}/sessions", func(f *fixture, role string, inside bool) call {
+			return call{"GET", fmt.Sprintf("/api/v1/users/%d/sessions", userFor(f, role, inside)), nil}
+		}, scoped(200)},
+		{"DELETE /api/v1/users/{id}/sessions", func(f *fixture, role string, inside bool) call {
+			return call{"DELETE", fmt.Sprintf("/api/v1/users/%d/sessions", userFor(f, role, inside)), nil}
+		}, scoped(200)},
+		{"DELETE /api/v1/users/{id}/sessions/{session}", func(f *fixture, role string, inside bool) call {
+			owner := "outsider"
+			switch {
+			case inside && role == "anonymous":
+				owner = "officer"
+			case inside:
+				owner = role
+			}
+			return call{"DELETE", fmt.Sprintf("/api/v1/users/%d/sessions/%d", f.users[owner].ID, f.freshSession(owner)), nil}
+		}, scoped(200)},
+		{"GET /api/v1/audit", same("GET", "/api/v1/audit?action=user.create&limit=5", nil), staffOnlyWant(200)},
+		{"GET /api/v1/audit/verify", same("GET", "/api/v1/audit/verify", nil), staffOnlyWant(200)},
 		{"POST /api/v1/templates", func(f *fixture, _ string, _ bool) call {
 			t := toTemplateJSON(testTemplate(fmt.Sprintf("T%d", f.next())))
 			return call{"POST", "/api/v1/templates", t}
@@ -168,6 +199,10 @@ func matrix() []matrixRow {
 		{"GET /api/v1/submissions/{id}", func(f *fixture, _ string, inside bool) call {
 			return call{"GET", fmt.Sprintf("/api/v1/submissions/%d", f.cycles().subs[agencyFor(inside)].SubmissionID), nil}
 		}, scoped(200)},
+		{"POST /api/v1/receipts/{number}/verify", func(f *fixture, _ string, inside bool) call {
+			return call{"POST", "/api/v1/receipts/" + f.cycles().subs[agencyFor(inside)].Number + "/verify",
+				map[string]any{"values": map[string]any{"GRDP": "1"}}}
+		}, scoped(200)},
 		// Reviews.
 		{"GET /api/v1/reviews", same("GET", "/api/v1/reviews", nil), staffOnlyWant(200)},
 		{"POST /api/v1/submissions/{id}/review", func(f *fixture, role string, inside bool) call {
@@ -177,6 +212,37 @@ func matrix() []matrixRow {
 			}
 			return call{"POST", fmt.Sprintf("/api/v1/submissions/%d/review", id), map[string]string{"decision": "returned", "reason": "thiếu số liệu"}}
 		}, staffOnlyWant(201)},
+		// The agency's side of the conversation.
+		{"POST /api/v1/cycles/{id}/agencies/{code}/reopen", func(f *fixture, role string, inside bool) call {
+			cycleID := f.cycles().cycleID
+			if role == "staff" { // an accepted report of its own to reopen
+				cycleID = f.acceptedCycle(agencyFor(inside))
+			}
+			return call{"POST", "/api/v1/cycles/" + cycleID + "/agencies/" + agencyFor(inside) + "/reopen", map[string]string{"reason": "số liệu điều chỉnh"}}
+		}, staffOnlyWant(201)},
+		{"POST /api/v1/cycles/{id}/agencies/{code}/nil-report", func(f *fixture, role string, inside bool) call {
+			cycleID := f.cycles().cycleID
+			if role == "officer" && inside { // an obligation with nothing submitted
+				cycleID = f.openCycle("HNI")
+			}
+			return call{"POST", "/api/v1/cycles/" + cycleID + "/agencies/" + agencyFor(inside) + "/nil-report", map[string]string{"reason": "không phát sinh"}}
+		}, map[string]cell{"anonymous": {401, 401}, "staff": {403, 403}, "officer": {201, 404}, "supervisor": {403, 403}}},
+		{"POST /api/v1/cycles/{id}/agencies/{code}/extension-requests", func(f *fixture, role string, inside bool) call {
+			cycleID := f.cycles().cycleID
+			if role == "officer" && inside { // one pending request per obligation
+				cycleID = f.openCycle("HNI")
+			}
+			return call{"POST", "/api/v1/cycles/" + cycleID + "/agencies/" + agencyFor(inside) + "/extension-requests",
+				map[string]string{"reason": "bão lũ", "due": laterDate(3)}}
+		}, map[string]cell{"anonymous": {401, 401}, "staff": {403, 403}, "officer": {201, 404}, "supervisor": {403, 403}}},
+		{"GET /api/v1/extension-requests", same("GET", "/api/v1/extension-requests?status=pending", nil), staffOnlyWant(200)},
+		{"POST /api/v1/extension-requests/{id}/decision", func(f *fixture, role string, _ bool) call {
+			var id int64 = 1
+			if role == "staff" {
+				id = f.extensionRequest(f.openCycle("HNI"), "HNI").ID
+			}
+			return call{"POST", fmt.Sprintf("/api/v1/extension-requests/%d/decision", id), map[string]string{"decision": "refused", "reason": "đủ thời gian"}}
+		}, staffOnlyWant(200)},
 		// Results.
 		{"GET /api/v1/cycles/{id}/compliance", func(f *fixture, _ string, inside bool) call {
 			return call{"GET", "/api/v1/cycles/" + f.cycles().cycleID + "/compliance?under=" + agencyFor(inside), nil}

@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"rcm/api"
 	"rcm/operations"
 	"rcm/reporting"
+	"rcm/store"
 )
 
 func TestLaunchExtendAndCancelThroughTheAPI(t *testing.T) {
@@ -51,11 +54,18 @@ func TestLaunchExtendAndCancelThroughTheAPI(t *testing.T) {
 
 	// Counts are within the caller's scope.
 	var seen api.Cycle
-	f.do("supervisor", "GET", "/api/v1/cycles/"+c.ID, nil).decode(t, &seen)
+	f.do("staff", "GET", "/api/v1/cycles/"+c.ID, nil).decode(t, &seen)
 	require.Equal(t, 3, seen.Expected)
+	f.do("supervisor", "GET", "/api/v1/cycles/"+c.ID, nil).decode(t, &seen)
+	require.Equal(t, 2, seen.Expected, "the region's HNI and HPG, not HCM")
 	require.Equal(t, 2, *seen.InScope, "HNI and HPG, not HCM")
+	var listed api.Page[api.Cycle]
+	f.do("supervisor", "GET", "/api/v1/cycles?regime="+regime, nil).decode(t, &listed)
+	require.Len(t, listed.Items, 1)
+	require.Equal(t, 2, listed.Items[0].Expected, "the list is scoped as the detail")
 	f.do("officer", "GET", "/api/v1/cycles/"+c.ID, nil).decode(t, &seen)
 	require.Equal(t, 1, *seen.InScope)
+	require.Equal(t, 1, seen.Expected)
 	require.Equal(t, 404, f.do("officer", "GET", "/api/v1/cycles/NOPE-2026-01", nil).status)
 
 	// An extension to a date ends that day in the cycle's zone.
@@ -87,6 +97,35 @@ func TestLaunchExtendAndCancelThroughTheAPI(t *testing.T) {
 		resp.decode(t, &tl)
 		return len(tl.Moments) > 0 && tl.Moments[0].Kind == "deadline_notice" && tl.Moments[0].Done
 	}, 30*time.Second, 100*time.Millisecond)
+	// Its figures are the caller's part of the tree: the supervisor's are
+	// those of the notices about R-DBSH's agencies, office staff's the
+	// cycle's.
+	var whole, region api.Timeline
+	f.do("staff", "GET", "/api/v1/cycles/"+c.ID+"/timeline", nil).decode(t, &whole)
+	f.do("supervisor", "GET", "/api/v1/cycles/"+c.ID+"/timeline", nil).decode(t, &region)
+	require.Equal(t, 3, whole.Expected)
+	require.Equal(t, 2, region.Expected)
+	notices, err := f.store.ListNotifications(context.Background(), store.NotificationFilter{CycleID: c.ID, Kind: reporting.EventDeadlineNotice})
+	require.NoError(t, err)
+	want := api.WaveResult{}
+	for _, n := range notices {
+		agency, _, _ := strings.Cut(n.Key.Subject, "/")
+		if agency != "HNI" && agency != "HPG" {
+			continue
+		}
+		want.Selected++
+		switch n.Status {
+		case reporting.NotificationSent:
+			want.Sent++
+		case reporting.NotificationFailed:
+			want.Failed++
+		case reporting.NotificationSkipped:
+			want.Skipped++
+		}
+	}
+	require.Equal(t, 2, want.Selected, "one notice each to HNI and HPG: %+v", notices)
+	require.Equal(t, 3, whole.Moments[0].Result.Selected)
+	require.Equal(t, want, *region.Moments[0].Result)
 
 	require.Equal(t, http.StatusUnprocessableEntity, f.do("staff", "POST", "/api/v1/cycles/"+c.ID+"/cancel", map[string]string{}).status)
 	resp = f.do("staff", "POST", "/api/v1/cycles/"+c.ID+"/cancel", map[string]string{"reason": "phát hành nhầm"})

@@ -18,6 +18,7 @@ import (
 
 	"rcm/access"
 	"rcm/api"
+	"rcm/notifications"
 	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
@@ -49,6 +50,8 @@ type fixture struct {
 	cyc    *cycleWorld
 	// auditMark is the last audit record of the fixture's own seeding.
 	auditMark int64
+	// mail receives what the operations mail themselves (password resets).
+	mail *testenv.SMTP
 }
 
 // seeder is who seeds the fixture.
@@ -69,7 +72,11 @@ func newFixture(t *testing.T) *fixture {
 	// A task queue of the test's own: workflows left running by another
 	// test never reach this test's worker and database.
 	f.queue = testenv.TaskQueue(t)
-	f.engine = operations.New(st, temporal.Client(), slog.New(slog.DiscardHandler), operations.WithTaskQueue(f.queue))
+	f.mail = testenv.SMTPServer(t)
+	mailCfg, err := notifications.ParseSMTPURL(f.mail.URL())
+	require.NoError(t, err)
+	f.engine = operations.New(st, temporal.Client(), slog.New(slog.DiscardHandler), operations.WithTaskQueue(f.queue),
+		operations.WithMail(notifications.NewMailer(mailCfg), "http://rcm.test"))
 	_, _, err = f.engine.ImportAgencies(ctx, seeder, []reporting.Agency{
 		{Code: "VN", NameVI: "Việt Nam", Kind: "national"},
 		{Code: "R-DBSH", ParentCode: "VN", NameVI: "Đồng bằng sông Hồng", Kind: "region"},
@@ -194,4 +201,26 @@ func (f *fixture) freshToken(key string) int64 {
 	_, tok, err := f.engine.CreateToken(context.Background(), seeder, f.users[key].ID, fmt.Sprintf("t%d", f.next()), nil)
 	require.NoError(f.t, err)
 	return tok.ID
+}
+
+// freshUser creates an officer of the agency, for tests that change a user
+// (disable, enable) without touching the fixture's own.
+func (f *fixture) freshUser(agency string) int64 {
+	f.t.Helper()
+	u, err := f.engine.CreateUser(context.Background(), seeder,
+		store.User{Email: fmt.Sprintf("fresh%d@x.gov.vn", f.next()), Role: access.Officer, AgencyCode: agency}, "")
+	require.NoError(f.t, err)
+	return u.ID
+}
+
+// freshSession opens a session of the user with the role key (as rcm does
+// after a password sign-in) and returns its number.
+func (f *fixture) freshSession(key string) int64 {
+	f.t.Helper()
+	ctx := context.Background()
+	_, _, err := f.store.CreateSession(ctx, f.users[key].ID, time.Hour, store.AuditEntry{Actor: "test", Action: "session.create"})
+	require.NoError(f.t, err)
+	sessions, err := f.store.ListSessions(ctx, f.users[key].ID, time.Now())
+	require.NoError(f.t, err)
+	return sessions[0].ID
 }

@@ -311,8 +311,12 @@ func TestOpenAPISchemasMatchAPITypes(t *testing.T) {
 		"Obligation": api.Obligation{}, "AgencyObligation": api.AgencyObligation{},
 		"SubmissionRequest": api.SubmissionRequest{}, "Receipt": api.Receipt{}, "Submission": api.Submission{},
 		"Review": api.Review{}, "ReviewRequest": api.ReviewRequest{},
+		"Action": api.Action{}, "ActionRequest": api.ActionRequest{}, "RequestDecision": api.RequestDecision{},
 		"Compliance": api.Compliance{}, "Aggregates": api.Aggregates{}, "Notification": api.Notification{},
 		"ScheduleRequest": api.ScheduleRequest{}, "Note": api.Note{}, "Schedule": api.Schedule{},
+		"PasswordResetSent": api.PasswordResetSent{}, "ChangePassword": api.ChangePassword{},
+		"UsePasswordReset": api.UsePasswordReset{}, "UserSession": api.UserSession{}, "SessionsEnded": api.SessionsEnded{},
+		"AuditRecord": api.AuditRecord{}, "AuditBreak": api.AuditBreak{}, "AuditVerification": api.AuditVerification{},
 	}
 	requests := requestSchemas(doc)
 	for name, v := range types {

@@ -111,6 +111,10 @@ func toProblem(err error) *apiError {
 		return errNotFound(notFound.What, notFound.ID)
 	case errors.Is(err, operations.ErrForbidden):
 		return errForbidden(err.Error())
+	case errors.Is(err, operations.ErrMailUnavailable):
+		e := errUnavailable(err.Error())
+		e.cause = err
+		return e
 	case errors.Is(err, operations.ErrNoTemporal):
 		return errUnavailable("the cycle engine is not configured on this server; start it with `rcm serve` and a reachable Temporal")
 	case errors.Is(err, operations.ErrUnavailable):

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,6 +30,8 @@ func (s *Server) submissionRoutes() []Route {
 		{Method: "POST", Path: "/api/v1/cycles/{id}/agencies/{code}/submissions", Op: operations.OpSubmit, Scope: s.agencyInScope("code"),
 			Upload: true, Handle: s.submit},
 		{Method: "GET", Path: "/api/v1/submissions/{id}", Op: operations.OpReadCycles, Scope: s.submissionInScope, Handle: s.getSubmission},
+		{Method: "POST", Path: "/api/v1/receipts/{number}/verify", Op: operations.OpReadCycles, Scope: s.receiptInScope,
+			Upload: true, Handle: s.verifyReceipt},
 	}
 }
 
@@ -89,7 +92,7 @@ func toObligationJSON(o reporting.Obligation, now time.Time) api.Obligation {
 	return api.Obligation{Cycle: o.CycleID, Agency: o.AgencyCode, NameVI: o.AgencyNameVI, NameEN: o.AgencyNameEN, Path: o.AgencyPath,
 		Due: o.Due, Close: o.Close, Status: string(o.Status), Final: o.FinalizedAt != nil, Overdue: o.MissedDue(now), NotifiedAt: o.NotifiedAt,
 		FirstSubmittedAt: o.FirstSubmittedAt, LastSubmittedAt: o.LastSubmittedAt, Versions: o.Versions,
-		AcceptedSubmission: o.AcceptedSubmission}
+		AcceptedSubmission: o.AcceptedSubmission, NilReport: o.NilReport}
 }
 
 func toReviewJSON(rv reporting.Review) api.Review {
@@ -100,6 +103,7 @@ func toReviewJSON(rv reporting.Review) api.Review {
 func toSubmissionJSON(sub reporting.Submission) api.Submission {
 	out := api.Submission{ID: sub.ID, Cycle: sub.CycleID, Agency: sub.AgencyCode, Version: sub.Version,
 		ReceiptNumber: sub.ReceiptNumber, Values: sub.Values, Narrative: sub.Narrative, Source: sub.Source,
+		ContentHash: hex.EncodeToString(sub.ContentHash),
 		SubmittedBy: sub.SubmittedByEmail, SubmittedAt: sub.SubmittedAt}
 	if out.Values == nil {
 		out.Values = reporting.Values{}
@@ -141,9 +145,13 @@ func (s *Server) getObligation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := api.AgencyObligation{Obligation: toObligationJSON(d.Obligation, s.now()), Versions: make([]api.Submission, len(d.Versions))}
+	out := api.AgencyObligation{Obligation: toObligationJSON(d.Obligation, s.now()), Versions: make([]api.Submission, len(d.Versions)),
+		Actions: make([]api.Action, len(d.Actions))}
 	for i, sub := range d.Versions {
 		out.Versions[i] = toSubmissionJSON(sub)
+	}
+	for i, a := range d.Actions {
+		out.Actions[i] = toActionJSON(a)
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -225,7 +233,51 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) error {
 
 func toReceiptJSON(r operations.Receipt) api.Receipt {
 	return api.Receipt{Number: r.Number, SubmissionID: r.SubmissionID, CycleID: r.CycleID, AgencyCode: r.AgencyCode,
-		Version: r.Version, SubmittedAt: r.SubmittedAt, Estimates: r.Estimates, Replayed: r.Replayed}
+		Version: r.Version, SubmittedAt: r.SubmittedAt, Estimates: r.Estimates, ContentHash: hex.EncodeToString(r.ContentHash), Replayed: r.Replayed}
+}
+
+// receiptInScope refuses, as not found, a receipt of an agency the caller
+// may not see.
+func (s *Server) receiptInScope(r *http.Request) error {
+	if err := checkText("number", r.PathValue("number")); err != nil {
+		return err
+	}
+	_, err := s.ops.ReceiptSubmission(r.Context(), caller(r), r.PathValue("number"))
+	return err
+}
+
+// verifyReceipt checks the file that was submitted (a body as for a
+// submission: JSON, CSV, XLSX or a multipart form) against the version the
+// receipt names.
+func (s *Server) verifyReceipt(w http.ResponseWriter, r *http.Request) error {
+	number := r.PathValue("number")
+	sub, err := s.ops.ReceiptSubmission(r.Context(), caller(r), number)
+	if err != nil {
+		return err
+	}
+	tmpl, err := s.ops.CycleTemplate(r.Context(), caller(r), sub.CycleID)
+	if err != nil {
+		return err
+	}
+	body, err := s.readSubmissionBody(r, tmpl)
+	if err == nil {
+		err = body.check()
+	}
+	if err != nil {
+		return err
+	}
+	check, err := s.ops.VerifyReceipt(r.Context(), caller(r), number, body.Values, body.Narrative)
+	if err != nil {
+		return operationError(r, err)
+	}
+	out := api.ReceiptCheck{Receipt: toReceiptJSON(operations.Receipt{Number: sub.ReceiptNumber, SubmissionID: sub.ID,
+		CycleID: sub.CycleID, AgencyCode: sub.AgencyCode, Version: sub.Version, SubmittedAt: sub.SubmittedAt, ContentHash: sub.ContentHash}),
+		FileHash: hex.EncodeToString(check.FileHash), Match: check.Match, Differences: []api.Difference{}}
+	for _, d := range check.Differences {
+		out.Differences = append(out.Differences, api.Difference(d))
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 // readSubmissionBody reads the values in the format the Content-Type names.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -74,7 +75,8 @@ func TestSubmitAsJSONCSVAndXLSXWithIdempotencyKeys(t *testing.T) {
 	require.Equal(t, http.StatusCreated, resp.status, "%s", resp.body)
 	resp.decode(t, &receipt)
 	require.Equal(t, 1, receipt.Version)
-	require.Equal(t, cycleID+"-HNI-v1", receipt.Number)
+	require.Regexp(t, `^`+regexp.QuoteMeta(cycleID+"-HNI-v1-")+`[A-Z2-7]{10}$`, receipt.Number, "the version, then a code no one can guess")
+	require.Len(t, receipt.ContentHash, 64)
 	require.Equal(t, fmt.Sprintf("/api/v1/submissions/%d", receipt.SubmissionID), resp.header.Get("Location"))
 	resp = f.do("officer", "POST", path, `{"values": {"NOTE": "ổn định", "GRDP": "123.5"}, "narrative": "tháng tốt"}`, "Idempotency-Key", "k-json")
 	require.Equal(t, http.StatusOK, resp.status, "the same content again is a replay: %s", resp.body)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -23,7 +24,7 @@ import (
 // authorized and the scope lookups are the same ones, run by the same
 // authorize.
 func (s *Server) pageTable() []Route {
-	return []Route{
+	return append([]Route{
 		{Method: "GET", Path: "/{$}", Op: operations.OpReadCycles, Handle: s.homePage},
 		{Method: "GET", Path: "/signin", Op: public, Handle: s.signInPage},
 		{Method: "GET", Path: "/cycles/{id}", Op: operations.OpReadCycles, Handle: s.dashboardPage},
@@ -31,10 +32,18 @@ func (s *Server) pageTable() []Route {
 		{Method: "GET", Path: "/cycles/{id}/agencies/{code}", Op: operations.OpReadCycles, Scope: s.agencyInScope("code"), Handle: s.agencyPage},
 		{Method: "POST", Path: "/cycles/{id}/agencies/{code}", Op: operations.OpSubmit, Scope: s.agencyInScope("code"), Upload: true,
 			Handle: s.submitForm},
+		{Method: "POST", Path: "/cycles/{id}/agencies/{code}/reopen", Op: operations.OpReopen, Scope: s.agencyInScope("code"),
+			Handle: s.actionForm(s.ops.Reopen)},
+		{Method: "POST", Path: "/cycles/{id}/agencies/{code}/nil-report", Op: operations.OpDeclareNil, Scope: s.agencyInScope("code"),
+			Handle: s.actionForm(s.ops.DeclareNil)},
+		{Method: "POST", Path: "/cycles/{id}/agencies/{code}/extension-requests", Op: operations.OpRequestExtension, Scope: s.agencyInScope("code"),
+			Handle: s.actionForm(s.ops.RequestExtension)},
+		{Method: "POST", Path: "/cycles/{id}/agencies/{code}/extension-requests/{req}", Op: operations.OpDecideRequest, Scope: s.agencyInScope("code"),
+			Handle: s.decisionForm},
 		{Method: "GET", Path: "/review/{id}", Op: operations.OpReadReviews, Handle: s.reviewPage},
 		{Method: "POST", Path: "/review/{id}", Op: operations.OpReview, Handle: s.reviewForm},
 		{Method: "GET", Path: "/static/{file}", Op: public, Handle: s.staticFile},
-	}
+	}, s.accountPages()...)
 }
 
 // Pages returns a copy of the page table.
@@ -262,6 +271,16 @@ type agencyPage struct {
 	Errors         []string
 	Values         map[string]string
 	Narrative      string
+	// Actions are the obligation's reopens, nil reports and extension
+	// requests; the Can* flags say which of them the caller may make now,
+	// Pending is the request office staff may answer.
+	Actions             []reporting.Action
+	CanReopen           bool
+	CanDeclareNil       bool
+	CanRequestExtension bool
+	Pending             *reporting.Action
+	// ActionErrors are why the last action was refused.
+	ActionErrors []string
 }
 
 // agencyPage is an agency's page of a cycle, where the links of the
@@ -297,6 +316,18 @@ func (s *Server) agencyPageData(r *http.Request) (agencyPage, error) {
 	now := s.now()
 	data.Overdue = o.MissedDue(now)
 	data.CanSubmit = p.CanSubmitFor(a.Code) && o.MaySubmit(c.Status, now) == nil
+	data.Actions = d.Actions
+	for i := range d.Actions {
+		if d.Actions[i].Status == reporting.ActionPending {
+			data.Pending = &d.Actions[i]
+		}
+	}
+	data.CanReopen = p.IsStaff() && o.MayReopen(c.Status, now) == nil
+	data.CanDeclareNil = p.CanSubmitFor(a.Code) && o.MayDeclareNil(c.Status, now) == nil
+	data.CanRequestExtension = p.CanSubmitFor(a.Code) && data.Pending == nil && o.MayRequestExtension(c.Status, now) == nil
+	if !p.IsStaff() {
+		data.Pending = nil
+	}
 	if len(versions) > 0 {
 		for code, v := range versions[0].Values {
 			data.Values[code] = v
@@ -304,6 +335,63 @@ func (s *Server) agencyPageData(r *http.Request) (agencyPage, error) {
 		data.Narrative = versions[0].Narrative
 	}
 	return data, nil
+}
+
+// actionForm runs a reopen, nil report or extension request from the
+// agency page's forms, then shows the page again: with the problems when
+// refused, with the action in its list when done.
+func (s *Server) actionForm(run func(context.Context, operations.Caller, operations.ActionRequest) (reporting.Action, error)) HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := parseSmallForm(r); err != nil {
+			return err
+		}
+		_, err := run(r.Context(), caller(r), operations.ActionRequest{CycleID: r.PathValue("id"), AgencyCode: r.PathValue("code"),
+			Reason: r.PostFormValue("reason"), RequestedDue: r.PostFormValue("due")})
+		return s.afterAction(w, r, err)
+	}
+}
+
+// decisionForm grants or refuses an extension request from the agency page.
+func (s *Server) decisionForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "req", "extension request")
+	if err != nil {
+		return err
+	}
+	if err := parseSmallForm(r); err != nil {
+		return err
+	}
+	_, err = s.ops.DecideRequest(r.Context(), caller(r), operations.RequestDecision{ActionID: id,
+		Decision: reporting.ActionStatus(r.PostFormValue("decision")), Reason: r.PostFormValue("reason"), Due: r.PostFormValue("due")})
+	return s.afterAction(w, r, err)
+}
+
+// afterAction shows the agency page again after a form's action: the
+// problems of a refusal the caller can act on, else back to the page.
+func (s *Server) afterAction(w http.ResponseWriter, r *http.Request, err error) error {
+	if err != nil {
+		data, derr := s.agencyPageData(r)
+		if derr != nil {
+			return derr
+		}
+		data.ActionErrors = userMessages(data.Lang, operationErrorIn(data.Lang, err))
+		if data.ActionErrors == nil {
+			return err
+		}
+		return s.render(w, toProblem(operationErrorIn(data.Lang, err)).Status, "agency", data)
+	}
+	http.Redirect(w, r, langLink(pageLang(r), "/cycles/"+r.PathValue("id")+"/agencies/"+r.PathValue("code")), http.StatusSeeOther)
+	return nil
+}
+
+func parseSmallForm(r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return err
+		}
+		return errBadRequest(fmt.Sprintf("cannot read the form: %v", err))
+	}
+	return nil
 }
 
 // newFormKey is the idempotency key of one rendering of a form: sending the

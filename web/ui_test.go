@@ -66,6 +66,37 @@ func TestPageAuthorization(t *testing.T) {
 		{"POST /cycles/{id}/agencies/{code}", func(_ *fixture, _ string, inside bool) call {
 			return call{"POST", "/cycles/" + w.cycleID + "/agencies/" + agencyFor(inside), url.Values{"v_GRDP": {"77"}}}
 		}, map[string]cell{"anonymous": {303, 303}, "staff": {403, 403}, "officer": {303, 404}, "supervisor": {403, 403}}},
+		{"POST /cycles/{id}/agencies/{code}/reopen", func(f *fixture, role string, inside bool) call {
+			cycleID := w.cycleID
+			if role == "staff" {
+				cycleID = f.acceptedCycle(agencyFor(inside))
+			}
+			return call{"POST", "/cycles/" + cycleID + "/agencies/" + agencyFor(inside) + "/reopen", url.Values{"reason": {"điều chỉnh"}}}
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {403, 403}, "supervisor": {403, 403}}},
+		{"POST /cycles/{id}/agencies/{code}/nil-report", func(f *fixture, role string, inside bool) call {
+			cycleID := w.cycleID
+			if role == "officer" && inside {
+				cycleID = f.openCycle("HNI")
+			}
+			return call{"POST", "/cycles/" + cycleID + "/agencies/" + agencyFor(inside) + "/nil-report", url.Values{"reason": {"không phát sinh"}}}
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {403, 403}, "officer": {303, 404}, "supervisor": {403, 403}}},
+		{"POST /cycles/{id}/agencies/{code}/extension-requests", func(f *fixture, role string, inside bool) call {
+			cycleID := w.cycleID
+			if role == "officer" && inside {
+				cycleID = f.openCycle("HNI")
+			}
+			return call{"POST", "/cycles/" + cycleID + "/agencies/" + agencyFor(inside) + "/extension-requests",
+				url.Values{"reason": {"bão"}, "due": {laterDate(3)}}}
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {403, 403}, "officer": {303, 404}, "supervisor": {403, 403}}},
+		{"POST /cycles/{id}/agencies/{code}/extension-requests/{req}", func(f *fixture, role string, inside bool) call {
+			cycleID, id := w.cycleID, int64(1)
+			if role == "staff" {
+				cycleID = f.openCycle("HNI")
+				id = f.extensionRequest(cycleID, "HNI").ID
+			}
+			return call{"POST", fmt.Sprintf("/cycles/%s/agencies/%s/extension-requests/%d", cycleID, agencyFor(inside), id),
+				url.Values{"decision": {"refused"}, "reason": {"đủ thời gian"}}}
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {403, 403}, "supervisor": {403, 403}}},
 		{"GET /review/{id}", func(_ *fixture, _ string, inside bool) call {
 			return call{"GET", fmt.Sprintf("/review/%d", w.subs[agencyFor(inside)].SubmissionID), nil}
 		}, map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {403, 403}, "supervisor": {403, 403}}},
@@ -76,6 +107,16 @@ func TestPageAuthorization(t *testing.T) {
 			}
 			return call{"POST", fmt.Sprintf("/review/%d", id), url.Values{"decision": {"returned"}, "reason": {"sai số"}}}
 		}, map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {403, 403}, "supervisor": {403, 403}}},
+		{"GET /reset-password", same("GET", "/reset-password?token=abc", nil), publicOK(200)},
+		{"POST /reset-password", same("POST", "/reset-password", url.Values{"token": {"not-a-link"}, "new_password": {"mật khẩu mới dài"},
+			"confirm_password": {"mật khẩu mới dài"}}), publicOK(422)},
+		{"GET /account", same("GET", "/account", nil), map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {200, 200}, "supervisor": {200, 200}}},
+		{"POST /account/password", same("POST", "/account/password", url.Values{"current_password": {staffPassword},
+			"new_password": {staffPassword}, "confirm_password": {staffPassword}}),
+			// Only staff have a password in the fixture.
+			map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {422, 422}, "supervisor": {422, 422}}},
+		{"GET /audit", same("GET", "/audit?action=user.create&verify=1", nil),
+			map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {403, 403}, "supervisor": {403, 403}}},
 	}
 	covered := map[string]bool{}
 	for _, row := range rows {
@@ -137,13 +178,17 @@ func TestAgencyPageSubmitAndReview(t *testing.T) {
 	resp = f.page("officer", "POST", agencyPath, form)
 	require.Equal(t, http.StatusSeeOther, resp.status, "%s", resp.body)
 	receiptURL := resp.header.Get("Location")
-	require.Equal(t, agencyPath+"?receipt="+cycleID+"-HNI-v1", receiptURL)
+	require.Regexp(t, `^`+regexp.QuoteMeta(agencyPath+"?receipt="+cycleID+"-HNI-v1-")+`[A-Z2-7]{10}$`, receiptURL)
 	require.Equal(t, http.StatusSeeOther, f.page("officer", "POST", agencyPath, form).status)
 	require.Equal(t, [3]int{1, 1, 1}, f.rowCounts(cycleID))
 	html = string(f.page("officer", "GET", receiptURL, nil).body)
 	require.Contains(t, html, "Đã nhận báo cáo.")
-	require.Contains(t, html, cycleID+"-HNI-v1")
+	require.Contains(t, html, cycleID+"-HNI-v1-")
 	require.Contains(t, html, "chờ xem xét")
+	var stored api.AgencyObligation
+	f.do("officer", "GET", "/api/v1/cycles/"+cycleID+"/agencies/HNI", nil).decode(t, &stored)
+	require.Len(t, stored.Versions[0].ContentHash, 64)
+	require.Contains(t, html, "Mã băm nội dung (SHA-256): <code>"+stored.Versions[0].ContentHash+"</code>", "the receipt shows the content hash")
 
 	// A file instead of the form.
 	ct, body := multipartBody(t, "file", "hni.csv", []byte("indicator,value\nGRDP,99\n"))
@@ -233,5 +278,47 @@ func TestAgencyPageAndReceiptSayTheFiguresAreEstimates(t *testing.T) {
 	resp.decode(t, &receipt)
 	require.True(t, receipt.Estimates, "the API's receipt says the figures are estimates")
 	html = string(f.page("officer", "GET", agencyPath+"?receipt="+receipt.Number, nil).body)
-	require.Regexp(t, `(?s)id="receipt">.*`+regexp.QuoteMeta(receipt.Number)+`.* · Số liệu: <strong>ước tính</strong></div>`, html)
+	require.Regexp(t, `(?s)id="receipt">.*`+regexp.QuoteMeta(receipt.Number)+`.* · Số liệu: <strong>ước tính</strong><br>`, html)
+}
+
+// TestTheAgencyPageTakesTheActions: the officer declares a nil report and
+// asks for an extension from the page, office staff answer and reopen
+// from the same page; a refused form shows why and writes nothing.
+func TestTheAgencyPageTakesTheActions(t *testing.T) {
+	f := newFixture(t)
+	f.cycles()
+	nilCycle, extCycle := f.openCycle("HNI"), f.openCycle("HNI")
+	page := func(cycleID string) string { return "/cycles/" + cycleID + "/agencies/HNI" }
+
+	html := string(f.page("officer", "GET", page(nilCycle), nil).body)
+	require.Contains(t, html, `id="nil-report-form"`)
+	require.Contains(t, html, `id="extension-form"`)
+	require.NotContains(t, html, `id="reopen-form"`, "an officer does not reopen")
+	require.NotContains(t, string(f.page("staff", "GET", page(nilCycle), nil).body), `id="nil-report-form"`, "staff do not declare for an agency")
+
+	resp := f.page("officer", "POST", page(nilCycle)+"/nil-report", url.Values{"reason": {" "}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.status)
+	require.Contains(t, string(resp.body), `id="action-errors"`)
+	require.Equal(t, [4]int{0, 0, 0, 0}, f.actionCounts(nilCycle))
+	resp = f.page("officer", "POST", page(nilCycle)+"/nil-report", url.Values{"reason": {"Không phát sinh số liệu"}})
+	require.Equal(t, http.StatusSeeOther, resp.status, "%s", resp.body)
+	html = string(f.page("officer", "GET", page(nilCycle), nil).body)
+	require.Contains(t, html, `id="nil-report"`)
+	require.Contains(t, html, "Không phát sinh số liệu")
+	require.NotContains(t, html, `id="nil-report-form"`, "declared once")
+	html = string(f.page("staff", "GET", page(nilCycle), nil).body)
+	require.Contains(t, html, `id="reopen-form"`, "a nil report can be reopened")
+
+	resp = f.page("officer", "POST", page(extCycle)+"/extension-requests", url.Values{"reason": {"Bão số 10"}, "due": {laterDate(3)}})
+	require.Equal(t, http.StatusSeeOther, resp.status, "%s", resp.body)
+	html = string(f.page("staff", "GET", page(extCycle), nil).body)
+	require.Contains(t, html, `id="pending-request"`)
+	id := regexpFind(t, html, `extension-requests/(\d+)`)
+	resp = f.page("staff", "POST", page(extCycle)+"/extension-requests/"+id, url.Values{"decision": {"refused"}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.status, "a refusal needs a reason")
+	resp = f.page("staff", "POST", page(extCycle)+"/extension-requests/"+id, url.Values{"decision": {"granted"}})
+	require.Equal(t, http.StatusSeeOther, resp.status, "%s", resp.body)
+	html = string(f.page("officer", "GET", page(extCycle), nil).body)
+	require.Contains(t, html, "đã đồng ý")
+	require.Equal(t, 1, f.actionCounts(extCycle)[3], "the grant made an extension")
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -25,7 +26,7 @@ type views struct {
 }
 
 // pageNames are the pages, each views/<name>.html defining "content".
-var pageNames = []string{"signin", "error", "home", "agency", "dashboard", "review"}
+var pageNames = []string{"signin", "error", "home", "agency", "dashboard", "review", "reset", "account", "audit"}
 
 // mustParseViews parses the embedded templates; they are part of the binary,
 // so a template that does not parse is a bug the tests catch.
@@ -36,6 +37,7 @@ func mustParseViews() *views {
 		"name":        localName,
 		"link":        langLink,
 		"when":        FormatTime,
+		"hex":         func(b []byte) string { return hex.EncodeToString(b) },
 		"day":         func(d reporting.Date) string { return d.Format("vi") },
 		"pct":         percentText,
 		"treeRow":     treeRow,
@@ -177,7 +179,7 @@ var uiText = map[string][2]string{
 	"signout":                    {"Đăng xuất", "Sign out"},
 	"email":                      {"Địa chỉ e-mail", "E-mail address"},
 	"password":                   {"Mật khẩu", "Password"},
-	"signin_help":                {"Quên mật khẩu? Liên hệ văn phòng để được cấp lại.", "Forgot your password? Ask the office for a new one."},
+	"signin_help":                {"Quên mật khẩu? Liên hệ văn phòng: họ sẽ gửi cho bạn một liên kết để đặt mật khẩu mới.", "Forgot your password? Ask the office: they will mail you a link to set a new one."},
 	"network_error":              {"Không kết nối được máy chủ; thử lại sau ít phút.", "The server cannot be reached; try again in a minute."},
 	"back_home":                  {"Về trang chính", "Back to the start page"},
 	"cycles":                     {"Các kỳ báo cáo", "Reporting cycles"},
@@ -202,6 +204,7 @@ var uiText = map[string][2]string{
 	"received":                   {"Đã nhận báo cáo.", "Report received."},
 	"not_received":               {"Báo cáo chưa được nhận. Sửa các mục dưới đây rồi gửi lại:", "The report was not received. Correct the following and send it again:"},
 	"receipt":                    {"Số biên nhận", "Receipt"},
+	"content_hash":               {"Mã băm nội dung (SHA-256)", "Content hash (SHA-256)"},
 	"version":                    {"Lần nộp", "Version"},
 	"versions":                   {"Số lần nộp", "Versions"},
 	"history":                    {"Các lần nộp", "Versions submitted"},
@@ -211,6 +214,27 @@ var uiText = map[string][2]string{
 	"outcome":                    {"Kết quả xem xét", "Review"},
 	"reason":                     {"Lý do", "Reason"},
 	"waiting_review":             {"chờ xem xét", "waiting for review"},
+	"nil_report_title":           {"Không có số liệu để báo cáo", "Nothing to report"},
+	"nil_report_help":            {"Kỳ này đơn vị không phát sinh số liệu: báo cáo được tính là đã nộp (không có số liệu).", "Your agency has no figures this period: the report counts as submitted (nil report)."},
+	"nil_report_send":            {"Báo cáo không có số liệu", "Declare nothing to report"},
+	"nil_report_done":            {"Đơn vị đã báo cáo không có số liệu để báo cáo.", "The agency declared it has nothing to report."},
+	"extension_title":            {"Đề nghị gia hạn", "Ask for an extension"},
+	"extension_due":              {"Hạn đề nghị (yyyy-mm-dd)", "Due date asked for (yyyy-mm-dd)"},
+	"extension_send":             {"Gửi đề nghị", "Send the request"},
+	"reopen_title":               {"Mở lại báo cáo đã chấp nhận", "Reopen the accepted report"},
+	"reopen_send":                {"Mở lại", "Reopen"},
+	"actions":                    {"Mở lại, báo cáo không có số liệu và đề nghị gia hạn", "Reopens, nil reports and extension requests"},
+	"grant":                      {"Đồng ý", "Grant"},
+	"refuse":                     {"Từ chối", "Refuse"},
+	"grant_due":                  {"Hạn cho phép (để trống: theo đề nghị)", "Due date granted (empty: as asked)"},
+	"action_refused":             {"Không thực hiện được:", "Not done:"},
+	"kind_reopen":                {"mở lại", "reopen"},
+	"kind_nil_report":            {"không có số liệu", "nil report"},
+	"kind_extension_request":     {"đề nghị gia hạn", "extension request"},
+	"action_done":                {"đã thực hiện", "done"},
+	"action_pending":             {"chờ trả lời", "pending"},
+	"action_granted":             {"đã đồng ý", "granted"},
+	"action_refused_state":       {"bị từ chối", "refused"},
 	"compliance":                 {"Tình hình nộp báo cáo", "Compliance"},
 	"final":                      {"chính thức", "final"},
 	"provisional":                {"tạm tính, kỳ chưa đóng", "provisional, the cycle is still open"},
@@ -259,6 +283,36 @@ var uiText = map[string][2]string{
 	"figures":            {"Số liệu", "Figures"},
 	"estimate":           {"ước tính", "estimate"},
 	"estimates_note":     {"hạn nộp trước thời điểm chốt số liệu; số liệu của thời gian còn lại trong kỳ là số liệu ước tính", "the report is due before the data cut-off; give estimates for the rest of the period"},
+
+	"account":          {"Tài khoản", "Account"},
+	"change_password":  {"Đổi mật khẩu", "Change the password"},
+	"current_password": {"Mật khẩu hiện tại", "Current password"},
+	"new_password":     {"Mật khẩu mới", "New password"},
+	"confirm_password": {"Nhập lại mật khẩu mới", "New password again"},
+	"set_password":     {"Đặt mật khẩu", "Set the password"},
+	"passwords_differ": {"hai mật khẩu không giống nhau", "the two passwords differ"},
+	"password_set":     {"Đã đặt mật khẩu mới. Hãy đăng nhập lại.", "The new password is set. Sign in again."},
+	"password_changed": {"Đã đổi mật khẩu; các phiên đăng nhập khác đã kết thúc.", "The password is changed; your other sessions ended."},
+	"reset_help":       {"Liên kết chỉ dùng được một lần và có thời hạn; hết hạn thì đề nghị văn phòng gửi lại.", "The link works once and expires; if it has, ask the office for a new one."},
+	"sessions":         {"Các phiên đăng nhập", "Sessions"},
+	"sessions_help":    {"Đổi mật khẩu sẽ kết thúc các phiên khác. Văn phòng có thể kết thúc mọi phiên của bạn.", "Changing the password ends the other sessions. Office staff can end all of them."},
+	"no_sessions":      {"Không có phiên nào.", "No session."},
+	"opened":           {"Bắt đầu", "Opened"},
+	"expires":          {"Hết hạn", "Expires"},
+	"from":             {"Địa chỉ", "From"},
+	"audit_log":        {"Nhật ký kiểm toán", "Audit log"},
+	"audit_verify":     {"kiểm tra chuỗi", "verify the chain"},
+	"audit_whole":      {"Chuỗi nhật ký nguyên vẹn: bản ghi / luồng", "The chain is whole: records / streams"},
+	"audit_broken":     {"Chuỗi nhật ký bị phá vỡ; bản ghi sai đầu tiên của mỗi luồng:", "The chain is broken; the first bad record of each stream:"},
+	"actor":            {"Người thực hiện", "Actor"},
+	"action":           {"Thao tác", "Action"},
+	"object":           {"Đối tượng", "Object"},
+	"stream":           {"Luồng", "Stream"},
+	"since":            {"Từ ngày", "From day"},
+	"until":            {"Đến ngày", "To day"},
+	"at":               {"Thời điểm", "At"},
+	"filter":           {"Lọc", "Filter"},
+	"no_records":       {"Không có bản ghi nào.", "No record."},
 }
 
 // translate returns the page text for key in lang.

@@ -29,6 +29,11 @@ const (
 	SignalSubmission = "submission"
 	// SignalReview hands a stored review decision to its SubmissionWorkflow.
 	SignalReview = "review"
+	// SignalAction hands a recorded action on the obligation (a reopen, a
+	// nil report, an extension request or its answer) to its
+	// SubmissionWorkflow, which tells the people concerned. It starts a
+	// loop that has ended, so that a reopened report is chased again.
+	SignalAction = "action"
 	// SignalCycleClosed ends a SubmissionWorkflow when its obligation closed.
 	SignalCycleClosed = "cycle-closed"
 	// QueryTimeline answers with a CycleWorkflow's timeline and counts.
@@ -131,6 +136,15 @@ type ReviewSignal struct {
 	Decision     reporting.Decision
 }
 
+// ActionSignal announces a recorded action on the obligation and the event
+// it is (reporting.EventReopened, EventNilReported, ...); for a reopen,
+// Version is the version reopened (0 for a nil report).
+type ActionSignal struct {
+	ActionID int64
+	Event    reporting.Event
+	Version  int
+}
+
 // DeadlinesChangedSignal says which extension (or early close) moved the
 // deadlines; ExtensionID 0 means an early close or a calendar change, with
 // no notice to send. CalendarYear names the year of a changed holiday
@@ -148,7 +162,7 @@ type CycleClosedSignal struct{}
 
 // SubmissionResult is what a SubmissionWorkflow returns.
 type SubmissionResult struct {
-	Outcome string // accepted, closed
+	Outcome string // accepted, nil_report, closed
 	Version int
 }
 

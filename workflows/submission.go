@@ -32,6 +32,7 @@ func SubmissionWorkflow(ctx workflow.Context, input SubmissionInput) (Submission
 		logger:      log.With(workflow.GetLogger(ctx), "CycleID", input.CycleID, "Agency", input.AgencyCode),
 		submissions: workflow.GetSignalChannel(ctx, SignalSubmission),
 		reviews:     workflow.GetSignalChannel(ctx, SignalReview),
+		actions:     workflow.GetSignalChannel(ctx, SignalAction),
 		closed:      workflow.GetSignalChannel(ctx, SignalCycleClosed),
 		overdueSent: make(map[int]bool),
 	}
@@ -44,6 +45,7 @@ type submissionWorkflow struct {
 
 	submissions workflow.ReceiveChannel
 	reviews     workflow.ReceiveChannel
+	actions     workflow.ReceiveChannel
 	closed      workflow.ReceiveChannel
 
 	latest      SubmissionSignal
@@ -55,17 +57,29 @@ type submissionWorkflow struct {
 }
 
 func (w *submissionWorkflow) run(ctx workflow.Context) (SubmissionResult, error) {
-	for w.outcome == "" {
-		if w.latest.SubmissionID != 0 && !w.received {
-			if err := w.acknowledge(ctx); err != nil {
+	for {
+		for w.outcome == "" {
+			if w.latest.SubmissionID != 0 && !w.received {
+				if err := w.acknowledge(ctx); err != nil {
+					return SubmissionResult{}, err
+				}
+				if w.state.Closed {
+					w.outcome = "closed"
+					break
+				}
+			}
+			if err := w.waitForEvent(ctx); err != nil {
 				return SubmissionResult{}, err
 			}
-			if w.state.Closed {
-				w.outcome = "closed"
-				break
-			}
 		}
-		if err := w.waitForEvent(ctx); err != nil {
+		// An action that came with the decision that ended the loop (a
+		// reopen right after an acceptance) is not lost: it is handled, and
+		// a reopen keeps the loop going.
+		var sig ActionSignal
+		if !w.actions.ReceiveAsync(&sig) {
+			break
+		}
+		if err := w.onAction(ctx, sig); err != nil {
 			return SubmissionResult{}, err
 		}
 	}
@@ -102,6 +116,11 @@ func (w *submissionWorkflow) waitForEvent(ctx workflow.Context) error {
 		c.Receive(ctx, &sig)
 		handle = func() error { return w.onReview(ctx, sig) }
 	})
+	sel.AddReceive(w.actions, func(c workflow.ReceiveChannel, _ bool) {
+		var sig ActionSignal
+		c.Receive(ctx, &sig)
+		handle = func() error { return w.onAction(ctx, sig) }
+	})
 	sel.AddReceive(w.closed, func(c workflow.ReceiveChannel, _ bool) {
 		c.Receive(ctx, nil)
 		handle = func() error { w.outcome = "closed"; return nil }
@@ -113,7 +132,8 @@ func (w *submissionWorkflow) waitForEvent(ctx workflow.Context) error {
 			handle = func() error { return w.onReviewOverdue(ctx, version) }
 		})
 	}
-	if w.received && !w.state.CloseAt.IsZero() {
+	// CloseAt is known once a version was acknowledged or an action handled.
+	if !w.state.CloseAt.IsZero() {
 		sel.AddFuture(workflow.NewTimer(timerCtx, positive(w.state.CloseAt.Add(closeGrace).Sub(now))), func(workflow.Future) {
 			handle = func() error { w.outcome = "closed"; return nil }
 		})
@@ -148,6 +168,40 @@ func (w *submissionWorkflow) onReview(ctx workflow.Context, sig ReviewSignal) er
 		w.outcome = string(reporting.DecisionAccepted)
 	case reporting.DecisionReturned:
 		w.returned = true
+	}
+	return nil
+}
+
+// actionsVersion marks the histories in which the loop handles actions on
+// its obligation (reopen, nil report, extension requests); no earlier
+// history has an action signal, so the marker only guards the new path.
+const actionsVersion = "agency-actions"
+
+// onAction tells the people concerned of an action on the obligation and
+// follows it: a reopen makes the loop wait for a new version again, a nil
+// report ends it like an acceptance.
+func (w *submissionWorkflow) onAction(ctx workflow.Context, sig ActionSignal) error {
+	if workflow.GetVersion(ctx, actionsVersion, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return nil
+	}
+	var a *activities.Activities
+	var st activities.ActionState
+	in := activities.ActionInput{ActionID: sig.ActionID, Event: sig.Event}
+	if err := workflow.ExecuteActivity(notifyOptions(ctx), a.ActionTaken, in).Get(ctx, &st); err != nil {
+		return fmt.Errorf("tell of action %d (%s): %w", sig.ActionID, sig.Event, err)
+	}
+	w.state.CloseAt, w.state.Closed = st.CloseAt, st.Closed
+	switch {
+	case st.Closed:
+		w.outcome = "closed"
+	case sig.Event == reporting.EventReopened:
+		w.outcome, w.returned = "", true
+		if sig.Version > w.latest.Version {
+			w.latest = SubmissionSignal{Version: sig.Version}
+		}
+		w.received = true // nothing to acknowledge: the reopened version was
+	case sig.Event == reporting.EventNilReported:
+		w.outcome = string(reporting.ObligationNilReport)
 	}
 	return nil
 }

@@ -47,6 +47,21 @@ func (f *fakeLoop) ReviewDecided(_ context.Context, in activities.ReviewInput) e
 	return nil
 }
 
+// ActionTaken records the action; a grant moves the close by grantedDays.
+func (f *fakeLoop) ActionTaken(_ context.Context, in activities.ActionInput) (activities.ActionState, error) {
+	f.record(fmt.Sprintf("action %d %s", in.ActionID, in.Event))
+	if in.Event == reporting.EventExtensionGranted {
+		f.mu.Lock()
+		f.closeAt = f.closeAt.Add(grantedDays)
+		f.mu.Unlock()
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return activities.ActionState{CloseAt: f.closeAt}, nil
+}
+
+const grantedDays = 5 * day
+
 type SubmissionWorkflowSuite struct {
 	suite.Suite
 	testsuite.WorkflowTestSuite
@@ -68,6 +83,7 @@ func (s *SubmissionWorkflowSuite) SetupTest() {
 	s.env.OnActivity(a.SubmissionReceived, mock.Anything, mock.Anything).Return(s.fake.SubmissionReceived).Maybe()
 	s.env.OnActivity(a.ReviewOverdue, mock.Anything, mock.Anything).Return(s.fake.ReviewOverdue).Maybe()
 	s.env.OnActivity(a.ReviewDecided, mock.Anything, mock.Anything).Return(s.fake.ReviewDecided).Maybe()
+	s.env.OnActivity(a.ActionTaken, mock.Anything, mock.Anything).Return(s.fake.ActionTaken).Maybe()
 }
 
 // at schedules a signal after d of workflow time.
@@ -158,4 +174,66 @@ func (s *SubmissionWorkflowSuite) Test_AReviewThatOvertakesItsSubmissionIsApplie
 	res := s.run()
 
 	s.Equal(workflows.SubmissionResult{Outcome: string(reporting.DecisionAccepted), Version: 2}, res)
+}
+
+func (s *SubmissionWorkflowSuite) Test_AReopenStartsAnEndedLoopThatWaitsForANewVersion() {
+	// The loop ended with v1 accepted; the reopen starts a new run.
+	s.at(0, workflows.SignalAction, workflows.ActionSignal{ActionID: 7, Event: reporting.EventReopened, Version: 1})
+	s.at(2*day, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 12, Version: 2})
+	s.at(2*day+time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 6, SubmissionID: 12, Version: 2, Decision: reporting.DecisionAccepted})
+
+	res := s.run()
+
+	s.Equal(workflows.SubmissionResult{Outcome: string(reporting.DecisionAccepted), Version: 2}, res)
+	// No review-overdue for the reopened version: it awaits the agency.
+	s.Equal([]string{"action 7 reopened", "received 12", "decided 6"}, s.fake.calls)
+}
+
+func (s *SubmissionWorkflowSuite) Test_AReopenThatCameWithTheAcceptanceIsNotLost() {
+	s.at(0, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 11, Version: 1})
+	s.env.RegisterDelayedCallback(func() {
+		s.env.SignalWorkflow(workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: reporting.DecisionAccepted})
+		s.env.SignalWorkflow(workflows.SignalAction, workflows.ActionSignal{ActionID: 7, Event: reporting.EventReopened, Version: 1})
+	}, time.Hour)
+	s.at(day, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 12, Version: 2})
+	s.at(day+time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 6, SubmissionID: 12, Version: 2, Decision: reporting.DecisionAccepted})
+
+	res := s.run()
+
+	s.Equal(workflows.SubmissionResult{Outcome: string(reporting.DecisionAccepted), Version: 2}, res)
+	s.Equal([]string{"received 11", "decided 5", "action 7 reopened", "received 12", "decided 6"}, s.fake.calls)
+}
+
+func (s *SubmissionWorkflowSuite) Test_ANilReportIsToldAndEndsTheLoop() {
+	s.at(0, workflows.SignalAction, workflows.ActionSignal{ActionID: 3, Event: reporting.EventNilReported})
+
+	res := s.run()
+
+	s.Equal(string(reporting.ObligationNilReport), res.Outcome)
+	s.Equal([]string{"action 3 nil_reported"}, s.fake.calls)
+}
+
+func (s *SubmissionWorkflowSuite) Test_ARequestAndItsRefusalAreToldAndTheLoopEndsAfterClose() {
+	s.at(0, workflows.SignalAction, workflows.ActionSignal{ActionID: 4, Event: reporting.EventExtensionRequested})
+	s.at(day, workflows.SignalAction, workflows.ActionSignal{ActionID: 4, Event: reporting.EventExtensionRefused})
+
+	res := s.run()
+
+	s.Equal("closed", res.Outcome)
+	s.Equal([]string{"action 4 extension_requested", "action 4 extension_refused"}, s.fake.calls)
+	s.True(s.env.Now().After(s.fake.closeAt), "a loop started by a request ends after close, not before")
+}
+
+func (s *SubmissionWorkflowSuite) Test_AGrantMovesTheCloseTheLoopWaitsFor() {
+	oldClose := s.fake.closeAt
+	s.at(0, workflows.SignalAction, workflows.ActionSignal{ActionID: 4, Event: reporting.EventExtensionRequested})
+	s.at(day, workflows.SignalAction, workflows.ActionSignal{ActionID: 4, Event: reporting.EventExtensionGranted})
+	// After the old close, before the new one: the loop still takes it.
+	s.at(oldClose.Sub(s.t0)+2*day, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 12, Version: 1})
+	s.at(oldClose.Sub(s.t0)+2*day+time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 6, SubmissionID: 12, Version: 1, Decision: reporting.DecisionAccepted})
+
+	res := s.run()
+
+	s.Equal(workflows.SubmissionResult{Outcome: string(reporting.DecisionAccepted), Version: 1}, res)
+	s.Equal([]string{"action 4 extension_requested", "action 4 extension_granted", "received 12", "decided 6"}, s.fake.calls)
 }

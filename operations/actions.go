@@ -1,0 +1,242 @@
+package operations
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"rcm/reporting"
+	"rcm/store"
+	"rcm/workflows"
+)
+
+// ActionRequest is a reopen, a nil report or an extension request on one
+// agency's obligation in a cycle.
+type ActionRequest struct {
+	CycleID    string
+	AgencyCode string
+	Reason     string
+	// RequestedDue is the due date an extension request asks for (a date
+	// in the regime's zone, yyyy-mm-dd).
+	RequestedDue string
+}
+
+// Reopen reopens the accepted version (or nil report) of an agency's
+// obligation with a reason: the obligation is returned, awaiting a new
+// version, chased like any returned report until its close; the agency is
+// told. Office staff only.
+func (e *Engine) Reopen(ctx context.Context, c Caller, req ActionRequest) (reporting.Action, error) {
+	if err := e.Authorize(c, OpReopen); err != nil {
+		return reporting.Action{}, err
+	}
+	return e.recordAction(ctx, c, req, reporting.ActionReopen, reporting.EventReopened, "say why the report is reopened; the agency is told")
+}
+
+// DeclareNil records the agency's declaration that it has nothing to report
+// this period, with a reason: it counts as submitted (nil report), timed
+// now, and the reviewers are told. The agency's reporting officer only.
+func (e *Engine) DeclareNil(ctx context.Context, c Caller, req ActionRequest) (reporting.Action, error) {
+	if err := e.Authorize(c, OpDeclareNil); err != nil {
+		return reporting.Action{}, err
+	}
+	if !c.CanSubmitFor(req.AgencyCode) {
+		return reporting.Action{}, fmt.Errorf("nil report for %s: only that agency's reporting officer may declare it: %w", req.AgencyCode, ErrForbidden)
+	}
+	return e.recordAction(ctx, c, req, reporting.ActionNilReport, reporting.EventNilReported, "say why there is nothing to report; the office reads it")
+}
+
+// RequestExtension records the agency's request for a later due date, with
+// a reason; the reviewers are told and answer with DecideRequest. The
+// agency's reporting officer only.
+func (e *Engine) RequestExtension(ctx context.Context, c Caller, req ActionRequest) (reporting.Action, error) {
+	if err := e.Authorize(c, OpRequestExtension); err != nil {
+		return reporting.Action{}, err
+	}
+	if !c.CanSubmitFor(req.AgencyCode) {
+		return reporting.Action{}, fmt.Errorf("extension request for %s: only that agency's reporting officer may ask: %w", req.AgencyCode, ErrForbidden)
+	}
+	return e.recordAction(ctx, c, req, reporting.ActionExtensionRequest, reporting.EventExtensionRequested, "say why more time is needed; the office reads it")
+}
+
+// recordAction checks the reason (and the due date asked for), records the
+// action with its hand-off to the agency's SubmissionWorkflow, and hands it
+// over.
+func (e *Engine) recordAction(ctx context.Context, c Caller, req ActionRequest, kind reporting.ActionKind, event reporting.Event, needReason string) (reporting.Action, error) {
+	var problems reporting.FieldErrors
+	reason := strings.TrimSpace(req.Reason)
+	switch {
+	case reason == "":
+		problems.Add("reason", "%s", needReason)
+	case len(reason) > reporting.MaxActionReason:
+		problems.Add("reason", "at most %d characters", reporting.MaxActionReason)
+	}
+	var due *reporting.Date
+	if kind == reporting.ActionExtensionRequest {
+		due = e.requestedDue(ctx, req, &problems)
+	} else if req.RequestedDue != "" {
+		problems.Add("due", "only an extension request asks for a due date")
+	}
+	if err := problems.Err(); err != nil {
+		return reporting.Action{}, err
+	}
+	n := store.NewAction{CycleID: req.CycleID, AgencyCode: req.AgencyCode, Kind: kind, Reason: reason,
+		RequestedDue: due, Now: e.now(), Actor: c.actor()}
+	workflowID := workflows.SubmissionWorkflowID(req.CycleID, req.AgencyCode)
+	a, err := e.store.RecordAction(ctx, n, func(a reporting.Action) (store.OutboxMessage, error) {
+		return actionMessage(a, event)
+	})
+	if err != nil {
+		return reporting.Action{}, err
+	}
+	e.handOff(ctx, workflowID)
+	return a, nil
+}
+
+// requestedDue reads the due date an extension request asks for: a date
+// after the obligation's due (in the regime's zone) and not in the past.
+func (e *Engine) requestedDue(ctx context.Context, req ActionRequest, problems *reporting.FieldErrors) *reporting.Date {
+	if strings.TrimSpace(req.RequestedDue) == "" {
+		problems.Add("due", "say which due date you ask for (yyyy-mm-dd)")
+		return nil
+	}
+	d, err := reporting.ParseDate(strings.TrimSpace(req.RequestedDue))
+	if err != nil {
+		problems.Add("due", "%s", err.Error())
+		return nil
+	}
+	cyc, err := e.store.Cycle(ctx, req.CycleID)
+	if err != nil {
+		return &d // the store reports the missing cycle
+	}
+	loc, err := reporting.LoadLocation(cyc.TimeZone)
+	if err != nil {
+		return &d
+	}
+	ob, err := e.store.Obligation(ctx, req.CycleID, req.AgencyCode)
+	if err != nil {
+		return &d
+	}
+	switch {
+	case !d.End(loc).After(ob.Due):
+		problems.Add("due", "%s is not after the current due date %s", d.Format("en"), reporting.DateOf(ob.Due.Add(-time.Nanosecond), loc).Format("en"))
+	case !d.End(loc).After(e.now()):
+		problems.Add("due", "%s has passed", d.Format("en"))
+	}
+	return &d
+}
+
+// actionMessage is the hand-off of an action to the agency's
+// SubmissionWorkflow, which it starts if needed.
+func actionMessage(a reporting.Action, event reporting.Event) (store.OutboxMessage, error) {
+	return store.NewOutboxMessage(workflows.SubmissionWorkflowID(a.CycleID, a.AgencyCode), workflows.SignalAction,
+		workflows.ActionSignal{ActionID: a.ID, Event: event, Version: a.Version},
+		workflows.SubmissionWorkflowName, workflows.SubmissionInput{CycleID: a.CycleID, AgencyCode: a.AgencyCode})
+}
+
+// RequestDecision is office staff's answer to a pending extension request.
+type RequestDecision struct {
+	ActionID int64
+	// Decision is "granted" or "refused".
+	Decision reporting.ActionStatus
+	// Reason is required for a refusal (the agency is told); for a grant it
+	// becomes the extension's reason (the request's reason when empty).
+	Reason string
+	// Due is the granted due date (yyyy-mm-dd, in the regime's zone);
+	// empty grants the date asked for.
+	Due string
+}
+
+// DecideRequest grants a pending extension request — an extension for that
+// agency, through the same machinery as Extend: the timeline moves and the
+// agency is told the new due date — or refuses it with a reason the agency
+// is told. Office staff only.
+func (e *Engine) DecideRequest(ctx context.Context, c Caller, req RequestDecision) (reporting.Action, error) {
+	if err := e.Authorize(c, OpDecideRequest); err != nil {
+		return reporting.Action{}, err
+	}
+	var problems reporting.FieldErrors
+	reason := strings.TrimSpace(req.Reason)
+	if len(reason) > reporting.MaxActionReason {
+		problems.Add("reason", "at most %d characters", reporting.MaxActionReason)
+	}
+	switch req.Decision {
+	case reporting.ActionGranted:
+	case reporting.ActionRefused:
+		if reason == "" {
+			problems.Add("reason", "say why the request is refused; the agency is told")
+		}
+		if req.Due != "" {
+			problems.Add("due", "a refusal grants no due date")
+		}
+	default:
+		problems.Add("decision", "%q is not a decision; use granted or refused", req.Decision)
+	}
+	if err := problems.Err(); err != nil {
+		return reporting.Action{}, err
+	}
+	a, err := e.store.Action(ctx, req.ActionID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && a.Kind != reporting.ActionExtensionRequest) {
+		return reporting.Action{}, notFoundID("extension request", req.ActionID)
+	}
+	if err != nil {
+		return reporting.Action{}, err
+	}
+	d := store.ActionDecision{ActionID: a.ID, Grant: req.Decision == reporting.ActionGranted, Reason: reason, Now: e.now(), Actor: c.actor()}
+	if d.Grant {
+		cyc, err := e.store.Cycle(ctx, a.CycleID)
+		if err != nil {
+			return reporting.Action{}, err
+		}
+		loc, err := reporting.LoadLocation(cyc.TimeZone)
+		if err != nil {
+			return reporting.Action{}, fmt.Errorf("cycle %s: %w", cyc.ID, err)
+		}
+		due := *a.RequestedDue
+		if strings.TrimSpace(req.Due) != "" {
+			if due, err = reporting.ParseDate(strings.TrimSpace(req.Due)); err != nil {
+				return reporting.Action{}, invalid("due", err.Error())
+			}
+		}
+		d.Due = due.End(loc)
+		if !d.Due.After(e.now()) {
+			return reporting.Action{}, invalid("due", fmt.Sprintf("%s has passed; grant a later date", due.Format("en")))
+		}
+		d.Close = d.Due.Add(cyc.Policy.CloseAfter)
+	}
+	out, err := e.store.DecideRequest(ctx, d, func(x reporting.Extension) (store.OutboxMessage, error) {
+		return store.NewOutboxMessage(workflows.CycleWorkflowID(x.CycleID), workflows.SignalDeadlinesChanged,
+			workflows.DeadlinesChangedSignal{ExtensionID: x.ID}, "", nil)
+	}, func(x reporting.Action) (store.OutboxMessage, error) {
+		event := reporting.EventExtensionRefused
+		if x.Status == reporting.ActionGranted {
+			event = reporting.EventExtensionGranted
+		}
+		return actionMessage(x, event)
+	})
+	if errors.Is(err, store.ErrInvalid) {
+		return reporting.Action{}, invalid("due", err.Error())
+	}
+	if err != nil {
+		return reporting.Action{}, err
+	}
+	if d.Grant {
+		e.handOff(ctx, workflows.CycleWorkflowID(out.CycleID))
+	}
+	e.handOff(ctx, workflows.SubmissionWorkflowID(out.CycleID, out.AgencyCode))
+	return out, nil
+}
+
+// ExtensionRequests lists extension requests (?cycle, ?status), newest
+// first; office staff only.
+func (e *Engine) ExtensionRequests(ctx context.Context, c Caller, f store.ActionFilter) ([]reporting.Action, error) {
+	if err := e.Authorize(c, OpReadRequests); err != nil {
+		return nil, err
+	}
+	if f.Status != "" && f.Status != reporting.ActionPending && f.Status != reporting.ActionGranted && f.Status != reporting.ActionRefused {
+		return nil, invalid("status", fmt.Sprintf("%q is not a state of a request; use pending, granted or refused", f.Status))
+	}
+	f.Kind = reporting.ActionExtensionRequest
+	return e.store.Actions(ctx, f)
+}
