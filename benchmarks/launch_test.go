@@ -12,6 +12,7 @@ import (
 	"rcm/operations"
 	"rcm/reporting"
 	"rcm/systemtest"
+	"rcm/testenv"
 )
 
 // waitWorkflow is the baseline's per-agency workflow: it waits for a signal
@@ -44,17 +45,7 @@ func BenchmarkLaunch(b *testing.B) {
 		_ = lat
 	})
 	b.Run("rcm=one-cycle", func(b *testing.B) {
-		w := systemtest.NewWorld(b, temporal, 500)
-		var agencies []string
-		regions := map[string][]string{}
-		for i := 0; i < b.N; i++ {
-			code := fmt.Sprintf("L%05d", i)
-			agencies = append(agencies, code)
-			regions[fmt.Sprintf("R%02d", i%10)] = append(regions[fmt.Sprintf("R%02d", i%10)], code)
-		}
-		w.SeedTree(regions, func(string) bool { return false })
-		regime := uniqueRegime("LAUNCH")
-		w.SeedRegime(regime, agencies, reporting.Policy{ReviewTime: time.Hour, CloseAfter: time.Hour})
+		w, regime := launchWorld(b, temporal, "L", "LAUNCH")
 		due := time.Now().Add(time.Hour).Truncate(time.Second)
 		b.ResetTimer()
 		start := time.Now()
@@ -71,17 +62,7 @@ func BenchmarkLaunch(b *testing.B) {
 		b.ReportMetric(float64(b.N)/elapsed.Seconds(), "agencies/s")
 	})
 	b.Run("rcm=launch-until-last-notice", func(b *testing.B) {
-		w := systemtest.NewWorld(b, temporal, 500)
-		var agencies []string
-		regions := map[string][]string{}
-		for i := 0; i < b.N; i++ {
-			code := fmt.Sprintf("N%05d", i)
-			agencies = append(agencies, code)
-			regions[fmt.Sprintf("R%02d", i%10)] = append(regions[fmt.Sprintf("R%02d", i%10)], code)
-		}
-		w.SeedTree(regions, func(string) bool { return false })
-		regime := uniqueRegime("NOTICE")
-		w.SeedRegime(regime, agencies, reporting.Policy{ReviewTime: time.Hour, CloseAfter: time.Hour})
+		w, regime := launchWorld(b, temporal, "N", "NOTICE")
 		due := time.Now().Add(time.Hour).Truncate(time.Second)
 		b.ResetTimer()
 		start := time.Now()
@@ -94,6 +75,25 @@ func BenchmarkLaunch(b *testing.B) {
 		b.StopTimer()
 		b.ReportMetric(float64(b.N)/elapsed.Seconds(), "agencies/s")
 	})
+}
+
+// launchWorld is a world with n agencies (b.N) coded prefix00000... under
+// ten regions, without officers, and a regime named after name assigning
+// them all: what a launch benchmark launches.
+func launchWorld(b *testing.B, temporal testenv.TemporalService, prefix, name string) (*systemtest.World, string) {
+	b.Helper()
+	w := systemtest.NewWorld(b, temporal, 500)
+	var agencies []string
+	regions := map[string][]string{}
+	for i := 0; i < b.N; i++ {
+		code := fmt.Sprintf("%s%05d", prefix, i)
+		agencies = append(agencies, code)
+		regions[fmt.Sprintf("R%02d", i%10)] = append(regions[fmt.Sprintf("R%02d", i%10)], code)
+	}
+	w.SeedTree(regions, func(string) bool { return false })
+	regime := uniqueRegime(name)
+	w.SeedRegime(regime, agencies, reporting.Policy{ReviewTime: time.Hour, CloseAfter: time.Hour})
+	return w, regime
 }
 
 // waitNoticed waits until every one of n deadline notices of the cycle has
