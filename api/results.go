@@ -52,3 +52,54 @@ type AggregateRow struct {
 	// before coverage was kept.
 	Expected int `json:"expected"`
 }
+
+// Matrix is the agency × period compliance of a cycle's regime: the
+// cycle's period and up to eleven before it, for a page of agencies (GET
+// /api/v1/cycles/{id}/matrix).
+type Matrix struct {
+	Cycle string `json:"cycle"`
+	// Periods are the matrix's columns, oldest first.
+	Periods []MatrixPeriod `json:"periods"`
+	Items   []MatrixRow    `json:"items"`
+	// Next is the cursor of the next page of agencies; absent on the last.
+	Next string `json:"next,omitempty"`
+	// Latecomers are the agencies of the whole scope late, missing or not
+	// accepted in every one of their final periods (at least three).
+	Latecomers []Latecomer `json:"latecomers"`
+}
+
+// MatrixPeriod is one column of the matrix.
+type MatrixPeriod struct {
+	Cycle  string `json:"cycle"`
+	Period string `json:"period"`
+	Status string `json:"status"`
+}
+
+// MatrixRow is one agency's line: a cell per period, null where it owed
+// nothing.
+type MatrixRow struct {
+	Agency string        `json:"agency"`
+	NameVI string        `json:"name_vi"`
+	NameEN string        `json:"name_en,omitempty"`
+	Path   string        `json:"path"`
+	Cells  []*MatrixCell `json:"cells"`
+}
+
+// MatrixCell is one obligation of the matrix: its final state once final,
+// else its live state.
+type MatrixCell struct {
+	State    string `json:"state"`
+	Final    bool   `json:"final"`
+	DaysLate int    `json:"days_late,omitempty"`
+	Extended bool   `json:"extended"`
+	Versions int    `json:"versions"`
+}
+
+// Latecomer is a chronic latecomer of the matrix.
+type Latecomer struct {
+	Agency    string `json:"agency"`
+	NameVI    string `json:"name_vi"`
+	NameEN    string `json:"name_en,omitempty"`
+	Finals    int    `json:"finals"`
+	NotOnTime int    `json:"not_on_time"`
+}

@@ -80,5 +80,6 @@ func (l latencies) report(b *testing.B, elapsed time.Duration) {
 	}
 	b.ReportMetric(float64(len(l))/elapsed.Seconds(), "ops/s")
 	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.95), "p95-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
 }

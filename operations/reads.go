@@ -250,7 +250,7 @@ func (e *Engine) Compliance(ctx context.Context, c Caller, cycleID, under string
 		}
 		return out, nil
 	}
-	facts, err := e.store.CycleFacts(ctx, cyc.ID)
+	facts, err := e.store.SubtreeFacts(ctx, cyc.ID, scope.Path, false)
 	if err != nil {
 		return out, err
 	}
@@ -271,6 +271,12 @@ func (e *Engine) Compliance(ctx context.Context, c Caller, cycleID, under string
 // Aggregates computes the figures of a cycle within the caller's scope,
 // narrowed to the subtree of under when given.
 func (e *Engine) Aggregates(ctx context.Context, c Caller, cycleID, under string) (Aggregates, error) {
+	return e.AggregatesOf(ctx, c, cycleID, under, nil)
+}
+
+// AggregatesOf is Aggregates of the agencies in codes only, when codes is
+// not nil (a page shows a node and its children).
+func (e *Engine) AggregatesOf(ctx context.Context, c Caller, cycleID, under string, codes []string) (Aggregates, error) {
 	cyc, scope, err := e.resultScope(ctx, c, cycleID, under)
 	if err != nil {
 		return Aggregates{}, err
@@ -280,7 +286,7 @@ func (e *Engine) Aggregates(ctx context.Context, c Caller, cycleID, under string
 		return out, err
 	}
 	if out.Final {
-		rows, err := e.store.CycleAggregates(ctx, cyc.ID, scope.Path)
+		rows, err := e.store.CycleAggregatesOf(ctx, cyc.ID, scope.Path, codes)
 		if err != nil {
 			return out, err
 		}
@@ -293,13 +299,22 @@ func (e *Engine) Aggregates(ctx context.Context, c Caller, cycleID, under string
 		}
 		return out, nil
 	}
-	facts, err := e.store.CycleFacts(ctx, cyc.ID)
+	facts, err := e.store.SubtreeFacts(ctx, cyc.ID, scope.Path, true)
 	if err != nil {
 		return out, err
 	}
 	figures, err := reporting.Aggregate(facts.Tree, facts.Template.Indicators, facts.Accepted, facts.Expected())
 	if err != nil {
 		return out, fmt.Errorf("aggregate cycle %s: %w", cyc.ID, err)
+	}
+	if codes != nil {
+		only := make(map[string]map[string]reporting.AggregateValue, len(codes))
+		for _, code := range codes {
+			if f, ok := figures[code]; ok {
+				only[code] = f
+			}
+		}
+		figures = only
 	}
 	nodes, err := agenciesIn(ctx, e.store, scope, facts.Paths, figures)
 	if err != nil {

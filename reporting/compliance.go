@@ -2,6 +2,7 @@ package reporting
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -177,4 +178,34 @@ func RollUpCompliance(tree []Node, obligations []Obligation, now time.Time) (Com
 		out.ByNode[node] = ComputeRates(states)
 	}
 	return out, nil
+}
+
+// RollUpLevels counts the obligations of a subtree, each with its
+// Classification at now, at the subtree's root (the agency whose tree path
+// is rootPath, under rootCode) and at the agencies of the levels below it
+// down to depth levels (1: its children), by agency code. It is
+// RollUpCompliance for the few nodes a page shows, from the agencies' tree
+// paths instead of the whole tree; obligations outside the subtree are
+// left out.
+func RollUpLevels(rootCode, rootPath string, depth int, obligations []Obligation, now time.Time) map[string]Rates {
+	byNode := map[string][]Classification{}
+	for _, o := range obligations {
+		rel, ok := strings.CutPrefix(o.AgencyPath, rootPath)
+		if !ok {
+			continue
+		}
+		state := o.Classify(now)
+		byNode[rootCode] = append(byNode[rootCode], state)
+		for i, code := range strings.Split(strings.TrimSuffix(rel, "/"), "/") {
+			if i >= depth || code == "" {
+				break
+			}
+			byNode[code] = append(byNode[code], state)
+		}
+	}
+	out := make(map[string]Rates, len(byNode))
+	for code, states := range byNode {
+		out[code] = ComputeRates(states)
+	}
+	return out
 }

@@ -13,6 +13,7 @@ import (
 // ComplianceResult is the stored compliance of one node's subtree in a
 // closed cycle.
 type ComplianceResult struct {
+	CycleID      string
 	AgencyCode   string
 	AgencyNameVI string
 	AgencyNameEN string
@@ -23,21 +24,29 @@ type ComplianceResult struct {
 // CycleCompliance returns the stored compliance of every node within
 // scopePath ("" = all), by tree path.
 func (s *Store) CycleCompliance(ctx context.Context, cycleID, scopePath string) ([]ComplianceResult, error) {
+	return s.ComplianceResults(ctx, []string{cycleID}, scopePath, nil)
+}
+
+// ComplianceResults returns the stored compliance in the cycles of the
+// nodes within scopePath ("" = all), only of the agencies in codes when
+// codes is not nil, by cycle and tree path.
+func (s *Store) ComplianceResults(ctx context.Context, cycleIDs []string, scopePath string, codes []string) ([]ComplianceResult, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT c.agency_code, a.name_vi, a.name_en, a.path, c.expected, c.submitted, c.on_time, c.late,
+		SELECT c.cycle_id, c.agency_code, a.name_vi, a.name_en, a.path, c.expected, c.submitted, c.on_time, c.late,
 		       c.missing, c.not_accepted, c.submitted_not_reviewed, c.nil_report, c.timely, c.submitted_on_time,
 		       c.review_backlog, c.versions_before_acceptance,
 		       c.reporting_rate::text, c.on_time_rate::text, c.submitted_on_time_rate::text
 		  FROM cycle_compliance c JOIN agencies a ON a.code = c.agency_code
-		 WHERE c.cycle_id = $1 AND a.path LIKE $2 || '%'
-		 ORDER BY a.path`, cycleID, scopePath)
+		 WHERE c.cycle_id = ANY($1) AND a.path LIKE $2 || '%'
+		   AND ($3::text[] IS NULL OR c.agency_code = ANY($3))
+		 ORDER BY c.cycle_id, a.path`, cycleIDs, scopePath, codes)
 	if err != nil {
-		return nil, fmt.Errorf("compliance of cycle %s: %w", cycleID, err)
+		return nil, fmt.Errorf("compliance of cycles %v: %w", cycleIDs, err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ComplianceResult, error) {
 		c := ComplianceResult{Rates: reporting.Rates{OnTimeRateBasis: reporting.BasisExpected}}
 		var rr, otr, sotr string
-		err := r.Scan(&c.AgencyCode, &c.AgencyNameVI, &c.AgencyNameEN, &c.Path, &c.Rates.Expected, &c.Rates.Submitted,
+		err := r.Scan(&c.CycleID, &c.AgencyCode, &c.AgencyNameVI, &c.AgencyNameEN, &c.Path, &c.Rates.Expected, &c.Rates.Submitted,
 			&c.Rates.OnTime, &c.Rates.Late, &c.Rates.Missing, &c.Rates.NotAccepted, &c.Rates.NotReviewed,
 			&c.Rates.NilReport, &c.Rates.Timely, &c.Rates.SubmittedOnTime, &c.Rates.ReviewBacklog,
 			&c.Rates.VersionsBeforeAcceptance, &rr, &otr, &sotr)
@@ -55,7 +64,7 @@ func (s *Store) CycleCompliance(ctx context.Context, cycleID, scopePath string) 
 		return c, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("compliance of cycle %s: %w", cycleID, err)
+		return nil, fmt.Errorf("compliance of cycles %v: %w", cycleIDs, err)
 	}
 	return out, nil
 }
@@ -77,12 +86,19 @@ type AggregateResult struct {
 // CycleAggregates returns the stored figures of every node within
 // scopePath ("" = all), by tree path and indicator.
 func (s *Store) CycleAggregates(ctx context.Context, cycleID, scopePath string) ([]AggregateResult, error) {
+	return s.CycleAggregatesOf(ctx, cycleID, scopePath, nil)
+}
+
+// CycleAggregatesOf is CycleAggregates of the agencies in codes only, when
+// codes is not nil.
+func (s *Store) CycleAggregatesOf(ctx context.Context, cycleID, scopePath string, codes []string) ([]AggregateResult, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT g.agency_code, a.name_vi, a.name_en, a.path, g.indicator_code, g.value::text, g.contributors,
 		       coalesce(g.expected, 0)
 		  FROM cycle_aggregates g JOIN agencies a ON a.code = g.agency_code
 		 WHERE g.cycle_id = $1 AND a.path LIKE $2 || '%'
-		 ORDER BY a.path, g.indicator_code`, cycleID, scopePath)
+		   AND ($3::text[] IS NULL OR g.agency_code = ANY($3))
+		 ORDER BY a.path, g.indicator_code`, cycleID, scopePath, codes)
 	if err != nil {
 		return nil, fmt.Errorf("aggregates of cycle %s: %w", cycleID, err)
 	}

@@ -281,26 +281,35 @@ func (f CycleFacts) Expected() []string {
 // CycleFacts loads what a cycle's compliance and aggregates are computed
 // from, at close or while it runs.
 func (s *Store) CycleFacts(ctx context.Context, cycleID string) (CycleFacts, error) {
+	return s.SubtreeFacts(ctx, cycleID, "", true)
+}
+
+// SubtreeFacts loads a cycle's facts for the subtree of the agency whose
+// tree path is path ("" = the whole tree): its agencies, its root's parent
+// left out, and their obligations, with the accepted values when
+// withValues (compliance alone needs none).
+func (s *Store) SubtreeFacts(ctx context.Context, cycleID, path string, withValues bool) (CycleFacts, error) {
 	f := CycleFacts{Paths: map[string]string{}, Accepted: map[string]reporting.Values{}}
 	var err error
 	if f.Template, err = s.CycleTemplate(ctx, cycleID); err != nil {
 		return f, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT code, coalesce(parent_code, ''), path FROM agencies ORDER BY code`)
+	rows, err := s.pool.Query(ctx, `SELECT code, CASE WHEN path = $1 THEN '' ELSE coalesce(parent_code, '') END, path
+		FROM agencies WHERE path LIKE $1 || '%' ORDER BY code`, path)
 	if err != nil {
 		return f, fmt.Errorf("agency tree: %w", err)
 	}
-	var code, parent, path string
-	if _, err := pgx.ForEachRow(rows, []any{&code, &parent, &path}, func() error {
+	var code, parent, agencyPath string
+	if _, err := pgx.ForEachRow(rows, []any{&code, &parent, &agencyPath}, func() error {
 		f.Tree = append(f.Tree, reporting.Node{Code: code, Parent: parent})
-		f.Paths[code] = path
+		f.Paths[code] = agencyPath
 		return nil
 	}); err != nil {
 		return f, fmt.Errorf("agency tree: %w", err)
 	}
-	rows, err = s.pool.Query(ctx, `SELECT `+obligationColumns+`, acc."values" `+obligationJoins+`
-		 WHERE o.cycle_id = $1
-		 ORDER BY o.agency_code`, cycleID)
+	rows, err = s.pool.Query(ctx, `SELECT `+obligationColumns+`, CASE WHEN $3 THEN acc."values" END `+obligationJoins+`
+		 WHERE o.cycle_id = $1 AND a.path LIKE $2 || '%'
+		 ORDER BY o.agency_code`, cycleID, path, withValues)
 	if err != nil {
 		return f, fmt.Errorf("obligations of cycle %s: %w", cycleID, err)
 	}

@@ -18,6 +18,7 @@ func (s *Server) resultRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/api/v1/cycles/{id}/compliance", Op: operations.OpReadResults, Handle: s.getCompliance},
 		{Method: "GET", Path: "/api/v1/cycles/{id}/aggregates", Op: operations.OpReadResults, Handle: s.getAggregates},
+		{Method: "GET", Path: "/api/v1/cycles/{id}/matrix", Op: operations.OpReadResults, Handle: s.getMatrix},
 	}
 }
 
@@ -56,6 +57,40 @@ func serveResult[T any](s *Server, w http.ResponseWriter, r *http.Request, name 
 	}
 	if format == "xlsx" {
 		return writeXLSX(w, id+"-"+name+".xlsx", func(f *excelize.File) error { return sheet(f, out, requestLang(r)) })
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// getMatrix answers the agency × period matrix of the cycle's regime within
+// the caller's scope (narrowed by ?under=), a page of agencies at a time.
+func (s *Server) getMatrix(w http.ResponseWriter, r *http.Request) error {
+	limit, err := pageLimit(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	m, err := s.ops.Matrix(r.Context(), caller(r), r.PathValue("id"), q.Get("under"), q.Get("after"), limit)
+	if err != nil {
+		return err
+	}
+	out := api.Matrix{Cycle: r.PathValue("id"), Periods: []api.MatrixPeriod{}, Items: []api.MatrixRow{}, Next: m.Next, Latecomers: []api.Latecomer{}}
+	for _, c := range m.Cycles {
+		out.Periods = append(out.Periods, api.MatrixPeriod{Cycle: c.ID, Period: c.Period, Status: string(c.Status)})
+	}
+	for _, row := range m.Rows {
+		a := row.Agency
+		item := api.MatrixRow{Agency: a.Code, NameVI: a.NameVI, NameEN: a.NameEN, Path: a.Path, Cells: make([]*api.MatrixCell, len(row.Cells))}
+		for i, c := range row.Cells {
+			if c != nil {
+				item.Cells[i] = &api.MatrixCell{State: c.State, Final: c.Final, DaysLate: c.DaysLate, Extended: c.Extended, Versions: c.Versions}
+			}
+		}
+		out.Items = append(out.Items, item)
+	}
+	for _, l := range m.Latecomers {
+		out.Latecomers = append(out.Latecomers, api.Latecomer{Agency: l.AgencyCode, NameVI: l.AgencyNameVI, NameEN: l.AgencyNameEN,
+			Finals: l.Finals, NotOnTime: l.NotOnTime})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

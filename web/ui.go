@@ -30,6 +30,7 @@ func (s *Server) pageTable() []Route {
 		{Method: "POST", Path: "/signout", Op: operations.OpDeleteSession, Handle: s.signOutForm},
 		{Method: "GET", Path: "/static/{file}", Op: public, Handle: s.staticFile},
 		{Method: "GET", Path: "/cycles/{id}", Op: operations.OpReadCycles, Handle: s.dashboardPage},
+		{Method: "GET", Path: "/cycles/{id}/export/{table}", Op: operations.OpReadResults, Handle: s.exportPage},
 		{Method: "GET", Path: "/cycles/{id}/agencies/{code}", Op: operations.OpReadCycles, Scope: s.agencyInScope("code"), Handle: s.agencyPage},
 		{Method: "POST", Path: "/cycles/{id}/agencies/{code}", Op: operations.OpSubmit, Scope: s.agencyInScope("code"), Upload: true,
 			Handle: s.submitForm},
@@ -123,19 +124,29 @@ type homeCycle struct {
 type homePage struct {
 	pageBase
 	Cycles []homeCycle
-	Queue  []reporting.Submission
+	// Owed is what the officer's agency still owes, soonest due first.
+	Owed []obligationRow
+	// Queue is the review queue, filtered by QueueCycle and QueueUnder.
+	Queue      []operations.QueueEntry
+	QueueCycle string
+	QueueUnder string
+	// Titles name the cycles of Owed and Queue for people, by cycle ID.
+	Titles map[string]string
 }
 
-// homePage lists the latest cycles, each linking to the caller's page of it,
-// and for office staff the submissions waiting for review.
+// homePage lists what the officer's agency owes, soonest first, the latest
+// cycles, each linking to the caller's page of it, and for office staff the
+// submissions waiting for review (?cycle= and ?under= filter them).
 func (s *Server) homePage(w http.ResponseWriter, r *http.Request) error {
 	p := principal(r)
 	lang := pageLang(r)
-	cycles, err := s.ops.ListCycles(r.Context(), caller(r), store.CycleFilter{Limit: 50})
+	ctx, who := r.Context(), caller(r)
+	cycles, err := s.ops.ListCycles(ctx, who, store.CycleFilter{Limit: 50})
 	if err != nil {
 		return err
 	}
-	data := homePage{pageBase: pageBase{Lang: lang, Title: translate(lang, "cycles"), User: p}}
+	data := homePage{pageBase: pageBase{Lang: lang, Title: translate(lang, "cycles"), User: p, Self: r.URL.RequestURI()},
+		QueueCycle: r.URL.Query().Get("cycle"), QueueUnder: r.URL.Query().Get("under")}
 	for _, c := range cycles {
 		link := "/cycles/" + c.ID
 		if p.Role == access.Officer {
@@ -143,22 +154,40 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request) error {
 		}
 		data.Cycles = append(data.Cycles, homeCycle{Cycle: c, Link: link})
 	}
+	owed, err := s.ops.Owed(ctx, who)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	for _, o := range owed {
+		data.Owed = append(data.Owed, toObligationRow(o, now))
+	}
 	if p.IsStaff() {
-		if data.Queue, err = s.ops.ReviewQueue(r.Context(), caller(r), store.ReviewQueueFilter{Limit: 50}); err != nil {
+		if data.Queue, err = s.ops.ReviewQueueEntries(ctx, who, data.QueueCycle, data.QueueUnder, 100); err != nil {
 			return err
 		}
 	}
+	data.Titles = map[string]string{}
+	for _, c := range cycles {
+		data.Titles[c.ID] = periodTitle(lang, c)
+	}
+	ids := make([]string, 0, len(data.Owed)+len(data.Queue))
+	for _, o := range data.Owed {
+		ids = append(ids, o.CycleID)
+	}
+	for _, q := range data.Queue {
+		ids = append(ids, q.CycleID)
+	}
+	for _, id := range ids {
+		if _, ok := data.Titles[id]; !ok {
+			c, err := s.ops.Cycle(ctx, who, id)
+			if err != nil {
+				return err
+			}
+			data.Titles[id] = periodTitle(lang, c)
+		}
+	}
 	return s.render(w, http.StatusOK, "home", data)
-}
-
-type dashboardPage struct {
-	pageBase
-	Cycle       reporting.Cycle
-	Under       string
-	Compliance  api.Compliance
-	Aggregates  api.Aggregates
-	Obligations []obligationRow
-	Queue       []reporting.Submission
 }
 
 // obligationRow is an obligation as a page shows it at a moment.
@@ -169,10 +198,19 @@ type obligationRow struct {
 	// Overdue marks an open obligation whose due passed with nothing
 	// submitted by then.
 	Overdue bool
+	// State is its classification at the moment: the live state while
+	// open, the final state once final.
+	State string
 }
 
 func toObligationRow(o reporting.Obligation, now time.Time) obligationRow {
-	return obligationRow{Obligation: o, Class: obligationClass(o, now), Overdue: o.FinalizedAt == nil && o.MissedDue(now)}
+	row := obligationRow{Obligation: o, Class: obligationClass(o, now), Overdue: o.FinalizedAt == nil && o.MissedDue(now)}
+	if c := o.Classify(now); c.Final {
+		row.State = string(c.State)
+	} else {
+		row.State = string(c.Live)
+	}
+	return row
 }
 
 // obligationClass is the colour of an obligation on the pages, from its
@@ -194,44 +232,6 @@ func obligationClass(o reporting.Obligation, now time.Time) string {
 		return "warn"
 	}
 	return ""
-}
-
-// dashboardPage shows a supervisor or office staff the compliance of the
-// subtree they see (?under=CODE narrows it), who is missing or late, and the
-// figures. An officer is sent to their agency's page.
-func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
-	p := principal(r)
-	lang := pageLang(r)
-	c, err := s.cycle(r)
-	if err != nil {
-		return err
-	}
-	if p.Role == access.Officer {
-		http.Redirect(w, r, langLink(lang, "/cycles/"+c.ID+"/agencies/"+p.AgencyCode), http.StatusSeeOther)
-		return nil
-	}
-	under := r.URL.Query().Get("under")
-	data := dashboardPage{pageBase: pageBase{Lang: lang, Title: c.ID, User: p}, Cycle: c, Under: under}
-	if data.Compliance, err = s.complianceOf(r, c.ID); err != nil {
-		return err
-	}
-	if data.Aggregates, err = s.aggregatesOf(r, c.ID); err != nil {
-		return err
-	}
-	obligations, err := s.ops.Obligations(r.Context(), caller(r), c.ID, under, store.ObligationFilter{Limit: 1000})
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	for _, o := range obligations {
-		data.Obligations = append(data.Obligations, toObligationRow(o, now))
-	}
-	if p.IsStaff() {
-		if data.Queue, err = s.ops.ReviewQueue(r.Context(), caller(r), store.ReviewQueueFilter{CycleID: c.ID, Limit: 100}); err != nil {
-			return err
-		}
-	}
-	return s.render(w, http.StatusOK, "dashboard", data)
 }
 
 type agencyPage struct {

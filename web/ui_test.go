@@ -56,6 +56,13 @@ func TestPageAuthorization(t *testing.T) {
 		{"GET /static/{file}", same("GET", "/static/rcm.css", nil), publicOK(200)},
 		{"GET /cycles/{id}", same("GET", "/cycles/"+w.cycleID, nil),
 			map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {303, 303}, "supervisor": {200, 200}}},
+		{"GET /cycles/{id}/export/{table}", func(_ *fixture, _ string, inside bool) call {
+			under := "HNI"
+			if !inside {
+				under = "HCM"
+			}
+			return call{"GET", "/cycles/" + w.cycleID + "/export/obligations?format=csv&under=" + under, nil}
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {200, 404}, "supervisor": {200, 404}}},
 		{"GET /cycles/{id}/agencies/{code}", agencyPage,
 			map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {200, 404}, "supervisor": {200, 404}}},
 		{"POST /cycles/{id}/agencies/{code}", func(_ *fixture, _ string, inside bool) call {

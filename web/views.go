@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -31,21 +32,25 @@ var pageNames = []string{"signin", "error", "home", "agency", "dashboard", "revi
 // so a template that does not parse is a bug the tests catch.
 func mustParseViews() *views {
 	funcs := template.FuncMap{
-		"t":      translate,
-		"status": func(lang string, status any) string { return StatusName(lang, fmt.Sprint(status)) },
-		"name":   localName,
-		"link":   langLink,
-		"when":   FormatTime,
-		"hex":    func(b []byte) string { return hex.EncodeToString(b) },
-		"day":    func(d reporting.Date) string { return d.Format("vi") },
-		"figure": figure,
-		"pct": func(f float64) string {
-			return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", f), "0"), ".") + "%"
-		},
+		"t":           translate,
+		"status":      func(lang string, status any) string { return StatusName(lang, fmt.Sprint(status)) },
+		"name":        localName,
+		"link":        langLink,
+		"when":        FormatTime,
+		"hex":         func(b []byte) string { return hex.EncodeToString(b) },
+		"day":         func(d reporting.Date) string { return d.Format("vi") },
+		"pct":         percentText,
+		"figure":      figure,
+		"treeRow":     treeRow,
+		"exp":         func(lang, link string) exportRef { return exportRef{Lang: lang, Link: link} },
+		"depth":       func(path string) int { return strings.Count(path, "/") - 1 },
+		"period":      periodShort,
+		"otherLang":   otherLangLink,
+		"periodTitle": periodTitle,
 	}
 	v := &views{pages: map[string]*template.Template{}}
 	for _, name := range pageNames {
-		v.pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(viewFiles, "views/layout.html", "views/"+name+".html"))
+		v.pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(viewFiles, "views/layout.html", "views/parts.html", "views/"+name+".html"))
 	}
 	return v
 }
@@ -53,11 +58,22 @@ func mustParseViews() *views {
 // FormatTime writes an instant as pages show it: reporting.FormatInstant.
 func FormatTime(t time.Time) string { return reporting.FormatInstant(t) }
 
+// exportRef is what the "exports" template needs: the page's language and
+// the link to a table's export without its format.
+type exportRef struct {
+	Lang string
+	Link string
+}
+
 // pageBase is what every page shows: who is signed in, in which language.
 type pageBase struct {
 	Lang  string
 	Title string
 	User  access.Principal
+	// Self is the page's own address when switching language should keep
+	// it (the dashboard's drill-down and paging); "" switches on the same
+	// path.
+	Self string
 }
 
 // render writes the page name with data, whose pageBase the caller filled.
@@ -85,6 +101,22 @@ func pageLang(r *http.Request) string {
 		return "en"
 	}
 	return "vi"
+}
+
+// otherLangLink is the page at self in the other language than lang,
+// keeping the rest of its query (the node looked at, the page of a list).
+func otherLangLink(self, lang string) string {
+	other := "en"
+	if lang == "en" {
+		other = "vi"
+	}
+	u, err := url.Parse(self)
+	if self == "" || err != nil {
+		return "?lang=" + other
+	}
+	q := u.Query()
+	q.Set("lang", other)
+	return u.Path + "?" + q.Encode()
 }
 
 // langLink keeps English on the links of an English page.
@@ -224,16 +256,34 @@ var uiText = map[string][2]string{
 		"On-time rate: reports on time by the regime's rule (including ones submitted on time and never reviewed) of those expected. Submitted on time (DHIS2): agencies whose first version came before due, whatever its review, of those expected."},
 	"rates_live_note": {"Kỳ chưa đóng: chưa có đơn vị nào bị tính là thiếu hay không được chấp nhận. Tỷ lệ đúng hạn tính trên số đã nộp đến nay; tỷ lệ gửi đúng hạn (DHIS2) trên số phải nộp.",
 		"The cycle is open: nobody counts as missing or not accepted yet. The on-time rate is over those submitted so far; submitted on time (DHIS2) over those expected."},
-	"review_queue":   {"Báo cáo chờ xem xét", "Waiting for review"},
-	"review":         {"Xem xét", "Review"},
-	"not_latest":     {"không phải lần nộp mới nhất", "not the latest version"},
-	"reason_help":    {"(bắt buộc khi trả lại; đơn vị sẽ nhận được)", "(required to return it; the agency is told)"},
-	"accept":         {"Chấp nhận", "Accept"},
-	"return":         {"Trả lại", "Return"},
-	"error":          {"Không thực hiện được", "This did not work"},
-	"figures":        {"Số liệu", "Figures"},
-	"estimate":       {"ước tính", "estimate"},
-	"estimates_note": {"hạn nộp trước thời điểm chốt số liệu; số liệu của thời gian còn lại trong kỳ là số liệu ước tính", "the report is due before the data cut-off; give estimates for the rest of the period"},
+	"review_queue":       {"Báo cáo chờ xem xét", "Waiting for review"},
+	"review":             {"Xem xét", "Review"},
+	"not_latest":         {"không phải lần nộp mới nhất", "not the latest version"},
+	"reason_help":        {"(bắt buộc khi trả lại; đơn vị sẽ nhận được)", "(required to return it; the agency is told)"},
+	"accept":             {"Chấp nhận", "Accept"},
+	"return":             {"Trả lại", "Return"},
+	"error":              {"Không thực hiện được", "This did not work"},
+	"close_means":        {"(khóa sổ: sau thời điểm này không nhận báo cáo nữa; báo cáo chưa nộp bị tính là thiếu)", "(close: after it no report is taken and those not sent count as missing)"},
+	"charts":             {"Biểu đồ", "Charts"},
+	"chart_children":     {"Tỷ lệ nộp và tỷ lệ đúng hạn theo đơn vị trực thuộc", "Reporting and on-time rates per agency below"},
+	"chart_status":       {"Tình trạng các báo cáo", "Reports by state"},
+	"chart_history":      {"Tỷ lệ nộp và đúng hạn qua 12 kỳ gần nhất", "Reporting and on-time rates over the last 12 periods"},
+	"matrix":             {"Tình hình nộp theo kỳ (12 kỳ gần nhất)", "Compliance by period (last 12 periods)"},
+	"chronic":            {"Đơn vị trễ hạn ở mọi kỳ đã khóa sổ", "Late in every closed period"},
+	"no_chronic":         {"Không có đơn vị nào trễ hạn ở mọi kỳ.", "No agency was late in every period."},
+	"extended":           {"gia hạn", "extended"},
+	"next_page":          {"Trang sau", "Next page"},
+	"export":             {"Tải về", "Download"},
+	"indicator_name":     {"Chỉ tiêu", "Indicator"},
+	"agency_code":        {"Mã đơn vị", "Agency code"},
+	"export_compliance":  {"Tuân thủ", "Compliance"},
+	"export_history":     {"Theo kỳ", "By period"},
+	"export_matrix":      {"Ma trận", "Matrix"},
+	"export_aggregates":  {"Tổng hợp", "Aggregates"},
+	"export_obligations": {"Đơn vị", "Agencies"},
+	"figures":            {"Số liệu", "Figures"},
+	"estimate":           {"ước tính", "estimate"},
+	"estimates_note":     {"hạn nộp trước thời điểm chốt số liệu; số liệu của thời gian còn lại trong kỳ là số liệu ước tính", "the report is due before the data cut-off; give estimates for the rest of the period"},
 
 	"account":          {"Tài khoản", "Account"},
 	"change_password":  {"Đổi mật khẩu", "Change the password"},
@@ -264,7 +314,6 @@ var uiText = map[string][2]string{
 	"at":               {"Thời điểm", "At"},
 	"filter":           {"Lọc", "Filter"},
 	"no_records":       {"Không có bản ghi nào.", "No record."},
-	"next_page":        {"Trang sau", "Next page"},
 	"number_help": {"Viết số theo cách Việt Nam: dấu chấm ngăn cách hàng nghìn, dấu phẩy trước phần thập phân (12.000 là mười hai nghìn; 8,2 là tám phẩy hai).",
 		"Write figures the English way: a comma between thousands, a point before decimals (12,000 is twelve thousand; 8.2 is eight point two)."},
 	"checks_title": {"Kiểm tra lại trước khi gửi: các số liệu sau khác nhiều so với kỳ trước", "Check before sending: these figures are far from the previous period's"},

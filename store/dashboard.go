@@ -1,0 +1,189 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"rcm/reporting"
+)
+
+// Reads of the supervisors' dashboard: a regime's periods, the agency ×
+// period matrix, its chronic latecomers, a node's stored rates over periods,
+// and what an agency still owes.
+
+// RegimeCycles returns up to n cycles of a regime whose data window starts no
+// later than upTo, latest period first; cancelled cycles are left out.
+func (s *Store) RegimeCycles(ctx context.Context, regimeCode string, upTo reporting.Date, n int) ([]reporting.Cycle, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+cycleColumns+` FROM cycles c
+		WHERE c.regime_code = $1 AND c.window_start <= $2 AND c.status <> $3
+		ORDER BY c.window_start DESC LIMIT $4`, regimeCode, dateToPg(upTo), reporting.CycleCancelled, n)
+	if err != nil {
+		return nil, fmt.Errorf("cycles of regime %s: %w", regimeCode, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.Cycle, error) { return scanCycle(r) })
+	if err != nil {
+		return nil, fmt.Errorf("cycles of regime %s: %w", regimeCode, err)
+	}
+	return out, nil
+}
+
+// MatrixFilter narrows MatrixObligations and ChronicLatecomers.
+type MatrixFilter struct {
+	CycleIDs []string
+	// ScopePath limits the matrix to a subtree ("" = all); ExactPath to one agency.
+	ScopePath string
+	ExactPath bool
+	// After is the last agency code of the previous page; Limit counts agencies.
+	After string
+	Limit int
+}
+
+// MatrixObligation is an obligation of the matrix with whether its due was
+// extended.
+type MatrixObligation struct {
+	reporting.Obligation
+	Extended bool
+}
+
+// MatrixObligations returns the obligations in the cycles of a page of
+// agencies (by code) that have one in any of them.
+func (s *Store) MatrixObligations(ctx context.Context, f MatrixFilter) ([]MatrixObligation, error) {
+	rows, err := s.pool.Query(ctx, `
+		WITH page AS (
+			SELECT a.code AS agency_code FROM agencies a
+			 WHERE (CASE WHEN $3 THEN a.path = $2 ELSE a.path LIKE $2 || '%' END)
+			   AND a.code > $4
+			   AND EXISTS (SELECT 1 FROM obligations o WHERE o.agency_code = a.code AND o.cycle_id = ANY($1))
+			 ORDER BY a.code LIMIT $5)
+		SELECT `+obligationColumns+`,
+		       EXISTS (SELECT 1 FROM extensions e WHERE e.cycle_id = o.cycle_id
+		                  AND (e.agency_code IS NULL OR e.agency_code = o.agency_code))
+		  `+obligationJoins+`
+		 WHERE o.cycle_id = ANY($1) AND o.agency_code IN (SELECT agency_code FROM page)
+		 ORDER BY o.agency_code, o.cycle_id`, f.CycleIDs, f.ScopePath, f.ExactPath, f.After, clampLimit(f.Limit))
+	if err != nil {
+		return nil, fmt.Errorf("compliance matrix: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (MatrixObligation, error) {
+		var m MatrixObligation
+		o := &m.Obligation
+		err := r.Scan(append(obligationDest(o), &m.Extended)...)
+		return m, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("compliance matrix: %w", err)
+	}
+	return out, nil
+}
+
+// Latecomer is an agency with how many of its obligations in a set of
+// cycles are final, and how many of those ended in one of the given states.
+type Latecomer struct {
+	AgencyCode   string
+	AgencyNameVI string
+	AgencyNameEN string
+	Finals       int
+	NotOnTime    int
+}
+
+// Latecomers returns, by agency code, the agencies of the filter's scope
+// whose final obligations in its cycles all ended in one of states, with at
+// least minFinals of them (reporting.IsChronic's rule, counted in SQL so that
+// a national matrix need not load every cell).
+func (s *Store) Latecomers(ctx context.Context, f MatrixFilter, states []reporting.ObligationStatus, minFinals int) ([]Latecomer, error) {
+	names := make([]string, len(states))
+	for i, st := range states {
+		names[i] = string(st)
+	}
+	// The counts read only obligations_cycle_states_idx (an index-only
+	// scan); names are joined for the few agencies listed.
+	rows, err := s.pool.Query(ctx, `
+		WITH counts AS (
+			SELECT o.agency_code,
+			       count(*) FILTER (WHERE o.finalized_at IS NOT NULL) AS finals,
+			       count(*) FILTER (WHERE o.finalized_at IS NOT NULL AND o.status = ANY($4)) AS not_on_time
+			  FROM obligations o
+			 WHERE o.cycle_id = ANY($1)
+			   AND ($2 = '' OR o.agency_code IN (SELECT a.code FROM agencies a
+			                                      WHERE CASE WHEN $3 THEN a.path = $2 ELSE a.path LIKE $2 || '%' END))
+			 GROUP BY o.agency_code)
+		SELECT c.agency_code, a.name_vi, a.name_en, c.finals, c.not_on_time
+		  FROM counts c JOIN agencies a ON a.code = c.agency_code
+		 WHERE c.finals >= $5 AND c.finals = c.not_on_time
+		 ORDER BY c.agency_code LIMIT $6`, f.CycleIDs, f.ScopePath, f.ExactPath, names, minFinals, clampLimit(f.Limit))
+	if err != nil {
+		return nil, fmt.Errorf("chronic latecomers: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Latecomer, error) {
+		var l Latecomer
+		err := r.Scan(&l.AgencyCode, &l.AgencyNameVI, &l.AgencyNameEN, &l.Finals, &l.NotOnTime)
+		return l, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("chronic latecomers: %w", err)
+	}
+	return out, nil
+}
+
+// SubtreeObligations returns a cycle's obligations of the agencies whose
+// tree path starts with path, by agency code.
+func (s *Store) SubtreeObligations(ctx context.Context, cycleID, path string) ([]reporting.Obligation, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+obligationColumns+` `+obligationJoins+`
+		WHERE o.cycle_id = $1 AND a.path LIKE $2 || '%' ORDER BY o.agency_code`, cycleID, path)
+	if err != nil {
+		return nil, fmt.Errorf("obligations of cycle %s under %s: %w", cycleID, path, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.Obligation, error) { return scanObligation(r) })
+	if err != nil {
+		return nil, fmt.Errorf("obligations of cycle %s under %s: %w", cycleID, path, err)
+	}
+	return out, nil
+}
+
+// AgencyLevels returns the children of the agency and their children, by
+// tree path.
+func (s *Store) AgencyLevels(ctx context.Context, code string) ([]reporting.Agency, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+agencyColumns+` FROM agencies
+		WHERE parent_code = $1 OR parent_code IN (SELECT code FROM agencies WHERE parent_code = $1)
+		ORDER BY path`, code)
+	if err != nil {
+		return nil, fmt.Errorf("agencies below %s: %w", code, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.Agency, error) { return scanAgency(r) })
+	if err != nil {
+		return nil, fmt.Errorf("agencies below %s: %w", code, err)
+	}
+	return out, nil
+}
+
+// TopAgency returns the first agency without a parent, by tree path.
+func (s *Store) TopAgency(ctx context.Context) (reporting.Agency, error) {
+	a, err := scanAgency(s.pool.QueryRow(ctx, `SELECT `+agencyColumns+` FROM agencies WHERE parent_code IS NULL ORDER BY path LIMIT 1`))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return a, fmt.Errorf("top agency: %w", ErrNotFound)
+	}
+	if err != nil {
+		return a, fmt.Errorf("top agency: %w", err)
+	}
+	return a, nil
+}
+
+// OwedObligations returns an agency's obligations in open cycles that still
+// want a version (nothing accepted, no nil report), soonest due first.
+func (s *Store) OwedObligations(ctx context.Context, agencyCode string, limit int) ([]reporting.Obligation, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+obligationColumns+` `+obligationJoins+`
+		WHERE o.agency_code = $1 AND o.finalized_at IS NULL AND c.status = $2
+		  AND o.status IN ('pending', 'notified', 'overdue', 'returned')
+		ORDER BY o.due_at, o.cycle_id LIMIT $3`, agencyCode, reporting.CycleOpen, clampLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("obligations owed by %s: %w", agencyCode, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.Obligation, error) { return scanObligation(r) })
+	if err != nil {
+		return nil, fmt.Errorf("obligations owed by %s: %w", agencyCode, err)
+	}
+	return out, nil
+}
