@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"rcm/messages"
 	"rcm/reporting"
 )
 
@@ -40,7 +41,7 @@ func (a *Activities) ActionTaken(ctx context.Context, in ActionInput) (ActionSta
 	}
 	data := func(lang string) message {
 		l := langOf(lang)
-		d := a.baseData(cc, l, agency.Code, localName(l, agency.NameVI, agency.NameEN))
+		d := a.baseData(cc, l, agency.Code, messages.Name(l, agency.NameVI, agency.NameEN))
 		d.Due, d.Close, d.Version = ob.Due, ob.Close, act.Version
 		d.Reason = act.Reason
 		if in.Event == reporting.EventExtensionRefused {

@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/activity"
 	"golang.org/x/sync/errgroup"
 
+	"rcm/messages"
 	"rcm/notifications"
 	"rcm/reporting"
 	"rcm/store"
@@ -21,7 +22,7 @@ import (
 type message struct {
 	key  reporting.NotificationKey
 	kind reporting.Event
-	lang notifications.Lang
+	lang messages.Lang
 	to   []string
 	cc   []string
 	data notifications.Data

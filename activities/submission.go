@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 
+	"rcm/messages"
 	"rcm/reporting"
 	"rcm/store"
 )
@@ -46,7 +47,7 @@ func (a *Activities) SubmissionReceived(ctx context.Context, in SubmissionInput)
 		return SubmissionState{}, err
 	}
 	lang := langOf(agency.Language)
-	d := a.baseData(cc, lang, agency.Code, localName(lang, agency.NameVI, agency.NameEN))
+	d := a.baseData(cc, lang, agency.Code, messages.Name(lang, agency.NameVI, agency.NameEN))
 	d.Due, d.Close = ob.Due, ob.Close
 	d.ReceiptNumber, d.Version, d.SubmittedAt = sub.ReceiptNumber, sub.Version, sub.SubmittedAt
 	d.ContentHash = hex.EncodeToString(sub.ContentHash)
@@ -60,7 +61,7 @@ func (a *Activities) SubmissionReceived(ctx context.Context, in SubmissionInput)
 	}
 	for _, u := range reviewers {
 		rl := langOf(u.Language)
-		rd := a.baseData(cc, rl, agency.Code, localName(rl, agency.NameVI, agency.NameEN))
+		rd := a.baseData(cc, rl, agency.Code, messages.Name(rl, agency.NameVI, agency.NameEN))
 		rd.Version, rd.SubmittedAt, rd.ReviewDue = sub.Version, sub.SubmittedAt, state.ReviewDue
 		rd.DashboardLink = a.link("/review/%d", sub.ID)
 		msgs = append(msgs, message{
@@ -105,7 +106,7 @@ func (a *Activities) ReviewOverdue(ctx context.Context, in SubmissionInput) erro
 	var msgs []message
 	for _, u := range managers {
 		lang := langOf(u.Language)
-		d := a.baseData(cc, lang, sub.AgencyCode, localName(lang, ob.AgencyNameVI, ob.AgencyNameEN))
+		d := a.baseData(cc, lang, sub.AgencyCode, messages.Name(lang, ob.AgencyNameVI, ob.AgencyNameEN))
 		d.Version, d.SubmittedAt, d.ReviewDue = sub.Version, sub.SubmittedAt, sub.SubmittedAt.Add(cc.cycle.Policy.ReviewTime)
 		d.DashboardLink = a.link("/review/%d", sub.ID)
 		msgs = append(msgs, message{
@@ -138,7 +139,7 @@ func (a *Activities) ReviewDecided(ctx context.Context, in ReviewInput) error {
 		kind = reporting.EventReturned
 	}
 	lang := langOf(agency.Language)
-	d := a.baseData(cc, lang, agency.Code, localName(lang, agency.NameVI, agency.NameEN))
+	d := a.baseData(cc, lang, agency.Code, messages.Name(lang, agency.NameVI, agency.NameEN))
 	d.Version, d.ReceiptNumber, d.SubmittedAt, d.Reason = sub.Version, sub.ReceiptNumber, sub.SubmittedAt, rv.Reason
 	if ob, err := a.store.Obligation(ctx, sub.CycleID, sub.AgencyCode); err == nil {
 		d.Due, d.Close = ob.Due, ob.Close

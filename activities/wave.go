@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
+	"rcm/messages"
 	"rcm/notifications"
 	"rcm/reporting"
 	"rcm/store"
@@ -215,7 +216,7 @@ func (a *Activities) resumeProgress(ctx context.Context) waveProgress {
 // agencyMessage builds the message of kind about one agency's obligation.
 func (a *Activities) agencyMessage(cc cycleContext, in WaveInput, kind reporting.Event, t store.WaveTarget, ext *reporting.Extension) message {
 	lang := langOf(t.Language)
-	d := a.baseData(cc, lang, t.AgencyCode, localName(lang, t.AgencyNameVI, t.AgencyNameEN))
+	d := a.baseData(cc, lang, t.AgencyCode, messages.Name(lang, t.AgencyNameVI, t.AgencyNameEN))
 	d.Due, d.Close = t.Due, t.Close
 	m := message{
 		key:  reporting.NotificationKey{CycleID: in.CycleID, Subject: t.AgencyCode, Kind: kind, Step: notificationStep(in)},
@@ -244,11 +245,11 @@ func (a *Activities) agencyMessage(cc cycleContext, in WaveInput, kind reporting
 }
 
 // baseData fills what every message of the cycle shows.
-func (a *Activities) baseData(cc cycleContext, lang notifications.Lang, agencyCode, name string) notifications.Data {
+func (a *Activities) baseData(cc cycleContext, lang messages.Lang, agencyCode, name string) notifications.Data {
 	return notifications.Data{
 		AgencyCode:     agencyCode,
 		AgencyName:     name,
-		RegimeName:     localName(lang, cc.regime.NameVI, cc.regime.NameEN),
+		RegimeName:     messages.Name(lang, cc.regime.NameVI, cc.regime.NameEN),
 		PeriodLabel:    cc.period.Label(string(lang)),
 		CutOff:         cc.cycle.CutOff,
 		Due:            cc.cycle.Due,
@@ -349,11 +350,11 @@ func (a *Activities) escalationDigests(ctx context.Context, cc cycleContext, in 
 	for _, root := range sortedKeys(overdue) {
 		for _, sup := range supervisors[root] {
 			lang := langOf(sup.Language)
-			d := a.baseData(cc, lang, sup.AgencyCode, localName(lang, sup.AgencyNameVI, sup.AgencyNameEN))
+			d := a.baseData(cc, lang, sup.AgencyCode, messages.Name(lang, sup.AgencyNameVI, sup.AgencyNameEN))
 			d.Due = due
 			d.EscalationStep = in.Moment.Step
 			for _, t := range overdue[root] {
-				name := localName(lang, t.AgencyNameVI, t.AgencyNameEN)
+				name := messages.Name(lang, t.AgencyNameVI, t.AgencyNameEN)
 				if t.Returned() {
 					d.ReturnedAgencies = append(d.ReturnedAgencies, name)
 				} else {
@@ -447,7 +448,7 @@ func (a *Activities) summaryWave(ctx context.Context, cc cycleContext, in WaveIn
 	for _, root := range sortedKeys(supervisors) {
 		for _, sup := range supervisors[root] {
 			lang := langOf(sup.Language)
-			d := a.baseData(cc, lang, sup.AgencyCode, localName(lang, sup.AgencyNameVI, sup.AgencyNameEN))
+			d := a.baseData(cc, lang, sup.AgencyCode, messages.Name(lang, sup.AgencyNameVI, sup.AgencyNameEN))
 			d.Summary = summarize(outcomes, root, lang)
 			if d.Summary.Expected == 0 {
 				continue
@@ -461,10 +462,10 @@ func (a *Activities) summaryWave(ctx context.Context, cc cycleContext, in WaveIn
 	}
 	for _, u := range staff {
 		lang := langOf(u.Language)
-		d := a.baseData(cc, lang, "*", officeScopeName(lang))
+		d := a.baseData(cc, lang, "*", messages.Text(lang, "mail.office_scope"))
 		d.Summary = summarize(outcomes, "", lang)
 		for _, ag := range unreachable {
-			d.Summary.UnreachableAgencies = append(d.Summary.UnreachableAgencies, localName(lang, ag.NameVI, ag.NameEN))
+			d.Summary.UnreachableAgencies = append(d.Summary.UnreachableAgencies, messages.Name(lang, ag.NameVI, ag.NameEN))
 		}
 		msgs = append(msgs, message{
 			key:  reporting.NotificationKey{CycleID: in.CycleID, Subject: userSubject("*", u.ID), Kind: reporting.EventCycleSummary},
@@ -479,7 +480,7 @@ func (a *Activities) summaryWave(ctx context.Context, cc cycleContext, in WaveIn
 }
 
 // summarize computes the figures of the subtree under path ("" = all).
-func summarize(outcomes []reporting.Obligation, path string, lang notifications.Lang) notifications.Summary {
+func summarize(outcomes []reporting.Obligation, path string, lang messages.Lang) notifications.Summary {
 	var states []reporting.Classification
 	var s notifications.Summary
 	for _, o := range outcomes {
@@ -487,7 +488,7 @@ func summarize(outcomes []reporting.Obligation, path string, lang notifications.
 			continue
 		}
 		states = append(states, o.Classify(o.Close))
-		name := localName(lang, o.AgencyNameVI, o.AgencyNameEN)
+		name := messages.Name(lang, o.AgencyNameVI, o.AgencyNameEN)
 		switch o.Status {
 		case reporting.ObligationMissing:
 			s.MissingAgencies = append(s.MissingAgencies, name)
@@ -502,27 +503,9 @@ func summarize(outcomes []reporting.Obligation, path string, lang notifications.
 	return s
 }
 
-func officeScopeName(lang notifications.Lang) string {
-	if lang == notifications.English {
-		return "All reporting agencies"
-	}
-	return "Tất cả đơn vị báo cáo"
-}
-
-func langOf(s string) notifications.Lang {
-	if l, err := notifications.ParseLang(s); err == nil {
-		return l
-	}
-	return notifications.Vietnamese
-}
-
-// localName picks the name in the message's language, falling back to Vietnamese.
-func localName(lang notifications.Lang, vi, en string) string {
-	if lang == notifications.English && strings.TrimSpace(en) != "" {
-		return en
-	}
-	return vi
-}
+// langOf is the language of a user's or an agency's messages: their own,
+// else Vietnamese.
+func langOf(s string) messages.Lang { return messages.Negotiate(messages.Own(s)) }
 
 // daysBetween counts whole days from due to at (0 if at is not after due).
 func daysBetween(due, at time.Time) int {

@@ -1,6 +1,9 @@
 package api
 
-import "rcm/reporting"
+import (
+	"rcm/messages"
+	"rcm/reporting"
+)
 
 // Problem is an RFC 9457 problem details object, the body of every error
 // answer (Content-Type application/problem+json).
@@ -35,12 +38,12 @@ type FieldProblem struct {
 // FieldProblemOf writes a refused field of rcm's (reporting.FieldError, the
 // one type every refusal takes) for the wire, its reason in lang where rcm
 // has it in several languages (the problems of submitted values).
-func FieldProblemOf(lang string, e reporting.FieldError) FieldProblem {
-	return FieldProblem{Field: e.Field, Reason: e.Message(lang), Code: e.Code, Line: e.Line}
+func FieldProblemOf(lang messages.Lang, e reporting.FieldError) FieldProblem {
+	return FieldProblem{Field: e.Field, Reason: e.Message(string(lang)), Code: e.Code, Line: e.Line}
 }
 
 // FieldProblemsOf writes every refused field for the wire, as FieldProblemOf.
-func FieldProblemsOf(lang string, errs []reporting.FieldError) []FieldProblem {
+func FieldProblemsOf(lang messages.Lang, errs []reporting.FieldError) []FieldProblem {
 	if len(errs) == 0 {
 		return nil
 	}

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"rcm/activities"
+	"rcm/messages"
 	"rcm/notifications"
 	"rcm/reporting"
 	"rcm/store"
@@ -41,7 +42,7 @@ func BenchmarkNoticeWave(b *testing.B) {
 			b.Fatal(err)
 		}
 		kind := reporting.EventDeadlineNotice
-		r, err := renderer.Render(kind, notifications.Vietnamese, notifications.DemoData(kind, notifications.Vietnamese))
+		r, err := renderer.Render(kind, messages.Vietnamese, notifications.DemoData(kind, messages.Vietnamese))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -15,8 +15,8 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"rcm/api"
+	"rcm/messages"
 	"rcm/reporting"
-	"rcm/web"
 )
 
 // cycleCommand launches and manages reporting cycles.
@@ -57,7 +57,7 @@ func formatVNPtr(t *time.Time) string {
 }
 
 // statusName is the Vietnamese name of a status code, for tables.
-func statusName(code string) string { return web.StatusName("vi", code) }
+func statusName(code string) string { return messages.StatusName(messages.Vietnamese, code) }
 
 // requireFlags refuses, with ExitUsage, a run without one of the flags
 // (urfave/cli's own Required check would exit with status 1).

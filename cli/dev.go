@@ -25,7 +25,6 @@ import (
 	"rcm/reporting"
 	"rcm/store"
 	"rcm/temporalclient"
-	"rcm/web"
 	"rcm/worker"
 	"rcm/workflows"
 )
@@ -411,7 +410,7 @@ func dev(c *ucli.Context) error {
 	run.Go(func() error {
 		return process.RunDev(runCtx, parts,
 			process.WorkerConfig{SMTP: smtp, BaseURL: addrs.web, Namespace: cfg.namespace, Options: worker.Options{TaskQueue: cfg.taskQueue}},
-			web.Config{Addr: webLn.Addr().String(), BaseURL: addrs.web})
+			process.ServerConfig{Addr: webLn.Addr().String(), BaseURL: addrs.web})
 	})
 	if !answersHealth(runCtx, addrs.web+"/healthz", 15*time.Second) && runCtx.Err() == nil {
 		fmt.Fprintf(stderr, "rcm dev: %s/healthz does not answer yet; see the log above.\n", addrs.web)

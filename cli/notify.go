@@ -7,6 +7,7 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
+	"rcm/messages"
 	"rcm/notifications"
 	"rcm/reporting"
 )
@@ -47,7 +48,7 @@ Examples:
    rcm notify preview deadline_notice
    rcm notify preview returned --lang en --part html > returned.html`,
 		Flags: []ucli.Flag{
-			&ucli.StringFlag{Name: "lang", Aliases: []string{"l"}, Value: string(notifications.Vietnamese), Usage: "language: vi or en"},
+			&ucli.StringFlag{Name: "lang", Aliases: []string{"l"}, Value: string(messages.Vietnamese), Usage: "language: vi or en"},
 			&ucli.StringFlag{Name: "part", Aliases: []string{"p"}, Value: partAll, Usage: "what to print: subject, text, html or all"},
 		},
 		OnUsageError: notifyUsageError,
@@ -80,7 +81,7 @@ func notifyPreview(c *ucli.Context) error {
 	if err != nil {
 		return usageError("notify preview: %v", err)
 	}
-	lang, err := notifications.ParseLang(c.String("lang"))
+	lang, err := messages.Parse(c.String("lang"))
 	if err != nil {
 		return usageError("--lang: %v", err)
 	}

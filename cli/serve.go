@@ -13,7 +13,6 @@ import (
 	"rcm/operations"
 	"rcm/process"
 	"rcm/temporalclient"
-	"rcm/web"
 )
 
 // DefaultAddr is where rcm serve listens unless told otherwise.
@@ -80,7 +79,7 @@ func serve(c *ucli.Context) error {
 	if baseURL == "" {
 		baseURL = "http://" + addr
 	}
-	cfg := web.Config{Addr: addr, BaseURL: baseURL, SessionTTL: c.Duration("session-ttl")}
+	cfg := process.ServerConfig{Addr: addr, BaseURL: baseURL, SessionTTL: c.Duration("session-ttl")}
 	opts := []operations.Option{operations.WithTaskQueue(c.String("task-queue"))}
 	if raw := c.String("smtp-url"); raw != "" {
 		smtp, err := parseSMTP(raw)

@@ -2,6 +2,7 @@ package notifications
 
 import (
 	"fmt"
+	"rcm/messages"
 	"rcm/reporting"
 	"reflect"
 	"strings"
@@ -152,7 +153,7 @@ func RequiredFields(k reporting.Event) []string {
 // not a delivery problem: retrying will not help.
 type MissingFieldError struct {
 	Kind  reporting.Event
-	Lang  Lang
+	Lang  messages.Lang
 	Field string
 }
 
@@ -163,7 +164,7 @@ func (e *MissingFieldError) Error() string {
 
 // checkRequired returns a *MissingFieldError for the first required field of
 // kind that d leaves empty.
-func checkRequired(kind reporting.Event, lang Lang, d Data) error {
+func checkRequired(kind reporting.Event, lang messages.Lang, d Data) error {
 	v := reflect.ValueOf(d)
 	for _, required := range RequiredFields(kind) {
 		empty := true

@@ -3,6 +3,7 @@ package notifications
 import (
 	"time"
 
+	"rcm/messages"
 	"rcm/reporting"
 )
 
@@ -12,12 +13,12 @@ import (
 // reviewer's reason holds markup and an ampersand to show that the HTML
 // part escapes user text. Agency names are proper names and stay in
 // Vietnamese in English messages.
-func DemoData(kind reporting.Event, lang Lang) Data {
+func DemoData(kind reporting.Event, lang messages.Lang) Data {
 	loc := vietnamTime()
 	at := func(day, hour, minute int) time.Time {
 		return time.Date(2026, time.October, day, hour, minute, 0, 0, loc)
 	}
-	en := lang == English
+	en := lang == messages.English
 
 	d := Data{
 		AgencyCode:     "LCI",

@@ -5,8 +5,8 @@ import (
 	"embed"
 	"fmt"
 	htmltemplate "html/template"
+	"rcm/messages"
 	"rcm/reporting"
-	"strconv"
 	"strings"
 	texttemplate "text/template"
 	"time"
@@ -42,7 +42,7 @@ type Renderer struct {
 
 type setKey struct {
 	kind reporting.Event
-	lang Lang
+	lang messages.Lang
 }
 
 type templateSet struct {
@@ -54,7 +54,7 @@ type templateSet struct {
 // template in a language, or a template does not parse.
 func NewRenderer() (*Renderer, error) {
 	r := &Renderer{sets: make(map[setKey]templateSet)}
-	for _, lang := range Langs() {
+	for _, lang := range messages.Langs() {
 		for _, kind := range reporting.MessageEvents() {
 			set, err := parseSet(kind, lang)
 			if err != nil {
@@ -66,7 +66,7 @@ func NewRenderer() (*Renderer, error) {
 	return r, nil
 }
 
-func parseSet(kind reporting.Event, lang Lang) (templateSet, error) {
+func parseSet(kind reporting.Event, lang messages.Lang) (templateSet, error) {
 	dir := "templates/" + string(lang) + "/"
 	text, err := texttemplate.New(string(kind)).
 		Option("missingkey=error").
@@ -98,9 +98,9 @@ func parseSet(kind reporting.Event, lang Lang) (templateSet, error) {
 // Render writes the message of the given kind in lang ("" means Vietnamese)
 // from d. A field the kind requires but d leaves empty gives a
 // *MissingFieldError naming it: no message goes out with a blank.
-func (r *Renderer) Render(kind reporting.Event, lang Lang, d Data) (Rendered, error) {
+func (r *Renderer) Render(kind reporting.Event, lang messages.Lang, d Data) (Rendered, error) {
 	if lang == "" {
-		lang = Vietnamese
+		lang = messages.Vietnamese
 	}
 	set, ok := r.sets[setKey{kind, lang}]
 	if !ok {
@@ -200,87 +200,39 @@ type nameList struct {
 type view struct {
 	Data
 	Kind    reporting.Event
-	Lang    Lang
+	Lang    messages.Lang
 	Subject string // set before the bodies are written
 }
 
-const (
-	dateLayout     = "02/01/2006"
-	dateTimeLayout = "02/01/2006 15:04"
-)
-
 // Time shows an instant as "15/10/2026 14:30" in the data's time zone.
 func (v view) Time(t time.Time) string {
-	return t.In(v.Location).Format(dateTimeLayout)
+	return t.In(v.Location).Format(messages.DateTimeLayout)
 }
 
 // Date shows the calendar day of an instant, "15/10/2026".
 func (v view) Date(t time.Time) string {
-	return t.In(v.Location).Format(dateLayout)
+	return t.In(v.Location).Format(messages.DateLayout)
 }
 
 // Deadline shows a deadline: one at midnight is the end of the day before
 // ("hết ngày 15/10/2026", "end of 15/10/2026"), any other one its time.
-func (v view) Deadline(t time.Time) string {
-	day, ok := v.endOfDay(t)
-	if !ok {
-		return v.Time(t)
-	}
-	if v.Lang == English {
-		return "end of " + day
-	}
-	return "hết ngày " + day
-}
+func (v view) Deadline(t time.Time) string { return messages.Deadline(v.Lang, t, v.Location) }
 
 // DeadlineShort shows a deadline compactly for subjects: "15/10/2026" when
 // it falls at the end of that day, "15/10/2026 14:30" otherwise.
 func (v view) DeadlineShort(t time.Time) string {
-	if day, ok := v.endOfDay(t); ok {
+	if day, ok := messages.DayEndingAt(t, v.Location); ok {
 		return day
 	}
 	return v.Time(t)
 }
 
-// endOfDay returns the day that ends at t when t is a midnight in the data's
-// time zone.
-func (v view) endOfDay(t time.Time) (string, bool) {
-	local := t.In(v.Location)
-	if local.Hour() != 0 || local.Minute() != 0 || local.Second() != 0 || local.Nanosecond() != 0 {
-		return "", false
-	}
-	return local.Add(-time.Nanosecond).Format(dateLayout), true
-}
-
 // Number shows an integer with the language's thousands separator
 // ("10.000" in Vietnamese, "10,000" in English).
-func (v view) Number(n int) string {
-	sep := "."
-	if v.Lang == English {
-		sep = ","
-	}
-	digits := strconv.Itoa(n)
-	sign := ""
-	if n < 0 {
-		sign, digits = "-", digits[1:]
-	}
-	var b strings.Builder
-	for i, c := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(c)
-	}
-	return sign + b.String()
-}
+func (v view) Number(n int) string { return messages.Integer(v.Lang, n) }
 
 // Percent shows a percentage with one decimal ("87,5%", "87.5%").
-func (v view) Percent(f float64) string {
-	s := strconv.FormatFloat(f, 'f', 1, 64)
-	if v.Lang != English {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s + "%"
-}
+func (v view) Percent(f float64) string { return messages.Percent(v.Lang, f) }
 
 // Indent prefixes every line of user text with four spaces, so a quoted
 // reason stands apart in the plain-text part.

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"rcm/messages"
 	"rcm/notifications"
 	"rcm/reporting"
 )
@@ -35,7 +36,7 @@ func hanoi(t *testing.T) *time.Location {
 
 func TestRenderEveryKindInBothLanguages(t *testing.T) {
 	r := newRenderer(t)
-	for _, lang := range notifications.Langs() {
+	for _, lang := range messages.Langs() {
 		for _, kind := range reporting.MessageEvents() {
 			t.Run(fmt.Sprintf("%s/%s", kind, lang), func(t *testing.T) {
 				d := notifications.DemoData(kind, lang)
@@ -94,8 +95,8 @@ func contains(list []string, s string) bool {
 }
 
 func TestRenderVietnameseDeadlineNoticeSubject(t *testing.T) {
-	out, err := newRenderer(t).Render(reporting.EventDeadlineNotice, notifications.Vietnamese,
-		notifications.DemoData(reporting.EventDeadlineNotice, notifications.Vietnamese))
+	out, err := newRenderer(t).Render(reporting.EventDeadlineNotice, messages.Vietnamese,
+		notifications.DemoData(reporting.EventDeadlineNotice, messages.Vietnamese))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +114,7 @@ func TestRenderShowsTimesInTheDataLocation(t *testing.T) {
 		return time.Date(2026, time.October, day, hour, minute, 0, 0, time.UTC)
 	}
 	for _, tc := range []struct {
-		lang     notifications.Lang
+		lang     messages.Lang
 		kind     reporting.Event
 		edit     func(*notifications.Data)
 		want     []string
@@ -122,27 +123,27 @@ func TestRenderShowsTimesInTheDataLocation(t *testing.T) {
 	}{
 		{
 			// 14/10 23:30 UTC is 15/10 06:30 in Hanoi.
-			lang: notifications.Vietnamese, kind: reporting.EventReceipt,
+			lang: messages.Vietnamese, kind: reporting.EventReceipt,
 			edit:    func(d *notifications.Data) { d.SubmittedAt = utc(14, 23, 30) },
 			want:    []string{"Thời điểm nộp: 15/10/2026 06:30"},
 			wantNot: []string{"14/10/2026", "23:30"},
 		},
 		{
-			lang: notifications.English, kind: reporting.EventReceipt,
+			lang: messages.English, kind: reporting.EventReceipt,
 			edit:    func(d *notifications.Data) { d.SubmittedAt = utc(14, 23, 30) },
 			want:    []string{"Submitted at: 15/10/2026 06:30"},
 			wantNot: []string{"14/10/2026", "23:30"},
 		},
 		{
 			// Due 15/10 17:00 UTC is 16/10 00:00 in Hanoi: the end of 15/10.
-			lang: notifications.Vietnamese, kind: reporting.EventReminder,
+			lang: messages.Vietnamese, kind: reporting.EventReminder,
 			edit:     func(d *notifications.Data) { d.Due = utc(15, 17, 0) },
 			want:     []string{"Hạn nộp báo cáo: hết ngày 15/10/2026"},
 			wantNot:  []string{"16/10/2026", "17:00"},
 			subjects: []string{"Hạn: 15/10/2026"},
 		},
 		{
-			lang: notifications.English, kind: reporting.EventReminder,
+			lang: messages.English, kind: reporting.EventReminder,
 			edit:     func(d *notifications.Data) { d.Due = utc(15, 17, 0) },
 			want:     []string{"Report due: end of 15/10/2026"},
 			wantNot:  []string{"16/10/2026", "17:00"},
@@ -151,7 +152,7 @@ func TestRenderShowsTimesInTheDataLocation(t *testing.T) {
 		{
 			// A deadline that is not a midnight (a demo timeline) shows its time:
 			// 15/10 22:05 UTC is 16/10 05:05 in Hanoi.
-			lang: notifications.Vietnamese, kind: reporting.EventReminder,
+			lang: messages.Vietnamese, kind: reporting.EventReminder,
 			edit:     func(d *notifications.Data) { d.Due = utc(15, 22, 5) },
 			want:     []string{"Hạn nộp báo cáo: 16/10/2026 05:05"},
 			wantNot:  []string{"hết ngày", "22:05"},
@@ -196,7 +197,7 @@ func TestRenderEscapesUserTextInHTMLOnly(t *testing.T) {
 		{reporting.EventDeadlineExtended, func(d *notifications.Data) { d.ExtensionReason = evil }},
 		{reporting.EventReminder, func(d *notifications.Data) { d.AgencyName = evil }},
 	} {
-		for _, lang := range notifications.Langs() {
+		for _, lang := range messages.Langs() {
 			d := notifications.DemoData(tc.kind, lang)
 			tc.set(&d)
 			out, err := r.Render(tc.kind, lang, d)
@@ -217,10 +218,10 @@ func TestRenderEscapesUserTextInHTMLOnly(t *testing.T) {
 }
 
 func TestRenderSubjectIsOneLine(t *testing.T) {
-	d := notifications.DemoData(reporting.EventReceipt, notifications.Vietnamese)
+	d := notifications.DemoData(reporting.EventReceipt, messages.Vietnamese)
 	d.AgencyName = "Tỉnh\r\nLào  Cai\n"
 	d.ReceiptNumber = "A\nB"
-	out, err := newRenderer(t).Render(reporting.EventReceipt, notifications.Vietnamese, d)
+	out, err := newRenderer(t).Render(reporting.EventReceipt, messages.Vietnamese, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +232,7 @@ func TestRenderSubjectIsOneLine(t *testing.T) {
 
 func TestRenderRequiresEveryDeclaredField(t *testing.T) {
 	r := newRenderer(t)
-	for _, lang := range notifications.Langs() {
+	for _, lang := range messages.Langs() {
 		for _, kind := range reporting.MessageEvents() {
 			fields := notifications.RequiredFields(kind)
 			if len(fields) < 5 {
@@ -265,11 +266,11 @@ func TestRenderRequiresEveryDeclaredField(t *testing.T) {
 // returned agencies apart and renders with either list alone.
 func TestRenderChasesReturnedReports(t *testing.T) {
 	r := newRenderer(t)
-	says := map[notifications.Lang][]string{
-		notifications.Vietnamese: {"bị trả lại", "phiên bản 2"},
-		notifications.English:    {"returned", "version 2"},
+	says := map[messages.Lang][]string{
+		messages.Vietnamese: {"bị trả lại", "phiên bản 2"},
+		messages.English:    {"returned", "version 2"},
 	}
-	for _, lang := range notifications.Langs() {
+	for _, lang := range messages.Langs() {
 		for _, kind := range []reporting.Event{reporting.EventReminder, reporting.EventOverdue, reporting.EventEscalation} {
 			d := notifications.DemoData(kind, lang)
 			plain, err := r.Render(kind, lang, d)
@@ -292,8 +293,8 @@ func TestRenderChasesReturnedReports(t *testing.T) {
 		d.ReturnedAgencies = []string{"Tỉnh Sơn La", "Tỉnh Điện Biên"}
 		out, err := r.Render(reporting.EventEscalationDigest, lang, d)
 		require.NoError(t, err)
-		want := map[notifications.Lang]string{notifications.Vietnamese: "3 chưa nộp, 2 bị trả lại chờ nộp lại",
-			notifications.English: "3 missing, 2 returned awaiting resubmission"}[lang]
+		want := map[messages.Lang]string{messages.Vietnamese: "3 chưa nộp, 2 bị trả lại chờ nộp lại",
+			messages.English: "3 missing, 2 returned awaiting resubmission"}[lang]
 		assert.Contains(t, out.Subject, want)
 		assert.Contains(t, out.Text, "Tỉnh Điện Biên")
 		d.OverdueAgencies = nil
@@ -304,9 +305,9 @@ func TestRenderChasesReturnedReports(t *testing.T) {
 }
 
 func TestRenderMissingFieldMessage(t *testing.T) {
-	d := notifications.DemoData(reporting.EventReturned, notifications.Vietnamese)
+	d := notifications.DemoData(reporting.EventReturned, messages.Vietnamese)
 	d.Reason = "  \n "
-	_, err := newRenderer(t).Render(reporting.EventReturned, notifications.Vietnamese, d)
+	_, err := newRenderer(t).Render(reporting.EventReturned, messages.Vietnamese, d)
 	if err == nil || err.Error() != "render returned (vi): field Reason is required" {
 		t.Errorf("err = %v", err)
 	}
@@ -314,8 +315,8 @@ func TestRenderMissingFieldMessage(t *testing.T) {
 
 func TestRenderRejectsUnknownKindAndLanguage(t *testing.T) {
 	r := newRenderer(t)
-	d := notifications.DemoData(reporting.EventReminder, notifications.Vietnamese)
-	if _, err := r.Render("weekly_digest", notifications.Vietnamese, d); err == nil || !strings.Contains(err.Error(), "deadline_notice") {
+	d := notifications.DemoData(reporting.EventReminder, messages.Vietnamese)
+	if _, err := r.Render("weekly_digest", messages.Vietnamese, d); err == nil || !strings.Contains(err.Error(), "deadline_notice") {
 		t.Errorf("unknown kind: err = %v (want the list of kinds)", err)
 	}
 	if _, err := r.Render(reporting.EventReminder, "fr", d); err == nil {
@@ -333,12 +334,12 @@ func TestRenderNumbersAndLongLists(t *testing.T) {
 		names[i] = fmt.Sprintf("Đơn vị %02d", i+1)
 	}
 	for _, tc := range []struct {
-		lang              notifications.Lang
+		lang              messages.Lang
 		expected, percent string
 		more              string
 	}{
-		{notifications.Vietnamese, "10.000", "87,5%", "… và 15 đơn vị khác"},
-		{notifications.English, "10,000", "87.5%", "… and 15 more"},
+		{messages.Vietnamese, "10.000", "87,5%", "… và 15 đơn vị khác"},
+		{messages.English, "10,000", "87.5%", "… and 15 more"},
 	} {
 		d := notifications.DemoData(reporting.EventCycleSummary, tc.lang)
 		d.Summary.Expected = 10000
@@ -375,14 +376,14 @@ func TestParseKindAndLang(t *testing.T) {
 	if _, err := reporting.ParseMessageEvent("weekly"); err == nil || !strings.Contains(err.Error(), "escalation_digest") {
 		t.Errorf("ParseKind(weekly) err = %v", err)
 	}
-	for in, want := range map[string]notifications.Lang{"": "vi", "vi": "vi", "VI-vn": "vi", "en": "en", "en_US": "en"} {
-		if got, err := notifications.ParseLang(in); err != nil || got != want {
-			t.Errorf("ParseLang(%q) = %q, %v; want %q", in, got, err, want)
+	for in, want := range map[string]messages.Lang{"": "vi", "vi": "vi", "VI-vn": "vi", "en": "en", "en_US": "en"} {
+		if got, err := messages.Parse(in); err != nil || got != want {
+			t.Errorf("Parse(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
 	for _, in := range []string{"fr", "-en", "vietnamese"} {
-		if _, err := notifications.ParseLang(in); err == nil {
-			t.Errorf("ParseLang(%q): no error", in)
+		if _, err := messages.Parse(in); err == nil {
+			t.Errorf("Parse(%q): no error", in)
 		}
 	}
 }
@@ -392,9 +393,9 @@ func TestParseKindAndLang(t *testing.T) {
 // cut-off; one that does not says nothing of estimates.
 func TestRenderSaysWhenTheFiguresAreEstimates(t *testing.T) {
 	r := newRenderer(t)
-	word := map[notifications.Lang]string{notifications.Vietnamese: "ước tính", notifications.English: "estimate"}
-	cutOff := map[notifications.Lang]string{notifications.Vietnamese: "chốt số liệu (hết ngày 14/10/2026)", notifications.English: "data cut-off (end of 14/10/2026)"}
-	for _, lang := range notifications.Langs() {
+	word := map[messages.Lang]string{messages.Vietnamese: "ước tính", messages.English: "estimate"}
+	cutOff := map[messages.Lang]string{messages.Vietnamese: "chốt số liệu (hết ngày 14/10/2026)", messages.English: "data cut-off (end of 14/10/2026)"}
+	for _, lang := range messages.Langs() {
 		for _, kind := range []reporting.Event{reporting.EventDeadlineNotice, reporting.EventReminder, reporting.EventReceipt} {
 			t.Run(fmt.Sprintf("%s/%s", kind, lang), func(t *testing.T) {
 				d := notifications.DemoData(kind, lang)
@@ -427,7 +428,7 @@ func TestRenderSaysWhenTheFiguresAreEstimates(t *testing.T) {
 // rcm receipt verify checks, in both parts and both languages.
 func TestRenderReceiptShowsTheContentHash(t *testing.T) {
 	hash := strings.Repeat("ab", 32)
-	for lang, label := range map[notifications.Lang]string{notifications.Vietnamese: "Mã băm nội dung (SHA-256)", notifications.English: "Content hash (SHA-256)"} {
+	for lang, label := range map[messages.Lang]string{messages.Vietnamese: "Mã băm nội dung (SHA-256)", messages.English: "Content hash (SHA-256)"} {
 		d := notifications.DemoData(reporting.EventReceipt, lang)
 		d.ContentHash = hash
 		out, err := newRenderer(t).Render(reporting.EventReceipt, lang, d)

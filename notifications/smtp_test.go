@@ -18,6 +18,7 @@ import (
 
 	"github.com/emersion/go-smtp"
 
+	"rcm/messages"
 	"rcm/notifications"
 	"rcm/testenv"
 )
@@ -57,8 +58,8 @@ func lf(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
 func TestSendWritesAMultipartMessageWithItsHeaders(t *testing.T) {
 	srv := testenv.SMTPServer(t)
 	r := newRenderer(t)
-	rendered, err := r.Render(reporting.EventReturned, notifications.Vietnamese,
-		notifications.DemoData(reporting.EventReturned, notifications.Vietnamese))
+	rendered, err := r.Render(reporting.EventReturned, messages.Vietnamese,
+		notifications.DemoData(reporting.EventReturned, messages.Vietnamese))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"rcm/messages"
 	"rcm/notifications"
 	"rcm/reporting"
 	"rcm/store"
@@ -106,7 +107,7 @@ func (e *Engine) ResetPassword(ctx context.Context, c Caller, userID int64) (tim
 		return time.Time{}, err
 	}
 	link := e.baseURL + "/reset-password?token=" + url.QueryEscape(secret)
-	lang, _ := notifications.ParseLang(u.Language)
+	lang := messages.Negotiate(messages.Own(u.Language))
 	if err := e.mailer.Send(ctx, notifications.PasswordResetEnvelope(lang, u.Email, link, expires, loc)); err != nil {
 		return time.Time{}, fmt.Errorf("the reset link could not be mailed to %s; ask again later: %w: %w", u.Email, ErrMailUnavailable, err)
 	}

@@ -8,6 +8,10 @@ import (
 	"rcm/web"
 )
 
+// ServerConfig is the configuration of the web server (web.Config): the
+// commands that start one fill it in without importing the server package.
+type ServerConfig = web.Config
+
 // RunServer serves the API and the pages until ctx ends, finishing requests
 // in flight; /readyz reports Temporal beside the database. metrics may be
 // nil (the server makes its own) or shared with a worker in the same

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"rcm/csvfile"
+	"rcm/messages"
 	"rcm/reporting"
 )
 
@@ -26,13 +27,13 @@ const (
 // in lang (ValueHeader: "value (1.234,5)" in Vietnamese). Cells are
 // neutralised against formula injection (csvfile.Neutralise): names and units
 // come from office staff and open on every agency's computer.
-func WriteCSV(w io.Writer, tmpl reporting.Template, lang string) error {
+func WriteCSV(w io.Writer, tmpl reporting.Template, lang messages.Lang) error {
 	cw := csvfile.NewWriter(w)
-	if err := cw.Write([]string{csvIndicator, ValueHeader(csvValue, reporting.NotationFor(lang)), csvName, csvUnit}); err != nil {
+	if err := cw.Write([]string{csvIndicator, ValueHeader(csvValue, reporting.NotationFor(string(lang))), csvName, csvUnit}); err != nil {
 		return fmt.Errorf("write csv for template %s: %w", tmpl.Code, err)
 	}
 	for _, ind := range tmpl.Indicators {
-		if err := cw.Write([]string{ind.Code, "", indicatorName(ind, lang), ind.Unit}); err != nil {
+		if err := cw.Write([]string{ind.Code, "", messages.Name(lang, ind.NameVI, ind.NameEN), ind.Unit}); err != nil {
 			return fmt.Errorf("write csv for template %s: %w", tmpl.Code, err)
 		}
 	}
@@ -143,11 +144,4 @@ func (c *collector) addReadError(err error) {
 		code = ProblemEncoding
 	}
 	c.problems.add(ce.Line, "", code, "%s", ce.Detail())
-}
-
-func indicatorName(ind reporting.Indicator, lang string) string {
-	if strings.HasPrefix(lang, "en") && ind.NameEN != "" {
-		return ind.NameEN
-	}
-	return ind.NameVI
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"rcm/messages"
 	"rcm/reporting"
 	"rcm/sheets"
 )
@@ -89,7 +90,7 @@ func TestReadCSVSaysWhatToDo(t *testing.T) {
 func TestXLSXReadsNumberCellsAndText(t *testing.T) {
 	tests := []struct {
 		name    string
-		lang    string
+		lang    messages.Lang
 		cells   map[string]any
 		want    reporting.Values
 		wantErr []string

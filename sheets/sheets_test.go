@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 
+	"rcm/messages"
 	"rcm/reporting"
 	"rcm/sheets"
 )
@@ -80,7 +81,7 @@ func checkRead(t *testing.T, got reporting.Values, err error, want reporting.Val
 }
 
 func TestWriteCSVReadsBack(t *testing.T) {
-	for lang, header := range map[string]string{"vi": `indicator,"value (1.234,5)",name,unit`, "en": `indicator,"value (1,234.5)",name,unit`} {
+	for lang, header := range map[messages.Lang]string{"vi": `indicator,"value (1.234,5)",name,unit`, "en": `indicator,"value (1,234.5)",name,unit`} {
 		var buf bytes.Buffer
 		require.NoError(t, sheets.WriteCSV(&buf, template(), lang))
 		require.True(t, strings.HasPrefix(buf.String(), header+"\nGRDP,,"), buf.String())
@@ -106,7 +107,7 @@ func TestWriteCSVNeutralisesFormulas(t *testing.T) {
 
 // exported is tmpl's spreadsheet in lang, changed by change before it is
 // saved, as a person or another program fills it in.
-func exported(t testing.TB, tmpl reporting.Template, lang string, change func(f *excelize.File, sheet string)) []byte {
+func exported(t testing.TB, tmpl reporting.Template, lang messages.Lang, change func(f *excelize.File, sheet string)) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	require.NoError(t, sheets.Write(&buf, tmpl, lang))
@@ -120,7 +121,7 @@ func exported(t testing.TB, tmpl reporting.Template, lang string, change func(f 
 }
 
 // fill sets cells of an exported spreadsheet before reading it back.
-func fill(t testing.TB, lang string, cells map[string]any) []byte {
+func fill(t testing.TB, lang messages.Lang, cells map[string]any) []byte {
 	t.Helper()
 	return exported(t, template(), lang, func(f *excelize.File, sheet string) {
 		for c, v := range cells {
@@ -141,8 +142,8 @@ func fillRaw(t *testing.T, cells map[string]string) []byte {
 }
 
 func TestXLSXRoundTrip(t *testing.T) {
-	for _, lang := range []string{"vi", "en"} {
-		t.Run(lang, func(t *testing.T) {
+	for _, lang := range messages.Langs() {
+		t.Run(string(lang), func(t *testing.T) {
 			file := fill(t, lang, map[string]any{"H5": 1250.5, "H6": 300, "H8": "ghi chú"})
 			got, err := sheets.Read(bytes.NewReader(file), template())
 			require.NoError(t, err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"rcm/messages"
 	"rcm/reporting"
 )
 
@@ -34,37 +35,17 @@ const (
 	xlsxLastCol   = "H"
 )
 
-// xlsxHeaders are the column headers, in Vietnamese and English. Read accepts
-// either. The value column's header states how figures written as text are
-// read (ValueHeader: "Giá trị (1.234,5)"); Read also accepts it bare, as
-// rcm wrote it before.
-var xlsxHeaders = map[string][]string{
-	"vi": {"Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị", "Kiểu", "Bắt buộc", "Tối thiểu", "Tối đa", "Giá trị"},
-	"en": {"Indicator code", "Indicator", "Unit", "Type", "Required", "Min", "Max", "Value"},
-}
-
-var xlsxText = map[string]struct{ template, howTo, yes, no, notANumber, aNumber, wholeNumber, between string }{
-	"vi": {"Mã biểu mẫu",
-		"Nhập số liệu vào cột Giá trị (H); số nhập dạng chữ được đọc theo cách viết tiếng Việt: dấu phẩy (,) là dấu thập phân, dấu chấm (.) phân cách hàng nghìn (1.234,5). Không sửa các cột khác.",
-		"có", "không", "Không phải số hợp lệ", "Nhập một số", "Nhập một số nguyên", "từ %s đến %s"},
-	"en": {"Template",
-		"Fill in the Value column (H); figures typed as text are read the English way: '.' is the decimal point and ',' groups thousands (1,234.5). Do not change the other columns.",
-		"yes", "no", "Not a valid figure", "Enter a number", "Enter a whole number", "from %s to %s"},
-}
-
-func xlsxLang(lang string) string {
-	if strings.HasPrefix(lang, "en") {
-		return "en"
-	}
-	return "vi"
-}
+// The column headers and the words of the sheet are in the catalogue
+// (messages.SheetHeaders, the "sheet." keys), in Vietnamese and English.
+// Read accepts the headers of either language. The value column's header
+// states how figures written as text are read (ValueHeader: "Giá trị
+// (1.234,5)"); Read also accepts it bare, as rcm wrote it before.
 
 // Write writes tmpl as the spreadsheet an agency fills in, with names and
 // headers in lang ("vi" or "en"). Bounds are number cells, and each numeric
 // indicator's value cell refuses, in the spreadsheet program, what is not a
 // number of its type within its bounds.
-func Write(w io.Writer, tmpl reporting.Template, lang string) error {
-	lang = xlsxLang(lang)
+func Write(w io.Writer, tmpl reporting.Template, lang messages.Lang) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	if err := writeSheet(f, tmpl, lang); err != nil {
@@ -76,15 +57,12 @@ func Write(w io.Writer, tmpl reporting.Template, lang string) error {
 	return nil
 }
 
-func writeSheet(f *excelize.File, tmpl reporting.Template, lang string) error {
-	text := xlsxText[lang]
+func writeSheet(f *excelize.File, tmpl reporting.Template, lang messages.Lang) error {
+	text := func(key string) string { return messages.Text(lang, "sheet."+key) }
 	if err := f.SetSheetName(f.GetSheetName(0), xlsxSheet); err != nil {
 		return err
 	}
-	name := tmpl.NameVI
-	if lang == "en" && tmpl.NameEN != "" {
-		name = tmpl.NameEN
-	}
+	name := messages.Name(lang, tmpl.NameVI, tmpl.NameEN)
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	if err != nil {
 		return err
@@ -99,20 +77,20 @@ func writeSheet(f *excelize.File, tmpl reporting.Template, lang string) error {
 		return err
 	}
 	rows := [][]any{
-		{text.template, tmpl.Code, name},
-		{text.howTo},
+		{text("template"), tmpl.Code, name},
+		{text("how_to")},
 	}
 	for i, r := range rows {
 		if err := f.SetSheetRow(xlsxSheet, fmt.Sprintf("A%d", i+1), &r); err != nil {
 			return err
 		}
 	}
-	headers := xlsxHeaders[lang]
+	headers := messages.SheetHeaders(lang)
 	header := make([]any, len(headers))
 	for i, h := range headers {
 		header[i] = h
 	}
-	header[xlsxValueCol] = ValueHeader(headers[xlsxValueCol], reporting.NotationFor(lang))
+	header[xlsxValueCol] = ValueHeader(headers[xlsxValueCol], reporting.NotationFor(string(lang)))
 	if err := f.SetSheetRow(xlsxSheet, fmt.Sprintf("A%d", xlsxHeaderRow), &header); err != nil {
 		return err
 	}
@@ -123,11 +101,11 @@ func writeSheet(f *excelize.File, tmpl reporting.Template, lang string) error {
 	}
 	for i, ind := range tmpl.Indicators {
 		row := xlsxFirstRow + i
-		required := text.no
+		required := text("no")
 		if ind.Required {
-			required = text.yes
+			required = text("yes")
 		}
-		values := []any{ind.Code, indicatorName(ind, lang), ind.Unit, string(ind.Type), required}
+		values := []any{ind.Code, messages.Name(lang, ind.NameVI, ind.NameEN), ind.Unit, string(ind.Type), required}
 		if err := f.SetSheetRow(xlsxSheet, fmt.Sprintf("A%d", row), &values); err != nil {
 			return err
 		}
@@ -163,15 +141,14 @@ func writeSheet(f *excelize.File, tmpl reporting.Template, lang string) error {
 // of a numeric indicator, what is not a number of the indicator's type
 // within its bounds, so that figures arrive as number cells, which read the
 // same in every language. Text indicators are left free.
-func addFigureValidation(f *excelize.File, cell string, ind reporting.Indicator, lang string) error {
+func addFigureValidation(f *excelize.File, cell string, ind reporting.Indicator, lang messages.Lang) error {
 	if ind.Type == reporting.TypeText {
 		return nil
 	}
-	text := xlsxText[lang]
-	kind, prompt := excelize.DataValidationTypeDecimal, text.aNumber
+	kind, prompt := excelize.DataValidationTypeDecimal, messages.Text(lang, "sheet.a_number")
 	lo, hi := "-1E+300", "1E+300"
 	if ind.Type == reporting.TypeInteger {
-		kind, prompt = excelize.DataValidationTypeWhole, text.wholeNumber
+		kind, prompt = excelize.DataValidationTypeWhole, messages.Text(lang, "sheet.whole_number")
 		lo, hi = "-999999999999999", "999999999999999" // 15 digits, a spreadsheet's exact integers
 	}
 	if ind.Min != "" {
@@ -181,23 +158,23 @@ func addFigureValidation(f *excelize.File, cell string, ind reporting.Indicator,
 		hi = ind.Max
 	}
 	if ind.Min != "" || ind.Max != "" {
-		prompt += " " + fmt.Sprintf(text.between, displayBound(ind.Min, "−∞", lang), displayBound(ind.Max, "∞", lang))
+		prompt += " " + messages.Text(lang, "sheet.between", displayBound(ind.Min, "−∞", lang), displayBound(ind.Max, "∞", lang))
 	}
 	dv := excelize.NewDataValidation(true)
 	dv.SetSqref(cell)
 	if err := dv.SetRange(lo, hi, kind, excelize.DataValidationOperatorBetween); err != nil {
 		return err
 	}
-	dv.SetError(excelize.DataValidationErrorStyleStop, text.notANumber, prompt+".")
+	dv.SetError(excelize.DataValidationErrorStyleStop, messages.Text(lang, "sheet.not_a_number"), prompt+".")
 	return f.AddDataValidation(xlsxSheet, dv)
 }
 
 // displayBound writes a bound for people in lang, or none when there is none.
-func displayBound(bound, none, lang string) string {
+func displayBound(bound, none string, lang messages.Lang) string {
 	if bound == "" {
 		return none
 	}
-	if shown, err := reporting.FormatNumber(bound, reporting.NotationFor(lang)); err == nil {
+	if shown, err := reporting.FormatNumber(bound, reporting.NotationFor(string(lang))); err == nil {
 		return shown
 	}
 	return bound
@@ -322,7 +299,7 @@ func (c *collector) readRows(f *excelize.File, tmpl reporting.Template) ([]figur
 			notation, known, err := readHeader(cols)
 			if err != nil || !known {
 				reason := fmt.Sprintf("row %d is not the template's header row (%s …); do not insert or delete rows above the indicators",
-					n, strings.Join(xlsxHeaders["vi"][:2], ", "))
+					n, strings.Join(messages.SheetHeaders(messages.Vietnamese)[:2], ", "))
 				if err != nil {
 					reason = err.Error()
 				}
@@ -395,7 +372,8 @@ func cell(cols []string, i int) string {
 // readHeader reports whether cols is the template's header row (in either
 // language) and the notation its value column states.
 func readHeader(cols []string) (reporting.Notation, bool, error) {
-	for _, h := range xlsxHeaders {
+	for _, lang := range messages.Langs() {
+		h := messages.SheetHeaders(lang)
 		if cell(cols, xlsxCodeCol) != h[xlsxCodeCol] {
 			continue
 		}

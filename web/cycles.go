@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"rcm/api"
+	"rcm/messages"
 	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
@@ -45,12 +45,12 @@ func caller(r *http.Request) operations.Caller {
 func operationError(r *http.Request, err error) error { return operationErrorIn(requestLang(r), err) }
 
 // operationErrorIn is operationError with the language of indicator problems given.
-func operationErrorIn(lang string, err error) error {
+func operationErrorIn(lang messages.Lang, err error) error {
 	var inErr *reporting.InputError
 	if errors.As(err, &inErr) {
-		detail := "some fields are refused; correct them and send the request again"
-		if lang == "vi" && slices.ContainsFunc(inErr.Fields, func(f reporting.FieldError) bool { return f.Indicator != "" }) {
-			detail = "một số chỉ tiêu chưa hợp lệ; sửa các chỉ tiêu được nêu rồi gửi lại"
+		detail := messages.Text(messages.English, "problem.indicators_refused")
+		if lang == messages.Vietnamese && slices.ContainsFunc(inErr.Fields, func(f reporting.FieldError) bool { return f.Indicator != "" }) {
+			detail = messages.Text(lang, "problem.indicators_refused")
 		}
 		return errValidationIn(lang, detail, inErr.Fields...)
 	}
@@ -60,42 +60,13 @@ func operationErrorIn(lang string, err error) error {
 // requestLang is the language to answer people in: ?lang=, else the first
 // of vi and en the Accept-Language header prefers, else the caller's own,
 // else Vietnamese.
-func requestLang(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); l == "vi" || l == "en" {
-		return l
+func requestLang(r *http.Request) messages.Lang {
+	own := ""
+	if p, ok := PrincipalFrom(r.Context()); ok {
+		own = p.Language
 	}
-	if l := acceptLanguage(r.Header.Get("Accept-Language")); l != "" {
-		return l
-	}
-	if p, ok := PrincipalFrom(r.Context()); ok && p.Language == "en" {
-		return "en"
-	}
-	return "vi"
-}
-
-// acceptLanguage returns "vi" or "en", whichever an Accept-Language header
-// ranks higher ("en-US,en;q=0.9,vi;q=0.5" → en), or "" for neither.
-func acceptLanguage(header string) string {
-	best, bestQ := "", 0.0
-	for _, part := range strings.Split(header, ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		base, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
-		if base != "vi" && base != "en" {
-			continue
-		}
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			parsed, err := strconv.ParseFloat(v, 64)
-			if err != nil {
-				continue
-			}
-			q = parsed
-		}
-		if q > bestQ {
-			best, bestQ = base, q
-		}
-	}
-	return best
+	return messages.Negotiate(messages.Explicit(r.URL.Query().Get("lang")),
+		messages.AcceptLanguage(r.Header.Get("Accept-Language")), messages.Own(own))
 }
 
 func toCycleJSON(c reporting.Cycle) api.Cycle {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"rcm/access"
+	"rcm/messages"
 	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
@@ -91,7 +92,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	data := dashboardPage{pageBase: pageBase{Lang: lang, Title: periodTitle(lang, c), User: p, Self: r.URL.RequestURI()},
 		Cycle: c, Under: under}
 	data.Export = func(table string) string {
-		v := url.Values{"lang": {lang}}
+		v := url.Values{"lang": {string(lang)}}
 		if under != "" {
 			v.Set("under", under)
 		}
@@ -153,19 +154,16 @@ func pageLink(r *http.Request, key, value string) string {
 }
 
 // periodTitle names a cycle for people: "Báo cáo tháng 11/2026".
-func periodTitle(lang string, c reporting.Cycle) string {
+func periodTitle(lang messages.Lang, c reporting.Cycle) string {
 	label := c.Period
 	if p, err := reporting.ParsePeriod(c.Period); err == nil {
-		label = p.Label(lang)
+		label = p.Label(string(lang))
 	}
-	if lang == "en" {
-		return "Report for " + label
-	}
-	return "Báo cáo " + label
+	return messages.Text(lang, "result.period_title", label)
 }
 
 // periodShort names a period in a column header ("11/2026", "Q4 2026").
-func periodShort(lang, period string) string {
+func periodShort(lang messages.Lang, period string) string {
 	p, err := reporting.ParsePeriod(period)
 	if err != nil {
 		return period
@@ -173,7 +171,7 @@ func periodShort(lang, period string) string {
 	if p.Cadence == reporting.Monthly {
 		return fmt.Sprintf("%02d/%d", p.Index, p.Year)
 	}
-	return p.Label(lang)
+	return p.Label(string(lang))
 }
 
 // treeCodes are the codes of the tree's node and its children.
@@ -185,13 +183,13 @@ func treeCodes(t operations.ComplianceTree) []string {
 	return codes
 }
 
-func childRatesChart(lang string, t operations.ComplianceTree) svgChart {
+func childRatesChart(lang messages.Lang, t operations.ComplianceTree) svgChart {
 	labels := make([]string, len(t.Children))
 	reportingRates := make([]float64, len(t.Children))
 	onTime := make([]float64, len(t.Children))
 	for i, c := range t.Children {
 		a := c.Row.Agency
-		labels[i] = localName(lang, a.NameVI, a.NameEN)
+		labels[i] = messages.Name(lang, a.NameVI, a.NameEN)
 		reportingRates[i], onTime[i] = c.Row.Value.ReportingRate, c.Row.Value.OnTimeRate
 	}
 	onTimeName := translate(lang, "on_time_rate")
@@ -203,8 +201,8 @@ func childRatesChart(lang string, t operations.ComplianceTree) svgChart {
 		{Name: onTimeName, Fill: fillOnTime, Values: onTime}})
 }
 
-func statusBreakdown(lang string, r reporting.Rates) svgChart {
-	name := func(s any) string { return StatusName(lang, fmt.Sprint(s)) }
+func statusBreakdown(lang messages.Lang, r reporting.Rates) svgChart {
+	name := func(s any) string { return messages.StatusName(lang, fmt.Sprint(s)) }
 	parts := []statusPart{
 		{name(reporting.ObligationOnTime), r.OnTime, fillOnTime},
 		{name(reporting.LiveAccepted), r.Accepted, fillOnTime},
@@ -227,7 +225,7 @@ func statusBreakdown(lang string, r reporting.Rates) svgChart {
 	return statusChart("chart-status", translate(lang, "chart_status"), shown)
 }
 
-func rateHistoryChart(lang string, history []operations.PeriodRates) svgChart {
+func rateHistoryChart(lang messages.Lang, history []operations.PeriodRates) svgChart {
 	periods := make([]string, 0, len(history))
 	var reportingRates, onTime []float64
 	for _, h := range history {
@@ -241,7 +239,7 @@ func rateHistoryChart(lang string, history []operations.PeriodRates) svgChart {
 }
 
 // matrixLines writes the matrix's cells for people.
-func matrixLines(lang string, m operations.Matrix) []matrixLine {
+func matrixLines(lang messages.Lang, m operations.Matrix) []matrixLine {
 	out := make([]matrixLine, len(m.Rows))
 	for i, row := range m.Rows {
 		line := matrixLine{Agency: row.Agency, Cells: make([]matrixCellView, len(row.Cells))}
@@ -260,14 +258,11 @@ func matrixLines(lang string, m operations.Matrix) []matrixLine {
 
 // cellText is a matrix cell's words: its state, and for a late report by how
 // many days.
-func cellText(lang string, c reporting.MatrixCell) string {
+func cellText(lang messages.Lang, c reporting.MatrixCell) string {
 	if c.State == string(reporting.ObligationLate) && c.DaysLate > 0 {
-		if lang == "en" {
-			return fmt.Sprintf("late by %d d", c.DaysLate)
-		}
-		return fmt.Sprintf("trễ %d ngày", c.DaysLate)
+		return messages.Text(lang, "result.late_by_days", c.DaysLate)
 	}
-	return StatusName(lang, c.State)
+	return messages.StatusName(lang, c.State)
 }
 
 func cellClass(c reporting.MatrixCell) string {
@@ -284,7 +279,7 @@ func cellClass(c reporting.MatrixCell) string {
 
 // figureLines are the figures with the indicator's name and unit, the
 // value in the page's notation and the coverage.
-func figureLines(lang string, a operations.Aggregates) []figureLine {
+func figureLines(lang messages.Lang, a operations.Aggregates) []figureLine {
 	indicators := map[string]reporting.Indicator{}
 	for _, ind := range a.Template.Indicators {
 		indicators[ind.Code] = ind
@@ -292,8 +287,8 @@ func figureLines(lang string, a operations.Aggregates) []figureLine {
 	var out []figureLine
 	for _, row := range a.Rows {
 		ind := indicators[row.Value.Indicator]
-		out = append(out, figureLine{Agency: localName(lang, row.Agency.NameVI, row.Agency.NameEN), Indicator: row.Value.Indicator,
-			Name: localName(lang, ind.NameVI, ind.NameEN), Unit: ind.Unit, Value: formatFigure(lang, row.Value.Value),
+		out = append(out, figureLine{Agency: messages.Name(lang, row.Agency.NameVI, row.Agency.NameEN), Indicator: row.Value.Indicator,
+			Name: messages.Name(lang, ind.NameVI, ind.NameEN), Unit: ind.Unit, Value: formatFigure(lang, row.Value.Value),
 			Coverage: coverageText(row.Value.Contributors, row.Value.Expected)})
 	}
 	return out
@@ -301,8 +296,8 @@ func figureLines(lang string, a operations.Aggregates) []figureLine {
 
 // formatFigure writes a decimal with the separators of the page's language
 // ("1.234.567,5" in Vietnamese); text it cannot read is shown as it is.
-func formatFigure(lang, value string) string {
-	out, err := reporting.FormatNumber(value, reporting.NotationFor(lang))
+func formatFigure(lang messages.Lang, value string) string {
+	out, err := reporting.FormatNumber(value, reporting.NotationFor(string(lang)))
 	if err != nil {
 		return value
 	}
@@ -321,7 +316,7 @@ func coverageText(contributors, expected int) string {
 // treeRowView is what the "treeRow" template writes: one node's line of
 // the compliance tree.
 type treeRowView struct {
-	Lang    string
+	Lang    messages.Lang
 	CycleID string
 	Final   bool
 	Row     operations.ResultRow[reporting.Rates]

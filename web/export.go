@@ -8,6 +8,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"rcm/csvfile"
+	"rcm/messages"
 	"rcm/reporting"
 	"rcm/store"
 )
@@ -83,27 +84,27 @@ func (s *Server) exportPage(w http.ResponseWriter, r *http.Request) error {
 	return cw.Flush()
 }
 
-func (s *Server) complianceTable(r *http.Request, lang string, c reporting.Cycle) (exportTable, error) {
+func (s *Server) complianceTable(r *http.Request, lang messages.Lang, c reporting.Cycle) (exportTable, error) {
 	comp, err := s.ops.Compliance(r.Context(), caller(r), c.ID, r.URL.Query().Get("under"))
 	if err != nil {
 		return exportTable{}, err
 	}
 	t := exportTable{Title: periodTitle(lang, c) + " — " + translate(lang, "compliance"),
 		Header: []string{translate(lang, "agency_code"), translate(lang, "agency"), translate(lang, "expected"), translate(lang, "submitted"),
-			StatusName(lang, "on_time"), StatusName(lang, "late"), StatusName(lang, "missing"), StatusName(lang, "not_accepted"),
-			StatusName(lang, "submitted_not_reviewed"), StatusName(lang, "nil_report"), StatusName(lang, "not_yet_due"),
-			StatusName(lang, "awaiting_review"), StatusName(lang, "returned"), StatusName(lang, "overdue"), StatusName(lang, "accepted"),
+			messages.StatusName(lang, "on_time"), messages.StatusName(lang, "late"), messages.StatusName(lang, "missing"), messages.StatusName(lang, "not_accepted"),
+			messages.StatusName(lang, "submitted_not_reviewed"), messages.StatusName(lang, "nil_report"), messages.StatusName(lang, "not_yet_due"),
+			messages.StatusName(lang, "awaiting_review"), messages.StatusName(lang, "returned"), messages.StatusName(lang, "overdue"), messages.StatusName(lang, "accepted"),
 			translate(lang, "reporting_rate"), translate(lang, "on_time_rate"), translate(lang, "submitted_on_time_rate")}}
 	for _, row := range comp.Rows {
 		v := row.Value
-		t.Rows = append(t.Rows, []any{row.Agency.Code, localName(lang, row.Agency.NameVI, row.Agency.NameEN), v.Expected, v.Submitted,
+		t.Rows = append(t.Rows, []any{row.Agency.Code, messages.Name(lang, row.Agency.NameVI, row.Agency.NameEN), v.Expected, v.Submitted,
 			v.OnTime, v.Late, v.Missing, v.NotAccepted, v.NotReviewed, v.NilReport, v.NotYetDue, v.AwaitingReview, v.Returned,
 			v.Overdue, v.Accepted, v.ReportingRate, v.OnTimeRate, v.SubmittedOnTimeRate})
 	}
 	return t, nil
 }
 
-func (s *Server) historyTable(r *http.Request, lang string, c reporting.Cycle) (exportTable, error) {
+func (s *Server) historyTable(r *http.Request, lang messages.Lang, c reporting.Cycle) (exportTable, error) {
 	tree, err := s.ops.ComplianceTree(r.Context(), caller(r), c.ID, r.URL.Query().Get("under"))
 	if err != nil || tree.Node.Agency.Code == "" {
 		return exportTable{}, err
@@ -112,7 +113,7 @@ func (s *Server) historyTable(r *http.Request, lang string, c reporting.Cycle) (
 	if err != nil {
 		return exportTable{}, err
 	}
-	t := exportTable{Title: localName(lang, tree.Node.Agency.NameVI, tree.Node.Agency.NameEN) + " — " + translate(lang, "chart_history"),
+	t := exportTable{Title: messages.Name(lang, tree.Node.Agency.NameVI, tree.Node.Agency.NameEN) + " — " + translate(lang, "chart_history"),
 		Header: []string{translate(lang, "cycle"), translate(lang, "period"), translate(lang, "final"), translate(lang, "expected"),
 			translate(lang, "submitted"), translate(lang, "reporting_rate"), translate(lang, "on_time_rate")}}
 	for _, h := range history {
@@ -122,7 +123,7 @@ func (s *Server) historyTable(r *http.Request, lang string, c reporting.Cycle) (
 	return t, nil
 }
 
-func (s *Server) matrixTable(r *http.Request, lang string, c reporting.Cycle) (exportTable, error) {
+func (s *Server) matrixTable(r *http.Request, lang messages.Lang, c reporting.Cycle) (exportTable, error) {
 	t := exportTable{Title: periodTitle(lang, c) + " — " + translate(lang, "matrix"),
 		Header: []string{translate(lang, "agency_code"), translate(lang, "agency")}}
 	after := ""
@@ -137,7 +138,7 @@ func (s *Server) matrixTable(r *http.Request, lang string, c reporting.Cycle) (e
 			}
 		}
 		for _, line := range matrixLines(lang, m) {
-			row := []any{line.Agency.Code, localName(lang, line.Agency.NameVI, line.Agency.NameEN)}
+			row := []any{line.Agency.Code, messages.Name(lang, line.Agency.NameVI, line.Agency.NameEN)}
 			for _, cell := range line.Cells {
 				text := cell.Text
 				if cell.Extended {
@@ -157,7 +158,7 @@ func (s *Server) matrixTable(r *http.Request, lang string, c reporting.Cycle) (e
 	}
 }
 
-func (s *Server) aggregatesTable(r *http.Request, lang string, c reporting.Cycle) (exportTable, error) {
+func (s *Server) aggregatesTable(r *http.Request, lang messages.Lang, c reporting.Cycle) (exportTable, error) {
 	agg, err := s.ops.Aggregates(r.Context(), caller(r), c.ID, r.URL.Query().Get("under"))
 	if err != nil {
 		return exportTable{}, err
@@ -175,13 +176,13 @@ func (s *Server) aggregatesTable(r *http.Request, lang string, c reporting.Cycle
 		if n, err := strconv.ParseFloat(row.Value.Value, 64); err == nil {
 			value = n
 		}
-		t.Rows = append(t.Rows, []any{row.Agency.Code, localName(lang, row.Agency.NameVI, row.Agency.NameEN), ind.Code,
-			localName(lang, ind.NameVI, ind.NameEN), ind.Unit, value, row.Value.Contributors, row.Value.Expected})
+		t.Rows = append(t.Rows, []any{row.Agency.Code, messages.Name(lang, row.Agency.NameVI, row.Agency.NameEN), ind.Code,
+			messages.Name(lang, ind.NameVI, ind.NameEN), ind.Unit, value, row.Value.Contributors, row.Value.Expected})
 	}
 	return t, nil
 }
 
-func (s *Server) obligationsTable(r *http.Request, lang string, c reporting.Cycle) (exportTable, error) {
+func (s *Server) obligationsTable(r *http.Request, lang messages.Lang, c reporting.Cycle) (exportTable, error) {
 	t := exportTable{Title: periodTitle(lang, c) + " — " + translate(lang, "agencies"),
 		Header: []string{translate(lang, "agency_code"), translate(lang, "agency"), translate(lang, "status"), translate(lang, "due"),
 			translate(lang, "close"), translate(lang, "versions")}}
@@ -194,7 +195,7 @@ func (s *Server) obligationsTable(r *http.Request, lang string, c reporting.Cycl
 		}
 		for _, o := range page {
 			row := toObligationRow(o, now)
-			t.Rows = append(t.Rows, []any{o.AgencyCode, localName(lang, o.AgencyNameVI, o.AgencyNameEN), StatusName(lang, row.State),
+			t.Rows = append(t.Rows, []any{o.AgencyCode, messages.Name(lang, o.AgencyNameVI, o.AgencyNameEN), messages.StatusName(lang, row.State),
 				FormatTime(o.Due), FormatTime(o.Close), o.Versions})
 		}
 		if len(page) < exportPageSize {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"rcm/api"
+	"rcm/messages"
 	"rcm/reporting"
 )
 
@@ -68,18 +69,15 @@ func (f *formErrors) add(id, label, message string) {
 func valueInputID(code string) string { return "v_" + code }
 
 // indicatorLabel is what an indicator's label says: its name in lang.
-func indicatorLabel(lang string, ind reporting.Indicator) string {
-	return localName(lang, ind.NameVI, ind.NameEN)
+func indicatorLabel(lang messages.Lang, ind reporting.Indicator) string {
+	return messages.Name(lang, ind.NameVI, ind.NameEN)
 }
 
 // formNotation is the notation of the figures of a posted form: that of the
 // language the form was shown in (its "lang" field), else the page's.
-func formNotation(r *http.Request, pageLanguage string) reporting.Notation {
-	lang := r.PostFormValue("lang")
-	if lang != "vi" && lang != "en" {
-		lang = pageLanguage
-	}
-	return reporting.NotationFor(lang)
+func formNotation(r *http.Request, pageLanguage messages.Lang) reporting.Notation {
+	lang := messages.Negotiate(messages.Explicit(r.PostFormValue("lang")), messages.Explicit(string(pageLanguage)))
+	return reporting.NotationFor(string(lang))
 }
 
 // readFormValues reads the values an officer typed, each figure in the
@@ -87,7 +85,7 @@ func formNotation(r *http.Request, pageLanguage string) reporting.Notation {
 // returned in canonical notation, the form the operations and the API take.
 // typed are the values as typed, to show again on refusal. A figure that
 // cannot be read is a field error naming the indicator.
-func readFormValues(r *http.Request, tmpl reporting.Template, n reporting.Notation, lang string) (values, typed reporting.Values, problems []reporting.FieldError) {
+func readFormValues(r *http.Request, tmpl reporting.Template, n reporting.Notation, lang messages.Lang) (values, typed reporting.Values, problems []reporting.FieldError) {
 	values, typed = reporting.Values{}, reporting.Values{}
 	for _, ind := range tmpl.Indicators {
 		v := strings.TrimSpace(r.PostFormValue(valueInputID(ind.Code)))
@@ -102,7 +100,7 @@ func readFormValues(r *http.Request, tmpl reporting.Template, n reporting.Notati
 		canonical, err := reporting.ParseNumber(v, n)
 		var ne *reporting.NumberError
 		if errors.As(err, &ne) {
-			problems = append(problems, reporting.FieldError{Field: "values." + ind.Code, Code: ne.Code, Reason: ne.Message(lang)})
+			problems = append(problems, reporting.FieldError{Field: "values." + ind.Code, Code: ne.Code, Reason: ne.Message(string(lang))})
 			continue
 		}
 		if err != nil {
@@ -129,7 +127,7 @@ func readFormValues(r *http.Request, tmpl reporting.Template, n reporting.Notati
 
 // displayValues writes canonical figures as the page's language writes
 // them, for a form's inputs or a page (see figure).
-func displayValues(tmpl reporting.Template, values reporting.Values, lang string) map[string]string {
+func displayValues(tmpl reporting.Template, values reporting.Values, lang messages.Lang) map[string]string {
 	out := make(map[string]string, len(values))
 	for code, v := range values {
 		out[code] = v
@@ -144,7 +142,7 @@ func displayValues(tmpl reporting.Template, values reporting.Values, lang string
 // problem with an indicator's value beside its input, any other in the
 // summary alone. It returns nil when the failure is not the officer's to fix
 // (then an error page).
-func submissionErrors(lang string, tmpl reporting.Template, err error) *formErrors {
+func submissionErrors(lang messages.Lang, tmpl reporting.Template, err error) *formErrors {
 	p := toProblem(err)
 	if p.Status >= 500 || p.Status == http.StatusForbidden || p.Status == http.StatusNotFound {
 		return nil
@@ -167,7 +165,7 @@ func submissionErrors(lang string, tmpl reporting.Template, err error) *formErro
 }
 
 // problemLine writes a refused field that has no input of its own.
-func problemLine(lang string, f api.FieldProblem) string {
+func problemLine(lang messages.Lang, f api.FieldProblem) string {
 	switch {
 	case f.Line > 0:
 		return fmt.Sprintf("%s %d: %s", translate(lang, "line"), f.Line, f.Reason)
@@ -180,8 +178,8 @@ func problemLine(lang string, f api.FieldProblem) string {
 // pageMessage is what a page says about a problem, in the page's language:
 // rcm's English detail on an English page, and on a Vietnamese page the
 // sentence for its kind (the details of the API are written in English).
-func pageMessage(lang string, p api.Problem) string {
-	if lang == "en" {
+func pageMessage(lang messages.Lang, p api.Problem) string {
+	if lang == messages.English {
 		if p.Detail != "" {
 			return p.Detail
 		}

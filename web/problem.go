@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"rcm/api"
+	"rcm/messages"
 	"rcm/operations"
 	"rcm/reporting"
 	"rcm/sheets"
@@ -68,7 +69,7 @@ func errValidation(detail string, fields ...reporting.FieldError) *apiError {
 
 // errValidationIn is errValidation with the problems of submitted values
 // written in lang.
-func errValidationIn(lang, detail string, fields ...reporting.FieldError) *apiError {
+func errValidationIn(lang messages.Lang, detail string, fields ...reporting.FieldError) *apiError {
 	e := errValidation(detail)
 	e.Errors = api.FieldProblemsOf(lang, fields)
 	return e
@@ -152,7 +153,9 @@ func writeProblem(w http.ResponseWriter, r *http.Request, p api.Problem) {
 	if p.Instance == "" && r != nil {
 		p.Instance = r.URL.Path
 	}
-	p = localizeProblem(askedLang(r), p)
+	if lang, ok := askedLang(r); ok {
+		p = localizeProblem(lang, p)
+	}
 	w.Header().Set("Content-Type", contentTypeProblm)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(p.Status)

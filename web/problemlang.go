@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"rcm/api"
+	"rcm/messages"
 )
 
 // Problems in the reader's language: a client that asks for Vietnamese
@@ -12,41 +13,23 @@ import (
 // refused figures are already written in the asked language. Without the
 // header the API answers in English, as it always has.
 
-// problemTitles are the Vietnamese titles of problems, by status.
-var problemTitles = map[int]string{
-	http.StatusBadRequest:            "Yêu cầu không hợp lệ",
-	http.StatusUnauthorized:          "Cần đăng nhập",
-	http.StatusForbidden:             "Không có quyền",
-	http.StatusNotFound:              "Không tìm thấy",
-	http.StatusMethodNotAllowed:      "Phương thức không được hỗ trợ",
-	http.StatusConflict:              "Xung đột với trạng thái hiện tại",
-	http.StatusRequestEntityTooLarge: "Nội dung quá lớn",
-	http.StatusUnsupportedMediaType:  "Định dạng nội dung không được hỗ trợ",
-	http.StatusUnprocessableEntity:   "Có mục chưa hợp lệ",
-	http.StatusTooManyRequests:       "Quá nhiều yêu cầu",
-	http.StatusInternalServerError:   "Lỗi máy chủ",
-	http.StatusServiceUnavailable:    "Tạm thời chưa sẵn sàng",
-}
-
 // askedLang is the language a request asks for explicitly: ?lang=, else
-// the Accept-Language header; "" when it asks for neither vi nor en.
-func askedLang(r *http.Request) string {
+// the Accept-Language header; false when it asks for neither vi nor en.
+func askedLang(r *http.Request) (messages.Lang, bool) {
 	if r == nil {
-		return ""
+		return "", false
 	}
-	if l := r.URL.Query().Get("lang"); l == "vi" || l == "en" {
-		return l
-	}
-	return acceptLanguage(r.Header.Get("Accept-Language"))
+	return messages.Choose(messages.Explicit(r.URL.Query().Get("lang")),
+		messages.AcceptLanguage(r.Header.Get("Accept-Language")))
 }
 
 // localizeProblem writes p for a reader of lang.
-func localizeProblem(lang string, p api.Problem) api.Problem {
-	if lang != "vi" {
+func localizeProblem(lang messages.Lang, p api.Problem) api.Problem {
+	if lang != messages.Vietnamese {
 		return p
 	}
-	if title, ok := problemTitles[p.Status]; ok {
-		p.Title = title
+	if key := messages.ProblemTitleKey(p.Status); messages.Has(key) {
+		p.Title = messages.Text(lang, key)
 	}
 	switch {
 	case p.Status == http.StatusUnprocessableEntity:

@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"rcm/api"
+	"rcm/messages"
 	"rcm/operations"
 	"rcm/reporting"
 )
@@ -45,7 +46,7 @@ func (s *Server) getAggregates(w http.ResponseWriter, r *http.Request) error {
 // serveResult answers a cycle's result within the caller's scope (narrowed
 // by ?under=) as JSON, or as a spreadsheet with ?format=xlsx.
 func serveResult[T any](s *Server, w http.ResponseWriter, r *http.Request, name string,
-	compute func(*http.Request, string) (T, error), sheet func(*excelize.File, T, string) error) error {
+	compute func(*http.Request, string) (T, error), sheet func(*excelize.File, T, messages.Lang) error) error {
 	format, err := resultFormat(r)
 	if err != nil {
 		return err
@@ -130,29 +131,6 @@ func (s *Server) aggregatesOf(r *http.Request, cycleID string) (api.Aggregates, 
 
 // Spreadsheets of results.
 
-// resultText holds the words of the result spreadsheets, per language.
-var resultText = map[string]struct {
-	compliance, aggregates, final, live                                         string
-	agency, name, expected, submitted, onTime, late, missing, notAccepted, rate string
-	onTimeRate, indicator, indicatorName, unit, value, contributors             string
-	notReviewed, nilReport, notYetDue, awaitingReview, returned, overdue        string
-	accepted, backlog, onTimeRateSoFar, submittedOnTimeRate, versionsBefore     string
-	method, expectedAgencies                                                    string
-}{
-	"vi": {"Tuân thủ", "Tổng hợp", "Số liệu chính thức (kỳ đã đóng)", "Số liệu tạm thời (kỳ chưa đóng)",
-		"Mã đơn vị", "Tên đơn vị", "Phải báo cáo", "Đã gửi", "Đúng hạn", "Trễ hạn", "Thiếu", "Không được chấp nhận", "Tỷ lệ báo cáo (%)",
-		"Tỷ lệ đúng hạn (%)", "Mã chỉ tiêu", "Tên chỉ tiêu", "Đơn vị tính", "Giá trị", "Số đơn vị đóng góp",
-		"Đã nộp, chưa được xem xét", "Không có số liệu để báo cáo", "Chưa đến hạn", "Chờ xem xét", "Bị trả lại, chờ nộp lại", "Quá hạn",
-		"Đã chấp nhận", "Tồn đọng xem xét", "Tỷ lệ đúng hạn trên số đã nộp (%)", "Tỷ lệ gửi đúng hạn, DHIS2 (%)", "Số lần nộp trước khi được chấp nhận",
-		"Cách tổng hợp", "Số đơn vị phải báo cáo"},
-	"en": {"Compliance", "Aggregates", "Final figures (cycle closed)", "Provisional figures (cycle still open)",
-		"Agency", "Name", "Expected", "Submitted", "On time", "Late", "Missing", "Not accepted", "Reporting rate (%)",
-		"On-time rate (%)", "Indicator", "Indicator name", "Unit", "Value", "Contributors",
-		"Submitted, not reviewed", "Nothing to report", "Not yet due", "Awaiting review", "Returned, awaiting resubmission", "Overdue",
-		"Accepted", "Review backlog", "On-time rate of those submitted (%)", "Submitted on time, DHIS2 (%)", "Versions before acceptance",
-		"Roll-up", "Agencies expected"},
-}
-
 // writeXLSX answers with a spreadsheet built by fill.
 func writeXLSX(w http.ResponseWriter, filename string, fill func(*excelize.File) error) error {
 	f := excelize.NewFile()
@@ -196,43 +174,36 @@ func fillSheet(f *excelize.File, sheet, title string, header []any, rows [][]any
 	return f.SetColWidth(sheet, "B", "B", 40)
 }
 
-func localName(lang, vi, en string) string {
-	if lang == "en" && en != "" {
-		return en
-	}
-	return vi
-}
-
-func complianceSheet(f *excelize.File, c api.Compliance, lang string) error {
-	t := resultText[lang]
-	title := c.Cycle + " — " + t.live
+func complianceSheet(f *excelize.File, c api.Compliance, lang messages.Lang) error {
+	t := func(key string) string { return messages.Text(lang, "result."+key) }
+	title := c.Cycle + " — " + t("live")
 	if c.Final {
-		title = c.Cycle + " — " + t.final
+		title = c.Cycle + " — " + t("final")
 	}
 	rows := make([][]any, len(c.Items))
 	if !c.Final {
 		for i, it := range c.Items {
-			rows[i] = []any{it.Agency, localName(lang, it.NameVI, it.NameEN), it.Expected, it.Submitted, it.NotYetDue,
+			rows[i] = []any{it.Agency, messages.Name(lang, it.NameVI, it.NameEN), it.Expected, it.Submitted, it.NotYetDue,
 				it.AwaitingReview, it.Returned, it.Overdue, it.Accepted, it.NilReport, it.ReportingRate, it.OnTimeRate,
 				it.SubmittedOnTimeRate, it.ReviewBacklog}
 		}
-		return fillSheet(f, t.compliance, title, []any{t.agency, t.name, t.expected, t.submitted, t.notYetDue, t.awaitingReview,
-			t.returned, t.overdue, t.accepted, t.nilReport, t.rate, t.onTimeRateSoFar, t.submittedOnTimeRate, t.backlog}, rows)
+		return fillSheet(f, t("compliance"), title, []any{t("agency"), t("name"), t("expected"), t("submitted"), t("not_yet_due"), t("awaiting_review"),
+			t("returned"), t("overdue"), t("accepted"), t("nil_report"), t("rate"), t("on_time_rate_so_far"), t("submitted_on_time_rate"), t("backlog")}, rows)
 	}
 	for i, it := range c.Items {
-		rows[i] = []any{it.Agency, localName(lang, it.NameVI, it.NameEN), it.Expected, it.Submitted, it.OnTime, it.Late,
+		rows[i] = []any{it.Agency, messages.Name(lang, it.NameVI, it.NameEN), it.Expected, it.Submitted, it.OnTime, it.Late,
 			it.Missing, it.NotAccepted, it.NotReviewed, it.NilReport, it.ReportingRate, it.OnTimeRate, it.SubmittedOnTimeRate,
 			it.ReviewBacklog, it.VersionsBeforeAcceptance}
 	}
-	return fillSheet(f, t.compliance, title, []any{t.agency, t.name, t.expected, t.submitted, t.onTime, t.late, t.missing,
-		t.notAccepted, t.notReviewed, t.nilReport, t.rate, t.onTimeRate, t.submittedOnTimeRate, t.backlog, t.versionsBefore}, rows)
+	return fillSheet(f, t("compliance"), title, []any{t("agency"), t("name"), t("expected"), t("submitted"), t("on_time"), t("late"), t("missing"),
+		t("not_accepted"), t("not_reviewed"), t("nil_report"), t("rate"), t("on_time_rate"), t("submitted_on_time_rate"), t("backlog"), t("versions_before")}, rows)
 }
 
-func aggregateSheet(f *excelize.File, a api.Aggregates, lang string) error {
-	t := resultText[lang]
-	title := a.Cycle + " — " + t.live
+func aggregateSheet(f *excelize.File, a api.Aggregates, lang messages.Lang) error {
+	t := func(key string) string { return messages.Text(lang, "result."+key) }
+	title := a.Cycle + " — " + t("live")
 	if a.Final {
-		title = a.Cycle + " — " + t.final
+		title = a.Cycle + " — " + t("final")
 	}
 	indicators := map[string]api.Indicator{}
 	for _, ind := range a.Indicators {
@@ -245,9 +216,9 @@ func aggregateSheet(f *excelize.File, a api.Aggregates, lang string) error {
 		if n, err := strconv.ParseFloat(it.Value, 64); err == nil && !strings.ContainsAny(it.Value, "eE") {
 			value = n
 		}
-		rows[i] = []any{it.Agency, localName(lang, it.NameVI, it.NameEN), it.Indicator, localName(lang, ind.NameVI, ind.NameEN),
+		rows[i] = []any{it.Agency, messages.Name(lang, it.NameVI, it.NameEN), it.Indicator, messages.Name(lang, ind.NameVI, ind.NameEN),
 			ind.Unit, ind.Aggregation, value, it.Contributors, it.Expected}
 	}
-	return fillSheet(f, t.aggregates, title, []any{t.agency, t.name, t.indicator, t.indicatorName, t.unit, t.method, t.value,
-		t.contributors, t.expectedAgencies}, rows)
+	return fillSheet(f, t("aggregates"), title, []any{t("agency"), t("name"), t("indicator"), t("indicator_name"), t("unit"), t("method"), t("value"),
+		t("contributors"), t("expected_agencies")}, rows)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"rcm/api"
+	"rcm/messages"
 )
 
 type signInPage struct {
@@ -34,10 +35,7 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errBadRequest(fmt.Sprintf("cannot read the form: %v", err))
 	}
-	lang := pageLang(r)
-	if l := r.PostFormValue("lang"); l == "vi" || l == "en" {
-		lang = l
-	}
+	lang := messages.Negotiate(messages.Explicit(r.PostFormValue("lang")), messages.Explicit(string(pageLang(r))))
 	data := signInPage{pageBase: pageBase{Lang: lang, Title: translate(lang, "signin")},
 		Next: safeNext(r.PostFormValue("next"))}
 	err := checkForm(r)
@@ -90,7 +88,7 @@ func (s *Server) signOutForm(w http.ResponseWriter, r *http.Request) error {
 
 // signInFieldMessage says, in the page's language, what is wrong with the
 // e-mail address or password typed: missing, too long, or no text.
-func signInFieldMessage(lang string, f api.FieldProblem) string {
+func signInFieldMessage(lang messages.Lang, f api.FieldProblem) string {
 	switch {
 	case f.Reason == "required":
 		return translate(lang, "required")

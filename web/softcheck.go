@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"rcm/messages"
 	"rcm/reporting"
 )
 
@@ -54,18 +55,13 @@ func jumpToken(jumps []reporting.Jump) string {
 
 // jumpMessage says how far a figure moved, in lang, its figures written as
 // the page writes them.
-func jumpMessage(lang string, ind reporting.Indicator, j reporting.Jump, period string) string {
+func jumpMessage(lang messages.Lang, ind reporting.Indicator, j reporting.Jump, period string) string {
 	prev, cur := figure(lang, ind, j.Previous), figure(lang, ind, j.Current)
 	times := figure(lang, reporting.Indicator{Type: reporting.TypeInteger}, fmt.Sprint(j.Times))
-	switch {
-	case lang == "en" && j.Larger:
-		return fmt.Sprintf("%s is more than %s times the %s accepted for %s; check it", cur, times, prev, period)
-	case lang == "en":
-		return fmt.Sprintf("%s is less than a %s-th of the %s accepted for %s; check it", cur, times, prev, period)
-	case j.Larger:
-		return fmt.Sprintf("%s lớn hơn %s lần số liệu kỳ %s đã được chấp nhận (%s); kiểm tra lại", cur, times, period, prev)
+	if j.Larger {
+		return messages.Text(lang, "result.jump_larger", cur, times, prev, period)
 	}
-	return fmt.Sprintf("%s nhỏ hơn %s lần số liệu kỳ %s đã được chấp nhận (%s); kiểm tra lại", cur, times, period, prev)
+	return messages.Text(lang, "result.jump_smaller", cur, times, prev, period)
 }
 
 // formSoftChecks returns the figures of a form to confirm before sending,

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"rcm/api"
+	"rcm/messages"
 	"rcm/operations"
 	"rcm/reporting"
 	"rcm/sheets"
@@ -94,17 +95,18 @@ func (s *Server) templateCSV(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) templateFile(w http.ResponseWriter, r *http.Request, ext, contentType string,
-	write func(w io.Writer, t reporting.Template, lang string) error) error {
+	write func(w io.Writer, t reporting.Template, lang messages.Lang) error) error {
 	t, err := s.ops.Template(r.Context(), caller(r), r.PathValue("code"))
 	if err != nil {
 		return err
 	}
-	lang := r.URL.Query().Get("lang")
-	if lang == "" {
-		lang = principal(r).Language
+	asked := r.URL.Query().Get("lang")
+	if asked == "" {
+		asked = principal(r).Language
 	}
-	if lang != "vi" && lang != "en" {
-		return errBadRequest(fmt.Sprintf("lang %q is not a language rcm writes", lang), reporting.FieldError{Field: "lang", Reason: "vi or en"})
+	lang, ok := messages.Choose(messages.Explicit(asked))
+	if !ok {
+		return errBadRequest(fmt.Sprintf("lang %q is not a language rcm writes", asked), reporting.FieldError{Field: "lang", Reason: "vi or en"})
 	}
 	var buf bytes.Buffer
 	if err := write(&buf, t, lang); err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"rcm/access"
 	"rcm/api"
+	"rcm/messages"
 	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
@@ -94,7 +95,7 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // problemLines writes each refused field of a problem for a person.
-func problemLines(lang string, p api.Problem) []string {
+func problemLines(lang messages.Lang, p api.Problem) []string {
 	out := make([]string, 0, len(p.Errors))
 	for _, f := range p.Errors {
 		out = append(out, problemLine(lang, f))
@@ -104,7 +105,7 @@ func problemLines(lang string, p api.Problem) []string {
 
 // userMessages are the lines to show a person whose form was refused, or
 // nil when the failure is not theirs to fix (it then becomes an error page).
-func userMessages(lang string, err error) []string {
+func userMessages(lang messages.Lang, err error) []string {
 	p := toProblem(err)
 	if p.Status >= 500 || p.Status == http.StatusForbidden || p.Status == http.StatusNotFound {
 		return nil

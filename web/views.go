@@ -34,8 +34,8 @@ var pageNames = []string{"signin", "error", "home", "agency", "dashboard", "revi
 func mustParseViews() *views {
 	funcs := template.FuncMap{
 		"t":           translate,
-		"status":      func(lang string, status any) string { return StatusName(lang, fmt.Sprint(status)) },
-		"name":        localName,
+		"status":      func(lang messages.Lang, status any) string { return messages.StatusName(lang, fmt.Sprint(status)) },
+		"name":        messages.Name,
 		"link":        langLink,
 		"when":        FormatTime,
 		"hex":         func(b []byte) string { return hex.EncodeToString(b) },
@@ -43,7 +43,7 @@ func mustParseViews() *views {
 		"pct":         percentText,
 		"figure":      figure,
 		"treeRow":     treeRow,
-		"exp":         func(lang, link string) exportRef { return exportRef{Lang: lang, Link: link} },
+		"exp":         func(lang messages.Lang, link string) exportRef { return exportRef{Lang: lang, Link: link} },
 		"depth":       func(path string) int { return strings.Count(path, "/") - 1 },
 		"period":      periodShort,
 		"otherLang":   otherLangLink,
@@ -62,13 +62,13 @@ func FormatTime(t time.Time) string { return reporting.FormatInstant(t) }
 // exportRef is what the "exports" template needs: the page's language and
 // the link to a table's export without its format.
 type exportRef struct {
-	Lang string
+	Lang messages.Lang
 	Link string
 }
 
 // pageBase is what every page shows: who is signed in, in which language.
 type pageBase struct {
-	Lang  string
+	Lang  messages.Lang
 	Title string
 	User  access.Principal
 	// Self is the page's own address when switching language should keep
@@ -93,24 +93,19 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, data any
 }
 
 // pageLang is the language of the pages: ?lang=, else the caller's own,
-// else Vietnamese.
-func pageLang(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); l == "vi" || l == "en" {
-		return l
+// else Vietnamese (pages do not follow Accept-Language).
+func pageLang(r *http.Request) messages.Lang {
+	own := ""
+	if p, ok := PrincipalFrom(r.Context()); ok {
+		own = p.Language
 	}
-	if p, ok := PrincipalFrom(r.Context()); ok && p.Language == "en" {
-		return "en"
-	}
-	return "vi"
+	return messages.Negotiate(messages.Explicit(r.URL.Query().Get("lang")), messages.Own(own))
 }
 
 // otherLangLink is the page at self in the other language than lang,
 // keeping the rest of its query (the node looked at, the page of a list).
-func otherLangLink(self, lang string) string {
-	other := "en"
-	if lang == "en" {
-		other = "vi"
-	}
+func otherLangLink(self string, lang messages.Lang) string {
+	other := string(lang.Other())
 	u, err := url.Parse(self)
 	if self == "" || err != nil {
 		return "?lang=" + other
@@ -121,8 +116,8 @@ func otherLangLink(self, lang string) string {
 }
 
 // langLink keeps English on the links of an English page.
-func langLink(lang, path string) string {
-	if lang != "en" {
+func langLink(lang messages.Lang, path string) string {
+	if lang != messages.English {
 		return path
 	}
 	if strings.Contains(path, "?") {
@@ -131,60 +126,17 @@ func langLink(lang, path string) string {
 	return path + "?lang=en"
 }
 
-// statusNames are the names people read for the statuses of obligations
-// and cycles; review decisions (accepted, returned) share the obligation's.
-var statusNames = map[string][2]string{
-	// Obligations while the cycle runs.
-	string(reporting.ObligationPending):     {"chưa nộp", "not submitted"},
-	string(reporting.ObligationNotified):    {"đã thông báo", "notified"},
-	string(reporting.ObligationSubmitted):   {"đã nộp", "submitted"},
-	string(reporting.ObligationUnderReview): {"đang xem xét", "under review"},
-	string(reporting.ObligationReturned):    {"bị trả lại", "returned"},
-	string(reporting.ObligationAccepted):    {"đã chấp nhận", "accepted"},
-	string(reporting.ObligationOverdue):     {"quá hạn", "overdue"},
-	// Final states.
-	string(reporting.ObligationOnTime):      {"đúng hạn", "on time"},
-	string(reporting.ObligationLate):        {"trễ hạn", "late"},
-	string(reporting.ObligationMissing):     {"thiếu", "missing"},
-	string(reporting.ObligationNotAccepted): {"không được chấp nhận", "not accepted"},
-	string(reporting.ObligationNotReviewed): {"đã nộp, chưa được xem xét", "submitted, not reviewed"},
-	string(reporting.ObligationNilReport):   {"không có số liệu để báo cáo", "nothing to report"},
-	// Live states that are not obligation statuses.
-	string(reporting.LiveNotYetDue):      {"chưa đến hạn", "not yet due"},
-	string(reporting.LiveAwaitingReview): {"chờ xem xét", "awaiting review"},
-	// Cycles.
-	string(reporting.CycleLaunching): {"đang khởi tạo", "launching"},
-	string(reporting.CycleOpen):      {"đang mở", "open"},
-	string(reporting.CycleClosing):   {"đang đóng", "closing"},
-	string(reporting.CycleClosed):    {"đã đóng", "closed"},
-	string(reporting.CycleCancelled): {"đã hủy", "cancelled"},
-}
-
-// StatusName is the name people read for an obligation, cycle or review
-// status code ("late" → "trễ hạn" in Vietnamese, "late" in English); an
-// unknown code is returned as it is.
-func StatusName(lang, status string) string {
-	names, ok := statusNames[status]
-	if !ok {
-		return status
-	}
-	if lang == "en" {
-		return names[1]
-	}
-	return names[0]
-}
-
 // translate returns the page text for key in lang, from the catalogue.
-func translate(lang, key string) string { return messages.Text(messages.Of(lang), key) }
+func translate(lang messages.Lang, key string) string { return messages.Text(lang, key) }
 
 // figure writes a value of an indicator as the page's language writes
 // figures ("12.000" on a Vietnamese page, "12,000" on an English one); text
 // and values that do not read are written as they are.
-func figure(lang string, ind reporting.Indicator, value string) string {
+func figure(lang messages.Lang, ind reporting.Indicator, value string) string {
 	if ind.Type == reporting.TypeText || value == "" {
 		return value
 	}
-	shown, err := reporting.FormatNumber(value, reporting.NotationFor(lang))
+	shown, err := reporting.FormatNumber(value, reporting.NotationFor(string(lang)))
 	if err != nil {
 		return value
 	}

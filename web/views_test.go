@@ -9,26 +9,6 @@ import (
 	"rcm/reporting"
 )
 
-func TestEveryStatusOfTheDomainHasANameInBothLanguages(t *testing.T) {
-	var codes []string
-	for _, s := range reporting.ObligationStatuses() {
-		codes = append(codes, string(s))
-	}
-	for _, s := range reporting.CycleStatuses() {
-		codes = append(codes, string(s))
-	}
-	for _, d := range reporting.Decisions() {
-		codes = append(codes, string(d))
-	}
-	for _, code := range codes {
-		names, ok := statusNames[code]
-		if assert.True(t, ok, "%s has no name", code) {
-			assert.NotEmpty(t, names[0], "%s in Vietnamese", code)
-			assert.NotEmpty(t, names[1], "%s in English", code)
-		}
-	}
-}
-
 func TestObligationClassColoursTheStateAtTheMoment(t *testing.T) {
 	due := time.Date(2026, 3, 16, 17, 0, 0, 0, time.UTC)
 	before, after := due.Add(-time.Minute), due.Add(time.Minute)
