@@ -250,7 +250,7 @@ func (a *Activities) baseData(cc cycleContext, lang messages.Lang, agencyCode, n
 		AgencyCode:     agencyCode,
 		AgencyName:     name,
 		RegimeName:     messages.Name(lang, cc.regime.NameVI, cc.regime.NameEN),
-		PeriodLabel:    cc.period.Label(string(lang)),
+		PeriodLabel:    messages.PeriodLabel(lang, cc.period),
 		CutOff:         cc.cycle.CutOff,
 		Due:            cc.cycle.Due,
 		Close:          cc.cycle.Close,

@@ -39,7 +39,7 @@ type FieldProblem struct {
 // one type every refusal takes) for the wire, its reason in lang where rcm
 // has it in several languages (the problems of submitted values).
 func FieldProblemOf(lang messages.Lang, e reporting.FieldError) FieldProblem {
-	return FieldProblem{Field: e.Field, Reason: e.Message(string(lang)), Code: e.Code, Line: e.Line}
+	return FieldProblem{Field: e.Field, Reason: messages.FieldReason(lang, e), Code: e.Code, Line: e.Line}
 }
 
 // FieldProblemsOf writes every refused field for the wire, as FieldProblemOf.

@@ -9,6 +9,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"rcm/api"
+	"rcm/messages"
 	"rcm/reporting"
 )
 
@@ -152,8 +153,8 @@ func (s periodShown) view() periodView {
 	v := periodView{
 		Period:      s.period.ID,
 		Cadence:     string(s.period.Cadence),
-		LabelVI:     s.period.Label("vi"),
-		LabelEN:     s.period.Label("en"),
+		LabelVI:     messages.PeriodLabel(messages.Vietnamese, s.period),
+		LabelEN:     messages.PeriodLabel(messages.English, s.period),
 		WindowStart: s.start.String(),
 		WindowEnd:   s.end.String(),
 		CutOff:      s.cutOff.Format(time.RFC3339),
@@ -177,8 +178,8 @@ func (s periodShown) table() records {
 	rows := [][]string{
 		{"period", s.period.ID},
 		{"cadence", string(s.period.Cadence)},
-		{"label (vi)", s.period.Label("vi")},
-		{"label (en)", s.period.Label("en")},
+		{"label (vi)", messages.PeriodLabel(messages.Vietnamese, s.period)},
+		{"label (en)", messages.PeriodLabel(messages.English, s.period)},
 		{"window start", s.start.Format("vi")},
 		{"window end", s.end.Format("vi")},
 		{"cut-off", instant(s.cutOff)},

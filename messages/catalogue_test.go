@@ -15,8 +15,17 @@ import (
 // verbPattern finds the fmt verbs of a format: %d, %[2]s, %.1f, and %%.
 var verbPattern = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[a-zA-Z%]`)
 
+// verbs are the verbs of a format, sorted, without their argument indexes:
+// a language may name the same kind of argument in another form (a month
+// by its number in Vietnamese, by its name in English), but every text of
+// a key takes as many arguments of each kind.
 func verbs(format string) []string {
 	found := verbPattern.FindAllString(format, -1)
+	for i, v := range found {
+		if j := strings.Index(v, "]"); j > 0 {
+			found[i] = "%" + v[j+1:]
+		}
+	}
 	slices.Sort(found)
 	return found
 }

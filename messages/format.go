@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"rcm/reporting"
 )
 
 // Layouts of dates and times as rcm shows them in both languages: dd/mm/yyyy
@@ -65,4 +67,13 @@ func Percent(lang Lang, f float64) string {
 		s = strings.Replace(s, ".", ",", 1)
 	}
 	return s + "%"
+}
+
+// Notation is how a page or a file in lang writes figures:
+// reporting.NotationEN in English, reporting.NotationVI in Vietnamese.
+func Notation(lang Lang) reporting.Notation {
+	if lang == English {
+		return reporting.NotationEN
+	}
+	return reporting.NotationVI
 }

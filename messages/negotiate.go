@@ -9,14 +9,17 @@ type Source struct {
 	ok   bool
 }
 
+// IsLang reports whether s names a language rcm writes exactly: "vi" or
+// "en", as stored in users' and agencies' records.
+func IsLang(s string) bool { return Lang(s) == Vietnamese || Lang(s) == English }
+
 // Explicit is a language chosen on purpose, as ?lang= or a form's lang
-// field give it: exactly "vi" or "en"; anything else says nothing.
+// field give it: exactly "vi" or "en" (IsLang); anything else says nothing.
 func Explicit(s string) Source {
-	switch Lang(s) {
-	case Vietnamese, English:
-		return Source{lang: Lang(s), ok: true}
+	if !IsLang(s) {
+		return Source{}
 	}
-	return Source{}
+	return Source{lang: Lang(s), ok: true}
 }
 
 // Own is the language a user or an agency keeps in their record ("vi",

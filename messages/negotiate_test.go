@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"rcm/reporting"
 )
 
 func TestAcceptLanguageMatchesViAndEn(t *testing.T) {
@@ -81,4 +83,8 @@ func TestParseAndOf(t *testing.T) {
 	assert.Equal(t, "Hanoi", Name(English, "Hà Nội", "Hanoi"))
 	assert.Equal(t, "Hà Nội", Name(English, "Hà Nội", " "))
 	assert.Equal(t, "Hà Nội", Name(Vietnamese, "Hà Nội", "Hanoi"))
+	assert.Equal(t, reporting.NotationVI, Notation(Vietnamese))
+	assert.Equal(t, reporting.NotationVI, Notation(""))
+	assert.Equal(t, reporting.NotationEN, Notation(English))
+	assert.Equal(t, reporting.NotationEN, Notation(Of("en-GB")))
 }

@@ -17,8 +17,8 @@ type FieldError struct {
 	// as a whole.
 	Field string
 	// Reason says what is wrong and what to do, for a person. For a problem
-	// with a submitted value (Indicator set) it is empty and Message writes
-	// it, in the reader's language.
+	// with a submitted value (Indicator set) it is empty and
+	// messages.FieldReason writes it, in the reader's language.
 	Reason string
 	// Code is a stable code for the reason where there is one (FieldRequired,
 	// FieldBelowMin, ...).
@@ -32,23 +32,22 @@ type FieldError struct {
 	Limit string
 }
 
-// Error returns the field and the English message, so that a FieldError can
-// travel as an error.
+// Error returns the field and the reason, so that a FieldError can travel
+// as an error. A problem with a submitted value has no Reason: Error names
+// its code and limit (`values.GRDP: below_min (limit 0)`), and people read
+// messages.FieldReason, in their language.
 func (e FieldError) Error() string {
+	reason := e.Reason
+	if e.Indicator != "" && reason == "" {
+		reason = e.Code
+		if e.Limit != "" {
+			reason += " (limit " + e.Limit + ")"
+		}
+	}
 	if e.Field == "" {
-		return e.Message("en")
+		return reason
 	}
-	return e.Field + ": " + e.Message("en")
-}
-
-// Message returns the reason for a person: for a problem with a submitted
-// value, a sentence naming the indicator and the limit, in English when lang
-// starts with "en" and in Vietnamese otherwise; for any other field, Reason.
-func (e FieldError) Message(lang string) string {
-	if e.Indicator == "" {
-		return e.Reason
-	}
-	return valueMessage(e, lang)
+	return e.Field + ": " + reason
 }
 
 // InputError is an input refused for what it says, whatever the state of the

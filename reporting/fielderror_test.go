@@ -23,18 +23,6 @@ func TestFieldErrorsCollectEveryRefusedField(t *testing.T) {
 	assert.Len(t, in.Fields, 3)
 }
 
-func TestAValueProblemSpeaksTheReadersLanguage(t *testing.T) {
-	_, problems := socioEconomic().ValidateValues(Values{"BUDGET_REVENUE": "1,5", "NEW_FIRMS": "1"})
-	require.Len(t, problems, 1)
-	p := problems[0]
-	assert.Equal(t, "values.BUDGET_REVENUE", p.Field)
-	assert.Contains(t, p.Message("vi"), "dùng dấu chấm")
-	assert.Contains(t, p.Message("en"), "use '.' as the decimal point")
-	assert.Equal(t, "values.BUDGET_REVENUE: "+p.Message("en"), p.Error())
-	plain := FieldError{Field: "reason", Reason: "required"}
-	assert.Equal(t, "required", plain.Message("vi"), "other reasons are written once")
-}
-
 func TestTemplateProblemsNameTheIndicatorByIndex(t *testing.T) {
 	tp := socioEconomic()
 	tp.NameVI = ""
@@ -56,4 +44,17 @@ func TestInputErrorSaysHowManyProblems(t *testing.T) {
 	many := &InputError{Fields: []FieldError{valueError("GRDP", FieldRequired, ""), valueError("EMP", FieldRequired, "")}}
 	assert.Contains(t, many.Error(), "2 problems")
 	assert.Contains(t, many.Error(), "GRDP")
+}
+
+// TestAValueProblemTravelsAsAnErrorByItsCode: people read the reason in
+// their language from the catalogue (messages.FieldReason); as an error, a
+// value problem names its field, code and limit.
+func TestAValueProblemTravelsAsAnErrorByItsCode(t *testing.T) {
+	e := FieldError{Field: "values.GRDP", Indicator: "GRDP", Code: FieldBelowMin, Limit: "0"}
+	assert.Equal(t, "values.GRDP: below_min (limit 0)", e.Error())
+	assert.Equal(t, "values.X: required", FieldError{Field: "values.X", Indicator: "X", Code: FieldRequired}.Error())
+	_, err := ParseNumber("12.000", NotationUnstated)
+	assert.EqualError(t, err, `number "12.000" in notation unstated: ambiguous_number`)
+	ne := &NumberError{Text: "1,5", Notation: NotationVI, Code: FieldTooLong, Limit: "64", Indicator: "GRDP"}
+	assert.EqualError(t, ne, `indicator GRDP: number "1,5" in notation vi: too_long (limit 64)`)
 }

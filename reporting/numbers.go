@@ -51,15 +51,6 @@ const FieldAmbiguousNumber = "ambiguous_number"
 // maxDecimalChars characters with its grouping marks fits.
 const maxNumberInput = 2 * maxDecimalChars
 
-// NotationFor returns the notation of a page or a file in lang: English
-// for "en…", Vietnamese otherwise.
-func NotationFor(lang string) Notation {
-	if isEnglish(lang) {
-		return NotationEN
-	}
-	return NotationVI
-}
-
 // marks returns the grouping mark and the decimal mark of a notation that
 // groups, and false for the canonical and unstated notations.
 func (n Notation) marks() (group, decimal rune, ok bool) {
@@ -72,8 +63,9 @@ func (n Notation) marks() (group, decimal rune, ok bool) {
 	return 0, '.', false
 }
 
-// example is a figure written in the notation, for messages.
-func (n Notation) example() string {
+// Example is a figure written in the notation, for messages: "1.234,5",
+// "1,234.5" or "1234.5".
+func (n Notation) Example() string {
 	switch n {
 	case NotationVI:
 		return "1.234,5"
@@ -102,45 +94,26 @@ type NumberError struct {
 	Indicator string
 }
 
-// Error returns the English message.
-func (e *NumberError) Error() string { return e.Message("en") }
+// Error says what is wrong in a line for logs and developers
+// (`number "12.000" in notation vi: ambiguous_number`); people read
+// messages.NumberReason, in their language.
+func (e *NumberError) Error() string {
+	msg := fmt.Sprintf("number %q in notation %s: %s", e.Text, e.notationName(), e.Code)
+	if e.Limit != "" {
+		msg += " (limit " + e.Limit + ")"
+	}
+	if e.Indicator != "" {
+		msg = "indicator " + e.Indicator + ": " + msg
+	}
+	return msg
+}
 
-// Message says what is wrong and how to write the figure, in English when
-// lang starts with "en" and in Vietnamese otherwise.
-func (e *NumberError) Message(lang string) string {
-	en := isEnglish(lang)
-	pick := func(vi, english string) string {
-		if en {
-			return english
-		}
-		return vi
+// notationName names the notation in Error.
+func (e *NumberError) notationName() string {
+	if e.Notation == NotationUnstated {
+		return "unstated"
 	}
-	text := "“" + e.Text + "”"
-	var reason string
-	switch {
-	case e.Code == FieldTooLong:
-		reason = fmt.Sprintf(pick("số dài quá %s ký tự.", "the number is longer than %s characters."), e.Limit)
-	case e.Code == FieldDecimalComma:
-		reason = fmt.Sprintf(pick("%s có dấu phẩy: dùng dấu chấm (.) làm dấu thập phân và không dùng dấu phân cách hàng nghìn, ví dụ 1234.5.",
-			"%s has a ',': use '.' as the decimal point and no thousands separators, for example 1234.5."), text)
-	case e.Code == FieldAmbiguousNumber && e.Notation == NotationVI:
-		reason = fmt.Sprintf(pick("%s không đọc được chắc chắn theo cách viết số tiếng Việt: dấu phẩy (,) là dấu thập phân (12,5), dấu chấm (.) phân cách hàng nghìn theo từng nhóm ba chữ số (12.000).",
-			"%s cannot be read for sure in Vietnamese notation: ',' is the decimal mark (12,5) and '.' groups thousands in threes (12.000)."), text)
-	case e.Code == FieldAmbiguousNumber && e.Notation == NotationEN:
-		reason = fmt.Sprintf(pick("%s không đọc được chắc chắn theo cách viết số tiếng Anh: dấu chấm (.) là dấu thập phân (12.5), dấu phẩy (,) phân cách hàng nghìn theo từng nhóm ba chữ số (12,000).",
-			"%s cannot be read for sure in English notation: '.' is the decimal point (12.5) and ',' groups thousands in threes (12,000)."), text)
-	case e.Code == FieldAmbiguousNumber && len(e.Readings) == 2:
-		a, b := e.Readings[0], e.Readings[1]
-		reason = fmt.Sprintf(pick("%s có thể hiểu là %s hoặc %s mà không có gì cho biết là cách nào; hãy viết %s hoặc %s, không dùng dấu phân cách hàng nghìn.",
-			"%s could be read as %s or as %s, and nothing says which; write %s or %s, without thousands separators."), text, a, b, a, b)
-	default:
-		reason = fmt.Sprintf(pick("%s không phải là số; nhập số như %s.", "%s is not a number; write a number such as %s."),
-			text, e.Notation.example())
-	}
-	if e.Indicator == "" {
-		return reason
-	}
-	return pick("Chỉ tiêu ", "Indicator ") + e.Indicator + ": " + reason
+	return string(e.Notation)
 }
 
 // ParseNumber reads a figure written in notation n and returns it in the

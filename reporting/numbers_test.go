@@ -147,48 +147,6 @@ func TestParseNumberUnknownNotation(t *testing.T) {
 	require.ErrorContains(t, err, `unknown notation "fr"`)
 }
 
-func TestParseNumberUnstatedNamesBothReadings(t *testing.T) {
-	_, err := ParseNumber("12.000", NotationUnstated)
-	var ne *NumberError
-	require.True(t, errors.As(err, &ne))
-	assert.Equal(t, []string{"12", "12000"}, ne.Readings)
-	assert.Equal(t, "“12.000” could be read as 12 or as 12000, and nothing says which; write 12 or 12000, without thousands separators.", ne.Message("en"))
-	assert.Contains(t, ne.Message("vi"), "có thể hiểu là 12 hoặc 12000")
-}
-
-func TestNumberErrorMessages(t *testing.T) {
-	parse := func(text string, n Notation) *NumberError {
-		t.Helper()
-		_, err := ParseNumber(text, n)
-		var ne *NumberError
-		require.True(t, errors.As(err, &ne), "%q", text)
-		return ne
-	}
-	tests := []struct {
-		err      *NumberError
-		lang     string
-		contains string
-	}{
-		{parse("12.5", NotationVI), "vi", "“12.5” không đọc được chắc chắn theo cách viết số tiếng Việt: dấu phẩy (,) là dấu thập phân (12,5)"},
-		{parse("12.5", NotationVI), "en", "“12.5” cannot be read for sure in Vietnamese notation: ',' is the decimal mark (12,5)"},
-		{parse("8,2", NotationEN), "en", "“8,2” cannot be read for sure in English notation: '.' is the decimal point (12.5)"},
-		{parse("8,2", NotationEN), "vi", "dấu chấm (.) là dấu thập phân (12.5)"},
-		{parse("8,2", NotationCanonical), "en", "use '.' as the decimal point and no thousands separators, for example 1234.5."},
-		{parse("8,2", NotationCanonical), "vi", "dùng dấu chấm (.) làm dấu thập phân và không dùng dấu phân cách hàng nghìn, ví dụ 1234.5."},
-		{parse("abc", NotationVI), "vi", "“abc” không phải là số; nhập số như 1.234,5."},
-		{parse("abc", NotationEN), "en", "“abc” is not a number; write a number such as 1,234.5."},
-		{parse("abc", NotationCanonical), "en", "write a number such as 1234.5."},
-		{parse(strings.Repeat("9", 70), NotationVI), "en", "longer than 64 characters"},
-	}
-	for _, tt := range tests {
-		assert.Contains(t, tt.err.Message(tt.lang), tt.contains)
-	}
-	named := parse("12.5", NotationVI)
-	named.Indicator = "GRDP"
-	assert.True(t, strings.HasPrefix(named.Message("vi"), "Chỉ tiêu GRDP: “12.5” không đọc được"), named.Message("vi"))
-	assert.True(t, strings.HasPrefix(named.Error(), "Indicator GRDP: “12.5” cannot be read"), named.Error())
-}
-
 // TestParseNumberCanonicalIsTheAPIReading: the canonical notation accepts
 // exactly what ValidateValues accepts, as the same figure, with the same
 // problem code.
@@ -212,13 +170,6 @@ func TestParseNumberCanonicalIsTheAPIReading(t *testing.T) {
 			assert.Equal(t, problems[0].Code, ne.Code, in)
 		}
 	}
-}
-
-func TestNotationFor(t *testing.T) {
-	assert.Equal(t, NotationVI, NotationFor("vi"))
-	assert.Equal(t, NotationVI, NotationFor(""))
-	assert.Equal(t, NotationEN, NotationFor("en"))
-	assert.Equal(t, NotationEN, NotationFor("en-GB"))
 }
 
 func TestFormatNumber(t *testing.T) {

@@ -2,7 +2,6 @@ package reporting
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -321,64 +320,6 @@ func (p Period) shift(by int) Period {
 		return p
 	}
 	return next.On(p.Windows)
-}
-
-// Label names the period for people: in Vietnamese by default ("tháng
-// 10/2026", "quý IV/2026", "6 tháng đầu năm 2026", "6 tháng cuối năm 2026",
-// "9 tháng năm 2026", "năm 2026") and in English when lang starts with "en"
-// ("October 2026", "Q4 2026", "H1 2026", "9 months 2026", "year 2026").
-// Vietnamese labels write months 1 and 2 with a leading zero ("tháng
-// 01/2026"), as Decree 30/2020 asks of dates in administrative documents.
-func (p Period) Label(lang string) string {
-	en := isEnglish(lang)
-	switch p.Cadence {
-	case Monthly:
-		if en {
-			return fmt.Sprintf("%s %d", time.Month(p.Index), p.Year)
-		}
-		month := strconv.Itoa(p.Index)
-		if p.Index < 3 {
-			month = "0" + month
-		}
-		return fmt.Sprintf("tháng %s/%d", month, p.Year)
-	case Quarterly:
-		if en {
-			return fmt.Sprintf("Q%d %d", p.Index, p.Year)
-		}
-		return fmt.Sprintf("quý %s/%d", romanQuarters[p.Index-1], p.Year)
-	case SixMonthly:
-		if en {
-			return fmt.Sprintf("H%d %d", p.Index, p.Year)
-		}
-		if p.Index == 1 {
-			return fmt.Sprintf("6 tháng đầu năm %d", p.Year)
-		}
-		return fmt.Sprintf("6 tháng cuối năm %d", p.Year)
-	case NineMonthly:
-		if en {
-			return fmt.Sprintf("9 months %d", p.Year)
-		}
-		return fmt.Sprintf("9 tháng năm %d", p.Year)
-	case Annual:
-		if en {
-			return fmt.Sprintf("year %d", p.Year)
-		}
-		return fmt.Sprintf("năm %d", p.Year)
-	case Custom:
-		if en {
-			return fmt.Sprintf("%s to %s", p.CustomStart.Format(lang), p.CustomEnd.Format(lang))
-		}
-		return fmt.Sprintf("từ %s đến %s", p.CustomStart.Format(lang), p.CustomEnd.Format(lang))
-	}
-	return p.ID
-}
-
-var romanQuarters = [4]string{"I", "II", "III", "IV"}
-
-// isEnglish reports whether a language tag asks for English ("en", "en-US");
-// everything else gets Vietnamese, the product's first language.
-func isEnglish(lang string) bool {
-	return strings.HasPrefix(strings.ToLower(lang), "en")
 }
 
 // MarshalText encodes p as its ID, so a period travels in JSON as "2026-Q4".

@@ -1,7 +1,6 @@
 package reporting
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,54 +40,6 @@ const (
 // valueError is the problem of one submitted value of the indicator.
 func valueError(indicator, code, limit string) FieldError {
 	return FieldError{Field: ValueField(indicator), Code: code, Indicator: indicator, Limit: limit}
-}
-
-// valueMessage writes the problem of a submitted value for the person who
-// filled in the form, naming the indicator and the limit: in English when
-// lang starts with "en", in Vietnamese otherwise.
-func valueMessage(e FieldError, lang string) string {
-	en := isEnglish(lang)
-	pick := func(vi, english string) string {
-		if en {
-			return english
-		}
-		return vi
-	}
-	var format string
-	switch e.Code {
-	case FieldRequired:
-		format = pick("Chỉ tiêu %[1]s: bắt buộc, chưa nhập giá trị.",
-			"Indicator %[1]s: required, but no value was given.")
-	case FieldNotANumber:
-		format = pick("Chỉ tiêu %[1]s: giá trị không phải là số; nhập số như 1234.5.",
-			"Indicator %[1]s: the value is not a number; write a number such as 1234.5.")
-	case FieldDecimalComma:
-		format = pick("Chỉ tiêu %[1]s: dùng dấu chấm (.) làm dấu thập phân và không dùng dấu phân cách hàng nghìn, ví dụ 1234.5.",
-			"Indicator %[1]s: use '.' as the decimal point and no thousands separators, for example 1234.5.")
-	case FieldNotAnInteger:
-		format = pick("Chỉ tiêu %[1]s: phải là số nguyên.",
-			"Indicator %[1]s: must be a whole number.")
-	case FieldBelowMin:
-		format = pick("Chỉ tiêu %[1]s: giá trị nhỏ hơn mức tối thiểu %[2]s.",
-			"Indicator %[1]s: the value is below the minimum of %[2]s.")
-	case FieldAboveMax:
-		format = pick("Chỉ tiêu %[1]s: giá trị lớn hơn mức tối đa %[2]s.",
-			"Indicator %[1]s: the value is above the maximum of %[2]s.")
-	case FieldUnknownIndicator:
-		format = pick("Chỉ tiêu %[1]s không có trong biểu mẫu.",
-			"Indicator %[1]s is not in the template.")
-	case FieldTooLong:
-		format = pick("Chỉ tiêu %[1]s: dài quá %[2]s ký tự.",
-			"Indicator %[1]s: longer than %[2]s characters.")
-	case FieldInvalidText:
-		format = pick("Chỉ tiêu %[1]s: văn bản chứa ký tự không hợp lệ.",
-			"Indicator %[1]s: the text holds characters that are not valid text.")
-	default:
-		format = pick("Chỉ tiêu %[1]s: giá trị không hợp lệ (%[3]s).",
-			"Indicator %[1]s: invalid value (%[3]s).")
-	}
-	// Explicit argument indexes: fmt does not complain about unused ones.
-	return fmt.Sprintf(format, e.Indicator, e.Limit, e.Code)
 }
 
 // ValidateValues checks submitted values against the template and returns

@@ -29,7 +29,7 @@ const (
 // come from office staff and open on every agency's computer.
 func WriteCSV(w io.Writer, tmpl reporting.Template, lang messages.Lang) error {
 	cw := csvfile.NewWriter(w)
-	if err := cw.Write([]string{csvIndicator, ValueHeader(csvValue, reporting.NotationFor(string(lang))), csvName, csvUnit}); err != nil {
+	if err := cw.Write([]string{csvIndicator, ValueHeader(csvValue, messages.Notation(lang)), csvName, csvUnit}); err != nil {
 		return fmt.Errorf("write csv for template %s: %w", tmpl.Code, err)
 	}
 	for _, ind := range tmpl.Indicators {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 
+	"rcm/messages"
 	"rcm/reporting"
 )
 
@@ -56,7 +57,7 @@ func (c *collector) addIn(line int, code, value string, n reporting.Notation) {
 		var ne *reporting.NumberError
 		if errors.As(err, &ne) {
 			ne.Indicator = code
-			c.problems.add(line, code, ne.Code, "%s", ne.Message("en"))
+			c.problems.add(line, code, ne.Code, "%s", messages.NumberReason(messages.English, ne))
 			return
 		}
 		if err != nil { // a notation rcm does not know: a bug, said as it is
@@ -72,7 +73,7 @@ func (c *collector) addIn(line int, code, value string, n reporting.Notation) {
 	bad := false
 	for _, fe := range errs {
 		if fe.Indicator == code && fe.Code != reporting.FieldRequired {
-			c.problems.add(line, code, fe.Code, "%s", fe.Message("en"))
+			c.problems.add(line, code, fe.Code, "%s", messages.FieldReason(messages.English, fe))
 			bad = true
 		}
 	}

@@ -90,7 +90,7 @@ func writeSheet(f *excelize.File, tmpl reporting.Template, lang messages.Lang) e
 	for i, h := range headers {
 		header[i] = h
 	}
-	header[xlsxValueCol] = ValueHeader(headers[xlsxValueCol], reporting.NotationFor(string(lang)))
+	header[xlsxValueCol] = ValueHeader(headers[xlsxValueCol], messages.Notation(lang))
 	if err := f.SetSheetRow(xlsxSheet, fmt.Sprintf("A%d", xlsxHeaderRow), &header); err != nil {
 		return err
 	}
@@ -174,7 +174,7 @@ func displayBound(bound, none string, lang messages.Lang) string {
 	if bound == "" {
 		return none
 	}
-	if shown, err := reporting.FormatNumber(bound, reporting.NotationFor(string(lang))); err == nil {
+	if shown, err := reporting.FormatNumber(bound, messages.Notation(lang)); err == nil {
 		return shown
 	}
 	return bound

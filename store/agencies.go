@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"rcm/messages"
 	"rcm/reporting"
 )
 
@@ -130,7 +131,7 @@ func validateAgencies(agencies []reporting.Agency) error {
 		if a.HeadEmail != "" && !emailPattern.MatchString(a.HeadEmail) {
 			errs.Add(at+"head_email", "%q is not an e-mail address", a.HeadEmail)
 		}
-		if a.Language != "" && a.Language != "vi" && a.Language != "en" {
+		if a.Language != "" && !messages.IsLang(a.Language) {
 			errs.Add(at+"language", "%q is not a language rcm writes; use vi or en", a.Language)
 		}
 		if a.ActiveFrom != nil && a.ActiveUntil != nil && a.ActiveUntil.Before(*a.ActiveFrom) {

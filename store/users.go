@@ -15,6 +15,7 @@ import (
 
 	"rcm/access"
 
+	"rcm/messages"
 	"rcm/reporting"
 )
 
@@ -172,7 +173,7 @@ func validateUser(u User, password string) error {
 	case u.Role == access.Staff && u.AgencyCode != "":
 		errs.Add("agency", "office staff belong to no agency; leave it empty")
 	}
-	if u.Language != "" && u.Language != "vi" && u.Language != "en" {
+	if u.Language != "" && !messages.IsLang(u.Language) {
 		errs.Add("language", "%q is not a language rcm writes; use vi or en", u.Language)
 	}
 	if password != "" && len(password) < MinPasswordLength {

@@ -157,7 +157,7 @@ func pageLink(r *http.Request, key, value string) string {
 func periodTitle(lang messages.Lang, c reporting.Cycle) string {
 	label := c.Period
 	if p, err := reporting.ParsePeriod(c.Period); err == nil {
-		label = p.Label(string(lang))
+		label = messages.PeriodLabel(lang, p)
 	}
 	return messages.Text(lang, "result.period_title", label)
 }
@@ -171,7 +171,7 @@ func periodShort(lang messages.Lang, period string) string {
 	if p.Cadence == reporting.Monthly {
 		return fmt.Sprintf("%02d/%d", p.Index, p.Year)
 	}
-	return p.Label(string(lang))
+	return messages.PeriodLabel(lang, p)
 }
 
 // treeCodes are the codes of the tree's node and its children.
@@ -297,7 +297,7 @@ func figureLines(lang messages.Lang, a operations.Aggregates) []figureLine {
 // formatFigure writes a decimal with the separators of the page's language
 // ("1.234.567,5" in Vietnamese); text it cannot read is shown as it is.
 func formatFigure(lang messages.Lang, value string) string {
-	out, err := reporting.FormatNumber(value, reporting.NotationFor(string(lang)))
+	out, err := reporting.FormatNumber(value, messages.Notation(lang))
 	if err != nil {
 		return value
 	}

@@ -77,7 +77,7 @@ func indicatorLabel(lang messages.Lang, ind reporting.Indicator) string {
 // language the form was shown in (its "lang" field), else the page's.
 func formNotation(r *http.Request, pageLanguage messages.Lang) reporting.Notation {
 	lang := messages.Negotiate(messages.Explicit(r.PostFormValue("lang")), messages.Explicit(string(pageLanguage)))
-	return reporting.NotationFor(string(lang))
+	return messages.Notation(lang)
 }
 
 // readFormValues reads the values an officer typed, each figure in the
@@ -100,7 +100,7 @@ func readFormValues(r *http.Request, tmpl reporting.Template, n reporting.Notati
 		canonical, err := reporting.ParseNumber(v, n)
 		var ne *reporting.NumberError
 		if errors.As(err, &ne) {
-			problems = append(problems, reporting.FieldError{Field: "values." + ind.Code, Code: ne.Code, Reason: ne.Message(string(lang))})
+			problems = append(problems, reporting.FieldError{Field: "values." + ind.Code, Code: ne.Code, Reason: messages.NumberReason(lang, ne)})
 			continue
 		}
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"rcm/api"
+	"rcm/messages"
 	"rcm/operations"
 	"rcm/reporting"
 )
@@ -26,7 +27,7 @@ func (s *Server) getPeriodPlan(w http.ResponseWriter, r *http.Request) error {
 		DeadlineRule: plan.Regime.DeadlineRule.String(), Due: c.Due, Close: c.Close, SendTime: plan.SendTime.String(),
 		Estimates: c.ReportsEstimates(), Timeline: make([]api.PlannedMoment, len(plan.Timeline))}
 	if p, err := reporting.ParsePeriod(c.Period); err == nil {
-		out.LabelVI, out.LabelEN = p.Label("vi"), p.Label("en")
+		out.LabelVI, out.LabelEN = messages.PeriodLabel(messages.Vietnamese, p), messages.PeriodLabel(messages.English, p)
 	}
 	for i, m := range plan.Timeline {
 		recipients := make([]string, len(m.Recipients))

@@ -128,7 +128,7 @@ func toProblem(err error) *apiError {
 	case errors.Is(err, sheets.ErrTooLarge):
 		return problem(http.StatusRequestEntityTooLarge, typeTooLarge, "The file is too large", trimWrap(err))
 	case errors.As(err, &inErr):
-		return errValidation("some fields are refused; correct them and send the request again", inErr.Fields...)
+		return errValidation(messages.Text(messages.English, "problem.indicators_refused"), inErr.Fields...)
 	case errors.As(err, &fileErr):
 		return errValidation(fmt.Sprintf("the %s file cannot be read as the template's; correct the lines named and send it again", fileErr.Format), fileErr.Problems...)
 	case errors.Is(err, store.ErrNotFound):

@@ -136,7 +136,7 @@ func figure(lang messages.Lang, ind reporting.Indicator, value string) string {
 	if ind.Type == reporting.TypeText || value == "" {
 		return value
 	}
-	shown, err := reporting.FormatNumber(value, reporting.NotationFor(string(lang)))
+	shown, err := reporting.FormatNumber(value, messages.Notation(lang))
 	if err != nil {
 		return value
 	}
