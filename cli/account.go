@@ -16,6 +16,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"rcm/api"
+	"rcm/messages"
 )
 
 // accountCommands are the account-control subcommands of rcm user.
@@ -157,7 +158,7 @@ func userChangePassword(c *ucli.Context) error {
 	if err := cl.do(c.Context, http.MethodPut, "/api/v1/me/password", req, nil); err != nil {
 		return err
 	}
-	fmt.Fprintln(c.App.ErrWriter, "Đã đổi mật khẩu; các phiên khác đã kết thúc. / Password changed; your other sessions ended.")
+	fmt.Fprintln(c.App.ErrWriter, messages.Both("cli.password_changed"))
 	return nil
 }
 

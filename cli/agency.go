@@ -12,6 +12,7 @@ import (
 
 	"rcm/agencyfile"
 	"rcm/api"
+	"rcm/messages"
 	"rcm/reporting"
 )
 
@@ -80,7 +81,7 @@ func agencyImport(c *ucli.Context) error {
 		return err
 	}
 	var reader io.Reader = body
-	if bar := progressFor(c, len(agencies), int64(body.Len()), "gửi danh sách cơ quan / sending agencies"); bar != nil {
+	if bar := progressFor(c, len(agencies), int64(body.Len()), messages.Both("cli.sending_agencies")); bar != nil {
 		r := progressbar.NewReader(body, bar)
 		reader = &r
 		defer bar.Close()

@@ -195,7 +195,7 @@ func waitForNotice(c *ucli.Context, cl *apiClient, cycleID string, timeout time.
 		if err == nil && cyc.Expected > 0 && isTerminal(c.App.ErrWriter) {
 			if bar == nil {
 				bar = progressbar.NewOptions(cyc.Expected, progressbar.OptionSetWriter(c.App.ErrWriter),
-					progressbar.OptionSetDescription("Thông báo hạn nộp / deadline notice"), progressbar.OptionClearOnFinish())
+					progressbar.OptionSetDescription(messages.Both("cli.deadline_notice")), progressbar.OptionClearOnFinish())
 			}
 			_ = bar.Set(cyc.Expected - cyc.Counts[string(reporting.ObligationPending)])
 		}
@@ -263,7 +263,7 @@ func printCycle(c *ucli.Context, cyc api.Cycle, tl *api.Timeline) error {
 		for i, code := range codes {
 			rows[i] = []string{statusName(code), itoa(cyc.Counts[code])}
 		}
-		if err := printRecords(c, records{Header: []string{"trạng thái / status", "đơn vị / agencies"}, Rows: rows}); err != nil {
+		if err := printRecords(c, records{Header: []string{messages.Both("cli.status"), messages.Both("cli.agencies")}, Rows: rows}); err != nil {
 			return err
 		}
 	}
@@ -443,7 +443,7 @@ func cycleExtend(c *ucli.Context) error {
 	}
 	agency := ext.Agency
 	if agency == "" {
-		agency = "(tất cả / all)"
+		agency = "(" + messages.Both("cli.all_agencies") + ")"
 	}
 	return printRecord(c, []field{{"cycle", ext.Cycle}, {"agency", agency}, {"old_due", formatVNPtr(ext.OldDue)},
 		{"due", formatVN(ext.Due)}, {"close", formatVN(ext.Close)}, {"reason", ext.Reason}, {"agencies_moved", itoa(ext.Affected)}}, ext)

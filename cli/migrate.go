@@ -6,6 +6,7 @@ import (
 
 	ucli "github.com/urfave/cli/v2"
 
+	"rcm/messages"
 	"rcm/store"
 )
 
@@ -98,7 +99,7 @@ func migrateUp(c *ucli.Context) error {
 		return unavailable(err)
 	}
 	if len(applied) == 0 && c.String("output") != outputJSON {
-		_, err := c.App.Writer.Write([]byte("Cơ sở dữ liệu đã cập nhật. / The database is up to date.\n"))
+		_, err := c.App.Writer.Write([]byte(messages.Both("cli.database_up_to_date") + "\n"))
 		return err
 	}
 	return printMigrations(c, applied)

@@ -259,9 +259,9 @@ func planRecords(p api.PeriodPlan) (records, error) {
 		}
 		return t.Format(layout) + " (" + vietnameseWeekday(t.Weekday()) + ")"
 	}
-	figures := "thực hiện / actual"
+	figures := messages.Both("cli.figures_actual")
 	if p.Estimates {
-		figures = "ước tính / estimate"
+		figures = messages.Both("cli.figures_estimate")
 	}
 	rows := [][]string{
 		{"regime", p.Regime},

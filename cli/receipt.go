@@ -11,6 +11,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"rcm/api"
+	"rcm/messages"
 )
 
 // receiptCommand checks receipts.
@@ -76,9 +77,9 @@ func verifyReceipt(c *ucli.Context) error {
 			return err
 		}
 	} else {
-		verdict := "khớp / match"
+		verdict := messages.Both("cli.match")
 		if !check.Match {
-			verdict = "KHÔNG khớp / does NOT match"
+			verdict = messages.Both("cli.no_match")
 		}
 		fields := []field{{"receipt", rc.Number}, {"cycle", rc.CycleID}, {"agency", rc.AgencyCode}, {"version", itoa(rc.Version)},
 			{"submitted_at", formatVN(rc.SubmittedAt)}, {"stored_hash", rc.ContentHash}, {"file_hash", check.FileHash}, {"result", verdict}}

@@ -10,6 +10,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"rcm/api"
+	"rcm/messages"
 	"rcm/reporting"
 )
 
@@ -129,9 +130,9 @@ func finalNote(c *ucli.Context, cycle string, final bool) {
 		return
 	}
 	if final {
-		fmt.Fprintf(c.App.ErrWriter, "%s: số liệu chính thức (kỳ đã đóng) / final figures\n", cycle)
+		fmt.Fprintf(c.App.ErrWriter, "%s: %s\n", cycle, messages.Both("cli.final_figures"))
 	} else {
-		fmt.Fprintf(c.App.ErrWriter, "%s: số liệu tạm tính (kỳ chưa đóng) / provisional figures, the cycle is still open\n", cycle)
+		fmt.Fprintf(c.App.ErrWriter, "%s: %s\n", cycle, messages.Both("cli.provisional_figures"))
 	}
 }
 

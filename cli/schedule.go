@@ -9,6 +9,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"rcm/api"
+	"rcm/messages"
 )
 
 // regimeScheduleCommand puts a regime on a schedule, or shows, pauses,
@@ -105,9 +106,9 @@ func parseClock(text string) (hour, minute int, err error) {
 func printSchedules(c *ucli.Context, list []api.Schedule, asList bool) error {
 	rows := make([][]string, len(list))
 	for i, s := range list {
-		state := "đang chạy / active"
+		state := messages.Both("cli.schedule_active")
 		if s.Paused {
-			state = "tạm dừng / paused"
+			state = messages.Both("cli.schedule_paused")
 		}
 		next := ""
 		if len(s.NextRuns) > 0 {

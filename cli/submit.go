@@ -13,6 +13,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 
 	"rcm/api"
+	"rcm/messages"
 )
 
 // Content types of the files rcm submit sends.
@@ -98,14 +99,14 @@ func submit(c *ucli.Context) error {
 // receiptRecord is the line said about a receipt and its fields: figures
 // that are estimates (số liệu ước tính) are called so in both.
 func receiptRecord(r api.Receipt) (note string, fields []field) {
-	note = "Đã nhận báo cáo / report received"
+	note = messages.Both("cli.received")
 	if r.Replayed {
-		note = "Đã nhận trước đó / received earlier (same idempotency key)"
+		note = messages.Both("cli.received_earlier")
 	}
-	figures := "thực hiện / actual"
+	figures := messages.Both("cli.figures_actual")
 	if r.Estimates {
-		note += " — số liệu ước tính / figures are estimates"
-		figures = "ước tính / estimate"
+		note += " — " + messages.Both("cli.figures_are_estimate")
+		figures = messages.Both("cli.figures_estimate")
 	}
 	return note, []field{{"receipt", r.Number}, {"cycle", r.CycleID}, {"agency", r.AgencyCode},
 		{"version", itoa(r.Version)}, {"submitted_at", formatVN(r.SubmittedAt)}, {"figures", figures}, {"content_hash", r.ContentHash},
