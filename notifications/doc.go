@@ -1,9 +1,11 @@
 // Package notifications renders rcm's messages (Vietnamese and English, plain
 // text and HTML, templates embedded in the binary) and delivers them over SMTP.
 //
-// It needs nothing else of rcm: activities decide who gets which message and
-// claim the notification row (so that nothing is mailed twice); this package
-// writes the message and hands it to the mail server.
+// It needs nothing else of rcm but the domain's event names (reporting) and
+// the message catalogue (messages: the language type and how each language
+// writes deadlines, numbers and percentages): activities decide who gets
+// which message and claim the notification row (so that nothing is mailed
+// twice); this package writes the message and hands it to the mail server.
 //
 // # Rendering
 //
