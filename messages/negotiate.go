@@ -22,6 +22,15 @@ func Explicit(s string) Source {
 	return Source{lang: Lang(s), ok: true}
 }
 
+// Given is a language already chosen (a page's, found before): it says
+// itself when it is vi or en.
+func Given(l Lang) Source {
+	if !IsLang(string(l)) {
+		return Source{}
+	}
+	return Source{lang: l, ok: true}
+}
+
 // Own is the language a user or an agency keeps in their record ("vi",
 // "en", "en-US"); empty or unknown says nothing.
 func Own(s string) Source {

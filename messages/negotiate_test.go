@@ -58,6 +58,9 @@ func TestNegotiateTakesTheFirstSourceThatSaysALanguage(t *testing.T) {
 		{"an empty own says nothing", []Source{Own(""), AcceptLanguage("en")}, English},
 		{"an unknown own says nothing", []Source{Own("fr"), AcceptLanguage("en")}, English},
 		{"own with a region", []Source{Own("en-US")}, English},
+		{"a form's choice before the page's", []Source{Explicit("en"), Given(Vietnamese)}, English},
+		{"the page's when the form says nothing", []Source{Explicit(""), Given(English)}, English},
+		{"an unknown given says nothing", []Source{Given("fr"), Own("en")}, English},
 		{"garbage everywhere", []Source{Explicit("x"), Own("??"), AcceptLanguage(";;")}, Vietnamese},
 	}
 	for _, tt := range tests {

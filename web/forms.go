@@ -76,7 +76,7 @@ func indicatorLabel(lang messages.Lang, ind reporting.Indicator) string {
 // formNotation is the notation of the figures of a posted form: that of the
 // language the form was shown in (its "lang" field), else the page's.
 func formNotation(r *http.Request, pageLanguage messages.Lang) reporting.Notation {
-	lang := messages.Negotiate(messages.Explicit(r.PostFormValue("lang")), messages.Explicit(string(pageLanguage)))
+	lang := messages.Negotiate(messages.Explicit(r.PostFormValue("lang")), messages.Given(pageLanguage))
 	return messages.Notation(lang)
 }
 

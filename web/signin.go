@@ -35,7 +35,7 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		return errBadRequest(fmt.Sprintf("cannot read the form: %v", err))
 	}
-	lang := messages.Negotiate(messages.Explicit(r.PostFormValue("lang")), messages.Explicit(string(pageLang(r))))
+	lang := messages.Negotiate(messages.Explicit(r.PostFormValue("lang")), messages.Given(pageLang(r)))
 	data := signInPage{pageBase: pageBase{Lang: lang, Title: translate(lang, "signin")},
 		Next: safeNext(r.PostFormValue("next"))}
 	err := checkForm(r)
