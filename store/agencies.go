@@ -219,7 +219,7 @@ func upsertAgencies(ctx context.Context, tx pgx.Tx, agencies []reporting.Agency,
 			a := agencies[i]
 			lang := a.Language
 			if lang == "" {
-				lang = "vi"
+				lang = string(messages.Vietnamese)
 			}
 			// The WHERE clause skips rows that would not change, so that
 			// "updated" counts real changes and updated_at stays true.

@@ -143,7 +143,7 @@ func insertUser(ctx context.Context, q Querier, u User, password string) (User, 
 		hash = &hs
 	}
 	if u.Language == "" {
-		u.Language = "vi"
+		u.Language = string(messages.Vietnamese)
 	}
 	return scanUser(q.QueryRow(ctx, `
 		INSERT INTO users AS u (email, name, role, agency_code, manager_id, language, password_hash)
