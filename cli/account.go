@@ -327,7 +327,7 @@ func auditVerify(c *ucli.Context) error {
 			return err
 		}
 	} else if v.Whole {
-		fmt.Fprintf(c.App.Writer, "Nhật ký kiểm toán nguyên vẹn / the audit log is whole: %d records in %d streams.\n", v.Records, v.Streams)
+		fmt.Fprintf(c.App.Writer, "%s: %d records in %d streams.\n", messages.Both("cli.audit_whole"), v.Records, v.Streams)
 	} else {
 		for _, b := range v.Breaks {
 			where := fmt.Sprintf("record %d", b.ID)

@@ -210,7 +210,7 @@ func waitForNotice(c *ucli.Context, cl *apiClient, cycleID string, timeout time.
 						_ = bar.Finish()
 						bar = nil
 					}
-					fmt.Fprintf(c.App.ErrWriter, "Đã gửi thông báo hạn nộp / deadline notice done: %d agencies, %d sent, %d failed, %d skipped\n",
+					fmt.Fprintf(c.App.ErrWriter, "%s: %d agencies, %d sent, %d failed, %d skipped\n", messages.Both("cli.deadline_notice_done"),
 						m.Result.Selected, m.Result.Sent, m.Result.Failed, m.Result.Skipped)
 					return nil
 				}

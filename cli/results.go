@@ -104,7 +104,7 @@ func saveDownload(c *ucli.Context, cl *apiClient, path, file string) error {
 	if err := writeFileAtomic(file, buf.Bytes()); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.App.ErrWriter, "Đã lưu / saved %s (%d bytes)\n", file, buf.Len())
+	fmt.Fprintf(c.App.ErrWriter, "%s %s (%d bytes)\n", messages.Both("cli.saved"), file, buf.Len())
 	return nil
 }
 

@@ -16,6 +16,7 @@ import (
 
 	"rcm/access"
 	"rcm/api"
+	"rcm/messages"
 	"rcm/operations"
 	"rcm/reporting"
 	"rcm/store"
@@ -287,12 +288,12 @@ func printNewToken(c *ucli.Context, t api.NewToken) error {
 	} else if _, err := fmt.Fprintln(c.App.Writer, t.Secret); err != nil {
 		return fmt.Errorf("print the token: %w", err)
 	}
-	expiry := "không hết hạn / never expires"
+	expiry := messages.Both("cli.never_expires")
 	if t.ExpiresAt != nil {
-		expiry = "hết hạn / expires " + t.ExpiresAt.Local().Format(time.RFC3339)
+		expiry = messages.Both("cli.expires") + " " + t.ExpiresAt.Local().Format(time.RFC3339)
 	}
-	fmt.Fprintf(c.App.ErrWriter, "Token #%d (%s). Lưu lại ngay: token chỉ hiện một lần. / Save it now: it is not shown again.\n"+
-		"Dùng / use: export RCM_TOKEN=<token>; thu hồi / revoke: rcm user revoke %d\n", t.ID, expiry, t.ID)
+	fmt.Fprintf(c.App.ErrWriter, "Token #%d (%s). %s\n%s: export RCM_TOKEN=<token>; %s: rcm user revoke %d\n",
+		t.ID, expiry, messages.Both("cli.token_shown_once"), messages.Both("cli.use"), messages.Both("cli.revoke"), t.ID)
 	return nil
 }
 

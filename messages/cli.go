@@ -27,4 +27,12 @@ var cliTexts = map[string]entry{
 	"cli.sending_agencies":     {"gửi danh sách cơ quan", "sending agencies"},
 	"cli.database_up_to_date":  {"Cơ sở dữ liệu đã cập nhật.", "The database is up to date."},
 	"cli.password_changed":     {"Đã đổi mật khẩu; các phiên khác đã kết thúc.", "Password changed; your other sessions ended."},
+	"cli.deadline_notice_done": {"Đã gửi thông báo hạn nộp", "deadline notice done"},
+	"cli.audit_whole":          {"Nhật ký kiểm toán nguyên vẹn", "the audit log is whole"},
+	"cli.never_expires":        {"không hết hạn", "never expires"},
+	"cli.expires":              {"hết hạn", "expires"},
+	"cli.token_shown_once":     {"Lưu lại ngay: token chỉ hiện một lần.", "Save it now: it is not shown again."},
+	"cli.use":                  {"Dùng", "use"},
+	"cli.revoke":               {"thu hồi", "revoke"},
+	"cli.saved":                {"Đã lưu", "saved"},
 }
