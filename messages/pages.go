@@ -102,6 +102,7 @@ var pageTexts = map[string]entry{
 	"no_chronic":         {"Không có đơn vị nào trễ hạn ở mọi kỳ.", "No agency was late in every period."},
 	"extended":           {"gia hạn", "extended"},
 	"next_page":          {"Trang sau", "Next page"},
+	"open_node":          {"Xem chi tiết", "Open"},
 	"export":             {"Tải về", "Download"},
 	"indicator_name":     {"Chỉ tiêu", "Indicator"},
 	"agency_code":        {"Mã đơn vị", "Agency code"},

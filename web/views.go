@@ -43,6 +43,7 @@ func mustParseViews() *views {
 		"pct":         percentText,
 		"figure":      figure,
 		"treeRow":     treeRow,
+		"summaryRow":  summaryRow,
 		"exp":         func(lang messages.Lang, link string) exportRef { return exportRef{Lang: lang, Link: link} },
 		"depth":       func(path string) int { return strings.Count(path, "/") - 1 },
 		"period":      periodShort,
