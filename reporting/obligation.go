@@ -102,7 +102,9 @@ var (
 // review; a decision to accepted or returned; a nil report (NilReport set)
 // to accepted from any state with nothing awaiting review; a reopen from
 // accepted back to returned; close to a final state; an admitted late
-// filing from missing or not accepted to late. A review decides only
+// filing from missing or not accepted to late. An extension whose due is
+// still ahead takes an overdue obligation back to notified (or pending,
+// before its notice): the one edge back, written in store's extension. A review decides only
 // an unreviewed latest version, so the wider edges serve the actions alone.
 var obligationFrom = life[ObligationStatus]{
 	ObligationPending:     nil,
