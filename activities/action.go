@@ -10,7 +10,8 @@ import (
 // ActionTaken tells the people concerned of an action on an obligation: a
 // reopen to the agency (with the office's reason, as a returned report), a
 // nil report to the reviewers and the agency, an extension request to the
-// reviewers, a refusal to the agency. A grant sends nothing here: the
+// reviewers, a refusal to the agency; a late filing to the reviewers and
+// the agency, its admission or refusal to the agency. A grant sends nothing here: the
 // extension it made tells the agency (deadline_extended, from the
 // CycleWorkflow). Each message is keyed by the action, so a retried
 // activity never mails twice. It reports when the obligation closes, which
@@ -43,7 +44,8 @@ func (a *Activities) ActionTaken(ctx context.Context, in ActionInput) (ActionSta
 		d := a.baseData(cc, l, agency.Code, localName(l, agency.NameVI, agency.NameEN))
 		d.Due, d.Close, d.Version = ob.Due, ob.Close, act.Version
 		d.Reason = act.Reason
-		if in.Event == reporting.EventExtensionRefused {
+		switch in.Event {
+		case reporting.EventExtensionRefused, reporting.EventLateFilingRefused, reporting.EventLateFilingAdmitted:
 			d.Reason = act.DecisionReason
 		}
 		if act.RequestedDue != nil {
@@ -59,10 +61,10 @@ func (a *Activities) ActionTaken(ctx context.Context, in ActionInput) (ActionSta
 	}
 	var msgs []message
 	switch in.Event {
-	case reporting.EventReopened, reporting.EventExtensionRefused:
+	case reporting.EventReopened, reporting.EventExtensionRefused, reporting.EventLateFilingAdmitted, reporting.EventLateFilingRefused:
 		msgs = append(msgs, toAgency())
-	case reporting.EventNilReported, reporting.EventExtensionRequested:
-		if in.Event == reporting.EventNilReported {
+	case reporting.EventNilReported, reporting.EventExtensionRequested, reporting.EventLateFiled:
+		if in.Event == reporting.EventNilReported || in.Event == reporting.EventLateFiled {
 			msgs = append(msgs, toAgency())
 		}
 		reviewers, err := a.reviewers(ctx, cc)

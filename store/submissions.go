@@ -60,7 +60,7 @@ func lockObligation(ctx context.Context, tx pgx.Tx, cycleID, agencyCode string) 
 // closed obligation is ErrClosed, anything else ErrConflict.
 func refused(err error) error {
 	var r *reporting.RefusedError
-	if errors.As(err, &r) && r.Refusal == reporting.RefusedClosed {
+	if errors.As(err, &r) && (r.Refusal == reporting.RefusedClosed || r.Refusal == reporting.RefusedReopenClosed) {
 		return fmt.Errorf("%w: %w", err, ErrClosed)
 	}
 	return fmt.Errorf("%w: %w", err, ErrConflict)
