@@ -1,0 +1,115 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"strings"
+
+	"rcm/api"
+	"rcm/operations"
+	"rcm/reporting"
+	"rcm/store"
+)
+
+func (s *Server) lateFilingRoutes() []Route {
+	return []Route{
+		{Method: "POST", Path: "/api/v1/cycles/{id}/agencies/{code}/late-filings", Op: operations.OpFileLate, Scope: s.agencyInScope("code"), Handle: s.fileLate},
+		{Method: "GET", Path: "/api/v1/late-filings", Op: operations.OpReadLateFilings, Handle: s.listLateFilings},
+		{Method: "POST", Path: "/api/v1/late-filings/{id}/decision", Op: operations.OpDecideLateFiling, Handle: s.decideLateFiling},
+	}
+}
+
+// readLateFiling reads a late filing's body: JSON (values, narrative,
+// reason) or a multipart form (file, narrative, reason). A bare CSV or XLSX
+// body has no room for the reason and is refused.
+func (s *Server) readLateFiling(r *http.Request, tmpl reporting.Template) (submissionBody, error) {
+	ct := r.Header.Get("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	switch {
+	case ct == "" || (err == nil && (mt == contentTypeJSON || strings.HasSuffix(mt, "+json"))):
+		return readJSONSubmission(r, true)
+	case err == nil && mt == "multipart/form-data":
+		return s.readSubmissionBody(r, tmpl)
+	}
+	return submissionBody{Source: "json"}, unsupportedLateFiling(ct)
+}
+
+func unsupportedLateFiling(ct string) error {
+	return problem(http.StatusUnsupportedMediaType, typeMediaType, "Unsupported media type",
+		fmt.Sprintf("the body is %q; a late filing needs its reason: send JSON (values, narrative, reason) or a multipart form with the file and \"reason\"", ct))
+}
+
+// fileLate stores a version filed after the obligation's close, pending the
+// office's answer: 201 with the late filing and the version's receipt.
+func (s *Server) fileLate(w http.ResponseWriter, r *http.Request) error {
+	cycleID, agency := r.PathValue("id"), r.PathValue("code")
+	tmpl, err := s.ops.CycleTemplate(r.Context(), caller(r), cycleID)
+	if errors.Is(err, store.ErrNotFound) {
+		return errNotFound("cycle", cycleID)
+	}
+	if err != nil {
+		return err
+	}
+	body, err := s.readLateFiling(r, tmpl)
+	if err == nil {
+		err = body.check()
+	}
+	if err != nil {
+		return err
+	}
+	lf, err := s.ops.FileLate(r.Context(), caller(r), operations.LateFilingRequest{SubmitRequest: operations.SubmitRequest{
+		CycleID: cycleID, AgencyCode: agency, Values: body.Values, Narrative: body.Narrative, Source: body.Source},
+		Reason: body.Reason})
+	if err != nil {
+		return operationError(r, err)
+	}
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/submissions/%d", lf.Receipt.SubmissionID))
+	writeJSON(w, http.StatusCreated, api.LateFiling{LateFiling: toActionJSON(lf.Action), Receipt: toReceiptJSON(lf.Receipt)})
+	return nil
+}
+
+// listLateFilings lists late filings (?cycle=, ?status=).
+func (s *Server) listLateFilings(w http.ResponseWriter, r *http.Request) error {
+	limit, err := pageLimit(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	status := reporting.ActionStatus(q.Get("status"))
+	switch status {
+	case "", reporting.ActionPending, reporting.ActionAdmitted, reporting.ActionRefused:
+	default:
+		return errBadRequest(fmt.Sprintf("status %q is unknown", status), reporting.FieldError{Field: "status", Reason: "pending, admitted or refused"})
+	}
+	list, err := s.ops.LateFilings(r.Context(), caller(r), store.ActionFilter{CycleID: q.Get("cycle"), Status: status, Limit: limit})
+	if err != nil {
+		return operationError(r, err)
+	}
+	items := make([]api.Action, len(list))
+	for i, a := range list {
+		items[i] = toActionJSON(a)
+	}
+	writeJSON(w, http.StatusOK, api.Page[api.Action]{Items: items})
+	return nil
+}
+
+// decideLateFiling admits or refuses a late filing.
+func (s *Server) decideLateFiling(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "late filing")
+	if err != nil {
+		return err
+	}
+	var req api.LateFilingDecision
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	a, err := s.ops.DecideLateFiling(r.Context(), caller(r), operations.LateFilingDecisionRequest{ActionID: id,
+		Decision: reporting.ActionStatus(req.Decision), Reason: req.Reason})
+	if err != nil {
+		return operationError(r, err)
+	}
+	writeJSON(w, http.StatusOK, toActionJSON(a))
+	return nil
+}
