@@ -22,8 +22,7 @@ type NewLateFiling struct {
 // StoreLateFiling stores a version filed after the obligation's close
 // (marked late-filed) and a pending late filing action, in one transaction
 // with its hand-off to the SubmissionWorkflow and its audit entry. The
-// obligation's final state does not change until the office admits it; only
-// its count of versions moves. A refusal of reporting's rules
+// obligation does not change until the office admits it. A refusal of reporting's rules
 // (Obligation.MayFileLate) is an ErrConflict.
 func (s *Store) StoreLateFiling(ctx context.Context, n NewLateFiling, handoff func(reporting.Action) (OutboxMessage, error)) (reporting.Action, reporting.Submission, error) {
 	values, err := json.Marshal(n.Values)
@@ -54,7 +53,14 @@ func (s *Store) StoreLateFiling(ctx context.Context, n NewLateFiling, handoff fu
 		if !errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("pending late filing: %w", err)
 		}
-		version := o.Versions + 1
+		// The obligation counts the versions that count (its check ties
+		// them to first_submitted_at); a late version is numbered after
+		// every stored one, and counted once admitted.
+		var version int
+		if err := tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) + 1 FROM submissions WHERE cycle_id = $1 AND agency_code = $2`,
+			n.CycleID, n.AgencyCode).Scan(&version); err != nil {
+			return fmt.Errorf("next version: %w", err)
+		}
 		code, err := reporting.NewReceiptCode()
 		if err != nil {
 			return err
@@ -72,10 +78,6 @@ func (s *Store) StoreLateFiling(ctx context.Context, n NewLateFiling, handoff fu
 			sub.CycleID, sub.AgencyCode, version, values, sub.Narrative, sub.Source, sub.SubmittedBy,
 			sub.SubmittedAt, sub.ContentHash, sub.ReceiptNumber).Scan(&sub.ID); err != nil {
 			return fmt.Errorf("insert late version %d: %w", version, err)
-		}
-		if _, err := tx.Exec(ctx, `UPDATE obligations SET versions = $3 WHERE cycle_id = $1 AND agency_code = $2`,
-			n.CycleID, n.AgencyCode, version); err != nil {
-			return fmt.Errorf("update obligation: %w", err)
 		}
 		a = reporting.Action{CycleID: n.CycleID, AgencyCode: n.AgencyCode, Kind: reporting.ActionLateFiling,
 			Status: reporting.ActionPending, Reason: n.Reason, Version: version, CreatedByID: n.Actor.UserID,
@@ -161,10 +163,10 @@ func (s *Store) DecideLateFiling(ctx context.Context, d LateFilingDecision, hand
 		if d.Admit {
 			tag, err := tx.Exec(ctx, `
 				UPDATE obligations
-				   SET status = $3, accepted_submission = $5, nil_reported_at = NULL,
+				   SET status = $3, accepted_submission = $5, nil_reported_at = NULL, versions = $7,
 				       first_submitted_at = coalesce(first_submitted_at, $6), last_submitted_at = $6
 				 WHERE cycle_id = $1 AND agency_code = $2 AND status = ANY($4)`,
-				a.CycleID, a.AgencyCode, reporting.ObligationLate, reporting.ObligationLate.From(), subID, submittedAt)
+				a.CycleID, a.AgencyCode, reporting.ObligationLate, reporting.ObligationLate.From(), subID, submittedAt, a.Version)
 			if err != nil {
 				return fmt.Errorf("update obligation: %w", err)
 			}

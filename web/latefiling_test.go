@@ -192,5 +192,5 @@ func TestALateFilingAdmittedCountsLateAndRecomputesTheClosedCycle(t *testing.T) 
 	// A reopen after close is refused, pointing to late filing.
 	resp = f.do("staff", "POST", "/api/v1/cycles/"+cycleID+"/agencies/HNI/reopen", map[string]string{"reason": "sửa số"})
 	require.Equal(t, http.StatusConflict, resp.status, "%s", resp.body)
-	assert.Contains(t, resp.body, "rcm late-file")
+	assert.Contains(t, string(resp.body), "rcm late-file")
 }
