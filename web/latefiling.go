@@ -113,3 +113,36 @@ func (s *Server) decideLateFiling(w http.ResponseWriter, r *http.Request) error 
 	writeJSON(w, http.StatusOK, toActionJSON(a))
 	return nil
 }
+
+// lateFilingForm files a late version from the agency page: the
+// filled-in template and the reason, as a multipart form.
+func (s *Server) lateFilingForm(w http.ResponseWriter, r *http.Request) error {
+	cycleID, agency := r.PathValue("id"), r.PathValue("code")
+	tmpl, err := s.ops.CycleTemplate(r.Context(), caller(r), cycleID)
+	if err != nil {
+		return err
+	}
+	body, err := s.readLateFiling(r, tmpl)
+	if err == nil {
+		err = body.check()
+	}
+	if err == nil {
+		_, err = s.ops.FileLate(r.Context(), caller(r), operations.LateFilingRequest{SubmitRequest: operations.SubmitRequest{
+			CycleID: cycleID, AgencyCode: agency, Values: body.Values, Narrative: body.Narrative, Source: "form"}, Reason: body.Reason})
+	}
+	return s.afterAction(w, r, err)
+}
+
+// lateDecisionForm admits or refuses a late filing from the agency page.
+func (s *Server) lateDecisionForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "lf", "late filing")
+	if err != nil {
+		return err
+	}
+	if err := parseSmallForm(r); err != nil {
+		return err
+	}
+	_, err = s.ops.DecideLateFiling(r.Context(), caller(r), operations.LateFilingDecisionRequest{ActionID: id,
+		Decision: reporting.ActionStatus(r.PostFormValue("decision")), Reason: r.PostFormValue("reason")})
+	return s.afterAction(w, r, err)
+}
