@@ -86,3 +86,14 @@ func (a *Activities) ActionTaken(ctx context.Context, in ActionInput) (ActionSta
 	}
 	return state, nil
 }
+
+// ObligationClose reports when the agency's obligation closes as it stands
+// now — an extension (for the agency or the whole cycle) may have moved it
+// since the submission loop last looked — and whether it is final.
+func (a *Activities) ObligationClose(ctx context.Context, in ObligationInput) (ActionState, error) {
+	ob, err := a.store.Obligation(ctx, in.CycleID, in.AgencyCode)
+	if err != nil {
+		return ActionState{}, nonRetryableIfMissing(err)
+	}
+	return ActionState{CloseAt: ob.Close, Closed: ob.FinalizedAt != nil}, nil
+}
