@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -193,4 +194,28 @@ func TestALateFilingAdmittedCountsLateAndRecomputesTheClosedCycle(t *testing.T) 
 	resp = f.do("staff", "POST", "/api/v1/cycles/"+cycleID+"/agencies/HNI/reopen", map[string]string{"reason": "sửa số"})
 	require.Equal(t, http.StatusConflict, resp.status, "%s", resp.body)
 	assert.Contains(t, string(resp.body), "rcm late-file")
+}
+
+// TestAnExtendedOverdueObligationIsNoLongerOverdue: an obligation overdue
+// under its old due is notified again once its due moves past now, and
+// becomes overdue again only at the new due.
+func TestAnExtendedOverdueObligationIsNoLongerOverdue(t *testing.T) {
+	f := newFixture(t)
+	f.cycles()
+	due := time.Now().Add(3 * time.Second)
+	c, err := f.engine.Launch(context.Background(), f.caller("staff"), operations.LaunchRequest{
+		RegimeCode: f.freshRegime("HNI", "HCM"), Period: pastPeriod(t), Due: &due})
+	require.NoError(t, err)
+	f.waitStatus(c.ID, reporting.CycleOpen)
+	status := func(agency string) reporting.ObligationStatus {
+		ob, err := f.store.Obligation(context.Background(), c.ID, agency)
+		require.NoError(t, err)
+		return ob.Status
+	}
+	require.Eventually(t, func() bool { return status("HNI") == reporting.ObligationOverdue }, 30*time.Second, 100*time.Millisecond)
+	_, err = f.engine.Extend(context.Background(), f.caller("staff"), operations.ExtendRequest{CycleID: c.ID, AgencyCode: "HNI",
+		Due: time.Now().Add(time.Hour), Reason: "bão số 10"})
+	require.NoError(t, err)
+	assert.Equal(t, reporting.ObligationNotified, status("HNI"), "the extension takes it out of overdue")
+	assert.Equal(t, reporting.ObligationOverdue, status("HCM"), "the others keep their state")
 }
