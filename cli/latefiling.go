@@ -7,9 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
-	"net/url"
 	"path/filepath"
-	"strconv"
 
 	ucli "github.com/urfave/cli/v2"
 
@@ -161,26 +159,7 @@ func lateFilingCommand() *ucli.Command {
 }
 
 func lateFilingList(c *ucli.Context) error {
-	cl, err := newClient(c)
-	if err != nil {
-		return err
-	}
-	q := url.Values{"limit": {itoa(c.Int("limit"))}}
-	for _, name := range []string{"cycle", "status"} {
-		if v := c.String(name); v != "" {
-			q.Set(name, v)
-		}
-	}
-	var p api.Page[api.Action]
-	if err := cl.do(c.Context, http.MethodGet, "/api/v1/late-filings?"+q.Encode(), nil, &p); err != nil {
-		return err
-	}
-	rows := make([][]string, len(p.Items))
-	for i, a := range p.Items {
-		rows[i] = []string{fmt.Sprint(a.ID), a.Cycle, a.Agency, itoa(a.Version), a.Status, a.Reason, a.CreatedBy, formatVN(a.CreatedAt)}
-	}
-	return printRecords(c, records{Header: []string{"late_filing", "cycle", "agency", "version", "status", "reason", "by", "at"},
-		Rows: rows, JSON: nonNil(p.Items)})
+	return listActions(c, "/api/v1/late-filings", "late_filing", "version", func(a api.Action) string { return itoa(a.Version) })
 }
 
 func lateFilingDecisionCommand(name string, decision reporting.ActionStatus, usage, usageText string) *ucli.Command {
@@ -196,12 +175,9 @@ Examples:
    rcm late-filing refuse 22 --reason "Đã quá thời hạn tổng hợp báo cáo Chính phủ"`,
 		Flags: append(clientFlags(), &ucli.StringFlag{Name: "reason", Usage: "why; required to refuse (the agency is told)"}, outputFlag()),
 		Action: func(c *ucli.Context) error {
-			if c.NArg() != 1 {
-				return usageError("late-filing %s: name one late filing, for example: %s (rcm late-filing list shows them)", name, usageText)
-			}
-			id, err := strconv.ParseInt(c.Args().First(), 10, 64)
-			if err != nil || id <= 0 {
-				return usageError("late-filing %s: id %q is not a number; rcm late-filing list shows them", name, c.Args().First())
+			id, err := decisionID(c, "late-filing "+name, usageText, "rcm late-filing list")
+			if err != nil {
+				return err
 			}
 			if decision == reporting.ActionRefused {
 				if err := requireFlags(c, "reason"); err != nil {

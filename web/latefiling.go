@@ -72,27 +72,7 @@ func (s *Server) fileLate(w http.ResponseWriter, r *http.Request) error {
 
 // listLateFilings lists late filings (?cycle=, ?status=).
 func (s *Server) listLateFilings(w http.ResponseWriter, r *http.Request) error {
-	limit, err := pageLimit(r)
-	if err != nil {
-		return err
-	}
-	q := r.URL.Query()
-	status := reporting.ActionStatus(q.Get("status"))
-	switch status {
-	case "", reporting.ActionPending, reporting.ActionAdmitted, reporting.ActionRefused:
-	default:
-		return errBadRequest(fmt.Sprintf("status %q is unknown", status), reporting.FieldError{Field: "status", Reason: "pending, admitted or refused"})
-	}
-	list, err := s.ops.LateFilings(r.Context(), caller(r), store.ActionFilter{CycleID: q.Get("cycle"), Status: status, Limit: limit})
-	if err != nil {
-		return operationError(r, err)
-	}
-	items := make([]api.Action, len(list))
-	for i, a := range list {
-		items[i] = toActionJSON(a)
-	}
-	writeJSON(w, http.StatusOK, api.Page[api.Action]{Items: items})
-	return nil
+	return s.listActions(w, r, s.ops.LateFilings, reporting.ActionPending, reporting.ActionAdmitted, reporting.ActionRefused)
 }
 
 // decideLateFiling admits or refuses a late filing.
