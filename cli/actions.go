@@ -196,21 +196,27 @@ Examples:
 			if err != nil {
 				return err
 			}
-			if decision == reporting.ActionRefused {
-				if err := requireFlags(c, "reason"); err != nil {
-					return err
-				}
-			}
-			cl, err := newClient(c)
-			if err != nil {
-				return err
-			}
-			var a api.Action
 			body := api.RequestDecision{Decision: string(decision), Reason: c.String("reason"), Due: c.String("due")}
-			if err := cl.do(c.Context, http.MethodPost, fmt.Sprintf("/api/v1/extension-requests/%d/decision", id), body, &a); err != nil {
-				return err
-			}
-			return printAction(c, a)
+			return postDecision(c, decision, fmt.Sprintf("/api/v1/extension-requests/%d/decision", id), body)
 		},
 	}
+}
+
+// postDecision posts office staff's decision body to path (a refusal needs
+// --reason) and prints the action decided on.
+func postDecision(c *ucli.Context, decision reporting.ActionStatus, path string, body any) error {
+	if decision == reporting.ActionRefused {
+		if err := requireFlags(c, "reason"); err != nil {
+			return err
+		}
+	}
+	cl, err := newClient(c)
+	if err != nil {
+		return err
+	}
+	var a api.Action
+	if err := cl.do(c.Context, http.MethodPost, path, body, &a); err != nil {
+		return err
+	}
+	return printAction(c, a)
 }

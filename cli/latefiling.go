@@ -179,21 +179,8 @@ Examples:
 			if err != nil {
 				return err
 			}
-			if decision == reporting.ActionRefused {
-				if err := requireFlags(c, "reason"); err != nil {
-					return err
-				}
-			}
-			cl, err := newClient(c)
-			if err != nil {
-				return err
-			}
-			var a api.Action
 			body := api.LateFilingDecision{Decision: string(decision), Reason: c.String("reason")}
-			if err := cl.do(c.Context, http.MethodPost, fmt.Sprintf("/api/v1/late-filings/%d/decision", id), body, &a); err != nil {
-				return err
-			}
-			return printAction(c, a)
+			return postDecision(c, decision, fmt.Sprintf("/api/v1/late-filings/%d/decision", id), body)
 		},
 	}
 }

@@ -100,20 +100,7 @@ func (e *Engine) DecideLateFiling(ctx context.Context, c Caller, req LateFilingD
 	if err := e.Authorize(c, OpDecideLateFiling); err != nil {
 		return reporting.Action{}, err
 	}
-	var problems reporting.FieldErrors
-	reason := strings.TrimSpace(req.Reason)
-	if len(reason) > reporting.MaxActionReason {
-		problems.Add("reason", "at most %d characters", reporting.MaxActionReason)
-	}
-	switch req.Decision {
-	case reporting.ActionAdmitted:
-	case reporting.ActionRefused:
-		if reason == "" {
-			problems.Add("reason", "say why the late filing is refused; the agency is told")
-		}
-	default:
-		problems.Add("decision", "%q is not a decision; use admitted or refused", req.Decision)
-	}
+	reason, problems := decisionProblems(req.Reason, req.Decision, reporting.ActionAdmitted, "late filing")
 	if err := problems.Err(); err != nil {
 		return reporting.Action{}, err
 	}
