@@ -35,8 +35,8 @@ type Obligation struct {
 type AgencyObligation struct {
 	Obligation Obligation   `json:"obligation"`
 	Versions   []Submission `json:"versions"`
-	// Actions are the reopens, nil reports and extension requests of the
-	// obligation, newest first.
+	// Actions are the reopens, nil reports, extension requests and late
+	// filings of the obligation, newest first.
 	Actions []Action `json:"actions"`
 }
 

@@ -99,3 +99,16 @@ func TestAReopenAfterClosePointsToLateFiling(t *testing.T) {
 		}
 	}
 }
+
+func TestTheMatrixCountsAnAdmittedLateFilingLateByItsFiling(t *testing.T) {
+	due := time.Date(2026, 11, 16, 17, 0, 0, 0, time.UTC)
+	closeAt := due.Add(10 * 24 * time.Hour)
+	first := due.Add(-time.Hour) // on time, returned, not replaced by close
+	filed := closeAt.Add(36 * time.Hour)
+	o := Obligation{Due: due, Close: closeAt, FinalizedAt: &closeAt, Timeliness: TimelinessFirstVersion, Status: ObligationLate,
+		Versions: 2, FirstSubmittedAt: &first, LastSubmittedAt: &filed, AcceptedVersion: 2, AcceptedSubmittedAt: &filed}
+	cell := CellOf(o, false, filed)
+	if cell.State != string(ObligationLate) || cell.DaysLate != 12 {
+		t.Errorf("cell %+v, want late by 12 days", cell)
+	}
+}
