@@ -134,6 +134,13 @@ func (s *Store) DecideLateFiling(ctx context.Context, d LateFilingDecision, hand
 		if a.Status != reporting.ActionPending {
 			return fmt.Errorf("late filing %d is %s, not pending: %w", a.ID, a.Status, ErrConflict)
 		}
+		if d.Admit {
+			// Admissions in one cycle recompute its results one after the
+			// other, each from facts that include the ones before it.
+			if _, err := tx.Exec(ctx, `SELECT 1 FROM cycles WHERE id = $1 FOR UPDATE`, a.CycleID); err != nil {
+				return fmt.Errorf("lock cycle %s: %w", a.CycleID, err)
+			}
+		}
 		o, err := lockObligation(ctx, tx, a.CycleID, a.AgencyCode)
 		if err != nil {
 			return err

@@ -219,3 +219,29 @@ func TestAnExtendedOverdueObligationIsNoLongerOverdue(t *testing.T) {
 	assert.Equal(t, reporting.ObligationNotified, status("HNI"), "the extension takes it out of overdue")
 	assert.Equal(t, reporting.ObligationOverdue, status("HCM"), "the others keep their state")
 }
+
+// TestAdmissionsAtOnceEachCountInTheStoredResults: two late filings of one
+// closed cycle admitted at the same moment both count in its recomputed
+// results (each recomputation sees the other's admission).
+func TestAdmissionsAtOnceEachCountInTheStoredResults(t *testing.T) {
+	f := newFixture(t)
+	f.cycles()
+	cycleID := f.closedCycle(nil, "HNI", "HCM")
+	ids := []int64{f.lateFiling(cycleID, "HNI").Action.ID, f.lateFiling(cycleID, "HCM").Action.ID}
+	errs := make(chan error, len(ids))
+	for _, id := range ids {
+		go func() {
+			_, err := f.engine.DecideLateFiling(context.Background(), f.caller("staff"),
+				operations.LateFilingDecisionRequest{ActionID: id, Decision: reporting.ActionAdmitted})
+			errs <- err
+		}()
+	}
+	for range ids {
+		require.NoError(t, <-errs)
+	}
+	var late int
+	require.NoError(t, f.store.Pool().QueryRow(context.Background(), `
+		SELECT c.late FROM cycle_compliance c JOIN agencies a ON a.code = c.agency_code
+		 WHERE c.cycle_id = $1 AND a.parent_code IS NULL`, cycleID).Scan(&late))
+	assert.Equal(t, 2, late, "the root's stored compliance counts both admissions")
+}
