@@ -36,6 +36,24 @@ func (s *Server) readLateFiling(r *http.Request, tmpl reporting.Template) (submi
 	return submissionBody{Source: "json"}, unsupportedLateFiling(ct)
 }
 
+// readLateReport reads and checks the late filing a request carries, against
+// the template of the cycle its path names.
+func (s *Server) readLateReport(r *http.Request) (submissionBody, error) {
+	cycleID := r.PathValue("id")
+	tmpl, err := s.ops.CycleTemplate(r.Context(), caller(r), cycleID)
+	if errors.Is(err, store.ErrNotFound) {
+		return submissionBody{}, errNotFound("cycle", cycleID)
+	}
+	if err != nil {
+		return submissionBody{}, err
+	}
+	body, err := s.readLateFiling(r, tmpl)
+	if err == nil {
+		err = body.check()
+	}
+	return body, err
+}
+
 func unsupportedLateFiling(ct string) error {
 	return problem(http.StatusUnsupportedMediaType, typeMediaType, "Unsupported media type",
 		fmt.Sprintf("the body is %q; a late filing needs its reason: send JSON (values, narrative, reason) or a multipart form with the file and \"reason\"", ct))
@@ -45,17 +63,7 @@ func unsupportedLateFiling(ct string) error {
 // office's answer: 201 with the late filing and the version's receipt.
 func (s *Server) fileLate(w http.ResponseWriter, r *http.Request) error {
 	cycleID, agency := r.PathValue("id"), r.PathValue("code")
-	tmpl, err := s.ops.CycleTemplate(r.Context(), caller(r), cycleID)
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound("cycle", cycleID)
-	}
-	if err != nil {
-		return err
-	}
-	body, err := s.readLateFiling(r, tmpl)
-	if err == nil {
-		err = body.check()
-	}
+	body, err := s.readLateReport(r)
 	if err != nil {
 		return err
 	}
@@ -98,14 +106,7 @@ func (s *Server) decideLateFiling(w http.ResponseWriter, r *http.Request) error 
 // filled-in template and the reason, as a multipart form.
 func (s *Server) lateFilingForm(w http.ResponseWriter, r *http.Request) error {
 	cycleID, agency := r.PathValue("id"), r.PathValue("code")
-	tmpl, err := s.ops.CycleTemplate(r.Context(), caller(r), cycleID)
-	if err != nil {
-		return err
-	}
-	body, err := s.readLateFiling(r, tmpl)
-	if err == nil {
-		err = body.check()
-	}
+	body, err := s.readLateReport(r)
 	if err == nil {
 		_, err = s.ops.FileLate(r.Context(), caller(r), operations.LateFilingRequest{SubmitRequest: operations.SubmitRequest{
 			CycleID: cycleID, AgencyCode: agency, Values: body.Values, Narrative: body.Narrative, Source: "form"}, Reason: body.Reason})
