@@ -11,7 +11,8 @@ import (
 // ActionTaken tells the people concerned of an action on an obligation: a
 // reopen to the agency (with the office's reason, as a returned report), a
 // nil report to the reviewers and the agency, an extension request to the
-// reviewers, a refusal to the agency. A grant sends nothing here: the
+// reviewers, a refusal to the agency; a late filing to the reviewers and
+// the agency, its admission or refusal to the agency. A grant sends nothing here: the
 // extension it made tells the agency (deadline_extended, from the
 // CycleWorkflow). Each message is keyed by the action, so a retried
 // activity never mails twice. It reports when the obligation closes, which
@@ -44,7 +45,8 @@ func (a *Activities) ActionTaken(ctx context.Context, in ActionInput) (ActionSta
 		d := a.baseData(cc, l, agency.Code, messages.Name(l, agency.NameVI, agency.NameEN))
 		d.Due, d.Close, d.Version = ob.Due, ob.Close, act.Version
 		d.Reason = act.Reason
-		if in.Event == reporting.EventExtensionRefused {
+		switch in.Event {
+		case reporting.EventExtensionRefused, reporting.EventLateFilingRefused, reporting.EventLateFilingAdmitted:
 			d.Reason = act.DecisionReason
 		}
 		if act.RequestedDue != nil {
@@ -60,10 +62,10 @@ func (a *Activities) ActionTaken(ctx context.Context, in ActionInput) (ActionSta
 	}
 	var msgs []message
 	switch in.Event {
-	case reporting.EventReopened, reporting.EventExtensionRefused:
+	case reporting.EventReopened, reporting.EventExtensionRefused, reporting.EventLateFilingAdmitted, reporting.EventLateFilingRefused:
 		msgs = append(msgs, toAgency())
-	case reporting.EventNilReported, reporting.EventExtensionRequested:
-		if in.Event == reporting.EventNilReported {
+	case reporting.EventNilReported, reporting.EventExtensionRequested, reporting.EventLateFiled:
+		if in.Event == reporting.EventNilReported || in.Event == reporting.EventLateFiled {
 			msgs = append(msgs, toAgency())
 		}
 		reviewers, err := a.reviewers(ctx, cc)
@@ -84,4 +86,15 @@ func (a *Activities) ActionTaken(ctx context.Context, in ActionInput) (ActionSta
 		return ActionState{}, fmt.Errorf("tell of action %d (%s): %w", act.ID, in.Event, err)
 	}
 	return state, nil
+}
+
+// ObligationClose reports when the agency's obligation closes as it stands
+// now — an extension (for the agency or the whole cycle) may have moved it
+// since the submission loop last looked — and whether it is final.
+func (a *Activities) ObligationClose(ctx context.Context, in ObligationInput) (ActionState, error) {
+	ob, err := a.store.Obligation(ctx, in.CycleID, in.AgencyCode)
+	if err != nil {
+		return ActionState{}, nonRetryableIfMissing(err)
+	}
+	return ActionState{CloseAt: ob.Close, Closed: ob.FinalizedAt != nil}, nil
 }

@@ -135,6 +135,12 @@ type ActionState struct {
 	Closed  bool
 }
 
+// ObligationInput names one agency's obligation in a cycle.
+type ObligationInput struct {
+	CycleID    string
+	AgencyCode string
+}
+
 // LaunchScheduledInput asks to launch the regime's cycle for the period that
 // starts at At.
 type LaunchScheduledInput struct {

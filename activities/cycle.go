@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -92,28 +91,10 @@ func (a *Activities) FinalizeCycle(ctx context.Context, cycleID string) (Finaliz
 	if err != nil {
 		return FinalizeResult{}, nonRetryableIfMissing(err)
 	}
-	aggregates, err := reporting.Aggregate(facts.Tree, facts.Template.Indicators, facts.Accepted, facts.Expected())
+	aggRows, compliance, err := store.CycleResults(facts, time.Now())
 	if err != nil {
 		return FinalizeResult{}, temporal.NewNonRetryableApplicationError(
-			fmt.Sprintf("aggregate cycle %s: %v", cycleID, err), "AggregationFailed", err)
-	}
-	var aggRows []store.AggregateRow
-	for node, byIndicator := range aggregates {
-		for indicator, v := range byIndicator {
-			aggRows = append(aggRows, store.AggregateRow{AgencyCode: node, IndicatorCode: indicator, Value: v.Value,
-				Contributors: v.Count, Expected: v.Expected})
-		}
-	}
-	sort.Slice(aggRows, func(i, j int) bool {
-		if aggRows[i].AgencyCode != aggRows[j].AgencyCode {
-			return aggRows[i].AgencyCode < aggRows[j].AgencyCode
-		}
-		return aggRows[i].IndicatorCode < aggRows[j].IndicatorCode
-	})
-	compliance, err := reporting.RollUpCompliance(facts.Tree, facts.Obligations, time.Now())
-	if err != nil {
-		return FinalizeResult{}, temporal.NewNonRetryableApplicationError(
-			fmt.Sprintf("compliance of cycle %s: %v", cycleID, err), "ComplianceFailed", err)
+			fmt.Sprintf("results of cycle %s: %v", cycleID, err), "ResultsFailed", err)
 	}
 	if err := a.store.StoreCycleResults(ctx, cycleID, aggRows, compliance.ByNode); err != nil {
 		return FinalizeResult{}, err

@@ -3,19 +3,20 @@ package api
 import "time"
 
 // Action is an action on one agency's obligation (reporting.Action): a
-// reopen by office staff, a nil report or an extension request by the
-// agency, with office staff's answer to a request.
+// reopen by office staff, a nil report, an extension request or a late
+// filing by the agency, with office staff's answer to a request or a late
+// filing.
 type Action struct {
 	ID     int64  `json:"id"`
 	Cycle  string `json:"cycle"`
 	Agency string `json:"agency"`
-	// Kind is reopen, nil_report or extension_request.
+	// Kind is reopen, nil_report, extension_request or late_filing.
 	Kind string `json:"kind"`
-	// Status is done (a reopen, a nil report) or pending, granted or
-	// refused (a request).
+	// Status is done (a reopen, a nil report), pending, granted or
+	// refused (a request), or pending, admitted or refused (a late filing).
 	Status string `json:"status"`
 	Reason string `json:"reason"`
-	// Version is the version a reopen reopened.
+	// Version is the version a reopen reopened, or a late filing filed.
 	Version int `json:"version,omitempty"`
 	// RequestedDue is the due date a request asks for (yyyy-mm-dd).
 	RequestedDue   string     `json:"requested_due,omitempty"`

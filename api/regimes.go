@@ -26,12 +26,16 @@ type Regime struct {
 	Timeliness string `json:"timeliness,omitempty"`
 	// SoftCheckFactor flags a figure that moves more than this many times
 	// from the agency's previous accepted period (2 or more; default 10).
-	SoftCheckFactor int                 `json:"soft_check_factor,omitempty"`
-	TimeZone        string              `json:"time_zone,omitempty"`
-	SendTime        string              `json:"send_time,omitempty"`
-	Holidays        []reporting.Date    `json:"holidays,omitempty"`
-	Policy          reporting.PolicyDoc `json:"policy"`
-	ReviewerID      *int64              `json:"reviewer_id,omitempty"`
+	SoftCheckFactor int `json:"soft_check_factor,omitempty"`
+	// LateFilingDays is how many days after an obligation's close an agency
+	// whose report was missing or not accepted may still file late (0: no
+	// late filing; left out: 30).
+	LateFilingDays *int                `json:"late_filing_days,omitempty"`
+	TimeZone       string              `json:"time_zone,omitempty"`
+	SendTime       string              `json:"send_time,omitempty"`
+	Holidays       []reporting.Date    `json:"holidays,omitempty"`
+	Policy         reporting.PolicyDoc `json:"policy"`
+	ReviewerID     *int64              `json:"reviewer_id,omitempty"`
 	// Assignments are the agencies that report; callers other than office
 	// staff see only those in their scope. PUT
 	// /api/v1/regimes/{code}/assignments takes an array of them.

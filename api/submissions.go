@@ -35,8 +35,8 @@ type Obligation struct {
 type AgencyObligation struct {
 	Obligation Obligation   `json:"obligation"`
 	Versions   []Submission `json:"versions"`
-	// Actions are the reopens, nil reports and extension requests of the
-	// obligation, newest first.
+	// Actions are the reopens, nil reports, extension requests and late
+	// filings of the obligation, newest first.
 	Actions []Action `json:"actions"`
 }
 
@@ -55,8 +55,10 @@ type Submission struct {
 	SubmittedAt   time.Time        `json:"submitted_at"`
 	// ContentHash is the SHA-256 (hex) of the stored report, the one its
 	// receipt shows and rcm receipt verify recomputes.
-	ContentHash string  `json:"content_hash"`
-	Review      *Review `json:"review,omitempty"`
+	ContentHash string `json:"content_hash"`
+	// LateFiled marks a version filed after close (a late filing).
+	LateFiled bool    `json:"late_filed,omitempty"`
+	Review    *Review `json:"review,omitempty"`
 }
 
 // SubmissionRequest is the JSON body of a submission (POST
@@ -66,6 +68,30 @@ type Submission struct {
 type SubmissionRequest struct {
 	Values    map[string]json.RawMessage `json:"values"`
 	Narrative string                     `json:"narrative"`
+}
+
+// LateFilingRequest is the JSON body of a late filing (POST
+// /api/v1/cycles/{id}/agencies/{code}/late-filings): the values and
+// narrative as for a submission, and the reason it comes after close. A
+// multipart form carries the file, "narrative" and "reason".
+type LateFilingRequest struct {
+	Values    map[string]json.RawMessage `json:"values"`
+	Narrative string                     `json:"narrative"`
+	Reason    string                     `json:"reason"`
+}
+
+// LateFiling is the answer to a late filing: the late filing (pending the
+// office's answer) and the receipt of its version.
+type LateFiling struct {
+	LateFiling Action  `json:"late_filing"`
+	Receipt    Receipt `json:"receipt"`
+}
+
+// LateFilingDecision is office staff's answer to a late filing (POST
+// /api/v1/late-filings/{id}/decision): admitted, or refused with a reason.
+type LateFilingDecision struct {
+	Decision string `json:"decision"`
+	Reason   string `json:"reason,omitempty"`
 }
 
 // Receipt is the answer to a submission: 201 for a version stored, 200 with

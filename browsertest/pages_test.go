@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"rcm/operations"
 	"rcm/reporting"
 )
 
@@ -164,4 +166,38 @@ func TestSoftCheckOnThePhoneAndInReview(t *testing.T) {
 	require.Contains(t, staff.text("tr.flagged"), "12.000", "the previous period's figure")
 	staff.requireAccessible()
 	staff.screenshot("review-flagged-desktop")
+}
+
+// TestTheClosedAgencyPageOnAPhone: after close the officer's page on a phone
+// says what khóa sổ means and offers late filing; office staff's page of
+// the same agency, with the late filing pending, offers admit and refuse;
+// axe-core finds nothing on either.
+func TestTheClosedAgencyPageOnAPhone(t *testing.T) {
+	s := newSite(t)
+	w := s.world
+	require.NoError(t, w.Engine.Close(w.Ctx, w.Staff, s.cycleID, "khóa sổ"))
+	require.Eventually(t, func() bool {
+		c, err := w.Store.Cycle(w.Ctx, s.cycleID)
+		return err == nil && c.Status == reporting.CycleClosed
+	}, 60*time.Second, 100*time.Millisecond)
+
+	b := newTab(t, s, "phone", phoneWidth, phoneHeight, true)
+	b.signIn(officerEmail, s.agencyPath("P01"))
+	b.requireNoSidewaysScroll(phoneWidth)
+	b.requireAccessible()
+	require.Contains(t, b.text("#closed-note"), "khóa sổ")
+	require.Contains(t, b.text("#late-filing-form"), "Nộp muộn")
+	b.screenshot("closed-agency-phone")
+
+	_, err := w.Engine.FileLate(w.Ctx, w.Officers["P01"], operations.LateFilingRequest{SubmitRequest: operations.SubmitRequest{
+		CycleID: s.cycleID, AgencyCode: "P01", Values: reporting.Values{"GRDP": "12", "EMP": "3", "CPI": "1.5"}}, Reason: "Mất điện diện rộng"})
+	require.NoError(t, err)
+	staff := newTab(t, s, "phone-staff", phoneWidth, phoneHeight, true)
+	staff.signIn(staffEmail, s.agencyPath("P01"))
+	staff.requireNoSidewaysScroll(phoneWidth)
+	staff.requireAccessible()
+	require.Contains(t, staff.text("#pending-late-filing"), "Mất điện diện rộng")
+	staff.open("/")
+	staff.requireAccessible()
+	require.Contains(t, staff.text("#late-filings"), "P01")
 }

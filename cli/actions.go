@@ -133,6 +133,12 @@ func printAction(c *ucli.Context, a api.Action) error {
 }
 
 func extensionList(c *ucli.Context) error {
+	return listActions(c, "/api/v1/extension-requests", "request", "requested_due", func(a api.Action) string { return a.RequestedDue })
+}
+
+// listActions lists the actions path answers (?cycle, ?status, ?limit from
+// the flags): the id under idHeader, the column extra under extraHeader.
+func listActions(c *ucli.Context, path, idHeader, extraHeader string, extra func(api.Action) string) error {
 	cl, err := newClient(c)
 	if err != nil {
 		return err
@@ -144,15 +150,28 @@ func extensionList(c *ucli.Context) error {
 		}
 	}
 	var p api.Page[api.Action]
-	if err := cl.do(c.Context, http.MethodGet, "/api/v1/extension-requests?"+q.Encode(), nil, &p); err != nil {
+	if err := cl.do(c.Context, http.MethodGet, path+"?"+q.Encode(), nil, &p); err != nil {
 		return err
 	}
 	rows := make([][]string, len(p.Items))
 	for i, a := range p.Items {
-		rows[i] = []string{fmt.Sprint(a.ID), a.Cycle, a.Agency, a.RequestedDue, a.Status, a.Reason, a.CreatedBy, formatVN(a.CreatedAt)}
+		rows[i] = []string{fmt.Sprint(a.ID), a.Cycle, a.Agency, extra(a), a.Status, a.Reason, a.CreatedBy, formatVN(a.CreatedAt)}
 	}
-	return printRecords(c, records{Header: []string{"request", "cycle", "agency", "requested_due", "status", "reason", "by", "at"},
+	return printRecords(c, records{Header: []string{idHeader, "cycle", "agency", extraHeader, "status", "reason", "by", "at"},
 		Rows: rows, JSON: nonNil(p.Items)})
+}
+
+// decisionID reads the one argument of a decision command: the id of what
+// it decides on, listed by listCommand.
+func decisionID(c *ucli.Context, command, usageText, listCommand string) (int64, error) {
+	if c.NArg() != 1 {
+		return 0, usageError("%s: name one, for example: %s (%s shows them)", command, usageText, listCommand)
+	}
+	id, err := strconv.ParseInt(c.Args().First(), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, usageError("%s: id %q is not a number; %s shows them", command, c.Args().First(), listCommand)
+	}
+	return id, nil
 }
 
 func extensionDecisionCommand(name string, decision reporting.ActionStatus, usage, usageText string) *ucli.Command {
@@ -173,28 +192,31 @@ Examples:
    rcm extension refuse 13 --reason "Số liệu đã có từ Cục Thống kê; đề nghị nộp đúng hạn"`,
 		Flags: flags,
 		Action: func(c *ucli.Context) error {
-			if c.NArg() != 1 {
-				return usageError("extension %s: name one request, for example: %s (rcm extension list shows them)", name, usageText)
-			}
-			id, err := strconv.ParseInt(c.Args().First(), 10, 64)
-			if err != nil || id <= 0 {
-				return usageError("extension %s: request id %q is not a number; rcm extension list shows them", name, c.Args().First())
-			}
-			if decision == reporting.ActionRefused {
-				if err := requireFlags(c, "reason"); err != nil {
-					return err
-				}
-			}
-			cl, err := newClient(c)
+			id, err := decisionID(c, "extension "+name, usageText, "rcm extension list")
 			if err != nil {
 				return err
 			}
-			var a api.Action
 			body := api.RequestDecision{Decision: string(decision), Reason: c.String("reason"), Due: c.String("due")}
-			if err := cl.do(c.Context, http.MethodPost, fmt.Sprintf("/api/v1/extension-requests/%d/decision", id), body, &a); err != nil {
-				return err
-			}
-			return printAction(c, a)
+			return postDecision(c, decision, fmt.Sprintf("/api/v1/extension-requests/%d/decision", id), body)
 		},
 	}
+}
+
+// postDecision posts office staff's decision body to path (a refusal needs
+// --reason) and prints the action decided on.
+func postDecision(c *ucli.Context, decision reporting.ActionStatus, path string, body any) error {
+	if decision == reporting.ActionRefused {
+		if err := requireFlags(c, "reason"); err != nil {
+			return err
+		}
+	}
+	cl, err := newClient(c)
+	if err != nil {
+		return err
+	}
+	var a api.Action
+	if err := cl.do(c.Context, http.MethodPost, path, body, &a); err != nil {
+		return err
+	}
+	return printAction(c, a)
 }

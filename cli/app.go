@@ -92,6 +92,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *ucli.App {
 		submitCommand(),
 		nilReportCommand(),
 		extensionCommand(),
+		lateFileCommand(),
+		lateFilingCommand(),
 		receiptCommand(),
 		reviewCommand(),
 		complianceCommand(),

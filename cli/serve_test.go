@@ -87,10 +87,10 @@ func TestCycleCommandsHaveHelpWithAnExample(t *testing.T) {
 		}
 	}
 	for _, c := range []*ucli.Command{cycleCommand(), submitCommand(), receiptCommand(), reviewCommand(), complianceCommand(), aggregateCommand(),
-		scheduleCommand(), regimeScheduleCommand(), nilReportCommand(), extensionCommand()} {
+		scheduleCommand(), regimeScheduleCommand(), nilReportCommand(), extensionCommand(), lateFileCommand(), lateFilingCommand()} {
 		walk(nil, c)
 	}
-	require.Len(t, leaves, 21)
+	require.Len(t, leaves, 25)
 	for _, path := range leaves {
 		if path[0] == "schedule" && len(path) == 1 {
 			path = []string{"regime", "schedule"} // regimeScheduleCommand stands under regime

@@ -141,6 +141,12 @@ func RequiredFields(k reporting.Event) []string {
 		own = []string{"Due", "RequestedDue", "Reason", "DashboardLink"}
 	case reporting.EventExtensionRefused:
 		own = []string{"Due", "RequestedDue", "Reason", "SubmissionLink"}
+	case reporting.EventLateFiled:
+		own = []string{"Version", "Reason", "Close", "SubmissionLink"}
+	case reporting.EventLateFilingAdmitted:
+		own = []string{"Version", "SubmissionLink"}
+	case reporting.EventLateFilingRefused:
+		own = []string{"Version", "Reason", "SubmissionLink"}
 	default:
 		return nil
 	}

@@ -76,6 +76,15 @@ func DemoData(kind reporting.Event, lang messages.Lang) Data {
 		}
 	case reporting.EventReopened:
 		d.Version = 2
+	case reporting.EventLateFiled, reporting.EventLateFilingAdmitted, reporting.EventLateFilingRefused:
+		d.Version = 2
+		d.Reason = "Báo cáo bị trả lại do mất điện diện rộng & chưa kịp nộp lại trước khi khóa sổ."
+		if en {
+			d.Reason = "The report was returned during a wide power cut & could not be resubmitted before close."
+		}
+		if kind == reporting.EventLateFiled {
+			d.DashboardLink += "/agencies/LCI"
+		}
 	case reporting.EventNilReported:
 		d.Reason = "Tỉnh không có dự án FDI nào giải ngân trong kỳ & không phát sinh số liệu."
 		if en {

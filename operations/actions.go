@@ -156,22 +156,9 @@ func (e *Engine) DecideRequest(ctx context.Context, c Caller, req RequestDecisio
 	if err := e.Authorize(c, OpDecideRequest); err != nil {
 		return reporting.Action{}, err
 	}
-	var problems reporting.FieldErrors
-	reason := strings.TrimSpace(req.Reason)
-	if len(reason) > reporting.MaxActionReason {
-		problems.Add("reason", "at most %d characters", reporting.MaxActionReason)
-	}
-	switch req.Decision {
-	case reporting.ActionGranted:
-	case reporting.ActionRefused:
-		if reason == "" {
-			problems.Add("reason", "say why the request is refused; the agency is told")
-		}
-		if req.Due != "" {
-			problems.Add("due", "a refusal grants no due date")
-		}
-	default:
-		problems.Add("decision", "%q is not a decision; use granted or refused", req.Decision)
+	reason, problems := decisionProblems(req.Reason, req.Decision, reporting.ActionGranted, "request")
+	if req.Decision == reporting.ActionRefused && req.Due != "" {
+		problems.Add("due", "a refusal grants no due date")
 	}
 	if err := problems.Err(); err != nil {
 		return reporting.Action{}, err
@@ -239,4 +226,25 @@ func (e *Engine) ExtensionRequests(ctx context.Context, c Caller, f store.Action
 	}
 	f.Kind = reporting.ActionExtensionRequest
 	return e.store.Actions(ctx, f)
+}
+
+// decisionProblems checks office staff's answer to an agency's request or
+// late filing: the decision is yes (granted, admitted) or refused, and a
+// refusal says why. It returns the reason trimmed and the problems found.
+func decisionProblems(reason string, decision, yes reporting.ActionStatus, what string) (string, reporting.FieldErrors) {
+	var problems reporting.FieldErrors
+	reason = strings.TrimSpace(reason)
+	if len(reason) > reporting.MaxActionReason {
+		problems.Add("reason", "at most %d characters", reporting.MaxActionReason)
+	}
+	switch decision {
+	case yes:
+	case reporting.ActionRefused:
+		if reason == "" {
+			problems.Add("reason", "say why the %s is refused; the agency is told", what)
+		}
+	default:
+		problems.Add("decision", "%q is not a decision; use %s or refused", decision, yes)
+	}
+	return reason, problems
 }

@@ -73,6 +73,9 @@ const (
 	OpRequestExtension Op = "obligation.extension_request"
 	OpReadRequests     Op = "extension_request.read"
 	OpDecideRequest    Op = "extension_request.decide"
+	OpFileLate         Op = "obligation.late_filing"
+	OpReadLateFilings  Op = "late_filing.read"
+	OpDecideLateFiling Op = "late_filing.decide"
 )
 
 // permission says who may run an operation and whether it needs Temporal.
@@ -150,6 +153,11 @@ var permissions = map[Op]permission{
 	OpRequestExtension: {roles: officerOnly, temporal: true},
 	OpReadRequests:     {roles: staffOnly},
 	OpDecideRequest:    {roles: staffOnly, temporal: true},
+	// A late filing is the agency's own version, filed by its reporting
+	// officer; office staff admit or refuse it (a supervisor cannot).
+	OpFileLate:         {roles: officerOnly, temporal: true},
+	OpReadLateFilings:  {roles: staffOnly},
+	OpDecideLateFiling: {roles: staffOnly, temporal: true},
 }
 
 // Roles returns the roles that may run op; none for an operation that is

@@ -106,6 +106,9 @@ type ObligationDetail struct {
 	// Actions are its reopens, nil reports and extension requests, newest first.
 	Actions  []reporting.Action
 	Template reporting.Template
+	// LateFilingDays is the late filing window of the cycle's regime: days
+	// after the obligation's close (0: no late filing).
+	LateFilingDays int
 }
 
 // Obligation returns an agency's obligation in a cycle, if the caller may
@@ -131,6 +134,11 @@ func (e *Engine) Obligation(ctx context.Context, c Caller, cycleID, agencyCode s
 	if d.Actions, err = e.store.Actions(ctx, store.ActionFilter{CycleID: cycleID, AgencyCode: agencyCode, Limit: 100}); err != nil {
 		return d, err
 	}
+	regime, err := e.store.RegimeRules(ctx, d.Cycle.RegimeCode)
+	if err != nil {
+		return d, err
+	}
+	d.LateFilingDays = regime.LateFilingDaysOrDefault()
 	d.Template, err = e.store.CycleTemplate(ctx, cycleID)
 	return d, err
 }

@@ -1,6 +1,7 @@
 package reporting
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
@@ -27,11 +28,12 @@ const (
 
 // ActionKinds lists the actions.
 func ActionKinds() []ActionKind {
-	return []ActionKind{ActionReopen, ActionNilReport, ActionExtensionRequest}
+	return []ActionKind{ActionReopen, ActionNilReport, ActionExtensionRequest, ActionLateFiling}
 }
 
 // ActionStatus is where an action stands: a reopen or a nil report is done
-// when made; a request is pending until office staff grant or refuse it.
+// when made; a request is pending until office staff grant or refuse it, a
+// late filing until they admit or refuse it.
 type ActionStatus string
 
 // The states of an action.
@@ -52,7 +54,8 @@ type Action struct {
 	// Reason is the reason of whoever took the action: why the office
 	// reopens, why there is nothing to report, why more time is needed.
 	Reason string
-	// Version is the version a reopen reopened (0 for a nil report).
+	// Version is the version a reopen reopened, or the version a late
+	// filing filed (0 for a nil report).
 	Version int
 	// RequestedDue is the due date an extension request asks for.
 	RequestedDue *Date
@@ -80,8 +83,15 @@ const (
 
 // MayReopen returns nil when office staff may reopen the obligation at now:
 // it takes changes and a version (or a nil report) was accepted.
+//
+// After the obligation's close a reopen is refused (RefusedReopenClosed):
+// its final state stands, and the error points to late filing.
 func (o Obligation) MayReopen(cycle CycleStatus, now time.Time) error {
 	if err := o.TakesChanges(cycle, now); err != nil {
+		var r *RefusedError
+		if errors.As(err, &r) && r.Refusal == RefusedClosed {
+			r.Refusal = RefusedReopenClosed
+		}
 		return err
 	}
 	if o.Status != ObligationAccepted {

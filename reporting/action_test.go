@@ -26,7 +26,7 @@ func TestTheActionsFollowTheObligationsState(t *testing.T) {
 		{ObligationUnderReview, RefusedNotAccepted, RefusedAwaitingReview, 0},
 		{ObligationReturned, RefusedNotAccepted, 0, 0},
 		{ObligationAccepted, 0, RefusedAccepted, RefusedAccepted},
-		{ObligationOnTime, RefusedClosed, RefusedClosed, RefusedClosed},
+		{ObligationOnTime, RefusedReopenClosed, RefusedClosed, RefusedClosed},
 	} {
 		o := open
 		o.Status = tt.status
@@ -40,11 +40,12 @@ func TestTheActionsFollowTheObligationsState(t *testing.T) {
 			t.Errorf("%s: extension request refused %d, want %d", tt.status, got, tt.request)
 		}
 	}
-	// After its close nothing is taken, even in an open cycle.
+	// After its close nothing is taken, even in an open cycle; a reopen is
+	// refused pointing to late filing.
 	o := open
 	o.Status = ObligationAccepted
-	if got := refusal(o.MayReopen(CycleOpen, o.Close)); got != RefusedClosed {
-		t.Errorf("reopen at close refused %d, want closed", got)
+	if got := refusal(o.MayReopen(CycleOpen, o.Close)); got != RefusedReopenClosed {
+		t.Errorf("reopen at close refused %d, want reopen-closed", got)
 	}
 	// The life of obligations has the edges the actions use.
 	if !ObligationReturned.Follows(ObligationAccepted) || !ObligationAccepted.Follows(ObligationNotified) {

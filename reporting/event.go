@@ -63,6 +63,15 @@ const (
 	// EventExtensionRefused: office staff refused a request with a reason;
 	// the agency is told.
 	EventExtensionRefused Event = "extension_refused"
+	// EventLateFiled: an agency filed a version after its obligation's
+	// close, with a reason; the reviewers and the agency are told.
+	EventLateFiled Event = "late_filed"
+	// EventLateFilingAdmitted: office staff admitted a late filing; the
+	// agency is told it counts, late.
+	EventLateFilingAdmitted Event = "late_filing_admitted"
+	// EventLateFilingRefused: office staff refused a late filing with a
+	// reason; the agency is told.
+	EventLateFilingRefused Event = "late_filing_refused"
 )
 
 // MessageEvents returns every event that sends messages, in the order they
@@ -73,6 +82,7 @@ func MessageEvents() []Event {
 		EventReceipt, EventReturned, EventAccepted, EventReviewWaiting, EventReviewOverdue,
 		EventCycleSummary, EventDeadlineExtended,
 		EventReopened, EventNilReported, EventExtensionRequested, EventExtensionRefused,
+		EventLateFiled, EventLateFilingAdmitted, EventLateFilingRefused,
 	}
 }
 

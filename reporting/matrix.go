@@ -36,7 +36,13 @@ func CellOf(o Obligation, extended bool, now time.Time) MatrixCell {
 		cell.State = string(c.State)
 	}
 	if c.Final && c.State == ObligationLate {
-		if at := o.timedAt(); at != nil && at.After(o.Due) {
+		at := o.timedAt()
+		if (at == nil || !at.After(o.Due)) && o.AcceptedSubmittedAt != nil {
+			// An admitted late filing is late by its own filing, even where
+			// the regime times by a first version that came on time.
+			at = o.AcceptedSubmittedAt
+		}
+		if at != nil && at.After(o.Due) {
 			cell.DaysLate = int(math.Ceil(at.Sub(o.Due).Hours() / 24))
 		}
 	}

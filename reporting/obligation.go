@@ -101,7 +101,10 @@ var (
 // after one was accepted); its loop's notice to the reviewers to under
 // review; a decision to accepted or returned; a nil report (NilReport set)
 // to accepted from any state with nothing awaiting review; a reopen from
-// accepted back to returned; close to a final state. A review decides only
+// accepted back to returned; close to a final state; an admitted late
+// filing from missing or not accepted to late. An extension whose due is
+// still ahead takes an overdue obligation back to notified (or pending,
+// before its notice): the one edge back, written in store's extension. A review decides only
 // an unreviewed latest version, so the wider edges serve the actions alone.
 var obligationFrom = life[ObligationStatus]{
 	ObligationPending:     nil,
@@ -112,7 +115,7 @@ var obligationFrom = life[ObligationStatus]{
 	ObligationReturned:    {ObligationSubmitted, ObligationUnderReview, ObligationAccepted},
 	ObligationAccepted:    {ObligationPending, ObligationNotified, ObligationOverdue, ObligationSubmitted, ObligationUnderReview, ObligationReturned},
 	ObligationOnTime:      openStates,
-	ObligationLate:        openStates,
+	ObligationLate:        append(slices.Clone(openStates), ObligationMissing, ObligationNotAccepted),
 	ObligationMissing:     openStates,
 	ObligationNotAccepted: openStates,
 	ObligationNotReviewed: openStates,
@@ -194,6 +197,9 @@ type RefusedError struct {
 	Refusal Refusal
 	// Obligation is the obligation that refuses.
 	Obligation Obligation
+	// WindowDays is the regime's late filing window, for
+	// RefusedLateWindowOver.
+	WindowDays int
 }
 
 // Error says why, and what to do where something can be done.
@@ -211,6 +217,9 @@ func (e *RefusedError) Error() string {
 			"(rcm review reopen --cycle %s --agency %s --reason ...)", o.Versions, o.AgencyCode, o.CycleID, o.CycleID, o.AgencyCode)
 	}
 	if msg, ok := e.actionError(); ok {
+		return msg
+	}
+	if msg, ok := e.lateFilingError(); ok {
 		return msg
 	}
 	return fmt.Sprintf("the obligation of %s in cycle %s refuses the change", o.AgencyCode, o.CycleID)

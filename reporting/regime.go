@@ -29,6 +29,10 @@ type Regime struct {
 	// from the agency's previous accepted period (see Jumps); 0 means
 	// DefaultSoftCheckFactor.
 	SoftCheckFactor int
+	// LateFilingDays is how many days after an obligation's close its
+	// agency may still file late, if its report was missing or not
+	// accepted (0: no late filing; nil: DefaultLateFilingDays).
+	LateFilingDays *int
 	// ReviewerID is the office-staff user who reviews submissions, if one is named.
 	ReviewerID  *int64
 	Assignments []Assignment

@@ -25,6 +25,9 @@ type Submission struct {
 	ContentHash      []byte
 	IdempotencyKey   string
 	ReceiptNumber    string
+	// LateFiled marks a version filed after its obligation's close (a late
+	// filing), which counts only once the office admits it.
+	LateFiled bool
 	// Review is the decision on this version, nil while there is none.
 	Review *Review
 }

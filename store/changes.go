@@ -115,6 +115,16 @@ func extendInTx(ctx context.Context, tx pgx.Tx, n NewExtension) (reporting.Exten
 		if err != nil {
 			return fmt.Errorf("move deadlines: %w", err)
 		}
+		// An obligation overdue under the old due is not overdue under a
+		// due still ahead: it is notified (or pending) again until then.
+		if _, err := tx.Exec(ctx, `
+			UPDATE obligations SET status = CASE WHEN notified_at IS NULL THEN $4 ELSE $5 END
+			 WHERE cycle_id = $1 AND ($2 = '' OR agency_code = $2) AND finalized_at IS NULL
+			   AND status = $6 AND due_at > $3`,
+			n.CycleID, n.AgencyCode, n.Now, reporting.ObligationPending, reporting.ObligationNotified,
+			reporting.ObligationOverdue); err != nil {
+			return fmt.Errorf("undo overdue: %w", err)
+		}
 		if n.AgencyCode == "" {
 			if _, err := tx.Exec(ctx, `UPDATE cycles SET due_at = $2, close_at = $3 WHERE id = $1`,
 				n.CycleID, n.Due, n.Close); err != nil {

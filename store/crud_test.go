@@ -327,6 +327,8 @@ func TestRegimes(t *testing.T) {
 	require.NoError(t, err)
 	r.Timeliness = reporting.TimelinessAcceptedVersion // a new regime's default
 	r.SoftCheckFactor = reporting.DefaultSoftCheckFactor
+	lateDays := reporting.DefaultLateFilingDays // and a late filing window of 30 days
+	r.LateFilingDays = &lateDays
 	// A regime that names no send time or windows gets 08:00 and Decree 09's.
 	r.SendTime, r.Windows = reporting.DefaultSendTime, reporting.Decree09Windows
 	require.Equal(t, r, got)
@@ -337,6 +339,13 @@ func TestRegimes(t *testing.T) {
 	require.ErrorAs(t, s.CreateRegime(ctx, badRule, testAudit), &input)
 	require.Equal(t, "timeliness", input.Fields[0].Field)
 	_, err = s.Regime(ctx, badRule.Code)
+	require.ErrorIs(t, err, store.ErrNotFound, "a refused regime is not stored")
+	badWindow := r
+	tooLong := reporting.MaxLateFilingDays + 1
+	badWindow.Code, badWindow.LateFilingDays = "KTXH_LATE", &tooLong
+	require.ErrorAs(t, s.CreateRegime(ctx, badWindow, testAudit), &input)
+	require.Equal(t, "late_filing_days", input.Fields[0].Field)
+	_, err = s.Regime(ctx, badWindow.Code)
 	require.ErrorIs(t, err, store.ErrNotFound, "a refused regime is not stored")
 
 	require.NoError(t, s.SetAssignments(ctx, r.Code, []reporting.Assignment{{AgencyCode: "HNI-SYT"}}, testAudit))

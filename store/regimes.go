@@ -28,6 +28,8 @@ func (s *Store) CreateRegime(ctx context.Context, r reporting.Regime, audit Audi
 		r.Timeliness = reporting.DefaultTimeliness
 	}
 	r.SoftCheckFactor = r.SoftCheckFactorOrDefault()
+	lateDays := r.LateFilingDaysOrDefault()
+	r.LateFilingDays = &lateDays
 	if r.SendTime == 0 {
 		r.SendTime = reporting.DefaultSendTime
 	}
@@ -52,11 +54,11 @@ func (s *Store) CreateRegime(ctx context.Context, r reporting.Regime, audit Audi
 		_, err := tx.Exec(ctx, `
 			INSERT INTO regimes (code, name_vi, name_en, template_code, cadence, deadline_rule, time_zone,
 			                     holidays, reminder_offsets, review_time, close_after, reviewer_id, timeliness,
-			                     send_time, estimates, windows, soft_check_factor)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+			                     send_time, estimates, windows, soft_check_factor, late_filing_days)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 			r.Code, r.NameVI, r.NameEN, r.TemplateCode, string(r.Cadence), r.DeadlineRule.String(), r.TimeZone,
 			holidays, offsets, durationToInterval(r.Policy.ReviewTime), durationToInterval(r.Policy.CloseAfter), r.ReviewerID,
-			r.Timeliness, clockToPg(r.SendTime), r.Estimates, string(r.Windows), r.SoftCheckFactor)
+			r.Timeliness, clockToPg(r.SendTime), r.Estimates, string(r.Windows), r.SoftCheckFactor, *r.LateFilingDays)
 		if err != nil {
 			return err
 		}
@@ -121,6 +123,9 @@ func validateRegime(r reporting.Regime) error {
 	}
 	if r.SoftCheckFactor != 0 && r.SoftCheckFactor < 2 {
 		errs.Add("soft_check_factor", "%d flags every figure that changes at all; give 2 or more (the default is %d)", r.SoftCheckFactor, reporting.DefaultSoftCheckFactor)
+	}
+	if d := r.LateFilingDaysOrDefault(); d < 0 || d > reporting.MaxLateFilingDays {
+		errs.Add("late_filing_days", "%d is not a late filing window; give 0 (no late filing) to %d days after close (the default is %d)", d, reporting.MaxLateFilingDays, reporting.DefaultLateFilingDays)
 	}
 	if err := r.Policy.Validate(); err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
@@ -259,7 +264,7 @@ func (s *Store) SetAssignments(ctx context.Context, code string, as []reporting.
 
 const regimeColumns = `code, name_vi, name_en, template_code, cadence, deadline_rule, time_zone,
 	holidays, reminder_offsets, review_time, close_after, reviewer_id, timeliness, send_time, estimates, windows,
-	soft_check_factor`
+	soft_check_factor, late_filing_days`
 
 func scanRegime(row pgx.Row) (reporting.Regime, error) {
 	var (
@@ -272,7 +277,7 @@ func scanRegime(row pgx.Row) (reporting.Regime, error) {
 	)
 	if err := row.Scan(&r.Code, &r.NameVI, &r.NameEN, &r.TemplateCode, &r.Cadence, &rule, &r.TimeZone,
 		&holidays, &offsets, &reviewTime, &closeTime, &r.ReviewerID, &r.Timeliness, &sendTime, &r.Estimates, &r.Windows,
-		&r.SoftCheckFactor); err != nil {
+		&r.SoftCheckFactor, &r.LateFilingDays); err != nil {
 		return reporting.Regime{}, err
 	}
 	r.SendTime = clockFromPg(sendTime)

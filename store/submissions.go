@@ -60,7 +60,7 @@ func lockObligation(ctx context.Context, tx pgx.Tx, cycleID, agencyCode string) 
 // closed obligation is ErrClosed, anything else ErrConflict.
 func refused(err error) error {
 	var r *reporting.RefusedError
-	if errors.As(err, &r) && r.Refusal == reporting.RefusedClosed {
+	if errors.As(err, &r) && (r.Refusal == reporting.RefusedClosed || r.Refusal == reporting.RefusedReopenClosed) {
 		return fmt.Errorf("%w: %w", err, ErrClosed)
 	}
 	return fmt.Errorf("%w: %w", err, ErrConflict)
@@ -148,7 +148,7 @@ func (s *Store) StoreSubmission(ctx context.Context, n NewSubmission, handoff fu
 }
 
 const submissionColumns = `s.id, s.cycle_id, s.agency_code, s.version, s."values", s.narrative, s.source,
-	s.submitted_by, u.email, s.submitted_at, s.content_hash, coalesce(s.idempotency_key, ''), s.receipt_number,
+	s.submitted_by, u.email, s.submitted_at, s.content_hash, coalesce(s.idempotency_key, ''), s.receipt_number, s.late_filed,
 	r.id, coalesce(r.decision, ''), coalesce(r.reason, ''), coalesce(r.reviewer_id, 0), coalesce(ru.email, ''), r.decided_at`
 
 const submissionJoins = `FROM submissions s
@@ -164,7 +164,7 @@ func scanSubmission(row pgx.Row) (reporting.Submission, error) {
 	var decidedAt *time.Time
 	err := row.Scan(&sub.ID, &sub.CycleID, &sub.AgencyCode, &sub.Version, &values, &sub.Narrative, &sub.Source,
 		&sub.SubmittedBy, &sub.SubmittedByEmail, &sub.SubmittedAt, &sub.ContentHash, &sub.IdempotencyKey,
-		&sub.ReceiptNumber, &reviewID, &rv.Decision, &rv.Reason, &rv.ReviewerID, &rv.ReviewerEmail, &decidedAt)
+		&sub.ReceiptNumber, &sub.LateFiled, &reviewID, &rv.Decision, &rv.Reason, &rv.ReviewerID, &rv.ReviewerEmail, &decidedAt)
 	if err != nil {
 		return reporting.Submission{}, err
 	}

@@ -289,12 +289,18 @@ func (s *Store) CycleFacts(ctx context.Context, cycleID string) (CycleFacts, err
 // left out, and their obligations, with the accepted values when
 // withValues (compliance alone needs none).
 func (s *Store) SubtreeFacts(ctx context.Context, cycleID, path string, withValues bool) (CycleFacts, error) {
+	return s.subtreeFacts(ctx, s.pool, cycleID, path, withValues)
+}
+
+// subtreeFacts is SubtreeFacts read through q (the pool, or a transaction
+// that changed the facts).
+func (s *Store) subtreeFacts(ctx context.Context, q Querier, cycleID, path string, withValues bool) (CycleFacts, error) {
 	f := CycleFacts{Paths: map[string]string{}, Accepted: map[string]reporting.Values{}}
 	var err error
 	if f.Template, err = s.CycleTemplate(ctx, cycleID); err != nil {
 		return f, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT code, CASE WHEN path = $1 THEN '' ELSE coalesce(parent_code, '') END, path
+	rows, err := q.Query(ctx, `SELECT code, CASE WHEN path = $1 THEN '' ELSE coalesce(parent_code, '') END, path
 		FROM agencies WHERE path LIKE $1 || '%' ORDER BY code`, path)
 	if err != nil {
 		return f, fmt.Errorf("agency tree: %w", err)
@@ -307,7 +313,7 @@ func (s *Store) SubtreeFacts(ctx context.Context, cycleID, path string, withValu
 	}); err != nil {
 		return f, fmt.Errorf("agency tree: %w", err)
 	}
-	rows, err = s.pool.Query(ctx, `SELECT `+obligationColumns+`, CASE WHEN $3 THEN acc."values" END `+obligationJoins+`
+	rows, err = q.Query(ctx, `SELECT `+obligationColumns+`, CASE WHEN $3 THEN acc."values" END `+obligationJoins+`
 		 WHERE o.cycle_id = $1 AND a.path LIKE $2 || '%'
 		 ORDER BY o.agency_code`, cycleID, path, withValues)
 	if err != nil {
@@ -353,41 +359,9 @@ type AggregateRow struct {
 // (the rates of each node, by agency code) and marks it closed, in one
 // transaction.
 func (s *Store) StoreCycleResults(ctx context.Context, cycleID string, aggregates []AggregateRow, compliance map[string]reporting.Rates) error {
-	nodes := make([]string, 0, len(compliance))
-	for code := range compliance {
-		nodes = append(nodes, code)
-	}
-	sort.Strings(nodes)
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM cycle_aggregates WHERE cycle_id = $1`, cycleID); err != nil {
+		if err := replaceCycleResults(ctx, tx, cycleID, aggregates, compliance); err != nil {
 			return err
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM cycle_compliance WHERE cycle_id = $1`, cycleID); err != nil {
-			return err
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"cycle_aggregates"},
-			[]string{"cycle_id", "agency_code", "indicator_code", "value", "contributors", "expected"},
-			pgx.CopyFromSlice(len(aggregates), func(i int) ([]any, error) {
-				a := aggregates[i]
-				return []any{cycleID, a.AgencyCode, a.IndicatorCode, a.Value, a.Contributors, a.Expected}, nil
-			})); err != nil {
-			return fmt.Errorf("store aggregates: %w", err)
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"cycle_compliance"},
-			[]string{"cycle_id", "agency_code", "expected", "submitted", "on_time", "late", "missing",
-				"not_accepted", "submitted_not_reviewed", "nil_report", "timely", "submitted_on_time", "review_backlog",
-				"versions_before_acceptance", "reporting_rate", "on_time_rate", "submitted_on_time_rate"},
-			pgx.CopyFromSlice(len(nodes), func(i int) ([]any, error) {
-				r := compliance[nodes[i]]
-				if r.OnTimeRateBasis != reporting.BasisExpected {
-					return nil, fmt.Errorf("compliance of %s: not every obligation is final", nodes[i])
-				}
-				return []any{cycleID, nodes[i], r.Expected, r.Submitted, r.OnTime, r.Late, r.Missing,
-					r.NotAccepted, r.NotReviewed, r.NilReport, r.Timely, r.SubmittedOnTime, r.ReviewBacklog,
-					r.VersionsBeforeAcceptance, fmt.Sprintf("%.2f", r.ReportingRate), fmt.Sprintf("%.2f", r.OnTimeRate),
-					fmt.Sprintf("%.2f", r.SubmittedOnTimeRate)}, nil
-			})); err != nil {
-			return fmt.Errorf("store compliance: %w", err)
 		}
 		_, err := tx.Exec(ctx, `UPDATE cycles SET status = $2, closed_at = coalesce(closed_at, now())
 			WHERE id = $1 AND status = ANY($3)`, cycleID, reporting.CycleClosed, reporting.CycleClosed.From())
@@ -397,6 +371,102 @@ func (s *Store) StoreCycleResults(ctx context.Context, cycleID string, aggregate
 		return fmt.Errorf("store results of cycle %s: %w", cycleID, err)
 	}
 	return nil
+}
+
+// replaceCycleResults replaces the cycle's stored aggregates and compliance
+// within tx.
+func replaceCycleResults(ctx context.Context, tx pgx.Tx, cycleID string, aggregates []AggregateRow, compliance map[string]reporting.Rates) error {
+	nodes := make([]string, 0, len(compliance))
+	for code := range compliance {
+		nodes = append(nodes, code)
+	}
+	sort.Strings(nodes)
+	if _, err := tx.Exec(ctx, `DELETE FROM cycle_aggregates WHERE cycle_id = $1`, cycleID); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM cycle_compliance WHERE cycle_id = $1`, cycleID); err != nil {
+		return err
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"cycle_aggregates"},
+		[]string{"cycle_id", "agency_code", "indicator_code", "value", "contributors", "expected"},
+		pgx.CopyFromSlice(len(aggregates), func(i int) ([]any, error) {
+			a := aggregates[i]
+			return []any{cycleID, a.AgencyCode, a.IndicatorCode, a.Value, a.Contributors, a.Expected}, nil
+		})); err != nil {
+		return fmt.Errorf("store aggregates: %w", err)
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"cycle_compliance"},
+		[]string{"cycle_id", "agency_code", "expected", "submitted", "on_time", "late", "missing",
+			"not_accepted", "submitted_not_reviewed", "nil_report", "timely", "submitted_on_time", "review_backlog",
+			"versions_before_acceptance", "reporting_rate", "on_time_rate", "submitted_on_time_rate"},
+		pgx.CopyFromSlice(len(nodes), func(i int) ([]any, error) {
+			r := compliance[nodes[i]]
+			if r.OnTimeRateBasis != reporting.BasisExpected {
+				return nil, fmt.Errorf("compliance of %s: not every obligation is final", nodes[i])
+			}
+			return []any{cycleID, nodes[i], r.Expected, r.Submitted, r.OnTime, r.Late, r.Missing,
+				r.NotAccepted, r.NotReviewed, r.NilReport, r.Timely, r.SubmittedOnTime, r.ReviewBacklog,
+				r.VersionsBeforeAcceptance, fmt.Sprintf("%.2f", r.ReportingRate), fmt.Sprintf("%.2f", r.OnTimeRate),
+				fmt.Sprintf("%.2f", r.SubmittedOnTimeRate)}, nil
+		})); err != nil {
+		return fmt.Errorf("store compliance: %w", err)
+	}
+	return nil
+}
+
+// CycleResults computes what close stores from a cycle's facts at now: the
+// accepted figures aggregated along the tree (one row per node and
+// indicator, in that order) and the compliance of every node. Every
+// obligation must be final for the compliance to be stored.
+func CycleResults(f CycleFacts, now time.Time) ([]AggregateRow, reporting.Compliance, error) {
+	aggregates, err := reporting.Aggregate(f.Tree, f.Template.Indicators, f.Accepted, f.Expected())
+	if err != nil {
+		return nil, reporting.Compliance{}, fmt.Errorf("aggregate: %w", err)
+	}
+	var rows []AggregateRow
+	for node, byIndicator := range aggregates {
+		for indicator, v := range byIndicator {
+			rows = append(rows, AggregateRow{AgencyCode: node, IndicatorCode: indicator, Value: v.Value,
+				Contributors: v.Count, Expected: v.Expected})
+		}
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		if rows[i].AgencyCode != rows[j].AgencyCode {
+			return rows[i].AgencyCode < rows[j].AgencyCode
+		}
+		return rows[i].IndicatorCode < rows[j].IndicatorCode
+	})
+	compliance, err := reporting.RollUpCompliance(f.Tree, f.Obligations, now)
+	if err != nil {
+		return nil, reporting.Compliance{}, fmt.Errorf("compliance: %w", err)
+	}
+	return rows, compliance, nil
+}
+
+// recomputeClosedResults recomputes, within tx, the stored results of a
+// cycle whose results are stored (closed), after a change to its final
+// states or accepted figures (an admitted late filing); a cycle still open
+// gets its results at close.
+func (s *Store) recomputeClosedResults(ctx context.Context, tx pgx.Tx, cycleID string, now time.Time) (bool, error) {
+	var status reporting.CycleStatus
+	if err := tx.QueryRow(ctx, `SELECT status FROM cycles WHERE id = $1`, cycleID).Scan(&status); err != nil {
+		return false, fmt.Errorf("cycle %s: %w", cycleID, err)
+	}
+	if status != reporting.CycleClosed {
+		return false, nil
+	}
+	facts, err := s.subtreeFacts(ctx, tx, cycleID, "", true)
+	if err != nil {
+		return false, err
+	}
+	aggregates, compliance, err := CycleResults(facts, now)
+	if err != nil {
+		return false, fmt.Errorf("recompute results of cycle %s: %w", cycleID, err)
+	}
+	if err := replaceCycleResults(ctx, tx, cycleID, aggregates, compliance.ByNode); err != nil {
+		return false, fmt.Errorf("recompute results of cycle %s: %w", cycleID, err)
+	}
+	return true, nil
 }
 
 // SupervisorContact is an active supervisor with the subtree they supervise.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 
 	"rcm/api"
 	"rcm/operations"
@@ -66,23 +68,32 @@ func (s *Server) requestExtension(w http.ResponseWriter, r *http.Request) error 
 
 // listExtensionRequests lists extension requests (?cycle=, ?status=).
 func (s *Server) listExtensionRequests(w http.ResponseWriter, r *http.Request) error {
+	return s.listActions(w, r, s.ops.ExtensionRequests, reporting.ActionPending, reporting.ActionGranted, reporting.ActionRefused)
+}
+
+// listActions lists actions of one kind through list (?cycle=, ?status=,
+// the status one of statuses).
+func (s *Server) listActions(w http.ResponseWriter, r *http.Request,
+	list func(context.Context, operations.Caller, store.ActionFilter) ([]reporting.Action, error), statuses ...reporting.ActionStatus) error {
 	limit, err := pageLimit(r)
 	if err != nil {
 		return err
 	}
 	q := r.URL.Query()
 	status := reporting.ActionStatus(q.Get("status"))
-	switch status {
-	case "", reporting.ActionPending, reporting.ActionGranted, reporting.ActionRefused:
-	default:
-		return errBadRequest(fmt.Sprintf("status %q is unknown", status), reporting.FieldError{Field: "status", Reason: "pending, granted or refused"})
+	if status != "" && !slices.Contains(statuses, status) {
+		names := make([]string, len(statuses))
+		for i, st := range statuses {
+			names[i] = string(st)
+		}
+		return errBadRequest(fmt.Sprintf("status %q is unknown", status), reporting.FieldError{Field: "status", Reason: strings.Join(names, ", ")})
 	}
-	list, err := s.ops.ExtensionRequests(r.Context(), caller(r), store.ActionFilter{CycleID: q.Get("cycle"), Status: status, Limit: limit})
+	found, err := list(r.Context(), caller(r), store.ActionFilter{CycleID: q.Get("cycle"), Status: status, Limit: limit})
 	if err != nil {
 		return operationError(r, err)
 	}
-	items := make([]api.Action, len(list))
-	for i, a := range list {
+	items := make([]api.Action, len(found))
+	for i, a := range found {
 		items[i] = toActionJSON(a)
 	}
 	writeJSON(w, http.StatusOK, api.Page[api.Action]{Items: items})

@@ -243,6 +243,23 @@ func matrix() []matrixRow {
 			}
 			return call{"POST", fmt.Sprintf("/api/v1/extension-requests/%d/decision", id), map[string]string{"decision": "refused", "reason": "đủ thời gian"}}
 		}, staffOnlyWant(200)},
+		// Late filing after close.
+		{"POST /api/v1/cycles/{id}/agencies/{code}/late-filings", func(f *fixture, role string, inside bool) call {
+			cycleID := f.cycles().cycleID
+			if role == "officer" && inside { // an obligation closed missing
+				cycleID = f.closedCycle(nil, "HNI")
+			}
+			return call{"POST", "/api/v1/cycles/" + cycleID + "/agencies/" + agencyFor(inside) + "/late-filings",
+				map[string]any{"values": map[string]any{"GRDP": 1}, "reason": "mất điện"}}
+		}, map[string]cell{"anonymous": {401, 401}, "staff": {403, 403}, "officer": {201, 404}, "supervisor": {403, 403}}},
+		{"GET /api/v1/late-filings", same("GET", "/api/v1/late-filings?status=pending", nil), staffOnlyWant(200)},
+		{"POST /api/v1/late-filings/{id}/decision", func(f *fixture, role string, _ bool) call {
+			var id int64 = 1
+			if role == "staff" {
+				id = f.lateFiling(f.closedCycle(nil, "HNI"), "HNI").Action.ID
+			}
+			return call{"POST", fmt.Sprintf("/api/v1/late-filings/%d/decision", id), map[string]string{"decision": "refused", "reason": "quá hạn"}}
+		}, staffOnlyWant(200)},
 		// Results.
 		{"GET /api/v1/cycles/{id}/compliance", func(f *fixture, _ string, inside bool) call {
 			return call{"GET", "/api/v1/cycles/" + f.cycles().cycleID + "/compliance?under=" + agencyFor(inside), nil}

@@ -115,6 +115,9 @@ func (b submissionBody) check() error {
 	if err := checkText("narrative", b.Narrative); err != nil {
 		return err
 	}
+	if err := checkText("reason", b.Reason); err != nil {
+		return err
+	}
 	codes := make([]string, 0, len(b.Values))
 	for code := range b.Values {
 		codes = append(codes, code)

@@ -27,7 +27,7 @@ const (
 func toRegimeJSON(r reporting.Regime) api.Regime {
 	out := api.Regime{Code: r.Code, NameVI: r.NameVI, NameEN: r.NameEN, Template: r.TemplateCode,
 		Cadence: string(r.Cadence), Windows: string(r.Windows), DeadlineRule: r.DeadlineRule.String(), Estimates: r.Estimates,
-		Timeliness: string(r.Timeliness), SoftCheckFactor: r.SoftCheckFactor, TimeZone: r.TimeZone, SendTime: r.SendTime.String(),
+		Timeliness: string(r.Timeliness), SoftCheckFactor: r.SoftCheckFactor, LateFilingDays: r.LateFilingDays, TimeZone: r.TimeZone, SendTime: r.SendTime.String(),
 		Holidays:   r.Holidays,
 		ReviewerID: r.ReviewerID, Assignments: toAssignmentsJSON(r.Assignments), Policy: reporting.DocOf(r.Policy)}
 	return out
@@ -54,7 +54,7 @@ func regimeToStore(rj api.Regime) (reporting.Regime, error) {
 	var fields reporting.FieldErrors
 	bad := fields.Add
 	r := reporting.Regime{Code: rj.Code, NameVI: rj.NameVI, NameEN: rj.NameEN, TemplateCode: rj.Template,
-		TimeZone: rj.TimeZone, Holidays: rj.Holidays, SoftCheckFactor: rj.SoftCheckFactor, ReviewerID: rj.ReviewerID, Assignments: toAssignments(rj.Assignments)}
+		TimeZone: rj.TimeZone, Holidays: rj.Holidays, SoftCheckFactor: rj.SoftCheckFactor, LateFilingDays: rj.LateFilingDays, ReviewerID: rj.ReviewerID, Assignments: toAssignments(rj.Assignments)}
 	cadence, err := reporting.ParseCadence(rj.Cadence)
 	if err != nil {
 		bad("cadence", "%v", err)

@@ -66,6 +66,7 @@ func (s *Server) routeTable() []Route {
 		s.submissionRoutes(),
 		s.reviewRoutes(),
 		s.actionRoutes(),
+		s.lateFilingRoutes(),
 		s.resultRoutes(),
 		s.notificationRoutes(),
 		s.scheduleRoutes(),

@@ -103,7 +103,7 @@ func toReviewJSON(rv reporting.Review) api.Review {
 func toSubmissionJSON(sub reporting.Submission) api.Submission {
 	out := api.Submission{ID: sub.ID, Cycle: sub.CycleID, Agency: sub.AgencyCode, Version: sub.Version,
 		ReceiptNumber: sub.ReceiptNumber, Values: sub.Values, Narrative: sub.Narrative, Source: sub.Source,
-		ContentHash: hex.EncodeToString(sub.ContentHash),
+		ContentHash: hex.EncodeToString(sub.ContentHash), LateFiled: sub.LateFiled,
 		SubmittedBy: sub.SubmittedByEmail, SubmittedAt: sub.SubmittedAt}
 	if out.Values == nil {
 		out.Values = reporting.Values{}
@@ -189,6 +189,8 @@ type submissionBody struct {
 	Narrative string
 	// Source is json, csv, xlsx or form.
 	Source string
+	// Reason is a late filing's reason (JSON "reason", form part "reason").
+	Reason string
 }
 
 // submit stores a new version of the agency's report: JSON values, a CSV or
@@ -293,7 +295,7 @@ func (s *Server) readSubmissionBody(r *http.Request, tmpl reporting.Template) (s
 	}
 	switch {
 	case mt == contentTypeJSON || strings.HasSuffix(mt, "+json"):
-		return readJSONSubmission(r)
+		return readJSONSubmission(r, false)
 	case mt == contentTypeCSV || mt == contentTypeXLSX:
 		format := "csv"
 		if mt == contentTypeXLSX {
@@ -333,10 +335,18 @@ func (s *Server) readSheet(ctx context.Context, format string, data []byte, tmpl
 	return sheets.ReadCSV(bytes.NewReader(data), tmpl)
 }
 
-func readJSONSubmission(r *http.Request) (submissionBody, error) {
+// readJSONSubmission reads a JSON submission, or with late a late filing
+// (api.LateFilingRequest, which adds the reason).
+func readJSONSubmission(r *http.Request, late bool) (submissionBody, error) {
 	out := submissionBody{Source: "json"}
 	var req api.SubmissionRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if late {
+		var lr api.LateFilingRequest
+		if err := decodeJSON(r, &lr); err != nil {
+			return out, err
+		}
+		req, out.Reason = api.SubmissionRequest{Values: lr.Values, Narrative: lr.Narrative}, lr.Reason
+	} else if err := decodeJSON(r, &req); err != nil {
 		return out, err
 	}
 	out.Narrative = req.Narrative
@@ -402,6 +412,8 @@ func (s *Server) readMultipartSubmission(r *http.Request, boundary string, tmpl 
 			file, format = data, fileFormat(part.FileName(), part.Header.Get("Content-Type"), data)
 		case "narrative":
 			out.Narrative = string(data)
+		case "reason":
+			out.Reason = string(data)
 		}
 	}
 	if file == nil {

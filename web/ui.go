@@ -43,6 +43,10 @@ func (s *Server) pageTable() []Route {
 			Handle: s.actionForm(s.ops.RequestExtension)},
 		{Method: "POST", Path: "/cycles/{id}/agencies/{code}/extension-requests/{req}", Op: operations.OpDecideRequest, Scope: s.agencyInScope("code"),
 			Handle: s.decisionForm},
+		{Method: "POST", Path: "/cycles/{id}/agencies/{code}/late-filings", Op: operations.OpFileLate, Scope: s.agencyInScope("code"), Upload: true,
+			Handle: s.lateFilingForm},
+		{Method: "POST", Path: "/cycles/{id}/agencies/{code}/late-filings/{lf}", Op: operations.OpDecideLateFiling, Scope: s.agencyInScope("code"),
+			Handle: s.lateDecisionForm},
 		{Method: "GET", Path: "/review/{id}", Op: operations.OpReadReviews, Handle: s.reviewPage},
 		{Method: "POST", Path: "/review/{id}", Op: operations.OpReview, Handle: s.reviewForm},
 	}, s.accountPages()...)
@@ -131,6 +135,8 @@ type homePage struct {
 	Queue      []operations.QueueEntry
 	QueueCycle string
 	QueueUnder string
+	// LateFilings are the late filings awaiting office staff's decision.
+	LateFilings []reporting.Action
 	// Titles name the cycles of Owed and Queue for people, by cycle ID.
 	Titles map[string]string
 }
@@ -165,6 +171,9 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if p.IsStaff() {
 		if data.Queue, err = s.ops.ReviewQueueEntries(ctx, who, data.QueueCycle, data.QueueUnder, 100); err != nil {
+			return err
+		}
+		if data.LateFilings, err = s.ops.LateFilings(ctx, who, store.ActionFilter{CycleID: data.QueueCycle, Status: reporting.ActionPending, Limit: 100}); err != nil {
 			return err
 		}
 	}
@@ -265,6 +274,15 @@ type agencyPage struct {
 	CanDeclareNil       bool
 	CanRequestExtension bool
 	Pending             *reporting.Action
+	// Closed says the obligation has closed (khóa sổ): the page explains
+	// what that means and, within LateFilingEnd, offers late filing
+	// (CanFileLate) to an agency whose report was missing or not
+	// accepted; PendingLate is the late filing office staff may answer.
+	Closed         bool
+	LateFilingDays int
+	LateFilingEnd  time.Time
+	CanFileLate    bool
+	PendingLate    *reporting.Action
 	// ActionErrors are why the last action was refused.
 	ActionErrors []string
 }
@@ -305,15 +323,24 @@ func (s *Server) agencyPageData(r *http.Request) (agencyPage, error) {
 	data.CanSubmit = p.CanSubmitFor(a.Code) && o.MaySubmit(c.Status, now) == nil
 	data.Actions = d.Actions
 	for i := range d.Actions {
-		if d.Actions[i].Status == reporting.ActionPending {
+		if d.Actions[i].Status != reporting.ActionPending {
+			continue
+		}
+		if d.Actions[i].Kind == reporting.ActionLateFiling {
+			data.PendingLate = &d.Actions[i]
+		} else {
 			data.Pending = &d.Actions[i]
 		}
 	}
+	data.Closed = o.Status.IsFinal()
+	data.LateFilingDays = d.LateFilingDays
+	data.LateFilingEnd = reporting.LateFilingEnd(o.Close, d.LateFilingDays)
+	data.CanFileLate = p.CanSubmitFor(a.Code) && data.PendingLate == nil && o.MayFileLate(c.Status, now, d.LateFilingDays) == nil
 	data.CanReopen = p.IsStaff() && o.MayReopen(c.Status, now) == nil
 	data.CanDeclareNil = p.CanSubmitFor(a.Code) && o.MayDeclareNil(c.Status, now) == nil
 	data.CanRequestExtension = p.CanSubmitFor(a.Code) && data.Pending == nil && o.MayRequestExtension(c.Status, now) == nil
 	if !p.IsStaff() {
-		data.Pending = nil
+		data.Pending, data.PendingLate = nil, nil
 	}
 	if len(versions) > 0 {
 		data.Values = displayValues(tmpl, versions[0].Values, lang)

@@ -1,8 +1,11 @@
 package web
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -12,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"rcm/api"
+	"rcm/reporting"
 )
 
 // page requests a page as the role without following redirects; a form
@@ -98,6 +102,20 @@ func TestPageAuthorization(t *testing.T) {
 			}
 			return call{"POST", fmt.Sprintf("/cycles/%s/agencies/%s/extension-requests/%d", cycleID, agencyFor(inside), id),
 				url.Values{"decision": {"refused"}, "reason": {"đủ thời gian"}}}
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {403, 403}, "supervisor": {403, 403}}},
+		{"POST /cycles/{id}/agencies/{code}/late-filings", func(f *fixture, role string, inside bool) call {
+			// A url-encoded form passes authorization and is refused for
+			// its media type: a late filing carries its file (multipart).
+			return call{"POST", "/cycles/" + w.cycleID + "/agencies/" + agencyFor(inside) + "/late-filings", url.Values{"reason": {"mất điện"}}}
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {403, 403}, "officer": {415, 404}, "supervisor": {403, 403}}},
+		{"POST /cycles/{id}/agencies/{code}/late-filings/{lf}", func(f *fixture, role string, inside bool) call {
+			cycleID, id := w.cycleID, int64(1)
+			if role == "staff" {
+				cycleID = f.closedCycle(nil, "HNI")
+				id = f.lateFiling(cycleID, "HNI").Action.ID
+			}
+			return call{"POST", fmt.Sprintf("/cycles/%s/agencies/%s/late-filings/%d", cycleID, agencyFor(inside), id),
+				url.Values{"decision": {"refused"}, "reason": {"quá hạn"}}}
 		}, map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {403, 403}, "supervisor": {403, 403}}},
 		{"GET /review/{id}", func(_ *fixture, _ string, inside bool) call {
 			return call{"GET", fmt.Sprintf("/review/%d", w.subs[agencyFor(inside)].SubmissionID), nil}
@@ -324,4 +342,60 @@ func TestTheAgencyPageTakesTheActions(t *testing.T) {
 	html = string(f.page("officer", "GET", page(extCycle), nil).body)
 	require.Contains(t, html, "đã đồng ý")
 	require.Equal(t, 1, f.actionCounts(extCycle)[3], "the grant made an extension")
+}
+
+// TestTheAgencyPageExplainsCloseAndTakesALateFiling: after close the page
+// says what khóa sổ means and how long a late filing is taken; the officer
+// files one with a file and a reason, office staff see it on their start
+// page and admit it from the agency page; the obligation counts late.
+func TestTheAgencyPageExplainsCloseAndTakesALateFiling(t *testing.T) {
+	f := newFixture(t)
+	f.cycles()
+	cycleID := f.closedCycle(nil, "HNI")
+	page := "/cycles/" + cycleID + "/agencies/HNI"
+
+	html := string(f.page("officer", "GET", page, nil).body)
+	require.Contains(t, html, `id="closed-note"`)
+	require.Contains(t, html, "đã khóa sổ")
+	require.Contains(t, html, "trong 30 ngày sau khóa sổ")
+	require.Contains(t, html, `id="late-filing-form"`)
+	require.NotContains(t, html, `id="nil-report-form"`, "nothing else is taken after close")
+	require.NotContains(t, string(f.page("staff", "GET", page, nil).body), `id="late-filing-form"`, "staff do not file for an agency")
+
+	// Without a reason: refused, nothing written.
+	ct, body := multipartBody(t, "file", "hni.csv", []byte("indicator,value\nGRDP,99\n"))
+	before := f.lateCounts(cycleID)
+	resp := f.do("officer", "POST", page+"/late-filings", body, "Content-Type", ct)
+	require.Equal(t, http.StatusUnprocessableEntity, resp.status, "%s", resp.body)
+	require.Contains(t, string(resp.body), `id="action-errors"`)
+	require.Equal(t, before, f.lateCounts(cycleID))
+
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	part, err := mw.CreateFormFile("file", "hni.csv")
+	require.NoError(t, err)
+	_, err = part.Write([]byte("indicator,value\nGRDP,99\n"))
+	require.NoError(t, err)
+	require.NoError(t, mw.WriteField("reason", "Mất điện diện rộng"))
+	require.NoError(t, mw.Close())
+	resp = f.do("officer", "POST", page+"/late-filings", buf.Bytes(), "Content-Type", mw.FormDataContentType())
+	require.Equal(t, http.StatusOK, resp.status, "the redirect is followed to the page: %s", resp.body)
+	require.Contains(t, string(resp.body), "nộp muộn sau khóa sổ")
+	require.NotContains(t, string(resp.body), `id="late-filing-form"`, "one pending late filing at a time")
+
+	home := string(f.page("staff", "GET", "/", nil).body)
+	require.Contains(t, home, `id="late-filings"`)
+	require.Contains(t, home, "Mất điện diện rộng")
+	html = string(f.page("staff", "GET", page, nil).body)
+	require.Contains(t, html, `id="pending-late-filing"`)
+	id := regexpFind(t, html, `late-filings/(\d+)`)
+	resp = f.page("staff", "POST", page+"/late-filings/"+id, url.Values{"decision": {"refused"}})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.status, "a refusal needs a reason")
+	resp = f.page("staff", "POST", page+"/late-filings/"+id, url.Values{"decision": {"admitted"}})
+	require.Equal(t, http.StatusSeeOther, resp.status, "%s", resp.body)
+	ob, err := f.store.Obligation(context.Background(), cycleID, "HNI")
+	require.NoError(t, err)
+	require.Equal(t, reporting.ObligationLate, ob.Status)
+	html = string(f.page("officer", "GET", page, nil).body)
+	require.Contains(t, html, "đã tiếp nhận (tính là nộp muộn)")
 }

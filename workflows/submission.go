@@ -135,7 +135,7 @@ func (w *submissionWorkflow) waitForEvent(ctx workflow.Context) error {
 	// CloseAt is known once a version was acknowledged or an action handled.
 	if !w.state.CloseAt.IsZero() {
 		sel.AddFuture(workflow.NewTimer(timerCtx, positive(w.state.CloseAt.Add(closeGrace).Sub(now))), func(workflow.Future) {
-			handle = func() error { w.outcome = "closed"; return nil }
+			handle = func() error { return w.onCloseTimer(ctx) }
 		})
 	}
 	sel.Select(ctx)
@@ -203,6 +203,34 @@ func (w *submissionWorkflow) onAction(ctx workflow.Context, sig ActionSignal) er
 	case sig.Event == reporting.EventNilReported:
 		w.outcome = string(reporting.ObligationNilReport)
 	}
+	return nil
+}
+
+// closeRecheckVersion marks the histories in which the loop, when the close
+// it knew of has passed by closeGrace without the cycle-closed signal,
+// reads the obligation's close again before it ends: an extension (rcm
+// cycle extend) may have moved it, and a loop that ended would leave a
+// later version without its receipt.
+const closeRecheckVersion = "loop-close-recheck"
+
+// onCloseTimer ends the loop once its obligation's close has passed, unless
+// the close has moved since the loop last read it.
+func (w *submissionWorkflow) onCloseTimer(ctx workflow.Context) error {
+	if workflow.GetVersion(ctx, closeRecheckVersion, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		w.outcome = "closed"
+		return nil
+	}
+	var a *activities.Activities
+	var st activities.ActionState
+	in := activities.ObligationInput{CycleID: w.input.CycleID, AgencyCode: w.input.AgencyCode}
+	if err := workflow.ExecuteActivity(notifyOptions(ctx), a.ObligationClose, in).Get(ctx, &st); err != nil {
+		return fmt.Errorf("read the close of %s: %w", w.input.AgencyCode, err)
+	}
+	if st.Closed || !workflow.Now(ctx).Before(st.CloseAt.Add(closeGrace)) {
+		w.outcome = "closed"
+		return nil
+	}
+	w.state.CloseAt = st.CloseAt
 	return nil
 }
 

@@ -24,6 +24,8 @@ type fakeLoop struct {
 	closeAt    time.Time
 	calls      []string
 	now        func() time.Time
+	// final: the obligation got its final state (close came; a late filing).
+	final bool
 }
 
 func (f *fakeLoop) record(s string) {
@@ -57,7 +59,22 @@ func (f *fakeLoop) ActionTaken(_ context.Context, in activities.ActionInput) (ac
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return activities.ActionState{CloseAt: f.closeAt}, nil
+	return activities.ActionState{CloseAt: f.closeAt, Closed: f.final}, nil
+}
+
+// ObligationClose answers the close as it stands, and whether it is final.
+func (f *fakeLoop) ObligationClose(_ context.Context, in activities.ObligationInput) (activities.ActionState, error) {
+	f.record("close of " + in.AgencyCode)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return activities.ActionState{CloseAt: f.closeAt, Closed: f.final}, nil
+}
+
+// extend moves the close by d, as rcm cycle extend does behind the loop's back.
+func (f *fakeLoop) extend(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.closeAt = f.closeAt.Add(d)
 }
 
 const grantedDays = 5 * day
@@ -84,6 +101,7 @@ func (s *SubmissionWorkflowSuite) SetupTest() {
 	s.env.OnActivity(a.ReviewOverdue, mock.Anything, mock.Anything).Return(s.fake.ReviewOverdue).Maybe()
 	s.env.OnActivity(a.ReviewDecided, mock.Anything, mock.Anything).Return(s.fake.ReviewDecided).Maybe()
 	s.env.OnActivity(a.ActionTaken, mock.Anything, mock.Anything).Return(s.fake.ActionTaken).Maybe()
+	s.env.OnActivity(a.ObligationClose, mock.Anything, mock.Anything).Return(s.fake.ObligationClose).Maybe()
 }
 
 // at schedules a signal after d of workflow time.
@@ -220,7 +238,7 @@ func (s *SubmissionWorkflowSuite) Test_ARequestAndItsRefusalAreToldAndTheLoopEnd
 	res := s.run()
 
 	s.Equal("closed", res.Outcome)
-	s.Equal([]string{"action 4 extension_requested", "action 4 extension_refused"}, s.fake.calls)
+	s.Equal([]string{"action 4 extension_requested", "action 4 extension_refused", "close of HNI"}, s.fake.calls)
 	s.True(s.env.Now().After(s.fake.closeAt), "a loop started by a request ends after close, not before")
 }
 
@@ -236,4 +254,57 @@ func (s *SubmissionWorkflowSuite) Test_AGrantMovesTheCloseTheLoopWaitsFor() {
 
 	s.Equal(workflows.SubmissionResult{Outcome: string(reporting.DecisionAccepted), Version: 1}, res)
 	s.Equal([]string{"action 4 extension_requested", "action 4 extension_granted", "received 12", "decided 6"}, s.fake.calls)
+}
+
+func (s *SubmissionWorkflowSuite) Test_AnExtensionBehindTheLoopsBackKeepsItForALaterVersion() {
+	// v1 returned; the cycle is extended by 10 days without the loop being
+	// told; a version after the old close still gets its receipt.
+	oldClose := s.fake.closeAt
+	s.at(0, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 11, Version: 1})
+	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: reporting.DecisionReturned})
+	s.env.RegisterDelayedCallback(func() { s.fake.extend(10 * day) }, 2*day)
+	late := oldClose.Sub(s.t0) + 3*day
+	s.at(late, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 12, Version: 2})
+	s.at(late+time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 6, SubmissionID: 12, Version: 2, Decision: reporting.DecisionAccepted})
+
+	res := s.run()
+
+	s.Equal(workflows.SubmissionResult{Outcome: string(reporting.DecisionAccepted), Version: 2}, res)
+	s.Equal([]string{"received 11", "decided 5", "close of HNI", "received 12", "decided 6"}, s.fake.calls)
+}
+
+func (s *SubmissionWorkflowSuite) Test_TheLoopStillEndsAfterAnUnmovedClose() {
+	s.at(0, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 11, Version: 1})
+	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: reporting.DecisionReturned})
+
+	res := s.run()
+
+	s.Equal("closed", res.Outcome)
+	s.Equal([]string{"received 11", "decided 5", "close of HNI"}, s.fake.calls)
+}
+
+func (s *SubmissionWorkflowSuite) Test_ALateFilingAndItsAdmissionAreToldAndTheLoopEnds() {
+	// After close the loop has ended; the late filing starts a run, which
+	// tells the reviewers and ends at once (the obligation is final); so
+	// does the admission.
+	s.fake.final = true
+	s.env.RegisterDelayedCallback(func() {
+		s.env.SignalWorkflow(workflows.SignalAction, workflows.ActionSignal{ActionID: 8, Event: reporting.EventLateFiled, Version: 2})
+		s.env.SignalWorkflow(workflows.SignalAction, workflows.ActionSignal{ActionID: 8, Event: reporting.EventLateFilingAdmitted, Version: 2})
+	}, 0)
+
+	res := s.run()
+
+	s.Equal("closed", res.Outcome)
+	s.Equal([]string{"action 8 late_filed", "action 8 late_filing_admitted"}, s.fake.calls)
+}
+
+func (s *SubmissionWorkflowSuite) Test_ALateFilingRefusedIsToldAndTheLoopEnds() {
+	s.fake.final = true
+	s.at(0, workflows.SignalAction, workflows.ActionSignal{ActionID: 9, Event: reporting.EventLateFilingRefused, Version: 1})
+
+	res := s.run()
+
+	s.Equal("closed", res.Outcome)
+	s.Equal([]string{"action 9 late_filing_refused"}, s.fake.calls)
 }
