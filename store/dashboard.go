@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -186,4 +187,85 @@ func (s *Store) OwedObligations(ctx context.Context, agencyCode string, limit in
 		return nil, fmt.Errorf("obligations owed by %s: %w", agencyCode, err)
 	}
 	return out, nil
+}
+
+// GroupFilter narrows ObligationGroups.
+type GroupFilter struct {
+	CycleID string
+	// RootPath is the tree path of the subtree's root; Depth how many levels
+	// below it each group names (reporting.ObligationGroup.Nodes).
+	RootPath string
+	Depth    int
+	// ScopePath limits the obligations to a subtree ("" = all); ExactPath
+	// to one agency.
+	ScopePath string
+	ExactPath bool
+}
+
+// ObligationGroups counts a cycle's obligations under a subtree into the
+// groups the one classification cannot tell apart at now: PostgreSQL
+// compares each instant the classification reads with due and now
+// (reporting.OnTime is "before due"; final once now is at or past close;
+// due passed once now is at or past due), and every group's Like is an
+// obligation built with those comparisons alone, so that
+// reporting.RollUpGroups over the groups gives what reporting.RollUpLevels
+// gives over the obligations themselves, without loading them.
+func (s *Store) ObligationGroups(ctx context.Context, f GroupFilter, now time.Time) ([]reporting.ObligationGroup, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT (string_to_array(rtrim(substr(a.path, length($2) + 1), '/'), '/'))[1:$3],
+		       o.status, o.finalized_at IS NOT NULL, o.nil_reported_at IS NOT NULL, c.timeliness,
+		       coalesce(acc.version, 0), o.close_at <= $6, o.due_at <= $6,
+		       o.first_submitted_at < o.due_at, o.last_submitted_at < o.due_at, acc.submitted_at < o.due_at,
+		       count(*)
+		  FROM obligations o JOIN agencies a ON a.code = o.agency_code
+		  JOIN cycles c ON c.id = o.cycle_id
+		  LEFT JOIN submissions acc ON acc.id = o.accepted_submission
+		 WHERE o.cycle_id = $1 AND a.path LIKE $2 || '%'
+		   AND ($4 = '' OR CASE WHEN $5 THEN a.path = $4 ELSE a.path LIKE $4 || '%' END)
+		 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`, f.CycleID, f.RootPath, f.Depth, f.ScopePath, f.ExactPath, now)
+	if err != nil {
+		return nil, fmt.Errorf("obligation groups of cycle %s under %s: %w", f.CycleID, f.RootPath, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.ObligationGroup, error) {
+		var (
+			g                        reporting.ObligationGroup
+			finalized, closed, after bool
+			first, last, accepted    *bool
+		)
+		o := &g.Like
+		if err := r.Scan(&g.Nodes, &o.Status, &finalized, &o.NilReport, &o.Timeliness, &o.AcceptedVersion,
+			&closed, &after, &first, &last, &accepted, &g.Count); err != nil {
+			return g, err
+		}
+		// Instants standing to due and now as the group's do.
+		o.Due, o.Close = now.Add(time.Hour), now.Add(2*time.Hour)
+		if after {
+			o.Due = now
+		}
+		if closed {
+			o.Close = now
+		}
+		if finalized {
+			o.FinalizedAt = &now
+		}
+		o.FirstSubmittedAt, o.LastSubmittedAt, o.AcceptedSubmittedAt = instantTo(o.Due, first), instantTo(o.Due, last), instantTo(o.Due, accepted)
+		return g, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("obligation groups of cycle %s under %s: %w", f.CycleID, f.RootPath, err)
+	}
+	return out, nil
+}
+
+// instantTo returns an instant before due when before is true, due itself
+// when false, and nil when there is no instant.
+func instantTo(due time.Time, before *bool) *time.Time {
+	if before == nil {
+		return nil
+	}
+	at := due
+	if *before {
+		at = due.Add(-time.Second)
+	}
+	return &at
 }
