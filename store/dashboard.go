@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -268,4 +269,50 @@ func instantTo(due time.Time, before *bool) *time.Time {
 		at = due.Add(-time.Second)
 	}
 	return &at
+}
+
+// SubtreeReports is what the figures of a subtree in a running cycle are
+// rolled up from, without the tree: every agency expected to report (one
+// with an obligation) with its tree path, and the values of the versions
+// accepted so far.
+type SubtreeReports struct {
+	// Paths holds the tree path of every agency expected, by code.
+	Paths map[string]string
+	// Expected lists the agencies expected, by code.
+	Expected []string
+	// Accepted holds the values of the version accepted, by agency code.
+	Accepted map[string]reporting.Values
+}
+
+// SubtreeAccepted loads the reports of a cycle's agencies whose tree path
+// starts with path ("" = the whole tree).
+func (s *Store) SubtreeAccepted(ctx context.Context, cycleID, path string) (SubtreeReports, error) {
+	out := SubtreeReports{Paths: map[string]string{}, Accepted: map[string]reporting.Values{}}
+	rows, err := s.pool.Query(ctx, `SELECT o.agency_code, a.path, acc."values"
+		  FROM obligations o JOIN agencies a ON a.code = o.agency_code
+		  LEFT JOIN submissions acc ON acc.id = o.accepted_submission
+		 WHERE o.cycle_id = $1 AND a.path LIKE $2 || '%'
+		 ORDER BY o.agency_code`, cycleID, path)
+	if err != nil {
+		return out, fmt.Errorf("reports of cycle %s under %s: %w", cycleID, path, err)
+	}
+	var (
+		code, agencyPath string
+		values           []byte
+	)
+	if _, err := pgx.ForEachRow(rows, []any{&code, &agencyPath, &values}, func() error {
+		out.Paths[code] = agencyPath
+		out.Expected = append(out.Expected, code)
+		if values != nil {
+			var v reporting.Values
+			if err := json.Unmarshal(values, &v); err != nil {
+				return fmt.Errorf("values of %s: %w", code, err)
+			}
+			out.Accepted[code] = v
+		}
+		return nil
+	}); err != nil {
+		return out, fmt.Errorf("reports of cycle %s under %s: %w", cycleID, path, err)
+	}
+	return out, nil
 }
