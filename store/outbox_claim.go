@@ -47,15 +47,29 @@ func (s *Store) DeliverOutbox(ctx context.Context, workflowID string, deliver fu
 	err = s.tx(ctx, func(tx pgx.Tx) error {
 		delivered = 0
 		var head int64
+		// The claim's commit need not wait for the WAL flush: a claim lost
+		// in a crash only delivers again, and signals carry their version.
+		// It travels with the first query, one round trip for both.
+		b := &pgx.Batch{}
+		b.Queue(`SET LOCAL synchronous_commit = off`)
 		// The oldest undelivered message of the workflow, if no one holds it.
 		// The subquery reads the snapshot, the lock the latest version: a
 		// message another claim delivered meanwhile fails the recheck of
 		// delivered_at, and one it still holds is skipped.
-		err := tx.QueryRow(ctx, `
+		b.Queue(`
 			SELECT id FROM outbox
 			 WHERE id = (SELECT min(id) FROM outbox WHERE workflow_id = $1 AND delivered_at IS NULL)
 			   AND delivered_at IS NULL
-			   FOR UPDATE SKIP LOCKED`, workflowID).Scan(&head)
+			   FOR UPDATE SKIP LOCKED`, workflowID)
+		results := tx.SendBatch(ctx, b)
+		if _, err := results.Exec(); err != nil {
+			_ = results.Close()
+			return err
+		}
+		err := results.QueryRow().Scan(&head)
+		if cerr := results.Close(); err == nil {
+			err = cerr
+		}
 		if err == pgx.ErrNoRows {
 			return nil
 		}
@@ -73,9 +87,6 @@ func (s *Store) DeliverOutbox(ctx context.Context, workflowID string, deliver fu
 		}
 		msgs, err := pgx.CollectRows(rows, scanOutbox)
 		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
 			return err
 		}
 		for _, m := range msgs {
