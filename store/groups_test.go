@@ -143,3 +143,57 @@ func TestObligationGroupsRollUpAsTheObligationsThemselves(t *testing.T) {
 	require.Greater(t, counted, 200)
 	require.True(t, strings.HasPrefix(byCode["R2-P3"].Path, byCode["R2"].Path))
 }
+
+// The chronic latecomers within a scope (read agency first) are exactly
+// those of the whole tree (read cycle first) that the scope contains.
+func TestLatecomersWithinAScopeAreTheWholeTreesInIt(t *testing.T) {
+	ctx := context.Background()
+	s := crudStore(t)
+	seedTree(t, s)
+	insertOctoberCycle(t, s, []reporting.Assignment{{AgencyCode: "VN"}})
+	pool := s.Pool()
+	var cycles []string
+	for i := range 5 {
+		id := fmt.Sprintf("KTXH_THANG-2025-%02d", i+1)
+		cycles = append(cycles, id)
+		_, err := pool.Exec(ctx, `CREATE TEMP TABLE c AS SELECT * FROM cycles WHERE id = 'KTXH_THANG-2026-10';
+			UPDATE c SET id = '`+id+`', period = '2025-`+fmt.Sprintf("%02d", i+1)+`', window_start = window_start - interval '1 month' * (20 - `+fmt.Sprint(i)+`);
+			INSERT INTO cycles SELECT * FROM c; DROP TABLE c`)
+		require.NoError(t, err)
+		// HPG and HNI-SYT late every time; HNI on time once; the rest on time.
+		_, err = pool.Exec(ctx, `INSERT INTO obligations (cycle_id, agency_code, due_at, close_at, status, finalized_at)
+			SELECT $1, code, now(), now(), CASE WHEN code IN ('HPG', 'HNI-SYT') OR (code = 'HNI' AND $2 <> 3) THEN 'late' ELSE 'on_time' END, now()
+			  FROM agencies`, id, i)
+		require.NoError(t, err)
+	}
+	_, err := pool.Exec(ctx, `UPDATE obligations SET status = 'missing', first_submitted_at = NULL, versions = 0 WHERE agency_code = 'HNI-SYT' AND cycle_id = $1`, cycles[0])
+	require.NoError(t, err)
+	all, err := s.Latecomers(ctx, store.MatrixFilter{CycleIDs: cycles, Limit: 100}, reporting.NotOnTimeStates(), reporting.ChronicMinPeriods)
+	require.NoError(t, err)
+	require.Equal(t, []string{"HNI-SYT", "HPG"}, latecomerCodes(all))
+	agencies, err := s.AgenciesByCode(ctx, []string{"VN", "R-DBSH", "HNI", "HPG", "BYT"})
+	require.NoError(t, err)
+	for _, a := range agencies {
+		for _, exact := range []bool{false, true} {
+			scope := access.Scope{Path: a.Path, Exact: exact}
+			var want []string
+			for _, l := range all {
+				if p, err := s.AgenciesByCode(ctx, []string{l.AgencyCode}); err == nil && scope.Contains(p[0].Path) {
+					want = append(want, l.AgencyCode)
+				}
+			}
+			got, err := s.Latecomers(ctx, store.MatrixFilter{CycleIDs: cycles, ScopePath: scope.Path, ExactPath: exact, Limit: 100},
+				reporting.NotOnTimeStates(), reporting.ChronicMinPeriods)
+			require.NoError(t, err)
+			require.Equal(t, want, latecomerCodes(got), "scope %+v", scope)
+		}
+	}
+}
+
+func latecomerCodes(ls []store.Latecomer) []string {
+	var out []string
+	for _, l := range ls {
+		out = append(out, l.AgencyCode)
+	}
+	return out
+}

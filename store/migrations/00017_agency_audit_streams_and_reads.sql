@@ -24,7 +24,18 @@ LANGUAGE sql IMMUTABLE AS $$
 $$;
 -- +goose StatementEnd
 
+-- The chronic latecomers of a region or a province (store.Latecomers with a
+-- scope) read each agency's states over twelve cycles from one index,
+-- agency first: an index-only scan of a dozen entries per agency instead of
+-- every obligation of the twelve cycles. It replaces the index on
+-- agency_code alone (an agency's obligations, OwedObligations), which its
+-- first column serves as well.
+CREATE INDEX obligations_agency_states_idx ON obligations (agency_code, cycle_id) INCLUDE (status, finalized_at);
+DROP INDEX obligations_agency_idx;
+
 -- +goose Down
+CREATE INDEX obligations_agency_idx ON obligations (agency_code);
+DROP INDEX obligations_agency_states_idx;
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION audit_stream_of(p_action text, p_object text, p_details jsonb) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
