@@ -187,8 +187,9 @@ func seedDashboard(b *testing.B) *dashboardWorld {
 	return w
 }
 
-// get fetches a path as the user and fails the benchmark on anything but 200.
-func (w *dashboardWorld) get(b *testing.B, user, path string) {
+// get fetches a path as the user, fails the benchmark on anything but 200,
+// and returns the size of the body.
+func (w *dashboardWorld) get(b *testing.B, user, path string) int64 {
 	req, err := http.NewRequest("GET", w.http.URL+path, nil)
 	if err != nil {
 		b.Fatal(err)
@@ -198,11 +199,20 @@ func (w *dashboardWorld) get(b *testing.B, user, path string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	_, _ = io.Copy(io.Discard, resp.Body)
+	n, _ := io.Copy(io.Discard, resp.Body)
 	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		b.Fatalf("GET %s as %s: %d", path, user, resp.StatusCode)
 	}
+	return n
+}
+
+// measurePage measures a page like measure, and reports its size.
+func measurePage(b *testing.B, w *dashboardWorld, user, path string) {
+	b.Helper()
+	var size int64
+	measure(b, func() error { size = w.get(b, user, path); return nil })
+	b.ReportMetric(float64(size)/1024, "html-KiB")
 }
 
 // measure runs read b.N times and reports its latency percentiles.
@@ -234,6 +244,12 @@ func BenchmarkSupervisorReads(b *testing.B) {
 	// Compliance summary per node.
 	b.Run("compliance/sql-open-cycle-facts", func(b *testing.B) {
 		measure(b, func() error { _, err := st.CycleFacts(ctx, w.open); return err })
+	})
+	b.Run("compliance/sql-open-national-groups", func(b *testing.B) {
+		measure(b, func() error {
+			_, err := st.ObligationGroups(ctx, store.GroupFilter{CycleID: w.open, RootPath: "/VN/", Depth: 2}, time.Now())
+			return err
+		})
 	})
 	b.Run("compliance/sql-closed-region-rows", func(b *testing.B) {
 		measure(b, func() error { _, err := st.CycleCompliance(ctx, w.closed, "/VN/R03/"); return err })
@@ -292,13 +308,13 @@ func BenchmarkSupervisorReads(b *testing.B) {
 	})
 
 	// The whole dashboard page: every read above and the aggregates.
-	b.Run("page/dashboard-national-open", func(b *testing.B) {
-		measure(b, func() error { w.get(b, "staff", "/cycles/"+w.open); return nil })
+	b.Run("aggregates/ops-national-open-shown", func(b *testing.B) {
+		measure(b, func() error {
+			_, err := w.engine.AggregatesOf(ctx, w.staff, w.open, "", []string{"VN", "R01", "R02", "R03"})
+			return err
+		})
 	})
-	b.Run("page/dashboard-region-open", func(b *testing.B) {
-		measure(b, func() error { w.get(b, "region", "/cycles/"+w.open); return nil })
-	})
-	b.Run("page/dashboard-province-closed", func(b *testing.B) {
-		measure(b, func() error { w.get(b, "staff", "/cycles/"+w.closed+"?under=P042"); return nil })
-	})
+	b.Run("page/dashboard-national-open", func(b *testing.B) { measurePage(b, w, "staff", "/cycles/"+w.open) })
+	b.Run("page/dashboard-region-open", func(b *testing.B) { measurePage(b, w, "region", "/cycles/"+w.open) })
+	b.Run("page/dashboard-province-closed", func(b *testing.B) { measurePage(b, w, "staff", "/cycles/"+w.closed+"?under=P042") })
 }

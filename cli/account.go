@@ -218,7 +218,8 @@ func auditCommand() *ucli.Command {
 				Usage:     "list audit records, oldest first",
 				UsageText: "rcm audit list [--actor EMAIL] [--action ACTION] [--object OBJECT] [--stream STREAM] [--since TIME] [--until TIME] [--after ID] [--limit N] [--output table|json|csv]",
 				Description: `Times are RFC 3339 (2026-11-30T08:00:00+07:00) or a day (30/11/2026, in
-Asia/Ho_Chi_Minh). Streams are main and cycle/<cycle id>.
+Asia/Ho_Chi_Minh). Streams are main, cycle/<cycle id> (with its agencies' streams) and
+cycle/<cycle id>/agency/<code>.
 
 Examples:
    rcm audit list --action user.disable
@@ -228,7 +229,7 @@ Examples:
 					&ucli.StringFlag{Name: "actor", Usage: "only records of this actor"},
 					&ucli.StringFlag{Name: "action", Usage: "only records of this action, e.g. user.disable"},
 					&ucli.StringFlag{Name: "object", Usage: "only records about this object, e.g. user/12"},
-					&ucli.StringFlag{Name: "stream", Usage: "only records of this stream: main or cycle/<id>"},
+					&ucli.StringFlag{Name: "stream", Usage: "only records of this stream and those below it: main, cycle/<id> or cycle/<id>/agency/<code>"},
 					&ucli.StringFlag{Name: "since", Usage: "only records at or after this time"},
 					&ucli.StringFlag{Name: "until", Usage: "only records before this time"},
 					&ucli.Int64Flag{Name: "after", Usage: "only records after this id (paging)"},

@@ -55,7 +55,10 @@ func (e *Engine) treeNode(ctx context.Context, c Caller, under string) (reportin
 
 // nodeRates returns the compliance in the cycle of the agencies in codes,
 // each over its subtree below node within scope: stored at close, else live
-// from the obligations under node.
+// from the obligations under node, counted by PostgreSQL in the groups the
+// classification cannot tell apart (store.ObligationGroups) and classified
+// once per group. Live figures are given for every node down to two levels
+// below node, codes or not.
 func (e *Engine) nodeRates(ctx context.Context, cyc reporting.Cycle, scope access.Scope, node reporting.Agency, codes []string) (map[string]reporting.Rates, error) {
 	out := map[string]reporting.Rates{}
 	if cyc.Status == reporting.CycleClosed {
@@ -68,17 +71,13 @@ func (e *Engine) nodeRates(ctx context.Context, cyc reporting.Cycle, scope acces
 		}
 		return out, nil
 	}
-	obligations, err := e.store.SubtreeObligations(ctx, cyc.ID, node.Path)
+	now := e.now()
+	groups, err := e.store.ObligationGroups(ctx, store.GroupFilter{CycleID: cyc.ID, RootPath: node.Path, Depth: 2,
+		ScopePath: scope.Path, ExactPath: scope.Exact}, now)
 	if err != nil {
 		return nil, err
 	}
-	inScope := obligations[:0]
-	for _, o := range obligations {
-		if scope.Contains(o.AgencyPath) {
-			inScope = append(inScope, o)
-		}
-	}
-	return reporting.RollUpLevels(node.Code, node.Path, 2, inScope, e.now()), nil
+	return reporting.RollUpGroups(node.Code, groups, now), nil
 }
 
 // ComplianceTree computes a cycle's compliance within the caller's scope

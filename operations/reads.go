@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 
 	"rcm/access"
@@ -307,26 +309,39 @@ func (e *Engine) AggregatesOf(ctx context.Context, c Caller, cycleID, under stri
 		}
 		return out, nil
 	}
-	facts, err := e.store.SubtreeFacts(ctx, cyc.ID, scope.Path, true)
-	if err != nil {
-		return out, err
-	}
-	figures, err := reporting.Aggregate(facts.Tree, facts.Template.Indicators, facts.Accepted, facts.Expected())
-	if err != nil {
-		return out, fmt.Errorf("aggregate cycle %s: %w", cyc.ID, err)
-	}
+	var (
+		figures map[string]map[string]reporting.AggregateValue
+		nodes   []reporting.Agency
+	)
 	if codes != nil {
-		only := make(map[string]map[string]reporting.AggregateValue, len(codes))
-		for _, code := range codes {
-			if f, ok := figures[code]; ok {
-				only[code] = f
+		// The few nodes a page shows: no tree, only each report's path.
+		reports, err := e.store.SubtreeAccepted(ctx, cyc.ID, scope.Path)
+		if err != nil {
+			return out, err
+		}
+		if figures, err = reporting.AggregateAt(scope.Path, codes, out.Template.Indicators, reports.Accepted, reports.Paths, reports.Expected); err != nil {
+			return out, fmt.Errorf("aggregate cycle %s: %w", cyc.ID, err)
+		}
+		shown, err := e.store.AgenciesByCode(ctx, slices.Collect(maps.Keys(figures)))
+		if err != nil {
+			return out, err
+		}
+		for _, a := range shown {
+			if scope.Contains(a.Path) {
+				nodes = append(nodes, a)
 			}
 		}
-		figures = only
-	}
-	nodes, err := agenciesIn(ctx, e.store, scope, facts.Paths, figures)
-	if err != nil {
-		return out, err
+	} else {
+		facts, err := e.store.SubtreeFacts(ctx, cyc.ID, scope.Path, true)
+		if err != nil {
+			return out, err
+		}
+		if figures, err = reporting.Aggregate(facts.Tree, facts.Template.Indicators, facts.Accepted, facts.Expected()); err != nil {
+			return out, fmt.Errorf("aggregate cycle %s: %w", cyc.ID, err)
+		}
+		if nodes, err = agenciesIn(ctx, e.store, scope, facts.Paths, figures); err != nil {
+			return out, err
+		}
 	}
 	for _, a := range nodes {
 		codes := make([]string, 0, len(figures[a.Code]))

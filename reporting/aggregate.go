@@ -57,20 +57,69 @@ func Aggregate(tree []Node, indicators []Indicator, accepted map[string]Values, 
 	if err != nil {
 		return nil, err
 	}
-	expectedUnder := make(map[string]int)
 	for _, code := range expected {
 		if _, ok := parent[code]; !ok {
 			return nil, fmt.Errorf("aggregate: agency %q is expected to report but is not in the agency tree", code)
 		}
-		for node := code; node != ""; node = parent[node] {
-			expectedUnder[node]++
-		}
 	}
-	agencies := make([]string, 0, len(accepted))
 	for code := range accepted {
 		if _, ok := parent[code]; !ok {
 			return nil, fmt.Errorf("aggregate: agency %q has accepted values but is not in the agency tree", code)
 		}
+	}
+	up := func(code string, count func(node string)) {
+		for node := code; node != ""; node = parent[node] {
+			count(node)
+		}
+	}
+	return aggregateAlong(up, indicators, accepted, expected)
+}
+
+// AggregateAt is Aggregate for the agencies of nodes alone, placed by tree
+// paths instead of the whole tree: paths holds the tree path of every agency
+// of accepted and expected, and each of them counts at those of nodes whose
+// code is a segment of its path at or below rootPath (the subtree the figures
+// are of; "" for the whole tree). A page that shows a node and its children
+// needs no more than that, and no tree.
+func AggregateAt(rootPath string, nodes []string, indicators []Indicator, accepted map[string]Values, paths map[string]string, expected []string) (map[string]map[string]AggregateValue, error) {
+	wanted := make(map[string]bool, len(nodes))
+	for _, n := range nodes {
+		wanted[n] = true
+	}
+	for code := range accepted {
+		if _, ok := paths[code]; !ok {
+			return nil, fmt.Errorf("aggregate: agency %q has accepted values but no tree path", code)
+		}
+	}
+	up := func(code string, count func(node string)) {
+		rel, ok := strings.CutPrefix(paths[code], rootPath)
+		if !ok {
+			return
+		}
+		if above := strings.TrimSuffix(rootPath, "/"); above != "" {
+			// The subtree's root is the last segment of rootPath.
+			if root := above[strings.LastIndex(above, "/")+1:]; wanted[root] {
+				count(root)
+			}
+		}
+		for seg := range strings.SplitSeq(strings.Trim(rel, "/"), "/") {
+			if seg != "" && wanted[seg] {
+				count(seg)
+			}
+		}
+	}
+	return aggregateAlong(up, indicators, accepted, expected)
+}
+
+// aggregateAlong is Aggregate with each agency counted at the nodes up
+// calls count with: its ancestors and itself.
+func aggregateAlong(up func(code string, count func(node string)), indicators []Indicator, accepted map[string]Values, expected []string) (map[string]map[string]AggregateValue, error) {
+	expectedUnder := make(map[string]int)
+	for _, code := range expected {
+		up(code, func(node string) { expectedUnder[node]++ })
+	}
+	agencies := make([]string, 0, len(accepted))
+	for code := range accepted {
 		agencies = append(agencies, code)
 	}
 	sort.Strings(agencies)
@@ -109,13 +158,14 @@ func Aggregate(tree []Node, indicators []Indicator, accepted map[string]Values, 
 				}
 				weight = w
 			}
-			for node := agency; node != ""; node = parent[node] {
+			weighed := new(big.Rat).Mul(v, weight)
+			up(agency, func(node string) {
 				a := accs[node]
 				if a == nil {
 					a = &acc{sum: new(big.Rat), weights: new(big.Rat), lo: v, hi: v}
 					accs[node] = a
 				}
-				a.sum.Add(a.sum, new(big.Rat).Mul(v, weight))
+				a.sum.Add(a.sum, weighed)
 				a.weights.Add(a.weights, weight)
 				a.count++
 				if v.Cmp(a.lo) < 0 {
@@ -124,7 +174,7 @@ func Aggregate(tree []Node, indicators []Indicator, accepted map[string]Values, 
 				if v.Cmp(a.hi) > 0 {
 					a.hi = v
 				}
-			}
+			})
 		}
 		for node, a := range accs { // each entry is written on its own: order does not matter
 			var value string

@@ -75,48 +75,62 @@ const (
 // ComputeRates counts the classifications of a cycle's obligations, one per
 // expected obligation, and derives the rates.
 func ComputeRates(cs []Classification) Rates {
-	r := Rates{Expected: len(cs), OnTimeRateBasis: BasisExpected}
+	var r Rates
 	for _, c := range cs {
-		if c.Submitted {
-			r.Submitted++
-		}
-		if c.OnTime {
-			r.Timely++
-		}
-		if c.SubmittedOnTime {
-			r.SubmittedOnTime++
-		}
-		if c.AwaitingReview {
-			r.ReviewBacklog++
-		}
-		r.VersionsBeforeAcceptance += c.VersionsBeforeAcceptance
-		if !c.Final {
-			r.OnTimeRateBasis = BasisSubmitted
-		}
-		switch {
-		case c.State == ObligationOnTime:
-			r.OnTime++
-		case c.State == ObligationLate:
-			r.Late++
-		case c.State == ObligationMissing:
-			r.Missing++
-		case c.State == ObligationNotAccepted:
-			r.NotAccepted++
-		case c.State == ObligationNotReviewed:
-			r.NotReviewed++
-		case c.State == ObligationNilReport, c.Live == LiveNilReport:
-			r.NilReport++
-		case c.Live == LiveNotYetDue:
-			r.NotYetDue++
-		case c.Live == LiveAwaitingReview:
-			r.AwaitingReview++
-		case c.Live == LiveReturned:
-			r.Returned++
-		case c.Live == LiveOverdue:
-			r.Overdue++
-		case c.Live == LiveAccepted:
-			r.Accepted++
-		}
+		r.count(c, 1)
+	}
+	return r.derive()
+}
+
+// count adds n obligations classified as c to the counts of r.
+func (r *Rates) count(c Classification, n int) {
+	r.Expected += n
+	if c.Submitted {
+		r.Submitted += n
+	}
+	if c.OnTime {
+		r.Timely += n
+	}
+	if c.SubmittedOnTime {
+		r.SubmittedOnTime += n
+	}
+	if c.AwaitingReview {
+		r.ReviewBacklog += n
+	}
+	r.VersionsBeforeAcceptance += c.VersionsBeforeAcceptance * n
+	if !c.Final {
+		r.OnTimeRateBasis = BasisSubmitted
+	}
+	switch {
+	case c.State == ObligationOnTime:
+		r.OnTime += n
+	case c.State == ObligationLate:
+		r.Late += n
+	case c.State == ObligationMissing:
+		r.Missing += n
+	case c.State == ObligationNotAccepted:
+		r.NotAccepted += n
+	case c.State == ObligationNotReviewed:
+		r.NotReviewed += n
+	case c.State == ObligationNilReport, c.Live == LiveNilReport:
+		r.NilReport += n
+	case c.Live == LiveNotYetDue:
+		r.NotYetDue += n
+	case c.Live == LiveAwaitingReview:
+		r.AwaitingReview += n
+	case c.Live == LiveReturned:
+		r.Returned += n
+	case c.Live == LiveOverdue:
+		r.Overdue += n
+	case c.Live == LiveAccepted:
+		r.Accepted += n
+	}
+}
+
+// derive returns r with its basis and rates worked out from its counts.
+func (r Rates) derive() Rates {
+	if r.OnTimeRateBasis == "" {
+		r.OnTimeRateBasis = BasisExpected
 	}
 	r.ReportingRate = percent(r.Submitted, r.Expected)
 	r.SubmittedOnTimeRate = percent(r.SubmittedOnTime, r.Expected)
@@ -206,6 +220,49 @@ func RollUpLevels(rootCode, rootPath string, depth int, obligations []Obligation
 	out := make(map[string]Rates, len(byNode))
 	for code, states := range byNode {
 		out[code] = ComputeRates(states)
+	}
+	return out
+}
+
+// ObligationGroup is Count obligations of a subtree that the one
+// classification cannot tell apart at an instant, Like being one of them
+// (or an obligation standing exactly as they do), counted at the subtree's
+// root and at the agencies of Nodes: the codes on the way from the root
+// down to their agency, nearest the root first, as deep as the roll-up
+// goes. A store counts a large cycle's obligations into a few such groups
+// instead of handing over every one.
+type ObligationGroup struct {
+	Like  Obligation
+	Nodes []string
+	Count int
+}
+
+// RollUpGroups is RollUpLevels over obligations counted in groups: each
+// group is classified once, at now, and counted Count times at the root
+// (rootCode) and at each of its Nodes.
+func RollUpGroups(rootCode string, groups []ObligationGroup, now time.Time) map[string]Rates {
+	counts := map[string]*Rates{}
+	add := func(code string, c Classification, n int) {
+		r, ok := counts[code]
+		if !ok {
+			r = &Rates{}
+			counts[code] = r
+		}
+		r.count(c, n)
+	}
+	for _, g := range groups {
+		if g.Count <= 0 {
+			continue
+		}
+		c := g.Like.Classify(now)
+		add(rootCode, c, g.Count)
+		for _, code := range g.Nodes {
+			add(code, c, g.Count)
+		}
+	}
+	out := make(map[string]Rates, len(counts))
+	for code, r := range counts {
+		out[code] = r.derive()
 	}
 	return out
 }

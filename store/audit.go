@@ -32,7 +32,9 @@ type AuditRecord struct {
 	ID int64
 	At time.Time
 	AuditEntry
-	// Stream is the chain the record belongs to: "cycle/<id>" or "main".
+	// Stream is the chain the record belongs to: "cycle/<id>/agency/<code>"
+	// for one agency's obligation in a cycle (since migration 00017),
+	// "cycle/<id>" for the rest of a cycle, or "main".
 	Stream string
 	// PrevHash is the hash of the record before it in its stream (nil for
 	// the first); Hash is the SHA-256 over PrevHash and the record's fields.
@@ -44,6 +46,8 @@ type AuditFilter struct {
 	Actor  string
 	Action string
 	Object string
+	// Stream keeps the records of a stream and of the streams below it
+	// ("cycle/<id>" includes its agencies' "cycle/<id>/agency/<code>").
 	Stream string
 	// Since and Until bound the records' time: Since <= at < Until.
 	Since, Until *time.Time
@@ -61,8 +65,27 @@ func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
 // writeAudit inserts the entry through q, normally the transaction of the
 // change. An entry without an action is refused, and with it the change.
 func writeAudit(ctx context.Context, q Querier, e AuditEntry) error {
+	st, err := auditStatement(e)
+	if err != nil {
+		return err
+	}
+	if _, err := q.Exec(ctx, st.sql, st.args...); err != nil {
+		return fmt.Errorf("audit %s %s: %w", e.Action, e.Object, err)
+	}
+	return nil
+}
+
+// statement is one SQL statement with its arguments.
+type statement struct {
+	sql  string
+	args []any
+}
+
+// auditStatement is the statement that writes the entry (writeAudit sends
+// it; a batch may carry it with the change).
+func auditStatement(e AuditEntry) (statement, error) {
 	if e.Action == "" {
-		return fmt.Errorf("audit %s: the entry names no action", e.Object)
+		return statement{}, fmt.Errorf("audit %s: the entry names no action", e.Object)
 	}
 	details := e.Details
 	if details == nil {
@@ -70,7 +93,7 @@ func writeAudit(ctx context.Context, q Querier, e AuditEntry) error {
 	}
 	b, err := json.Marshal(details)
 	if err != nil {
-		return fmt.Errorf("audit %s %s: encode details: %w", e.Action, e.Object, err)
+		return statement{}, fmt.Errorf("audit %s %s: encode details: %w", e.Action, e.Object, err)
 	}
 	actor := e.Actor
 	if actor == "" {
@@ -78,11 +101,8 @@ func writeAudit(ctx context.Context, q Querier, e AuditEntry) error {
 	}
 	// audit_append (migration 00010) chains the entry to the head of its
 	// stream, holding the head's row until q's transaction ends.
-	if _, err := q.Exec(ctx, `SELECT audit_append($1, $2, $3, $4, $5, $6)`,
-		e.ActorID, actor, e.Action, e.Object, e.RemoteAddr, b); err != nil {
-		return fmt.Errorf("audit %s %s: %w", e.Action, e.Object, err)
-	}
-	return nil
+	return statement{sql: `SELECT audit_append($1, $2, $3, $4, $5, $6)`,
+		args: []any{e.ActorID, actor, e.Action, e.Object, e.RemoteAddr, b}}, nil
 }
 
 // withObject names the object of an entry that names none, for changes
@@ -113,7 +133,7 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditRecord, err
 		SELECT id, at, actor_id, actor, action, object, remote_addr, details, stream, prev_hash, hash
 		  FROM audit_log
 		 WHERE ($1 = '' OR action = $1) AND ($2 = '' OR object = $2) AND id > $3
-		   AND ($5 = '' OR lower(actor) = lower($5)) AND ($6 = '' OR stream = $6)
+		   AND ($5 = '' OR lower(actor) = lower($5)) AND ($6 = '' OR stream = $6 OR starts_with(stream, $6 || '/'))
 		   AND ($7::timestamptz IS NULL OR at >= $7) AND ($8::timestamptz IS NULL OR at < $8)
 		 ORDER BY id
 		 LIMIT $4`, f.Action, f.Object, f.After, clampLimit(f.Limit), f.Actor, f.Stream, f.Since, f.Until)

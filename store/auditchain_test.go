@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -128,4 +129,63 @@ func TestMigrationChainsTheRowsWrittenBeforeIt(t *testing.T) {
 	v, err = s.VerifyAudit(ctx)
 	require.NoError(t, err)
 	require.True(t, v.Whole(), "%+v", v.Breaks)
+}
+
+// TestAgenciesOfOneCycleChainInStreamsOfTheirOwn: what concerns one
+// agency's obligation in a cycle is chained in the agency's stream below
+// the cycle's, so a transaction holding one agency's head does not hold up
+// another agency of the same cycle (with one stream per cycle, every
+// submission of a cycle waited for the commit of the one before it).
+func TestAgenciesOfOneCycleChainInStreamsOfTheirOwn(t *testing.T) {
+	ctx := context.Background()
+	s := crudStore(t)
+	entry := func(agency string) store.AuditEntry {
+		return store.AuditEntry{Actor: "officer@" + agency, Action: "submission.create", Object: "R-" + agency,
+			Details: map[string]any{"cycle": "KTXH-2026-11", "agency": agency}}
+	}
+	require.NoError(t, s.Audit(ctx, store.AuditEntry{Actor: "staff", Action: "cycle.launch", Object: "KTXH-2026-11"}))
+	require.NoError(t, s.Audit(ctx, store.AuditEntry{Actor: "staff", Action: "cycle.extend", Object: "KTXH-2026-11",
+		Details: map[string]any{"agency": "HPG"}}))
+	require.NoError(t, s.Audit(ctx, store.AuditEntry{Actor: "staff", Action: "cycle.extend", Object: "KTXH-2026-11",
+		Details: map[string]any{"agency": ""}}))
+
+	// One transaction holds the head of HNI's stream...
+	tx, err := s.Pool().Begin(ctx)
+	require.NoError(t, err)
+	defer func() { _ = tx.Rollback(ctx) }()
+	_, err = tx.Exec(ctx, `SELECT audit_append(NULL, 'officer@HNI', 'submission.create', 'R-HNI', '', '{"cycle": "KTXH-2026-11", "agency": "HNI"}')`)
+	require.NoError(t, err)
+	// ...and another agency of the cycle appends meanwhile, without waiting.
+	done := make(chan error, 1)
+	go func() {
+		wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		done <- s.Audit(wctx, entry("HPG"))
+	}()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("HPG's entry waited for HNI's transaction")
+	}
+	require.NoError(t, tx.Commit(ctx))
+	require.NoError(t, s.Audit(ctx, entry("HNI")))
+
+	recs, err := s.AuditLog(ctx, store.AuditFilter{Stream: "cycle/KTXH-2026-11", Limit: 100})
+	require.NoError(t, err)
+	streams := map[string]int{}
+	for _, r := range recs {
+		streams[r.Stream]++
+	}
+	require.Equal(t, map[string]int{"cycle/KTXH-2026-11": 2, "cycle/KTXH-2026-11/agency/HNI": 2,
+		"cycle/KTXH-2026-11/agency/HPG": 2}, streams, "a cycle's stream lists its agencies' streams too")
+	recs, err = s.AuditLog(ctx, store.AuditFilter{Stream: "cycle/KTXH-2026-11/agency/HNI", Limit: 100})
+	require.NoError(t, err)
+	require.Len(t, recs, 2)
+	require.Nil(t, recs[0].PrevHash)
+	require.Equal(t, recs[0].Hash, recs[1].PrevHash)
+	v, err := s.VerifyAudit(ctx)
+	require.NoError(t, err)
+	require.True(t, v.Whole(), "%+v", v.Breaks)
+	require.Equal(t, 3, v.Streams)
 }

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -98,22 +100,29 @@ func (s *Store) Latecomers(ctx context.Context, f MatrixFilter, states []reporti
 	for i, st := range states {
 		names[i] = string(st)
 	}
-	// The counts read only obligations_cycle_states_idx (an index-only
-	// scan); names are joined for the few agencies listed.
+	// Without a scope the counts read only obligations_cycle_states_idx
+	// (an index-only scan of the cycles); within one they start from the
+	// scope's agencies and read obligations_agency_states_idx (migration
+	// 00017), a dozen entries per agency. Two texts, so that each keeps its
+	// own plan. Names are joined for the few agencies listed.
+	from := `FROM obligations o WHERE o.cycle_id = ANY($1)`
+	args := []any{f.CycleIDs, names, minFinals, clampLimit(f.Limit)}
+	if f.ScopePath != "" {
+		from = `FROM agencies a JOIN obligations o ON o.agency_code = a.code
+			 WHERE o.cycle_id = ANY($1) AND CASE WHEN $6 THEN a.path = $5 ELSE a.path LIKE $5 || '%' END`
+		args = append(args, f.ScopePath, f.ExactPath)
+	}
 	rows, err := s.pool.Query(ctx, `
 		WITH counts AS (
 			SELECT o.agency_code,
 			       count(*) FILTER (WHERE o.finalized_at IS NOT NULL) AS finals,
-			       count(*) FILTER (WHERE o.finalized_at IS NOT NULL AND o.status = ANY($4)) AS not_on_time
-			  FROM obligations o
-			 WHERE o.cycle_id = ANY($1)
-			   AND ($2 = '' OR o.agency_code IN (SELECT a.code FROM agencies a
-			                                      WHERE CASE WHEN $3 THEN a.path = $2 ELSE a.path LIKE $2 || '%' END))
+			       count(*) FILTER (WHERE o.finalized_at IS NOT NULL AND o.status = ANY($2)) AS not_on_time
+			  `+from+`
 			 GROUP BY o.agency_code)
 		SELECT c.agency_code, a.name_vi, a.name_en, c.finals, c.not_on_time
 		  FROM counts c JOIN agencies a ON a.code = c.agency_code
-		 WHERE c.finals >= $5 AND c.finals = c.not_on_time
-		 ORDER BY c.agency_code LIMIT $6`, f.CycleIDs, f.ScopePath, f.ExactPath, names, minFinals, clampLimit(f.Limit))
+		 WHERE c.finals >= $3 AND c.finals = c.not_on_time
+		 ORDER BY c.agency_code LIMIT $4`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("chronic latecomers: %w", err)
 	}
@@ -184,6 +193,133 @@ func (s *Store) OwedObligations(ctx context.Context, agencyCode string, limit in
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.Obligation, error) { return scanObligation(r) })
 	if err != nil {
 		return nil, fmt.Errorf("obligations owed by %s: %w", agencyCode, err)
+	}
+	return out, nil
+}
+
+// GroupFilter narrows ObligationGroups.
+type GroupFilter struct {
+	CycleID string
+	// RootPath is the tree path of the subtree's root; Depth how many levels
+	// below it each group names (reporting.ObligationGroup.Nodes).
+	RootPath string
+	Depth    int
+	// ScopePath limits the obligations to a subtree ("" = all); ExactPath
+	// to one agency.
+	ScopePath string
+	ExactPath bool
+}
+
+// ObligationGroups counts a cycle's obligations under a subtree into the
+// groups the one classification cannot tell apart at now: PostgreSQL
+// compares each instant the classification reads with due and now
+// (reporting.OnTime is "before due"; final once now is at or past close;
+// due passed once now is at or past due), and every group's Like is an
+// obligation built with those comparisons alone, so that
+// reporting.RollUpGroups over the groups gives what reporting.RollUpLevels
+// gives over the obligations themselves, without loading them.
+func (s *Store) ObligationGroups(ctx context.Context, f GroupFilter, now time.Time) ([]reporting.ObligationGroup, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT (string_to_array(rtrim(substr(a.path, length($2) + 1), '/'), '/'))[1:$3],
+		       o.status, o.finalized_at IS NOT NULL, o.nil_reported_at IS NOT NULL, c.timeliness,
+		       coalesce(acc.version, 0), o.close_at <= $6, o.due_at <= $6,
+		       o.first_submitted_at < o.due_at, o.last_submitted_at < o.due_at, acc.submitted_at < o.due_at,
+		       count(*)
+		  FROM obligations o JOIN agencies a ON a.code = o.agency_code
+		  JOIN cycles c ON c.id = o.cycle_id
+		  LEFT JOIN submissions acc ON acc.id = o.accepted_submission
+		 WHERE o.cycle_id = $1 AND a.path LIKE $2 || '%'
+		   AND ($4 = '' OR CASE WHEN $5 THEN a.path = $4 ELSE a.path LIKE $4 || '%' END)
+		 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`, f.CycleID, f.RootPath, f.Depth, f.ScopePath, f.ExactPath, now)
+	if err != nil {
+		return nil, fmt.Errorf("obligation groups of cycle %s under %s: %w", f.CycleID, f.RootPath, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.ObligationGroup, error) {
+		var (
+			g                        reporting.ObligationGroup
+			finalized, closed, after bool
+			first, last, accepted    *bool
+		)
+		o := &g.Like
+		if err := r.Scan(&g.Nodes, &o.Status, &finalized, &o.NilReport, &o.Timeliness, &o.AcceptedVersion,
+			&closed, &after, &first, &last, &accepted, &g.Count); err != nil {
+			return g, err
+		}
+		// Instants standing to due and now as the group's do.
+		o.Due, o.Close = now.Add(time.Hour), now.Add(2*time.Hour)
+		if after {
+			o.Due = now
+		}
+		if closed {
+			o.Close = now
+		}
+		if finalized {
+			o.FinalizedAt = &now
+		}
+		o.FirstSubmittedAt, o.LastSubmittedAt, o.AcceptedSubmittedAt = instantTo(o.Due, first), instantTo(o.Due, last), instantTo(o.Due, accepted)
+		return g, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("obligation groups of cycle %s under %s: %w", f.CycleID, f.RootPath, err)
+	}
+	return out, nil
+}
+
+// instantTo returns an instant before due when before is true, due itself
+// when false, and nil when there is no instant.
+func instantTo(due time.Time, before *bool) *time.Time {
+	if before == nil {
+		return nil
+	}
+	at := due
+	if *before {
+		at = due.Add(-time.Second)
+	}
+	return &at
+}
+
+// SubtreeReports is what the figures of a subtree in a running cycle are
+// rolled up from, without the tree: every agency expected to report (one
+// with an obligation) with its tree path, and the values of the versions
+// accepted so far.
+type SubtreeReports struct {
+	// Paths holds the tree path of every agency expected, by code.
+	Paths map[string]string
+	// Expected lists the agencies expected, by code.
+	Expected []string
+	// Accepted holds the values of the version accepted, by agency code.
+	Accepted map[string]reporting.Values
+}
+
+// SubtreeAccepted loads the reports of a cycle's agencies whose tree path
+// starts with path ("" = the whole tree).
+func (s *Store) SubtreeAccepted(ctx context.Context, cycleID, path string) (SubtreeReports, error) {
+	out := SubtreeReports{Paths: map[string]string{}, Accepted: map[string]reporting.Values{}}
+	rows, err := s.pool.Query(ctx, `SELECT o.agency_code, a.path, acc."values"
+		  FROM obligations o JOIN agencies a ON a.code = o.agency_code
+		  LEFT JOIN submissions acc ON acc.id = o.accepted_submission
+		 WHERE o.cycle_id = $1 AND a.path LIKE $2 || '%'
+		 ORDER BY o.agency_code`, cycleID, path)
+	if err != nil {
+		return out, fmt.Errorf("reports of cycle %s under %s: %w", cycleID, path, err)
+	}
+	var (
+		code, agencyPath string
+		values           []byte
+	)
+	if _, err := pgx.ForEachRow(rows, []any{&code, &agencyPath, &values}, func() error {
+		out.Paths[code] = agencyPath
+		out.Expected = append(out.Expected, code)
+		if values != nil {
+			var v reporting.Values
+			if err := json.Unmarshal(values, &v); err != nil {
+				return fmt.Errorf("values of %s: %w", code, err)
+			}
+			out.Accepted[code] = v
+		}
+		return nil
+	}); err != nil {
+		return out, fmt.Errorf("reports of cycle %s under %s: %w", cycleID, path, err)
 	}
 	return out, nil
 }

@@ -41,19 +41,22 @@ func NewOutboxMessage(workflowID, signal string, payload any, startWorkflow stri
 
 func insertOutbox(ctx context.Context, q Querier, m OutboxMessage) (int64, error) {
 	var id int64
+	sql, args := outboxStatement(m)
+	if err := q.QueryRow(ctx, sql+` RETURNING id`, args...).Scan(&id); err != nil {
+		return 0, fmt.Errorf("outbox %s %s: %w", m.WorkflowID, m.SignalName, err)
+	}
+	return id, nil
+}
+
+// outboxStatement is the statement that inserts the message.
+func outboxStatement(m OutboxMessage) (string, []any) {
 	var startWorkflow *string
 	var startInput []byte
 	if m.StartWorkflow != "" {
 		startWorkflow, startInput = &m.StartWorkflow, m.StartInput
 	}
-	err := q.QueryRow(ctx, `
-		INSERT INTO outbox (workflow_id, signal_name, payload, start_workflow, start_input)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		m.WorkflowID, m.SignalName, []byte(m.Payload), startWorkflow, startInput).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("outbox %s %s: %w", m.WorkflowID, m.SignalName, err)
-	}
-	return id, nil
+	return `INSERT INTO outbox (workflow_id, signal_name, payload, start_workflow, start_input)
+		VALUES ($1, $2, $3, $4, $5)`, []any{m.WorkflowID, m.SignalName, []byte(m.Payload), startWorkflow, startInput}
 }
 
 const outboxColumns = `id, workflow_id, signal_name, payload, coalesce(start_workflow, ''),

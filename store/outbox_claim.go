@@ -46,36 +46,43 @@ const maxClaimedPerWorkflow = 50
 func (s *Store) DeliverOutbox(ctx context.Context, workflowID string, deliver func(context.Context, OutboxMessage) error) (delivered int, err error) {
 	err = s.tx(ctx, func(tx pgx.Tx) error {
 		delivered = 0
-		var head int64
-		// The oldest undelivered message of the workflow, if no one holds it.
-		// The subquery reads the snapshot, the lock the latest version: a
-		// message another claim delivered meanwhile fails the recheck of
-		// delivered_at, and one it still holds is skipped.
-		err := tx.QueryRow(ctx, `
-			SELECT id FROM outbox
-			 WHERE id = (SELECT min(id) FROM outbox WHERE workflow_id = $1 AND delivered_at IS NULL)
-			   AND delivered_at IS NULL
-			   FOR UPDATE SKIP LOCKED`, workflowID).Scan(&head)
-		if err == pgx.ErrNoRows {
-			return nil
-		}
-		if err != nil {
+		// The claim's commit need not wait for the WAL flush: a claim lost
+		// in a crash only delivers again, and signals carry their version.
+		// It travels with the claim, one round trip for both.
+		b := &pgx.Batch{}
+		b.Queue(`SET LOCAL synchronous_commit = off`)
+		// head: the oldest undelivered message of the workflow, if no one
+		// holds it. Its subquery reads the snapshot, the lock the latest
+		// version: a message another claim delivered meanwhile fails the
+		// recheck of delivered_at, and one it still holds is skipped. Then
+		// the messages from head on, locked (a locking CTE is run once and
+		// never inlined); none when head is held or there is nothing.
+		b.Queue(`
+			WITH head AS (
+				SELECT id FROM outbox
+				 WHERE id = (SELECT min(id) FROM outbox WHERE workflow_id = $1 AND delivered_at IS NULL)
+				   AND delivered_at IS NULL
+				   FOR UPDATE SKIP LOCKED)
+			SELECT `+outboxColumns+` FROM outbox
+			 WHERE workflow_id = $1 AND delivered_at IS NULL AND id >= (SELECT id FROM head)
+			 ORDER BY id
+			 LIMIT $2
+			   FOR UPDATE`, workflowID, maxClaimedPerWorkflow)
+		results := tx.SendBatch(ctx, b)
+		if _, err := results.Exec(); err != nil {
+			_ = results.Close()
 			return err
 		}
-		rows, err := tx.Query(ctx, `
-			SELECT `+outboxColumns+` FROM outbox
-			 WHERE workflow_id = $1 AND delivered_at IS NULL AND id >= $2
-			 ORDER BY id
-			 LIMIT $3
-			   FOR UPDATE`, workflowID, head, maxClaimedPerWorkflow)
+		rows, err := results.Query()
 		if err != nil {
+			_ = results.Close()
 			return err
 		}
 		msgs, err := pgx.CollectRows(rows, scanOutbox)
-		if err != nil {
-			return err
+		if cerr := results.Close(); err == nil {
+			err = cerr
 		}
-		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+		if err != nil {
 			return err
 		}
 		for _, m := range msgs {

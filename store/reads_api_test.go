@@ -15,20 +15,7 @@ func TestCycleFactsAgenciesByCodeAndCycleTemplate(t *testing.T) {
 	ctx := context.Background()
 	s := crudStore(t)
 	seedTree(t, s)
-	require.NoError(t, s.CreateTemplate(ctx, sampleTemplate(), testAudit))
-	require.NoError(t, s.CreateRegime(ctx, reporting.Regime{Code: "KTXH_THANG", NameVI: "Tháng", TemplateCode: "KTXH",
-		Cadence: reporting.Monthly, DeadlineRule: reporting.DeadlineRule{Kind: reporting.RuleCalendarDays, N: 2},
-		Policy:      reporting.Policy{ReviewTime: time.Hour, CloseAfter: 48 * time.Hour},
-		Assignments: []reporting.Assignment{{AgencyCode: "HNI"}, {AgencyCode: "HNI-SYT"}, {AgencyCode: "HPG"}, {AgencyCode: "BYT"}}}, testAudit))
-	loc, err := reporting.DefaultLocation()
-	require.NoError(t, err)
-	period, err := reporting.ParsePeriod("2026-10")
-	require.NoError(t, err)
-	start, end := period.Window()
-	due := end.End(loc).Add(48 * time.Hour)
-	require.NoError(t, s.InsertCycle(ctx, reporting.Cycle{ID: "KTXH_THANG-2026-10", RegimeCode: "KTXH_THANG", Period: "2026-10",
-		WindowStart: start, WindowEnd: end, TimeZone: reporting.DefaultZone, CutOff: end.End(loc), Due: due, Close: due.Add(48 * time.Hour),
-		Policy: reporting.Policy{ReviewTime: time.Hour, CloseAfter: 48 * time.Hour}}, testAudit))
+	due := insertOctoberCycle(t, s, []reporting.Assignment{{AgencyCode: "HNI"}, {AgencyCode: "HNI-SYT"}, {AgencyCode: "HPG"}, {AgencyCode: "BYT"}})
 	expected, err := s.OpenCycle(ctx, "KTXH_THANG-2026-10")
 	require.NoError(t, err)
 	require.Equal(t, 4, expected)
@@ -72,4 +59,27 @@ func TestCycleFactsAgenciesByCodeAndCycleTemplate(t *testing.T) {
 	require.NotEqual(t, "CHANGED", again.Indicators[0].Code, "callers cannot change the cached template")
 	_, err = s.CycleTemplate(ctx, "NOPE")
 	require.ErrorIs(t, err, store.ErrNotFound)
+}
+
+// insertOctoberCycle creates the template KTXH, the monthly regime
+// KTXH_THANG with the assignments, and its cycle of 2026-10 (not opened),
+// and returns the cycle's due.
+func insertOctoberCycle(t *testing.T, s *store.Store, assignments []reporting.Assignment) time.Time {
+	t.Helper()
+	ctx := context.Background()
+	require.NoError(t, s.CreateTemplate(ctx, sampleTemplate(), testAudit))
+	require.NoError(t, s.CreateRegime(ctx, reporting.Regime{Code: "KTXH_THANG", NameVI: "Tháng", TemplateCode: "KTXH",
+		Cadence: reporting.Monthly, DeadlineRule: reporting.DeadlineRule{Kind: reporting.RuleCalendarDays, N: 2},
+		Policy:      reporting.Policy{ReviewTime: time.Hour, CloseAfter: 48 * time.Hour},
+		Assignments: assignments}, testAudit))
+	loc, err := reporting.DefaultLocation()
+	require.NoError(t, err)
+	period, err := reporting.ParsePeriod("2026-10")
+	require.NoError(t, err)
+	start, end := period.Window()
+	due := end.End(loc).Add(48 * time.Hour)
+	require.NoError(t, s.InsertCycle(ctx, reporting.Cycle{ID: "KTXH_THANG-2026-10", RegimeCode: "KTXH_THANG", Period: "2026-10",
+		WindowStart: start, WindowEnd: end, TimeZone: reporting.DefaultZone, CutOff: end.End(loc), Due: due, Close: due.Add(48 * time.Hour),
+		Policy: reporting.Policy{ReviewTime: time.Hour, CloseAfter: 48 * time.Hour}}, testAudit))
+	return due
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
@@ -20,11 +21,23 @@ type Store struct {
 	templates sync.Map
 }
 
+// DefaultMaxConns is how many connections a Store opens at most unless the
+// database URL says otherwise (pool_max_conns=N). pgx's own default, four
+// on a two-core machine, is too few: a request's hand-off holds its
+// connection while Temporal answers (store.DeliverOutbox), and requests
+// then wait for a connection rather than for PostgreSQL. The bound is per
+// process: with several rcm processes keep their sum below the server's
+// max_connections (100 by default).
+const DefaultMaxConns = 32
+
 // Open connects to the database at databaseURL and checks that it answers.
 func Open(ctx context.Context, databaseURL string) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(databaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("database URL %s: %w", RedactURL(databaseURL), err)
+	}
+	if !strings.Contains(databaseURL, "pool_max_conns") {
+		cfg.MaxConns = DefaultMaxConns
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -40,20 +40,42 @@ type lockedObligation struct {
 }
 
 func lockObligation(ctx context.Context, tx pgx.Tx, cycleID, agencyCode string) (lockedObligation, error) {
+	o, _, err := lockObligationWith(ctx, tx, cycleID, agencyCode, "NULL::bigint")
+	return o, err
+}
+
+// lockObligationForVersion is lockObligation that also takes the id the
+// next version will have, in the same round trip, so that every statement
+// that stores the version can be sent at once.
+func lockObligationForVersion(ctx context.Context, tx pgx.Tx, cycleID, agencyCode string) (lockedObligation, int64, error) {
+	o, id, err := lockObligationWith(ctx, tx, cycleID, agencyCode, "nextval(pg_get_serial_sequence('submissions', 'id'))")
+	if err == nil && id == nil {
+		err = fmt.Errorf("lock obligation %s/%s: no next version id", cycleID, agencyCode)
+	}
+	if err != nil {
+		return o, 0, err
+	}
+	return o, *id, nil
+}
+
+// lockObligationWith locks the obligation and reads extra, one more bigint
+// expression, beside it.
+func lockObligationWith(ctx context.Context, tx pgx.Tx, cycleID, agencyCode, extra string) (lockedObligation, *int64, error) {
 	o := lockedObligation{Obligation: reporting.Obligation{CycleID: cycleID, AgencyCode: agencyCode}}
+	var x *int64
 	err := tx.QueryRow(ctx, `
-		SELECT c.status, o.status, o.due_at, o.close_at, o.finalized_at, o.versions
+		SELECT c.status, o.status, o.due_at, o.close_at, o.finalized_at, o.versions, `+extra+`
 		  FROM obligations o JOIN cycles c ON c.id = o.cycle_id
 		 WHERE o.cycle_id = $1 AND o.agency_code = $2
 		   FOR UPDATE OF o FOR SHARE OF c`, cycleID, agencyCode).
-		Scan(&o.cycleStatus, &o.Status, &o.Due, &o.Close, &o.FinalizedAt, &o.Versions)
+		Scan(&o.cycleStatus, &o.Status, &o.Due, &o.Close, &o.FinalizedAt, &o.Versions, &x)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return o, fmt.Errorf("agency %s has no obligation in cycle %s: %w", agencyCode, cycleID, ErrNotFound)
+		return o, nil, fmt.Errorf("agency %s has no obligation in cycle %s: %w", agencyCode, cycleID, ErrNotFound)
 	}
 	if err != nil {
-		return o, fmt.Errorf("lock obligation %s/%s: %w", cycleID, agencyCode, err)
+		return o, nil, fmt.Errorf("lock obligation %s/%s: %w", cycleID, agencyCode, err)
 	}
-	return o, nil
+	return o, x, nil
 }
 
 // refused turns a refusal of reporting's rules into the store's error: a
@@ -79,7 +101,7 @@ func (s *Store) StoreSubmission(ctx context.Context, n NewSubmission, handoff fu
 		return reporting.Submission{}, false, fmt.Errorf("encode values: %w", err)
 	}
 	err = s.tx(ctx, func(tx pgx.Tx) error {
-		o, err := lockObligation(ctx, tx, n.CycleID, n.AgencyCode)
+		o, id, err := lockObligationForVersion(ctx, tx, n.CycleID, n.AgencyCode)
 		if err != nil {
 			return err
 		}
@@ -105,7 +127,7 @@ func (s *Store) StoreSubmission(ctx context.Context, n NewSubmission, handoff fu
 			return err
 		}
 		sub = reporting.Submission{
-			CycleID: n.CycleID, AgencyCode: n.AgencyCode, Version: version, Values: n.Values,
+			ID: id, CycleID: n.CycleID, AgencyCode: n.AgencyCode, Version: version, Values: n.Values,
 			Narrative: n.Narrative, Source: n.Source, SubmittedBy: n.Actor.UserID, SubmittedByEmail: n.Actor.Email,
 			SubmittedAt: n.SubmittedAt, ContentHash: n.ContentHash, IdempotencyKey: n.IdempotencyKey,
 			ReceiptNumber: reporting.ReceiptNumber(n.CycleID, n.AgencyCode, version, code),
@@ -114,32 +136,44 @@ func (s *Store) StoreSubmission(ctx context.Context, n NewSubmission, handoff fu
 		if n.IdempotencyKey != "" {
 			key = &n.IdempotencyKey
 		}
-		err = tx.QueryRow(ctx, `
-			INSERT INTO submissions (cycle_id, agency_code, version, "values", narrative, source,
-			                         submitted_by, submitted_at, content_hash, idempotency_key, receipt_number)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-			sub.CycleID, sub.AgencyCode, version, values, sub.Narrative, sub.Source, sub.SubmittedBy,
-			sub.SubmittedAt, sub.ContentHash, key, sub.ReceiptNumber).Scan(&sub.ID)
-		if err != nil {
-			return fmt.Errorf("insert version %d: %w", version, err)
-		}
-		if _, err := tx.Exec(ctx, `
-			UPDATE obligations
-			   SET versions = $3, status = $5,
-			       first_submitted_at = coalesce(first_submitted_at, $4), last_submitted_at = $4
-			 WHERE cycle_id = $1 AND agency_code = $2`, n.CycleID, n.AgencyCode, version, n.SubmittedAt, reporting.ObligationSubmitted); err != nil {
-			return fmt.Errorf("update obligation: %w", err)
-		}
 		msg, err := handoff(sub)
 		if err != nil {
 			return err
 		}
-		if _, err := insertOutbox(ctx, tx, msg); err != nil {
+		audit, err := auditStatement(actorEntry(n.Actor, "submission.create", sub.ReceiptNumber, map[string]any{
+			"cycle": sub.CycleID, "agency": sub.AgencyCode, "version": version, "source": sub.Source,
+		}))
+		if err != nil {
 			return err
 		}
-		return insertAudit(ctx, tx, n.Actor, "submission.create", sub.ReceiptNumber, map[string]any{
-			"cycle": sub.CycleID, "agency": sub.AgencyCode, "version": version, "source": sub.Source,
-		})
+		// The version, the obligation, the outbox row and the audit entry
+		// in one round trip: a submission's commit is what its receipt
+		// waits for.
+		b := &pgx.Batch{}
+		b.Queue(`
+			INSERT INTO submissions (id, cycle_id, agency_code, version, "values", narrative, source,
+			                         submitted_by, submitted_at, content_hash, idempotency_key, receipt_number)
+			OVERRIDING SYSTEM VALUE
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			sub.ID, sub.CycleID, sub.AgencyCode, version, values, sub.Narrative, sub.Source, sub.SubmittedBy,
+			sub.SubmittedAt, sub.ContentHash, key, sub.ReceiptNumber)
+		b.Queue(`
+			UPDATE obligations
+			   SET versions = $3, status = $5,
+			       first_submitted_at = coalesce(first_submitted_at, $4), last_submitted_at = $4
+			 WHERE cycle_id = $1 AND agency_code = $2`, n.CycleID, n.AgencyCode, version, n.SubmittedAt, reporting.ObligationSubmitted)
+		outboxSQL, outboxArgs := outboxStatement(msg)
+		b.Queue(outboxSQL, outboxArgs...)
+		b.Queue(audit.sql, audit.args...)
+		results := tx.SendBatch(ctx, b)
+		for _, what := range []string{fmt.Sprintf("insert version %d", version), "update obligation",
+			fmt.Sprintf("outbox %s %s", msg.WorkflowID, msg.SignalName), "audit submission.create " + sub.ReceiptNumber} {
+			if _, err := results.Exec(); err != nil {
+				_ = results.Close()
+				return fmt.Errorf("%s: %w", what, err)
+			}
+		}
+		return results.Close()
 	})
 	if err != nil {
 		return reporting.Submission{}, false, fmt.Errorf("submit %s for cycle %s: %w", n.AgencyCode, n.CycleID, err)
@@ -336,10 +370,15 @@ func (s *Store) StoreReview(ctx context.Context, n NewReview, handoff func(repor
 // insertAudit writes the audit record of a change made by actor within the
 // change's transaction.
 func insertAudit(ctx context.Context, q Querier, actor Actor, action, object string, details map[string]any) error {
+	return writeAudit(ctx, q, actorEntry(actor, action, object, details))
+}
+
+// actorEntry is the audit entry of a change made by actor.
+func actorEntry(actor Actor, action, object string, details map[string]any) AuditEntry {
 	e := AuditEntry{Actor: actor.Email, Action: action, Object: object, RemoteAddr: actor.RemoteAddr, Details: details}
 	if actor.UserID != 0 {
 		id := actor.UserID
 		e.ActorID = &id
 	}
-	return writeAudit(ctx, q, e)
+	return e
 }
