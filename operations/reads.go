@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"rcm/access"
 	"rcm/reporting"
@@ -144,7 +145,7 @@ type ReviewCase struct {
 }
 
 // ReviewCase returns a version for review, with its agency, obligation and
-// template; office staff only.
+// template; office staff and reviewers (of the agencies they see).
 func (e *Engine) ReviewCase(ctx context.Context, c Caller, submissionID int64) (ReviewCase, error) {
 	if err := e.Authorize(c, OpReadReviews); err != nil {
 		return ReviewCase{}, err
@@ -170,7 +171,20 @@ func (e *Engine) ReviewQueue(ctx context.Context, c Caller, f store.ReviewQueueF
 	if err := e.Authorize(c, OpReadReviews); err != nil {
 		return nil, err
 	}
+	e.scopeReviewQueue(c, &f)
 	return e.store.ReviewQueue(ctx, f)
+}
+
+// scopeReviewQueue narrows a review queue to what the caller reviews: a
+// reviewer's the agencies below their own, office staff's everything asked.
+func (e *Engine) scopeReviewQueue(c Caller, f *store.ReviewQueueFilter) {
+	if c.IsStaff() {
+		return
+	}
+	if scope := c.Scope(); !strings.HasPrefix(f.ScopePath, scope.Path) {
+		f.ScopePath = scope.Path
+	}
+	f.Below = c.AgencyPath
 }
 
 // Notifications lists the notifications log, oldest first, for office staff

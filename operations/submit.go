@@ -150,6 +150,9 @@ func (e *Engine) Review(ctx context.Context, c Caller, req ReviewRequest) (repor
 	if len(req.Reason) > 4000 {
 		return reporting.Review{}, invalid("reason", "at most 4000 characters")
 	}
+	if err := e.requireReviewer(ctx, c, req.SubmissionID); err != nil {
+		return reporting.Review{}, err
+	}
 	n := store.NewReview{SubmissionID: req.SubmissionID, Decision: req.Decision, Reason: req.Reason, DecidedAt: e.now(), Actor: c.actor()}
 	var workflowID string
 	rv, err := e.store.StoreReview(ctx, n, func(rv reporting.Review, s reporting.Submission) (store.OutboxMessage, error) {
@@ -163,6 +166,29 @@ func (e *Engine) Review(ctx context.Context, c Caller, req ReviewRequest) (repor
 	}
 	e.handOff(ctx, workflowID)
 	return rv, nil
+}
+
+// requireReviewer checks that the caller may decide on the submission:
+// office staff any; a reviewer one of an agency below their own (one
+// outside their subtree is not found, their own agency's is forbidden: the
+// level above reviews it).
+func (e *Engine) requireReviewer(ctx context.Context, c Caller, submissionID int64) error {
+	if c.IsStaff() {
+		return nil
+	}
+	sub, err := e.Submission(ctx, c, submissionID)
+	if err != nil {
+		return err
+	}
+	a, err := e.visibleAgency(ctx, c, sub.AgencyCode)
+	if err != nil {
+		return notFoundID("submission", submissionID)
+	}
+	if !c.CanReview(a.Path) {
+		return &ForbiddenError{Op: OpReview, Need: reviewers, Given: c.Role,
+			Reason: fmt.Sprintf("%s is your own agency: its report is reviewed by the level above", a.Code)}
+	}
+	return nil
 }
 
 // Submission returns one version if the caller may see its agency; one

@@ -233,7 +233,10 @@ func (s *Store) Submissions(ctx context.Context, cycleID, agencyCode string) ([]
 type ReviewQueueFilter struct {
 	CycleID   string
 	ScopePath string
-	Limit     int
+	// Below, when set, leaves out the agency whose path it is: a
+	// reviewer's queue holds the agencies below their own.
+	Below string
+	Limit int
 }
 
 // ReviewQueue lists latest versions waiting for a decision, oldest first.
@@ -244,8 +247,9 @@ func (s *Store) ReviewQueue(ctx context.Context, f ReviewQueueFilter) ([]reporti
 		WHERE r.id IS NULL AND o.finalized_at IS NULL
 		  AND ($1 = '' OR s.cycle_id = $1)
 		  AND a.path LIKE $2 || '%'
+		  AND a.path <> $4
 		ORDER BY s.submitted_at, s.id
-		LIMIT $3`, f.CycleID, f.ScopePath, clampLimit(f.Limit))
+		LIMIT $3`, f.CycleID, f.ScopePath, clampLimit(f.Limit), f.Below)
 	if err != nil {
 		return nil, fmt.Errorf("review queue: %w", err)
 	}

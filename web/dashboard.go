@@ -137,7 +137,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		data.Obligations = append(data.Obligations, toObligationRow(o, now))
 	}
-	if p.IsStaff() {
+	if p.Reviews() {
 		if data.Queue, err = s.ops.ReviewQueueEntries(ctx, who, c.ID, under, 100); err != nil {
 			return err
 		}

@@ -162,7 +162,7 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request) error {
 	for _, o := range owed {
 		data.Owed = append(data.Owed, toObligationRow(o, now))
 	}
-	if p.IsStaff() {
+	if p.Reviews() {
 		if data.Queue, err = s.ops.ReviewQueueEntries(ctx, who, data.QueueCycle, data.QueueUnder, 100); err != nil {
 			return err
 		}
