@@ -195,3 +195,98 @@ func CheckTierDues(tiers []CycleTier, loc *time.Location) FieldErrors {
 	}
 	return errs
 }
+
+// Settled reports whether a classified obligation no longer holds up the
+// level above it: accepted or a nil report while the cycle runs, or closed
+// out (any final state).
+func (c Classification) Settled() bool {
+	return c.Final || c.Live == LiveAccepted || c.Live == LiveNilReport
+}
+
+// LevelProgress is how one level of a tiered cycle stands: its compliance
+// so far (or final), and its agencies by live or final state.
+type LevelProgress struct {
+	Tier    CycleTier
+	Rates   Rates
+	ByState map[string]int
+}
+
+// ParentProgress is how an agency of an upper level stands with the agencies
+// of the level below it: how many there are, how many are settled (accepted,
+// nil report or closed out), and which it is still waiting for.
+type ParentProgress struct {
+	AgencyCode string
+	AgencyPath string
+	Level      int
+	// State is the parent's own obligation's live or final state.
+	State    string
+	Children int
+	Settled  int
+	// WaitingFor are the codes of the children not settled, in code order.
+	WaitingFor []string
+}
+
+// TierProgress computes, at now, the progress of each level of a tiered
+// cycle and of each agency of an upper level with its children, from the
+// obligations (in agency code order). Obligations at no level's depth are
+// left out; a single-tier cycle has no levels and no parents.
+func TierProgress(tiers []CycleTier, obligations []Obligation, now time.Time) ([]LevelProgress, []ParentProgress) {
+	if len(tiers) == 0 {
+		return nil, nil
+	}
+	levelOf := make(map[int]int, len(tiers))
+	for i, t := range tiers {
+		levelOf[t.Depth] = i
+	}
+	states := make([][]Classification, len(tiers))
+	byState := make([]map[string]int, len(tiers))
+	for i := range byState {
+		byState[i] = map[string]int{}
+	}
+	var parents []ParentProgress
+	parentAt := map[string]int{} // path → index in parents
+	type child struct {
+		code, path string
+		level      int
+		settled    bool
+	}
+	var children []child
+	for _, o := range obligations {
+		i, ok := levelOf[PathDepth(o.AgencyPath)]
+		if !ok {
+			continue
+		}
+		c := o.Classify(now)
+		states[i] = append(states[i], c)
+		state := string(c.Live)
+		if c.Final {
+			state = string(c.State)
+		}
+		byState[i][state]++
+		if i > 0 {
+			parentAt[o.AgencyPath] = len(parents)
+			parents = append(parents, ParentProgress{AgencyCode: o.AgencyCode, AgencyPath: o.AgencyPath, Level: tiers[i].Level, State: state})
+		}
+		if i+1 < len(tiers) {
+			children = append(children, child{o.AgencyCode, o.AgencyPath, i, c.Settled()})
+		}
+	}
+	for _, ch := range children {
+		j, ok := parentAt[AncestorAt(ch.path, tiers[ch.level+1].Depth)]
+		if !ok {
+			continue
+		}
+		p := &parents[j]
+		p.Children++
+		if ch.settled {
+			p.Settled++
+		} else {
+			p.WaitingFor = append(p.WaitingFor, ch.code)
+		}
+	}
+	levels := make([]LevelProgress, len(tiers))
+	for i, t := range tiers {
+		levels[i] = LevelProgress{Tier: t, Rates: ComputeRates(states[i]), ByState: byState[i]}
+	}
+	return levels, parents
+}

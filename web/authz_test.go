@@ -254,6 +254,12 @@ func matrix() []matrixRow {
 		{"GET /api/v1/cycles/{id}/matrix", func(f *fixture, _ string, inside bool) call {
 			return call{"GET", "/api/v1/cycles/" + f.cycles().cycleID + "/matrix?under=" + agencyFor(inside), nil}
 		}, scoped(200)},
+		{"GET /api/v1/cycles/{id}/tiers", func(f *fixture, _ string, inside bool) call {
+			return call{"GET", "/api/v1/cycles/" + f.tieredCycle().ID + "/tiers?under=" + agencyFor(inside), nil}
+		}, scoped(200)},
+		{"GET /api/v1/cycles/{id}/agencies/{code}/consolidation", func(f *fixture, _ string, inside bool) call {
+			return call{"GET", "/api/v1/cycles/" + f.tieredCycle().ID + "/agencies/" + agencyFor(inside) + "/consolidation", nil}
+		}, scoped(200)},
 		{"GET /api/v1/notifications", same("GET", "/api/v1/notifications?status=failed", nil), staffOnlyWant(200)},
 		// Schedules.
 		{"POST /api/v1/regimes/{code}/schedule", func(f *fixture, role string, _ bool) call {

@@ -104,9 +104,13 @@ func toCycleJSON(c reporting.Cycle) api.Cycle {
 		CutOff: c.CutOff, Due: c.Due, Estimates: c.Estimates, Close: c.Close, Expected: c.Expected, Policy: reporting.DocOf(c.Policy),
 		LaunchedAt: c.LaunchedAt, OpenedAt: c.OpenedAt, ClosedAt: c.ClosedAt, CancelReason: c.CancelReason}
 	for _, t := range c.Tiers {
-		out.Tiers = append(out.Tiers, api.CycleTier{Level: t.Level, NameVI: t.NameVI, NameEN: t.NameEN, Depth: t.Depth, Due: t.Due, Close: t.Close})
+		out.Tiers = append(out.Tiers, toCycleTierJSON(t))
 	}
 	return out
+}
+
+func toCycleTierJSON(t reporting.CycleTier) api.CycleTier {
+	return api.CycleTier{Level: t.Level, NameVI: t.NameVI, NameEN: t.NameEN, Depth: t.Depth, Due: t.Due, Close: t.Close}
 }
 
 // fieldCollector gathers the refused fields of a request, and reads the

@@ -67,6 +67,7 @@ func (s *Server) routeTable() []Route {
 		s.reviewRoutes(),
 		s.actionRoutes(),
 		s.resultRoutes(),
+		s.tierRoutes(),
 		s.notificationRoutes(),
 		s.scheduleRoutes(),
 		s.calendarRoutes(),

@@ -4,14 +4,17 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"rcm/access"
 	"rcm/api"
 	"rcm/operations"
 	"rcm/reporting"
+	"rcm/store"
 )
 
 // tieredRegimeJSON is a two-tier regime of the KTXH template: HNI's
@@ -19,7 +22,7 @@ import (
 // 3 days after, with the tiers given.
 func tieredRegimeJSON(code string, tiers []api.Tier, agencies ...string) api.Regime {
 	r := api.Regime{Code: code, NameVI: "Báo cáo hai cấp", Template: "KTXH", Cadence: "monthly", DeadlineRule: "days:3",
-		Policy: reporting.PolicyDoc{ReminderOffsets: []string{"30m"}, ReviewTime: "1h", CloseAfter: "2h"}, Tiers: tiers}
+		Policy: reporting.PolicyDoc{ReminderOffsets: []string{"30m"}, Escalations: []reporting.EscalationDoc{}, ReviewTime: "1h", CloseAfter: "2h"}, Tiers: tiers}
 	for _, a := range agencies {
 		r.Assignments = append(r.Assignments, api.Assignment{Agency: a})
 	}
@@ -80,13 +83,24 @@ func TestTieredRegimeRefusesBadLevelsAndWritesNothing(t *testing.T) {
 	require.Equal(t, "days:3", stored.Tiers[1].DeadlineRule, "the top level is due by the regime's rule")
 }
 
-// launchTiered launches a two-tier cycle of a fresh regime for HNI and its
-// department, the department due in an hour and HNI in two, and waits until
-// it is open.
-func (f *fixture) launchTiered() reporting.Cycle {
+// tieredCycle is the fixture's two-tier cycle of HNI, its department and
+// HCM, made on first use.
+func (f *fixture) tieredCycle() reporting.Cycle {
+	f.t.Helper()
+	if w := f.cycles(); w.tiered == nil {
+		c := f.launchTiered("HNI", "HNI-SYT", "HCM")
+		w.tiered = &c
+	}
+	return *f.cyc.tiered
+}
+
+// launchTiered launches a two-tier cycle of a fresh regime for the agencies
+// (cities and their departments), the departments due in an hour and the
+// cities in two, and waits until it is open.
+func (f *fixture) launchTiered(agencies ...string) reporting.Cycle {
 	f.t.Helper()
 	code := fmt.Sprintf("%s_T%d", f.cycles().prefix, f.next())
-	resp := f.do("staff", "POST", "/api/v1/regimes", tieredRegimeJSON(code, twoTiers, "HNI", "HNI-SYT"))
+	resp := f.do("staff", "POST", "/api/v1/regimes", tieredRegimeJSON(code, twoTiers, agencies...))
 	require.Equal(f.t, http.StatusCreated, resp.status, "%s", resp.body)
 	resp = f.do("staff", "POST", "/api/v1/cycles", api.Launch{Regime: code, Period: pastPeriod(f.t), Due: "+2h",
 		TierDue: []api.TierDue{{Level: 1, Due: "+1h"}}})
@@ -101,7 +115,7 @@ func (f *fixture) launchTiered() reporting.Cycle {
 
 func TestTieredCycleOpensEachLevelWithItsDue(t *testing.T) {
 	f := newFixture(t)
-	c := f.launchTiered()
+	c := f.launchTiered("HNI", "HNI-SYT")
 	require.Len(t, c.Tiers, 2)
 	lo, hi := c.Tiers[0], c.Tiers[1]
 	require.Equal(t, 4, lo.Depth)
@@ -143,4 +157,122 @@ func TestTieredLaunchRefusesALowerLevelDueAfterTheLevelAbove(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, resp.status, "%s", resp.body)
 	require.Equal(t, "tier_due", resp.problem(t).Errors[0].Field)
 	require.Equal(t, http.StatusNotFound, f.do("staff", "GET", "/api/v1/cycles/"+operations.CycleID(code, pastPeriod(t)), nil).status)
+}
+
+// addTierPeople adds to the fixture a second department of HNI, a
+// department of HCM, an officer of each department and a reviewer of HNI
+// (keys "officer:CODE" and "reviewer:HNI").
+func (f *fixture) addTierPeople() {
+	f.t.Helper()
+	ctx := context.Background()
+	_, _, err := f.engine.ImportAgencies(ctx, seeder, []reporting.Agency{
+		{Code: "HNI-SXD", ParentCode: "HNI", NameVI: "Sở Xây dựng Hà Nội", Kind: "department"},
+		{Code: "HCM-SYT", ParentCode: "HCM", NameVI: "Sở Y tế TP. Hồ Chí Minh", Kind: "department"},
+	})
+	require.NoError(f.t, err)
+	for _, u := range []struct {
+		key, email string
+		role       access.Role
+		agency     string
+	}{
+		{"officer:HNI-SYT", "syt@hanoi.gov.vn", access.Officer, "HNI-SYT"},
+		{"officer:HNI-SXD", "sxd@hanoi.gov.vn", access.Officer, "HNI-SXD"},
+		{"officer:HCM-SYT", "syt@hcm.gov.vn", access.Officer, "HCM-SYT"},
+		{"reviewer:HNI", "thamdinh@hanoi.gov.vn", access.Reviewer, "HNI"},
+	} {
+		created, err := f.engine.CreateUser(ctx, seeder, store.User{Email: u.email, Role: u.role, AgencyCode: u.agency}, "")
+		require.NoError(f.t, err)
+		f.users[u.key] = created
+		token, _, err := f.engine.CreateToken(ctx, seeder, created.ID, "test", nil)
+		require.NoError(f.t, err)
+		f.tokens[u.key] = token
+	}
+}
+
+// submitAs submits GRDP for the agency through the API as the user key.
+func (f *fixture) submitAs(key, cycleID, agency, grdp string) api.Receipt {
+	f.t.Helper()
+	resp := f.do(key, "POST", "/api/v1/cycles/"+cycleID+"/agencies/"+agency+"/submissions", map[string]any{"values": map[string]string{"GRDP": grdp}})
+	require.Equal(f.t, http.StatusCreated, resp.status, "%s", resp.body)
+	var r api.Receipt
+	resp.decode(f.t, &r)
+	return r
+}
+
+// TestTheLevelAboveReviewsAndConsolidates: HNI's reviewer sees and decides
+// on HNI's departments only (not HCM's, not HNI's own report); the review
+// notice goes to them; the progress per level says what HNI waits for; the
+// consolidation pre-fills HNI's report from its accepted department.
+func TestTheLevelAboveReviewsAndConsolidates(t *testing.T) {
+	f := newFixture(t)
+	f.addTierPeople()
+	c := f.launchTiered("HNI", "HNI-SYT", "HNI-SXD", "HCM", "HCM-SYT")
+	syt := f.submitAs("officer:HNI-SYT", c.ID, "HNI-SYT", "100.5")
+	sxd := f.submitAs("officer:HNI-SXD", c.ID, "HNI-SXD", "50")
+	hcm := f.submitAs("officer:HCM-SYT", c.ID, "HCM-SYT", "70")
+	own := f.submitAs("officer", c.ID, "HNI", "1")
+
+	// The queue holds HNI's departments, not HCM's nor HNI's own report.
+	var queue api.Page[api.Submission]
+	f.do("reviewer:HNI", "GET", "/api/v1/reviews?cycle="+c.ID, nil).decode(t, &queue)
+	var queued []string
+	for _, s := range queue.Items {
+		queued = append(queued, s.Agency)
+	}
+	require.ElementsMatch(t, []string{"HNI-SYT", "HNI-SXD"}, queued)
+
+	decide := func(id int64, decision, reason string) response {
+		return f.do("reviewer:HNI", "POST", fmt.Sprintf("/api/v1/submissions/%d/review", id), map[string]string{"decision": decision, "reason": reason})
+	}
+	require.Equal(t, http.StatusCreated, decide(syt.SubmissionID, "accepted", "").status)
+	require.Equal(t, http.StatusCreated, decide(sxd.SubmissionID, "returned", "thiếu vốn đầu tư").status)
+	require.Equal(t, http.StatusNotFound, decide(hcm.SubmissionID, "accepted", "").status, "outside the subtree")
+	resp := decide(own.SubmissionID, "accepted", "")
+	require.Equal(t, http.StatusForbidden, resp.status, "its own agency's report goes to the level above: %s", resp.body)
+	require.Equal(t, http.StatusNotFound, f.do("reviewer:HNI", "GET", fmt.Sprintf("/api/v1/submissions/%d", hcm.SubmissionID), nil).status)
+
+	// The review notice of HNI's department went to HNI's reviewer.
+	require.Eventually(t, func() bool {
+		ns, err := f.store.ListNotifications(context.Background(), store.NotificationFilter{CycleID: c.ID, Kind: reporting.EventReviewWaiting})
+		require.NoError(t, err)
+		for _, n := range ns {
+			if n.Key.Subject == fmt.Sprintf("HNI-SYT/user:%d", f.users["reviewer:HNI"].ID) || slices.Contains(n.Recipients, "thamdinh@hanoi.gov.vn") {
+				return true
+			}
+		}
+		return false
+	}, 30*time.Second, 100*time.Millisecond, "no review notice to HNI's reviewer")
+
+	// Progress per level, as HNI's reviewer sees it: HNI waits for one of two.
+	var progress api.TierProgress
+	f.do("reviewer:HNI", "GET", "/api/v1/cycles/"+c.ID+"/tiers", nil).decode(t, &progress)
+	require.Len(t, progress.Levels, 2)
+	require.Equal(t, 2, progress.Levels[0].Rates.Expected, "HNI's two departments, not HCM's")
+	require.Equal(t, 1, progress.Levels[0].ByState["accepted"])
+	require.Equal(t, 1, progress.Levels[0].ByState["returned"])
+	require.Len(t, progress.Parents, 1)
+	hni := progress.Parents[0]
+	require.Equal(t, "HNI", hni.Agency)
+	require.Equal(t, 2, hni.Children)
+	require.Equal(t, 1, hni.Settled)
+	require.Equal(t, []string{"HNI-SXD"}, hni.WaitingFor)
+
+	// Office staff see both cities.
+	f.do("staff", "GET", "/api/v1/cycles/"+c.ID+"/tiers", nil).decode(t, &progress)
+	require.Len(t, progress.Parents, 2)
+	require.Equal(t, 3, progress.Levels[0].Rates.Expected)
+
+	// HNI's officer reads its report pre-filled from the accepted department.
+	var cons api.Consolidation
+	resp = f.do("officer", "GET", "/api/v1/cycles/"+c.ID+"/agencies/HNI/consolidation", nil)
+	require.Equal(t, http.StatusOK, resp.status, "%s", resp.body)
+	resp.decode(t, &cons)
+	require.Equal(t, []api.ConsolidatedValue{{Indicator: "GRDP", Aggregation: "sum", Value: "100.5", Contributors: 1, Expected: 2}}, cons.Values)
+	require.Equal(t, []string{"HNI-SXD"}, cons.WaitingFor)
+	require.Len(t, cons.Children, 2)
+
+	// A department has nothing to consolidate.
+	resp = f.do("staff", "GET", "/api/v1/cycles/"+c.ID+"/agencies/HNI-SYT/consolidation", nil)
+	require.Equal(t, http.StatusUnprocessableEntity, resp.status, "%s", resp.body)
+	require.Equal(t, "agency", resp.problem(t).Errors[0].Field)
 }
