@@ -92,7 +92,13 @@ func (a *Activities) FinalizeCycle(ctx context.Context, cycleID string) (Finaliz
 	if err != nil {
 		return FinalizeResult{}, nonRetryableIfMissing(err)
 	}
-	aggregates, err := reporting.Aggregate(facts.Tree, facts.Template.Indicators, facts.Accepted, facts.Expected())
+	tiers, err := a.store.CycleTiers(ctx, cycleID)
+	if err != nil {
+		return FinalizeResult{}, err
+	}
+	// In a tiered cycle each node's figures come from one level (the
+	// provinces' consolidations above them, not the departments again).
+	aggregates, err := reporting.AggregateLevels(facts.Tree, facts.Template.Indicators, facts.Accepted, facts.Expected(), facts.Paths, tiers)
 	if err != nil {
 		return FinalizeResult{}, temporal.NewNonRetryableApplicationError(
 			fmt.Sprintf("aggregate cycle %s: %v", cycleID, err), "AggregationFailed", err)

@@ -317,7 +317,7 @@ func (e *Engine) AggregatesOf(ctx context.Context, c Caller, cycleID, under stri
 	if err != nil {
 		return out, err
 	}
-	figures, err := reporting.Aggregate(facts.Tree, facts.Template.Indicators, facts.Accepted, facts.Expected())
+	figures, err := reporting.AggregateLevels(facts.Tree, facts.Template.Indicators, facts.Accepted, facts.Expected(), facts.Paths, cyc.Tiers)
 	if err != nil {
 		return out, fmt.Errorf("aggregate cycle %s: %w", cyc.ID, err)
 	}

@@ -290,3 +290,55 @@ func TierProgress(tiers []CycleTier, obligations []Obligation, now time.Time) ([
 	}
 	return levels, parents
 }
+
+// AggregateLevels is Aggregate for a tiered cycle, where an upper level's
+// report consolidates the level below it, so that counting both would count
+// the level below twice. Each node's figures come from one level: the
+// highest level at or below the node's depth. The national figure is built
+// from the provinces' consolidated reports, a province's is its own report,
+// a department's its own. tiers are the cycle's levels, lowest first;
+// paths gives every agency's tree path. Without levels it is Aggregate.
+func AggregateLevels(tree []Node, indicators []Indicator, accepted map[string]Values, expected []string,
+	paths map[string]string, tiers []CycleTier) (map[string]map[string]AggregateValue, error) {
+	if len(tiers) == 0 {
+		return Aggregate(tree, indicators, accepted, expected)
+	}
+	out := map[string]map[string]AggregateValue{}
+	for i, t := range tiers {
+		level, err := AggregateLevel(tree, indicators, accepted, expected, paths, t.Depth)
+		if err != nil {
+			return nil, err
+		}
+		above := 0 // the depth of the level above, whose nodes it serves
+		if i+1 < len(tiers) {
+			above = tiers[i+1].Depth
+		}
+		for node, v := range level {
+			d := PathDepth(paths[node])
+			if d > above && (d <= t.Depth || i == 0) {
+				out[node] = v
+			}
+		}
+	}
+	return out, nil
+}
+
+// AggregateLevel is Aggregate over the agencies at one depth of the tree
+// only: one level's own figures rolled up, the sum of the raw lower-level
+// figures to compare with the consolidations above them.
+func AggregateLevel(tree []Node, indicators []Indicator, accepted map[string]Values, expected []string,
+	paths map[string]string, depth int) (map[string]map[string]AggregateValue, error) {
+	acc := map[string]Values{}
+	for code, v := range accepted {
+		if PathDepth(paths[code]) == depth {
+			acc[code] = v
+		}
+	}
+	var exp []string
+	for _, code := range expected {
+		if PathDepth(paths[code]) == depth {
+			exp = append(exp, code)
+		}
+	}
+	return Aggregate(tree, indicators, acc, exp)
+}

@@ -118,3 +118,43 @@ func requireRefused(t *testing.T, errs FieldErrors, field, says string) {
 	}
 	t.Fatalf("want %s refused saying %q, got %v", field, says, errs)
 }
+
+func TestAggregateLevelsCountsEachLevelOnce(t *testing.T) {
+	tree := []Node{{Code: "VN"}, {Code: "HNI", Parent: "VN"}, {Code: "HNI-A", Parent: "HNI"}, {Code: "HNI-B", Parent: "HNI"},
+		{Code: "HCM", Parent: "VN"}, {Code: "HCM-A", Parent: "HCM"}}
+	paths := map[string]string{"VN": "/VN/", "HNI": "/VN/HNI/", "HNI-A": "/VN/HNI/HNI-A/", "HNI-B": "/VN/HNI/HNI-B/",
+		"HCM": "/VN/HCM/", "HCM-A": "/VN/HCM/HCM-A/"}
+	indicators := []Indicator{{Code: "GRDP", Type: TypeDecimal, Aggregation: AggregationSum}}
+	// HNI consolidated 100 + 50 and adjusted it to 160; HCM has not
+	// consolidated its department's 70 yet.
+	accepted := map[string]Values{"HNI": {"GRDP": "160"}, "HNI-A": {"GRDP": "100"}, "HNI-B": {"GRDP": "50"}, "HCM-A": {"GRDP": "70"}}
+	expected := []string{"HNI", "HNI-A", "HNI-B", "HCM", "HCM-A"}
+	tiers := []CycleTier{{Tier: Tier{Level: 1, Depth: 3}}, {Tier: Tier{Level: 2, Depth: 2}}}
+
+	got, err := AggregateLevels(tree, indicators, accepted, expected, paths, tiers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]AggregateValue{
+		"VN":    {Value: "160", Count: 1, Expected: 2}, // from the provinces' consolidations only
+		"HNI":   {Value: "160", Count: 1, Expected: 1}, // its own report, not 160 + 150
+		"HNI-A": {Value: "100", Count: 1, Expected: 1},
+		"HCM-A": {Value: "70", Count: 1, Expected: 1},
+	}
+	for node, w := range want {
+		if g := got[node]["GRDP"]; g != w {
+			t.Errorf("%s: got %+v, want %+v", node, g, w)
+		}
+	}
+	if _, ok := got["HCM"]; ok {
+		t.Errorf("HCM has no report of its own yet, got %+v", got["HCM"])
+	}
+
+	raw, err := AggregateLevel(tree, indicators, accepted, expected, paths, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := raw["VN"]["GRDP"]; g != (AggregateValue{Value: "220", Count: 3, Expected: 3}) {
+		t.Errorf("the raw departments' sum: got %+v", g)
+	}
+}
