@@ -43,6 +43,8 @@ type dashboardPage struct {
 	// ObligationsNext is the link to the next page of obligations.
 	ObligationsNext string
 	Queue           []operations.QueueEntry
+	// Tiers is the progress per level of a tiered cycle (none otherwise).
+	Tiers operations.TierView
 	// Export is the link to a table's export, without its format.
 	Export func(table string) string
 }
@@ -110,6 +112,9 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		data.HistoryChart = rateHistoryChart(lang, history)
+	}
+	if data.Tiers, err = s.ops.Tiers(ctx, who, c.ID, under); err != nil {
+		return err
 	}
 	if data.Matrix, err = s.ops.Matrix(ctx, who, c.ID, under, q.Get("matrix_after"), dashboardMatrixPage); err != nil {
 		return err

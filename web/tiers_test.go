@@ -276,3 +276,18 @@ func TestTheLevelAboveReviewsAndConsolidates(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, resp.status, "%s", resp.body)
 	require.Equal(t, "agency", resp.problem(t).Errors[0].Field)
 }
+
+func TestTheDashboardShowsProgressPerLevel(t *testing.T) {
+	f := newFixture(t)
+	f.addTierPeople()
+	c := f.launchTiered("HNI", "HNI-SYT", "HNI-SXD")
+	f.submitAs("officer:HNI-SYT", c.ID, "HNI-SYT", "10")
+	resp := f.page("supervisor", "GET", "/cycles/"+c.ID, nil)
+	require.Equal(t, http.StatusOK, resp.status)
+	html := string(resp.body)
+	require.Contains(t, html, `id="tier-levels"`)
+	require.Contains(t, html, "Sở, ngành")
+	require.Regexp(t, `data-agency="HNI">[^<]*còn chờ 2 / 2 \(HNI-SXD, HNI-SYT\)`, html)
+	require.NotContains(t, string(f.page("supervisor", "GET", "/cycles/"+f.cycles().cycleID, nil).body), `id="tier-levels"`,
+		"a single-tier cycle has no levels")
+}

@@ -47,6 +47,7 @@ func mustParseViews() *views {
 		"period":      periodShort,
 		"otherLang":   otherLangLink,
 		"periodTitle": periodTitle,
+		"join":        func(codes []string) string { return strings.Join(codes, ", ") },
 	}
 	v := &views{pages: map[string]*template.Template{}}
 	for _, name := range pageNames {
@@ -257,6 +258,10 @@ var uiText = map[string][2]string{
 	"rates_live_note": {"Kỳ chưa đóng: chưa có đơn vị nào bị tính là thiếu hay không được chấp nhận. Tỷ lệ đúng hạn tính trên số đã nộp đến nay; tỷ lệ gửi đúng hạn (DHIS2) trên số phải nộp.",
 		"The cycle is open: nobody counts as missing or not accepted yet. The on-time rate is over those submitted so far; submitted on time (DHIS2) over those expected."},
 	"review_queue":       {"Báo cáo chờ xem xét", "Waiting for review"},
+	"tiers":              {"Tiến độ theo cấp", "Progress per level"},
+	"tier":               {"Cấp", "Level"},
+	"waiting_for":        {"còn chờ", "waiting for"},
+	"all_in":             {"đã đủ báo cáo cấp dưới", "every report below is in"},
 	"review":             {"Xem xét", "Review"},
 	"not_latest":         {"không phải lần nộp mới nhất", "not the latest version"},
 	"reason_help":        {"(bắt buộc khi trả lại; đơn vị sẽ nhận được)", "(required to return it; the agency is told)"},
