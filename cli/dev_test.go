@@ -117,7 +117,7 @@ func TestDevDemoOnGivenServicesServesAndStopsOnInterrupt(t *testing.T) {
 	code := Run(context.Background(), []string{"rcm", "demo", "seed", "--database-url", dbURL, "--data-dir", dataDir},
 		strings.NewReader(""), &seedOut, &seedErr)
 	require.Equal(t, ExitOK, code, seedErr.String())
-	assert.Contains(t, seedOut.String(), "Demo data: 58 agencies (58 new), 42 users (42 new), template SEI (new), regime SEI_MONTHLY for 34 agencies (new).")
+	assert.Contains(t, seedOut.String(), "Demo data: 67 agencies (67 new), 54 users (54 new), template SEI (new), regime SEI_MONTHLY for 34 agencies (new), two-tier regime SEI_TWO_TIER (new).")
 	assert.Contains(t, seedOut.String(), "API tokens: "+credentials)
 	seeded, err := os.ReadFile(credentials)
 	require.NoError(t, err)
@@ -149,7 +149,7 @@ func TestDevDemoOnGivenServicesServesAndStopsOnInterrupt(t *testing.T) {
 	assert.NotContains(t, out, "Temporal UI", "no UI line for a Temporal server rcm did not start")
 	assert.NotContains(t, out, "Mailpit")
 	assert.Contains(t, r.stderr.String(), "Database: up to date.")
-	assert.Contains(t, r.stderr.String(), "Demo data: 58 agencies, 42 users, template SEI, regime SEI_MONTHLY for 34 agencies.")
+	assert.Contains(t, r.stderr.String(), "Demo data: 67 agencies, 54 users, template SEI, regime SEI_MONTHLY for 34 agencies, two-tier regime SEI_TWO_TIER.")
 
 	require.Equal(t, http.StatusOK, httpStatus(t, web+"/healthz"))
 	require.Equal(t, http.StatusOK, httpStatus(t, web+"/readyz"))
