@@ -291,3 +291,23 @@ func TestTheDashboardShowsProgressPerLevel(t *testing.T) {
 	require.NotContains(t, string(f.page("supervisor", "GET", "/cycles/"+f.cycles().cycleID, nil).body), `id="tier-levels"`,
 		"a single-tier cycle has no levels")
 }
+
+func TestTheProvincesFormIsPrefilledFromItsAcceptedDepartments(t *testing.T) {
+	f := newFixture(t)
+	f.addTierPeople()
+	c := f.launchTiered("HNI", "HNI-SYT", "HNI-SXD")
+	r := f.submitAs("officer:HNI-SYT", c.ID, "HNI-SYT", "1234.5")
+	require.Equal(t, http.StatusCreated, f.do("reviewer:HNI", "POST", fmt.Sprintf("/api/v1/submissions/%d/review", r.SubmissionID),
+		map[string]string{"decision": "accepted"}).status)
+
+	resp := f.page("officer", "GET", "/cycles/"+c.ID+"/agencies/HNI", nil)
+	require.Equal(t, http.StatusOK, resp.status)
+	html := string(resp.body)
+	require.Contains(t, html, `id="prefilled"`)
+	require.Contains(t, html, `name="v_GRDP" value="1.234,5"`, "the department's figure, as Vietnamese write it")
+	require.Contains(t, html, "Tổng hợp từ 1/2 báo cáo đã được chấp nhận của cấp dưới. Còn thiếu: HNI-SXD.")
+
+	// A department's own form is not pre-filled.
+	html = string(f.page("officer:HNI-SXD", "GET", "/cycles/"+c.ID+"/agencies/HNI-SXD", nil).body)
+	require.NotContains(t, html, `id="prefilled"`)
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"rcm/access"
@@ -240,9 +241,13 @@ type agencyPage struct {
 	Agency     reporting.Agency
 	Obligation reporting.Obligation
 	// Overdue says that the obligation's due passed with nothing submitted by then.
-	Overdue        bool
-	Template       reporting.Template
-	Versions       []reporting.Submission
+	Overdue  bool
+	Template reporting.Template
+	Versions []reporting.Submission
+	// Consolidated is set when the form is pre-filled from the accepted
+	// reports of the level below (an upper level of a tiered cycle that
+	// has sent nothing yet).
+	Consolidated   *operations.Consolidation
 	CanSubmit      bool
 	FormAction     string
 	IdempotencyKey string
@@ -317,8 +322,32 @@ func (s *Server) agencyPageData(r *http.Request) (agencyPage, error) {
 	if len(versions) > 0 {
 		data.Values = displayValues(tmpl, versions[0].Values, lang)
 		data.Narrative = versions[0].Narrative
+	} else if data.CanSubmit && len(c.Tiers) > 0 {
+		s.prefillConsolidation(r, &data)
 	}
 	return data, nil
+}
+
+// prefillConsolidation fills the form of an upper-level agency of a tiered
+// cycle with its report consolidated from the level below, and a narrative
+// that states the reports still missing; an agency of the lowest level has
+// nothing to consolidate and keeps an empty form.
+func (s *Server) prefillConsolidation(r *http.Request, data *agencyPage) {
+	cons, err := s.ops.Consolidation(r.Context(), caller(r), data.Cycle.ID, data.Agency.Code)
+	if err != nil {
+		return
+	}
+	values := reporting.Values{}
+	for code, v := range cons.Values {
+		values[code] = v.Value
+	}
+	data.Consolidated = &cons
+	data.Values = displayValues(data.Template, values, data.Lang)
+	in := len(cons.Children) - len(cons.WaitingFor)
+	data.Narrative = fmt.Sprintf(translate(data.Lang, "consolidated_from"), in, len(cons.Children))
+	if len(cons.WaitingFor) > 0 {
+		data.Narrative += " " + translate(data.Lang, "missing_below") + " " + strings.Join(cons.WaitingFor, ", ") + "."
+	}
 }
 
 // actionForm runs a reopen, nil report or extension request from the
