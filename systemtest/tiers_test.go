@@ -231,9 +231,9 @@ func TestTwoTierCycleOf34ProvincesBy30Departments(t *testing.T) {
 	assert.Equal(t, 34*30+34, res.Rates.Expected)
 	assert.Equal(t, res.Rates.Expected, res.Rates.Missing)
 
-	d, err := temporal.Client().DescribeWorkflowExecution(w.Ctx, workflows.CycleWorkflowID(cyc.ID), "")
+	d, err := temporal.Client().DescribeWorkflow(w.Ctx, workflows.CycleWorkflowID(cyc.ID), "")
 	require.NoError(t, err)
-	events := d.GetWorkflowExecutionInfo().GetHistoryLength()
+	events := d.RawResponse.GetWorkflowExecutionInfo().GetHistoryLength()
 	t.Logf("two-tier cycle of 34 × 30: %d history events", events)
 	assert.Less(t, events, int64(200), "history events: the levels add waves, not events per agency")
 }
