@@ -19,6 +19,11 @@ type TierLevel struct {
 	CycleTier
 	ByState map[string]int  `json:"by_state"`
 	Rates   reporting.Rates `json:"rates"`
+	// Figures are the level's own accepted figures rolled up to the top of
+	// the scope: for the top level the aggregate built from its
+	// consolidated reports, for a lower level the raw figures to compare
+	// it with.
+	Figures []ConsolidatedValue `json:"figures"`
 }
 
 // TierParent is an agency of an upper level: its own state, and how many

@@ -12,9 +12,11 @@ import (
 // caller's scope: each level's compliance and states, and each agency of an
 // upper level with the agencies below it it is waiting for.
 type TierView struct {
-	Cycle   reporting.Cycle
-	Levels  []reporting.LevelProgress
-	Parents []ParentRow
+	Cycle reporting.Cycle
+	// Template is the cycle's, for the order and methods of the figures.
+	Template reporting.Template
+	Levels   []reporting.LevelProgress
+	Parents  []ParentRow
 }
 
 // ParentRow is an upper-level agency's progress with its names.
@@ -35,19 +37,43 @@ func (e *Engine) Tiers(ctx context.Context, c Caller, cycleID, under string) (Ti
 	if len(cyc.Tiers) == 0 {
 		return out, nil
 	}
-	facts, err := e.store.SubtreeFacts(ctx, cyc.ID, scope.Path, false)
+	facts, err := e.store.SubtreeFacts(ctx, cyc.ID, scope.Path, true)
 	if err != nil {
 		return out, err
 	}
 	var inScope []reporting.Obligation
+	var expected []string
+	accepted := map[string]reporting.Values{}
 	names := map[string][2]string{}
 	for _, o := range facts.Obligations {
 		if scope.Contains(o.AgencyPath) {
 			inScope = append(inScope, o)
+			expected = append(expected, o.AgencyCode)
 			names[o.AgencyCode] = [2]string{o.AgencyNameVI, o.AgencyNameEN}
+			if v, ok := facts.Accepted[o.AgencyCode]; ok {
+				accepted[o.AgencyCode] = v
+			}
 		}
 	}
+	out.Template = facts.Template
 	levels, parents := reporting.TierProgress(cyc.Tiers, inScope, e.now())
+	// Each level's own figures at the top of the scope, side by side: the
+	// consolidations' aggregate and the raw lower-level sums.
+	var roots []string
+	for _, n := range facts.Tree {
+		if n.Parent == "" {
+			roots = append(roots, n.Code)
+		}
+	}
+	if len(roots) == 1 {
+		for i := range levels {
+			figures, err := reporting.AggregateLevel(facts.Tree, facts.Template.Indicators, accepted, expected, facts.Paths, levels[i].Tier.Depth)
+			if err != nil {
+				return out, fmt.Errorf("figures of level %d of cycle %s: %w", levels[i].Tier.Level, cyc.ID, err)
+			}
+			levels[i].Figures = figures[roots[0]]
+		}
+	}
 	out.Levels = levels
 	for _, p := range parents {
 		n := names[p.AgencyCode]

@@ -209,6 +209,11 @@ type LevelProgress struct {
 	Tier    CycleTier
 	Rates   Rates
 	ByState map[string]int
+	// Figures are the level's own accepted figures rolled up to the top of
+	// the scope looked at, by indicator (AggregateLevel): the top level's
+	// are the aggregate built from the consolidations, a lower level's the
+	// raw figures to compare them with. Filled by the caller.
+	Figures map[string]AggregateValue
 }
 
 // ParentProgress is how an agency of an upper level stands with the agencies

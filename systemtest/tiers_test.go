@@ -126,6 +126,8 @@ func TestTwoTierCycle(t *testing.T) {
 	// P01: consolidated as pre-filled (its departments: 101.5 + 102.5).
 	p1 := consolidate(Province(1))
 	require.Equal(t, "204", p1["GRDP"])
+	p1["GRDP"] = "205" // adjusted, and explained
+	p1["NOTE"] += "; GRDP điều chỉnh +1 theo số liệu Cục Thống kê"
 	review(w.Staff, w.Submit(cyc.ID, Province(1), p1), reporting.DecisionAccepted, "")
 
 	// P02: consolidated, returned by the office, one department reopened.
@@ -170,7 +172,12 @@ func TestTwoTierCycle(t *testing.T) {
 	assert.Equal(t, 3, view.Levels[1].Rates.Expected)
 	assert.Equal(t, 3, view.Levels[1].Rates.OnTime)
 
-	// The national figure is the provinces' reports (204 + 214.5 + P03's
+	// Each level's own figures at the top, side by side: the provinces'
+	// consolidations (205 + 214.5 + 105.5) and the raw departments' sum.
+	require.Equal(t, "525", view.Levels[1].Figures["GRDP"].Value)
+	require.Equal(t, reporting.AggregateValue{Value: "524", Count: 5, Expected: 6}, view.Levels[0].Figures["GRDP"])
+
+	// The national figure is the provinces' reports (205 + 214.5 + P03's
 	// one department 105.5), not the departments counted again.
 	agg, err := w.Engine.Aggregates(w.Ctx, w.Staff, cyc.ID, "")
 	require.NoError(t, err)
@@ -180,7 +187,7 @@ func TestTwoTierCycle(t *testing.T) {
 			national = row.Value.Value
 		}
 	}
-	assert.Equal(t, "524", national)
+	assert.Equal(t, "525", national)
 }
 
 // TestTwoTierCycleOf34ProvincesBy30Departments runs a two-tier cycle of

@@ -318,7 +318,8 @@ func TestOpenAPISchemasMatchAPITypes(t *testing.T) {
 		"UsePasswordReset": api.UsePasswordReset{}, "UserSession": api.UserSession{}, "SessionsEnded": api.SessionsEnded{},
 		"AuditRecord": api.AuditRecord{}, "AuditBreak": api.AuditBreak{}, "AuditVerification": api.AuditVerification{},
 		"Tier": api.Tier{}, "CycleTier": api.CycleTier{}, "TierProgress": api.TierProgress{}, "Consolidation": api.Consolidation{},
-		"Rates": reporting.Rates{},
+		"ConsolidatedValue": api.ConsolidatedValue{},
+		"Rates":             reporting.Rates{},
 	}
 	requests := requestSchemas(doc)
 	for name, v := range types {

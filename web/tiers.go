@@ -5,6 +5,7 @@ import (
 
 	"rcm/api"
 	"rcm/operations"
+	"rcm/reporting"
 )
 
 func (s *Server) tierRoutes() []Route {
@@ -24,7 +25,8 @@ func (s *Server) getTiers(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := api.TierProgress{Cycle: v.Cycle.ID, Status: string(v.Cycle.Status), Levels: []api.TierLevel{}, Parents: []api.TierParent{}}
 	for _, l := range v.Levels {
-		out.Levels = append(out.Levels, api.TierLevel{CycleTier: toCycleTierJSON(l.Tier), ByState: l.ByState, Rates: l.Rates})
+		out.Levels = append(out.Levels, api.TierLevel{CycleTier: toCycleTierJSON(l.Tier), ByState: l.ByState, Rates: l.Rates,
+			Figures: consolidatedValues(v.Template, l.Figures)})
 	}
 	for _, p := range v.Parents {
 		waiting := p.WaitingFor
@@ -47,12 +49,7 @@ func (s *Server) getConsolidation(w http.ResponseWriter, r *http.Request) error 
 	}
 	out := api.Consolidation{Cycle: c.Cycle.ID, Agency: c.Agency.Code, NameVI: c.Agency.NameVI, NameEN: c.Agency.NameEN,
 		Level: c.Level.Level, Values: []api.ConsolidatedValue{}, Children: []api.ConsolidatedChild{}, WaitingFor: []string{}}
-	for _, ind := range c.Template.Indicators {
-		if v, ok := c.Values[ind.Code]; ok {
-			out.Values = append(out.Values, api.ConsolidatedValue{Indicator: ind.Code, Aggregation: string(ind.Aggregation),
-				Value: v.Value, Contributors: v.Count, Expected: v.Expected})
-		}
-	}
+	out.Values = consolidatedValues(c.Template, c.Values)
 	for _, ch := range c.Children {
 		o := ch.Obligation
 		out.Children = append(out.Children, api.ConsolidatedChild{Agency: o.AgencyCode, NameVI: o.AgencyNameVI, NameEN: o.AgencyNameEN,
@@ -61,4 +58,16 @@ func (s *Server) getConsolidation(w http.ResponseWriter, r *http.Request) error 
 	out.WaitingFor = append(out.WaitingFor, c.WaitingFor...)
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// consolidatedValues writes figures by indicator in the template's order.
+func consolidatedValues(tmpl reporting.Template, figures map[string]reporting.AggregateValue) []api.ConsolidatedValue {
+	out := []api.ConsolidatedValue{}
+	for _, ind := range tmpl.Indicators {
+		if v, ok := figures[ind.Code]; ok {
+			out = append(out, api.ConsolidatedValue{Indicator: ind.Code, Aggregation: string(ind.Aggregation),
+				Value: v.Value, Contributors: v.Count, Expected: v.Expected})
+		}
+	}
+	return out
 }

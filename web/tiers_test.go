@@ -257,10 +257,14 @@ func TestTheLevelAboveReviewsAndConsolidates(t *testing.T) {
 	require.Equal(t, 1, hni.Settled)
 	require.Equal(t, []string{"HNI-SXD"}, hni.WaitingFor)
 
-	// Office staff see both cities.
+	// Office staff see both cities, and each level's own figures: the
+	// departments' accepted one, no city's yet.
 	f.do("staff", "GET", "/api/v1/cycles/"+c.ID+"/tiers", nil).decode(t, &progress)
 	require.Len(t, progress.Parents, 2)
 	require.Equal(t, 3, progress.Levels[0].Rates.Expected)
+	require.Equal(t, []api.ConsolidatedValue{{Indicator: "GRDP", Aggregation: "sum", Value: "100.5", Contributors: 1, Expected: 3}},
+		progress.Levels[0].Figures)
+	require.Empty(t, progress.Levels[1].Figures)
 
 	// HNI's officer reads its report pre-filled from the accepted department.
 	var cons api.Consolidation
