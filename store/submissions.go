@@ -267,6 +267,11 @@ type NewReview struct {
 	Reason       string
 	DecidedAt    time.Time
 	Actor        Actor
+	// Reopen are lower-level agencies whose accepted reports a return of a
+	// consolidated report reopens, in its transaction, each handed off by
+	// ReopenHandoff; the review's reason is theirs.
+	Reopen        []string
+	ReopenHandoff func(reporting.Action) (OutboxMessage, error)
 }
 
 // StoreReview stores a decision on the latest version of an obligation, with
@@ -327,9 +332,21 @@ func (s *Store) StoreReview(ctx context.Context, n NewReview, handoff func(repor
 		if _, err := insertOutbox(ctx, tx, msg); err != nil {
 			return err
 		}
-		return insertAudit(ctx, tx, n.Actor, "review."+string(n.Decision), sub.ReceiptNumber, map[string]any{
-			"cycle": sub.CycleID, "agency": sub.AgencyCode, "version": sub.Version, "reason": n.Reason,
-		})
+		if len(n.Reopen) > 0 && n.Decision != reporting.DecisionReturned {
+			return fmt.Errorf("only a return reopens the reports below: %w", ErrInvalid)
+		}
+		for _, code := range n.Reopen {
+			reopen := NewAction{CycleID: sub.CycleID, AgencyCode: code, Kind: reporting.ActionReopen, Reason: n.Reason,
+				Now: n.DecidedAt, Actor: n.Actor}
+			if _, err := recordAction(ctx, tx, reopen, n.ReopenHandoff); err != nil {
+				return fmt.Errorf("reopen %s: %w", code, err)
+			}
+		}
+		details := map[string]any{"cycle": sub.CycleID, "agency": sub.AgencyCode, "version": sub.Version, "reason": n.Reason}
+		if len(n.Reopen) > 0 {
+			details["reopened"] = n.Reopen
+		}
+		return insertAudit(ctx, tx, n.Actor, "review."+string(n.Decision), sub.ReceiptNumber, details)
 	})
 	if err != nil {
 		return reporting.Review{}, fmt.Errorf("review submission %d: %w", n.SubmissionID, err)

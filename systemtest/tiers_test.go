@@ -74,7 +74,7 @@ func (w *World) SeedTieredRegime(code string, agencies []string, policy reportin
 // each on the real stack, on a timeline of seconds. P01's departments are
 // accepted by P01's reviewer, P01 consolidates them, adjusts, submits and
 // is accepted on time. P02 is consolidated too, but the office returns it
-// and reopens one department, which resubmits and is accepted again before
+// reopening one department with it, which resubmits and is accepted again before
 // P02 resubmits and is accepted. P03 submits with one department missing,
 // stated. After close: each level's final states, and the national figure
 // built from the provinces' reports only.
@@ -133,8 +133,8 @@ func TestTwoTierCycle(t *testing.T) {
 	// P02: consolidated, returned by the office, one department reopened.
 	p2 := consolidate(Province(2))
 	r2 := w.Submit(cyc.ID, Province(2), p2)
-	review(w.Staff, r2, reporting.DecisionReturned, "số liệu Sở 1 chưa khớp")
-	_, err = w.Engine.Reopen(w.Ctx, w.Staff, operations.ActionRequest{CycleID: cyc.ID, AgencyCode: Department(Province(2), 1), Reason: "số liệu chưa khớp"})
+	_, err = w.Engine.Review(w.Ctx, w.Staff, operations.ReviewRequest{SubmissionID: r2.SubmissionID, Decision: reporting.DecisionReturned,
+		Reason: "số liệu Sở 1 chưa khớp", Reopen: []string{Department(Province(2), 1)}})
 	require.NoError(t, err)
 	progress, err := w.Engine.Tiers(w.Ctx, reviewers[Province(2)], cyc.ID, "")
 	require.NoError(t, err)

@@ -315,3 +315,57 @@ func TestTheProvincesFormIsPrefilledFromItsAcceptedDepartments(t *testing.T) {
 	html = string(f.page("officer:HNI-SXD", "GET", "/cycles/"+c.ID+"/agencies/HNI-SXD", nil).body)
 	require.NotContains(t, html, `id="prefilled"`)
 }
+
+// TestReturningAConsolidatedReportReopensChosenDepartments: office staff
+// return HNI's consolidated report and reopen one of its departments with
+// it, in one transaction; a department of another city, one named twice, a
+// reopen with an acceptance, or a reviewer reopening are refused, and
+// nothing is written.
+func TestReturningAConsolidatedReportReopensChosenDepartments(t *testing.T) {
+	f := newFixture(t)
+	f.addTierPeople()
+	c := f.launchTiered("HNI", "HNI-SYT", "HNI-SXD", "HCM", "HCM-SYT")
+	for _, d := range []string{"HNI-SYT", "HNI-SXD"} {
+		r := f.submitAs("officer:"+d, c.ID, d, "10")
+		require.Equal(t, http.StatusCreated, f.do("reviewer:HNI", "POST", fmt.Sprintf("/api/v1/submissions/%d/review", r.SubmissionID),
+			map[string]string{"decision": "accepted"}).status)
+	}
+	hni := f.submitAs("officer", c.ID, "HNI", "20")
+	status := func(agency string) string {
+		var o api.AgencyObligation
+		f.do("staff", "GET", "/api/v1/cycles/"+c.ID+"/agencies/"+agency, nil).decode(t, &o)
+		return o.Obligation.Status
+	}
+	review := func(role string, body map[string]any) response {
+		return f.do(role, "POST", fmt.Sprintf("/api/v1/submissions/%d/review", hni.SubmissionID), body)
+	}
+	for _, bad := range []struct {
+		body  map[string]any
+		field string
+	}{
+		{map[string]any{"decision": "returned", "reason": "lệch số liệu", "reopen": []string{"HCM-SYT"}}, "reopen[0]"},
+		{map[string]any{"decision": "returned", "reason": "lệch số liệu", "reopen": []string{"HNI-SYT", "HNI-SYT"}}, "reopen[1]"},
+		{map[string]any{"decision": "returned", "reason": "lệch số liệu", "reopen": []string{"NOWHERE"}}, "reopen[0]"},
+		{map[string]any{"decision": "accepted", "reopen": []string{"HNI-SYT"}}, "reopen"},
+	} {
+		resp := review("staff", bad.body)
+		require.Equal(t, http.StatusUnprocessableEntity, resp.status, "%s", resp.body)
+		require.Equal(t, bad.field, resp.problem(t).Errors[0].Field)
+	}
+	// R-DBSH's reviewer reviews HNI's report, but only office staff reopen.
+	resp := f.do("reviewer", "POST", fmt.Sprintf("/api/v1/submissions/%d/review", hni.SubmissionID),
+		map[string]any{"decision": "returned", "reason": "x", "reopen": []string{"HNI-SYT"}})
+	require.Equal(t, http.StatusForbidden, resp.status, "%s", resp.body)
+	require.Equal(t, "accepted", status("HNI-SYT"), "nothing written")
+	require.NotEqual(t, "returned", status("HNI"), "nothing written")
+
+	resp = review("staff", map[string]any{"decision": "returned", "reason": "Sở Tài chính chưa khớp", "reopen": []string{"HNI-SYT"}})
+	require.Equal(t, http.StatusCreated, resp.status, "%s", resp.body)
+	require.Equal(t, "returned", status("HNI"))
+	require.Equal(t, "returned", status("HNI-SYT"), "reopened with the return")
+	require.Equal(t, "accepted", status("HNI-SXD"), "not chosen, kept")
+
+	var progress api.TierProgress
+	f.do("reviewer:HNI", "GET", "/api/v1/cycles/"+c.ID+"/tiers", nil).decode(t, &progress)
+	require.Equal(t, []string{"HNI-SYT"}, progress.Parents[0].WaitingFor)
+}
