@@ -98,7 +98,8 @@ until the deadline notice has gone to every agency.
 Examples:
    rcm cycle launch --regime KTXH_THANG --period 2026-10
    rcm cycle launch --regime KTXH_THANG --period 2026-10 --due +2m --reminders 60s,30s \
-      --escalations "10s:officer+head,30s:supervisor*2/10s" --review-time 30s --close-after 2m --wait`,
+      --escalations "10s:officer+head,30s:supervisor*2/10s" --review-time 30s --close-after 2m --wait
+   rcm cycle launch --regime SEI_TWO_TIER --period 2026-11 --tier-due 1=+4m --due +8m`,
 		Flags: append(clientFlags(),
 			&ucli.StringFlag{Name: "regime", Usage: "regime code (required)"},
 			&ucli.StringFlag{Name: "period", Usage: "period in the regime's cadence: 2026-10, 2026-Q1, 2026-H1, 2026-9M, 2026 (required)"},
@@ -511,7 +512,16 @@ func cycleTiersCommand() *ucli.Command {
 		Name:      "tiers",
 		Usage:     "show a tiered cycle level by level: each level's rates, and what each upper-level agency waits for",
 		ArgsUsage: "CYCLE-ID",
-		UsageText: "rcm cycle tiers CYCLE-ID [--under CODE]",
+		UsageText: "rcm cycle tiers CYCLE-ID [--under CODE] [--output table|json|csv]",
+		Description: `A cycle of a regime with levels (departments → province → office): each
+level's due, expected, submitted and accepted reports within your scope,
+then each agency of an upper level with the agencies of the level below it
+that it still waits for (not accepted, no nil report, not closed out).
+--output json adds each level's states and its own figures rolled up.
+
+Examples:
+   rcm cycle tiers SEI_TWO_TIER-2026-11
+   rcm cycle tiers SEI_TWO_TIER-2026-11 --under HNI --output json`,
 		Flags: append(clientFlags(),
 			&ucli.StringFlag{Name: "under", Usage: "only the subtree of this agency"},
 			outputFlag(),
@@ -554,9 +564,17 @@ func cycleConsolidationCommand() *ucli.Command {
 		Name:      "consolidation",
 		Usage:     "show an upper-level agency's report pre-filled from the accepted reports of the level below",
 		ArgsUsage: "CYCLE-ID AGENCY",
-		UsageText: "rcm cycle consolidation SEI_TWO_TIER-2026-10 HNI",
-		Flags:     append(clientFlags(), outputFlag()),
-		Action:    cycleConsolidation,
+		UsageText: "rcm cycle consolidation CYCLE-ID AGENCY [--output table|json|csv]",
+		Description: `The figures an upper-level agency's report starts from: each indicator
+of the accepted reports of the level below, rolled up by its aggregation
+method, with its coverage (contributors/expected), and the agencies still
+missing. The agency's page pre-fills its form with them.
+
+Examples:
+   rcm cycle consolidation SEI_TWO_TIER-2026-11 HNI
+   rcm cycle consolidation SEI_TWO_TIER-2026-11 HNI --output json`,
+		Flags:  append(clientFlags(), outputFlag()),
+		Action: cycleConsolidation,
 	}
 }
 
