@@ -579,14 +579,10 @@ Examples:
 }
 
 func cycleConsolidation(c *ucli.Context) error {
-	id, err := cycleArg(c, "rcm cycle consolidation SEI_TWO_TIER-2026-10 HNI")
-	if err != nil {
-		return err
+	if c.NArg() != 2 {
+		return usageError("%s: name one cycle and one agency, for example: rcm cycle consolidation SEI_TWO_TIER-2026-10 HNI", c.Command.FullName())
 	}
-	agency := c.Args().Get(1)
-	if agency == "" {
-		return usageError("name the agency: rcm cycle consolidation %s HNI", id)
-	}
+	id, agency := c.Args().Get(0), c.Args().Get(1)
 	cl, err := newClient(c)
 	if err != nil {
 		return err
