@@ -292,6 +292,15 @@ func TestTheDashboardShowsProgressPerLevel(t *testing.T) {
 	require.Contains(t, html, `id="tier-levels"`)
 	require.Contains(t, html, "Sở, ngành")
 	require.Regexp(t, `data-agency="HNI">[^<]*còn chờ 2 / 2 \(HNI-SXD, HNI-SYT\)`, html)
+	require.NotContains(t, html, `id="tier-figures"`, "no level has a figure yet")
+
+	// Accepted, the department's figure shows at its level, with coverage.
+	r := f.submitAs("officer:HNI-SXD", c.ID, "HNI-SXD", "1234.5")
+	require.Equal(t, http.StatusCreated, f.do("reviewer:HNI", "POST", fmt.Sprintf("/api/v1/submissions/%d/review", r.SubmissionID),
+		map[string]string{"decision": "accepted"}).status)
+	html = string(f.page("supervisor", "GET", "/cycles/"+c.ID, nil).body)
+	require.Contains(t, html, `id="tier-figures"`)
+	require.Regexp(t, `<td class="n">1\.234,5 · 1/2[^<]*</td><td class="n"></td>`, html)
 	require.NotContains(t, string(f.page("supervisor", "GET", "/cycles/"+f.cycles().cycleID, nil).body), `id="tier-levels"`,
 		"a single-tier cycle has no levels")
 }

@@ -263,6 +263,7 @@ var uiText = map[string][2]string{
 	"missing_below":      {"Còn thiếu:", "Missing:"},
 	"prefilled_note":     {"Số liệu được điền sẵn từ báo cáo đã chấp nhận của cấp dưới (theo phương pháp tổng hợp của từng chỉ tiêu); hãy điều chỉnh và giải trình chênh lệch trước khi gửi.", "The figures are pre-filled from the accepted reports of the level below (each indicator by its aggregation method); adjust them and explain any difference before you send."},
 	"tier":               {"Cấp", "Level"},
+	"tier_figures":       {"Số liệu của từng cấp: tổng hợp của cấp trên so với số liệu gốc của cấp dưới", "Each level's figures: the level above's consolidation beside the raw figures below"},
 	"waiting_for":        {"còn chờ", "waiting for"},
 	"all_in":             {"đã đủ báo cáo cấp dưới", "every report below is in"},
 	"review":             {"Xem xét", "Review"},
