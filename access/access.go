@@ -12,7 +12,7 @@ import (
 // Role is what a person does in rcm.
 type Role string
 
-// The three roles.
+// The roles.
 const (
 	// Staff are office staff of the coordinating office: they see everything.
 	Staff Role = "staff"
@@ -20,24 +20,30 @@ const (
 	Officer Role = "officer"
 	// Supervisor sees the subtree of the agency tree rooted at their agency.
 	Supervisor Role = "supervisor"
+	// Reviewer reviews, for the level of their agency in a multi-tier
+	// regime (a province's office), the reports of the agencies below it
+	// (its departments); they see the subtree rooted at their agency and
+	// review none outside it, nor their own agency's report.
+	Reviewer Role = "reviewer"
 )
 
 // Roles lists every role, staff first.
-func Roles() []Role { return []Role{Staff, Officer, Supervisor} }
+func Roles() []Role { return []Role{Staff, Officer, Supervisor, Reviewer} }
 
-// ParseRole returns the role named s ("staff", "officer", "supervisor").
+// ParseRole returns the role named s ("staff", "officer", "supervisor",
+// "reviewer").
 func ParseRole(s string) (Role, error) {
 	switch r := Role(s); r {
-	case Staff, Officer, Supervisor:
+	case Staff, Officer, Supervisor, Reviewer:
 		return r, nil
 	default:
-		return "", fmt.Errorf("role %q is unknown; use staff, officer or supervisor", s)
+		return "", fmt.Errorf("role %q is unknown; use staff, officer, supervisor or reviewer", s)
 	}
 }
 
 // NeedsAgency reports whether a person of role r is bound to an agency:
-// officers and supervisors are, staff are not.
-func (r Role) NeedsAgency() bool { return r == Officer || r == Supervisor }
+// officers, supervisors and reviewers are, staff are not.
+func (r Role) NeedsAgency() bool { return r == Officer || r == Supervisor || r == Reviewer }
 
 // Principal is the authenticated person making a request.
 type Principal struct {
@@ -89,14 +95,15 @@ func (s Scope) Within(under string) (Scope, bool) {
 }
 
 // Scope returns the part of the tree p reaches: everything for staff, the
-// subtree of their agency for supervisors, exactly their agency for officers.
+// subtree of their agency for supervisors and reviewers, exactly their
+// agency for officers.
 // A principal of an unknown role, or without an agency where the role needs
 // one, reaches nothing: its scope is an exact path no agency has.
 func (p Principal) Scope() Scope {
 	switch {
 	case p.Role == Staff:
 		return Scope{}
-	case p.Role == Supervisor && p.AgencyPath != "":
+	case (p.Role == Supervisor || p.Role == Reviewer) && p.AgencyPath != "":
 		return Scope{Path: p.AgencyPath}
 	case p.Role == Officer && p.AgencyPath != "":
 		return Scope{Path: p.AgencyPath, Exact: true}
@@ -115,6 +122,25 @@ func (p Principal) CanSeeAgency(path string) bool {
 func (p Principal) CanSubmitFor(agencyCode string) bool {
 	return p.Role == Officer && p.AgencyCode != "" && p.AgencyCode == agencyCode
 }
+
+// CanReview reports whether p may review the reports of the agency whose
+// tree path is path: office staff any agency's, a reviewer those strictly
+// below their own agency (the level above reviews the level below; their
+// own agency's report goes up to the level above them).
+func (p Principal) CanReview(path string) bool {
+	switch {
+	case p.Role == Staff:
+		return true
+	case p.Role == Reviewer && p.AgencyPath != "":
+		return path != p.AgencyPath && strings.HasPrefix(path, p.AgencyPath)
+	default:
+		return false
+	}
+}
+
+// Reviews reports whether p reviews reports at all: office staff and
+// reviewers do.
+func (p Principal) Reviews() bool { return p.Role == Staff || p.Role == Reviewer }
 
 // IsStaff reports whether p is office staff.
 func (p Principal) IsStaff() bool { return p.Role == Staff }

@@ -120,3 +120,37 @@ func TestScopePath(t *testing.T) {
 		t.Errorf("supervisor ScopePath = %q", got)
 	}
 }
+
+func TestReviewerReviewsTheLevelsBelowTheirAgencyOnly(t *testing.T) {
+	reviewer := Principal{UserID: 7, Role: Reviewer, AgencyCode: "HNI", AgencyPath: pathHNI}
+	tests := []struct {
+		name      string
+		path      string
+		see, vets bool
+	}{
+		{"sees and reviews a department of their city", pathHNX, true, true},
+		{"sees but does not review their own city's report", pathHNI, true, false},
+		{"neither sees nor reviews the region above", pathDB, false, false},
+		{"neither sees nor reviews a sibling city", pathHPG, false, false},
+		{"neither sees nor reviews a look-alike code", pathHN2, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := reviewer.CanSeeAgency(tt.path); got != tt.see {
+				t.Errorf("CanSeeAgency(%q) = %v, want %v", tt.path, got, tt.see)
+			}
+			if got := reviewer.CanReview(tt.path); got != tt.vets {
+				t.Errorf("CanReview(%q) = %v, want %v", tt.path, got, tt.vets)
+			}
+		})
+	}
+	if (Principal{Role: Supervisor, AgencyPath: pathDB}).CanReview(pathHNI) {
+		t.Error("a supervisor reviews nothing")
+	}
+	if !(Principal{Role: Staff}).CanReview(pathHNI) {
+		t.Error("office staff review everything")
+	}
+	if (Principal{Role: Reviewer}).CanReview(pathHNI) {
+		t.Error("a reviewer without an agency reviews nothing")
+	}
+}

@@ -68,7 +68,7 @@ func (a *Activities) ActionTaken(ctx context.Context, in ActionInput) (ActionSta
 		if in.Event == reporting.EventNilReported || in.Event == reporting.EventLateFiled {
 			msgs = append(msgs, toAgency())
 		}
-		reviewers, err := a.reviewers(ctx, cc)
+		reviewers, err := a.reviewers(ctx, cc, "") // staff decide requests
 		if err != nil {
 			return ActionState{}, err
 		}

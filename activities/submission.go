@@ -55,7 +55,7 @@ func (a *Activities) SubmissionReceived(ctx context.Context, in SubmissionInput)
 		key:  reporting.NotificationKey{CycleID: sub.CycleID, Subject: sub.AgencyCode, Kind: reporting.EventReceipt, Step: sub.Version},
 		kind: reporting.EventReceipt, lang: lang, to: []string{sub.SubmittedByEmail, agency.OfficerEmail}, data: d,
 	}}
-	reviewers, err := a.reviewers(ctx, cc)
+	reviewers, err := a.reviewers(ctx, cc, agency.Path)
 	if err != nil {
 		return SubmissionState{}, err
 	}
@@ -99,7 +99,7 @@ func (a *Activities) ReviewOverdue(ctx context.Context, in SubmissionInput) erro
 	if err != nil {
 		return err
 	}
-	managers, err := a.reviewManagers(ctx, cc)
+	managers, err := a.reviewManagers(ctx, cc, ob.AgencyPath)
 	if err != nil {
 		return err
 	}
@@ -163,8 +163,17 @@ func (a *Activities) deliverAll(ctx context.Context, msgs []message) error {
 	return nil
 }
 
-// reviewers are the regime's reviewer, or every active staff user.
-func (a *Activities) reviewers(ctx context.Context, cc cycleContext) ([]store.User, error) {
+// reviewers are the people who review the reports of the agency at
+// agencyPath: in a tiered cycle, for an agency of a lower level, the
+// reviewers of its agency in the level above; else, or when that agency
+// has none, the regime's reviewer, or every active staff user.
+func (a *Activities) reviewers(ctx context.Context, cc cycleContext, agencyPath string) ([]store.User, error) {
+	if above, ok := levelAbove(cc.cycle.Tiers, agencyPath); ok {
+		users, err := a.store.ReviewersAt(ctx, above)
+		if err != nil || len(users) > 0 {
+			return users, err
+		}
+	}
 	if id := cc.regime.ReviewerID; id != nil {
 		u, err := a.store.User(ctx, *id)
 		if err == nil && u.DisabledAt == nil {
@@ -174,10 +183,26 @@ func (a *Activities) reviewers(ctx context.Context, cc cycleContext) ([]store.Us
 	return a.store.StaffUsers(ctx)
 }
 
-// reviewManagers are the managers of the reviewers, or every active staff
-// user when no reviewer has one.
-func (a *Activities) reviewManagers(ctx context.Context, cc cycleContext) ([]store.User, error) {
-	reviewers, err := a.reviewers(ctx, cc)
+// levelAbove is the tree path of the agency of the level above the agency
+// at agencyPath in a tiered cycle, when that agency is of a lower level.
+func levelAbove(tiers []reporting.CycleTier, agencyPath string) (string, bool) {
+	if agencyPath == "" {
+		return "", false
+	}
+	depth := reporting.PathDepth(agencyPath)
+	for i := 0; i+1 < len(tiers); i++ {
+		if tiers[i].Depth == depth {
+			return reporting.AncestorAt(agencyPath, tiers[i+1].Depth), true
+		}
+	}
+	return "", false
+}
+
+// reviewManagers are the managers of the reviewers of the agency at
+// agencyPath (the level's own manager, in a tiered cycle), or every active
+// staff user when no reviewer has one.
+func (a *Activities) reviewManagers(ctx context.Context, cc cycleContext, agencyPath string) ([]store.User, error) {
+	reviewers, err := a.reviewers(ctx, cc, agencyPath)
 	if err != nil {
 		return nil, err
 	}

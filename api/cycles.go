@@ -29,6 +29,9 @@ type Cycle struct {
 	OpenedAt     *time.Time          `json:"opened_at,omitempty"`
 	ClosedAt     *time.Time          `json:"closed_at,omitempty"`
 	CancelReason string              `json:"cancel_reason,omitempty"`
+	// Tiers are the levels of a tiered cycle with their deadlines, lowest
+	// first; the top level's are Due and Close.
+	Tiers []CycleTier `json:"tiers,omitempty"`
 	// Counts are the obligations by status within the caller's scope, and
 	// InScope their number (one cycle only).
 	Counts  map[string]int `json:"counts,omitempty"`
@@ -48,6 +51,25 @@ type Launch struct {
 	Escalations     *[]reporting.EscalationDoc `json:"escalations,omitempty"`
 	ReviewTime      string                     `json:"review_time,omitempty"`
 	CloseAfter      string                     `json:"close_after,omitempty"`
+	// TierDue replaces the due of lower levels of a tiered regime, written
+	// as Due; Due is the top level's.
+	TierDue []TierDue `json:"tier_due,omitempty"`
+}
+
+// TierDue is the due of one lower level of a tiered cycle at launch.
+type TierDue struct {
+	Level int    `json:"level"`
+	Due   string `json:"due"`
+}
+
+// CycleTier is one level of a tiered cycle, with its deadlines.
+type CycleTier struct {
+	Level  int       `json:"level"`
+	NameVI string    `json:"name_vi"`
+	NameEN string    `json:"name_en,omitempty"`
+	Depth  int       `json:"depth"`
+	Due    time.Time `json:"due"`
+	Close  time.Time `json:"close"`
 }
 
 // Timeline is a cycle workflow's timeline (GET /api/v1/cycles/{id}/timeline):

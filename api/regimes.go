@@ -36,6 +36,9 @@ type Regime struct {
 	Holidays       []reporting.Date    `json:"holidays,omitempty"`
 	Policy         reporting.PolicyDoc `json:"policy"`
 	ReviewerID     *int64              `json:"reviewer_id,omitempty"`
+	// Tiers are the regime's levels, lowest first; none for a single-tier
+	// regime, whose agencies all report to the office.
+	Tiers []Tier `json:"tiers,omitempty"`
 	// Assignments are the agencies that report; callers other than office
 	// staff see only those in their scope. PUT
 	// /api/v1/regimes/{code}/assignments takes an array of them.
@@ -48,4 +51,16 @@ type Assignment struct {
 	Agency      string          `json:"agency"`
 	ActiveFrom  *reporting.Date `json:"active_from,omitempty"`
 	ActiveUntil *reporting.Date `json:"active_until,omitempty"`
+}
+
+// Tier is one level of a multi-tier regime: the agencies at Depth of the
+// agency tree (the root is 1, a province under a region 3, its departments
+// 4), due by DeadlineRule; the top level's rule is the regime's
+// (deadline_rule left out, or the same).
+type Tier struct {
+	Level        int    `json:"level,omitempty"`
+	NameVI       string `json:"name_vi"`
+	NameEN       string `json:"name_en,omitempty"`
+	Depth        int    `json:"depth"`
+	DeadlineRule string `json:"deadline_rule,omitempty"`
 }

@@ -150,4 +150,8 @@ type Review struct {
 type ReviewRequest struct {
 	Decision string `json:"decision"`
 	Reason   string `json:"reason"`
+	// Reopen names agencies of the level below whose accepted reports a
+	// return of a consolidated report reopens with it, in one transaction
+	// (office staff; a multi-tier cycle).
+	Reopen []string `json:"reopen,omitempty"`
 }

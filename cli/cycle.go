@@ -28,6 +28,8 @@ func cycleCommand() *ucli.Command {
 			cycleLaunchCommand(),
 			cycleListCommand(),
 			cycleStatusCommand(),
+			cycleTiersCommand(),
+			cycleConsolidationCommand(),
 			cycleExtendCommand(),
 			cycleCloseCommand(),
 			cycleCancelCommand(),
@@ -96,11 +98,13 @@ until the deadline notice has gone to every agency.
 Examples:
    rcm cycle launch --regime KTXH_THANG --period 2026-10
    rcm cycle launch --regime KTXH_THANG --period 2026-10 --due +2m --reminders 60s,30s \
-      --escalations "10s:officer+head,30s:supervisor*2/10s" --review-time 30s --close-after 2m --wait`,
+      --escalations "10s:officer+head,30s:supervisor*2/10s" --review-time 30s --close-after 2m --wait
+   rcm cycle launch --regime SEI_TWO_TIER --period 2026-11 --tier-due 1=+4m --due +8m`,
 		Flags: append(clientFlags(),
 			&ucli.StringFlag{Name: "regime", Usage: "regime code (required)"},
 			&ucli.StringFlag{Name: "period", Usage: "period in the regime's cadence: 2026-10, 2026-Q1, 2026-H1, 2026-9M, 2026 (required)"},
 			&ucli.StringFlag{Name: "due", Usage: "replace the due date: +2m, 2026-11-20 or 2026-11-20T17:00:00+07:00"},
+			&ucli.StringSliceFlag{Name: "tier-due", Usage: "replace a lower level's due in a two-tier regime: LEVEL=WHEN (1=+3m), repeatable"},
 			&ucli.StringFlag{Name: "reminders", Usage: "how long before due each reminder goes, comma-separated (\"\" for none)"},
 			&ucli.StringFlag{Name: "escalations", Usage: "escalation steps after due, comma-separated: AFTER:RECIPIENTS[*TIMES/REPEAT]"},
 			&ucli.StringFlag{Name: "review-time", Usage: "how long a reviewer has before being reminded (0s: no limit)"},
@@ -119,6 +123,14 @@ func cycleLaunch(c *ucli.Context) error {
 	}
 	body := api.Launch{Regime: c.String("regime"), Period: c.String("period"), Due: c.String("due"),
 		ReviewTime: c.String("review-time"), CloseAfter: c.String("close-after")}
+	for _, td := range c.StringSlice("tier-due") {
+		level, when, ok := strings.Cut(td, "=")
+		n, err := strconv.Atoi(level)
+		if !ok || err != nil || when == "" {
+			return usageError("--tier-due %q: write LEVEL=WHEN, such as 1=+3m (level 1 is the lowest)", td)
+		}
+		body.TierDue = append(body.TierDue, api.TierDue{Level: n, Due: when})
+	}
 	if c.IsSet("reminders") {
 		offsets := nonNil(splitList([]string{c.String("reminders")}))
 		body.ReminderOffsets = &offsets
@@ -493,4 +505,98 @@ func reasonCommand(name, usage, description string) *ucli.Command {
 			return printCycle(c, cyc, nil)
 		},
 	}
+}
+
+func cycleTiersCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "tiers",
+		Usage:     "show a tiered cycle level by level: each level's rates, and what each upper-level agency waits for",
+		ArgsUsage: "CYCLE-ID",
+		UsageText: "rcm cycle tiers CYCLE-ID [--under CODE] [--output table|json|csv]",
+		Description: `A cycle of a regime with levels (departments → province → office): each
+level's due, expected, submitted and accepted reports within your scope,
+then each agency of an upper level with the agencies of the level below it
+that it still waits for (not accepted, no nil report, not closed out).
+--output json adds each level's states and its own figures rolled up.
+
+Examples:
+   rcm cycle tiers SEI_TWO_TIER-2026-11
+   rcm cycle tiers SEI_TWO_TIER-2026-11 --under HNI --output json`,
+		Flags: append(clientFlags(),
+			&ucli.StringFlag{Name: "under", Usage: "only the subtree of this agency"},
+			outputFlag(),
+		),
+		Action: cycleTiers,
+	}
+}
+
+func cycleTiers(c *ucli.Context) error {
+	id, err := cycleArg(c, "rcm cycle tiers SEI_TWO_TIER-2026-10")
+	if err != nil {
+		return err
+	}
+	cl, err := newClient(c)
+	if err != nil {
+		return err
+	}
+	path := "/api/v1/cycles/" + pathEscape(id) + "/tiers"
+	if under := c.String("under"); under != "" {
+		path += "?under=" + url.QueryEscape(under)
+	}
+	var tp api.TierProgress
+	if err := cl.do(c.Context, http.MethodGet, path, nil, &tp); err != nil {
+		return err
+	}
+	recs := records{Header: []string{"level", "agency", "due", "expected", "submitted", "accepted", "waiting for"}, JSON: tp}
+	for _, l := range tp.Levels {
+		recs.Rows = append(recs.Rows, []string{strconv.Itoa(l.Level), l.NameVI, formatVN(l.Due), strconv.Itoa(l.Rates.Expected),
+			strconv.Itoa(l.Rates.Submitted), strconv.Itoa(l.Rates.Accepted), ""})
+	}
+	for _, p := range tp.Parents {
+		recs.Rows = append(recs.Rows, []string{strconv.Itoa(p.Level), p.Agency, "", strconv.Itoa(p.Children), "",
+			strconv.Itoa(p.Settled), fmt.Sprintf("%d/%d %s", len(p.WaitingFor), p.Children, strings.Join(p.WaitingFor, " "))})
+	}
+	return printRecords(c, recs)
+}
+
+func cycleConsolidationCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "consolidation",
+		Usage:     "show an upper-level agency's report pre-filled from the accepted reports of the level below",
+		ArgsUsage: "CYCLE-ID AGENCY",
+		UsageText: "rcm cycle consolidation CYCLE-ID AGENCY [--output table|json|csv]",
+		Description: `The figures an upper-level agency's report starts from: each indicator
+of the accepted reports of the level below, rolled up by its aggregation
+method, with its coverage (contributors/expected), and the agencies still
+missing. The agency's page pre-fills its form with them.
+
+Examples:
+   rcm cycle consolidation SEI_TWO_TIER-2026-11 HNI
+   rcm cycle consolidation SEI_TWO_TIER-2026-11 HNI --output json`,
+		Flags:  append(clientFlags(), outputFlag()),
+		Action: cycleConsolidation,
+	}
+}
+
+func cycleConsolidation(c *ucli.Context) error {
+	if c.NArg() != 2 {
+		return usageError("%s: name one cycle and one agency, for example: rcm cycle consolidation SEI_TWO_TIER-2026-10 HNI", c.Command.FullName())
+	}
+	id, agency := c.Args().Get(0), c.Args().Get(1)
+	cl, err := newClient(c)
+	if err != nil {
+		return err
+	}
+	var cons api.Consolidation
+	if err := cl.do(c.Context, http.MethodGet, "/api/v1/cycles/"+pathEscape(id)+"/agencies/"+pathEscape(agency)+"/consolidation", nil, &cons); err != nil {
+		return err
+	}
+	recs := records{Header: []string{"indicator", "aggregation", "value", "coverage"}, JSON: cons}
+	for _, v := range cons.Values {
+		recs.Rows = append(recs.Rows, []string{v.Indicator, v.Aggregation, v.Value, fmt.Sprintf("%d/%d", v.Contributors, v.Expected)})
+	}
+	if len(cons.WaitingFor) > 0 {
+		recs.Rows = append(recs.Rows, []string{"(missing)", "", strings.Join(cons.WaitingFor, " "), ""})
+	}
+	return printRecords(c, recs)
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -23,6 +24,7 @@ import (
 	ucli "github.com/urfave/cli/v2"
 	enumspb "go.temporal.io/api/enums/v1"
 
+	"rcm/api"
 	"rcm/demo"
 	"rcm/devstack"
 	"rcm/store"
@@ -117,7 +119,7 @@ func TestDevDemoOnGivenServicesServesAndStopsOnInterrupt(t *testing.T) {
 	code := Run(context.Background(), []string{"rcm", "demo", "seed", "--database-url", dbURL, "--data-dir", dataDir},
 		strings.NewReader(""), &seedOut, &seedErr)
 	require.Equal(t, ExitOK, code, seedErr.String())
-	assert.Contains(t, seedOut.String(), "Demo data: 58 agencies (58 new), 42 users (42 new), template SEI (new), regime SEI_MONTHLY for 34 agencies (new).")
+	assert.Contains(t, seedOut.String(), "Demo data: 67 agencies (67 new), 54 users (54 new), template SEI (new), regime SEI_MONTHLY for 34 agencies (new), two-tier regime SEI_TWO_TIER (new).")
 	assert.Contains(t, seedOut.String(), "API tokens: "+credentials)
 	seeded, err := os.ReadFile(credentials)
 	require.NoError(t, err)
@@ -149,7 +151,7 @@ func TestDevDemoOnGivenServicesServesAndStopsOnInterrupt(t *testing.T) {
 	assert.NotContains(t, out, "Temporal UI", "no UI line for a Temporal server rcm did not start")
 	assert.NotContains(t, out, "Mailpit")
 	assert.Contains(t, r.stderr.String(), "Database: up to date.")
-	assert.Contains(t, r.stderr.String(), "Demo data: 58 agencies, 42 users, template SEI, regime SEI_MONTHLY for 34 agencies.")
+	assert.Contains(t, r.stderr.String(), "Demo data: 67 agencies, 54 users, template SEI, regime SEI_MONTHLY for 34 agencies, two-tier regime SEI_TWO_TIER.")
 
 	require.Equal(t, http.StatusOK, httpStatus(t, web+"/healthz"))
 	require.Equal(t, http.StatusOK, httpStatus(t, web+"/readyz"))
@@ -197,6 +199,7 @@ func TestDevDemoOnGivenServicesServesAndStopsOnInterrupt(t *testing.T) {
 	notices := smtp.WaitFor(t, 34, time.Minute)
 	assert.Contains(t, notices[0].To[0], "@rcm.test")
 	assert.True(t, strings.HasPrefix(notices[0].To[0], "vanphong."), notices[0].To)
+
 	// The worker's figures are on the web server's /metrics.
 	require.Eventually(t, func() bool {
 		req, err := http.NewRequest(http.MethodGet, web+"/metrics", nil)
@@ -213,6 +216,29 @@ func TestDevDemoOnGivenServicesServesAndStopsOnInterrupt(t *testing.T) {
 		return strings.Contains(string(body), `rcm_notifications_total{kind="deadline_notice",result="sent"} 34`) &&
 			strings.Contains(string(body), `rcm_waves_total{kind="deadline_notice"} 1`)
 	}, 30*time.Second, 200*time.Millisecond, "wave and message metrics")
+
+	// The demo's two-tier regime launches for the same period, its
+	// departments due first; each city waits for its three departments.
+	period := launch[slices.Index(launch, "--period")+1]
+	twoTier := "SEI_TWO_TIER-" + period
+	code = Run(ctx, []string{"rcm", "cycle", "launch", "--regime", "SEI_TWO_TIER", "--period", period, "--tier-due", "1=+4m", "--due", "+8m"},
+		strings.NewReader(""), &launchOut, &launchErr)
+	require.Equal(t, ExitOK, code, "%s\n%s", launchOut.String(), launchErr.String())
+	smtp.WaitFor(t, 34+12, time.Minute)
+	var tiersOut, tiersErr bytes.Buffer
+	code = Run(ctx, []string{"rcm", "cycle", "tiers", twoTier, "--output", "json"}, strings.NewReader(""), &tiersOut, &tiersErr)
+	require.Equal(t, ExitOK, code, tiersErr.String())
+	var progress api.TierProgress
+	require.NoError(t, json.Unmarshal(tiersOut.Bytes(), &progress), tiersOut.String())
+	require.Len(t, progress.Levels, 2)
+	assert.Equal(t, 9, progress.Levels[0].Rates.Expected)
+	assert.True(t, progress.Levels[0].Due.Before(progress.Levels[1].Due), "the departments are due first")
+	require.Len(t, progress.Parents, 3)
+	assert.Equal(t, []string{"HNI-SCT", "HNI-STC", "HNI-SXD"}, progress.Parents[1].WaitingFor, "%+v", progress.Parents)
+	var consOut bytes.Buffer
+	code = Run(ctx, []string{"rcm", "cycle", "consolidation", twoTier, "HNI"}, strings.NewReader(""), &consOut, &tiersErr)
+	require.Equal(t, ExitOK, code, tiersErr.String())
+	assert.Contains(t, consOut.String(), "HNI-SCT HNI-STC HNI-SXD", "the missing departments")
 
 	require.Equal(t, ExitOK, r.stop(t), r.stderr.String())
 	for _, printed := range []string{r.stdout.String(), r.stderr.String(), seedOut.String(), seedErr.String()} {

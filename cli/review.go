@@ -77,8 +77,9 @@ func reviewDecisionCommand(name string, decision reporting.Decision, usage, desc
 	flags := append(clientFlags(), outputFlag())
 	usageText := "rcm review " + name + " SUBMISSION-ID"
 	if decision == reporting.DecisionReturned {
-		flags = append(flags, &ucli.StringFlag{Name: "reason", Usage: "what the agency must correct (required)"})
-		usageText += " --reason TEXT"
+		flags = append(flags, &ucli.StringFlag{Name: "reason", Usage: "what the agency must correct (required)"},
+			&ucli.StringFlag{Name: "reopen", Usage: "a consolidated report in a two-tier cycle: also reopen these agencies of the level below, comma-separated"})
+		usageText += " --reason TEXT [--reopen CODE,CODE]"
 	}
 	return &ucli.Command{
 		Name:        name,
@@ -106,6 +107,9 @@ func reviewDecisionCommand(name string, decision reporting.Decision, usage, desc
 			}
 			var rv api.Review
 			body := api.ReviewRequest{Decision: string(decision), Reason: c.String("reason")}
+			if c.String("reopen") != "" {
+				body.Reopen = splitList([]string{c.String("reopen")})
+			}
 			if err := cl.do(c.Context, http.MethodPost, fmt.Sprintf("/api/v1/submissions/%d/review", id), body, &rv); err != nil {
 				return err
 			}

@@ -49,7 +49,7 @@ func userCreateCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:  "create",
 		Usage: "create a user (office staff)",
-		UsageText: "rcm user create --email ADDRESS --role staff|officer|supervisor [--agency CODE] [--name NAME] " +
+		UsageText: "rcm user create --email ADDRESS --role staff|officer|supervisor|reviewer [--agency CODE] [--name NAME] " +
 			"[--language vi|en] [--password-stdin]",
 		Description: `An officer reports for one agency; a supervisor sees the subtree rooted at
 theirs; office staff see everything and belong to no agency. Without
@@ -61,7 +61,7 @@ Examples:
    printf '%s' "$PASSWORD" | rcm user create --email staff2@vpcp.gov.vn --role staff --password-stdin`,
 		Flags: append(clientFlags(),
 			&ucli.StringFlag{Name: "email", Usage: "e-mail address (required)", Required: true},
-			&ucli.StringFlag{Name: "role", Usage: "staff, officer or supervisor (required)", Required: true},
+			&ucli.StringFlag{Name: "role", Usage: "staff, officer, supervisor or reviewer (required)", Required: true},
 			&ucli.StringFlag{Name: "agency", Usage: "the officer's agency or the supervisor's subtree root"},
 			&ucli.StringFlag{Name: "name", Usage: "the person's name"},
 			&ucli.StringFlag{Name: "language", Usage: "language of messages: vi or en", Value: "vi"},

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"slices"
 	"time"
 
 	"rcm/reporting"
@@ -10,7 +11,57 @@ import (
 const (
 	TemplateCode = "SEI"
 	RegimeCode   = "SEI_MONTHLY"
+	// TieredRegimeCode is the demo's two-tier regime: provincial
+	// departments report to their province, which consolidates and reports
+	// to the Government Office.
+	TieredRegimeCode = "SEI_TWO_TIER"
 )
+
+// TieredProvinces are the provinces of the demo's two-tier regime, each
+// with the demo departments of DepartmentsOf.
+func TieredProvinces() []string { return []string{"HNI", "HPG", "HCM"} }
+
+// demoDepartments are the departments (Sở) each tiered province has in the
+// demo, by code suffix: the data file lists no departments, so the demo
+// adds three per province.
+var demoDepartments = []struct{ suffix, nameVI, nameEN string }{
+	{"STC", "Sở Tài chính", "Department of Finance"},
+	{"SCT", "Sở Công Thương", "Department of Industry and Trade"},
+	{"SXD", "Sở Xây dựng", "Department of Construction"},
+}
+
+// DepartmentsOf returns the demo departments of a province, under it.
+func DepartmentsOf(province reporting.Agency) []reporting.Agency {
+	out := make([]reporting.Agency, len(demoDepartments))
+	for i, d := range demoDepartments {
+		out[i] = reporting.Agency{Code: province.Code + "-" + d.suffix, ParentCode: province.Code,
+			NameVI: d.nameVI + " " + province.NameVI, NameEN: d.nameEN + ", " + province.NameEN, Kind: "department"}
+	}
+	return out
+}
+
+// tieredRegime is the demo's two-tier regime (Circular 02/2023's shape):
+// departments due two working days after the cut-off, reviewed by their
+// province; provinces due four, reviewed by reviewerID at the office.
+func tieredRegime(assigned []string, reviewerID int64) reporting.Regime {
+	return reporting.Regime{
+		Code:         TieredRegimeCode,
+		NameVI:       "Chế độ báo cáo kinh tế - xã hội hằng tháng hai cấp (Sở → Tỉnh → Văn phòng Chính phủ)",
+		NameEN:       "Two-tier monthly socio-economic reporting (departments → province → Government Office)",
+		TemplateCode: TemplateCode,
+		Cadence:      reporting.Monthly,
+		DeadlineRule: reporting.DeadlineRule{Kind: reporting.RuleWorkingDays, N: 4},
+		TimeZone:     reporting.DefaultZone,
+		Policy:       Policy(),
+		ReviewerID:   &reviewerID,
+		Tiers: []reporting.Tier{
+			{NameVI: "Sở, ngành", NameEN: "Provincial departments", Depth: 4,
+				DeadlineRule: reporting.DeadlineRule{Kind: reporting.RuleWorkingDays, N: 2}},
+			{NameVI: "Tỉnh, thành phố", NameEN: "Provinces and cities", Depth: 3},
+		},
+		Assignments: assignments(assigned),
+	}
+}
 
 // RootCode is the national root of the demo agency tree.
 const RootCode = "VN"
@@ -108,10 +159,6 @@ func regime(assigned []string, reviewerID int64) (reporting.Regime, error) {
 	if err != nil {
 		return reporting.Regime{}, err
 	}
-	as := make([]reporting.Assignment, len(assigned))
-	for i, code := range assigned {
-		as[i] = reporting.Assignment{AgencyCode: code}
-	}
 	return reporting.Regime{
 		Code:         RegimeCode,
 		NameVI:       "Chế độ báo cáo tình hình kinh tế - xã hội hằng tháng",
@@ -123,7 +170,7 @@ func regime(assigned []string, reviewerID int64) (reporting.Regime, error) {
 		Holidays:     Holidays2026(),
 		Policy:       Policy(),
 		ReviewerID:   &reviewerID,
-		Assignments:  as,
+		Assignments:  assignments(assigned),
 	}, nil
 }
 
@@ -143,3 +190,16 @@ func regionNamesEN() map[string]string {
 // reports says whether an agency of this kind reports under the demo regime:
 // the provinces and centrally-run cities.
 func reports(kind string) bool { return kind == "province" || kind == "city" }
+
+// tiered says whether a province has demo departments and reports under the
+// two-tier regime.
+func tiered(code string) bool { return slices.Contains(TieredProvinces(), code) }
+
+// assignments assigns the agencies for good.
+func assignments(codes []string) []reporting.Assignment {
+	as := make([]reporting.Assignment, len(codes))
+	for i, code := range codes {
+		as[i] = reporting.Assignment{AgencyCode: code}
+	}
+	return as
+}

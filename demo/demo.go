@@ -68,6 +68,12 @@ func (o Options) HeadEmail(agencyCode string) string {
 	return "lanhdao." + strings.ToLower(agencyCode) + "@" + o.withDefaults().Domain
 }
 
+// ReviewerEmail is the sign-in of a province's reviewer, who reviews its
+// departments' reports under the two-tier regime: thamdinh.hni@rcm.test.
+func (o Options) ReviewerEmail(agencyCode string) string {
+	return "thamdinh." + strings.ToLower(agencyCode) + "@" + o.withDefaults().Domain
+}
+
 // SupervisorEmail is the sign-in of the supervisor of a region or of the
 // whole country: giamsat.r-dbsh@rcm.test, giamsat.vn@rcm.test.
 func (o Options) SupervisorEmail(agencyCode string) string {
@@ -108,13 +114,16 @@ type Summary struct {
 	TemplateCreated, RegimeCreated             bool
 	// Assigned is how many agencies report under the demo regime.
 	Assigned int
+	// TieredRegimeCreated: the two-tier regime was created by this seed.
+	TieredRegimeCreated bool
 	// CalendarsCreated is how many holiday calendars (2026, 2027) were stored.
 	CalendarsCreated int
 }
 
 // Changed reports whether the seed changed anything besides the tokens.
 func (s Summary) Changed() bool {
-	return s.AgenciesCreated+s.AgenciesUpdated+s.UsersCreated+s.CalendarsCreated > 0 || s.TemplateCreated || s.RegimeCreated
+	return s.AgenciesCreated+s.AgenciesUpdated+s.UsersCreated+s.CalendarsCreated > 0 || s.TemplateCreated || s.RegimeCreated ||
+		s.TieredRegimeCreated
 }
 
 // String says what is there, and what is new: "58 agencies (58 new), 42
@@ -140,8 +149,9 @@ func (s Summary) String() string {
 	if s.UsersCreated > 0 {
 		users += fmt.Sprintf(" (%d new)", s.UsersCreated)
 	}
-	return fmt.Sprintf("%s, %s, template %s%s, regime %s for %d agencies%s",
-		agencies, users, TemplateCode, mark(s.TemplateCreated), RegimeCode, s.Assigned, mark(s.RegimeCreated))
+	return fmt.Sprintf("%s, %s, template %s%s, regime %s for %d agencies%s, two-tier regime %s%s",
+		agencies, users, TemplateCode, mark(s.TemplateCreated), RegimeCode, s.Assigned, mark(s.RegimeCreated),
+		TieredRegimeCode, mark(s.TieredRegimeCreated))
 }
 
 // Agencies returns the demo agency tree, parents first, each agency with its
@@ -150,6 +160,11 @@ func (o Options) Agencies() ([]reporting.Agency, error) {
 	agencies, err := agencyfile.Read(bytes.NewReader(agenciesCSV), RootCode)
 	if err != nil {
 		return nil, fmt.Errorf("demo agencies: %w", err)
+	}
+	for _, a := range slices.Clone(agencies) {
+		if tiered(a.Code) {
+			agencies = append(agencies, DepartmentsOf(a)...)
+		}
 	}
 	namesEN := regionNamesEN()
 	for i := range agencies {
@@ -212,6 +227,15 @@ func Seed(ctx context.Context, ops *operations.Engine, opts Options) (Credential
 	if sum.RegimeCreated, sum.Assigned, err = ensureRegime(ctx, ops, assigned, ids[o.StaffEmail()]); err != nil {
 		return Credentials{}, err
 	}
+	var tieredAssigned []string
+	for _, a := range agencies {
+		if tiered(a.Code) || a.Kind == "department" && tiered(a.ParentCode) {
+			tieredAssigned = append(tieredAssigned, a.Code)
+		}
+	}
+	if sum.TieredRegimeCreated, err = ensureTieredRegime(ctx, ops, tieredAssigned, ids[o.StaffEmail()]); err != nil {
+		return Credentials{}, err
+	}
 
 	creds := Credentials{Passwords: passwords, Seeded: sum}
 	for _, u := range o.tokenHolders() {
@@ -270,6 +294,13 @@ func (o Options) users(agencies []reporting.Agency) []store.User {
 	for _, a := range agencies {
 		switch {
 		case reports(a.Kind):
+			users = append(users, store.User{Email: o.OfficerEmail(a.Code), Name: "Cán bộ báo cáo, " + a.NameVI,
+				Role: access.Officer, AgencyCode: a.Code})
+			if tiered(a.Code) {
+				users = append(users, store.User{Email: o.ReviewerEmail(a.Code), Name: "Cán bộ thẩm định, " + a.NameVI,
+					Role: access.Reviewer, AgencyCode: a.Code})
+			}
+		case a.Kind == "department":
 			users = append(users, store.User{Email: o.OfficerEmail(a.Code), Name: "Cán bộ báo cáo, " + a.NameVI,
 				Role: access.Officer, AgencyCode: a.Code})
 		case a.Kind == "region":
@@ -404,6 +435,25 @@ func ensureRegime(ctx context.Context, ops *operations.Engine, assigned []string
 		return false, 0, fmt.Errorf("demo regime: %w", err)
 	}
 	return true, len(assigned), nil
+}
+
+// ensureTieredRegime creates the demo's two-tier regime unless it exists.
+func ensureTieredRegime(ctx context.Context, ops *operations.Engine, assigned []string, reviewerID int64) (created bool, err error) {
+	_, err = ops.Regime(ctx, operations.DemoCaller(), TieredRegimeCode)
+	if err == nil {
+		return false, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return false, fmt.Errorf("demo two-tier regime: %w", err)
+	}
+	_, err = ops.CreateRegime(ctx, operations.DemoCaller(), tieredRegime(assigned, reviewerID))
+	if errors.Is(err, store.ErrConflict) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("demo two-tier regime: %w", err)
+	}
+	return true, nil
 }
 
 // reissueToken revokes the user's earlier demo tokens and issues a new one.

@@ -39,7 +39,7 @@ func TestSeedMakesTheDemo(t *testing.T) {
 		file  string
 	}{st, ops, creds, file}
 
-	t.Run("the agency tree: root, six regions, 34 provinces and cities, the ministries", func(t *testing.T) {
+	t.Run("the agency tree: root, six regions, 34 provinces and cities, the ministries, three cities' departments", func(t *testing.T) {
 		all, err := s.st.ListAgencies(ctx, store.AgencyFilter{Limit: 1000})
 		require.NoError(t, err)
 		kinds := map[string]int{}
@@ -48,8 +48,9 @@ func TestSeedMakesTheDemo(t *testing.T) {
 			assert.Equal(t, "vanphong."+strings.ToLower(a.Code)+"@rcm.test", a.OfficerEmail, a.Code)
 			assert.Equal(t, "lanhdao."+strings.ToLower(a.Code)+"@rcm.test", a.HeadEmail, a.Code)
 		}
-		assert.Equal(t, map[string]int{"national": 1, "region": 6, "city": 6, "province": 28, "ministry": 14, "ministerial_agency": 3}, kinds)
-		assert.Len(t, all, 58)
+		assert.Equal(t, map[string]int{"national": 1, "region": 6, "city": 6, "province": 28, "ministry": 14, "ministerial_agency": 3,
+			"department": 9}, kinds)
+		assert.Len(t, all, 67)
 
 		hni, err := s.st.Agency(ctx, "HNI")
 		require.NoError(t, err)
@@ -63,8 +64,22 @@ func TestSeedMakesTheDemo(t *testing.T) {
 		btc, err := s.st.Agency(ctx, "BTC")
 		require.NoError(t, err)
 		assert.Equal(t, "/VN/BTC/", btc.Path)
-		assert.Equal(t, Summary{Agencies: 58, AgenciesCreated: 58, Users: 42, UsersCreated: 42,
-			TemplateCreated: true, RegimeCreated: true, Assigned: 34, CalendarsCreated: 2}, s.creds.Seeded)
+		assert.Equal(t, Summary{Agencies: 67, AgenciesCreated: 67, Users: 54, UsersCreated: 54,
+			TemplateCreated: true, RegimeCreated: true, Assigned: 34, CalendarsCreated: 2, TieredRegimeCreated: true}, s.creds.Seeded)
+	})
+
+	t.Run("the two-tier regime has departments reviewed by their province", func(t *testing.T) {
+		r, err := s.st.Regime(ctx, TieredRegimeCode)
+		require.NoError(t, err)
+		require.Len(t, r.Tiers, 2)
+		assert.Len(t, r.Assignments, 12, "three provinces and their three departments each")
+		syt, err := s.st.Agency(ctx, "HNI-STC")
+		require.NoError(t, err)
+		assert.Equal(t, "/VN/R-DBSH/HNI/HNI-STC/", syt.Path)
+		reviewer, err := s.st.UserByEmail(ctx, "thamdinh.hni@rcm.test")
+		require.NoError(t, err)
+		assert.Equal(t, access.Reviewer, reviewer.Role)
+		assert.Equal(t, "HNI", reviewer.AgencyCode)
 	})
 
 	t.Run("the template validates and is stored as written", func(t *testing.T) {
@@ -166,7 +181,7 @@ func TestSeedMakesTheDemo(t *testing.T) {
 		for email, password := range s.creds.Passwords {
 			assert.Regexp(t, `(?m)^password +`+regexp.QuoteMeta(email)+` +`+regexp.QuoteMeta(password)+`$`, string(b))
 		}
-		assert.Len(t, s.creds.Passwords, 42)
+		assert.Len(t, s.creds.Passwords, 54)
 	})
 
 	t.Run("the shell command in the file reads the staff token", func(t *testing.T) {
@@ -181,7 +196,7 @@ func TestSeedMakesTheDemo(t *testing.T) {
 		again, err := Seed(ctx, s.ops, Options{CredentialsFile: s.file})
 		require.NoError(t, err)
 		assert.False(t, again.Seeded.Changed(), again.Seeded.String())
-		assert.Equal(t, Summary{Agencies: 58, Users: 42, Assigned: 34}, again.Seeded)
+		assert.Equal(t, Summary{Agencies: 67, Users: 54, Assigned: 34}, again.Seeded)
 		// Each of the four holders: one token revoked, one created; no password changes.
 		assert.Equal(t, before+8, auditCount(t, s.st))
 		assert.Equal(t, s.creds.Passwords, again.Passwords, "the passwords of the file are kept")
@@ -219,10 +234,11 @@ func TestSeedMakesTheDemo(t *testing.T) {
 }
 
 func TestSummaryString(t *testing.T) {
-	assert.Equal(t, "58 agencies (58 new), 42 users (42 new), template SEI (new), regime SEI_MONTHLY for 34 agencies (new)",
-		Summary{Agencies: 58, AgenciesCreated: 58, Users: 42, UsersCreated: 42, TemplateCreated: true, RegimeCreated: true, Assigned: 34}.String())
-	assert.Equal(t, "58 agencies (1 updated), 42 users, template SEI, regime SEI_MONTHLY for 34 agencies",
-		Summary{Agencies: 58, AgenciesUpdated: 1, Users: 42, Assigned: 34}.String())
+	assert.Equal(t, "67 agencies (67 new), 54 users (54 new), template SEI (new), regime SEI_MONTHLY for 34 agencies (new), two-tier regime SEI_TWO_TIER (new)",
+		Summary{Agencies: 67, AgenciesCreated: 67, Users: 54, UsersCreated: 54, TemplateCreated: true, RegimeCreated: true, Assigned: 34,
+			TieredRegimeCreated: true}.String())
+	assert.Equal(t, "67 agencies (1 updated), 54 users, template SEI, regime SEI_MONTHLY for 34 agencies, two-tier regime SEI_TWO_TIER",
+		Summary{Agencies: 67, AgenciesUpdated: 1, Users: 54, Assigned: 34}.String())
 }
 
 func TestHolidaysAreWorkingDaysOf2026(t *testing.T) {

@@ -185,4 +185,12 @@ var pageTexts = map[string]entry{
 	"late_pending_title":    {"Báo cáo nộp muộn chờ quyết định", "Late filing awaiting a decision"},
 	"late_admit":            {"Tiếp nhận (tính là nộp muộn)", "Admit (counted late)"},
 	"late_filed_mark":       {"nộp muộn sau khóa sổ", "filed late, after close"},
+	"tiers":                 {"Tiến độ theo cấp", "Progress per level"},
+	"consolidated_from":     {"Tổng hợp từ %d/%d báo cáo đã được chấp nhận của cấp dưới.", "Consolidated from %d of %d accepted reports of the level below."},
+	"missing_below":         {"Còn thiếu:", "Missing:"},
+	"prefilled_note":        {"Số liệu được điền sẵn từ báo cáo đã chấp nhận của cấp dưới (theo phương pháp tổng hợp của từng chỉ tiêu); hãy điều chỉnh và giải trình chênh lệch trước khi gửi.", "The figures are pre-filled from the accepted reports of the level below (each indicator by its aggregation method); adjust them and explain any difference before you send."},
+	"tier":                  {"Cấp", "Level"},
+	"tier_figures":          {"Số liệu của từng cấp: tổng hợp của cấp trên so với số liệu gốc của cấp dưới", "Each level's figures: the level above's consolidation beside the raw figures below"},
+	"waiting_for":           {"còn chờ", "waiting for"},
+	"all_in":                {"đã đủ báo cáo cấp dưới", "every report below is in"},
 }

@@ -85,10 +85,15 @@ type permission struct {
 }
 
 var (
-	everyRole         = []access.Role{access.Staff, access.Officer, access.Supervisor}
-	staffOnly         = []access.Role{access.Staff}
-	staffOrSupervisor = []access.Role{access.Staff, access.Supervisor}
-	officerOnly       = []access.Role{access.Officer}
+	everyRole   = []access.Role{access.Staff, access.Officer, access.Supervisor, access.Reviewer}
+	staffOnly   = []access.Role{access.Staff}
+	officerOnly = []access.Role{access.Officer}
+	// overseers see a subtree as a whole: its users and its cycles'
+	// timelines (staff the whole tree).
+	overseers = []access.Role{access.Staff, access.Supervisor, access.Reviewer}
+	// reviewers decide on submissions: office staff any, a reviewer those
+	// of the agencies below their own (access.Principal.CanReview).
+	reviewers = []access.Role{access.Staff, access.Reviewer}
 )
 
 // permissions is the one role table of rcm. What each role then sees of the
@@ -103,7 +108,7 @@ var permissions = map[Op]permission{
 	OpBootstrapStaff:  {roles: staffOnly},
 	OpCreateUser:      {roles: staffOnly},
 	OpSetPassword:     {roles: staffOnly},
-	OpListUsers:       {roles: staffOrSupervisor},
+	OpListUsers:       {roles: overseers},
 	OpReadUser:        {roles: everyRole},
 	OpCreateToken:     {roles: everyRole}, // their own; staff anyone's
 	OpListTokens:      {roles: everyRole},
@@ -133,15 +138,15 @@ var permissions = map[Op]permission{
 	OpReadSchedules:  {roles: staffOnly, temporal: true},
 
 	OpReadCycles:   {roles: everyRole},
-	OpReadTimeline: {roles: staffOrSupervisor, temporal: true},
+	OpReadTimeline: {roles: overseers, temporal: true},
 	OpLaunchCycle:  {roles: staffOnly, temporal: true},
 	OpExtendCycle:  {roles: staffOnly, temporal: true},
 	OpCloseCycle:   {roles: staffOnly, temporal: true},
 	OpCancelCycle:  {roles: staffOnly, temporal: true},
 	OpReadResults:  {roles: everyRole},
 	OpSubmit:       {roles: officerOnly, temporal: true},
-	OpReadReviews:  {roles: staffOnly},
-	OpReview:       {roles: staffOnly, temporal: true},
+	OpReadReviews:  {roles: reviewers},
+	OpReview:       {roles: reviewers, temporal: true},
 	OpReadMessages: {roles: staffOnly},
 
 	// Office staff reopen and answer requests. A nil report and an

@@ -289,7 +289,9 @@ func (e *Engine) ReviewQueueEntries(ctx context.Context, c Caller, cycleID, unde
 	if err != nil {
 		return nil, err
 	}
-	subs, err := e.store.ReviewQueue(ctx, store.ReviewQueueFilter{CycleID: cycleID, ScopePath: scope.Path, Limit: limit})
+	f := store.ReviewQueueFilter{CycleID: cycleID, ScopePath: scope.Path, Limit: limit}
+	e.scopeReviewQueue(c, &f)
+	subs, err := e.store.ReviewQueue(ctx, f)
 	if err != nil {
 		return nil, err
 	}

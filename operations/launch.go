@@ -23,8 +23,12 @@ import (
 type LaunchRequest struct {
 	RegimeCode string
 	Period     string
-	// Due replaces the due instant the regime's deadline rule gives.
+	// Due replaces the due instant the regime's deadline rule gives (in a
+	// tiered regime, the top level's).
 	Due *time.Time
+	// TierDue replaces the due instant of lower levels of a tiered regime,
+	// by level (1 is the lowest).
+	TierDue map[int]time.Time
 	// Policy overrides; nil keeps the regime's.
 	ReminderOffsets *[]time.Duration
 	Escalations     *[]reporting.EscalationStep
@@ -154,10 +158,62 @@ func (e *Engine) planCycle(ctx context.Context, req LaunchRequest) (reporting.Cy
 		cyc.Due = d.Due
 	}
 	cyc.Close = cyc.Due.Add(policy.CloseAfter)
+	tiers, tierProblems := planTiers(regime, period, cal, cyc, req.TierDue, e.now(), loc)
+	problems = append(problems, tierProblems...)
+	cyc.Tiers = tiers
 	if err := problems.Err(); err != nil {
 		return reporting.Cycle{}, err
 	}
 	return cyc, nil
+}
+
+// planTiers lays out the levels of a tiered regime's cycle: each lower
+// level due by its own rule (or the request's TierDue), the top level by the
+// cycle's due, each closing CloseAfter after its due, and no level due after
+// the level above it.
+func planTiers(regime reporting.Regime, period reporting.Period, cal reporting.Calendar, cyc reporting.Cycle,
+	override map[int]time.Time, now time.Time, loc *time.Location) ([]reporting.CycleTier, reporting.FieldErrors) {
+	var problems reporting.FieldErrors
+	if len(regime.Tiers) == 0 {
+		for level := range override {
+			problems.Add("tier_due", "regime %s has no levels; level %d has no due to replace", regime.Code, level)
+		}
+		return nil, problems
+	}
+	for level := range override {
+		if level < 1 || level >= len(regime.Tiers) {
+			problems.Add("tier_due", "level %d is not a lower level of regime %s (1 to %d; the top level's due is due)", level, regime.Code, len(regime.Tiers)-1)
+		}
+	}
+	out := make([]reporting.CycleTier, len(regime.Tiers))
+	for i, t := range regime.Tiers {
+		ct := reporting.CycleTier{Tier: t}
+		ct.Level = i + 1
+		switch due, ok := override[ct.Level]; {
+		case i == len(regime.Tiers)-1:
+			ct.Due = cyc.Due
+			ct.DeadlineRule = regime.DeadlineRule
+		case ok:
+			ct.Due = due
+			if !due.After(now) {
+				problems.Add(fmt.Sprintf("tier_due.%d", ct.Level), "due must be in the future")
+			}
+			if due.Before(cyc.CutOff) && !regime.Estimates {
+				problems.Add(fmt.Sprintf("tier_due.%d", ct.Level), "due %s is before the data cut-off; choose a later due",
+					due.In(loc).Format("02/01/2006 15:04"))
+			}
+		default:
+			d, err := reporting.ComputeDeadlines(period, t.DeadlineRule, cal, cyc.Policy.CloseAfter, regime.Estimates)
+			if err != nil {
+				problems.Add(fmt.Sprintf("tiers[%d].deadline_rule", i), "%v", err)
+			}
+			ct.Due = d.Due
+		}
+		ct.Close = ct.Due.Add(cyc.Policy.CloseAfter)
+		out[i] = ct
+	}
+	problems = append(problems, reporting.CheckTierDues(out, loc)...)
+	return out, problems
 }
 
 func (e *Engine) startCycleWorkflow(ctx context.Context, cyc reporting.Cycle) error {

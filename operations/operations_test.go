@@ -98,7 +98,7 @@ func TestTheRoleTableRefusesAndChangesNothing(t *testing.T) {
 		{"an officer lists users", func() error {
 			_, err := w.ops.ListUsers(w.ctx, w.officer, store.UserFilter{})
 			return err
-		}, "staff or supervisor"},
+		}, "staff or supervisor or reviewer"},
 		{"a supervisor assigns agencies to a regime", func() error {
 			_, err := w.ops.SetAssignments(w.ctx, w.supervisor, "ANY", nil)
 			return err

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strings"
 
 	"rcm/access"
 	"rcm/reporting"
@@ -154,7 +155,7 @@ type ReviewCase struct {
 }
 
 // ReviewCase returns a version for review, with its agency, obligation and
-// template; office staff only.
+// template; office staff and reviewers (of the agencies they see).
 func (e *Engine) ReviewCase(ctx context.Context, c Caller, submissionID int64) (ReviewCase, error) {
 	if err := e.Authorize(c, OpReadReviews); err != nil {
 		return ReviewCase{}, err
@@ -180,7 +181,20 @@ func (e *Engine) ReviewQueue(ctx context.Context, c Caller, f store.ReviewQueueF
 	if err := e.Authorize(c, OpReadReviews); err != nil {
 		return nil, err
 	}
+	e.scopeReviewQueue(c, &f)
 	return e.store.ReviewQueue(ctx, f)
+}
+
+// scopeReviewQueue narrows a review queue to what the caller reviews: a
+// reviewer's the agencies below their own, office staff's everything asked.
+func (e *Engine) scopeReviewQueue(c Caller, f *store.ReviewQueueFilter) {
+	if c.IsStaff() {
+		return
+	}
+	if scope := c.Scope(); !strings.HasPrefix(f.ScopePath, scope.Path) {
+		f.ScopePath = scope.Path
+	}
+	f.Below = c.AgencyPath
 }
 
 // Notifications lists the notifications log, oldest first, for office staff
@@ -313,8 +327,10 @@ func (e *Engine) AggregatesOf(ctx context.Context, c Caller, cycleID, under stri
 		figures map[string]map[string]reporting.AggregateValue
 		nodes   []reporting.Agency
 	)
-	if codes != nil {
-		// The few nodes a page shows: no tree, only each report's path.
+	if codes != nil && len(cyc.Tiers) == 0 {
+		// The few nodes a page shows: no tree, only each report's path. A
+		// tiered cycle's figures come level by level from the whole tree
+		// (below).
 		reports, err := e.store.SubtreeAccepted(ctx, cyc.ID, scope.Path)
 		if err != nil {
 			return out, err
@@ -336,8 +352,13 @@ func (e *Engine) AggregatesOf(ctx context.Context, c Caller, cycleID, under stri
 		if err != nil {
 			return out, err
 		}
-		if figures, err = reporting.Aggregate(facts.Tree, facts.Template.Indicators, facts.Accepted, facts.Expected()); err != nil {
+		// In a tiered cycle each node's figures come from one level (the
+		// provinces' consolidations above them, not the departments again).
+		if figures, err = reporting.AggregateLevels(facts.Tree, facts.Template.Indicators, facts.Accepted, facts.Expected(), facts.Paths, cyc.Tiers); err != nil {
 			return out, fmt.Errorf("aggregate cycle %s: %w", cyc.ID, err)
+		}
+		if codes != nil {
+			maps.DeleteFunc(figures, func(code string, _ map[string]reporting.AggregateValue) bool { return !slices.Contains(codes, code) })
 		}
 		if nodes, err = agenciesIn(ctx, e.store, scope, facts.Paths, figures); err != nil {
 			return out, err

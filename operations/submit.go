@@ -129,6 +129,9 @@ type ReviewRequest struct {
 	SubmissionID int64
 	Decision     reporting.Decision
 	Reason       string
+	// Reopen names agencies of the level below whose accepted reports a
+	// return of a consolidated report reopens with it (office staff only).
+	Reopen []string
 }
 
 // Review records a decision on the latest version of an obligation; a
@@ -150,10 +153,19 @@ func (e *Engine) Review(ctx context.Context, c Caller, req ReviewRequest) (repor
 	if len(req.Reason) > 4000 {
 		return reporting.Review{}, invalid("reason", "at most 4000 characters")
 	}
-	n := store.NewReview{SubmissionID: req.SubmissionID, Decision: req.Decision, Reason: req.Reason, DecidedAt: e.now(), Actor: c.actor()}
-	var workflowID string
+	if err := e.requireReviewer(ctx, c, req.SubmissionID); err != nil {
+		return reporting.Review{}, err
+	}
+	if err := e.checkReopenBelow(ctx, c, req); err != nil {
+		return reporting.Review{}, err
+	}
+	n := store.NewReview{SubmissionID: req.SubmissionID, Decision: req.Decision, Reason: req.Reason, DecidedAt: e.now(), Actor: c.actor(),
+		Reopen: req.Reopen, ReopenHandoff: func(a reporting.Action) (store.OutboxMessage, error) {
+			return actionMessage(a, reporting.EventReopened)
+		}}
+	var workflowID, cycleID string
 	rv, err := e.store.StoreReview(ctx, n, func(rv reporting.Review, s reporting.Submission) (store.OutboxMessage, error) {
-		workflowID = workflows.SubmissionWorkflowID(s.CycleID, s.AgencyCode)
+		workflowID, cycleID = workflows.SubmissionWorkflowID(s.CycleID, s.AgencyCode), s.CycleID
 		return store.NewOutboxMessage(workflowID, workflows.SignalReview,
 			workflows.ReviewSignal{ReviewID: rv.ID, SubmissionID: s.ID, Version: s.Version, Decision: rv.Decision},
 			workflows.SubmissionWorkflowName, workflows.SubmissionInput{CycleID: s.CycleID, AgencyCode: s.AgencyCode})
@@ -162,7 +174,89 @@ func (e *Engine) Review(ctx context.Context, c Caller, req ReviewRequest) (repor
 		return reporting.Review{}, err
 	}
 	e.handOff(ctx, workflowID)
+	for _, code := range req.Reopen {
+		e.handOff(ctx, workflows.SubmissionWorkflowID(cycleID, code))
+	}
 	return rv, nil
+}
+
+// checkReopenBelow checks the agencies a return reopens with it: only a
+// return reopens, only office staff reopen (as they reopen one report),
+// and each must be an agency of the level just below the submission's
+// agency in a tiered cycle, under it; each refusal names reopen[i].
+func (e *Engine) checkReopenBelow(ctx context.Context, c Caller, req ReviewRequest) error {
+	if len(req.Reopen) == 0 {
+		return nil
+	}
+	if err := e.Authorize(c, OpReopen); err != nil {
+		return err
+	}
+	if req.Decision != reporting.DecisionReturned {
+		return invalid("reopen", "only a return reopens the reports below; accept without reopen, or return")
+	}
+	sub, err := e.Submission(ctx, c, req.SubmissionID)
+	if err != nil {
+		return err
+	}
+	cyc, err := e.cycle(ctx, sub.CycleID)
+	if err != nil {
+		return err
+	}
+	parent, err := e.store.Agency(ctx, sub.AgencyCode)
+	if err != nil {
+		return err
+	}
+	below := 0
+	for i, t := range cyc.Tiers {
+		if t.Depth == reporting.PathDepth(parent.Path) && i > 0 {
+			below = cyc.Tiers[i-1].Depth
+		}
+	}
+	var problems reporting.FieldErrors
+	seen := map[string]bool{}
+	for i, code := range req.Reopen {
+		field := fmt.Sprintf("reopen[%d]", i)
+		if seen[code] {
+			problems.Add(field, "%s is named twice; name it once", code)
+			continue
+		}
+		seen[code] = true
+		a, err := e.store.Agency(ctx, code)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			problems.Add(field, "agency %s does not exist", code)
+		case err != nil:
+			return err
+		case below == 0:
+			problems.Add(field, "%s's report consolidates nothing in cycle %s, so there is no report below it to reopen", parent.Code, cyc.ID)
+		case !strings.HasPrefix(a.Path, parent.Path) || reporting.PathDepth(a.Path) != below:
+			problems.Add(field, "%s is not an agency of the level below %s; name the agencies whose reports %s consolidated", code, parent.Code, parent.Code)
+		}
+	}
+	return problems.Err()
+}
+
+// requireReviewer checks that the caller may decide on the submission:
+// office staff any; a reviewer one of an agency below their own (one
+// outside their subtree is not found, their own agency's is forbidden: the
+// level above reviews it).
+func (e *Engine) requireReviewer(ctx context.Context, c Caller, submissionID int64) error {
+	if c.IsStaff() {
+		return nil
+	}
+	sub, err := e.Submission(ctx, c, submissionID)
+	if err != nil {
+		return err
+	}
+	a, err := e.visibleAgency(ctx, c, sub.AgencyCode)
+	if err != nil {
+		return notFoundID("submission", submissionID)
+	}
+	if !c.CanReview(a.Path) {
+		return &ForbiddenError{Op: OpReview, Need: reviewers, Given: c.Role,
+			Reason: fmt.Sprintf("%s is your own agency: its report is reviewed by the level above", a.Code)}
+	}
+	return nil
 }
 
 // Submission returns one version if the caller may see its agency; one

@@ -74,8 +74,8 @@ func (e *Engine) UserByEmail(ctx context.Context, c Caller, email string) (store
 }
 
 // reachableUser returns the user if the caller may reach them: office staff
-// anyone, everyone themselves and, unless selfOnly, a supervisor the users
-// of their subtree. Anyone else is not found.
+// anyone, everyone themselves and, unless selfOnly, a supervisor or
+// reviewer the users of their subtree. Anyone else is not found.
 func (e *Engine) reachableUser(ctx context.Context, c Caller, id int64, selfOnly bool) (store.User, error) {
 	u, err := e.store.User(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
@@ -87,7 +87,7 @@ func (e *Engine) reachableUser(ctx context.Context, c Caller, id int64, selfOnly
 	switch {
 	case id == c.UserID, c.IsStaff():
 		return u, nil
-	case selfOnly || c.Role != access.Supervisor || u.AgencyCode == "":
+	case selfOnly || !c.HasRole(access.Supervisor, access.Reviewer) || u.AgencyCode == "":
 		return store.User{}, notFoundID("user", id)
 	}
 	paths, err := e.store.AgencyPaths(ctx, []string{u.AgencyCode})

@@ -17,7 +17,11 @@ type Cycle struct {
 	Close       time.Time
 	Policy      Policy
 	// Estimates: the regime reports estimates, so Due may come before CutOff.
-	Estimates    bool
+	Estimates bool
+	// Tiers are the levels of a tiered cycle, lowest first, each with its
+	// own due and close; the top one's are Due and Close. None in a
+	// single-tier cycle.
+	Tiers        []CycleTier
 	Status       CycleStatus
 	Expected     int
 	LaunchedBy   *int64

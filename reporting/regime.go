@@ -34,7 +34,10 @@ type Regime struct {
 	// accepted (0: no late filing; nil: DefaultLateFilingDays).
 	LateFilingDays *int
 	// ReviewerID is the office-staff user who reviews submissions, if one is named.
-	ReviewerID  *int64
+	ReviewerID *int64
+	// Tiers are the regime's levels, lowest first (see Tier); none for a
+	// single-tier regime, whose agencies all report to the office.
+	Tiers       []Tier
 	Assignments []Assignment
 }
 

@@ -89,9 +89,25 @@ func (s *Store) Actions(ctx context.Context, f ActionFilter) ([]reporting.Action
 //
 // A refusal of reporting's rules is an ErrConflict (ErrClosed after close).
 func (s *Store) RecordAction(ctx context.Context, n NewAction, handoff func(reporting.Action) (OutboxMessage, error)) (reporting.Action, error) {
+	var a reporting.Action
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		var err error
+		a, err = recordAction(ctx, tx, n, handoff)
+		return err
+	})
+	if err != nil {
+		return reporting.Action{}, fmt.Errorf("%s for %s in cycle %s: %w", n.Kind, n.AgencyCode, n.CycleID, err)
+	}
+	return a, nil
+}
+
+// recordAction records an action within tx (RecordAction); a review that
+// returns a consolidated report reopens the chosen lower-level reports
+// with it, in its transaction.
+func recordAction(ctx context.Context, tx pgx.Tx, n NewAction, handoff func(reporting.Action) (OutboxMessage, error)) (reporting.Action, error) {
 	a := reporting.Action{CycleID: n.CycleID, AgencyCode: n.AgencyCode, Kind: n.Kind, Reason: n.Reason,
 		RequestedDue: n.RequestedDue, CreatedByID: n.Actor.UserID, CreatedBy: n.Actor.Email, CreatedAt: n.Now, Status: reporting.ActionDone}
-	err := s.tx(ctx, func(tx pgx.Tx) error {
+	err := func() error {
 		o, err := lockObligation(ctx, tx, n.CycleID, n.AgencyCode)
 		if err != nil {
 			return err
@@ -164,11 +180,8 @@ func (s *Store) RecordAction(ctx context.Context, n NewAction, handoff func(repo
 			details["requested_due"] = a.RequestedDue.String()
 		}
 		return insertAudit(ctx, tx, n.Actor, "obligation."+string(a.Kind), a.CycleID+"/"+a.AgencyCode, details)
-	})
-	if err != nil {
-		return reporting.Action{}, fmt.Errorf("%s for %s in cycle %s: %w", n.Kind, n.AgencyCode, n.CycleID, err)
-	}
-	return a, nil
+	}()
+	return a, err
 }
 
 // setObligationStatus moves the obligation to status, from a state the

@@ -50,6 +50,13 @@ func (s *Store) InsertCycle(ctx context.Context, c reporting.Cycle, audit AuditE
 			c.CutOff, c.Due, c.Close, policy, reporting.CycleLaunching, c.LaunchedBy, c.Estimates); err != nil {
 			return err
 		}
+		for _, t := range c.Tiers {
+			if _, err := tx.Exec(ctx, `
+				INSERT INTO cycle_tiers (cycle_id, level, name_vi, name_en, depth, due_at, close_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`, c.ID, t.Level, t.NameVI, t.NameEN, t.Depth, t.Due, t.Close); err != nil {
+				return fmt.Errorf("tier %d: %w", t.Level, err)
+			}
+		}
 		return writeAudit(ctx, tx, audit)
 	})
 	if isUniqueViolation(err, "") {
@@ -87,7 +94,38 @@ func (s *Store) Cycle(ctx context.Context, id string) (reporting.Cycle, error) {
 	if err != nil {
 		return reporting.Cycle{}, fmt.Errorf("cycle %s: %w", id, err)
 	}
+	if c.Tiers, err = s.CycleTiers(ctx, id); err != nil {
+		return reporting.Cycle{}, err
+	}
 	return c, nil
+}
+
+// CycleTiers returns the levels of a tiered cycle with their deadlines,
+// lowest first; none for a single-tier cycle.
+func (s *Store) CycleTiers(ctx context.Context, id string) ([]reporting.CycleTier, error) {
+	return cycleTiers(ctx, s.pool, id)
+}
+
+// cycleTiers is CycleTiers through q (a pool or a transaction).
+func cycleTiers(ctx context.Context, q Querier, id string) ([]reporting.CycleTier, error) {
+	rows, err := q.Query(ctx, `
+		SELECT level, name_vi, name_en, depth, due_at, close_at
+		  FROM cycle_tiers WHERE cycle_id = $1 ORDER BY level`, id)
+	if err != nil {
+		return nil, fmt.Errorf("tiers of cycle %s: %w", id, err)
+	}
+	tiers, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.CycleTier, error) {
+		var t reporting.CycleTier
+		err := r.Scan(&t.Level, &t.NameVI, &t.NameEN, &t.Depth, &t.Due, &t.Close)
+		return t, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("tiers of cycle %s: %w", id, err)
+	}
+	if len(tiers) == 0 {
+		return nil, nil // single-tier
+	}
+	return tiers, nil
 }
 
 // CycleFilter narrows ListCycles.
@@ -134,11 +172,14 @@ func (s *Store) OpenCycle(ctx context.Context, id string) (expected int, err err
 		}
 		if reporting.CycleOpen.Follows(status) {
 			_, err := tx.Exec(ctx, `
-				INSERT INTO obligations (cycle_id, agency_code, due_at, close_at, status)
-				SELECT c.id, ra.agency_code, c.due_at, c.close_at, $2
+				INSERT INTO obligations (cycle_id, agency_code, due_at, close_at, status, tier)
+				SELECT c.id, ra.agency_code, coalesce(ct.due_at, c.due_at), coalesce(ct.close_at, c.close_at), $2, ct.level
 				  FROM cycles c
 				  JOIN regime_assignments ra ON ra.regime_code = c.regime_code
 				  JOIN agencies a ON a.code = ra.agency_code
+				  -- In a tiered cycle an agency is due by the level at its depth.
+				  LEFT JOIN cycle_tiers ct ON ct.cycle_id = c.id
+				        AND ct.depth = length(a.path) - length(replace(a.path, '/', '')) - 1
 				 WHERE c.id = $1
 				   AND (ra.active_from IS NULL OR ra.active_from <= c.window_end)
 				   AND (ra.active_until IS NULL OR ra.active_until >= c.window_start)

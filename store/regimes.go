@@ -74,7 +74,13 @@ func (s *Store) CreateRegime(ctx context.Context, r reporting.Regime, audit Audi
 				return fmt.Errorf("escalation step %d: %w", i+1, err)
 			}
 		}
+		if err := insertTiers(ctx, tx, r.Code, r.Tiers); err != nil {
+			return err
+		}
 		if err := insertAssignments(ctx, tx, r.Code, r.Assignments); err != nil {
+			return err
+		}
+		if err := checkTierAgencies(ctx, tx, r.Tiers, r.Assignments); err != nil {
 			return err
 		}
 		return writeAudit(ctx, tx, audit)
@@ -139,8 +145,55 @@ func validateRegime(r reporting.Regime) error {
 	if r.Policy.ReviewTime < 0 {
 		errs.Add("policy.review_time", "must not be negative")
 	}
+	errs = append(errs, reporting.ValidateTiers(r.Tiers, r.DeadlineRule, r.Cadence)...)
 	errs = append(errs, validateAssignments(r.Assignments, "assignments")...)
 	return errs.Err()
+}
+
+// insertTiers stores a regime's levels, numbered from 1 (the lowest); the
+// top level's deadline rule is the regime's and is not repeated.
+func insertTiers(ctx context.Context, tx pgx.Tx, regime string, tiers []reporting.Tier) error {
+	for i, t := range tiers {
+		var rule *string
+		if i < len(tiers)-1 {
+			s := t.DeadlineRule.String()
+			rule = &s
+		}
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO regime_tiers (regime_code, level, name_vi, name_en, depth, deadline_rule)
+			VALUES ($1, $2, $3, $4, $5, $6)`, regime, i+1, t.NameVI, t.NameEN, t.Depth, rule); err != nil {
+			return fmt.Errorf("tier %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+// checkTierAgencies checks the assigned agencies of a tiered regime against
+// its levels (reporting.CheckTierAgencies), by their places in the tree.
+func checkTierAgencies(ctx context.Context, q Querier, tiers []reporting.Tier, as []reporting.Assignment) error {
+	if len(tiers) == 0 || len(as) == 0 {
+		return nil
+	}
+	codes := make([]string, len(as))
+	for i, a := range as {
+		codes[i] = a.AgencyCode
+	}
+	rows, err := q.Query(ctx, `
+		SELECT (x.i - 1)::int, x.code, a.path
+		  FROM unnest($1::text[]) WITH ORDINALITY AS x(code, i) JOIN agencies a ON a.code = x.code
+		 ORDER BY x.i`, codes)
+	if err != nil {
+		return fmt.Errorf("look up the levels of assigned agencies: %w", err)
+	}
+	agencies, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.TierAgency, error) {
+		var a reporting.TierAgency
+		err := r.Scan(&a.Index, &a.Code, &a.Path)
+		return a, err
+	})
+	if err != nil {
+		return fmt.Errorf("look up the levels of assigned agencies: %w", err)
+	}
+	return reporting.CheckTierAgencies(tiers, agencies).Err()
 }
 
 func validateAssignments(as []reporting.Assignment, prefix string) reporting.FieldErrors {
@@ -249,6 +302,13 @@ func (s *Store) SetAssignments(ctx context.Context, code string, as []reporting.
 			return err
 		}
 		if err := insertAssignments(ctx, tx, code, as); err != nil {
+			return err
+		}
+		tiers, err := regimeTiers(ctx, tx, code)
+		if err != nil {
+			return err
+		}
+		if err := checkTierAgencies(ctx, tx, tiers, as); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE regimes SET updated_at = now() WHERE code = $1`, code); err != nil {
@@ -378,6 +438,14 @@ func (s *Store) loadRegimeDetails(ctx context.Context, regimes []reporting.Regim
 	if err != nil {
 		return fmt.Errorf("escalation steps: %w", err)
 	}
+	for i := range regimes {
+		if regimes[i].Tiers, err = regimeTiers(ctx, s.pool, regimes[i].Code); err != nil {
+			return err
+		}
+		if len(regimes[i].Tiers) > 0 {
+			regimes[i].Tiers[len(regimes[i].Tiers)-1].DeadlineRule = regimes[i].DeadlineRule
+		}
+	}
 	if !withAssignments {
 		return nil
 	}
@@ -425,4 +493,35 @@ func intervalToDuration(iv pgtype.Interval) time.Duration {
 	}
 	const day = 24 * time.Hour
 	return time.Duration(iv.Microseconds)*time.Microsecond + time.Duration(iv.Days)*day + time.Duration(iv.Months)*30*day
+}
+
+// regimeTiers returns a regime's levels, lowest first; the top level's
+// deadline rule is left zero (it is the regime's).
+func regimeTiers(ctx context.Context, q Querier, code string) ([]reporting.Tier, error) {
+	rows, err := q.Query(ctx, `
+		SELECT level, name_vi, name_en, depth, coalesce(deadline_rule, '')
+		  FROM regime_tiers WHERE regime_code = $1 ORDER BY level`, code)
+	if err != nil {
+		return nil, fmt.Errorf("tiers of regime %s: %w", code, err)
+	}
+	tiers, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.Tier, error) {
+		var t reporting.Tier
+		var rule string
+		if err := r.Scan(&t.Level, &t.NameVI, &t.NameEN, &t.Depth, &rule); err != nil {
+			return t, err
+		}
+		if rule != "" {
+			var err error
+			t.DeadlineRule, err = reporting.ParseDeadlineRule(rule)
+			return t, err
+		}
+		return t, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("tiers of regime %s: %w", code, err)
+	}
+	if len(tiers) == 0 {
+		return nil, nil // single-tier
+	}
+	return tiers, nil
 }

@@ -267,7 +267,10 @@ func (s *Store) Submissions(ctx context.Context, cycleID, agencyCode string) ([]
 type ReviewQueueFilter struct {
 	CycleID   string
 	ScopePath string
-	Limit     int
+	// Below, when set, leaves out the agency whose path it is: a
+	// reviewer's queue holds the agencies below their own.
+	Below string
+	Limit int
 }
 
 // ReviewQueue lists latest versions waiting for a decision, oldest first.
@@ -278,8 +281,9 @@ func (s *Store) ReviewQueue(ctx context.Context, f ReviewQueueFilter) ([]reporti
 		WHERE r.id IS NULL AND o.finalized_at IS NULL
 		  AND ($1 = '' OR s.cycle_id = $1)
 		  AND a.path LIKE $2 || '%'
+		  AND a.path <> $4
 		ORDER BY s.submitted_at, s.id
-		LIMIT $3`, f.CycleID, f.ScopePath, clampLimit(f.Limit))
+		LIMIT $3`, f.CycleID, f.ScopePath, clampLimit(f.Limit), f.Below)
 	if err != nil {
 		return nil, fmt.Errorf("review queue: %w", err)
 	}
@@ -297,6 +301,11 @@ type NewReview struct {
 	Reason       string
 	DecidedAt    time.Time
 	Actor        Actor
+	// Reopen are lower-level agencies whose accepted reports a return of a
+	// consolidated report reopens, in its transaction, each handed off by
+	// ReopenHandoff; the review's reason is theirs.
+	Reopen        []string
+	ReopenHandoff func(reporting.Action) (OutboxMessage, error)
 }
 
 // StoreReview stores a decision on the latest version of an obligation, with
@@ -357,9 +366,21 @@ func (s *Store) StoreReview(ctx context.Context, n NewReview, handoff func(repor
 		if _, err := insertOutbox(ctx, tx, msg); err != nil {
 			return err
 		}
-		return insertAudit(ctx, tx, n.Actor, "review."+string(n.Decision), sub.ReceiptNumber, map[string]any{
-			"cycle": sub.CycleID, "agency": sub.AgencyCode, "version": sub.Version, "reason": n.Reason,
-		})
+		if len(n.Reopen) > 0 && n.Decision != reporting.DecisionReturned {
+			return fmt.Errorf("only a return reopens the reports below: %w", ErrInvalid)
+		}
+		for _, code := range n.Reopen {
+			reopen := NewAction{CycleID: sub.CycleID, AgencyCode: code, Kind: reporting.ActionReopen, Reason: n.Reason,
+				Now: n.DecidedAt, Actor: n.Actor}
+			if _, err := recordAction(ctx, tx, reopen, n.ReopenHandoff); err != nil {
+				return fmt.Errorf("reopen %s: %w", code, err)
+			}
+		}
+		details := map[string]any{"cycle": sub.CycleID, "agency": sub.AgencyCode, "version": sub.Version, "reason": n.Reason}
+		if len(n.Reopen) > 0 {
+			details["reopened"] = n.Reopen
+		}
+		return insertAudit(ctx, tx, n.Actor, "review."+string(n.Decision), sub.ReceiptNumber, details)
 	})
 	if err != nil {
 		return reporting.Review{}, fmt.Errorf("review submission %d: %w", n.SubmissionID, err)

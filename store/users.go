@@ -287,6 +287,23 @@ func (s *Store) StaffUsers(ctx context.Context) ([]User, error) {
 	return users, nil
 }
 
+// ReviewersAt lists the active reviewers of the agency whose tree path is
+// agencyPath: the people who review the reports of the level below it.
+func (s *Store) ReviewersAt(ctx context.Context, agencyPath string) ([]User, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT `+userColumns+` FROM users u JOIN agencies a ON a.code = u.agency_code
+		 WHERE u.role = $1 AND u.disabled_at IS NULL AND a.path = $2
+		 ORDER BY u.id`, access.Reviewer, agencyPath)
+	if err != nil {
+		return nil, fmt.Errorf("reviewers at %s: %w", agencyPath, err)
+	}
+	users, err := collectUsers(rows)
+	if err != nil {
+		return nil, fmt.Errorf("reviewers at %s: %w", agencyPath, err)
+	}
+	return users, nil
+}
+
 // SupervisorsAbove returns the active supervisors of the nearest agency, at
 // agencyPath or above it, that has any: the people an escalation about the
 // agency at agencyPath goes to. None is an empty list, not an error.

@@ -267,6 +267,9 @@ type CycleFacts struct {
 	// Accepted holds the values of the version accepted, by agency code.
 	Accepted map[string]reporting.Values
 	Template reporting.Template
+	// Tiers are the cycle's levels, lowest first; none for a single-tier
+	// cycle.
+	Tiers []reporting.CycleTier
 }
 
 // Expected returns the agencies expected to report: those with an obligation.
@@ -298,6 +301,9 @@ func (s *Store) subtreeFacts(ctx context.Context, q Querier, cycleID, path strin
 	f := CycleFacts{Paths: map[string]string{}, Accepted: map[string]reporting.Values{}}
 	var err error
 	if f.Template, err = s.CycleTemplate(ctx, cycleID); err != nil {
+		return f, err
+	}
+	if f.Tiers, err = cycleTiers(ctx, q, cycleID); err != nil {
 		return f, err
 	}
 	rows, err := q.Query(ctx, `SELECT code, CASE WHEN path = $1 THEN '' ELSE coalesce(parent_code, '') END, path
@@ -416,10 +422,12 @@ func replaceCycleResults(ctx context.Context, tx pgx.Tx, cycleID string, aggrega
 
 // CycleResults computes what close stores from a cycle's facts at now: the
 // accepted figures aggregated along the tree (one row per node and
-// indicator, in that order) and the compliance of every node. Every
-// obligation must be final for the compliance to be stored.
+// indicator, in that order) and the compliance of every node. In a tiered
+// cycle each node's figures come from one level (the provinces'
+// consolidations above them, not the departments again). Every obligation
+// must be final for the compliance to be stored.
 func CycleResults(f CycleFacts, now time.Time) ([]AggregateRow, reporting.Compliance, error) {
-	aggregates, err := reporting.Aggregate(f.Tree, f.Template.Indicators, f.Accepted, f.Expected())
+	aggregates, err := reporting.AggregateLevels(f.Tree, f.Template.Indicators, f.Accepted, f.Expected(), f.Paths, f.Tiers)
 	if err != nil {
 		return nil, reporting.Compliance{}, fmt.Errorf("aggregate: %w", err)
 	}

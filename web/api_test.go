@@ -41,7 +41,7 @@ func TestListsAreFilteredByScope(t *testing.T) {
 	for _, u := range users.Items {
 		emails = append(emails, u.Email)
 	}
-	require.Equal(t, []string{"officer@hanoi.gov.vn", "supervisor@dbsh.gov.vn"}, emails)
+	require.Equal(t, []string{"officer@hanoi.gov.vn", "supervisor@dbsh.gov.vn", "reviewer@dbsh.gov.vn"}, emails)
 
 	var regime api.Regime
 	f.do("supervisor", "GET", "/api/v1/regimes/KTXH_MONTHLY", nil).decode(t, &regime)

@@ -27,16 +27,16 @@ type matrixRow struct {
 // Shorthands for the expected statuses.
 var (
 	publicOK = func(status int) map[string]cell {
-		return map[string]cell{"anonymous": {status, status}, "staff": {status, status}, "officer": {status, status}, "supervisor": {status, status}}
+		return map[string]cell{"anonymous": {status, status}, "staff": {status, status}, "officer": {status, status}, "supervisor": {status, status}, "reviewer": {status, status}}
 	}
 	everyoneOK = func(status int) map[string]cell {
-		return map[string]cell{"anonymous": {401, 401}, "staff": {status, status}, "officer": {status, status}, "supervisor": {status, status}}
+		return map[string]cell{"anonymous": {401, 401}, "staff": {status, status}, "officer": {status, status}, "supervisor": {status, status}, "reviewer": {status, status}}
 	}
 	scoped = func(status int) map[string]cell {
-		return map[string]cell{"anonymous": {401, 401}, "staff": {status, status}, "officer": {status, 404}, "supervisor": {status, 404}}
+		return map[string]cell{"anonymous": {401, 401}, "staff": {status, status}, "officer": {status, 404}, "supervisor": {status, 404}, "reviewer": {status, 404}}
 	}
 	staffOnlyWant = func(status int) map[string]cell {
-		return map[string]cell{"anonymous": {401, 401}, "staff": {status, status}, "officer": {403, 403}, "supervisor": {403, 403}}
+		return map[string]cell{"anonymous": {401, 401}, "staff": {status, status}, "officer": {403, 403}, "supervisor": {403, 403}, "reviewer": {403, 403}}
 	}
 )
 
@@ -91,13 +91,13 @@ func matrix() []matrixRow {
 				"email": fmt.Sprintf("new%d@x.gov.vn", f.next()), "role": "officer", "agency": agencyFor(inside)}}
 		}, staffOnlyWant(201)},
 		{"GET /api/v1/users", same("GET", "/api/v1/users", nil),
-			map[string]cell{"anonymous": {401, 401}, "staff": {200, 200}, "officer": {403, 403}, "supervisor": {200, 200}}},
+			map[string]cell{"anonymous": {401, 401}, "staff": {200, 200}, "officer": {403, 403}, "supervisor": {200, 200}, "reviewer": {200, 200}}},
 		{"GET /api/v1/users/{id}", func(f *fixture, role string, inside bool) call {
 			return call{"GET", fmt.Sprintf("/api/v1/users/%d", userFor(f, role, inside)), nil}
 		}, scoped(200)},
 		{"POST /api/v1/users/{id}/tokens", func(f *fixture, role string, inside bool) call {
 			return call{"POST", fmt.Sprintf("/api/v1/users/%d/tokens", userFor(f, role, inside)), map[string]string{"name": "matrix", "expires_in": "1d"}}
-		}, map[string]cell{"anonymous": {401, 401}, "staff": {201, 403}, "officer": {201, 404}, "supervisor": {201, 404}}},
+		}, map[string]cell{"anonymous": {401, 401}, "staff": {201, 403}, "officer": {201, 404}, "supervisor": {201, 404}, "reviewer": {201, 404}}},
 		{"GET /api/v1/users/{id}/tokens", func(f *fixture, role string, inside bool) call {
 			return call{"GET", fmt.Sprintf("/api/v1/users/%d/tokens", userFor(f, role, inside)), nil}
 		}, scoped(200)},
@@ -122,7 +122,7 @@ func matrix() []matrixRow {
 		}, staffOnlyWant(202)},
 		{"PUT /api/v1/me/password", same("PUT", "/api/v1/me/password", map[string]string{"current_password": staffPassword, "new_password": staffPassword}),
 			// Only staff have a password in the fixture; the others are refused on current_password.
-			map[string]cell{"anonymous": {401, 401}, "staff": {204, 204}, "officer": {422, 422}, "supervisor": {422, 422}}},
+			map[string]cell{"anonymous": {401, 401}, "staff": {204, 204}, "officer": {422, 422}, "supervisor": {422, 422}, "reviewer": {422, 422}}},
 		{"POST /api/v1/password-reset", same("POST", "/api/v1/password-reset", map[string]string{"token": "not-a-link", "new_password": "mật khẩu mới dài"}), publicOK(422)},
 		{"GET /api/v1/users/{id}/sessions", func(f *fixture, role string, inside bool) call {
 			return call{"GET", fmt.Sprintf("/api/v1/users/%d/sessions", userFor(f, role, inside)), nil}
@@ -174,7 +174,7 @@ func matrix() []matrixRow {
 		}, everyoneOK(200)},
 		{"GET /api/v1/cycles/{id}/timeline", func(f *fixture, _ string, _ bool) call {
 			return call{"GET", "/api/v1/cycles/" + f.cycles().cycleID + "/timeline", nil}
-		}, map[string]cell{"anonymous": {401, 401}, "staff": {200, 200}, "officer": {403, 403}, "supervisor": {200, 200}}},
+		}, map[string]cell{"anonymous": {401, 401}, "staff": {200, 200}, "officer": {403, 403}, "supervisor": {200, 200}, "reviewer": {200, 200}}},
 		{"POST /api/v1/cycles/{id}/extensions", func(f *fixture, _ string, inside bool) call {
 			return call{"POST", "/api/v1/cycles/" + f.cycles().cycleID + "/extensions",
 				map[string]string{"agency": agencyFor(inside), "due": "+2h", "reason": "lũ lụt"}}
@@ -195,7 +195,7 @@ func matrix() []matrixRow {
 		{"POST /api/v1/cycles/{id}/agencies/{code}/submissions", func(f *fixture, _ string, inside bool) call {
 			return call{"POST", "/api/v1/cycles/" + f.cycles().cycleID + "/agencies/" + agencyFor(inside) + "/submissions",
 				map[string]any{"values": map[string]any{"GRDP": f.next() + 1000}}}
-		}, map[string]cell{"anonymous": {401, 401}, "staff": {403, 403}, "officer": {201, 404}, "supervisor": {403, 403}}},
+		}, map[string]cell{"anonymous": {401, 401}, "staff": {403, 403}, "officer": {201, 404}, "supervisor": {403, 403}, "reviewer": {403, 403}}},
 		{"GET /api/v1/submissions/{id}", func(f *fixture, _ string, inside bool) call {
 			return call{"GET", fmt.Sprintf("/api/v1/submissions/%d", f.cycles().subs[agencyFor(inside)].SubmissionID), nil}
 		}, scoped(200)},
@@ -204,14 +204,15 @@ func matrix() []matrixRow {
 				map[string]any{"values": map[string]any{"GRDP": "1"}}}
 		}, scoped(200)},
 		// Reviews.
-		{"GET /api/v1/reviews", same("GET", "/api/v1/reviews", nil), staffOnlyWant(200)},
+		{"GET /api/v1/reviews", same("GET", "/api/v1/reviews", nil),
+			map[string]cell{"anonymous": {401, 401}, "staff": {200, 200}, "officer": {403, 403}, "supervisor": {403, 403}, "reviewer": {200, 200}}},
 		{"POST /api/v1/submissions/{id}/review", func(f *fixture, role string, inside bool) call {
 			id := f.cycles().subs[agencyFor(inside)].SubmissionID
-			if role == "staff" { // a version of its own, so each decision is on the latest
+			if role == "staff" || role == "reviewer" && inside { // a version of its own, so each decision is on the latest
 				id = f.submitFor(f.cycles().cycleID, agencyFor(inside), fmt.Sprint(f.next()+5000)).SubmissionID
 			}
 			return call{"POST", fmt.Sprintf("/api/v1/submissions/%d/review", id), map[string]string{"decision": "returned", "reason": "thiếu số liệu"}}
-		}, staffOnlyWant(201)},
+		}, map[string]cell{"anonymous": {401, 401}, "staff": {201, 201}, "officer": {403, 403}, "supervisor": {403, 403}, "reviewer": {201, 404}}},
 		// The agency's side of the conversation.
 		{"POST /api/v1/cycles/{id}/agencies/{code}/reopen", func(f *fixture, role string, inside bool) call {
 			cycleID := f.cycles().cycleID
@@ -226,7 +227,7 @@ func matrix() []matrixRow {
 				cycleID = f.openCycle("HNI")
 			}
 			return call{"POST", "/api/v1/cycles/" + cycleID + "/agencies/" + agencyFor(inside) + "/nil-report", map[string]string{"reason": "không phát sinh"}}
-		}, map[string]cell{"anonymous": {401, 401}, "staff": {403, 403}, "officer": {201, 404}, "supervisor": {403, 403}}},
+		}, map[string]cell{"anonymous": {401, 401}, "staff": {403, 403}, "officer": {201, 404}, "supervisor": {403, 403}, "reviewer": {403, 403}}},
 		{"POST /api/v1/cycles/{id}/agencies/{code}/extension-requests", func(f *fixture, role string, inside bool) call {
 			cycleID := f.cycles().cycleID
 			if role == "officer" && inside { // one pending request per obligation
@@ -234,7 +235,7 @@ func matrix() []matrixRow {
 			}
 			return call{"POST", "/api/v1/cycles/" + cycleID + "/agencies/" + agencyFor(inside) + "/extension-requests",
 				map[string]string{"reason": "bão lũ", "due": laterDate(3)}}
-		}, map[string]cell{"anonymous": {401, 401}, "staff": {403, 403}, "officer": {201, 404}, "supervisor": {403, 403}}},
+		}, map[string]cell{"anonymous": {401, 401}, "staff": {403, 403}, "officer": {201, 404}, "supervisor": {403, 403}, "reviewer": {403, 403}}},
 		{"GET /api/v1/extension-requests", same("GET", "/api/v1/extension-requests?status=pending", nil), staffOnlyWant(200)},
 		{"POST /api/v1/extension-requests/{id}/decision", func(f *fixture, role string, _ bool) call {
 			var id int64 = 1
@@ -251,7 +252,7 @@ func matrix() []matrixRow {
 			}
 			return call{"POST", "/api/v1/cycles/" + cycleID + "/agencies/" + agencyFor(inside) + "/late-filings",
 				map[string]any{"values": map[string]any{"GRDP": 1}, "reason": "mất điện"}}
-		}, map[string]cell{"anonymous": {401, 401}, "staff": {403, 403}, "officer": {201, 404}, "supervisor": {403, 403}}},
+		}, map[string]cell{"anonymous": {401, 401}, "staff": {403, 403}, "officer": {201, 404}, "supervisor": {403, 403}, "reviewer": {403, 403}}},
 		{"GET /api/v1/late-filings", same("GET", "/api/v1/late-filings?status=pending", nil), staffOnlyWant(200)},
 		{"POST /api/v1/late-filings/{id}/decision", func(f *fixture, role string, _ bool) call {
 			var id int64 = 1
@@ -269,6 +270,12 @@ func matrix() []matrixRow {
 		}, scoped(200)},
 		{"GET /api/v1/cycles/{id}/matrix", func(f *fixture, _ string, inside bool) call {
 			return call{"GET", "/api/v1/cycles/" + f.cycles().cycleID + "/matrix?under=" + agencyFor(inside), nil}
+		}, scoped(200)},
+		{"GET /api/v1/cycles/{id}/tiers", func(f *fixture, _ string, inside bool) call {
+			return call{"GET", "/api/v1/cycles/" + f.tieredCycle().ID + "/tiers?under=" + agencyFor(inside), nil}
+		}, scoped(200)},
+		{"GET /api/v1/cycles/{id}/agencies/{code}/consolidation", func(f *fixture, _ string, inside bool) call {
+			return call{"GET", "/api/v1/cycles/" + f.tieredCycle().ID + "/agencies/" + agencyFor(inside) + "/consolidation", nil}
 		}, scoped(200)},
 		{"GET /api/v1/notifications", same("GET", "/api/v1/notifications?status=failed", nil), staffOnlyWant(200)},
 		// Schedules.

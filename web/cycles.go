@@ -70,10 +70,18 @@ func requestLang(r *http.Request) messages.Lang {
 }
 
 func toCycleJSON(c reporting.Cycle) api.Cycle {
-	return api.Cycle{ID: c.ID, Regime: c.RegimeCode, Period: c.Period, Status: string(c.Status),
+	out := api.Cycle{ID: c.ID, Regime: c.RegimeCode, Period: c.Period, Status: string(c.Status),
 		WindowStart: c.WindowStart, WindowEnd: c.WindowEnd, TimeZone: c.TimeZone,
 		CutOff: c.CutOff, Due: c.Due, Estimates: c.Estimates, Close: c.Close, Expected: c.Expected, Policy: reporting.DocOf(c.Policy),
 		LaunchedAt: c.LaunchedAt, OpenedAt: c.OpenedAt, ClosedAt: c.ClosedAt, CancelReason: c.CancelReason}
+	for _, t := range c.Tiers {
+		out.Tiers = append(out.Tiers, toCycleTierJSON(t))
+	}
+	return out
+}
+
+func toCycleTierJSON(t reporting.CycleTier) api.CycleTier {
+	return api.CycleTier{Level: t.Level, NameVI: t.NameVI, NameEN: t.NameEN, Depth: t.Depth, Due: t.Due, Close: t.Close}
 }
 
 // fieldCollector gathers the refused fields of a request, and reads the
@@ -160,6 +168,20 @@ func (s *Server) launchCycle(w http.ResponseWriter, r *http.Request) error {
 			fc.bad("due", "%v", err)
 		}
 		lr.Due = &due
+	}
+	for i, td := range req.TierDue {
+		due, err := parseInstant(td.Due, s.regimeLocation(r, req.Regime), s.now())
+		if err != nil {
+			fc.bad(fmt.Sprintf("tier_due[%d].due", i), "%v", err)
+			continue
+		}
+		if _, twice := lr.TierDue[td.Level]; twice {
+			fc.bad(fmt.Sprintf("tier_due[%d].level", i), "level %d is given twice; keep one", td.Level)
+		}
+		if lr.TierDue == nil {
+			lr.TierDue = make(map[int]time.Time)
+		}
+		lr.TierDue[td.Level] = due
 	}
 	if req.ReminderOffsets != nil {
 		offsets := make([]time.Duration, 0, len(*req.ReminderOffsets))

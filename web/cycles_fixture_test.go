@@ -32,6 +32,8 @@ type cycleWorld struct {
 	subs map[string]operations.Receipt
 	// scheduled is a regime with a schedule.
 	scheduled string
+	// tiered is a two-tier cycle (tiers_test.go), made on first use.
+	tiered *reporting.Cycle
 }
 
 // cycles starts the worker and opens the fixture's cycle, once.

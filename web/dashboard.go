@@ -46,6 +46,10 @@ type dashboardPage struct {
 	// ObligationsNext is the link to the next page of obligations.
 	ObligationsNext string
 	Queue           []operations.QueueEntry
+	// Tiers is the progress per level of a tiered cycle (none otherwise),
+	// and TierFigures each indicator's figure per level, side by side.
+	Tiers       operations.TierView
+	TierFigures []tierFigureRow
 	// Export is the link to a table's export, without its format.
 	Export func(table string) string
 }
@@ -129,6 +133,10 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	})
 	g.Go(func() error {
 		var err error
+		if data.Tiers, err = s.ops.Tiers(ctx, who, c.ID, under); err != nil {
+			return err
+		}
+		data.TierFigures = tierFigureRows(lang, data.Tiers)
 		if data.Matrix, err = s.ops.Matrix(ctx, who, c.ID, under, q.Get("matrix_after"), dashboardMatrixPage); err != nil {
 			return err
 		}
@@ -151,7 +159,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 			}
 			data.Obligations = append(data.Obligations, toObligationRow(o, now))
 		}
-		if p.IsStaff() {
+		if p.Reviews() {
 			if data.Queue, err = s.ops.ReviewQueueEntries(ctx, who, c.ID, under, 100); err != nil {
 				return err
 			}
@@ -308,6 +316,37 @@ func figureLines(lang messages.Lang, a operations.Aggregates) []figureLine {
 		out = append(out, figureLine{Agency: messages.Name(lang, row.Agency.NameVI, row.Agency.NameEN), Indicator: row.Value.Indicator,
 			Name: messages.Name(lang, ind.NameVI, ind.NameEN), Unit: ind.Unit, Value: formatFigure(lang, row.Value.Value),
 			Coverage: coverageText(row.Value.Contributors, row.Value.Expected)})
+	}
+	return out
+}
+
+// tierFigureRow is one indicator's figure at the top of the scope, per
+// level: the consolidations' aggregate beside the raw lower-level figures.
+type tierFigureRow struct {
+	Name, Unit string
+	// Cells are "value · coverage" per level, lowest first; "" where the
+	// level has no figure yet.
+	Cells []string
+}
+
+// tierFigureRows lays out each level's own figures, indicator by indicator
+// in the template's order; indicators no level has a figure for are left out.
+func tierFigureRows(lang messages.Lang, v operations.TierView) []tierFigureRow {
+	var out []tierFigureRow
+	for _, ind := range v.Template.Indicators {
+		row := tierFigureRow{Name: messages.Name(lang, ind.NameVI, ind.NameEN), Unit: ind.Unit}
+		seen := false
+		for _, l := range v.Levels {
+			cell := ""
+			if f, ok := l.Figures[ind.Code]; ok {
+				cell = formatFigure(lang, f.Value) + " · " + coverageText(f.Count, f.Expected)
+				seen = true
+			}
+			row.Cells = append(row.Cells, cell)
+		}
+		if seen {
+			out = append(out, row)
+		}
 	}
 	return out
 }

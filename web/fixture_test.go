@@ -32,8 +32,9 @@ import (
 //	   ├ R-DNB ── HCM
 //	   └ BYT
 //
-// and one user per role: staff, officer of HNI, supervisor of R-DBSH, plus
-// an officer of HCM (outside both their scopes).
+// and one user per role: staff, officer of HNI, supervisor of R-DBSH,
+// reviewer of R-DBSH (who reviews HNI and HPG), plus an officer of HCM
+// (outside all their scopes).
 type fixture struct {
 	t      *testing.T
 	store  *store.Store
@@ -60,7 +61,7 @@ var seeder = operations.SystemCaller()
 const staffPassword = "mật khẩu dài đủ"
 
 // roleNames are the callers of the authorization matrix.
-var roleNames = []string{"anonymous", "staff", "officer", "supervisor"}
+var roleNames = []string{"anonymous", "staff", "officer", "supervisor", "reviewer"}
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
@@ -97,6 +98,7 @@ func newFixture(t *testing.T) *fixture {
 		{"staff", "staff@vpcp.gov.vn", access.Staff, "", staffPassword},
 		{"officer", "officer@hanoi.gov.vn", access.Officer, "HNI", ""},
 		{"supervisor", "supervisor@dbsh.gov.vn", access.Supervisor, "R-DBSH", ""},
+		{"reviewer", "reviewer@dbsh.gov.vn", access.Reviewer, "R-DBSH", ""},
 		{"outsider", "officer@hcm.gov.vn", access.Officer, "HCM", ""},
 	} {
 		created, err := f.engine.CreateUser(ctx, seeder, store.User{Email: u.email, Role: u.role, AgencyCode: u.agency}, u.password)

@@ -317,6 +317,9 @@ func TestOpenAPISchemasMatchAPITypes(t *testing.T) {
 		"PasswordResetSent": api.PasswordResetSent{}, "ChangePassword": api.ChangePassword{},
 		"UsePasswordReset": api.UsePasswordReset{}, "UserSession": api.UserSession{}, "SessionsEnded": api.SessionsEnded{},
 		"AuditRecord": api.AuditRecord{}, "AuditBreak": api.AuditBreak{}, "AuditVerification": api.AuditVerification{},
+		"Tier": api.Tier{}, "CycleTier": api.CycleTier{}, "TierProgress": api.TierProgress{}, "Consolidation": api.Consolidation{},
+		"ConsolidatedValue": api.ConsolidatedValue{},
+		"Rates":             reporting.Rates{},
 	}
 	requests := requestSchemas(doc)
 	for name, v := range types {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 
@@ -30,6 +31,10 @@ func toRegimeJSON(r reporting.Regime) api.Regime {
 		Timeliness: string(r.Timeliness), SoftCheckFactor: r.SoftCheckFactor, LateFilingDays: r.LateFilingDays, TimeZone: r.TimeZone, SendTime: r.SendTime.String(),
 		Holidays:   r.Holidays,
 		ReviewerID: r.ReviewerID, Assignments: toAssignmentsJSON(r.Assignments), Policy: reporting.DocOf(r.Policy)}
+	for i, t := range r.Tiers {
+		tj := api.Tier{Level: i + 1, NameVI: t.NameVI, NameEN: t.NameEN, Depth: t.Depth, DeadlineRule: t.DeadlineRule.String()}
+		out.Tiers = append(out.Tiers, tj)
+	}
 	return out
 }
 
@@ -76,6 +81,18 @@ func regimeToStore(rj api.Regime) (reporting.Regime, error) {
 		} else if r.SendTime == 0 {
 			bad("send_time", "00:00 is the midnight mail a send time avoids; choose an office hour such as 08:00")
 		}
+	}
+	for i, tj := range rj.Tiers {
+		t := reporting.Tier{Level: i + 1, NameVI: tj.NameVI, NameEN: tj.NameEN, Depth: tj.Depth}
+		if tj.Level != 0 && tj.Level != i+1 {
+			bad(fmt.Sprintf("tiers[%d].level", i), "levels are numbered by their order, lowest first: this is level %d, not %d (or leave level out)", i+1, tj.Level)
+		}
+		if tj.DeadlineRule != "" {
+			if t.DeadlineRule, err = reporting.ParseDeadlineRule(tj.DeadlineRule); err != nil {
+				bad(fmt.Sprintf("tiers[%d].deadline_rule", i), "%v", err)
+			}
+		}
+		r.Tiers = append(r.Tiers, t)
 	}
 	policy, problems := rj.Policy.Parse(defaultReviewTime, defaultCloseAfter)
 	fields = append(fields, reporting.Under("policy.", problems)...)

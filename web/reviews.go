@@ -57,7 +57,8 @@ func (s *Server) reviewSubmission(w http.ResponseWriter, r *http.Request) error 
 // decide records a review through operations and counts it; the API and the
 // review page share it.
 func (s *Server) decide(r *http.Request, submissionID int64, req api.ReviewRequest) (reporting.Review, error) {
-	rv, err := s.ops.Review(r.Context(), caller(r), operations.ReviewRequest{SubmissionID: submissionID, Decision: reporting.Decision(req.Decision), Reason: req.Reason})
+	rv, err := s.ops.Review(r.Context(), caller(r), operations.ReviewRequest{SubmissionID: submissionID, Decision: reporting.Decision(req.Decision), Reason: req.Reason,
+		Reopen: req.Reopen})
 	if err != nil {
 		return reporting.Review{}, operationError(r, err)
 	}

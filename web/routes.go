@@ -68,6 +68,7 @@ func (s *Server) routeTable() []Route {
 		s.actionRoutes(),
 		s.lateFilingRoutes(),
 		s.resultRoutes(),
+		s.tierRoutes(),
 		s.notificationRoutes(),
 		s.scheduleRoutes(),
 		s.calendarRoutes(),

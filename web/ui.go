@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"rcm/access"
@@ -169,10 +170,12 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request) error {
 	for _, o := range owed {
 		data.Owed = append(data.Owed, toObligationRow(o, now))
 	}
-	if p.IsStaff() {
+	if p.Reviews() {
 		if data.Queue, err = s.ops.ReviewQueueEntries(ctx, who, data.QueueCycle, data.QueueUnder, 100); err != nil {
 			return err
 		}
+	}
+	if p.IsStaff() { // late filings are decided by office staff only
 		if data.LateFilings, err = s.ops.LateFilings(ctx, who, store.ActionFilter{CycleID: data.QueueCycle, Status: reporting.ActionPending, Limit: 100}); err != nil {
 			return err
 		}
@@ -250,9 +253,13 @@ type agencyPage struct {
 	Agency     reporting.Agency
 	Obligation reporting.Obligation
 	// Overdue says that the obligation's due passed with nothing submitted by then.
-	Overdue        bool
-	Template       reporting.Template
-	Versions       []reporting.Submission
+	Overdue  bool
+	Template reporting.Template
+	Versions []reporting.Submission
+	// Consolidated is set when the form is pre-filled from the accepted
+	// reports of the level below (an upper level of a tiered cycle that
+	// has sent nothing yet).
+	Consolidated   *operations.Consolidation
 	CanSubmit      bool
 	FormAction     string
 	IdempotencyKey string
@@ -345,8 +352,32 @@ func (s *Server) agencyPageData(r *http.Request) (agencyPage, error) {
 	if len(versions) > 0 {
 		data.Values = displayValues(tmpl, versions[0].Values, lang)
 		data.Narrative = versions[0].Narrative
+	} else if data.CanSubmit && len(c.Tiers) > 0 {
+		s.prefillConsolidation(r, &data)
 	}
 	return data, nil
+}
+
+// prefillConsolidation fills the form of an upper-level agency of a tiered
+// cycle with its report consolidated from the level below, and a narrative
+// that states the reports still missing; an agency of the lowest level has
+// nothing to consolidate and keeps an empty form.
+func (s *Server) prefillConsolidation(r *http.Request, data *agencyPage) {
+	cons, err := s.ops.Consolidation(r.Context(), caller(r), data.Cycle.ID, data.Agency.Code)
+	if err != nil {
+		return
+	}
+	values := reporting.Values{}
+	for code, v := range cons.Values {
+		values[code] = v.Value
+	}
+	data.Consolidated = &cons
+	data.Values = displayValues(data.Template, values, data.Lang)
+	in := len(cons.Children) - len(cons.WaitingFor)
+	data.Narrative = fmt.Sprintf(translate(data.Lang, "consolidated_from"), in, len(cons.Children))
+	if len(cons.WaitingFor) > 0 {
+		data.Narrative += " " + translate(data.Lang, "missing_below") + " " + strings.Join(cons.WaitingFor, ", ") + "."
+	}
 }
 
 // actionForm runs a reopen, nil report or extension request from the

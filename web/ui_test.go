@@ -53,39 +53,39 @@ func TestPageAuthorization(t *testing.T) {
 		return call{"GET", "/cycles/" + w.cycleID + "/agencies/" + agencyFor(inside), nil}
 	}
 	rows := []matrixRow{
-		{"GET /{$}", same("GET", "/", nil), map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {200, 200}, "supervisor": {200, 200}}},
+		{"GET /{$}", same("GET", "/", nil), map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {200, 200}, "supervisor": {200, 200}, "reviewer": {200, 200}}},
 		{"GET /signin", same("GET", "/signin", nil), publicOK(200)},
 		{"POST /signin", same("POST", "/signin", url.Values{"email": {"staff@vpcp.gov.vn"}}), publicOK(422)},
 		{"POST /signout", same("POST", "/signout", url.Values{}), publicOK(303)},
 		{"GET /static/{file}", same("GET", "/static/rcm.css", nil), publicOK(200)},
 		{"GET /cycles/{id}", same("GET", "/cycles/"+w.cycleID, nil),
-			map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {303, 303}, "supervisor": {200, 200}}},
+			map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {303, 303}, "supervisor": {200, 200}, "reviewer": {200, 200}}},
 		{"GET /cycles/{id}/export/{table}", func(_ *fixture, _ string, inside bool) call {
 			under := "HNI"
 			if !inside {
 				under = "HCM"
 			}
 			return call{"GET", "/cycles/" + w.cycleID + "/export/obligations?format=csv&under=" + under, nil}
-		}, map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {200, 404}, "supervisor": {200, 404}}},
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {200, 404}, "supervisor": {200, 404}, "reviewer": {200, 404}}},
 		{"GET /cycles/{id}/agencies/{code}", agencyPage,
-			map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {200, 404}, "supervisor": {200, 404}}},
+			map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {200, 404}, "supervisor": {200, 404}, "reviewer": {200, 404}}},
 		{"POST /cycles/{id}/agencies/{code}", func(_ *fixture, _ string, inside bool) call {
 			return call{"POST", "/cycles/" + w.cycleID + "/agencies/" + agencyFor(inside), url.Values{"v_GRDP": {"77"}}}
-		}, map[string]cell{"anonymous": {303, 303}, "staff": {403, 403}, "officer": {303, 404}, "supervisor": {403, 403}}},
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {403, 403}, "officer": {303, 404}, "supervisor": {403, 403}, "reviewer": {403, 403}}},
 		{"POST /cycles/{id}/agencies/{code}/reopen", func(f *fixture, role string, inside bool) call {
 			cycleID := w.cycleID
 			if role == "staff" {
 				cycleID = f.acceptedCycle(agencyFor(inside))
 			}
 			return call{"POST", "/cycles/" + cycleID + "/agencies/" + agencyFor(inside) + "/reopen", url.Values{"reason": {"điều chỉnh"}}}
-		}, map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {403, 403}, "supervisor": {403, 403}}},
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {403, 403}, "supervisor": {403, 403}, "reviewer": {403, 403}}},
 		{"POST /cycles/{id}/agencies/{code}/nil-report", func(f *fixture, role string, inside bool) call {
 			cycleID := w.cycleID
 			if role == "officer" && inside {
 				cycleID = f.openCycle("HNI")
 			}
 			return call{"POST", "/cycles/" + cycleID + "/agencies/" + agencyFor(inside) + "/nil-report", url.Values{"reason": {"không phát sinh"}}}
-		}, map[string]cell{"anonymous": {303, 303}, "staff": {403, 403}, "officer": {303, 404}, "supervisor": {403, 403}}},
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {403, 403}, "officer": {303, 404}, "supervisor": {403, 403}, "reviewer": {403, 403}}},
 		{"POST /cycles/{id}/agencies/{code}/extension-requests", func(f *fixture, role string, inside bool) call {
 			cycleID := w.cycleID
 			if role == "officer" && inside {
@@ -93,7 +93,7 @@ func TestPageAuthorization(t *testing.T) {
 			}
 			return call{"POST", "/cycles/" + cycleID + "/agencies/" + agencyFor(inside) + "/extension-requests",
 				url.Values{"reason": {"bão"}, "due": {laterDate(3)}}}
-		}, map[string]cell{"anonymous": {303, 303}, "staff": {403, 403}, "officer": {303, 404}, "supervisor": {403, 403}}},
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {403, 403}, "officer": {303, 404}, "supervisor": {403, 403}, "reviewer": {403, 403}}},
 		{"POST /cycles/{id}/agencies/{code}/extension-requests/{req}", func(f *fixture, role string, inside bool) call {
 			cycleID, id := w.cycleID, int64(1)
 			if role == "staff" {
@@ -102,12 +102,12 @@ func TestPageAuthorization(t *testing.T) {
 			}
 			return call{"POST", fmt.Sprintf("/cycles/%s/agencies/%s/extension-requests/%d", cycleID, agencyFor(inside), id),
 				url.Values{"decision": {"refused"}, "reason": {"đủ thời gian"}}}
-		}, map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {403, 403}, "supervisor": {403, 403}}},
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {403, 403}, "supervisor": {403, 403}, "reviewer": {403, 403}}},
 		{"POST /cycles/{id}/agencies/{code}/late-filings", func(f *fixture, role string, inside bool) call {
 			// A url-encoded form passes authorization and is refused for
 			// its media type: a late filing carries its file (multipart).
 			return call{"POST", "/cycles/" + w.cycleID + "/agencies/" + agencyFor(inside) + "/late-filings", url.Values{"reason": {"mất điện"}}}
-		}, map[string]cell{"anonymous": {303, 303}, "staff": {403, 403}, "officer": {415, 404}, "supervisor": {403, 403}}},
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {403, 403}, "officer": {415, 404}, "supervisor": {403, 403}, "reviewer": {403, 403}}},
 		{"POST /cycles/{id}/agencies/{code}/late-filings/{lf}", func(f *fixture, role string, inside bool) call {
 			cycleID, id := w.cycleID, int64(1)
 			if role == "staff" {
@@ -116,27 +116,27 @@ func TestPageAuthorization(t *testing.T) {
 			}
 			return call{"POST", fmt.Sprintf("/cycles/%s/agencies/%s/late-filings/%d", cycleID, agencyFor(inside), id),
 				url.Values{"decision": {"refused"}, "reason": {"quá hạn"}}}
-		}, map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {403, 403}, "supervisor": {403, 403}}},
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {403, 403}, "supervisor": {403, 403}, "reviewer": {403, 403}}},
 		{"GET /review/{id}", func(_ *fixture, _ string, inside bool) call {
 			return call{"GET", fmt.Sprintf("/review/%d", w.subs[agencyFor(inside)].SubmissionID), nil}
-		}, map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {403, 403}, "supervisor": {403, 403}}},
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {403, 403}, "supervisor": {403, 403}, "reviewer": {200, 404}}},
 		{"POST /review/{id}", func(f *fixture, role string, inside bool) call {
 			id := w.subs[agencyFor(inside)].SubmissionID
-			if role == "staff" {
+			if role == "staff" || role == "reviewer" && inside {
 				id = f.submitFor(w.cycleID, agencyFor(inside), fmt.Sprint(f.next()+900)).SubmissionID
 			}
 			return call{"POST", fmt.Sprintf("/review/%d", id), url.Values{"decision": {"returned"}, "reason": {"sai số"}}}
-		}, map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {403, 403}, "supervisor": {403, 403}}},
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {403, 403}, "supervisor": {403, 403}, "reviewer": {303, 404}}},
 		{"GET /reset-password", same("GET", "/reset-password?token=abc", nil), publicOK(200)},
 		{"POST /reset-password", same("POST", "/reset-password", url.Values{"token": {"not-a-link"}, "new_password": {"mật khẩu mới dài"},
 			"confirm_password": {"mật khẩu mới dài"}}), publicOK(422)},
-		{"GET /account", same("GET", "/account", nil), map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {200, 200}, "supervisor": {200, 200}}},
+		{"GET /account", same("GET", "/account", nil), map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {200, 200}, "supervisor": {200, 200}, "reviewer": {200, 200}}},
 		{"POST /account/password", same("POST", "/account/password", url.Values{"current_password": {staffPassword},
 			"new_password": {staffPassword}, "confirm_password": {staffPassword}}),
 			// Only staff have a password in the fixture.
-			map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {422, 422}, "supervisor": {422, 422}}},
+			map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {422, 422}, "supervisor": {422, 422}, "reviewer": {422, 422}}},
 		{"GET /audit", same("GET", "/audit?action=user.create&verify=1", nil),
-			map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {403, 403}, "supervisor": {403, 403}}},
+			map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {403, 403}, "supervisor": {403, 403}, "reviewer": {403, 403}}},
 	}
 	covered := map[string]bool{}
 	for _, row := range rows {

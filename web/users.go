@@ -114,7 +114,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 	role := q.Get("role")
 	if role != "" {
 		if _, err := access.ParseRole(role); err != nil {
-			return errBadRequest(err.Error(), reporting.FieldError{Field: "role", Reason: "staff, officer or supervisor"})
+			return errBadRequest(err.Error(), reporting.FieldError{Field: "role", Reason: "staff, officer, supervisor or reviewer"})
 		}
 	}
 	users, err := s.ops.ListUsers(r.Context(), caller(r), store.UserFilter{Role: access.Role(role), After: after, Limit: limit + 1})

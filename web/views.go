@@ -49,6 +49,7 @@ func mustParseViews() *views {
 		"period":      periodShort,
 		"otherLang":   otherLangLink,
 		"periodTitle": periodTitle,
+		"join":        func(codes []string) string { return strings.Join(codes, ", ") },
 	}
 	v := &views{pages: map[string]*template.Template{}}
 	for _, name := range pageNames {
