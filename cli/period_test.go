@@ -204,7 +204,7 @@ func TestPeriodShowForARegimeShowsTheRealInstants(t *testing.T) {
 		{"send time", "08:00"},
 		{"reminder 1/2 → officer", "12/10/2026 08:00 (T2)"},
 		{"reminder 2/2 → officer", "15/10/2026 08:00 (T5)"},
-		{"overdue", "17/10/2026 00:00 (T7)"},
+		{"overdue", "17/10/2026 08:00 (T7)"},
 		{"escalation → officer+head", "17/10/2026 08:00 (T7)"},
 	} {
 		assert.Regexp(t, regexp.QuoteMeta(want[0])+`\s*│\s*`+regexp.QuoteMeta(want[1]), out)

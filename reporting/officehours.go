@@ -110,6 +110,29 @@ func (h OfficeHours) ReminderAt(due time.Time, before time.Duration) time.Time {
 	return h.SendTime.On(d, loc)
 }
 
+// OverdueAt is the instant of the overdue moment (its notice to the agencies
+// that have sent nothing): due itself, or, under office hours for a due at
+// the start of a day in the regime's zone (the end of a deadline rule's due
+// day), the send time of the first working day after the due day, so the
+// notice reaches the officer in office hours and not at midnight (due at the
+// end of Friday 31/12 is noticed on Monday 04/01 at 08:00 when 01/01 is a
+// holiday). An obligation is overdue from due whatever the notice's instant:
+// the live classification and timeliness are judged by due itself.
+func (h OfficeHours) OverdueAt(due time.Time) time.Time {
+	loc := h.Calendar.Location
+	if !h.moves() {
+		return due
+	}
+	if local := due.In(loc); local.Hour() != 0 || local.Minute() != 0 || local.Second() != 0 || local.Nanosecond() != 0 {
+		return due
+	}
+	d := dueDay(due, loc).AddDays(1)
+	for !h.Calendar.IsWorkingDay(d) {
+		d = d.AddDays(1)
+	}
+	return h.SendTime.On(d, loc)
+}
+
 // EscalationAt is the instant of an escalation sent after due: due + after,
 // or, for one given in whole days under office hours, the send time of the
 // day that many days after the due day, moved on to the next working day

@@ -117,6 +117,38 @@ func TestOfficeHoursMoveWholeDaysOnlyAndDropCollisions(t *testing.T) {
 	require.Len(t, p.Timeline(due, due.Add(10*day)), 4, "without office hours both stay")
 }
 
+// TestOverdueNoticeWaitsForTheNextWorkingMorning: a due date's end is
+// midnight; the overdue notice goes at the send time of the next working day
+// (past a holiday and a weekend), and never after close, while a due at an
+// exact instant (a demo's minutes, 17:00) keeps its instant.
+func TestOverdueNoticeWaitsForTheNextWorkingMorning(t *testing.T) {
+	vn, err := DefaultLocation()
+	require.NoError(t, err)
+	hours := OfficeHours{Calendar: Calendar{Location: vn, Holidays: []Date{MustParseDate("2027-01-01")}}, SendTime: DefaultSendTime}
+	due := MustParseDate("2026-12-31").End(vn) // Thursday; Friday 01/01 is a holiday
+	require.Equal(t, time.Date(2027, 1, 4, 8, 0, 0, 0, vn), hours.OverdueAt(due), "past the holiday and the weekend")
+	monday := MustParseDate("2026-10-19").End(vn)
+	require.Equal(t, time.Date(2026, 10, 20, 8, 0, 0, 0, vn), hours.OverdueAt(monday), "the next morning")
+	exact := time.Date(2026, 10, 19, 17, 0, 0, 0, vn)
+	require.Equal(t, exact, hours.OverdueAt(exact), "an exact instant stays")
+	require.Equal(t, due, OfficeHours{}.OverdueAt(due), "no office hours: at due")
+
+	p := Policy{ReminderOffsets: []time.Duration{day}, Escalations: []EscalationStep{{After: day, Recipients: []Recipient{RecipientHead}}}, CloseAfter: 10 * day}
+	ms := p.TimelineIn(due, due.Add(10*day), hours)
+	var kinds []Event
+	for _, m := range ms {
+		kinds = append(kinds, m.Kind)
+		if m.Kind == EventOverdue {
+			require.Equal(t, time.Date(2027, 1, 4, 8, 0, 0, 0, vn), m.At)
+			require.Equal(t, m.At.Sub(due), m.Offset)
+		}
+	}
+	require.Equal(t, []Event{EventReminder, EventOverdue, EventEscalation, EventClose}, kinds, "the notice comes before the escalation of the same morning")
+	short := p.TimelineIn(due, due.Add(2*time.Hour), hours)
+	require.Equal(t, due, short[1].At, "a close before the next working morning keeps the notice at due")
+	require.Equal(t, EventOverdue, short[1].Kind)
+}
+
 func TestHolidayCalendarNamesEveryBadDay(t *testing.T) {
 	c := HolidayCalendar{Year: 2027, Days: []CalendarDay{
 		{Date: MustParseDate("2026-12-31"), Kind: DayHoliday},

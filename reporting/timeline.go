@@ -172,7 +172,8 @@ func (p Policy) Timeline(due, close time.Time) []Moment {
 }
 
 // TimelineIn lays the policy out between due and close: a reminder before due
-// for each offset (OfficeHours.ReminderAt), the overdue moment at due, every
+// for each offset (OfficeHours.ReminderAt), the overdue moment at due
+// (OfficeHours.OverdueAt: its notice waits for the next working morning), every
 // escalation notice after due at After (+ Repeat × i) (OfficeHours.EscalationAt),
 // and close, sorted by instant and then in the order reminder, overdue,
 // escalation, close. Under office hours (hours with a Location) an offset in whole days lands at the
@@ -214,7 +215,11 @@ func (p Policy) TimelineIn(due, close time.Time, hours OfficeHours) []Moment {
 	out := make([]Moment, 0, len(reminders)+len(escalations)+2)
 	out = append(out, reminders...)
 	if !due.After(close) {
-		out = append(out, Moment{At: due, Kind: EventOverdue, Step: 1, Of: 1})
+		at := hours.OverdueAt(due)
+		if !at.Before(close) {
+			at = due
+		}
+		out = append(out, Moment{At: at, Kind: EventOverdue, Step: 1, Of: 1, Offset: at.Sub(due)})
 	}
 	out = append(out, escalations...)
 	out = append(out, Moment{At: close, Kind: EventClose, Step: 1, Of: 1, Offset: close.Sub(due)})

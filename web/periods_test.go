@@ -57,7 +57,7 @@ func TestPeriodPlanShowsTheRealInstants(t *testing.T) {
 	require.Equal(t, []string{
 		"reminder 1/2 Mon 12/10/2026 08:00 officer",
 		"reminder 2/2 Thu 15/10/2026 08:00 officer",
-		"overdue 1/1 Sat 17/10/2026 00:00 ",
+		"overdue 1/1 Sat 17/10/2026 08:00 ",
 		"escalation 1/2 Sat 17/10/2026 08:00 officer+head",
 		"escalation 2/2 Mon 19/10/2026 08:00 supervisor",
 		"close 1/1 Tue 27/10/2026 00:00 ",

@@ -65,7 +65,7 @@ func (s *CycleWorkflowSuite) Test_MonthLongTimelineSendsAt0800OnWorkingDaysAroun
 		"reminder/1 Thu 04/02 08:00",   // 10 days before is the bridge Friday 12/02: back over Tết
 		"reminder/2 Fri 19/02 08:00",   // 3 days before
 		"reminder/3 Sat 20/02 08:00",   // 1 day before is Sunday: back to the make-up Saturday
-		"overdue/1 Tue 23/02 00:00",    // the due day ends; overdue is not mail counted in days
+		"overdue/1 Tue 23/02 08:00",    // the due day ends at midnight; its notice waits for the morning
 		"escalation/1 Tue 23/02 08:00", // 1 day after
 		"escalation/2 Thu 25/02 08:00", // 3 days after
 		"escalation/3 Mon 01/03 08:00", // 5 days after is Saturday 27/02: on to Monday
@@ -97,7 +97,7 @@ func (s *CycleWorkflowSuite) Test_CalendarChangeMovesThePendingMoments() {
 		"reminder/1 Thu 04/02 08:00",
 		"reminder/2 Thu 18/02 08:00", // 19/02 is now off: the day before
 		"reminder/3 Sat 20/02 08:00",
-		"overdue/1 Tue 23/02 00:00",
+		"overdue/1 Tue 23/02 08:00",
 		"escalation/1 Tue 23/02 08:00",
 		"escalation/2 Fri 26/02 08:00", // 25/02 is now off: the day after
 		"escalation/3 Mon 01/03 08:00",
