@@ -63,7 +63,7 @@ func TestServeWithoutTemporal(t *testing.T) {
 		Cadence: reporting.Monthly, DeadlineRule: reporting.DeadlineRule{Kind: reporting.RuleCalendarDays, N: 2},
 		Policy: reporting.Policy{ReviewTime: time.Hour, CloseAfter: 48 * time.Hour}})
 	require.NoError(t, err)
-	r := e.run("", "cycle", "launch", "--regime", "R", "--period", "2026-10", "--server", "http://"+addr, "--token", e.staffToken)
+	r := e.run("", "cycle", "launch", "--regime", "R", "--period", "2026-10", "--due", "+1h", "--server", "http://"+addr, "--token", e.staffToken)
 	require.Equal(t, ExitUnavailable, r.code, r.stderr)
 	require.Contains(t, r.stderr, "Temporal cannot be reached")
 	r = e.run("", "agency", "list", "--server", "http://"+addr, "--token", e.staffToken)

@@ -56,6 +56,17 @@ func (e *Engine) Launch(ctx context.Context, c Caller, req LaunchRequest) (repor
 	if err != nil {
 		return reporting.Cycle{}, err
 	}
+	if req.Due == nil && !cyc.Due.After(e.now()) {
+		// By the regime's rule after its due had passed, every agency would
+		// be overdue, escalated and closed out in the first minute. A cycle
+		// launched already is still told as such.
+		if existing, err := e.store.Cycle(ctx, cyc.ID); err == nil && existing.Status != reporting.CycleLaunching {
+			return existing, launchedAlready(existing)
+		}
+		return reporting.Cycle{}, invalid("due", fmt.Sprintf(
+			"the regime's due for %s was %s, already past: give a later due date (--due) or launch a later period",
+			cyc.Period, cyc.Due.Add(-time.Nanosecond).In(locationOr(cyc.TimeZone)).Format("02/01/2006")))
+	}
 	if c.UserID != 0 {
 		cyc.LaunchedBy = &c.UserID
 	}
@@ -69,8 +80,7 @@ func (e *Engine) Launch(ctx context.Context, c Caller, req LaunchRequest) (repor
 			return reporting.Cycle{}, gerr
 		}
 		if existing.Status != reporting.CycleLaunching {
-			return existing, fmt.Errorf("cycle %s was already launched on %s (status %s): %w",
-				cyc.ID, existing.LaunchedAt.In(locationOr(existing.TimeZone)).Format("02/01/2006 15:04"), existing.Status, ErrConflict)
+			return existing, launchedAlready(existing)
 		}
 		cyc = existing // an earlier launch stopped before its workflow started: finish it
 	}
@@ -90,6 +100,12 @@ func (e *Engine) Launch(ctx context.Context, c Caller, req LaunchRequest) (repor
 		return stored, nil // with the status and launch time the database gave it
 	}
 	return cyc, nil
+}
+
+// launchedAlready is the conflict of launching a cycle that exists.
+func launchedAlready(existing reporting.Cycle) error {
+	return fmt.Errorf("cycle %s was already launched on %s (status %s): %w",
+		existing.ID, existing.LaunchedAt.In(locationOr(existing.TimeZone)).Format("02/01/2006 15:04"), existing.Status, ErrConflict)
 }
 
 // planCycle validates the request and computes the cycle's dates and policy.

@@ -35,6 +35,20 @@ func TestLaunchExtendAndCancelThroughTheAPI(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, resp.status)
 	require.Equal(t, "regime", resp.problem(t).Errors[0].Field)
 
+	// By the regime's own rule, a period whose due has passed would open
+	// overdue, escalate everyone and close at once: refused, nothing made.
+	last, err := reporting.ParsePeriod(period)
+	require.NoError(t, err)
+	lastStart, _ := last.Window()
+	older, ok := reporting.PeriodContaining(reporting.Monthly, lastStart.AddDays(-1))
+	require.True(t, ok)
+	resp = f.do("staff", "POST", "/api/v1/cycles", map[string]any{"regime": regime, "period": older.ID})
+	require.Equal(t, http.StatusUnprocessableEntity, resp.status, "%s", resp.body)
+	require.Equal(t, "due", resp.problem(t).Errors[0].Field)
+	require.Contains(t, resp.problem(t).Errors[0].Reason, "already past")
+	_, err = f.store.Cycle(context.Background(), regime+"-"+older.ID)
+	require.ErrorIs(t, err, store.ErrNotFound, "no cycle recorded")
+
 	resp = f.do("staff", "POST", "/api/v1/cycles", map[string]any{"regime": regime, "period": period, "due": "+1h",
 		"reminder_offsets": []string{"20m"}, "escalations": []map[string]any{{"after": "10m", "recipients": []string{"officer", "head"}}},
 		"close_after": "3h"})
