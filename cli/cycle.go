@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,6 +26,7 @@ func cycleCommand() *ucli.Command {
 		Name:  "cycle",
 		Usage: "launch reporting cycles, follow them, extend, close or cancel them",
 		Subcommands: []*ucli.Command{
+			cyclePlanCommand(),
 			cycleLaunchCommand(),
 			cycleListCommand(),
 			cycleStatusCommand(),
@@ -97,25 +99,19 @@ Examples:
    rcm cycle launch --regime KTXH_THANG --period 2026-10
    rcm cycle launch --regime KTXH_THANG --period 2026-10 --due +2m --reminders 60s,30s \
       --escalations "10s:officer+head,30s:supervisor*2/10s" --review-time 30s --close-after 2m --wait`,
-		Flags: append(clientFlags(),
-			&ucli.StringFlag{Name: "regime", Usage: "regime code (required)"},
-			&ucli.StringFlag{Name: "period", Usage: "period in the regime's cadence: 2026-10, 2026-Q1, 2026-H1, 2026-9M, 2026 (required)"},
-			&ucli.StringFlag{Name: "due", Usage: "replace the due date: +2m, 2026-11-20 or 2026-11-20T17:00:00+07:00"},
-			&ucli.StringFlag{Name: "reminders", Usage: "how long before due each reminder goes, comma-separated (\"\" for none)"},
-			&ucli.StringFlag{Name: "escalations", Usage: "escalation steps after due, comma-separated: AFTER:RECIPIENTS[*TIMES/REPEAT]"},
-			&ucli.StringFlag{Name: "review-time", Usage: "how long a reviewer has before being reminded (0s: no limit)"},
-			&ucli.StringFlag{Name: "close-after", Usage: "how long after due the cycle closes"},
+		Flags: slices.Concat(clientFlags(), launchFlags(), []ucli.Flag{
 			&ucli.BoolFlag{Name: "wait", Usage: "wait until the deadline notice has gone out, with a progress bar"},
 			&ucli.DurationFlag{Name: "wait-timeout", Usage: "give up waiting after this long", Value: 5 * time.Minute},
 			outputFlag(),
-		),
+		}),
 		Action: cycleLaunch,
 	}
 }
 
-func cycleLaunch(c *ucli.Context) error {
+// launchBody reads the flags of cycle launch and cycle plan.
+func launchBody(c *ucli.Context) (api.Launch, error) {
 	if err := requireFlags(c, "regime", "period"); err != nil {
-		return err
+		return api.Launch{}, err
 	}
 	body := api.Launch{Regime: c.String("regime"), Period: c.String("period"), Due: c.String("due"),
 		ReviewTime: c.String("review-time"), CloseAfter: c.String("close-after")}
@@ -128,11 +124,32 @@ func cycleLaunch(c *ucli.Context) error {
 		for _, s := range splitList([]string{c.String("escalations")}) {
 			e, err := parseEscalationStep(s)
 			if err != nil {
-				return err
+				return api.Launch{}, err
 			}
 			steps = append(steps, e)
 		}
 		body.Escalations = &steps
+	}
+	return body, nil
+}
+
+// launchFlags are the flags of the cycle a launch or a plan asks for.
+func launchFlags() []ucli.Flag {
+	return []ucli.Flag{
+		&ucli.StringFlag{Name: "regime", Usage: "regime code (required)"},
+		&ucli.StringFlag{Name: "period", Usage: "period in the regime's cadence: 2026-10, 2026-Q1, 2026-H1, 2026-9M, 2026 (required)"},
+		&ucli.StringFlag{Name: "due", Usage: "replace the due date: +2m, 2026-11-20 or 2026-11-20T17:00:00+07:00"},
+		&ucli.StringFlag{Name: "reminders", Usage: "how long before due each reminder goes, comma-separated (\"\" for none)"},
+		&ucli.StringFlag{Name: "escalations", Usage: "escalation steps after due, comma-separated: AFTER:RECIPIENTS[*TIMES/REPEAT]"},
+		&ucli.StringFlag{Name: "review-time", Usage: "how long a reviewer has before being reminded (0s: no limit)"},
+		&ucli.StringFlag{Name: "close-after", Usage: "how long after due the cycle closes"},
+	}
+}
+
+func cycleLaunch(c *ucli.Context) error {
+	body, err := launchBody(c)
+	if err != nil {
+		return err
 	}
 	cl, err := newClient(c)
 	if err != nil {

@@ -139,11 +139,7 @@ func (s *Store) OpenCycle(ctx context.Context, id string) (expected int, err err
 				  FROM cycles c
 				  JOIN regime_assignments ra ON ra.regime_code = c.regime_code
 				  JOIN agencies a ON a.code = ra.agency_code
-				 WHERE c.id = $1
-				   AND (ra.active_from IS NULL OR ra.active_from <= c.window_end)
-				   AND (ra.active_until IS NULL OR ra.active_until >= c.window_start)
-				   AND (a.active_from IS NULL OR a.active_from <= c.window_end)
-				   AND (a.active_until IS NULL OR a.active_until >= c.window_start)
+				 WHERE c.id = $1 AND `+assignedDuring("c")+`
 				ON CONFLICT DO NOTHING`, id, reporting.ObligationPending)
 			if err != nil {
 				return fmt.Errorf("create obligations: %w", err)

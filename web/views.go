@@ -370,3 +370,32 @@ func figure(lang string, ind reporting.Indicator, value string) string {
 	}
 	return shown
 }
+
+// eventNames are the names people read for the moments of a cycle's timeline.
+var eventNames = map[string][2]string{
+	string(reporting.EventDeadlineNotice): {"thông báo hạn nộp", "deadline notice"},
+	string(reporting.EventReminder):       {"nhắc nộp", "reminder"},
+	string(reporting.EventOverdue):        {"thông báo quá hạn", "overdue notice"},
+	string(reporting.EventEscalation):     {"báo cáo cấp trên", "escalation"},
+	string(reporting.EventClose):          {"khóa sổ (gửi tổng kết)", "close (summary sent)"},
+	string(reporting.RecipientOfficer):    {"cán bộ báo cáo", "reporting officer"},
+	string(reporting.RecipientHead):       {"thủ trưởng đơn vị", "head of the agency"},
+	string(reporting.RecipientSupervisor): {"cấp giám sát", "supervisor"},
+	string(reporting.SendInHours):         {"trong giờ hành chính", "in office hours"},
+	string(reporting.SendOffHours):        {"ngoài giờ hành chính", "outside office hours"},
+	string(reporting.SendOffDay):          {"ngày nghỉ", "on a day off"},
+}
+
+// EventName is the name people read for a moment of a timeline, a
+// recipient of its notices, or when it goes out (reporting.SendWhen); an
+// unknown code is returned as it is.
+func EventName(lang, code string) string {
+	names, ok := eventNames[code]
+	if !ok {
+		return code
+	}
+	if lang == "en" {
+		return names[1]
+	}
+	return names[0]
+}
