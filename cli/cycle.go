@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -174,19 +173,9 @@ func parseEscalationStep(s string) (reporting.EscalationDoc, error) {
 	if strings.Count(s, ":") == 3 {
 		return parseEscalation(s)
 	}
-	after, rest, ok := strings.Cut(s, ":")
-	if !ok || after == "" || rest == "" {
-		return reporting.EscalationDoc{}, usageError("--escalations %q: write AFTER:RECIPIENTS[*TIMES/REPEAT], such as 10s:officer+head or 30s:supervisor*2/10s", s)
-	}
-	recipients, repeat, hasRepeat := strings.Cut(rest, "*")
-	e := reporting.EscalationDoc{After: after, Recipients: strings.Split(recipients, "+")}
-	if hasRepeat {
-		times, every, ok := strings.Cut(repeat, "/")
-		n, err := strconv.Atoi(times)
-		if !ok || err != nil || every == "" {
-			return reporting.EscalationDoc{}, usageError("--escalations %q: after * write TIMES/REPEAT, such as *2/10s (twice, 10 seconds apart)", s)
-		}
-		e.Times, e.Repeat = n, every
+	e, err := reporting.ParseEscalationText(s)
+	if err != nil {
+		return reporting.EscalationDoc{}, usageError("--escalations %v", err)
 	}
 	return e, nil
 }

@@ -42,6 +42,8 @@ func (s *Server) pageTable() []Route {
 			Handle: s.actionForm(s.ops.RequestExtension)},
 		{Method: "POST", Path: "/cycles/{id}/agencies/{code}/extension-requests/{req}", Op: operations.OpDecideRequest, Scope: s.agencyInScope("code"),
 			Handle: s.decisionForm},
+		{Method: "GET", Path: "/launch", Op: operations.OpPlanLaunch, Handle: s.launchPage},
+		{Method: "POST", Path: "/launch", Op: operations.OpLaunchCycle, Handle: s.launchFormPost},
 		{Method: "GET", Path: "/review/{id}", Op: operations.OpReadReviews, Handle: s.reviewPage},
 		{Method: "POST", Path: "/review/{id}", Op: operations.OpReview, Handle: s.reviewForm},
 	}, s.accountPages()...)

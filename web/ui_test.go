@@ -109,6 +109,12 @@ func TestPageAuthorization(t *testing.T) {
 			}
 			return call{"POST", fmt.Sprintf("/review/%d", id), url.Values{"decision": {"returned"}, "reason": {"sai số"}}}
 		}, map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {403, 403}, "supervisor": {403, 403}}},
+		{"GET /launch", func(f *fixture, role string, inside bool) call {
+			return call{"GET", "/launch?regime=" + f.freshRegime(agencyFor(inside)) + "&period=" + pastPeriod(f.t) + "&due=" + laterDate(5), nil}
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {403, 403}, "supervisor": {403, 403}}},
+		{"POST /launch", func(f *fixture, role string, inside bool) call {
+			return call{"POST", "/launch", url.Values{"regime": {f.freshRegime(agencyFor(inside))}, "period": {pastPeriod(f.t)}, "due": {laterDate(5)}}}
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {403, 403}, "supervisor": {403, 403}}},
 		{"GET /reset-password", same("GET", "/reset-password?token=abc", nil), publicOK(200)},
 		{"POST /reset-password", same("POST", "/reset-password", url.Values{"token": {"not-a-link"}, "new_password": {"mật khẩu mới dài"},
 			"confirm_password": {"mật khẩu mới dài"}}), publicOK(422)},

@@ -26,7 +26,7 @@ type views struct {
 }
 
 // pageNames are the pages, each views/<name>.html defining "content".
-var pageNames = []string{"signin", "error", "home", "agency", "dashboard", "review", "reset", "account", "audit"}
+var pageNames = []string{"signin", "error", "home", "agency", "dashboard", "review", "reset", "account", "audit", "launch"}
 
 // mustParseViews parses the embedded templates; they are part of the binary,
 // so a template that does not parse is a bug the tests catch.
@@ -47,6 +47,8 @@ func mustParseViews() *views {
 		"period":      periodShort,
 		"otherLang":   otherLangLink,
 		"periodTitle": periodTitle,
+		"event":       EventName,
+		"launchInput": newLaunchInput,
 	}
 	v := &views{pages: map[string]*template.Template{}}
 	for _, name := range pageNames {
@@ -284,6 +286,47 @@ var uiText = map[string][2]string{
 	"figures":            {"Số liệu", "Figures"},
 	"estimate":           {"ước tính", "estimate"},
 	"estimates_note":     {"hạn nộp trước thời điểm chốt số liệu; số liệu của thời gian còn lại trong kỳ là số liệu ước tính", "the report is due before the data cut-off; give estimates for the rest of the period"},
+
+	"owed":        {"Báo cáo còn phải nộp", "Reports still owed"},
+	"report":      {"Báo cáo", "Report"},
+	"queue_empty": {"Không có báo cáo nào chờ xem xét.", "No report is waiting for review."},
+
+	"launch_link":  {"Phát hành kỳ báo cáo mới", "Launch a new cycle"},
+	"launch_title": {"Phát hành kỳ báo cáo", "Launch a reporting cycle"},
+	"launch_help": {"Chọn chế độ báo cáo và kỳ số liệu rồi bấm “Xem trước”: hệ thống liệt kê mọi thông báo, lời nhắc và báo cáo cấp trên sẽ gửi, kèm thời điểm và số người nhận. Kỳ báo cáo chỉ được phát hành khi bấm “Phát hành”. Để trống các mục tùy chọn để dùng quy định của chế độ báo cáo.",
+		"Choose the regime and the period, then press “Preview”: every notice, reminder and escalation is listed with its time and recipients. The cycle is launched only when you press “Launch”. Leave the optional fields empty to keep the regime's rules."},
+	"launch_regime":      {"Chế độ báo cáo", "Regime"},
+	"launch_regime_help": {"Chọn một chế độ báo cáo trong danh sách.", "Choose a regime from the list."},
+	"launch_period":      {"Kỳ số liệu", "Period"},
+	"launch_period_help": {"Theo chu kỳ của chế độ: 2026-10 (tháng), 2026-Q1 (quý), 2026-H1 (6 tháng), 2026-9M (9 tháng), 2026 (năm).",
+		"In the regime's cadence: 2026-10 (month), 2026-Q1 (quarter), 2026-H1 (half year), 2026-9M (nine months), 2026 (year)."},
+	"launch_due": {"Hạn nộp (tùy chọn)", "Due (optional)"},
+	"launch_due_help": {"Để trống: theo quy tắc của chế độ. Hoặc một ngày yyyy-mm-dd (hết ngày đó, giờ Việt Nam), sau thời điểm chốt số liệu và trong tương lai.",
+		"Empty: the regime's rule. Or a date yyyy-mm-dd (the end of that day, Vietnam time), after the data cut-off and in the future."},
+	"launch_reminders":      {"Nhắc trước hạn (tùy chọn)", "Reminders before due (optional)"},
+	"launch_reminders_help": {"Cách nhau bằng dấu phẩy, ví dụ 3d,1d (3 ngày và 1 ngày trước hạn).", "Comma-separated, such as 3d,1d (3 days and 1 day before due)."},
+	"launch_escalations":    {"Báo cáo cấp trên sau hạn (tùy chọn)", "Escalations after due (optional)"},
+	"launch_escalations_help": {"SAU:NGƯỜI NHẬN, cách nhau bằng dấu phẩy; người nhận là officer (cán bộ báo cáo), head (thủ trưởng), supervisor (cấp giám sát) nối bằng +, ví dụ 1d:officer+head,3d:supervisor.",
+		"AFTER:RECIPIENTS, comma-separated; recipients are officer, head, supervisor joined with +, such as 1d:officer+head,3d:supervisor."},
+	"launch_review_time":      {"Thời gian xem xét (tùy chọn)", "Review time (optional)"},
+	"launch_review_time_help": {"Ví dụ 3d; 0s là không giới hạn.", "Such as 3d; 0s for no limit."},
+	"launch_close_after":      {"Khóa sổ sau hạn (tùy chọn)", "Close after due (optional)"},
+	"launch_close_after_help": {"Ví dụ 10d: khóa sổ 10 ngày sau hạn nộp, sau bước báo cáo cấp trên cuối cùng.", "Such as 10d: close 10 days after due, after the last escalation."},
+	"launch_policy_help": {"Lịch nhắc và báo cáo cấp trên không hợp lệ: các lời nhắc phải trước hạn và không trùng nhau, các bước báo cáo cấp trên theo thứ tự thời gian và trước thời điểm khóa sổ.",
+		"The reminders and escalations do not fit: reminders come before due and differ, escalation steps come in order and before close."},
+	"launch_preview":        {"Xem trước", "Preview"},
+	"launch_send":           {"Phát hành kỳ báo cáo", "Launch the cycle"},
+	"launch_refused":        {"Chưa xem trước hoặc phát hành được. Sửa các mục dưới đây:", "Not previewed or launched. Correct the following:"},
+	"send_time":             {"Giờ gửi thư", "Send time"},
+	"no_officer_address":    {"Đơn vị chưa có địa chỉ e-mail của cán bộ báo cáo (sẽ không nhận được thông báo)", "Agencies without their officer's e-mail address (they will get no notice)"},
+	"no_head_address":       {"Số đơn vị chưa có địa chỉ e-mail của thủ trưởng", "Agencies without their head's e-mail address"},
+	"off_hours_note":        {"Số lần gửi ngoài giờ hành chính hoặc vào ngày nghỉ", "Sends outside office hours or on a day off"},
+	"send_kind":             {"Loại", "Kind"},
+	"recipients":            {"Người nhận", "Recipients"},
+	"people":                {"Số người nhận (tối đa)", "People (at most)"},
+	"no_address":            {"Thiếu địa chỉ", "No address"},
+	"office_hours":          {"Giờ gửi", "Office hours"},
+	"staff_and_supervisors": {"văn phòng và cấp giám sát", "office staff and supervisors"},
 
 	"account":          {"Tài khoản", "Account"},
 	"change_password":  {"Đổi mật khẩu", "Change the password"},

@@ -1,10 +1,13 @@
 package web
 
 import (
+	"io/fs"
+	"regexp"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"rcm/reporting"
 )
@@ -61,4 +64,39 @@ func TestObligationClassColoursTheStateAtTheMoment(t *testing.T) {
 	closed := ob(reporting.ObligationLate, &after)
 	closed.FinalizedAt = &final
 	assert.False(t, toObligationRow(closed, after).Overdue, "a final obligation says late, not overdue")
+}
+
+// TestEveryWordOfThePagesIsInBothLanguages finds every literal key the
+// templates translate, and the launch form's inputs, in the table of page
+// words: a missing key would show its code ("owed") on the page.
+func TestEveryWordOfThePagesIsInBothLanguages(t *testing.T) {
+	files, err := fs.Glob(viewFiles, "views/*.html")
+	require.NoError(t, err)
+	keyRe := regexp.MustCompile(`\bt \$?\.?(?:Lang|\$\.Lang|\.Lang) "([a-z0-9_]+)"`)
+	var keys []string
+	for _, name := range files {
+		b, err := fs.ReadFile(viewFiles, name)
+		require.NoError(t, err)
+		for _, m := range keyRe.FindAllStringSubmatch(string(b), -1) {
+			keys = append(keys, m[1])
+		}
+	}
+	require.Contains(t, keys, "owed")
+	for _, in := range launchInputs {
+		if in.key != "" {
+			keys = append(keys, in.key, in.key+"_help")
+		}
+	}
+	for _, k := range keys {
+		words, ok := uiText[k]
+		if assert.True(t, ok, "%q has no words", k) {
+			assert.NotEmpty(t, words[0], "%s in Vietnamese", k)
+			assert.NotEmpty(t, words[1], "%s in English", k)
+		}
+	}
+	for _, code := range []string{"deadline_notice", "reminder", "overdue", "escalation", "close", "officer", "head", "supervisor",
+		"in_hours", "off_hours", "off_day"} {
+		assert.NotEqual(t, code, EventName("vi", code))
+		assert.NotEqual(t, code, EventName("en", code))
+	}
 }
