@@ -268,6 +268,22 @@ type agencyPage struct {
 	Pending             *reporting.Action
 	// ActionErrors are why the last action was refused.
 	ActionErrors []string
+	// Report names the cycle for people ("Báo cáo tháng 11/2026").
+	Report string
+	// State is the obligation's classification now: its live state while
+	// open, its final state once closed; NothingSent says no version and no
+	// nil report came yet ("chưa nộp").
+	State       string
+	NothingSent bool
+	// ReturnReason is why a returned report waits for a new version.
+	ReturnReason string
+	// VersionViews are every version's figures; Compare the difference
+	// between two of them.
+	VersionViews []versionView
+	Compare      *versionComparison
+	// PreviousPeriod names the period whose accepted figures the versions
+	// are compared with.
+	PreviousPeriod string
 }
 
 // agencyPage is an agency's page of a cycle, where the links of the
@@ -320,6 +336,17 @@ func (s *Server) agencyPageData(r *http.Request) (agencyPage, error) {
 		data.Values = displayValues(tmpl, versions[0].Values, lang)
 		data.Narrative = versions[0].Narrative
 	}
+	data.Report = periodTitle(lang, c)
+	data.Title = data.Report + " · " + localName(lang, a.NameVI, a.NameEN)
+	row := toObligationRow(o, now)
+	data.State, data.NothingSent = row.State, len(versions) == 0 && !o.NilReport
+	data.ReturnReason = returnReason(o, versions, d.Actions)
+	prev, err := s.ops.PreviousFigures(r.Context(), caller(r), c.ID, a.Code)
+	if err != nil {
+		return agencyPage{}, err
+	}
+	data.PreviousPeriod = prev.Period
+	data.VersionViews, data.Compare = agencyVersions(r, lang, tmpl, versions, prev.Values)
 	return data, nil
 }
 
@@ -472,7 +499,7 @@ type reviewPage struct {
 	Template   reporting.Template
 	Latest     bool
 	// Rows compare each figure with the previous period's and version's.
-	Rows               []reviewRow
+	Rows               []figureRow
 	PreviousPeriod     string
 	HasPreviousVersion bool
 	FormAction         string

@@ -48,6 +48,7 @@ func mustParseViews() *views {
 		"otherLang":   otherLangLink,
 		"periodTitle": periodTitle,
 		"event":       EventName,
+		"source":      sourceName,
 		"launchInput": newLaunchInput,
 	}
 	v := &views{pages: map[string]*template.Template{}}
@@ -291,6 +292,19 @@ var uiText = map[string][2]string{
 	"report":      {"Báo cáo", "Report"},
 	"queue_empty": {"Không có báo cáo nào chờ xem xét.", "No report is waiting for review."},
 
+	"returned_title": {"Báo cáo đã bị trả lại", "The report was returned"},
+	"returned_help":  {"Sửa số liệu theo lý do trên rồi nộp lại trước hạn nộp; báo cáo bị trả lại vẫn được nhắc như báo cáo chưa nộp.", "Correct the figures as the reason says and send the report again before due; a returned report is chased like one not sent."},
+	"compare_title":  {"So sánh hai lần nộp", "Two versions compared"},
+	"compare_from":   {"Từ lần nộp", "From version"},
+	"compare_to":     {"Đến lần nộp", "To version"},
+	"compare":        {"So sánh", "Compare"},
+	"changes":        {"Số chỉ tiêu đã sửa", "Figures changed"},
+	"source_form":    {"biểu mẫu trên trang", "web form"},
+	"source_json":    {"API (JSON)", "API (JSON)"},
+	"source_cli":     {"dòng lệnh rcm", "rcm command line"},
+	"source_csv":     {"tệp CSV", "CSV file"},
+	"source_xlsx":    {"tệp XLSX", "XLSX file"},
+
 	"launch_link":  {"Phát hành kỳ báo cáo mới", "Launch a new cycle"},
 	"launch_title": {"Phát hành kỳ báo cáo", "Launch a reporting cycle"},
 	"launch_help": {"Chọn chế độ báo cáo và kỳ số liệu rồi bấm “Xem trước”: hệ thống liệt kê mọi thông báo, lời nhắc và báo cáo cấp trên sẽ gửi, kèm thời điểm và số người nhận. Kỳ báo cáo chỉ được phát hành khi bấm “Phát hành”. Để trống các mục tùy chọn để dùng quy định của chế độ báo cáo.",
@@ -441,4 +455,12 @@ func EventName(lang, code string) string {
 		return names[1]
 	}
 	return names[0]
+}
+
+// sourceName is how a version came in (form, api, csv, xlsx), in lang.
+func sourceName(lang, source string) string {
+	if _, ok := uiText["source_"+source]; ok {
+		return translate(lang, "source_"+source)
+	}
+	return source
 }
