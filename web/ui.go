@@ -254,6 +254,9 @@ type agencyPage struct {
 	Errors        *formErrors
 	// Checks are the figures to confirm before sending (soft checks).
 	Checks *softChecks
+	// FromFile names the format of the file whose figures the inputs show
+	// for confirmation (csv, xlsx), "" for typed ones.
+	FromFile string
 	// Values are the inputs' values: as typed after a refusal, else the
 	// latest version's figures in the page's notation.
 	Values    map[string]string
@@ -443,6 +446,10 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	values, typed, problems := readFormValues(r, data.Template, formNotation(r, data.Lang), data.Lang)
 	body := submissionBody{Source: "form", Narrative: r.FormValue("narrative"), Values: values}
+	if from := r.FormValue("from_file"); from == "csv" || from == "xlsx" {
+		// The figures of a file, shown in the inputs to be confirmed.
+		body.Source = from
+	}
 	data.Values, data.Narrative = typed, body.Narrative
 	var readErr error
 	if len(problems) > 0 {
@@ -465,11 +472,17 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		err = body.check()
 	}
-	if err == nil && body.Source == "form" {
+	if err == nil {
+		// The soft checks apply to a file's figures as to the typed ones:
+		// a file's flagged figures come back in the inputs, to be
+		// confirmed (or corrected) with the same button.
 		if data.Checks, err = s.formSoftChecks(r, data, body.Values); err != nil {
 			return err
 		}
 		if data.Checks != nil {
+			if body.Source != "form" {
+				data.Values, data.FromFile = displayValues(data.Template, body.Values, data.Lang), body.Source
+			}
 			return s.render(w, http.StatusOK, "agency", data)
 		}
 	}

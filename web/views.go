@@ -376,6 +376,8 @@ var uiText = map[string][2]string{
 	"checks_title": {"Kiểm tra lại trước khi gửi: các số liệu sau khác nhiều so với kỳ trước", "Check before sending: these figures are far from the previous period's"},
 	"checks_help": {"Báo cáo chưa được gửi. Nếu số liệu đúng, bấm “Xác nhận và gửi”; nếu sai, sửa rồi bấm “Kiểm tra lại”.",
 		"The report is not sent yet. If the figures are right, press “Confirm and send”; if not, correct them and press “Check again”."},
+	"checks_file": {"Các số liệu trong ô dưới đây được đọc từ tệp đính kèm; bấm “Xác nhận và gửi” để gửi chúng, không cần đính kèm lại tệp.",
+		"The figures in the inputs below were read from the attached file; press “Confirm and send” to send them, without attaching the file again."},
 	"confirm_send":          {"Xác nhận và gửi", "Confirm and send"},
 	"check_again":           {"Kiểm tra lại", "Check again"},
 	"previous_period":       {"Kỳ trước", "Previous period"},
