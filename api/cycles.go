@@ -115,10 +115,21 @@ type Reason struct {
 // notice, reminder, overdue notice, escalation and the close, each with its
 // recipients counted and flagged when outside office hours.
 type LaunchPlan struct {
-	Cycle    Cycle  `json:"cycle"`
-	LabelVI  string `json:"label_vi"`
-	LabelEN  string `json:"label_en"`
-	SendTime string `json:"send_time"`
+	// The cycle the launch would create.
+	ID          string              `json:"id"`
+	Regime      string              `json:"regime"`
+	Period      string              `json:"period"`
+	WindowStart reporting.Date      `json:"window_start"`
+	WindowEnd   reporting.Date      `json:"window_end"`
+	TimeZone    string              `json:"time_zone"`
+	CutOff      time.Time           `json:"cut_off"`
+	Due         time.Time           `json:"due"`
+	Close       time.Time           `json:"close"`
+	Estimates   bool                `json:"estimates"`
+	Policy      reporting.PolicyDoc `json:"policy"`
+	LabelVI     string              `json:"label_vi"`
+	LabelEN     string              `json:"label_en"`
+	SendTime    string              `json:"send_time"`
 	// Agencies are those that would report (expected).
 	Agencies int `json:"agencies"`
 	// NoOfficerAddress and NoHeadAddress list the agencies without that address.

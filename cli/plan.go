@@ -69,8 +69,8 @@ func planFields(p api.LaunchPlan) []field {
 		return strings.Join(out, ", ")
 	}
 	return []field{
-		{"cycle", p.Cycle.ID}, {"report", "Báo cáo " + p.LabelVI + " / Report for " + p.LabelEN},
-		{"cut_off", formatVN(p.Cycle.CutOff)}, {"due", formatVN(p.Cycle.Due)}, {"close", formatVN(p.Cycle.Close)},
+		{"cycle", p.ID}, {"report", "Báo cáo " + p.LabelVI + " / Report for " + p.LabelEN},
+		{"cut_off", formatVN(p.CutOff)}, {"due", formatVN(p.Due)}, {"close", formatVN(p.Close)},
 		{"send_time", p.SendTime}, {"agencies", itoa(p.Agencies)},
 		{"no_officer_address", fmt.Sprintf("%d %s", len(p.NoOfficerAddress), names(p.NoOfficerAddress))},
 		{"no_head_address", fmt.Sprintf("%d %s", len(p.NoHeadAddress), names(p.NoHeadAddress))},

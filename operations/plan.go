@@ -109,6 +109,9 @@ func (e *Engine) PlanLaunch(ctx context.Context, c Caller, req LaunchRequest) (L
 	notice := reporting.Moment{At: e.now(), Kind: reporting.EventDeadlineNotice, Step: 1, Of: 1,
 		Offset: e.now().Sub(pp.Cycle.Due), Recipients: []reporting.Recipient{reporting.RecipientOfficer}}
 	for _, m := range append([]reporting.Moment{notice}, pp.Timeline...) {
+		if m.Kind == reporting.EventOverdue {
+			m.Recipients = []reporting.Recipient{reporting.RecipientOfficer} // the overdue notice
+		}
 		s := PlannedSend{Moment: m, When: pp.Hours.When(m.At)}
 		switch m.Kind {
 		case reporting.EventClose:

@@ -57,3 +57,14 @@ func TestInputErrorSaysHowManyProblems(t *testing.T) {
 	assert.Contains(t, many.Error(), "2 problems")
 	assert.Contains(t, many.Error(), "GRDP")
 }
+
+func TestALocalizedReasonFollowsTheReader(t *testing.T) {
+	e := Localized("reason", "Nhập lý do.", "say why")
+	require.Equal(t, "Nhập lý do.", e.Message("vi"))
+	require.Equal(t, "say why", e.Message("en"))
+	require.Equal(t, "reason: say why", e.Error(), "errors travel in English")
+	var fe FieldErrors
+	fe.AddIn("due", "Chọn ngày.", "choose a day")
+	require.Equal(t, "Chọn ngày.", fe[0].Message("vi"))
+	require.Equal(t, "say why", FieldError{Field: "reason", Reason: "say why"}.Message("vi"), "a reason written once is said as it is")
+}

@@ -2,6 +2,7 @@ package sheets
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"rcm/reporting"
@@ -39,12 +40,15 @@ func (c *collector) addIn(line int, code, value string, n reporting.Notation) {
 	value = strings.TrimSpace(value)
 	ind, ok := c.tmpl.Indicator(code)
 	if !ok {
-		c.problems.add(line, code, reporting.FieldUnknownIndicator,
-			"indicator %q is not in template %s; use the codes of the exported template", code, c.tmpl.Code)
+		c.problems.addIn(line, code, reporting.FieldUnknownIndicator,
+			fmt.Sprintf("chỉ tiêu %q không có trong biểu mẫu %s; dùng mã chỉ tiêu của biểu mẫu tải về", code, c.tmpl.Code),
+			fmt.Sprintf("indicator %q is not in template %s; use the codes of the exported template", code, c.tmpl.Code))
 		return
 	}
 	if first, dup := c.lineOf[code]; dup {
-		c.problems.add(line, code, ProblemDuplicate, "indicator %s already has a value on line %d; keep one line per indicator", code, first)
+		c.problems.addIn(line, code, ProblemDuplicate,
+			fmt.Sprintf("chỉ tiêu %s đã có giá trị ở dòng %d; mỗi chỉ tiêu chỉ một dòng", code, first),
+			fmt.Sprintf("indicator %s already has a value on line %d; keep one line per indicator", code, first))
 		return
 	}
 	c.lineOf[code] = line
@@ -56,7 +60,7 @@ func (c *collector) addIn(line int, code, value string, n reporting.Notation) {
 		var ne *reporting.NumberError
 		if errors.As(err, &ne) {
 			ne.Indicator = code
-			c.problems.add(line, code, ne.Code, "%s", ne.Message("en"))
+			c.problems.addIn(line, code, ne.Code, ne.Message("vi"), ne.Message("en"))
 			return
 		}
 		if err != nil { // a notation rcm does not know: a bug, said as it is
@@ -72,7 +76,7 @@ func (c *collector) addIn(line int, code, value string, n reporting.Notation) {
 	bad := false
 	for _, fe := range errs {
 		if fe.Indicator == code && fe.Code != reporting.FieldRequired {
-			c.problems.add(line, code, fe.Code, "%s", fe.Message("en"))
+			c.problems.addIn(line, code, fe.Code, fe.Message("vi"), fe.Message("en"))
 			bad = true
 		}
 	}

@@ -248,7 +248,9 @@ func (s *Server) launchRequest(r *http.Request, req api.Launch) (operations.Laun
 // toLaunchPlanJSON writes a launch plan as the API answers it.
 func toLaunchPlanJSON(plan operations.LaunchPlan) api.LaunchPlan {
 	c := plan.Cycle
-	out := api.LaunchPlan{Cycle: toCycleJSON(c), SendTime: plan.SendTime.String(), Agencies: plan.Audience.Agencies,
+	out := api.LaunchPlan{ID: c.ID, Regime: c.RegimeCode, Period: c.Period, WindowStart: c.WindowStart, WindowEnd: c.WindowEnd,
+		TimeZone: c.TimeZone, CutOff: c.CutOff, Due: c.Due, Close: c.Close, Estimates: c.ReportsEstimates(), Policy: reporting.DocOf(c.Policy),
+		SendTime: plan.SendTime.String(), Agencies: plan.Audience.Agencies,
 		NoOfficerAddress: agencyRefs(plan.Audience.NoOfficer), NoHeadAddress: agencyRefs(plan.Audience.NoHead),
 		Supervisors: plan.Audience.Supervisors, Unsupervised: plan.Audience.Unsupervised, Staff: plan.Audience.Staff,
 		Sends: make([]api.PlannedSend, len(plan.Sends))}

@@ -174,7 +174,21 @@ func problemLine(lang string, f api.FieldProblem) string {
 	case strings.HasPrefix(f.Field, "values."), f.Field == "":
 		return f.Reason
 	}
-	return f.Field + ": " + f.Reason
+	return fieldLabel(lang, f.Field) + ": " + f.Reason
+}
+
+// fieldLabels name the fields of the pages' forms for people, by the
+// request's field name.
+var fieldLabels = map[string]string{"reason": "reason", "due": "due", "narrative": "narrative", "file": "file_field",
+	"decision": "decision_field", "Idempotency-Key": "form_key"}
+
+// fieldLabel names a refused field in lang: the words of a field of the
+// pages' forms, else its name in the request.
+func fieldLabel(lang, field string) string {
+	if key, ok := fieldLabels[field]; ok {
+		return translate(lang, key)
+	}
+	return field
 }
 
 // pageMessage is what a page says about a problem, in the page's language:

@@ -34,7 +34,7 @@ func TestPlanListsEverySendWithItsRecipientsAndFlags(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.status, "%s", resp.body)
 	var plan api.LaunchPlan
 	resp.decode(t, &plan)
-	require.Equal(t, regime+"-"+pastPeriod(t), plan.Cycle.ID)
+	require.Equal(t, regime+"-"+pastPeriod(t), plan.ID)
 	require.Equal(t, 3, plan.Agencies)
 	require.Len(t, plan.NoOfficerAddress, 3, "the fixture's agencies have no addresses")
 	require.Equal(t, 1, plan.Supervisors, "R-DBSH's supervisor sees HNI and HPG")
@@ -59,12 +59,12 @@ func TestPlanListsEverySendWithItsRecipientsAndFlags(t *testing.T) {
 	require.Equal(t, 8, esc.At.In(loc).Hour())
 
 	// Nothing was launched, and the launch then lays out the same timeline.
-	require.Equal(t, http.StatusNotFound, f.do("staff", "GET", "/api/v1/cycles/"+plan.Cycle.ID, nil).status)
+	require.Equal(t, http.StatusNotFound, f.do("staff", "GET", "/api/v1/cycles/"+plan.ID, nil).status)
 	resp = f.do("staff", "POST", "/api/v1/cycles", body)
 	require.Equal(t, http.StatusCreated, resp.status, "%s", resp.body)
-	f.waitStatus(plan.Cycle.ID, reporting.CycleOpen)
+	f.waitStatus(plan.ID, reporting.CycleOpen)
 	var tl api.Timeline
-	f.do("staff", "GET", "/api/v1/cycles/"+plan.Cycle.ID+"/timeline", nil).decode(t, &tl)
+	f.do("staff", "GET", "/api/v1/cycles/"+plan.ID+"/timeline", nil).decode(t, &tl)
 	var planned, running []string
 	for _, s := range plan.Sends[1:] {
 		planned = append(planned, s.Kind+" "+s.At.UTC().Format(time.RFC3339))

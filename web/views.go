@@ -292,6 +292,9 @@ var uiText = map[string][2]string{
 	"report":      {"Báo cáo", "Report"},
 	"queue_empty": {"Không có báo cáo nào chờ xem xét.", "No report is waiting for review."},
 
+	"file_field":     {"Tệp đính kèm", "Attached file"},
+	"decision_field": {"Quyết định", "Decision"},
+	"form_key":       {"Mã biểu mẫu", "Form key"},
 	"returned_title": {"Báo cáo đã bị trả lại", "The report was returned"},
 	"returned_help":  {"Sửa số liệu theo lý do trên rồi nộp lại trước hạn nộp; báo cáo bị trả lại vẫn được nhắc như báo cáo chưa nộp.", "Correct the figures as the reason says and send the report again before due; a returned report is chased like one not sent."},
 	"compare_title":  {"So sánh hai lần nộp", "Two versions compared"},

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"rcm/api"
 	"rcm/reporting"
 )
 
@@ -99,4 +100,12 @@ func TestEveryWordOfThePagesIsInBothLanguages(t *testing.T) {
 		assert.Contains(t, eventNames, code)
 		assert.NotEqual(t, code, EventName("vi", code), "%s in Vietnamese", code)
 	}
+}
+
+func TestProblemLinesNameTheFieldInThePagesLanguage(t *testing.T) {
+	p := api.FieldProblemOf("vi", reporting.Localized("reason", "Nhập lý do từ chối.", "say why the request is refused"))
+	require.Equal(t, "Lý do: Nhập lý do từ chối.", problemLine("vi", p))
+	p = api.FieldProblemOf("en", reporting.Localized("reason", "Nhập lý do từ chối.", "say why the request is refused"))
+	require.Equal(t, "Reason: say why the request is refused", problemLine("en", p))
+	require.Equal(t, "Tệp đính kèm: x", problemLine("vi", api.FieldProblem{Field: "file", Reason: "x"}))
 }
