@@ -30,6 +30,9 @@ func (e *Engine) PlanPeriod(ctx context.Context, c Caller, regimeCode, period st
 	if err := e.Authorize(c, OpPlanPeriod); err != nil {
 		return PeriodPlan{}, err
 	}
+	if _, err := e.store.RegimeRules(ctx, regimeCode); err != nil {
+		return PeriodPlan{}, err // a regime that does not exist is not found here, not a refused field
+	}
 	return e.plan(ctx, LaunchRequest{RegimeCode: regimeCode, Period: period})
 }
 

@@ -150,7 +150,7 @@ func submissionErrors(lang string, tmpl reporting.Template, err error) *formErro
 		return nil
 	}
 	out := &formErrors{Title: translate(lang, "not_received")}
-	for _, f := range p.Errors {
+	for _, f := range p.errorsIn(lang) {
 		code, isValue := strings.CutPrefix(f.Field, "values.")
 		ind, known := tmpl.Indicator(code)
 		switch {

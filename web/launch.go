@@ -214,7 +214,7 @@ func launchErrors(lang string, err error) *formErrors {
 		return nil
 	}
 	out := &formErrors{Title: translate(lang, "launch_refused")}
-	for _, f := range p.Errors {
+	for _, f := range p.errorsIn(lang) {
 		placed := false
 		for _, in := range launchInputs {
 			if f.Field != in.prefix && !strings.HasPrefix(f.Field, in.prefix+"[") && !strings.HasPrefix(f.Field, in.prefix+".") {

@@ -88,7 +88,7 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	lang := pageLang(r)
 	data := errorPage{pageBase: pageBase{Lang: lang, Title: translate(lang, "error"), User: principal(r)},
-		Message: pageMessage(lang, p.Problem), Fields: problemLines(lang, p.Problem)}
+		Message: pageMessage(lang, p.Problem), Fields: problemLines(lang, p.errorsIn(lang))}
 	if rerr := s.render(w, p.Status, "error", data); rerr != nil {
 		s.log.Error("render error page", "error", rerr)
 		writeProblem(w, r, p.Problem)
@@ -96,9 +96,9 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // problemLines writes each refused field of a problem for a person.
-func problemLines(lang string, p api.Problem) []string {
-	out := make([]string, 0, len(p.Errors))
-	for _, f := range p.Errors {
+func problemLines(lang string, errs []api.FieldProblem) []string {
+	out := make([]string, 0, len(errs))
+	for _, f := range errs {
 		out = append(out, problemLine(lang, f))
 	}
 	return out
@@ -111,7 +111,7 @@ func userMessages(lang string, err error) []string {
 	if p.Status >= 500 || p.Status == http.StatusForbidden || p.Status == http.StatusNotFound {
 		return nil
 	}
-	lines := problemLines(lang, p.Problem)
+	lines := problemLines(lang, p.errorsIn(lang))
 	if len(lines) == 0 {
 		lines = []string{pageMessage(lang, p.Problem)}
 	}
