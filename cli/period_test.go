@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"rcm/api"
 	"rcm/reporting"
 	"rcm/store"
 )
@@ -225,3 +226,46 @@ func TestPeriodShowForARegimeShowsTheRealInstants(t *testing.T) {
 
 // testAudit is the audit entry of what a test writes to the store directly.
 var testAudit = store.AuditEntry{Actor: "test", Action: "test.seed"}
+
+// TestCyclePlanListsEverySendBeforeLaunching: `rcm cycle plan` takes the
+// flags of `cycle launch` and prints each send with its instant in Vietnam,
+// its recipients, how many people and how many without an address, and a
+// flag outside office hours; nothing is launched.
+func TestCyclePlanListsEverySendBeforeLaunching(t *testing.T) {
+	e := newCLIEnv(t)
+	ctx := context.Background()
+	_, _, err := e.store.UpsertAgencies(ctx, []reporting.Agency{
+		{Code: "VN", NameVI: "Việt Nam", Kind: "national"},
+		{Code: "HNI", ParentCode: "VN", NameVI: "Hà Nội", Kind: "city", OfficerEmail: "canbo@hanoi.gov.vn", HeadEmail: "lanhdao@hanoi.gov.vn"},
+		{Code: "HPG", ParentCode: "VN", NameVI: "Hải Phòng", Kind: "city"},
+	}, testAudit)
+	require.NoError(t, err)
+	require.NoError(t, e.store.CreateTemplate(ctx, reporting.Template{Code: "KTXH", NameVI: "Kinh tế - xã hội", Indicators: []reporting.Indicator{
+		{Code: "GRDP", NameVI: "GRDP", Type: reporting.TypeDecimal, Aggregation: reporting.AggregationSum}}}, testAudit))
+	day := 24 * time.Hour
+	require.NoError(t, e.store.CreateRegime(ctx, reporting.Regime{Code: "KTXH_THANG", NameVI: "Báo cáo tháng", TemplateCode: "KTXH",
+		Cadence: reporting.Monthly, DeadlineRule: reporting.DeadlineRule{Kind: reporting.RuleCalendarDays, N: 2},
+		Assignments: []reporting.Assignment{{AgencyCode: "HNI"}, {AgencyCode: "HPG"}},
+		Policy:      reporting.Policy{ReminderOffsets: []time.Duration{day}, ReviewTime: day, CloseAfter: 10 * day}}, testAudit))
+
+	// Due Saturday 2099-10-17: the reminder moves to Friday 08:00, overdue
+	// comes at Sunday's midnight.
+	out := e.staff("cycle", "plan", "--regime", "KTXH_THANG", "--period", "2099-10", "--due", "2099-10-17").ok(t)
+	assert.Contains(t, out, "KTXH_THANG-2099-10")
+	assert.Regexp(t, `no_officer_address\s*│\s*1 HPG \(Hải Phòng\)`, out)
+	assert.Regexp(t, `16/10/2099 08:00:00\s*│\s*nhắc nộp\s*│\s*cán bộ báo cáo\s*│\s*2\s*│\s*1\s*│\s*│`, out)
+	assert.Regexp(t, `18/10/2099 00:00:00\s*│\s*thông báo quá hạn\s*│\s*cán bộ báo cáo\s*│\s*2\s*│\s*1\s*│\s*⚠ ngày nghỉ`, out)
+	var plan api.LaunchPlan
+	require.NoError(t, json.Unmarshal([]byte(e.staff("cycle", "plan", "--regime", "KTXH_THANG", "--period", "2099-10", "--output", "json").ok(t)), &plan))
+	assert.Equal(t, 2, plan.Agencies)
+	assert.Equal(t, "deadline_notice", plan.Sends[0].Kind)
+	_, err = e.store.Cycle(ctx, "KTXH_THANG-2099-10")
+	assert.ErrorIs(t, err, store.ErrNotFound, "nothing launched")
+
+	r := e.staff("cycle", "plan", "--regime", "KTXH_THANG", "--period", "2099-Q4")
+	assert.Equal(t, ExitUsage, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "period")
+	r = e.staff("cycle", "plan", "--regime", "KTXH_THANG")
+	assert.Equal(t, ExitUsage, r.code)
+	assert.Contains(t, r.stderr, "--period is required")
+}

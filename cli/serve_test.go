@@ -90,7 +90,7 @@ func TestCycleCommandsHaveHelpWithAnExample(t *testing.T) {
 		scheduleCommand(), regimeScheduleCommand(), nilReportCommand(), extensionCommand()} {
 		walk(nil, c)
 	}
-	require.Len(t, leaves, 21)
+	require.Len(t, leaves, 22)
 	for _, path := range leaves {
 		if path[0] == "schedule" && len(path) == 1 {
 			path = []string{"regime", "schedule"} // regimeScheduleCommand stands under regime

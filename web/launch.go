@@ -258,3 +258,26 @@ func newLaunchInput(p launchPage, id, example string) launchInput {
 		"escalations": p.Form.Escalations, "review_time": p.Form.ReviewTime, "close_after": p.Form.CloseAfter}
 	return launchInput{Lang: p.Lang, ID: id, Value: values[id], Example: example, Errors: p.Errors}
 }
+
+// closeForm closes the cycle now, from its dashboard, with the reason typed
+// (Engine.Close), then shows the dashboard again; a refusal is an error page
+// saying why.
+func (s *Server) closeForm(w http.ResponseWriter, r *http.Request) error {
+	if err := parseSmallForm(r); err != nil {
+		return err
+	}
+	if err := checkForm(r); err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	if reason == "" {
+		return errValidationIn(pageLang(r), "say why the cycle closes now",
+			reporting.Localized("reason", "Nêu lý do khóa sổ sớm; lý do được ghi vào nhật ký.", "say why the cycle closes now; the reason is logged"))
+	}
+	if err := s.ops.Close(r.Context(), caller(r), id, reason); err != nil {
+		return operationErrorIn(pageLang(r), err)
+	}
+	http.Redirect(w, r, langLink(pageLang(r), "/cycles/"+id), http.StatusSeeOther)
+	return nil
+}

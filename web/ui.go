@@ -42,6 +42,7 @@ func (s *Server) pageTable() []Route {
 			Handle: s.actionForm(s.ops.RequestExtension)},
 		{Method: "POST", Path: "/cycles/{id}/agencies/{code}/extension-requests/{req}", Op: operations.OpDecideRequest, Scope: s.agencyInScope("code"),
 			Handle: s.decisionForm},
+		{Method: "POST", Path: "/cycles/{id}/close", Op: operations.OpCloseCycle, Handle: s.closeForm},
 		{Method: "GET", Path: "/launch", Op: operations.OpPlanLaunch, Handle: s.launchPage},
 		{Method: "POST", Path: "/launch", Op: operations.OpLaunchCycle, Handle: s.launchFormPost},
 		{Method: "GET", Path: "/review/{id}", Op: operations.OpReadReviews, Handle: s.reviewPage},

@@ -109,6 +109,9 @@ func TestPageAuthorization(t *testing.T) {
 			}
 			return call{"POST", fmt.Sprintf("/review/%d", id), url.Values{"decision": {"returned"}, "reason": {"sai số"}}}
 		}, map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {403, 403}, "supervisor": {403, 403}}},
+		{"POST /cycles/{id}/close", func(f *fixture, role string, inside bool) call {
+			return call{"POST", "/cycles/" + f.cycleToChange(role) + "/close", url.Values{"reason": {"đủ số liệu"}}}
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {403, 403}, "supervisor": {403, 403}}},
 		{"GET /launch", func(f *fixture, role string, inside bool) call {
 			return call{"GET", "/launch?regime=" + f.freshRegime(agencyFor(inside)) + "&period=" + pastPeriod(f.t) + "&due=" + laterDate(5), nil}
 		}, map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {403, 403}, "supervisor": {403, 403}}},

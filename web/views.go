@@ -308,6 +308,9 @@ var uiText = map[string][2]string{
 	"source_csv":     {"tệp CSV", "CSV file"},
 	"source_xlsx":    {"tệp XLSX", "XLSX file"},
 
+	"close_now": {"Khóa sổ ngay", "Close now"},
+	"close_now_help": {"Khóa sổ kỳ báo cáo ngay bây giờ thay vì theo lịch: báo cáo chưa nộp bị tính là thiếu, báo cáo bị trả lại chưa nộp lại bị tính là không được chấp nhận. Nêu lý do; lý do được ghi vào nhật ký.",
+		"Close the cycle now instead of on schedule: reports not sent count as missing, returned ones not sent again as not accepted. Say why; the reason is logged."},
 	"launch_link":  {"Phát hành kỳ báo cáo mới", "Launch a new cycle"},
 	"launch_title": {"Phát hành kỳ báo cáo", "Launch a reporting cycle"},
 	"launch_help": {"Chọn chế độ báo cáo và kỳ số liệu rồi bấm “Xem trước”: hệ thống liệt kê mọi thông báo, lời nhắc và báo cáo cấp trên sẽ gửi, kèm thời điểm và số người nhận. Kỳ báo cáo chỉ được phát hành khi bấm “Phát hành”. Để trống các mục tùy chọn để dùng quy định của chế độ báo cáo.",
