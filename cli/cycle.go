@@ -145,17 +145,24 @@ func launchFlags() []ucli.Flag {
 	}
 }
 
-func cycleLaunch(c *ucli.Context) error {
+// postLaunch sends the launch flags' body to path and reads the answer
+// into out, returning the client for what follows.
+func postLaunch(c *ucli.Context, path string, out any) (*apiClient, error) {
 	body, err := launchBody(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cl, err := newClient(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	return cl, cl.do(c.Context, http.MethodPost, path, body, out)
+}
+
+func cycleLaunch(c *ucli.Context) error {
 	var cyc api.Cycle
-	if err := cl.do(c.Context, http.MethodPost, "/api/v1/cycles", body, &cyc); err != nil {
+	cl, err := postLaunch(c, "/api/v1/cycles", &cyc)
+	if err != nil {
 		return err
 	}
 	if err := printCycle(c, cyc, nil); err != nil {

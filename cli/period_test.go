@@ -186,13 +186,9 @@ func TestPeriodShowForARegimeShowsTheRealInstants(t *testing.T) {
 		{Date: reporting.NewDate(2026, 10, 17), Kind: reporting.DayWorking},
 	}}, store.Actor{Email: "test"}, func(string) (store.OutboxMessage, error) { return store.OutboxMessage{}, nil })
 	require.NoError(t, err)
-	require.NoError(t, e.store.CreateTemplate(ctx, reporting.Template{Code: "KTXH", NameVI: "Kinh tế - xã hội", Indicators: []reporting.Indicator{
-		{Code: "GRDP", NameVI: "GRDP", Type: reporting.TypeDecimal, Aggregation: reporting.AggregationSum}}}, testAudit))
 	day := 24 * time.Hour
-	require.NoError(t, e.store.CreateRegime(ctx, reporting.Regime{Code: "KTXH_THANG", NameVI: "Báo cáo tháng", TemplateCode: "KTXH",
-		Cadence: reporting.Monthly, DeadlineRule: reporting.DeadlineRule{Kind: reporting.RuleCalendarDays, N: 2},
-		Policy: reporting.Policy{ReminderOffsets: []time.Duration{3 * day, day}, ReviewTime: day, CloseAfter: 10 * day,
-			Escalations: []reporting.EscalationStep{{After: day, Recipients: []reporting.Recipient{reporting.RecipientOfficer, reporting.RecipientHead}, Times: 1}}}}, testAudit))
+	e.seedMonthlyRegime(reporting.Policy{ReminderOffsets: []time.Duration{3 * day, day}, ReviewTime: day, CloseAfter: 10 * day,
+		Escalations: []reporting.EscalationStep{{After: day, Recipients: []reporting.Recipient{reporting.RecipientOfficer, reporting.RecipientHead}, Times: 1}}})
 
 	out := e.staff("period", "show", "2026-10", "--regime", "KTXH_THANG").ok(t)
 	for _, want := range [][2]string{
@@ -240,13 +236,8 @@ func TestCyclePlanListsEverySendBeforeLaunching(t *testing.T) {
 		{Code: "HPG", ParentCode: "VN", NameVI: "Hải Phòng", Kind: "city"},
 	}, testAudit)
 	require.NoError(t, err)
-	require.NoError(t, e.store.CreateTemplate(ctx, reporting.Template{Code: "KTXH", NameVI: "Kinh tế - xã hội", Indicators: []reporting.Indicator{
-		{Code: "GRDP", NameVI: "GRDP", Type: reporting.TypeDecimal, Aggregation: reporting.AggregationSum}}}, testAudit))
 	day := 24 * time.Hour
-	require.NoError(t, e.store.CreateRegime(ctx, reporting.Regime{Code: "KTXH_THANG", NameVI: "Báo cáo tháng", TemplateCode: "KTXH",
-		Cadence: reporting.Monthly, DeadlineRule: reporting.DeadlineRule{Kind: reporting.RuleCalendarDays, N: 2},
-		Assignments: []reporting.Assignment{{AgencyCode: "HNI"}, {AgencyCode: "HPG"}},
-		Policy:      reporting.Policy{ReminderOffsets: []time.Duration{day}, ReviewTime: day, CloseAfter: 10 * day}}, testAudit))
+	e.seedMonthlyRegime(reporting.Policy{ReminderOffsets: []time.Duration{day}, ReviewTime: day, CloseAfter: 10 * day}, "HNI", "HPG")
 
 	// Due Saturday 2099-10-17: the reminder moves to Friday 08:00, overdue
 	// comes at Sunday's midnight.
@@ -268,4 +259,19 @@ func TestCyclePlanListsEverySendBeforeLaunching(t *testing.T) {
 	r = e.staff("cycle", "plan", "--regime", "KTXH_THANG")
 	assert.Equal(t, ExitUsage, r.code)
 	assert.Contains(t, r.stderr, "--period is required")
+}
+
+// seedMonthlyRegime creates template KTXH and regime KTXH_THANG, monthly,
+// due two days after the cut-off, with the policy, assigned to the agencies.
+func (e *cliEnv) seedMonthlyRegime(policy reporting.Policy, agencies ...string) {
+	e.t.Helper()
+	ctx := context.Background()
+	require.NoError(e.t, e.store.CreateTemplate(ctx, reporting.Template{Code: "KTXH", NameVI: "Kinh tế - xã hội", Indicators: []reporting.Indicator{
+		{Code: "GRDP", NameVI: "GRDP", Type: reporting.TypeDecimal, Aggregation: reporting.AggregationSum}}}, testAudit))
+	r := reporting.Regime{Code: "KTXH_THANG", NameVI: "Báo cáo tháng", TemplateCode: "KTXH",
+		Cadence: reporting.Monthly, DeadlineRule: reporting.DeadlineRule{Kind: reporting.RuleCalendarDays, N: 2}, Policy: policy}
+	for _, a := range agencies {
+		r.Assignments = append(r.Assignments, reporting.Assignment{AgencyCode: a})
+	}
+	require.NoError(e.t, e.store.CreateRegime(ctx, r, testAudit))
 }

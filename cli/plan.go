@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 
@@ -36,16 +35,8 @@ Examples:
 }
 
 func cyclePlan(c *ucli.Context) error {
-	body, err := launchBody(c)
-	if err != nil {
-		return err
-	}
-	cl, err := newClient(c)
-	if err != nil {
-		return err
-	}
 	var plan api.LaunchPlan
-	if err := cl.do(c.Context, http.MethodPost, "/api/v1/cycles/plan", body, &plan); err != nil {
+	if _, err := postLaunch(c, "/api/v1/cycles/plan", &plan); err != nil {
 		return err
 	}
 	if f := c.String("output"); f != outputTable && f != "" {

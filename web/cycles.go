@@ -258,12 +258,17 @@ func toLaunchPlanJSON(plan operations.LaunchPlan) api.LaunchPlan {
 		out.LabelVI, out.LabelEN = p.Label("vi"), p.Label("en")
 	}
 	for i, m := range plan.Sends {
-		recipients := make([]string, len(m.Recipients))
-		for j, rc := range m.Recipients {
-			recipients[j] = string(rc)
-		}
-		out.Sends[i] = api.PlannedSend{At: m.At, Kind: string(m.Kind), Step: m.Step, Of: m.Of, Recipients: recipients,
+		out.Sends[i] = api.PlannedSend{At: m.At, Kind: string(m.Kind), Step: m.Step, Of: m.Of, Recipients: recipientCodes(m.Recipients),
 			Count: m.Count, NoAddress: m.NoAddress, When: string(m.When)}
+	}
+	return out
+}
+
+// recipientCodes writes recipients as the API does ("officer", "head").
+func recipientCodes(rs []reporting.Recipient) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = string(r)
 	}
 	return out
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -75,18 +74,8 @@ func (f *fixture) postFile(path, name string, content []byte, fields url.Values)
 		require.NoError(f.t, mw.WriteField(k, vs[0]))
 	}
 	require.NoError(f.t, mw.Close())
-	req, err := http.NewRequest("POST", f.http.URL+path, &buf)
-	require.NoError(f.t, err)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+f.tokens["officer"])
-	client := *f.http.Client()
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := client.Do(req)
-	require.NoError(f.t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(f.t, err)
-	return resp.StatusCode, string(b)
+	resp := f.pageBody("officer", "POST", path, mw.FormDataContentType(), &buf)
+	return resp.status, string(resp.body)
 }
 
 // TestSoftChecksAskAboutAFilesFiguresToo: a CSV whose GRDP is a thousandth

@@ -18,14 +18,20 @@ import (
 // body is sent url-encoded.
 func (f *fixture) page(role, method, path string, form url.Values) response {
 	f.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
+	if form == nil {
+		return f.pageBody(role, method, path, "", nil)
 	}
+	return f.pageBody(role, method, path, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+}
+
+// pageBody requests a page as the role without following redirects,
+// sending body as contentType.
+func (f *fixture) pageBody(role, method, path, contentType string, body io.Reader) response {
+	f.t.Helper()
 	req, err := http.NewRequest(method, f.http.URL+path, body)
 	require.NoError(f.t, err)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	if tok := f.tokens[role]; tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)
