@@ -51,6 +51,7 @@ func TestSoftChecksAskBeforeSendingAndFlagForTheReviewer(t *testing.T) {
 	require.Contains(t, html, "Kỳ trước "+earlier.ID)
 	require.Contains(t, html, ">12.000</td>", "the previous period's figure")
 	require.Contains(t, html, "12.500 <span class=\"warn\">(đã sửa)</span>", "the previous version's figure, and that it changed")
+	require.Contains(t, html, fmt.Sprintf(`id="compare-link" href="/cycles/%s/agencies/HNI?from=1&amp;to=2#compare-title"`, cycleID), "every version, compared on the agency's page")
 }
 
 // afterAnAcceptedPeriod launches a fresh regime's cycle for HNI in the

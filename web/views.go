@@ -49,6 +49,7 @@ func mustParseViews() *views {
 		"periodTitle": periodTitle,
 		"event":       EventName,
 		"source":      sourceName,
+		"minus":       func(a, b int) int { return a - b },
 		"launchInput": newLaunchInput,
 	}
 	v := &views{pages: map[string]*template.Template{}}
@@ -301,6 +302,7 @@ var uiText = map[string][2]string{
 	"compare_from":   {"Từ lần nộp", "From version"},
 	"compare_to":     {"Đến lần nộp", "To version"},
 	"compare":        {"So sánh", "Compare"},
+	"all_versions":   {"mọi lần nộp và so sánh", "every version, compared"},
 	"changes":        {"Số chỉ tiêu đã sửa", "Figures changed"},
 	"source_form":    {"biểu mẫu trên trang", "web form"},
 	"source_json":    {"API (JSON)", "API (JSON)"},
