@@ -124,13 +124,7 @@ func (s *Server) launchFormPost(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	body, problems := data.Form.body()
-	var lr operations.LaunchRequest
-	if len(problems) > 0 {
-		err = errValidationIn(data.Lang, "some fields of the launch are refused", problems...)
-	} else {
-		lr, err = s.launchRequest(r, body)
-	}
+	lr, err := s.formLaunchRequest(r, data.Form)
 	var cyc reporting.Cycle
 	if err == nil {
 		cyc, err = s.ops.Launch(r.Context(), caller(r), lr)
@@ -159,13 +153,18 @@ func (s *Server) launchPageData(r *http.Request, form launchForm) (launchPage, e
 		Regimes: regimes, Form: form}, nil
 }
 
-// plan asks operations for the preview of the form's cycle.
-func (s *Server) plan(r *http.Request, form launchForm) (operations.LaunchPlan, error) {
+// formLaunchRequest checks the form's fields as the API's launch does.
+func (s *Server) formLaunchRequest(r *http.Request, form launchForm) (operations.LaunchRequest, error) {
 	body, problems := form.body()
 	if len(problems) > 0 {
-		return operations.LaunchPlan{}, errValidationIn(pageLang(r), "some fields of the launch are refused", problems...)
+		return operations.LaunchRequest{}, errValidationIn(pageLang(r), "some fields of the launch are refused", problems...)
 	}
-	lr, err := s.launchRequest(r, body)
+	return s.launchRequest(r, body)
+}
+
+// plan asks operations for the preview of the form's cycle.
+func (s *Server) plan(r *http.Request, form launchForm) (operations.LaunchPlan, error) {
+	lr, err := s.formLaunchRequest(r, form)
 	if err != nil {
 		return operations.LaunchPlan{}, err
 	}

@@ -310,7 +310,8 @@ var uiText = map[string][2]string{
 	"source_csv":     {"tệp CSV", "CSV file"},
 	"source_xlsx":    {"tệp XLSX", "XLSX file"},
 
-	"close_now": {"Khóa sổ ngay", "Close now"},
+	"agencies_below": {"Các đơn vị trực thuộc", "Agencies below"},
+	"close_now":      {"Khóa sổ ngay", "Close now"},
 	"close_now_help": {"Khóa sổ kỳ báo cáo ngay bây giờ thay vì theo lịch: báo cáo chưa nộp bị tính là thiếu, báo cáo bị trả lại chưa nộp lại bị tính là không được chấp nhận. Nêu lý do; lý do được ghi vào nhật ký.",
 		"Close the cycle now instead of on schedule: reports not sent count as missing, returned ones not sent again as not accepted. Say why; the reason is logged."},
 	"launch_link":  {"Phát hành kỳ báo cáo mới", "Launch a new cycle"},
