@@ -109,3 +109,13 @@ func TestProblemLinesNameTheFieldInThePagesLanguage(t *testing.T) {
 	require.Equal(t, "Reason: say why the request is refused", problemLine("en", p))
 	require.Equal(t, "Tệp đính kèm: x", problemLine("vi", api.FieldProblem{Field: "file", Reason: "x"}))
 }
+
+// TestAShortHistoryIsDrawnAtTheScaleOfAFullOne: one period's bars are as
+// wide as in a chart of twelve, not stretched across the page.
+func TestAShortHistoryIsDrawnAtTheScaleOfAFullOne(t *testing.T) {
+	series := []rateSeries{{Name: "a", Values: []float64{50}}, {Name: "b", Values: []float64{60}}}
+	one := historyChart("h", "t", []string{"11/2026"}, series)
+	twelve := historyChart("h", "t", make([]string, reporting.MatrixPeriods), []rateSeries{
+		{Name: "a", Values: make([]float64, reporting.MatrixPeriods)}, {Name: "b", Values: make([]float64, reporting.MatrixPeriods)}})
+	require.Equal(t, twelve.Width, one.Width)
+}
