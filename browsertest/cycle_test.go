@@ -33,7 +33,7 @@ func (b *tab) choose(id, value string) {
 func (b *tab) write(id, text string) {
 	b.t.Helper()
 	sel := chromedp.CSS("#" + id)
-	b.do("type into #"+id, chromedp.WaitVisible(sel), chromedp.SendKeys(sel, text))
+	b.do("type into #"+id, chromedp.WaitVisible(sel), chromedp.Focus(sel), chromedp.KeyEvent(text))
 }
 
 // TestAWholeCycleClickedThrough is one cycle from launch to close, every
