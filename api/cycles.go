@@ -131,3 +131,57 @@ type Extension struct {
 type Reason struct {
 	Reason string `json:"reason"`
 }
+
+// LaunchPlan is what launching a cycle would send (POST /api/v1/cycles/plan,
+// the body of a launch): the cycle's dates, who it would write to, and every
+// notice, reminder, overdue notice, escalation and the close, each with its
+// recipients counted and flagged when outside office hours.
+type LaunchPlan struct {
+	// The cycle the launch would create.
+	ID          string              `json:"id"`
+	Regime      string              `json:"regime"`
+	Period      string              `json:"period"`
+	WindowStart reporting.Date      `json:"window_start"`
+	WindowEnd   reporting.Date      `json:"window_end"`
+	TimeZone    string              `json:"time_zone"`
+	CutOff      time.Time           `json:"cut_off"`
+	Due         time.Time           `json:"due"`
+	Close       time.Time           `json:"close"`
+	Estimates   bool                `json:"estimates"`
+	Policy      reporting.PolicyDoc `json:"policy"`
+	LabelVI     string              `json:"label_vi"`
+	LabelEN     string              `json:"label_en"`
+	SendTime    string              `json:"send_time"`
+	// Agencies are those that would report (expected).
+	Agencies int `json:"agencies"`
+	// NoOfficerAddress and NoHeadAddress list the agencies without that address.
+	NoOfficerAddress []AgencyRef   `json:"no_officer_address"`
+	NoHeadAddress    []AgencyRef   `json:"no_head_address"`
+	Supervisors      int           `json:"supervisors"`
+	Unsupervised     int           `json:"unsupervised"`
+	Staff            int           `json:"staff"`
+	Sends            []PlannedSend `json:"sends"`
+}
+
+// AgencyRef names an agency.
+type AgencyRef struct {
+	Code   string `json:"code"`
+	NameVI string `json:"name_vi"`
+	NameEN string `json:"name_en"`
+}
+
+// PlannedSend is one moment of a launch plan: its instant, kind, step,
+// recipients (officer, head, supervisor), how many people it writes to at
+// most, how many agencies lack the address, and whether it goes out in
+// office hours (in_hours), outside them on a working day (off_hours) or on
+// a day off (off_day).
+type PlannedSend struct {
+	At         time.Time `json:"at"`
+	Kind       string    `json:"kind"`
+	Step       int       `json:"step"`
+	Of         int       `json:"of"`
+	Recipients []string  `json:"recipients"`
+	Count      int       `json:"count"`
+	NoAddress  int       `json:"no_address"`
+	When       string    `json:"when"`
+}

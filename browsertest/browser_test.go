@@ -108,11 +108,14 @@ func (b *tab) location() string {
 	return strings.TrimPrefix(get(b, "read the location", chromedp.Location()), b.site.url)
 }
 
-// fill replaces the value of the input with id by text, typed key by key.
+// fill replaces the value of the input with id by text, typed key by key
+// into the focused input. (Not chromedp.SendKeys: in chromedp v0.23.0 it
+// reads the node's attributes before taking the node's lock, a data race
+// with the DOM events the race detector reports.)
 func (b *tab) fill(id, text string) {
 	b.t.Helper()
 	sel := chromedp.CSS("#" + id)
-	b.do("type into #"+id, chromedp.WaitReady(sel), chromedp.Clear(sel), chromedp.SendKeys(sel, text))
+	b.do("type into #"+id, chromedp.WaitReady(sel), chromedp.Clear(sel), chromedp.Focus(sel), chromedp.KeyEvent(text))
 }
 
 // submit clicks the button and waits for the next page to load.

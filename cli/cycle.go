@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,6 +26,7 @@ func cycleCommand() *ucli.Command {
 		Name:  "cycle",
 		Usage: "launch reporting cycles, follow them, extend, close or cancel them",
 		Subcommands: []*ucli.Command{
+			cyclePlanCommand(),
 			cycleLaunchCommand(),
 			cycleListCommand(),
 			cycleStatusCommand(),
@@ -100,26 +102,19 @@ Examples:
    rcm cycle launch --regime KTXH_THANG --period 2026-10 --due +2m --reminders 60s,30s \
       --escalations "10s:officer+head,30s:supervisor*2/10s" --review-time 30s --close-after 2m --wait
    rcm cycle launch --regime SEI_TWO_TIER --period 2026-11 --tier-due 1=+4m --due +8m`,
-		Flags: append(clientFlags(),
-			&ucli.StringFlag{Name: "regime", Usage: "regime code (required)"},
-			&ucli.StringFlag{Name: "period", Usage: "period in the regime's cadence: 2026-10, 2026-Q1, 2026-H1, 2026-9M, 2026 (required)"},
-			&ucli.StringFlag{Name: "due", Usage: "replace the due date: +2m, 2026-11-20 or 2026-11-20T17:00:00+07:00"},
-			&ucli.StringSliceFlag{Name: "tier-due", Usage: "replace a lower level's due in a two-tier regime: LEVEL=WHEN (1=+3m), repeatable"},
-			&ucli.StringFlag{Name: "reminders", Usage: "how long before due each reminder goes, comma-separated (\"\" for none)"},
-			&ucli.StringFlag{Name: "escalations", Usage: "escalation steps after due, comma-separated: AFTER:RECIPIENTS[*TIMES/REPEAT]"},
-			&ucli.StringFlag{Name: "review-time", Usage: "how long a reviewer has before being reminded (0s: no limit)"},
-			&ucli.StringFlag{Name: "close-after", Usage: "how long after due the cycle closes"},
+		Flags: slices.Concat(clientFlags(), launchFlags(), []ucli.Flag{
 			&ucli.BoolFlag{Name: "wait", Usage: "wait until the deadline notice has gone out, with a progress bar"},
 			&ucli.DurationFlag{Name: "wait-timeout", Usage: "give up waiting after this long", Value: 5 * time.Minute},
 			outputFlag(),
-		),
+		}),
 		Action: cycleLaunch,
 	}
 }
 
-func cycleLaunch(c *ucli.Context) error {
+// launchBody reads the flags of cycle launch and cycle plan.
+func launchBody(c *ucli.Context) (api.Launch, error) {
 	if err := requireFlags(c, "regime", "period"); err != nil {
-		return err
+		return api.Launch{}, err
 	}
 	body := api.Launch{Regime: c.String("regime"), Period: c.String("period"), Due: c.String("due"),
 		ReviewTime: c.String("review-time"), CloseAfter: c.String("close-after")}
@@ -127,7 +122,7 @@ func cycleLaunch(c *ucli.Context) error {
 		level, when, ok := strings.Cut(td, "=")
 		n, err := strconv.Atoi(level)
 		if !ok || err != nil || when == "" {
-			return usageError("--tier-due %q: write LEVEL=WHEN, such as 1=+3m (level 1 is the lowest)", td)
+			return api.Launch{}, usageError("--tier-due %q: write LEVEL=WHEN, such as 1=+3m (level 1 is the lowest)", td)
 		}
 		body.TierDue = append(body.TierDue, api.TierDue{Level: n, Due: when})
 	}
@@ -140,18 +135,47 @@ func cycleLaunch(c *ucli.Context) error {
 		for _, s := range splitList([]string{c.String("escalations")}) {
 			e, err := parseEscalationStep(s)
 			if err != nil {
-				return err
+				return api.Launch{}, err
 			}
 			steps = append(steps, e)
 		}
 		body.Escalations = &steps
 	}
+	return body, nil
+}
+
+// launchFlags are the flags of the cycle a launch or a plan asks for.
+func launchFlags() []ucli.Flag {
+	return []ucli.Flag{
+		&ucli.StringFlag{Name: "regime", Usage: "regime code (required)"},
+		&ucli.StringFlag{Name: "period", Usage: "period in the regime's cadence: 2026-10, 2026-Q1, 2026-H1, 2026-9M, 2026 (required)"},
+		&ucli.StringFlag{Name: "due", Usage: "replace the due date: +2m, 2026-11-20 or 2026-11-20T17:00:00+07:00"},
+		&ucli.StringSliceFlag{Name: "tier-due", Usage: "replace a lower level's due in a two-tier regime: LEVEL=WHEN (1=+3m), repeatable"},
+		&ucli.StringFlag{Name: "reminders", Usage: "how long before due each reminder goes, comma-separated (\"\" for none)"},
+		&ucli.StringFlag{Name: "escalations", Usage: "escalation steps after due, comma-separated: AFTER:RECIPIENTS[*TIMES/REPEAT]"},
+		&ucli.StringFlag{Name: "review-time", Usage: "how long a reviewer has before being reminded (0s: no limit)"},
+		&ucli.StringFlag{Name: "close-after", Usage: "how long after due the cycle closes"},
+	}
+}
+
+// postLaunch sends the launch flags' body to path and reads the answer
+// into out, returning the client for what follows.
+func postLaunch(c *ucli.Context, path string, out any) (*apiClient, error) {
+	body, err := launchBody(c)
+	if err != nil {
+		return nil, err
+	}
 	cl, err := newClient(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	return cl, cl.do(c.Context, http.MethodPost, path, body, out)
+}
+
+func cycleLaunch(c *ucli.Context) error {
 	var cyc api.Cycle
-	if err := cl.do(c.Context, http.MethodPost, "/api/v1/cycles", body, &cyc); err != nil {
+	cl, err := postLaunch(c, "/api/v1/cycles", &cyc)
+	if err != nil {
 		return err
 	}
 	if err := printCycle(c, cyc, nil); err != nil {
@@ -169,19 +193,9 @@ func parseEscalationStep(s string) (reporting.EscalationDoc, error) {
 	if strings.Count(s, ":") == 3 {
 		return parseEscalation(s)
 	}
-	after, rest, ok := strings.Cut(s, ":")
-	if !ok || after == "" || rest == "" {
-		return reporting.EscalationDoc{}, usageError("--escalations %q: write AFTER:RECIPIENTS[*TIMES/REPEAT], such as 10s:officer+head or 30s:supervisor*2/10s", s)
-	}
-	recipients, repeat, hasRepeat := strings.Cut(rest, "*")
-	e := reporting.EscalationDoc{After: after, Recipients: strings.Split(recipients, "+")}
-	if hasRepeat {
-		times, every, ok := strings.Cut(repeat, "/")
-		n, err := strconv.Atoi(times)
-		if !ok || err != nil || every == "" {
-			return reporting.EscalationDoc{}, usageError("--escalations %q: after * write TIMES/REPEAT, such as *2/10s (twice, 10 seconds apart)", s)
-		}
-		e.Times, e.Repeat = n, every
+	e, err := reporting.ParseEscalationText(s)
+	if err != nil {
+		return reporting.EscalationDoc{}, usageError("--escalations %v", err)
 	}
 	return e, nil
 }

@@ -684,6 +684,8 @@ func printDevAddresses(w io.Writer, a devAddresses, took time.Duration) {
 			"Next: launch a demo cycle that runs its reminders and escalations in minutes, and watch the mail arrive:",
 			fmt.Sprintf("  export RCM_SERVER=%s RCM_TOKEN=%s", a.web, demo.TokenCommand(file, "staff")),
 			fmt.Sprintf("  %s %s", selfCommand(), strings.Join(demoLaunchArgs(a.period), " ")),
+			"or preview it on the launch page (signed in as office staff) and launch it from there:",
+			"  " + demoLaunchPage(a.web, a.period),
 		}
 	} else {
 		next = []string{
@@ -705,6 +707,13 @@ func demoLaunchArgs(period string) []string {
 	return []string{"cycle", "launch", "--regime", demo.RegimeCode, "--period", period,
 		"--due", "+5m", "--reminders", "3m,1m", "--escalations", "1m:officer+head,2m:supervisor",
 		"--review-time", "2m", "--close-after", "4m", "--wait"}
+}
+
+// demoLaunchPage is the launch page previewing the cycle of demoLaunchArgs.
+func demoLaunchPage(web, period string) string {
+	q := url.Values{"regime": {demo.RegimeCode}, "period": {period}, "due": {"+5m"}, "reminders": {"3m,1m"},
+		"escalations": {"1m:officer+head,2m:supervisor"}, "review_time": {"2m"}, "close_after": {"4m"}}
+	return strings.TrimSuffix(web, "/") + "/launch?" + q.Encode()
 }
 
 // relativePath shows path relative to the working folder when it is inside it.

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"net/url"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -46,4 +48,26 @@ func TestNextFreePeriodIsTheLatestPeriodPastItsCutOff(t *testing.T) {
 		WindowStart: start, WindowEnd: end, TimeZone: regime.TimeZone, CutOff: end.End(loc), Due: due, Close: due, Policy: regime.Policy},
 		store.AuditEntry{Actor: "test", Action: "cycle.launch"}))
 	assert.Equal(t, "2026-10", nextFreePeriod(ctx, ops, hanoi(2026, 11, 25, 9)), "a launched period is skipped")
+}
+
+// TestDemoLaunchPageTakesTheLaunchCommandsCycle: the link rcm dev prints
+// previews the same cycle as the command it prints.
+func TestDemoLaunchPageTakesTheLaunchCommandsCycle(t *testing.T) {
+	link := demoLaunchPage("http://127.0.0.1:8080/", "2026-11")
+	u, err := url.Parse(link)
+	require.NoError(t, err)
+	require.Equal(t, "/launch", u.Path)
+	q := u.Query()
+	args := demoLaunchArgs("2026-11")
+	flag := func(name string) string {
+		for i, a := range args {
+			if a == "--"+name {
+				return args[i+1]
+			}
+		}
+		return ""
+	}
+	for _, name := range []string{"regime", "period", "due", "reminders", "escalations", "review-time", "close-after"} {
+		require.Equal(t, flag(name), q.Get(strings.ReplaceAll(name, "-", "_")), name)
+	}
 }

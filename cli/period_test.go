@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"rcm/api"
 	"rcm/reporting"
 	"rcm/store"
 )
@@ -185,13 +186,9 @@ func TestPeriodShowForARegimeShowsTheRealInstants(t *testing.T) {
 		{Date: reporting.NewDate(2026, 10, 17), Kind: reporting.DayWorking},
 	}}, store.Actor{Email: "test"}, func(string) (store.OutboxMessage, error) { return store.OutboxMessage{}, nil })
 	require.NoError(t, err)
-	require.NoError(t, e.store.CreateTemplate(ctx, reporting.Template{Code: "KTXH", NameVI: "Kinh tế - xã hội", Indicators: []reporting.Indicator{
-		{Code: "GRDP", NameVI: "GRDP", Type: reporting.TypeDecimal, Aggregation: reporting.AggregationSum}}}, testAudit))
 	day := 24 * time.Hour
-	require.NoError(t, e.store.CreateRegime(ctx, reporting.Regime{Code: "KTXH_THANG", NameVI: "Báo cáo tháng", TemplateCode: "KTXH",
-		Cadence: reporting.Monthly, DeadlineRule: reporting.DeadlineRule{Kind: reporting.RuleCalendarDays, N: 2},
-		Policy: reporting.Policy{ReminderOffsets: []time.Duration{3 * day, day}, ReviewTime: day, CloseAfter: 10 * day,
-			Escalations: []reporting.EscalationStep{{After: day, Recipients: []reporting.Recipient{reporting.RecipientOfficer, reporting.RecipientHead}, Times: 1}}}}, testAudit))
+	e.seedMonthlyRegime(reporting.Policy{ReminderOffsets: []time.Duration{3 * day, day}, ReviewTime: day, CloseAfter: 10 * day,
+		Escalations: []reporting.EscalationStep{{After: day, Recipients: []reporting.Recipient{reporting.RecipientOfficer, reporting.RecipientHead}, Times: 1}}})
 
 	out := e.staff("period", "show", "2026-10", "--regime", "KTXH_THANG").ok(t)
 	for _, want := range [][2]string{
@@ -225,3 +222,59 @@ func TestPeriodShowForARegimeShowsTheRealInstants(t *testing.T) {
 
 // testAudit is the audit entry of what a test writes to the store directly.
 var testAudit = store.AuditEntry{Actor: "test", Action: "test.seed"}
+
+// TestCyclePlanListsEverySendBeforeLaunching: `rcm cycle plan` takes the
+// flags of `cycle launch` and prints each send with its instant in Vietnam,
+// its recipients, how many people and how many without an address, and a
+// flag outside office hours; nothing is launched.
+func TestCyclePlanListsEverySendBeforeLaunching(t *testing.T) {
+	e := newCLIEnv(t)
+	ctx := context.Background()
+	_, _, err := e.store.UpsertAgencies(ctx, []reporting.Agency{
+		{Code: "VN", NameVI: "Việt Nam", Kind: "national"},
+		{Code: "HNI", ParentCode: "VN", NameVI: "Hà Nội", Kind: "city", OfficerEmail: "canbo@hanoi.gov.vn", HeadEmail: "lanhdao@hanoi.gov.vn"},
+		{Code: "HPG", ParentCode: "VN", NameVI: "Hải Phòng", Kind: "city"},
+	}, testAudit)
+	require.NoError(t, err)
+	day := 24 * time.Hour
+	e.seedMonthlyRegime(reporting.Policy{ReminderOffsets: []time.Duration{day}, ReviewTime: day, CloseAfter: 10 * day}, "HNI", "HPG")
+
+	// Due Saturday 2099-10-17: the reminder moves to Friday 08:00, the
+	// overdue notice of Sunday's midnight waits for Monday 08:00.
+	out := e.staff("cycle", "plan", "--regime", "KTXH_THANG", "--period", "2099-10", "--due", "2099-10-17").ok(t)
+	assert.Contains(t, out, "KTXH_THANG-2099-10")
+	assert.Regexp(t, `no_officer_address\s*│\s*1 HPG \(Hải Phòng\)`, out)
+	assert.Regexp(t, `16/10/2099 08:00:00\s*│\s*nhắc nộp\s*│\s*cán bộ báo cáo\s*│\s*2\s*│\s*1\s*│\s*│`, out)
+	assert.Regexp(t, `19/10/2099 08:00:00\s*│\s*thông báo quá hạn\s*│\s*cán bộ báo cáo\s*│\s*2\s*│\s*1\s*│\s*│`, out)
+	// Due at an exact instant on a Sunday evening: its notice keeps it, flagged.
+	out = e.staff("cycle", "plan", "--regime", "KTXH_THANG", "--period", "2099-10", "--due", "2099-10-18T20:00:00+07:00").ok(t)
+	assert.Regexp(t, `18/10/2099 20:00:00\s*│\s*thông báo quá hạn\s*│\s*cán bộ báo cáo\s*│\s*2\s*│\s*1\s*│\s*⚠ ngày nghỉ`, out)
+	var plan api.LaunchPlan
+	require.NoError(t, json.Unmarshal([]byte(e.staff("cycle", "plan", "--regime", "KTXH_THANG", "--period", "2099-10", "--output", "json").ok(t)), &plan))
+	assert.Equal(t, 2, plan.Agencies)
+	assert.Equal(t, "deadline_notice", plan.Sends[0].Kind)
+	_, err = e.store.Cycle(ctx, "KTXH_THANG-2099-10")
+	assert.ErrorIs(t, err, store.ErrNotFound, "nothing launched")
+
+	r := e.staff("cycle", "plan", "--regime", "KTXH_THANG", "--period", "2099-Q4")
+	assert.Equal(t, ExitUsage, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "period")
+	r = e.staff("cycle", "plan", "--regime", "KTXH_THANG")
+	assert.Equal(t, ExitUsage, r.code)
+	assert.Contains(t, r.stderr, "--period is required")
+}
+
+// seedMonthlyRegime creates template KTXH and regime KTXH_THANG, monthly,
+// due two days after the cut-off, with the policy, assigned to the agencies.
+func (e *cliEnv) seedMonthlyRegime(policy reporting.Policy, agencies ...string) {
+	e.t.Helper()
+	ctx := context.Background()
+	require.NoError(e.t, e.store.CreateTemplate(ctx, reporting.Template{Code: "KTXH", NameVI: "Kinh tế - xã hội", Indicators: []reporting.Indicator{
+		{Code: "GRDP", NameVI: "GRDP", Type: reporting.TypeDecimal, Aggregation: reporting.AggregationSum}}}, testAudit))
+	r := reporting.Regime{Code: "KTXH_THANG", NameVI: "Báo cáo tháng", TemplateCode: "KTXH",
+		Cadence: reporting.Monthly, DeadlineRule: reporting.DeadlineRule{Kind: reporting.RuleCalendarDays, N: 2}, Policy: policy}
+	for _, a := range agencies {
+		r.Assignments = append(r.Assignments, reporting.Assignment{AgencyCode: a})
+	}
+	require.NoError(e.t, e.store.CreateRegime(ctx, r, testAudit))
+}

@@ -129,3 +129,16 @@ func TestAValueProblemSpeaksTheReadersLanguage(t *testing.T) {
 	plain := reporting.FieldError{Field: "reason", Reason: "required"}
 	assert.Equal(t, "required", FieldReason(Vietnamese, plain), "other reasons are written once")
 }
+
+// TestALocalizedReasonFollowsTheReader: a reason written in both languages
+// by its finder is said in the reader's; one written once, as it is.
+func TestALocalizedReasonFollowsTheReader(t *testing.T) {
+	e := reporting.Localized("reason", "Nhập lý do.", "say why")
+	require.Equal(t, "Nhập lý do.", FieldReason(Vietnamese, e))
+	require.Equal(t, "say why", FieldReason(English, e))
+	require.Equal(t, "reason: say why", e.Error(), "errors travel in English")
+	var fe reporting.FieldErrors
+	fe.AddIn("due", "Chọn ngày.", "choose a day")
+	require.Equal(t, "Chọn ngày.", FieldReason(Vietnamese, fe[0]))
+	require.Equal(t, "say why", FieldReason(Vietnamese, reporting.FieldError{Field: "reason", Reason: "say why"}), "a reason written once is said as it is")
+}

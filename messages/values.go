@@ -50,6 +50,9 @@ var valueTexts = map[string]entry{
 // indicator and the limit; for any other field its Reason, written once.
 func FieldReason(lang Lang, e reporting.FieldError) string {
 	if e.Indicator == "" {
+		if lang == Vietnamese && e.ReasonVI != "" {
+			return e.ReasonVI
+		}
 		return e.Reason
 	}
 	key := "value." + e.Code

@@ -31,7 +31,8 @@ func (e *Engine) Reopen(ctx context.Context, c Caller, req ActionRequest) (repor
 	if err := e.Authorize(c, OpReopen); err != nil {
 		return reporting.Action{}, err
 	}
-	return e.recordAction(ctx, c, req, reporting.ActionReopen, reporting.EventReopened, "say why the report is reopened; the agency is told")
+	return e.recordAction(ctx, c, req, reporting.ActionReopen, reporting.EventReopened,
+		reporting.Localized("reason", "Nhập lý do mở lại báo cáo; đơn vị sẽ nhận được lý do này.", "say why the report is reopened; the agency is told"))
 }
 
 // DeclareNil records the agency's declaration that it has nothing to report
@@ -44,7 +45,8 @@ func (e *Engine) DeclareNil(ctx context.Context, c Caller, req ActionRequest) (r
 	if !c.CanSubmitFor(req.AgencyCode) {
 		return reporting.Action{}, fmt.Errorf("nil report for %s: only that agency's reporting officer may declare it: %w", req.AgencyCode, ErrForbidden)
 	}
-	return e.recordAction(ctx, c, req, reporting.ActionNilReport, reporting.EventNilReported, "say why there is nothing to report; the office reads it")
+	return e.recordAction(ctx, c, req, reporting.ActionNilReport, reporting.EventNilReported,
+		reporting.Localized("reason", "Nhập lý do không có số liệu để báo cáo; văn phòng sẽ đọc lý do này.", "say why there is nothing to report; the office reads it"))
 }
 
 // RequestExtension records the agency's request for a later due date, with
@@ -57,26 +59,27 @@ func (e *Engine) RequestExtension(ctx context.Context, c Caller, req ActionReque
 	if !c.CanSubmitFor(req.AgencyCode) {
 		return reporting.Action{}, fmt.Errorf("extension request for %s: only that agency's reporting officer may ask: %w", req.AgencyCode, ErrForbidden)
 	}
-	return e.recordAction(ctx, c, req, reporting.ActionExtensionRequest, reporting.EventExtensionRequested, "say why more time is needed; the office reads it")
+	return e.recordAction(ctx, c, req, reporting.ActionExtensionRequest, reporting.EventExtensionRequested,
+		reporting.Localized("reason", "Nhập lý do cần thêm thời gian; văn phòng sẽ đọc lý do này.", "say why more time is needed; the office reads it"))
 }
 
 // recordAction checks the reason (and the due date asked for), records the
 // action with its hand-off to the agency's SubmissionWorkflow, and hands it
 // over.
-func (e *Engine) recordAction(ctx context.Context, c Caller, req ActionRequest, kind reporting.ActionKind, event reporting.Event, needReason string) (reporting.Action, error) {
+func (e *Engine) recordAction(ctx context.Context, c Caller, req ActionRequest, kind reporting.ActionKind, event reporting.Event, needReason reporting.FieldError) (reporting.Action, error) {
 	var problems reporting.FieldErrors
 	reason := strings.TrimSpace(req.Reason)
 	switch {
 	case reason == "":
-		problems.Add("reason", "%s", needReason)
+		problems = append(problems, needReason)
 	case len(reason) > reporting.MaxActionReason:
-		problems.Add("reason", "at most %d characters", reporting.MaxActionReason)
+		problems = append(problems, reasonTooLong(reporting.MaxActionReason))
 	}
 	var due *reporting.Date
 	if kind == reporting.ActionExtensionRequest {
 		due = e.requestedDue(ctx, req, &problems)
 	} else if req.RequestedDue != "" {
-		problems.Add("due", "only an extension request asks for a due date")
+		problems.AddIn("due", "Chỉ đề nghị gia hạn mới nêu hạn nộp.", "only an extension request asks for a due date")
 	}
 	if err := problems.Err(); err != nil {
 		return reporting.Action{}, err
@@ -98,12 +101,12 @@ func (e *Engine) recordAction(ctx context.Context, c Caller, req ActionRequest, 
 // after the obligation's due (in the regime's zone) and not in the past.
 func (e *Engine) requestedDue(ctx context.Context, req ActionRequest, problems *reporting.FieldErrors) *reporting.Date {
 	if strings.TrimSpace(req.RequestedDue) == "" {
-		problems.Add("due", "say which due date you ask for (yyyy-mm-dd)")
+		problems.AddIn("due", "Nhập hạn nộp đề nghị, dạng yyyy-mm-dd (ví dụ 2026-12-31).", "say which due date you ask for (yyyy-mm-dd)")
 		return nil
 	}
 	d, err := reporting.ParseDate(strings.TrimSpace(req.RequestedDue))
 	if err != nil {
-		problems.Add("due", "%s", err.Error())
+		problems.AddIn("due", fmt.Sprintf("%q không phải là ngày; viết dạng yyyy-mm-dd, ví dụ 2026-12-31.", req.RequestedDue), err.Error())
 		return nil
 	}
 	cyc, err := e.store.Cycle(ctx, req.CycleID)
@@ -120,9 +123,11 @@ func (e *Engine) requestedDue(ctx context.Context, req ActionRequest, problems *
 	}
 	switch {
 	case !d.End(loc).After(ob.Due):
-		problems.Add("due", "%s is not after the current due date %s", d.Format("en"), reporting.DateOf(ob.Due.Add(-time.Nanosecond), loc).Format("en"))
+		current := reporting.DateOf(ob.Due.Add(-time.Nanosecond), loc)
+		problems.AddIn("due", fmt.Sprintf("Ngày %s không sau hạn nộp hiện tại (%s); chọn một ngày muộn hơn.", d.Format("vi"), current.Format("vi")),
+			fmt.Sprintf("%s is not after the current due date %s", d.Format("en"), current.Format("en")))
 	case !d.End(loc).After(e.now()):
-		problems.Add("due", "%s has passed", d.Format("en"))
+		problems.AddIn("due", fmt.Sprintf("Ngày %s đã qua; chọn một ngày trong tương lai.", d.Format("vi")), fmt.Sprintf("%s has passed", d.Format("en")))
 	}
 	return &d
 }
@@ -156,9 +161,9 @@ func (e *Engine) DecideRequest(ctx context.Context, c Caller, req RequestDecisio
 	if err := e.Authorize(c, OpDecideRequest); err != nil {
 		return reporting.Action{}, err
 	}
-	reason, problems := decisionProblems(req.Reason, req.Decision, reporting.ActionGranted, "request")
+	reason, problems := decisionProblems(req.Reason, req.Decision, reporting.ActionGranted, "yêu cầu gia hạn", "request")
 	if req.Decision == reporting.ActionRefused && req.Due != "" {
-		problems.Add("due", "a refusal grants no due date")
+		problems.AddIn("due", "Từ chối thì không nêu hạn nộp mới; để trống mục này.", "a refusal grants no due date")
 	}
 	if err := problems.Err(); err != nil {
 		return reporting.Action{}, err
@@ -183,12 +188,14 @@ func (e *Engine) DecideRequest(ctx context.Context, c Caller, req RequestDecisio
 		due := *a.RequestedDue
 		if strings.TrimSpace(req.Due) != "" {
 			if due, err = reporting.ParseDate(strings.TrimSpace(req.Due)); err != nil {
-				return reporting.Action{}, invalid("due", err.Error())
+				return reporting.Action{}, invalidIn("due",
+					fmt.Sprintf("%q không phải là ngày; viết dạng yyyy-mm-dd, ví dụ 2026-12-31.", req.Due), err.Error())
 			}
 		}
 		d.Due = due.End(loc)
 		if !d.Due.After(e.now()) {
-			return reporting.Action{}, invalid("due", fmt.Sprintf("%s has passed; grant a later date", due.Format("en")))
+			return reporting.Action{}, invalidIn("due",
+				fmt.Sprintf("Ngày %s đã qua; cho phép một ngày muộn hơn.", due.Format("vi")), fmt.Sprintf("%s has passed; grant a later date", due.Format("en")))
 		}
 		d.Close = d.Due.Add(cyc.Policy.CloseAfter)
 	}
@@ -230,21 +237,27 @@ func (e *Engine) ExtensionRequests(ctx context.Context, c Caller, f store.Action
 
 // decisionProblems checks office staff's answer to an agency's request or
 // late filing: the decision is yes (granted, admitted) or refused, and a
-// refusal says why. It returns the reason trimmed and the problems found.
-func decisionProblems(reason string, decision, yes reporting.ActionStatus, what string) (string, reporting.FieldErrors) {
+// refusal says why (whatVI and whatEN name the thing refused). It returns the reason trimmed and the problems found.
+func decisionProblems(reason string, decision, yes reporting.ActionStatus, whatVI, whatEN string) (string, reporting.FieldErrors) {
 	var problems reporting.FieldErrors
 	reason = strings.TrimSpace(reason)
 	if len(reason) > reporting.MaxActionReason {
-		problems.Add("reason", "at most %d characters", reporting.MaxActionReason)
+		problems = append(problems, reasonTooLong(reporting.MaxActionReason))
 	}
 	switch decision {
 	case yes:
 	case reporting.ActionRefused:
 		if reason == "" {
-			problems.Add("reason", "say why the %s is refused; the agency is told", what)
+			problems.AddIn("reason", fmt.Sprintf("Nhập lý do từ chối %s; đơn vị sẽ nhận được lý do này.", whatVI),
+				fmt.Sprintf("say why the %s is refused; the agency is told", whatEN))
 		}
 	default:
-		problems.Add("decision", "%q is not a decision; use %s or refused", decision, yes)
+		problems.AddIn("decision", "Chọn đồng ý hoặc từ chối.", fmt.Sprintf("%q is not a decision; use %s or refused", decision, yes))
 	}
 	return reason, problems
+}
+
+// reasonTooLong refuses a reason longer than max bytes.
+func reasonTooLong(max int) reporting.FieldError {
+	return reporting.Localized("reason", fmt.Sprintf("Lý do quá dài; tối đa %d ký tự.", max), fmt.Sprintf("at most %d characters", max))
 }

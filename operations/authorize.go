@@ -57,6 +57,7 @@ const (
 	OpReadCycles   Op = "cycle.read"
 	OpReadTimeline Op = "cycle.timeline"
 	OpLaunchCycle  Op = "cycle.launch"
+	OpPlanLaunch   Op = "cycle.plan"
 	OpUndoLaunch   Op = "cycle.launch_undone"
 	OpExtendCycle  Op = "cycle.extend"
 	OpCloseCycle   Op = "cycle.close"
@@ -140,6 +141,7 @@ var permissions = map[Op]permission{
 	OpReadCycles:   {roles: everyRole},
 	OpReadTimeline: {roles: overseers, temporal: true},
 	OpLaunchCycle:  {roles: staffOnly, temporal: true},
+	OpPlanLaunch:   {roles: staffOnly},
 	OpExtendCycle:  {roles: staffOnly, temporal: true},
 	OpCloseCycle:   {roles: staffOnly, temporal: true},
 	OpCancelCycle:  {roles: staffOnly, temporal: true},

@@ -125,6 +125,12 @@ func invalid(field, reason string) error {
 	return &reporting.InputError{Fields: []reporting.FieldError{{Field: field, Reason: reason}}}
 }
 
+// invalidIn refuses one field with its reason in Vietnamese and English
+// (a field people fill in on the pages).
+func invalidIn(field, vi, en string) error {
+	return &reporting.InputError{Fields: []reporting.FieldError{reporting.Localized(field, vi, en)}}
+}
+
 // requireTemporal refuses an operation that needs Temporal when there is none.
 func (e *Engine) requireTemporal() error {
 	if e.temporal == nil {

@@ -62,7 +62,8 @@ func (e *Engine) Submit(ctx context.Context, c Caller, req SubmitRequest) (Recei
 		return Receipt{}, invalid("Idempotency-Key", "at most 200 characters")
 	}
 	if len(req.Narrative) > maxNarrative {
-		return Receipt{}, invalid("narrative", fmt.Sprintf("at most %d characters", maxNarrative))
+		return Receipt{}, invalidIn("narrative",
+			fmt.Sprintf("Thuyết minh quá dài; tối đa %d ký tự.", maxNarrative), fmt.Sprintf("at most %d characters", maxNarrative))
 	}
 	cyc, err := e.store.Cycle(ctx, req.CycleID)
 	if err != nil {
@@ -145,13 +146,15 @@ func (e *Engine) Review(ctx context.Context, c Caller, req ReviewRequest) (repor
 	case reporting.DecisionAccepted:
 	case reporting.DecisionReturned:
 		if req.Reason == "" {
-			return reporting.Review{}, invalid("reason", "a returned submission needs a reason the agency can act on")
+			return reporting.Review{}, invalidIn("reason",
+				"Trả lại báo cáo thì phải nêu lý do để đơn vị sửa.", "a returned submission needs a reason the agency can act on")
 		}
 	default:
-		return reporting.Review{}, invalid("decision", fmt.Sprintf("%q is not a decision; use accepted or returned", req.Decision))
+		return reporting.Review{}, invalidIn("decision",
+			"Chọn chấp nhận hoặc trả lại.", fmt.Sprintf("%q is not a decision; use accepted or returned", req.Decision))
 	}
 	if len(req.Reason) > 4000 {
-		return reporting.Review{}, invalid("reason", "at most 4000 characters")
+		return reporting.Review{}, &reporting.InputError{Fields: []reporting.FieldError{reasonTooLong(4000)}}
 	}
 	if err := e.requireReviewer(ctx, c, req.SubmissionID); err != nil {
 		return reporting.Review{}, err

@@ -20,6 +20,9 @@ type FieldError struct {
 	// with a submitted value (Indicator set) it is empty and
 	// messages.FieldReason writes it, in the reader's language.
 	Reason string
+	// ReasonVI is Reason in Vietnamese, where its finder wrote one (the
+	// reasons people read on the pages); Message gives it to Vietnamese readers.
+	ReasonVI string
 	// Code is a stable code for the reason where there is one (FieldRequired,
 	// FieldBelowMin, ...).
 	Code string
@@ -50,6 +53,11 @@ func (e FieldError) Error() string {
 	return e.Field + ": " + reason
 }
 
+// Localized is a FieldError with its reason in English and Vietnamese.
+func Localized(field, vi, en string) FieldError {
+	return FieldError{Field: field, Reason: en, ReasonVI: vi}
+}
+
 // InputError is an input refused for what it says, whatever the state of the
 // records, with every refused field at once.
 type InputError struct {
@@ -75,6 +83,12 @@ type FieldErrors []FieldError
 // Add records that field is refused, the reason written as by fmt.Sprintf.
 func (fe *FieldErrors) Add(field, format string, args ...any) {
 	*fe = append(*fe, FieldError{Field: field, Reason: fmt.Sprintf(format, args...)})
+}
+
+// AddIn records that field is refused, with the reason in Vietnamese and
+// in English.
+func (fe *FieldErrors) AddIn(field, vi, en string) {
+	*fe = append(*fe, Localized(field, vi, en))
 }
 
 // Err returns the collected fields as an *InputError, or nil when there are

@@ -148,3 +148,39 @@ func (h OfficeHours) EscalationAt(due time.Time, after time.Duration) time.Time 
 	}
 	return h.SendTime.On(d, loc)
 }
+
+// OfficeDayEnd is when the office day ends (17:00): mail planned at or after
+// it, or before a regime's send time, goes out outside office hours.
+const OfficeDayEnd ClockTime = 17 * 60
+
+// SendWhen says whether an instant falls in office hours.
+type SendWhen string
+
+// When a message planned at an instant goes out.
+const (
+	// SendInHours is a working day, from the send time to the end of the office day.
+	SendInHours SendWhen = "in_hours"
+	// SendOffHours is a working day, before the send time or after the office day.
+	SendOffHours SendWhen = "off_hours"
+	// SendOffDay is a weekend or a day off of the calendar.
+	SendOffDay SendWhen = "off_day"
+)
+
+// When says whether a message sent at t reaches people in office hours:
+// on a working day of the calendar, from the send time to OfficeDayEnd (a
+// send time at or after OfficeDayEnd counts as in hours only at its own
+// minute). The zero OfficeHours count every instant in hours.
+func (h OfficeHours) When(t time.Time) SendWhen {
+	if !h.moves() {
+		return SendInHours
+	}
+	local := t.In(h.Calendar.Location)
+	if !h.Calendar.IsWorkingDay(DateOf(t, h.Calendar.Location)) {
+		return SendOffDay
+	}
+	clock := ClockTime(local.Hour()*60 + local.Minute())
+	if clock == h.SendTime || clock >= h.SendTime && clock < OfficeDayEnd {
+		return SendInHours
+	}
+	return SendOffHours
+}

@@ -2,6 +2,8 @@ package reporting
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -113,4 +115,27 @@ func parseDocOffset(field, text string, def time.Duration, problems []FieldError
 		return 0, append(problems, FieldError{Field: field, Reason: err.Error()})
 	}
 	return d, problems
+}
+
+// ParseEscalationText reads an escalation step written on one line, as the
+// command line and the launch page take it: AFTER:RECIPIENTS, the
+// recipients joined with + ("10s:officer+head"), optionally *TIMES/REPEAT
+// ("30s:supervisor*2/10s": twice, 10 seconds apart). The offsets are
+// checked when the step is parsed (ParseEscalationDocs).
+func ParseEscalationText(s string) (EscalationDoc, error) {
+	after, rest, ok := strings.Cut(strings.TrimSpace(s), ":")
+	if !ok || after == "" || rest == "" {
+		return EscalationDoc{}, fmt.Errorf("%q: write AFTER:RECIPIENTS[*TIMES/REPEAT], such as 10s:officer+head or 30s:supervisor*2/10s", s)
+	}
+	recipients, repeat, hasRepeat := strings.Cut(rest, "*")
+	e := EscalationDoc{After: after, Recipients: strings.Split(recipients, "+")}
+	if hasRepeat {
+		times, every, ok := strings.Cut(repeat, "/")
+		n, err := strconv.Atoi(times)
+		if !ok || err != nil || every == "" {
+			return EscalationDoc{}, fmt.Errorf("%q: after * write TIMES/REPEAT, such as *2/10s (twice, 10 seconds apart)", s)
+		}
+		e.Times, e.Repeat = n, every
+	}
+	return e, nil
 }

@@ -203,3 +203,30 @@ func TestCalendarYearsCoverTheTimelineAndAMonthAround(t *testing.T) {
 		require.Equal(t, [2]int{c.from, c.to}, [2]int{from, to}, "due %s, close %s", c.due, c.close)
 	}
 }
+
+func TestOfficeHoursSayWhenAMessageGoesOutOfHours(t *testing.T) {
+	vn, err := DefaultLocation()
+	require.NoError(t, err)
+	cal := Calendar{Location: vn, Holidays: []Date{MustParseDate("2026-09-02")}, WorkingWeekends: []Date{MustParseDate("2026-09-05")}}
+	hours := OfficeHours{Calendar: cal, SendTime: DefaultSendTime}
+	tests := []struct {
+		at   time.Time
+		want SendWhen
+	}{
+		{time.Date(2026, 9, 1, 8, 0, 0, 0, vn), SendInHours},       // Tuesday at the send time
+		{time.Date(2026, 9, 1, 16, 59, 0, 0, vn), SendInHours},     // the office day's last minute
+		{time.Date(2026, 9, 1, 17, 0, 0, 0, vn), SendOffHours},     // the office day is over
+		{time.Date(2026, 9, 1, 7, 59, 0, 0, vn), SendOffHours},     // before the send time
+		{time.Date(2026, 9, 2, 0, 0, 0, 0, vn), SendOffDay},        // a holiday (the midnight ending a due day)
+		{time.Date(2026, 9, 6, 10, 0, 0, 0, vn), SendOffDay},       // Sunday
+		{time.Date(2026, 9, 5, 10, 0, 0, 0, vn), SendInHours},      // a make-up Saturday
+		{time.Date(2026, 9, 1, 3, 0, 0, 0, time.UTC), SendInHours}, // 10:00 in Vietnam
+	}
+	for _, tt := range tests {
+		require.Equal(t, tt.want, hours.When(tt.at), "%s", tt.at)
+	}
+	late := OfficeHours{Calendar: cal, SendTime: 18 * 60}
+	require.Equal(t, SendInHours, late.When(time.Date(2026, 9, 1, 18, 0, 0, 0, vn)), "a late send time is its own minute")
+	require.Equal(t, SendOffHours, late.When(time.Date(2026, 9, 1, 18, 1, 0, 0, vn)))
+	require.Equal(t, SendInHours, OfficeHours{}.When(time.Date(2026, 9, 6, 3, 0, 0, 0, vn)), "no office hours: every instant")
+}

@@ -126,3 +126,21 @@ func TestXLSXNumberCellsAsWritten(t *testing.T) {
 		assert.Equal(t, reporting.Values{"GRDP": want}, got, raw)
 	}
 }
+
+// TestAFilesProblemsAreSaidInVietnameseToo: the page in Vietnamese shows a
+// file's problems in Vietnamese, the API in English keeps them English.
+func TestAFilesProblemsAreSaidInVietnameseToo(t *testing.T) {
+	tests := []struct{ csv, vi, en string }{
+		{"indicator,value\nGRDP,12.000\n", "có thể hiểu là 12 hoặc 12000", "could be read as 12 or as 12000"},
+		{"indicator,value\nXYZ,1\n", "chỉ tiêu \"XYZ\" không có trong biểu mẫu KTXH", "indicator \"XYZ\" is not in template KTXH"},
+		{"indicator,value\nGRDP,-1\n", "nhỏ hơn mức tối thiểu 0", "below the minimum of 0"},
+		{"code,amount\n", "dòng đầu phải có hai cột indicator và value", "the first line must name the columns indicator and value"},
+	}
+	for _, tt := range tests {
+		_, err := sheets.ReadCSV(strings.NewReader(tt.csv), template())
+		var fe *sheets.FileError
+		require.ErrorAs(t, err, &fe, tt.csv)
+		require.Contains(t, messages.FieldReason(messages.Vietnamese, fe.Problems[0]), tt.vi, tt.csv)
+		require.Contains(t, messages.FieldReason(messages.English, fe.Problems[0]), tt.en, tt.csv)
+	}
+}

@@ -86,14 +86,21 @@ type problems struct {
 	list   []reporting.FieldError
 }
 
-// add records a problem at line, about the indicator on it if there is one.
-// Its reason is in English: a file's problems are not translated.
+// add records a problem at line, about the indicator on it if there is one,
+// its reason in English only (the rare problems of a file that is not a
+// spreadsheet at all); addIn gives it in Vietnamese too.
 func (p *problems) add(line int, indicator, code, format string, args ...any) {
+	p.addIn(line, indicator, code, "", fmt.Sprintf(format, args...))
+}
+
+// addIn records a problem at line, about the indicator on it if there is
+// one, with its reason in Vietnamese and English.
+func (p *problems) addIn(line int, indicator, code, vi, en string) {
 	field := "file"
 	if indicator != "" {
 		field = reporting.ValueField(indicator)
 	}
-	p.list = append(p.list, reporting.FieldError{Field: field, Reason: fmt.Sprintf(format, args...), Code: code, Line: line})
+	p.list = append(p.list, reporting.FieldError{Field: field, Reason: en, ReasonVI: vi, Code: code, Line: line})
 }
 
 func (p *problems) err() error {

@@ -2,6 +2,7 @@ package sheets
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"rcm/messages"
@@ -40,12 +41,15 @@ func (c *collector) addIn(line int, code, value string, n reporting.Notation) {
 	value = strings.TrimSpace(value)
 	ind, ok := c.tmpl.Indicator(code)
 	if !ok {
-		c.problems.add(line, code, reporting.FieldUnknownIndicator,
-			"indicator %q is not in template %s; use the codes of the exported template", code, c.tmpl.Code)
+		c.problems.addIn(line, code, reporting.FieldUnknownIndicator,
+			fmt.Sprintf("chỉ tiêu %q không có trong biểu mẫu %s; dùng mã chỉ tiêu của biểu mẫu tải về", code, c.tmpl.Code),
+			fmt.Sprintf("indicator %q is not in template %s; use the codes of the exported template", code, c.tmpl.Code))
 		return
 	}
 	if first, dup := c.lineOf[code]; dup {
-		c.problems.add(line, code, ProblemDuplicate, "indicator %s already has a value on line %d; keep one line per indicator", code, first)
+		c.problems.addIn(line, code, ProblemDuplicate,
+			fmt.Sprintf("chỉ tiêu %s đã có giá trị ở dòng %d; mỗi chỉ tiêu chỉ một dòng", code, first),
+			fmt.Sprintf("indicator %s already has a value on line %d; keep one line per indicator", code, first))
 		return
 	}
 	c.lineOf[code] = line
@@ -57,7 +61,7 @@ func (c *collector) addIn(line int, code, value string, n reporting.Notation) {
 		var ne *reporting.NumberError
 		if errors.As(err, &ne) {
 			ne.Indicator = code
-			c.problems.add(line, code, ne.Code, "%s", messages.NumberReason(messages.English, ne))
+			c.problems.addIn(line, code, ne.Code, messages.NumberReason(messages.Vietnamese, ne), messages.NumberReason(messages.English, ne))
 			return
 		}
 		if err != nil { // a notation rcm does not know: a bug, said as it is
@@ -73,7 +77,7 @@ func (c *collector) addIn(line int, code, value string, n reporting.Notation) {
 	bad := false
 	for _, fe := range errs {
 		if fe.Indicator == code && fe.Code != reporting.FieldRequired {
-			c.problems.add(line, code, fe.Code, "%s", messages.FieldReason(messages.English, fe))
+			c.problems.addIn(line, code, fe.Code, messages.FieldReason(messages.Vietnamese, fe), messages.FieldReason(messages.English, fe))
 			bad = true
 		}
 	}

@@ -180,11 +180,7 @@ func (s *Store) OpenCycle(ctx context.Context, id string) (expected int, err err
 				  -- In a tiered cycle an agency is due by the level at its depth.
 				  LEFT JOIN cycle_tiers ct ON ct.cycle_id = c.id
 				        AND ct.depth = length(a.path) - length(replace(a.path, '/', '')) - 1
-				 WHERE c.id = $1
-				   AND (ra.active_from IS NULL OR ra.active_from <= c.window_end)
-				   AND (ra.active_until IS NULL OR ra.active_until >= c.window_start)
-				   AND (a.active_from IS NULL OR a.active_from <= c.window_end)
-				   AND (a.active_until IS NULL OR a.active_until >= c.window_start)
+				 WHERE c.id = $1 AND `+assignedDuring("c")+`
 				ON CONFLICT DO NOTHING`, id, reporting.ObligationPending)
 			if err != nil {
 				return fmt.Errorf("create obligations: %w", err)

@@ -168,6 +168,9 @@ func matrix() []matrixRow {
 		{"POST /api/v1/cycles", func(f *fixture, _ string, inside bool) call {
 			return call{"POST", "/api/v1/cycles", map[string]any{"regime": f.freshRegime(agencyFor(inside)), "period": pastPeriod(f.t), "due": "+1h"}}
 		}, staffOnlyWant(201)},
+		{"POST /api/v1/cycles/plan", func(f *fixture, _ string, inside bool) call {
+			return call{"POST", "/api/v1/cycles/plan", map[string]any{"regime": f.freshRegime(agencyFor(inside)), "period": pastPeriod(f.t), "due": "+1h"}}
+		}, staffOnlyWant(200)},
 		{"GET /api/v1/cycles", same("GET", "/api/v1/cycles", nil), everyoneOK(200)},
 		{"GET /api/v1/cycles/{id}", func(f *fixture, _ string, _ bool) call {
 			return call{"GET", "/api/v1/cycles/" + f.cycles().cycleID, nil}

@@ -3,6 +3,8 @@ package web
 import (
 	"fmt"
 	"math"
+
+	"rcm/reporting"
 )
 
 // Charts drawn on the server as SVG: no script, no network. A chart is a
@@ -89,7 +91,10 @@ func rateBarsChart(id, title string, labels []string, series []rateSeries) svgCh
 func historyChart(id, title string, periods []string, series []rateSeries) svgChart {
 	const plotH, top, bottom, barW, gap = 160.0, 10.0, 30.0, 12.0, 14.0
 	group := float64(len(series))*barW + gap
-	c := svgChart{ID: id, Title: title, Width: math.Max(200, float64(len(periods))*group+gap), Height: top + plotH + bottom}
+	// As wide as the chart of a full history, so that a regime with few
+	// periods is drawn at the same scale, not stretched across the page.
+	slots := max(len(periods), reporting.MatrixPeriods)
+	c := svgChart{ID: id, Title: title, Width: float64(slots)*group + gap, Height: top + plotH + bottom}
 	for _, s := range series {
 		c.Legend = append(c.Legend, legendItem{Fill: s.Fill, Name: s.Name})
 	}

@@ -20,6 +20,7 @@ import (
 func (s *Server) cycleRoutes() []Route {
 	return []Route{
 		{Method: "POST", Path: "/api/v1/cycles", Op: operations.OpLaunchCycle, Handle: s.launchCycle},
+		{Method: "POST", Path: "/api/v1/cycles/plan", Op: operations.OpPlanLaunch, Handle: s.planLaunch},
 		{Method: "GET", Path: "/api/v1/cycles", Op: operations.OpReadCycles, Handle: s.listCycles},
 		{Method: "GET", Path: "/api/v1/cycles/{id}", Op: operations.OpReadCycles, Handle: s.getCycle},
 		{Method: "GET", Path: "/api/v1/cycles/{id}/timeline", Op: operations.OpReadTimeline, Handle: s.cycleTimeline},
@@ -149,10 +150,45 @@ func (s *Server) regimeLocation(r *http.Request, regimeCode string) *time.Locati
 }
 
 func (s *Server) launchCycle(w http.ResponseWriter, r *http.Request) error {
-	var req api.Launch
-	if err := decodeJSON(r, &req); err != nil {
+	lr, err := s.readLaunch(r)
+	if err != nil {
 		return err
 	}
+	cyc, err := s.ops.Launch(r.Context(), caller(r), lr)
+	if err != nil {
+		return operationError(r, err)
+	}
+	w.Header().Set("Location", "/api/v1/cycles/"+cyc.ID)
+	writeJSON(w, http.StatusCreated, toCycleJSON(cyc))
+	return nil
+}
+
+// planLaunch answers what launching the body's cycle would send, without
+// launching it.
+func (s *Server) planLaunch(w http.ResponseWriter, r *http.Request) error {
+	lr, err := s.readLaunch(r)
+	if err != nil {
+		return err
+	}
+	plan, err := s.ops.PlanLaunch(r.Context(), caller(r), lr)
+	if err != nil {
+		return operationError(r, err)
+	}
+	writeJSON(w, http.StatusOK, toLaunchPlanJSON(plan))
+	return nil
+}
+
+// readLaunch reads the JSON body of a launch or of its plan.
+func (s *Server) readLaunch(r *http.Request) (operations.LaunchRequest, error) {
+	var req api.Launch
+	if err := decodeJSON(r, &req); err != nil {
+		return operations.LaunchRequest{}, err
+	}
+	return s.launchRequest(r, req)
+}
+
+// launchRequest checks the fields of a launch, naming each one refused.
+func (s *Server) launchRequest(r *http.Request, req api.Launch) (operations.LaunchRequest, error) {
 	var fc fieldCollector
 	if req.Regime == "" {
 		fc.bad("regime", "required; `rcm regime list` shows the regimes")
@@ -197,15 +233,45 @@ func (s *Server) launchCycle(w http.ResponseWriter, r *http.Request) error {
 		lr.Escalations = &steps
 	}
 	if len(fc.FieldErrors) > 0 {
-		return errValidation("some fields of the launch are refused; correct them and send it again", fc.FieldErrors...)
+		return lr, errValidationIn(requestLang(r), "some fields of the launch are refused; correct them and send it again", fc.FieldErrors...)
 	}
-	cyc, err := s.ops.Launch(r.Context(), caller(r), lr)
-	if err != nil {
-		return operationError(r, err)
+	return lr, nil
+}
+
+// toLaunchPlanJSON writes a launch plan as the API answers it.
+func toLaunchPlanJSON(plan operations.LaunchPlan) api.LaunchPlan {
+	c := plan.Cycle
+	out := api.LaunchPlan{ID: c.ID, Regime: c.RegimeCode, Period: c.Period, WindowStart: c.WindowStart, WindowEnd: c.WindowEnd,
+		TimeZone: c.TimeZone, CutOff: c.CutOff, Due: c.Due, Close: c.Close, Estimates: c.ReportsEstimates(), Policy: reporting.DocOf(c.Policy),
+		SendTime: plan.SendTime.String(), Agencies: plan.Audience.Agencies,
+		NoOfficerAddress: agencyRefs(plan.Audience.NoOfficer), NoHeadAddress: agencyRefs(plan.Audience.NoHead),
+		Supervisors: plan.Audience.Supervisors, Unsupervised: plan.Audience.Unsupervised, Staff: plan.Audience.Staff,
+		Sends: make([]api.PlannedSend, len(plan.Sends))}
+	if p, err := reporting.ParsePeriod(c.Period); err == nil {
+		out.LabelVI, out.LabelEN = messages.PeriodLabel(messages.Vietnamese, p), messages.PeriodLabel(messages.English, p)
 	}
-	w.Header().Set("Location", "/api/v1/cycles/"+cyc.ID)
-	writeJSON(w, http.StatusCreated, toCycleJSON(cyc))
-	return nil
+	for i, m := range plan.Sends {
+		out.Sends[i] = api.PlannedSend{At: m.At, Kind: string(m.Kind), Step: m.Step, Of: m.Of, Recipients: recipientCodes(m.Recipients),
+			Count: m.Count, NoAddress: m.NoAddress, When: string(m.When)}
+	}
+	return out
+}
+
+// recipientCodes writes recipients as the API does ("officer", "head").
+func recipientCodes(rs []reporting.Recipient) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = string(r)
+	}
+	return out
+}
+
+func agencyRefs(in []reporting.Agency) []api.AgencyRef {
+	out := make([]api.AgencyRef, len(in))
+	for i, a := range in {
+		out[i] = api.AgencyRef{Code: a.Code, NameVI: a.NameVI, NameEN: a.NameEN}
+	}
+	return out
 }
 
 // listCycles lists cycles, newest first (?regime=, ?status=).

@@ -377,18 +377,8 @@ type treeRowView struct {
 	CycleID string
 	Final   bool
 	Row     operations.ResultRow[reporting.Rates]
-	// Summary writes the name as text: the line is a <summary>, which
-	// must not hold a link (the drill-down link follows it instead).
-	Summary bool
 }
 
 func treeRow(p dashboardPage, row operations.ResultRow[reporting.Rates]) treeRowView {
 	return treeRowView{Lang: p.Lang, CycleID: p.Cycle.ID, Final: p.Tree.Final, Row: row}
-}
-
-// summaryRow is treeRow for the <summary> of a node that has children.
-func summaryRow(p dashboardPage, row operations.ResultRow[reporting.Rates]) treeRowView {
-	v := treeRow(p, row)
-	v.Summary = true
-	return v
 }

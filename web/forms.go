@@ -148,7 +148,7 @@ func submissionErrors(lang messages.Lang, tmpl reporting.Template, err error) *f
 		return nil
 	}
 	out := &formErrors{Title: translate(lang, "not_received")}
-	for _, f := range p.Errors {
+	for _, f := range p.errorsIn(lang) {
 		code, isValue := strings.CutPrefix(f.Field, "values.")
 		ind, known := tmpl.Indicator(code)
 		switch {
@@ -172,7 +172,21 @@ func problemLine(lang messages.Lang, f api.FieldProblem) string {
 	case strings.HasPrefix(f.Field, "values."), f.Field == "":
 		return f.Reason
 	}
-	return f.Field + ": " + f.Reason
+	return fieldLabel(lang, f.Field) + ": " + f.Reason
+}
+
+// fieldLabels name the fields of the pages' forms for people, by the
+// request's field name.
+var fieldLabels = map[string]string{"reason": "reason", "due": "due", "narrative": "narrative", "file": "file_field",
+	"decision": "decision_field", "Idempotency-Key": "form_key"}
+
+// fieldLabel names a refused field in lang: the words of a field of the
+// pages' forms, else its name in the request.
+func fieldLabel(lang messages.Lang, field string) string {
+	if key, ok := fieldLabels[field]; ok {
+		return translate(lang, key)
+	}
+	return field
 }
 
 // pageMessage is what a page says about a problem, in the page's language:

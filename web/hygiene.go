@@ -24,21 +24,28 @@ import (
 // before SQL: PostgreSQL refuses NUL in text, and invalid UTF-8 is nothing
 // a person wrote. A refusal is a 400 naming the field.
 
-// textProblem says why s is no text rcm stores, or "" when it is.
-func textProblem(s string) string {
+// textProblem says why s is no text rcm stores, in English and Vietnamese,
+// or "" when it is.
+func textProblem(s string) (en, vi string) {
 	switch {
 	case !utf8.ValidString(s):
-		return "not valid UTF-8 text"
+		return "not valid UTF-8 text", "không phải văn bản hợp lệ (UTF-8); gõ lại mục này"
 	case strings.IndexByte(s, 0) >= 0:
-		return "contains a NUL character (\\u0000)"
+		return "contains a NUL character (\\u0000)", "chứa ký tự NUL không hợp lệ; gõ lại mục này"
 	}
-	return ""
+	return "", ""
+}
+
+// isText reports whether s is text rcm stores.
+func isText(s string) bool {
+	en, _ := textProblem(s)
+	return en == ""
 }
 
 // checkText refuses s, named field, unless it is text rcm stores.
 func checkText(field, s string) error {
-	if reason := textProblem(s); reason != "" {
-		return errBadRequest(fmt.Sprintf("%s is refused: %s", field, reason), reporting.FieldError{Field: field, Reason: reason})
+	if reason, vi := textProblem(s); reason != "" {
+		return errBadRequest(fmt.Sprintf("%s is refused: %s", field, reason), reporting.Localized(field, vi, reason))
 	}
 	return nil
 }
@@ -199,7 +206,7 @@ func fieldOfPointer(p jsontext.Pointer) string {
 // this site, else "/". A browser reads "//host", "/\host" and a path with a
 // tab or line break in it as another site, so none is accepted.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\") || textProblem(next) != "" {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\") || !isText(next) {
 		return "/"
 	}
 	for _, c := range next {

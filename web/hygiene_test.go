@@ -126,10 +126,10 @@ func TestHostileBodiesAreRefusedNamingTheField(t *testing.T) {
 	before := f.storedCounts()
 	resp := f.page("staff", "POST", fmt.Sprintf("/review/%d", w.subs["HNI"].SubmissionID), url.Values{"decision": {"returned"}, "reason": {"sai\x00"}})
 	require.Equal(t, http.StatusBadRequest, resp.status)
-	require.Contains(t, string(resp.body), "reason")
+	require.Contains(t, string(resp.body), "Lý do: chứa ký tự NUL", "the field and why, in the page's language")
 	resp = f.page("officer", "POST", "/cycles/"+w.cycleID+"/agencies/HNI", url.Values{"v_GRDP": {"5"}, "narrative": {"\xff"}})
 	require.Equal(t, http.StatusBadRequest, resp.status)
-	require.Contains(t, string(resp.body), "narrative")
+	require.Contains(t, string(resp.body), "Thuyết minh: không phải văn bản hợp lệ")
 	require.Equal(t, before, f.storedCounts(), "nothing is stored")
 }
 

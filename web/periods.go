@@ -30,11 +30,7 @@ func (s *Server) getPeriodPlan(w http.ResponseWriter, r *http.Request) error {
 		out.LabelVI, out.LabelEN = messages.PeriodLabel(messages.Vietnamese, p), messages.PeriodLabel(messages.English, p)
 	}
 	for i, m := range plan.Timeline {
-		recipients := make([]string, len(m.Recipients))
-		for j, rc := range m.Recipients {
-			recipients[j] = string(rc)
-		}
-		out.Timeline[i] = api.PlannedMoment{At: m.At, Kind: string(m.Kind), Step: m.Step, Of: m.Of, Recipients: recipients}
+		out.Timeline[i] = api.PlannedMoment{At: m.At, Kind: string(m.Kind), Step: m.Step, Of: m.Of, Recipients: recipientCodes(m.Recipients)}
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

@@ -42,6 +42,17 @@ type apiError struct {
 	cause error
 	// retryAfter, when set, is sent as the Retry-After header (seconds).
 	retryAfter int64
+	// fields are the refused fields the problem was built from, so that a
+	// page writes them in its own language (errorsIn).
+	fields []reporting.FieldError
+}
+
+// errorsIn are the problem's refused fields written for a reader of lang.
+func (e *apiError) errorsIn(lang messages.Lang) []api.FieldProblem {
+	if e.fields == nil {
+		return e.Errors
+	}
+	return api.FieldProblemsOf(lang, e.fields)
 }
 
 func (e *apiError) Error() string {
@@ -58,7 +69,7 @@ func (e *apiError) Unwrap() error { return e.cause }
 // errValidationIn).
 func problem(status int, typ, title, detail string, fields ...reporting.FieldError) *apiError {
 	return &apiError{Problem: api.Problem{Type: typ, Title: title, Status: status, Detail: detail,
-		Errors: api.FieldProblemsOf("en", fields)}}
+		Errors: api.FieldProblemsOf("en", fields)}, fields: fields}
 }
 
 // Constructors of the problems handlers return.

@@ -84,25 +84,9 @@ func (s *Server) formSoftChecks(r *http.Request, data agencyPage, values reporti
 	return out, nil
 }
 
-// reviewRow is an indicator on the review page: the version's figure beside
-// the previous period's and the previous version's.
-type reviewRow struct {
-	Indicator reporting.Indicator
-	Value     string
-	// Previous is the figure accepted in the previous period, "" if none.
-	Previous string
-	// PreviousVersion is the figure of the version before this one, and
-	// Changed whether this one differs from it.
-	PreviousVersion string
-	Changed         bool
-	// Flag says how far the figure moved from the previous period, when
-	// more than the regime's factor.
-	Flag string
-}
-
 // reviewRows compares the version under review with the agency's previous
 // accepted period and its previous version.
-func (s *Server) reviewRows(r *http.Request, data reviewPage) ([]reviewRow, string, error) {
+func (s *Server) reviewRows(r *http.Request, data reviewPage) ([]figureRow, string, error) {
 	sub := data.Submission
 	jumps, prev, err := s.ops.Jumps(r.Context(), caller(r), sub.CycleID, sub.AgencyCode, data.Template, sub.Values)
 	if err != nil {
@@ -125,14 +109,6 @@ func (s *Server) reviewRows(r *http.Request, data reviewPage) ([]reviewRow, stri
 		ind, _ := data.Template.Indicator(j.Indicator)
 		flags[j.Indicator] = jumpMessage(data.Lang, ind, j, prev.Period)
 	}
-	rows := make([]reviewRow, len(data.Template.Indicators))
-	for i, ind := range data.Template.Indicators {
-		rows[i] = reviewRow{Indicator: ind, Value: figure(data.Lang, ind, sub.Values[ind.Code]),
-			Previous: figure(data.Lang, ind, prev.Values[ind.Code]), Flag: flags[ind.Code]}
-		if before != nil {
-			rows[i].PreviousVersion = figure(data.Lang, ind, before[ind.Code])
-			rows[i].Changed = before[ind.Code] != sub.Values[ind.Code]
-		}
-	}
+	rows := figureRows(data.Lang, data.Template, sub.Values, before, prev.Values, flags)
 	return rows, prev.Period, nil
 }

@@ -23,26 +23,7 @@ func TestSoftChecksAskBeforeSendingAndFlagForTheReviewer(t *testing.T) {
 	f := newFixture(t)
 	f.cycles()
 	ctx := context.Background()
-	regime := f.freshRegime("HNI")
-	current := pastPeriod(t)
-	p, err := reporting.ParsePeriod(current)
-	require.NoError(t, err)
-	start, _ := p.Window()
-	earlier, ok := reporting.PeriodContaining(reporting.Monthly, start.AddDays(-1))
-	require.True(t, ok)
-	launch := func(period string) string {
-		due := time.Now().Add(time.Hour)
-		c, err := f.engine.Launch(ctx, f.caller("staff"), operations.LaunchRequest{RegimeCode: regime, Period: period, Due: &due})
-		require.NoError(t, err)
-		f.waitStatus(c.ID, reporting.CycleOpen)
-		return c.ID
-	}
-	before := launch(earlier.ID)
-	r := f.submitFor(before, "HNI", "12000")
-	_, err = f.engine.Review(ctx, f.caller("staff"), operations.ReviewRequest{SubmissionID: r.SubmissionID, Decision: reporting.DecisionAccepted})
-	require.NoError(t, err)
-
-	cycleID := launch(current)
+	cycleID, earlier := f.afterAnAcceptedPeriod("12000")
 	path := "/cycles/" + cycleID + "/agencies/HNI"
 	resp := f.page("officer", "POST", path, url.Values{"v_GRDP": {"12"}, "lang": {"vi"}})
 	require.Equal(t, http.StatusOK, resp.status)
@@ -70,4 +51,32 @@ func TestSoftChecksAskBeforeSendingAndFlagForTheReviewer(t *testing.T) {
 	require.Contains(t, html, "Kỳ trước "+earlier.ID)
 	require.Contains(t, html, ">12.000</td>", "the previous period's figure")
 	require.Contains(t, html, "12.500 <span class=\"warn\">(đã sửa)</span>", "the previous version's figure, and that it changed")
+	require.Contains(t, html, fmt.Sprintf(`id="compare-link" href="/cycles/%s/agencies/HNI?from=1&amp;to=2#compare-title"`, cycleID), "every version, compared on the agency's page")
+}
+
+// afterAnAcceptedPeriod launches a fresh regime's cycle for HNI in the
+// period before pastPeriod, accepts GRDP as figure there, and returns the
+// open cycle of pastPeriod and the earlier period's ID.
+func (f *fixture) afterAnAcceptedPeriod(figure string) (cycleID string, earlier reporting.Period) {
+	f.t.Helper()
+	ctx := context.Background()
+	regime := f.freshRegime("HNI")
+	current := pastPeriod(f.t)
+	p, err := reporting.ParsePeriod(current)
+	require.NoError(f.t, err)
+	start, _ := p.Window()
+	earlier, ok := reporting.PeriodContaining(reporting.Monthly, start.AddDays(-1))
+	require.True(f.t, ok)
+	launch := func(period string) string {
+		due := time.Now().Add(time.Hour)
+		c, err := f.engine.Launch(ctx, f.caller("staff"), operations.LaunchRequest{RegimeCode: regime, Period: period, Due: &due})
+		require.NoError(f.t, err)
+		f.waitStatus(c.ID, reporting.CycleOpen)
+		return c.ID
+	}
+	before := launch(earlier.ID)
+	r := f.submitFor(before, "HNI", figure)
+	_, err = f.engine.Review(ctx, f.caller("staff"), operations.ReviewRequest{SubmissionID: r.SubmissionID, Decision: reporting.DecisionAccepted})
+	require.NoError(f.t, err)
+	return launch(current), earlier
 }

@@ -48,6 +48,9 @@ func (s *Server) pageTable() []Route {
 			Handle: s.lateFilingForm},
 		{Method: "POST", Path: "/cycles/{id}/agencies/{code}/late-filings/{lf}", Op: operations.OpDecideLateFiling, Scope: s.agencyInScope("code"),
 			Handle: s.lateDecisionForm},
+		{Method: "POST", Path: "/cycles/{id}/close", Op: operations.OpCloseCycle, Handle: s.closeForm},
+		{Method: "GET", Path: "/launch", Op: operations.OpPlanLaunch, Handle: s.launchPage},
+		{Method: "POST", Path: "/launch", Op: operations.OpLaunchCycle, Handle: s.launchFormPost},
 		{Method: "GET", Path: "/review/{id}", Op: operations.OpReadReviews, Handle: s.reviewPage},
 		{Method: "POST", Path: "/review/{id}", Op: operations.OpReview, Handle: s.reviewForm},
 	}, s.accountPages()...)
@@ -92,7 +95,7 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	lang := pageLang(r)
 	data := errorPage{pageBase: pageBase{Lang: lang, Title: translate(lang, "error"), User: principal(r)},
-		Message: pageMessage(lang, p.Problem), Fields: problemLines(lang, p.Problem)}
+		Message: pageMessage(lang, p.Problem), Fields: problemLines(lang, p.errorsIn(lang))}
 	if rerr := s.render(w, p.Status, "error", data); rerr != nil {
 		s.log.Error("render error page", "error", rerr)
 		writeProblem(w, r, p.Problem)
@@ -100,9 +103,9 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // problemLines writes each refused field of a problem for a person.
-func problemLines(lang messages.Lang, p api.Problem) []string {
-	out := make([]string, 0, len(p.Errors))
-	for _, f := range p.Errors {
+func problemLines(lang messages.Lang, errs []api.FieldProblem) []string {
+	out := make([]string, 0, len(errs))
+	for _, f := range errs {
 		out = append(out, problemLine(lang, f))
 	}
 	return out
@@ -115,7 +118,7 @@ func userMessages(lang messages.Lang, err error) []string {
 	if p.Status >= 500 || p.Status == http.StatusForbidden || p.Status == http.StatusNotFound {
 		return nil
 	}
-	lines := problemLines(lang, p.Problem)
+	lines := problemLines(lang, p.errorsIn(lang))
 	if len(lines) == 0 {
 		lines = []string{pageMessage(lang, p.Problem)}
 	}
@@ -269,6 +272,9 @@ type agencyPage struct {
 	Errors        *formErrors
 	// Checks are the figures to confirm before sending (soft checks).
 	Checks *softChecks
+	// FromFile names the format of the file whose figures the inputs show
+	// for confirmation (csv, xlsx), "" for typed ones.
+	FromFile string
 	// Values are the inputs' values: as typed after a refusal, else the
 	// latest version's figures in the page's notation.
 	Values    map[string]string
@@ -292,6 +298,22 @@ type agencyPage struct {
 	PendingLate    *reporting.Action
 	// ActionErrors are why the last action was refused.
 	ActionErrors []string
+	// Report names the cycle for people ("Báo cáo tháng 11/2026").
+	Report string
+	// State is the obligation's classification now: its live state while
+	// open, its final state once closed; NothingSent says no version and no
+	// nil report came yet ("chưa nộp").
+	State       string
+	NothingSent bool
+	// ReturnReason is why a returned report waits for a new version.
+	ReturnReason string
+	// VersionViews are every version's figures; Compare the difference
+	// between two of them.
+	VersionViews []versionView
+	Compare      *versionComparison
+	// PreviousPeriod names the period whose accepted figures the versions
+	// are compared with.
+	PreviousPeriod string
 }
 
 // agencyPage is an agency's page of a cycle, where the links of the
@@ -355,6 +377,17 @@ func (s *Server) agencyPageData(r *http.Request) (agencyPage, error) {
 	} else if data.CanSubmit && len(c.Tiers) > 0 {
 		s.prefillConsolidation(r, &data)
 	}
+	data.Report = periodTitle(lang, c)
+	data.Title = data.Report + " · " + messages.Name(lang, a.NameVI, a.NameEN)
+	row := toObligationRow(o, now)
+	data.State, data.NothingSent = row.State, len(versions) == 0 && !o.NilReport
+	data.ReturnReason = returnReason(o, versions, d.Actions)
+	prev, err := s.ops.PreviousFigures(r.Context(), caller(r), c.ID, a.Code)
+	if err != nil {
+		return agencyPage{}, err
+	}
+	data.PreviousPeriod = prev.Period
+	data.VersionViews, data.Compare = agencyVersions(r, lang, tmpl, versions, prev.Values)
 	return data, nil
 }
 
@@ -473,6 +506,10 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	values, typed, problems := readFormValues(r, data.Template, formNotation(r, data.Lang), data.Lang)
 	body := submissionBody{Source: "form", Narrative: r.FormValue("narrative"), Values: values}
+	if from := r.FormValue("from_file"); from == "csv" || from == "xlsx" {
+		// The figures of a file, shown in the inputs to be confirmed.
+		body.Source = from
+	}
 	data.Values, data.Narrative = typed, body.Narrative
 	var readErr error
 	if len(problems) > 0 {
@@ -495,11 +532,17 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		err = body.check()
 	}
-	if err == nil && body.Source == "form" {
+	if err == nil {
+		// The soft checks apply to a file's figures as to the typed ones:
+		// a file's flagged figures come back in the inputs, to be
+		// confirmed (or corrected) with the same button.
 		if data.Checks, err = s.formSoftChecks(r, data, body.Values); err != nil {
 			return err
 		}
 		if data.Checks != nil {
+			if body.Source != "form" {
+				data.Values, data.FromFile = displayValues(data.Template, body.Values, data.Lang), body.Source
+			}
 			return s.render(w, http.StatusOK, "agency", data)
 		}
 	}
@@ -529,7 +572,7 @@ type reviewPage struct {
 	Template   reporting.Template
 	Latest     bool
 	// Rows compare each figure with the previous period's and version's.
-	Rows               []reviewRow
+	Rows               []figureRow
 	PreviousPeriod     string
 	HasPreviousVersion bool
 	FormAction         string

@@ -22,14 +22,20 @@ import (
 // body is sent url-encoded.
 func (f *fixture) page(role, method, path string, form url.Values) response {
 	f.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
+	if form == nil {
+		return f.pageBody(role, method, path, "", nil)
 	}
+	return f.pageBody(role, method, path, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+}
+
+// pageBody requests a page as the role without following redirects,
+// sending body as contentType.
+func (f *fixture) pageBody(role, method, path, contentType string, body io.Reader) response {
+	f.t.Helper()
 	req, err := http.NewRequest(method, f.http.URL+path, body)
 	require.NoError(f.t, err)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	if tok := f.tokens[role]; tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tok)
@@ -127,6 +133,15 @@ func TestPageAuthorization(t *testing.T) {
 			}
 			return call{"POST", fmt.Sprintf("/review/%d", id), url.Values{"decision": {"returned"}, "reason": {"sai số"}}}
 		}, map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {403, 403}, "supervisor": {403, 403}, "reviewer": {303, 404}}},
+		{"POST /cycles/{id}/close", func(f *fixture, role string, inside bool) call {
+			return call{"POST", "/cycles/" + f.cycleToChange(role) + "/close", url.Values{"reason": {"đủ số liệu"}}}
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {403, 403}, "supervisor": {403, 403}, "reviewer": {403, 403}}},
+		{"GET /launch", func(f *fixture, role string, inside bool) call {
+			return call{"GET", "/launch?regime=" + f.freshRegime(agencyFor(inside)) + "&period=" + pastPeriod(f.t) + "&due=" + laterDate(5), nil}
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {200, 200}, "officer": {403, 403}, "supervisor": {403, 403}, "reviewer": {403, 403}}},
+		{"POST /launch", func(f *fixture, role string, inside bool) call {
+			return call{"POST", "/launch", url.Values{"regime": {f.freshRegime(agencyFor(inside))}, "period": {pastPeriod(f.t)}, "due": {laterDate(5)}}}
+		}, map[string]cell{"anonymous": {303, 303}, "staff": {303, 303}, "officer": {403, 403}, "supervisor": {403, 403}, "reviewer": {403, 403}}},
 		{"GET /reset-password", same("GET", "/reset-password?token=abc", nil), publicOK(200)},
 		{"POST /reset-password", same("POST", "/reset-password", url.Values{"token": {"not-a-link"}, "new_password": {"mật khẩu mới dài"},
 			"confirm_password": {"mật khẩu mới dài"}}), publicOK(422)},

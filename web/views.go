@@ -27,7 +27,7 @@ type views struct {
 }
 
 // pageNames are the pages, each views/<name>.html defining "content".
-var pageNames = []string{"signin", "error", "home", "agency", "dashboard", "review", "reset", "account", "audit"}
+var pageNames = []string{"signin", "error", "home", "agency", "dashboard", "review", "reset", "account", "audit", "launch"}
 
 // mustParseViews parses the embedded templates; they are part of the binary,
 // so a template that does not parse is a bug the tests catch.
@@ -43,13 +43,16 @@ func mustParseViews() *views {
 		"pct":         percentText,
 		"figure":      figure,
 		"treeRow":     treeRow,
-		"summaryRow":  summaryRow,
 		"exp":         func(lang messages.Lang, link string) exportRef { return exportRef{Lang: lang, Link: link} },
 		"depth":       func(path string) int { return strings.Count(path, "/") - 1 },
 		"period":      periodShort,
 		"otherLang":   otherLangLink,
 		"periodTitle": periodTitle,
 		"join":        func(codes []string) string { return strings.Join(codes, ", ") },
+		"event":       messages.EventName,
+		"source":      sourceName,
+		"minus":       func(a, b int) int { return a - b },
+		"launchInput": newLaunchInput,
 	}
 	v := &views{pages: map[string]*template.Template{}}
 	for _, name := range pageNames {
@@ -130,6 +133,14 @@ func langLink(lang messages.Lang, path string) string {
 
 // translate returns the page text for key in lang, from the catalogue.
 func translate(lang messages.Lang, key string) string { return messages.Text(lang, key) }
+
+// sourceName is how a version came in (form, api, csv, xlsx), in lang.
+func sourceName(lang messages.Lang, source string) string {
+	if messages.Has("source_" + source) {
+		return translate(lang, "source_"+source)
+	}
+	return source
+}
 
 // figure writes a value of an indicator as the page's language writes
 // figures ("12.000" on a Vietnamese page, "12,000" on an English one); text

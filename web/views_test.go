@@ -1,11 +1,16 @@
 package web
 
 import (
+	"io/fs"
+	"rcm/messages"
+	"regexp"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
+	"rcm/api"
 	"rcm/reporting"
 )
 
@@ -41,4 +46,55 @@ func TestObligationClassColoursTheStateAtTheMoment(t *testing.T) {
 	closed := ob(reporting.ObligationLate, &after)
 	closed.FinalizedAt = &final
 	assert.False(t, toObligationRow(closed, after).Overdue, "a final obligation says late, not overdue")
+}
+
+// TestEveryWordOfThePagesIsInBothLanguages finds every literal key the
+// templates translate, and the launch form's inputs, in the table of page
+// words: a missing key would show its code ("owed") on the page.
+func TestEveryWordOfThePagesIsInBothLanguages(t *testing.T) {
+	files, err := fs.Glob(viewFiles, "views/*.html")
+	require.NoError(t, err)
+	keyRe := regexp.MustCompile(`\bt \$?\.?(?:Lang|\$\.Lang|\.Lang) "([a-z0-9_]+)"`)
+	var keys []string
+	for _, name := range files {
+		b, err := fs.ReadFile(viewFiles, name)
+		require.NoError(t, err)
+		for _, m := range keyRe.FindAllStringSubmatch(string(b), -1) {
+			keys = append(keys, m[1])
+		}
+	}
+	require.Contains(t, keys, "owed")
+	for _, in := range launchInputs {
+		if in.key != "" {
+			keys = append(keys, in.key, in.key+"_help")
+		}
+	}
+	for _, k := range keys {
+		if assert.True(t, messages.Has(k), "%q has no words", k) {
+			assert.NotEmpty(t, translate(messages.Vietnamese, k), "%s in Vietnamese", k)
+			assert.NotEmpty(t, translate(messages.English, k), "%s in English", k)
+		}
+	}
+	for _, code := range []string{"deadline_notice", "reminder", "overdue", "escalation", "close", "officer", "head", "supervisor",
+		"in_hours", "off_hours", "off_day"} {
+		assert.NotEqual(t, code, messages.EventName(messages.Vietnamese, code), "%s in Vietnamese", code)
+	}
+}
+
+func TestProblemLinesNameTheFieldInThePagesLanguage(t *testing.T) {
+	p := api.FieldProblemOf("vi", reporting.Localized("reason", "Nhập lý do từ chối.", "say why the request is refused"))
+	require.Equal(t, "Lý do: Nhập lý do từ chối.", problemLine("vi", p))
+	p = api.FieldProblemOf("en", reporting.Localized("reason", "Nhập lý do từ chối.", "say why the request is refused"))
+	require.Equal(t, "Reason: say why the request is refused", problemLine("en", p))
+	require.Equal(t, "Tệp đính kèm: x", problemLine("vi", api.FieldProblem{Field: "file", Reason: "x"}))
+}
+
+// TestAShortHistoryIsDrawnAtTheScaleOfAFullOne: one period's bars are as
+// wide as in a chart of twelve, not stretched across the page.
+func TestAShortHistoryIsDrawnAtTheScaleOfAFullOne(t *testing.T) {
+	series := []rateSeries{{Name: "a", Values: []float64{50}}, {Name: "b", Values: []float64{60}}}
+	one := historyChart("h", "t", []string{"11/2026"}, series)
+	twelve := historyChart("h", "t", make([]string, reporting.MatrixPeriods), []rateSeries{
+		{Name: "a", Values: make([]float64, reporting.MatrixPeriods)}, {Name: "b", Values: make([]float64, reporting.MatrixPeriods)}})
+	require.Equal(t, twelve.Width, one.Width)
 }

@@ -352,7 +352,7 @@ func (w *cycleWorkflow) timeline() (TimelineView, error) {
 			return a.At.Before(b.At)
 		}
 		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
+			return a.Kind.Order() < b.Kind.Order() // as the waves run
 		}
 		return a.Step < b.Step
 	})
