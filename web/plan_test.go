@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -63,18 +64,26 @@ func TestPlanListsEverySendWithItsRecipientsAndFlags(t *testing.T) {
 	resp = f.do("staff", "POST", "/api/v1/cycles", body)
 	require.Equal(t, http.StatusCreated, resp.status, "%s", resp.body)
 	f.waitStatus(plan.ID, reporting.CycleOpen)
-	var tl api.Timeline
-	f.do("staff", "GET", "/api/v1/cycles/"+plan.ID+"/timeline", nil).decode(t, &tl)
-	var planned, running []string
+	var planned []string
 	for _, s := range plan.Sends[1:] {
 		planned = append(planned, s.Kind+" "+s.At.UTC().Format(time.RFC3339))
 	}
-	for _, m := range tl.Moments {
-		if m.Kind != string(reporting.EventDeadlineNotice) {
-			running = append(running, m.Kind+" "+m.At.UTC().Format(time.RFC3339))
+	// The cycle is open once its obligations are; the workflow holds its
+	// deadline groups' timelines a moment later: wait for them.
+	running := func() []string {
+		var tl api.Timeline
+		f.do("staff", "GET", "/api/v1/cycles/"+plan.ID+"/timeline", nil).decode(t, &tl)
+		var out []string
+		for _, m := range tl.Moments {
+			if m.Kind != string(reporting.EventDeadlineNotice) {
+				out = append(out, m.Kind+" "+m.At.UTC().Format(time.RFC3339))
+			}
 		}
+		return out
 	}
-	require.Equal(t, planned, running, "the plan is the workflow's timeline")
+	var last []string
+	require.Eventually(t, func() bool { last = running(); return slices.Equal(planned, last) }, 10*time.Second, 100*time.Millisecond,
+		"the plan is the workflow's timeline: planned %v, running %v", planned, last)
 }
 
 func TestPlanNamesTheRefusedFields(t *testing.T) {
