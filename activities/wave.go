@@ -46,12 +46,12 @@ func (a *Activities) RunWave(ctx context.Context, in WaveInput) (res WaveResult,
 	case reporting.EventDeadlineNotice:
 		return a.agencyWave(ctx, cc, in, store.WaveSelection{Kind: store.TargetOpen}, nil)
 	case reporting.EventReminder:
-		return a.agencyWave(ctx, cc, in, store.WaveSelection{Kind: store.TargetNotSubmitted, Offset: -m.Offset}, nil)
+		return a.agencyWave(ctx, cc, in, store.WaveSelection{Kind: store.TargetNotSubmitted, Offset: -m.Offset, Tier: m.Tier}, nil)
 	case reporting.EventOverdue:
 		if _, err := a.store.MarkOverdue(ctx, in.CycleID, m.At); err != nil {
 			return WaveResult{}, err
 		}
-		return a.agencyWave(ctx, cc, in, store.WaveSelection{Kind: store.TargetOverdue}, nil)
+		return a.agencyWave(ctx, cc, in, store.WaveSelection{Kind: store.TargetOverdue, Tier: m.Tier}, nil)
 	case reporting.EventEscalation:
 		return a.escalationWave(ctx, cc, in)
 	case reporting.EventDeadlineExtended:
@@ -280,7 +280,7 @@ func (a *Activities) escalationWave(ctx context.Context, cc cycleContext, in Wav
 			toSupervisor = true
 		}
 	}
-	sel := store.WaveSelection{CycleID: in.CycleID, Kind: store.TargetEscalation, At: in.Moment.At, Offset: in.Moment.Offset}
+	sel := store.WaveSelection{CycleID: in.CycleID, Kind: store.TargetEscalation, At: in.Moment.At, Offset: in.Moment.Offset, Tier: in.Moment.Tier}
 	var rep deliveryReport
 	selected := 0
 	if toOfficer || toHead {

@@ -51,9 +51,13 @@ func (s *Store) InsertCycle(ctx context.Context, c reporting.Cycle, audit AuditE
 			return err
 		}
 		for _, t := range c.Tiers {
+			chase, err := encodeChase(t.Chase)
+			if err != nil {
+				return fmt.Errorf("tier %d: %w", t.Level, err)
+			}
 			if _, err := tx.Exec(ctx, `
-				INSERT INTO cycle_tiers (cycle_id, level, name_vi, name_en, depth, due_at, close_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)`, c.ID, t.Level, t.NameVI, t.NameEN, t.Depth, t.Due, t.Close); err != nil {
+				INSERT INTO cycle_tiers (cycle_id, level, name_vi, name_en, depth, due_at, close_at, policy)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.ID, t.Level, t.NameVI, t.NameEN, t.Depth, t.Due, t.Close, chase); err != nil {
 				return fmt.Errorf("tier %d: %w", t.Level, err)
 			}
 		}
@@ -109,14 +113,19 @@ func (s *Store) CycleTiers(ctx context.Context, id string) ([]reporting.CycleTie
 // cycleTiers is CycleTiers through q (a pool or a transaction).
 func cycleTiers(ctx context.Context, q Querier, id string) ([]reporting.CycleTier, error) {
 	rows, err := q.Query(ctx, `
-		SELECT level, name_vi, name_en, depth, due_at, close_at
+		SELECT level, name_vi, name_en, depth, due_at, close_at, policy
 		  FROM cycle_tiers WHERE cycle_id = $1 ORDER BY level`, id)
 	if err != nil {
 		return nil, fmt.Errorf("tiers of cycle %s: %w", id, err)
 	}
 	tiers, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.CycleTier, error) {
 		var t reporting.CycleTier
-		err := r.Scan(&t.Level, &t.NameVI, &t.NameEN, &t.Depth, &t.Due, &t.Close)
+		var chase []byte
+		if err := r.Scan(&t.Level, &t.NameVI, &t.NameEN, &t.Depth, &t.Due, &t.Close, &chase); err != nil {
+			return t, err
+		}
+		var err error
+		t.Chase, err = decodeChase(chase)
 		return t, err
 	})
 	if err != nil {
@@ -208,6 +217,10 @@ func (s *Store) OpenCycle(ctx context.Context, id string) (expected int, err err
 type Deadline struct {
 	Due   time.Time
 	Close time.Time
+	// Tier is the level of the group's obligations when the cycle's levels
+	// are chased by ladders of their own (reporting.ChasedByLevel); 0
+	// otherwise, and the group may then hold agencies of several levels.
+	Tier int
 }
 
 // OpenDeadlines returns the cycle's status and the distinct deadlines of its
@@ -221,15 +234,18 @@ func (s *Store) OpenDeadlines(ctx context.Context, id string) (reporting.CycleSt
 		return "", nil, fmt.Errorf("cycle %s: %w", id, err)
 	}
 	rows, err := s.pool.Query(ctx, `
-		SELECT DISTINCT due_at, close_at FROM obligations
-		 WHERE cycle_id = $1 AND finalized_at IS NULL
-		 ORDER BY due_at, close_at`, id)
+		SELECT DISTINCT o.due_at, o.close_at,
+		       CASE WHEN EXISTS (SELECT 1 FROM cycle_tiers ct WHERE ct.cycle_id = o.cycle_id AND ct.policy IS NOT NULL)
+		            THEN coalesce(o.tier, 0) ELSE 0 END AS tier
+		  FROM obligations o
+		 WHERE o.cycle_id = $1 AND o.finalized_at IS NULL
+		 ORDER BY o.due_at, o.close_at, tier`, id)
 	if err != nil {
 		return "", nil, fmt.Errorf("deadlines of cycle %s: %w", id, err)
 	}
 	groups, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Deadline, error) {
 		var d Deadline
-		err := r.Scan(&d.Due, &d.Close)
+		err := r.Scan(&d.Due, &d.Close, &d.Tier)
 		return d, err
 	})
 	if err != nil {
