@@ -363,7 +363,7 @@ func (a *Activities) escalationDigests(ctx context.Context, cc cycleContext, in 
 			}
 			d.DashboardLink = a.link("/cycles/%s?under=%s", cc.cycle.ID, sup.AgencyCode)
 			msgs = append(msgs, message{
-				key:  reporting.NotificationKey{CycleID: in.CycleID, Subject: userSubject(sup.AgencyCode, sup.UserID), Kind: reporting.EventEscalationDigest, Step: in.Moment.Step},
+				key:  reporting.NotificationKey{CycleID: in.CycleID, Subject: digestSubject(sup.AgencyCode, sup.UserID, in.Moment.Tier), Kind: reporting.EventEscalationDigest, Step: in.Moment.Step},
 				kind: reporting.EventEscalationDigest, lang: lang, to: []string{sup.Email}, data: d,
 			})
 		}
@@ -396,6 +396,16 @@ func sortedKeys[V any](m map[string]V) []string {
 // an agency (or "*" for the whole cycle).
 func userSubject(about string, userID int64) string {
 	return fmt.Sprintf("%s/u%d", about, userID)
+}
+
+// digestSubject is the subject of a supervisor's escalation digest: one per
+// step, and per level when levels have ladders of their own, so that the
+// provinces' first step is not taken for the departments' one already sent.
+func digestSubject(about string, userID int64, tier int) string {
+	if tier == 0 {
+		return userSubject(about, userID)
+	}
+	return fmt.Sprintf("%s/level%d", userSubject(about, userID), tier)
 }
 
 // closeWave gives every obligation whose close has come its final state,
