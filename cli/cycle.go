@@ -567,8 +567,9 @@ func cycleConsolidationCommand() *ucli.Command {
 		UsageText: "rcm cycle consolidation CYCLE-ID AGENCY [--output table|json|csv]",
 		Description: `The figures an upper-level agency's report starts from: each indicator
 of the accepted reports of the level below, rolled up by its aggregation
-method, with its coverage (contributors/expected), and the agencies still
-missing. The agency's page pre-fills its form with them.
+method, with its coverage (contributors/expected), the agencies still
+missing, and those the agency's latest version was sent without. The
+agency's page pre-fills its form with them.
 
 Examples:
    rcm cycle consolidation SEI_TWO_TIER-2026-11 HNI
@@ -597,6 +598,9 @@ func cycleConsolidation(c *ucli.Context) error {
 	}
 	if len(cons.WaitingFor) > 0 {
 		recs.Rows = append(recs.Rows, []string{"(missing)", "", strings.Join(cons.WaitingFor, " "), ""})
+	}
+	if len(cons.SentWithout) > 0 {
+		recs.Rows = append(recs.Rows, []string{fmt.Sprintf("(version %d sent without)", cons.LatestVersion), "", strings.Join(cons.SentWithout, " "), ""})
 	}
 	return printRecords(c, recs)
 }

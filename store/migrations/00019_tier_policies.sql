@@ -6,6 +6,13 @@
 ALTER TABLE regime_tiers ADD COLUMN policy jsonb CHECK (policy IS NULL OR jsonb_typeof(policy) = 'object');
 ALTER TABLE cycle_tiers ADD COLUMN policy jsonb CHECK (policy IS NULL OR jsonb_typeof(policy) = 'object');
 
+-- A version of an upper level's report sent before all of the level below
+-- was in (issue 11, Must 3) records, as data, the agencies it was sent
+-- without: those of the level just below, under it, not settled (accepted,
+-- nil report or closed out) when it was stored. Empty otherwise.
+ALTER TABLE submissions ADD COLUMN missing_children text[] NOT NULL DEFAULT '{}';
+
 -- +goose Down
+ALTER TABLE submissions DROP COLUMN missing_children;
 ALTER TABLE cycle_tiers DROP COLUMN policy;
 ALTER TABLE regime_tiers DROP COLUMN policy;
