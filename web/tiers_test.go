@@ -430,3 +430,44 @@ func TestReturningAConsolidatedReportReopensChosenDepartments(t *testing.T) {
 	f.do("reviewer:HNI", "GET", "/api/v1/cycles/"+c.ID+"/tiers", nil).decode(t, &progress)
 	require.Equal(t, []string{"HNI-SYT"}, progress.Parents[0].WaitingFor)
 }
+
+// TestAReportSentBeforeItsDepartmentsAreInRecordsThemMissing: HNI sends
+// its report while HNI-SXD's is not in; the version records HNI-SXD as
+// missing, as data: in the API, on the review page and in the
+// consolidation. A department's version consolidates nothing and records
+// none; HNI's next version, once HNI-SXD is accepted, records none either.
+func TestAReportSentBeforeItsDepartmentsAreInRecordsThemMissing(t *testing.T) {
+	f := newFixture(t)
+	f.addTierPeople()
+	c := f.launchTiered("HNI", "HNI-SYT", "HNI-SXD")
+	accept := func(r api.Receipt) {
+		require.Equal(t, http.StatusCreated, f.do("reviewer:HNI", "POST", fmt.Sprintf("/api/v1/submissions/%d/review", r.SubmissionID),
+			map[string]string{"decision": "accepted"}).status)
+	}
+	syt := f.submitAs("officer:HNI-SYT", c.ID, "HNI-SYT", "10")
+	accept(syt)
+	early := f.submitAs("officer", c.ID, "HNI", "10")
+	version := func(r api.Receipt) api.Submission {
+		var sub api.Submission
+		f.do("staff", "GET", fmt.Sprintf("/api/v1/submissions/%d", r.SubmissionID), nil).decode(t, &sub)
+		return sub
+	}
+	require.Equal(t, []string{"HNI-SXD"}, version(early).MissingChildren)
+	require.Empty(t, version(syt).MissingChildren, "a department consolidates nothing")
+
+	html := string(f.page("staff", "GET", fmt.Sprintf("/review/%d", early.SubmissionID), nil).body)
+	require.Regexp(t, `gửi khi còn thiếu báo cáo của</dt><dd id="missing-children" class="warn">HNI-SXD</dd>`, html)
+	var cons api.Consolidation
+	f.do("officer", "GET", "/api/v1/cycles/"+c.ID+"/agencies/HNI/consolidation", nil).decode(t, &cons)
+	require.Equal(t, 1, cons.LatestVersion)
+	require.Equal(t, []string{"HNI-SXD"}, cons.SentWithout)
+
+	accept(f.submitAs("officer:HNI-SXD", c.ID, "HNI-SXD", "5"))
+	complete := f.submitAs("officer", c.ID, "HNI", "15")
+	require.Empty(t, version(complete).MissingChildren, "every department is in")
+	require.NotContains(t, string(f.page("staff", "GET", fmt.Sprintf("/review/%d", complete.SubmissionID), nil).body), `id="missing-children"`)
+	cons = api.Consolidation{}
+	f.do("officer", "GET", "/api/v1/cycles/"+c.ID+"/agencies/HNI/consolidation", nil).decode(t, &cons)
+	require.Equal(t, 2, cons.LatestVersion)
+	require.Empty(t, cons.SentWithout)
+}
