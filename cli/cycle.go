@@ -333,7 +333,10 @@ func cycleListCommand() *ucli.Command {
 		Name:      "list",
 		Usage:     "list the cycles, most recently launched first",
 		UsageText: "rcm cycle list [--regime CODE] [--status open|closed|...] [--limit N] [--output table|json|csv]",
-		Description: `Examples:
+		Description: `A tiered cycle's levels column gives each level's due and close (the
+cycle's own are its top level's).
+
+Examples:
    rcm cycle list
    rcm cycle list --regime KTXH_THANG --status open --output json`,
 		Flags: append(clientFlags(),
@@ -367,9 +370,20 @@ func cycleList(c *ucli.Context) error {
 		if c.String("output") == outputTable || c.String("output") == "" {
 			status = statusName(status)
 		}
-		rows[i] = []string{cyc.ID, cyc.Regime, cyc.Period, status, formatVN(cyc.Due), formatVN(cyc.Close), itoa(cyc.Expected)}
+		rows[i] = []string{cyc.ID, cyc.Regime, cyc.Period, status, formatVN(cyc.Due), formatVN(cyc.Close), itoa(cyc.Expected), levelDates(cyc.Tiers)}
 	}
-	return printRecords(c, records{Header: []string{"id", "regime", "period", "status", "due", "close", "expected"}, Rows: rows, JSON: nonNil(cycles)})
+	return printRecords(c, records{Header: []string{"id", "regime", "period", "status", "due", "close", "expected", "levels"}, Rows: rows, JSON: nonNil(cycles)})
+}
+
+// levelDates writes the due and close of each level of a tiered cycle
+// ("1 Sở, ngành: due 06/11/2026 23:59, close …; 2 …"); nothing for a
+// single-tier cycle, whose due and close are the cycle's.
+func levelDates(tiers []api.CycleTier) string {
+	parts := make([]string, len(tiers))
+	for i, t := range tiers {
+		parts[i] = fmt.Sprintf("%d %s: due %s, close %s", t.Level, t.NameVI, formatVN(t.Due), formatVN(t.Close))
+	}
+	return strings.Join(parts, "; ")
 }
 
 func cycleStatusCommand() *ucli.Command {

@@ -112,29 +112,38 @@ func (s *Store) CycleTiers(ctx context.Context, id string) ([]reporting.CycleTie
 
 // cycleTiers is CycleTiers through q (a pool or a transaction).
 func cycleTiers(ctx context.Context, q Querier, id string) ([]reporting.CycleTier, error) {
-	rows, err := q.Query(ctx, `
-		SELECT level, name_vi, name_en, depth, due_at, close_at, policy
-		  FROM cycle_tiers WHERE cycle_id = $1 ORDER BY level`, id)
+	byCycle, err := tiersOfCycles(ctx, q, []string{id})
 	if err != nil {
-		return nil, fmt.Errorf("tiers of cycle %s: %w", id, err)
+		return nil, err
 	}
-	tiers, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.CycleTier, error) {
-		var t reporting.CycleTier
-		var chase []byte
-		if err := r.Scan(&t.Level, &t.NameVI, &t.NameEN, &t.Depth, &t.Due, &t.Close, &chase); err != nil {
-			return t, err
-		}
+	return byCycle[id], nil // none for a single-tier cycle
+}
+
+// tiersOfCycles returns the levels of the tiered cycles among ids, lowest
+// first, by cycle.
+func tiersOfCycles(ctx context.Context, q Querier, ids []string) (map[string][]reporting.CycleTier, error) {
+	rows, err := q.Query(ctx, `
+		SELECT cycle_id, level, name_vi, name_en, depth, due_at, close_at, policy
+		  FROM cycle_tiers WHERE cycle_id = ANY($1) ORDER BY cycle_id, level`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("tiers of cycles %v: %w", ids, err)
+	}
+	out := map[string][]reporting.CycleTier{}
+	var id string
+	var t reporting.CycleTier
+	var chase []byte
+	_, err = pgx.ForEachRow(rows, []any{&id, &t.Level, &t.NameVI, &t.NameEN, &t.Depth, &t.Due, &t.Close, &chase}, func() error {
 		var err error
-		t.Chase, err = decodeChase(chase)
-		return t, err
+		if t.Chase, err = decodeChase(chase); err != nil {
+			return err
+		}
+		out[id] = append(out[id], t)
+		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("tiers of cycle %s: %w", id, err)
+		return nil, fmt.Errorf("tiers of cycles %v: %w", ids, err)
 	}
-	if len(tiers) == 0 {
-		return nil, nil // single-tier
-	}
-	return tiers, nil
+	return out, nil
 }
 
 // CycleFilter narrows ListCycles.
@@ -164,7 +173,30 @@ func (s *Store) ListCycles(ctx context.Context, f CycleFilter) ([]reporting.Cycl
 	if err != nil {
 		return nil, fmt.Errorf("list cycles: %w", err)
 	}
+	if err := s.listedTiers(ctx, out); err != nil {
+		return nil, fmt.Errorf("list cycles: %w", err)
+	}
 	return out, nil
+}
+
+// listedTiers fills in the levels of the tiered cycles among cycles, in one
+// query, so that a list shows every level's dates.
+func (s *Store) listedTiers(ctx context.Context, cycles []reporting.Cycle) error {
+	if len(cycles) == 0 {
+		return nil
+	}
+	ids := make([]string, len(cycles))
+	for i, c := range cycles {
+		ids[i] = c.ID
+	}
+	byCycle, err := tiersOfCycles(ctx, s.pool, ids)
+	if err != nil {
+		return err
+	}
+	for i := range cycles {
+		cycles[i].Tiers = byCycle[cycles[i].ID]
+	}
+	return nil
 }
 
 // OpenCycle creates one obligation for every agency assigned to the cycle's

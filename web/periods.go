@@ -34,7 +34,10 @@ func (s *Server) getPeriodPlan(w http.ResponseWriter, r *http.Request) error {
 		for j, rc := range m.Recipients {
 			recipients[j] = string(rc)
 		}
-		out.Timeline[i] = api.PlannedMoment{At: m.At, Kind: string(m.Kind), Step: m.Step, Of: m.Of, Recipients: recipients}
+		out.Timeline[i] = api.PlannedMoment{At: m.At, Kind: string(m.Kind), Step: m.Step, Of: m.Of, Recipients: recipients, Tier: m.Tier}
+	}
+	for _, t := range c.Tiers {
+		out.Tiers = append(out.Tiers, toCycleTierJSON(t))
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
