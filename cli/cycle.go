@@ -286,6 +286,9 @@ func printCycle(c *ucli.Context, cyc api.Cycle, tl *api.Timeline) error {
 			if m.Of > 1 {
 				kind = fmt.Sprintf("%s %d/%d", m.Kind, m.Step, m.Of)
 			}
+			if m.Tier > 0 {
+				kind = fmt.Sprintf("level %d: %s", m.Tier, kind)
+			}
 			done, result := "", ""
 			if m.Done {
 				done = "✓"
