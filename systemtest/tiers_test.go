@@ -196,7 +196,7 @@ func TestTwoTierCycle(t *testing.T) {
 // and counts the cycle workflow's history events: the levels add waves,
 // not events per agency.
 func TestTwoTierCycleOf34ProvincesBy30Departments(t *testing.T) {
-	run := twoTierAtScale(t, "department", func(int) int { return 30 }, Department, 20*time.Second, nil)
+	run := twoTierAtScale(t, "TIERS", "department", func(int) int { return 30 }, Department, 20*time.Second, nil)
 	t.Logf("two-tier cycle of 34 × 30: %d history events", run.events)
 	assert.Less(t, run.events, int64(200), "history events: the levels add waves, not events per agency")
 }
@@ -224,7 +224,7 @@ func TestTwoTierCycleOf3321CommunesUnder34Provinces(t *testing.T) {
 	ladder := &reporting.Policy{ReminderOffsets: []time.Duration{8 * sec, 4 * sec}, Escalations: []reporting.EscalationStep{
 		{After: sec, Recipients: []reporting.Recipient{reporting.RecipientOfficer, reporting.RecipientHead}, Times: 1}}}
 	// Agency kinds have no commune: communes are imported as "other".
-	run := twoTierAtScale(t, "other", communes, Commune, 45*time.Second, ladder)
+	run := twoTierAtScale(t, "COMMUNES", "other", communes, Commune, 45*time.Second, ladder)
 	t.Logf("two-tier cycle of 3,321 communes under 34 provinces: %d history events", run.events)
 	assert.Less(t, run.events, int64(200), "history events: the levels add waves, not events per agency")
 	reminded := func(step int) int {
@@ -240,14 +240,16 @@ func TestTwoTierCycleOf3321CommunesUnder34Provinces(t *testing.T) {
 	assert.Equal(t, 3321, reminded(2), "the communes' second reminder, which the provinces' ladder does not have")
 }
 
-// twoTierAtScale runs on the real stack a two-tier cycle of 34 provinces
+// twoTierAtScale runs on the real stack a two-tier cycle of the regime
+// (its code unique to the test: the tests share one Temporal server) of
+// 34 provinces
 // and, under province i, lower(i) agencies of the kind (coded by code) at
 // the level below, with a reminder 5 s before each level's due, an
 // escalation step 2 s after it and close 4 s after; the lower level is due
 // lead after launch and the provinces 10 s later. Nobody submits: every
 // obligation ends missing. The lower level is chased by its own ladder
 // when lowerLadder is not nil.
-func twoTierAtScale(t *testing.T, kind string, lower func(i int) int, code func(province string, k int) string, lead time.Duration,
+func twoTierAtScale(t *testing.T, regime, kind string, lower func(i int) int, code func(province string, k int) string, lead time.Duration,
 	lowerLadder *reporting.Policy) scaleRun {
 	w := newWorld(t, 200)
 	var provinces []string
@@ -272,7 +274,7 @@ func twoTierAtScale(t *testing.T, kind string, lower func(i int) int, code func(
 	_, _, err := w.Engine.ImportAgencies(w.Ctx, seeder, agencies)
 	require.NoError(t, err)
 	sec := time.Second
-	w.SeedTieredRegime("TIERS", append(append([]string{}, provinces...), below...), reporting.Policy{
+	w.SeedTieredRegime(regime, append(append([]string{}, provinces...), below...), reporting.Policy{
 		ReminderOffsets: []time.Duration{5 * sec},
 		Escalations:     []reporting.EscalationStep{{After: 2 * sec, Recipients: []reporting.Recipient{reporting.RecipientHead}, Times: 1}},
 		ReviewTime:      time.Hour, CloseAfter: 4 * sec}, lowerLadder)
@@ -280,7 +282,7 @@ func twoTierAtScale(t *testing.T, kind string, lower func(i int) int, code func(
 	lowerDue := time.Now().Add(lead).Truncate(time.Second)
 	due := lowerDue.Add(10 * sec)
 	launched := time.Now()
-	cyc, err := w.Engine.Launch(w.Ctx, w.Staff, operations.LaunchRequest{RegimeCode: "TIERS", Period: "2026-10", Due: &due,
+	cyc, err := w.Engine.Launch(w.Ctx, w.Staff, operations.LaunchRequest{RegimeCode: regime, Period: "2026-10", Due: &due,
 		TierDue: map[int]time.Time{1: lowerDue}})
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(w.Ctx, 15*time.Minute)
