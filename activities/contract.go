@@ -16,14 +16,19 @@ import (
 // address or a figure.
 
 // DeadlineGroup is one distinct (due, close) pair among a cycle's open
-// obligations; extensions for single agencies create further groups.
+// obligations (and level, when levels have ladders of their own);
+// extensions for single agencies create further groups.
 // Moments is the group's timeline under the regime's office hours and
 // working-day calendar (reporting.Policy.TimelineIn), laid out by the
 // activity that read the calendar; results recorded before office hours
 // have none.
 type DeadlineGroup struct {
-	Due     time.Time
-	Close   time.Time
+	Due   time.Time
+	Close time.Time
+	// Tier is the level of the group's obligations in a cycle whose levels
+	// are chased by ladders of their own (its moments name it too); 0
+	// otherwise.
+	Tier    int                `json:",omitempty"`
 	Moments []reporting.Moment `json:",omitempty"`
 }
 

@@ -50,7 +50,10 @@ func (a *Activities) LoadDeadlines(ctx context.Context, cycleID string) (Deadlin
 
 // deadlineGroups lays out the timeline of each deadline group under the
 // office hours of the cycle's regime: its send time and the working days of
-// the shared calendar (and the regime's own days off) around the cycle.
+// the shared calendar (and the regime's own days off) around the cycle. A
+// group of a level chased by its own ladder is laid out by the level's
+// policy, and its moments name the level, so that their waves reach only
+// its agencies.
 func (a *Activities) deadlineGroups(ctx context.Context, cycleID string, in []store.Deadline) ([]DeadlineGroup, error) {
 	out := make([]DeadlineGroup, len(in))
 	if len(in) == 0 {
@@ -65,7 +68,20 @@ func (a *Activities) deadlineGroups(ctx context.Context, cycleID string, in []st
 		return nil, err
 	}
 	for i, d := range in {
-		out[i] = DeadlineGroup{Due: d.Due, Close: d.Close, Moments: cc.cycle.Policy.TimelineIn(d.Due, d.Close, hours)}
+		policy := cc.cycle.Policy
+		if d.Tier != 0 {
+			t, ok := reporting.TierOfLevel(cc.cycle.Tiers, d.Tier)
+			if !ok {
+				return nil, temporal.NewNonRetryableApplicationError(
+					fmt.Sprintf("cycle %s has obligations of level %d, which it does not have", cycleID, d.Tier), "InvalidTier", nil)
+			}
+			policy = t.PolicyUnder(policy)
+		}
+		moments := policy.TimelineIn(d.Due, d.Close, hours)
+		for j := range moments {
+			moments[j].Tier = d.Tier
+		}
+		out[i] = DeadlineGroup{Due: d.Due, Close: d.Close, Tier: d.Tier, Moments: moments}
 	}
 	return out, nil
 }

@@ -46,12 +46,12 @@ func (a *Activities) RunWave(ctx context.Context, in WaveInput) (res WaveResult,
 	case reporting.EventDeadlineNotice:
 		return a.agencyWave(ctx, cc, in, store.WaveSelection{Kind: store.TargetOpen}, nil)
 	case reporting.EventReminder:
-		return a.agencyWave(ctx, cc, in, store.WaveSelection{Kind: store.TargetNotSubmitted, Offset: -m.Offset}, nil)
+		return a.agencyWave(ctx, cc, in, store.WaveSelection{Kind: store.TargetNotSubmitted, Offset: -m.Offset, Tier: m.Tier}, nil)
 	case reporting.EventOverdue:
 		if _, err := a.store.MarkOverdue(ctx, in.CycleID, m.At); err != nil {
 			return WaveResult{}, err
 		}
-		return a.agencyWave(ctx, cc, in, store.WaveSelection{Kind: store.TargetOverdue}, nil)
+		return a.agencyWave(ctx, cc, in, store.WaveSelection{Kind: store.TargetOverdue, Tier: m.Tier}, nil)
 	case reporting.EventEscalation:
 		return a.escalationWave(ctx, cc, in)
 	case reporting.EventDeadlineExtended:
@@ -280,7 +280,7 @@ func (a *Activities) escalationWave(ctx context.Context, cc cycleContext, in Wav
 			toSupervisor = true
 		}
 	}
-	sel := store.WaveSelection{CycleID: in.CycleID, Kind: store.TargetEscalation, At: in.Moment.At, Offset: in.Moment.Offset}
+	sel := store.WaveSelection{CycleID: in.CycleID, Kind: store.TargetEscalation, At: in.Moment.At, Offset: in.Moment.Offset, Tier: in.Moment.Tier}
 	var rep deliveryReport
 	selected := 0
 	if toOfficer || toHead {
@@ -363,7 +363,7 @@ func (a *Activities) escalationDigests(ctx context.Context, cc cycleContext, in 
 			}
 			d.DashboardLink = a.link("/cycles/%s?under=%s", cc.cycle.ID, sup.AgencyCode)
 			msgs = append(msgs, message{
-				key:  reporting.NotificationKey{CycleID: in.CycleID, Subject: userSubject(sup.AgencyCode, sup.UserID), Kind: reporting.EventEscalationDigest, Step: in.Moment.Step},
+				key:  reporting.NotificationKey{CycleID: in.CycleID, Subject: digestSubject(sup.AgencyCode, sup.UserID, in.Moment.Tier), Kind: reporting.EventEscalationDigest, Step: in.Moment.Step},
 				kind: reporting.EventEscalationDigest, lang: lang, to: []string{sup.Email}, data: d,
 			})
 		}
@@ -396,6 +396,16 @@ func sortedKeys[V any](m map[string]V) []string {
 // an agency (or "*" for the whole cycle).
 func userSubject(about string, userID int64) string {
 	return fmt.Sprintf("%s/u%d", about, userID)
+}
+
+// digestSubject is the subject of a supervisor's escalation digest: one per
+// step, and per level when levels have ladders of their own, so that the
+// provinces' first step is not taken for the departments' one already sent.
+func digestSubject(about string, userID int64, tier int) string {
+	if tier == 0 {
+		return userSubject(about, userID)
+	}
+	return fmt.Sprintf("%s/level%d", userSubject(about, userID), tier)
 }
 
 // closeWave gives every obligation whose close has come its final state,

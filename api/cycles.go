@@ -84,10 +84,13 @@ type Timeline struct {
 // Moment is one moment of a timeline: a wave of messages, the due date, the
 // close. Step and Of number the steps of a repeated kind (escalation 2 of 3).
 type Moment struct {
-	At     time.Time   `json:"at"`
-	Kind   string      `json:"kind"`
-	Step   int         `json:"step,omitempty"`
-	Of     int         `json:"of,omitempty"`
+	At   time.Time `json:"at"`
+	Kind string    `json:"kind"`
+	Step int       `json:"step,omitempty"`
+	Of   int       `json:"of,omitempty"`
+	// Tier is the level whose agencies the moment reaches, when the
+	// cycle's levels have reminders and escalations of their own.
+	Tier   int         `json:"tier,omitempty"`
 	Done   bool        `json:"done"`
 	Result *WaveResult `json:"result,omitempty"`
 }

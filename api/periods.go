@@ -13,22 +13,25 @@ import (
 // at its send time on working days of the shared holiday calendar.
 // Estimates says the figures would be estimates (due before the cut-off).
 type PeriodPlan struct {
-	Regime       string          `json:"regime"`
-	Period       string          `json:"period"`
-	Cadence      string          `json:"cadence"`
-	Windows      string          `json:"windows"`
-	LabelVI      string          `json:"label_vi"`
-	LabelEN      string          `json:"label_en"`
-	WindowStart  reporting.Date  `json:"window_start"`
-	WindowEnd    reporting.Date  `json:"window_end"`
-	TimeZone     string          `json:"time_zone"`
-	CutOff       time.Time       `json:"cut_off"`
-	DeadlineRule string          `json:"deadline_rule"`
-	Due          time.Time       `json:"due"`
-	Close        time.Time       `json:"close"`
-	SendTime     string          `json:"send_time"`
-	Estimates    bool            `json:"estimates"`
-	Timeline     []PlannedMoment `json:"timeline"`
+	Regime       string         `json:"regime"`
+	Period       string         `json:"period"`
+	Cadence      string         `json:"cadence"`
+	Windows      string         `json:"windows"`
+	LabelVI      string         `json:"label_vi"`
+	LabelEN      string         `json:"label_en"`
+	WindowStart  reporting.Date `json:"window_start"`
+	WindowEnd    reporting.Date `json:"window_end"`
+	TimeZone     string         `json:"time_zone"`
+	CutOff       time.Time      `json:"cut_off"`
+	DeadlineRule string         `json:"deadline_rule"`
+	Due          time.Time      `json:"due"`
+	Close        time.Time      `json:"close"`
+	SendTime     string         `json:"send_time"`
+	Estimates    bool           `json:"estimates"`
+	// Tiers are the levels of a tiered regime's cycle with their dates,
+	// lowest first; none for a single-tier regime.
+	Tiers    []CycleTier     `json:"tiers,omitempty"`
+	Timeline []PlannedMoment `json:"timeline"`
 }
 
 // PlannedMoment is one moment of a planned timeline: a reminder, the due
@@ -40,4 +43,7 @@ type PlannedMoment struct {
 	Step       int       `json:"step"`
 	Of         int       `json:"of"`
 	Recipients []string  `json:"recipients"`
+	// Tier is the level whose agencies the moment reaches, in a tiered
+	// regime's cycle.
+	Tier int `json:"tier,omitempty"`
 }

@@ -57,10 +57,16 @@ type Assignment struct {
 // agency tree (the root is 1, a province under a region 3, its departments
 // 4), due by DeadlineRule; the top level's rule is the regime's
 // (deadline_rule left out, or the same).
+//
+// ReminderOffsets and Escalations, when given, are the level's own
+// reminders and escalation ladder, written as in the regime's policy; left
+// out, the level is chased by the regime's. An empty list means none.
 type Tier struct {
-	Level        int    `json:"level,omitempty"`
-	NameVI       string `json:"name_vi"`
-	NameEN       string `json:"name_en,omitempty"`
-	Depth        int    `json:"depth"`
-	DeadlineRule string `json:"deadline_rule,omitempty"`
+	Level           int                        `json:"level,omitempty"`
+	NameVI          string                     `json:"name_vi"`
+	NameEN          string                     `json:"name_en,omitempty"`
+	Depth           int                        `json:"depth"`
+	DeadlineRule    string                     `json:"deadline_rule,omitempty"`
+	ReminderOffsets *[]string                  `json:"reminder_offsets,omitempty"`
+	Escalations     *[]reporting.EscalationDoc `json:"escalations,omitempty"`
 }

@@ -57,8 +57,11 @@ type Submission struct {
 	// receipt shows and rcm receipt verify recomputes.
 	ContentHash string `json:"content_hash"`
 	// LateFiled marks a version filed after close (a late filing).
-	LateFiled bool    `json:"late_filed,omitempty"`
-	Review    *Review `json:"review,omitempty"`
+	LateFiled bool `json:"late_filed,omitempty"`
+	// MissingChildren are, for a version of an upper level's report in a
+	// tiered cycle, the agencies of the level below it was sent without.
+	MissingChildren []string `json:"missing_children,omitempty"`
+	Review          *Review  `json:"review,omitempty"`
 }
 
 // SubmissionRequest is the JSON body of a submission (POST

@@ -56,6 +56,10 @@ type Consolidation struct {
 	Values     []ConsolidatedValue `json:"values"`
 	Children   []ConsolidatedChild `json:"children"`
 	WaitingFor []string            `json:"waiting_for"`
+	// LatestVersion is the latest version of the agency's own report (0
+	// while none), and SentWithout the children it was sent without.
+	LatestVersion int      `json:"latest_version,omitempty"`
+	SentWithout   []string `json:"sent_without,omitempty"`
 }
 
 // ConsolidatedValue is one pre-filled figure: Value (decimal text) from

@@ -300,6 +300,9 @@ func printCycle(c *ucli.Context, cyc api.Cycle, tl *api.Timeline) error {
 			if m.Of > 1 {
 				kind = fmt.Sprintf("%s %d/%d", m.Kind, m.Step, m.Of)
 			}
+			if m.Tier > 0 {
+				kind = fmt.Sprintf("level %d: %s", m.Tier, kind)
+			}
 			done, result := "", ""
 			if m.Done {
 				done = "✓"
@@ -347,7 +350,10 @@ func cycleListCommand() *ucli.Command {
 		Name:      "list",
 		Usage:     "list the cycles, most recently launched first",
 		UsageText: "rcm cycle list [--regime CODE] [--status open|closed|...] [--limit N] [--output table|json|csv]",
-		Description: `Examples:
+		Description: `A tiered cycle's levels column gives each level's due and close (the
+cycle's own are its top level's).
+
+Examples:
    rcm cycle list
    rcm cycle list --regime KTXH_THANG --status open --output json`,
 		Flags: append(clientFlags(),
@@ -381,9 +387,20 @@ func cycleList(c *ucli.Context) error {
 		if c.String("output") == outputTable || c.String("output") == "" {
 			status = statusName(status)
 		}
-		rows[i] = []string{cyc.ID, cyc.Regime, cyc.Period, status, formatVN(cyc.Due), formatVN(cyc.Close), itoa(cyc.Expected)}
+		rows[i] = []string{cyc.ID, cyc.Regime, cyc.Period, status, formatVN(cyc.Due), formatVN(cyc.Close), itoa(cyc.Expected), levelDates(cyc.Tiers)}
 	}
-	return printRecords(c, records{Header: []string{"id", "regime", "period", "status", "due", "close", "expected"}, Rows: rows, JSON: nonNil(cycles)})
+	return printRecords(c, records{Header: []string{"id", "regime", "period", "status", "due", "close", "expected", "levels"}, Rows: rows, JSON: nonNil(cycles)})
+}
+
+// levelDates writes the due and close of each level of a tiered cycle
+// ("1 Sở, ngành: due 06/11/2026 23:59, close …; 2 …"); nothing for a
+// single-tier cycle, whose due and close are the cycle's.
+func levelDates(tiers []api.CycleTier) string {
+	parts := make([]string, len(tiers))
+	for i, t := range tiers {
+		parts[i] = fmt.Sprintf("%d %s: due %s, close %s", t.Level, t.NameVI, formatVN(t.Due), formatVN(t.Close))
+	}
+	return strings.Join(parts, "; ")
 }
 
 func cycleStatusCommand() *ucli.Command {
@@ -581,8 +598,9 @@ func cycleConsolidationCommand() *ucli.Command {
 		UsageText: "rcm cycle consolidation CYCLE-ID AGENCY [--output table|json|csv]",
 		Description: `The figures an upper-level agency's report starts from: each indicator
 of the accepted reports of the level below, rolled up by its aggregation
-method, with its coverage (contributors/expected), and the agencies still
-missing. The agency's page pre-fills its form with them.
+method, with its coverage (contributors/expected), the agencies still
+missing, and those the agency's latest version was sent without. The
+agency's page pre-fills its form with them.
 
 Examples:
    rcm cycle consolidation SEI_TWO_TIER-2026-11 HNI
@@ -611,6 +629,9 @@ func cycleConsolidation(c *ucli.Context) error {
 	}
 	if len(cons.WaitingFor) > 0 {
 		recs.Rows = append(recs.Rows, []string{"(missing)", "", strings.Join(cons.WaitingFor, " "), ""})
+	}
+	if len(cons.SentWithout) > 0 {
+		recs.Rows = append(recs.Rows, []string{fmt.Sprintf("(version %d sent without)", cons.LatestVersion), "", strings.Join(cons.SentWithout, " "), ""})
 	}
 	return printRecords(c, recs)
 }

@@ -43,7 +43,9 @@ With --regime CODE, rcm asks the server (--server, --token) for the cycle
 that regime would have for PERIOD: its windows, its deadline rule and its
 policy, and the timeline at the real instants, dd/mm/yyyy HH:MM in the
 regime's zone: reminders and escalations counted in days go out at the
-regime's send time on working days of the shared holiday calendar.
+regime's send time on working days of the shared holiday calendar. For a
+tiered regime it shows each level's due and close, and each level's
+moments by its own reminders and escalation ladder (or the regime's).
 
 Examples:
    rcm period show 2026-10
@@ -242,7 +244,8 @@ func vietnameseWeekday(d time.Weekday) string {
 }
 
 // planRecords lays a regime's planned cycle out as field / value rows: its
-// dates, then one row per moment of its timeline (close among them),
+// dates, each level's due and close in a tiered regime, then one row per
+// moment of its timeline (close among them; each level's, named so),
 // written dd/mm/yyyy HH:MM with the day of the week in the regime's zone;
 // JSON output gets the plan.
 func planRecords(p api.PeriodPlan) (records, error) {
@@ -280,8 +283,15 @@ func planRecords(p api.PeriodPlan) (records, error) {
 		{"time zone", p.TimeZone},
 		{"send time", p.SendTime},
 	}
+	for _, t := range p.Tiers {
+		level := fmt.Sprintf("level %d (%s)", t.Level, t.NameVI)
+		rows = append(rows, []string{level + " due", instant(t.Due)}, []string{level + " close", instant(t.Close)})
+	}
 	for _, m := range p.Timeline {
 		name := m.Kind
+		if m.Tier > 0 {
+			name = fmt.Sprintf("level %d: %s", m.Tier, m.Kind)
+		}
 		if m.Of > 1 {
 			name += fmt.Sprintf(" %d/%d", m.Step, m.Of)
 		}

@@ -218,6 +218,47 @@ func TestPeriodShowForARegimeShowsTheRealInstants(t *testing.T) {
 	assert.Contains(t, r.stderr, "period")
 	r = e.staff("period", "show", "2026-10", "--regime", "NOPE")
 	assert.Equal(t, ExitNotFound, r.code, r.stderr)
+
+	// A two-tier regime: each level's due and close, and each level's
+	// moments by its own ladder (the departments reminded a day before
+	// their due, the provinces by the regime's policy).
+	require.NoError(t, e.store.CreateRegime(ctx, reporting.Regime{Code: "KTXH_HAI_CAP", NameVI: "Báo cáo tháng hai cấp", TemplateCode: "KTXH",
+		Cadence: reporting.Monthly, DeadlineRule: reporting.DeadlineRule{Kind: reporting.RuleCalendarDays, N: 2},
+		Policy: reporting.Policy{ReminderOffsets: []time.Duration{3 * day}, ReviewTime: day, CloseAfter: 10 * day},
+		Tiers: []reporting.Tier{
+			{NameVI: "Sở", Depth: 4, DeadlineRule: reporting.DeadlineRule{Kind: reporting.RuleCalendarDays, N: 1},
+				Chase: &reporting.Policy{ReminderOffsets: []time.Duration{day}}},
+			{NameVI: "Tỉnh", Depth: 3},
+		}}, testAudit))
+	out = e.staff("period", "show", "2026-10", "--regime", "KTXH_HAI_CAP").ok(t)
+	for _, want := range [][2]string{
+		{"level 1 (Sở) due", "16/10/2026 00:00 +07:00"},
+		{"level 1 (Sở) close", "26/10/2026 00:00 +07:00"},
+		{"level 2 (Tỉnh) due", "17/10/2026 00:00 +07:00"},
+		{"level 2 (Tỉnh) close", "27/10/2026 00:00 +07:00"},
+		{"level 1: reminder → officer", "14/10/2026 08:00 (T4)"},
+		{"level 2: reminder → officer", "12/10/2026 08:00 (T2)"},
+		{"level 1: overdue", "16/10/2026 08:00 (T6)"},
+		{"level 2: overdue", "17/10/2026 08:00 (T7)"},
+	} {
+		assert.Regexp(t, regexp.QuoteMeta(want[0])+`\s*│\s*`+regexp.QuoteMeta(want[1]), out)
+	}
+	assert.NotRegexp(t, `level 1: reminder 1/2`, out, "the departments have one reminder of their own")
+
+	// Launched, the cycle list shows every level's dates; a single-tier
+	// cycle's levels column is empty.
+	var plan2 api.PeriodPlan
+	require.NoError(t, json.Unmarshal([]byte(e.staff("period", "show", "2026-10", "--regime", "KTXH_HAI_CAP", "--output", "json").ok(t)), &plan2))
+	require.Len(t, plan2.Tiers, 2)
+	cyc := reporting.Cycle{ID: "KTXH_HAI_CAP-2026-10", RegimeCode: "KTXH_HAI_CAP", Period: "2026-10", WindowStart: plan2.WindowStart,
+		WindowEnd: plan2.WindowEnd, TimeZone: plan2.TimeZone, CutOff: plan2.CutOff, Due: plan2.Due, Close: plan2.Close,
+		Policy: reporting.Policy{CloseAfter: 10 * day}}
+	for _, t := range plan2.Tiers {
+		cyc.Tiers = append(cyc.Tiers, reporting.CycleTier{Tier: reporting.Tier{Level: t.Level, NameVI: t.NameVI, Depth: t.Depth}, Due: t.Due, Close: t.Close})
+	}
+	require.NoError(t, e.store.InsertCycle(ctx, cyc, testAudit))
+	list := e.staff("cycle", "list", "--output", "csv").ok(t)
+	assert.Contains(t, list, "1 Sở: due 15/10/2026 24:00, close 25/10/2026 24:00; 2 Tỉnh: due 16/10/2026 24:00, close 26/10/2026 24:00", list)
 }
 
 // testAudit is the audit entry of what a test writes to the store directly.

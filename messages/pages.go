@@ -88,6 +88,7 @@ var pageTexts = map[string]entry{
 	"review_queue":       {"Báo cáo chờ xem xét", "Waiting for review"},
 	"review":             {"Xem xét", "Review"},
 	"not_latest":         {"không phải lần nộp mới nhất", "not the latest version"},
+	"sent_without":       {"gửi khi còn thiếu báo cáo của", "sent without the reports of"},
 	"reason_help":        {"(bắt buộc khi trả lại; đơn vị sẽ nhận được)", "(required to return it; the agency is told)"},
 	"accept":             {"Chấp nhận", "Accept"},
 	"return":             {"Trả lại", "Return"},

@@ -3,6 +3,7 @@ package operations
 import (
 	"context"
 	"fmt"
+	"sort"
 
 	"rcm/reporting"
 	"rcm/store"
@@ -54,12 +55,16 @@ func (e *Engine) plan(ctx context.Context, req LaunchRequest) (PeriodPlan, error
 		return PeriodPlan{}, fmt.Errorf("regime %s: %w", req.RegimeCode, err)
 	}
 	from, to := cyc.Policy.CalendarYears(cyc.Due, cyc.Close, loc)
+	for _, t := range cyc.Tiers {
+		f, l := cyc.Policy.CalendarYears(t.Due, t.Close, loc)
+		from, to = min(from, f), max(to, l)
+	}
 	hours, err := e.store.OfficeHours(ctx, loc, regime, from, to)
 	if err != nil {
 		return PeriodPlan{}, err
 	}
 	return PeriodPlan{Regime: regime, Cycle: cyc, SendTime: hours.SendTime, Hours: hours,
-		Timeline: cyc.Policy.TimelineIn(cyc.Due, cyc.Close, hours)}, nil
+		Timeline: planTimeline(cyc, hours)}, nil
 }
 
 // LaunchPlan is what launching a cycle would send, before it is launched:
@@ -139,4 +144,28 @@ func (e *Engine) PlanLaunch(ctx context.Context, c Caller, req LaunchRequest) (L
 		out.Sends = append(out.Sends, s)
 	}
 	return out, nil
+}
+
+// planTimeline is the timeline of a planned cycle: its policy's from its
+// due, or in a tiered cycle each level's from the level's due by the
+// level's own reminders and ladder (or the regime's), each moment naming
+// its level, in time order.
+func planTimeline(cyc reporting.Cycle, hours reporting.OfficeHours) []reporting.Moment {
+	if len(cyc.Tiers) == 0 {
+		return cyc.Policy.TimelineIn(cyc.Due, cyc.Close, hours)
+	}
+	var out []reporting.Moment
+	for _, t := range cyc.Tiers {
+		for _, m := range t.PolicyUnder(cyc.Policy).TimelineIn(t.Due, t.Close, hours) {
+			m.Tier = t.Level
+			out = append(out, m)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].At.Equal(out[j].At) {
+			return out[i].At.Before(out[j].At)
+		}
+		return out[i].Tier < out[j].Tier
+	})
+	return out
 }

@@ -100,6 +100,9 @@ type Consolidation struct {
 	// WaitingFor are the children not settled (not accepted, no nil
 	// report, not closed out): a report submitted now states them missing.
 	WaitingFor []string
+	// Latest is the latest version of the agency's own report, with the
+	// children it was sent without; nil while it has sent none.
+	Latest *reporting.Submission
 }
 
 // ChildRow is one agency of the level below in a consolidation.
@@ -172,5 +175,12 @@ func (e *Engine) Consolidation(ctx context.Context, c Caller, cycleID, agencyCod
 		return out, fmt.Errorf("consolidate %s in cycle %s: %w", agency.Code, cyc.ID, err)
 	}
 	out.Values = aggregates[agency.Code]
+	versions, err := e.store.Submissions(ctx, cyc.ID, agency.Code)
+	if err != nil {
+		return out, err
+	}
+	if len(versions) > 0 {
+		out.Latest = &versions[0] // latest first
+	}
 	return out, nil
 }

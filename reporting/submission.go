@@ -28,6 +28,10 @@ type Submission struct {
 	// LateFiled marks a version filed after its obligation's close (a late
 	// filing), which counts only once the office admits it.
 	LateFiled bool
+	// MissingChildren are, for a version of an upper level's report in a
+	// tiered cycle, the agencies of the level below it was sent without
+	// (not accepted, no nil report, not closed out), in code order.
+	MissingChildren []string
 	// Review is the decision on this version, nil while there is none.
 	Review *Review
 }

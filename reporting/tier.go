@@ -27,6 +27,51 @@ type Tier struct {
 	// DeadlineRule is when the tier's agencies are due. The top tier's is
 	// the regime's own rule (zero here, or equal to it).
 	DeadlineRule DeadlineRule
+	// Chase is the level's own reminders and escalation ladder (its
+	// ReminderOffsets and Escalations; the rest is the regime's), nil when
+	// the level is chased by the regime's policy.
+	Chase *Policy
+}
+
+// PolicyUnder is the policy the tier's agencies are chased by under the
+// regime's policy p: p itself, or p with the level's own reminders and
+// escalation ladder.
+func (t Tier) PolicyUnder(p Policy) Policy {
+	if t.Chase == nil {
+		return p
+	}
+	p.ReminderOffsets = t.Chase.ReminderOffsets
+	p.Escalations = t.Chase.Escalations
+	return p
+}
+
+// ValidateTierChases checks the levels' own reminders and escalation
+// ladders as the regime's policy p is checked, each level's ladder within
+// the regime's close_after, naming the fields under the level
+// ("tiers[0].escalations[1].after").
+func ValidateTierChases(tiers []Tier, p Policy) FieldErrors {
+	var errs FieldErrors
+	for i, t := range tiers {
+		if t.Chase == nil {
+			continue
+		}
+		err := t.PolicyUnder(p).Validate()
+		if err == nil {
+			continue
+		}
+		for _, line := range strings.Split(err.Error(), "\n") {
+			field, reason, ok := strings.Cut(line, ": ")
+			if !ok {
+				field, reason = "", line
+			}
+			if field == "close_after" {
+				reason = "the regime's close_after: " + reason
+				field = fmt.Sprintf("escalations[%d].after", len(t.Chase.Escalations)-1)
+			}
+			errs.Add(fmt.Sprintf("tiers[%d].%s", i, field), "%s", reason)
+		}
+	}
+	return errs
 }
 
 // Name returns the tier's name in lang ("en" or Vietnamese).
@@ -41,6 +86,25 @@ func (t Tier) Name(lang string) string {
 // "/VN/" is 1, "/VN/R-DBSH/HNI/" is 3.
 func PathDepth(path string) int {
 	return strings.Count(strings.Trim(path, "/"), "/") + 1
+}
+
+// TierOfLevel returns the cycle's tier at level (1 for the lowest).
+func TierOfLevel(tiers []CycleTier, level int) (CycleTier, bool) {
+	if level < 1 || level > len(tiers) {
+		return CycleTier{}, false
+	}
+	return tiers[level-1], true
+}
+
+// ChasedByLevel reports whether any level of the cycle has its own
+// reminders or escalation ladder, so that its waves select by level.
+func ChasedByLevel(tiers []CycleTier) bool {
+	for _, t := range tiers {
+		if t.Chase != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // TierAt returns the tier of the agency at depth, if the regime has one.

@@ -158,3 +158,26 @@ func TestAggregateLevelsCountsEachLevelOnce(t *testing.T) {
 		t.Errorf("the raw departments' sum: got %+v", g)
 	}
 }
+
+// TestALevelsLadderReplacesTheRegimesRemindersAndEscalationsOnly: a level
+// with its own ladder is reminded and escalated by it, and reviewed and
+// closed by the regime's times; a level without follows the regime.
+func TestALevelsLadderReplacesTheRegimesRemindersAndEscalationsOnly(t *testing.T) {
+	head := []Recipient{RecipientHead}
+	regime := Policy{ReminderOffsets: []time.Duration{72 * time.Hour}, ReviewTime: 24 * time.Hour, CloseAfter: 240 * time.Hour,
+		Escalations: []EscalationStep{{After: 48 * time.Hour, Recipients: head, Times: 1}}}
+	own := Tier{Chase: &Policy{ReminderOffsets: []time.Duration{24 * time.Hour}}}
+	got := own.PolicyUnder(regime)
+	if len(got.ReminderOffsets) != 1 || got.ReminderOffsets[0] != 24*time.Hour || len(got.Escalations) != 0 {
+		t.Errorf("the level's own ladder: %+v", got)
+	}
+	if got.ReviewTime != regime.ReviewTime || got.CloseAfter != regime.CloseAfter {
+		t.Errorf("review time and close are the regime's: %+v", got)
+	}
+	if p := (Tier{}).PolicyUnder(regime); p.ReminderOffsets[0] != 72*time.Hour || len(p.Escalations) != 1 {
+		t.Errorf("a level without a ladder follows the regime: %+v", p)
+	}
+	if errs := ValidateTierChases([]Tier{own, {}}, regime); len(errs) != 0 {
+		t.Errorf("a good ladder is refused: %v", errs)
+	}
+}

@@ -163,6 +163,10 @@ type Moment struct {
 	// Recipients receive the notices of a reminder (the officer) or an
 	// escalation (the step's recipients); none for overdue and close.
 	Recipients []Recipient
+	// Tier is the level whose agencies the moment reaches, in a cycle whose
+	// levels are chased by ladders of their own; 0 (every agency of the
+	// deadline group) otherwise.
+	Tier int `json:",omitempty"`
 }
 
 // Timeline lays the policy out between due and close with every instant

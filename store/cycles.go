@@ -51,9 +51,13 @@ func (s *Store) InsertCycle(ctx context.Context, c reporting.Cycle, audit AuditE
 			return err
 		}
 		for _, t := range c.Tiers {
+			chase, err := encodeChase(t.Chase)
+			if err != nil {
+				return fmt.Errorf("tier %d: %w", t.Level, err)
+			}
 			if _, err := tx.Exec(ctx, `
-				INSERT INTO cycle_tiers (cycle_id, level, name_vi, name_en, depth, due_at, close_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)`, c.ID, t.Level, t.NameVI, t.NameEN, t.Depth, t.Due, t.Close); err != nil {
+				INSERT INTO cycle_tiers (cycle_id, level, name_vi, name_en, depth, due_at, close_at, policy)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.ID, t.Level, t.NameVI, t.NameEN, t.Depth, t.Due, t.Close, chase); err != nil {
 				return fmt.Errorf("tier %d: %w", t.Level, err)
 			}
 		}
@@ -108,24 +112,38 @@ func (s *Store) CycleTiers(ctx context.Context, id string) ([]reporting.CycleTie
 
 // cycleTiers is CycleTiers through q (a pool or a transaction).
 func cycleTiers(ctx context.Context, q Querier, id string) ([]reporting.CycleTier, error) {
-	rows, err := q.Query(ctx, `
-		SELECT level, name_vi, name_en, depth, due_at, close_at
-		  FROM cycle_tiers WHERE cycle_id = $1 ORDER BY level`, id)
+	byCycle, err := tiersOfCycles(ctx, q, []string{id})
 	if err != nil {
-		return nil, fmt.Errorf("tiers of cycle %s: %w", id, err)
+		return nil, err
 	}
-	tiers, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.CycleTier, error) {
-		var t reporting.CycleTier
-		err := r.Scan(&t.Level, &t.NameVI, &t.NameEN, &t.Depth, &t.Due, &t.Close)
-		return t, err
+	return byCycle[id], nil // none for a single-tier cycle
+}
+
+// tiersOfCycles returns the levels of the tiered cycles among ids, lowest
+// first, by cycle.
+func tiersOfCycles(ctx context.Context, q Querier, ids []string) (map[string][]reporting.CycleTier, error) {
+	rows, err := q.Query(ctx, `
+		SELECT cycle_id, level, name_vi, name_en, depth, due_at, close_at, policy
+		  FROM cycle_tiers WHERE cycle_id = ANY($1) ORDER BY cycle_id, level`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("tiers of cycles %v: %w", ids, err)
+	}
+	out := map[string][]reporting.CycleTier{}
+	var id string
+	var t reporting.CycleTier
+	var chase []byte
+	_, err = pgx.ForEachRow(rows, []any{&id, &t.Level, &t.NameVI, &t.NameEN, &t.Depth, &t.Due, &t.Close, &chase}, func() error {
+		var err error
+		if t.Chase, err = decodeChase(chase); err != nil {
+			return err
+		}
+		out[id] = append(out[id], t)
+		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("tiers of cycle %s: %w", id, err)
+		return nil, fmt.Errorf("tiers of cycles %v: %w", ids, err)
 	}
-	if len(tiers) == 0 {
-		return nil, nil // single-tier
-	}
-	return tiers, nil
+	return out, nil
 }
 
 // CycleFilter narrows ListCycles.
@@ -155,7 +173,30 @@ func (s *Store) ListCycles(ctx context.Context, f CycleFilter) ([]reporting.Cycl
 	if err != nil {
 		return nil, fmt.Errorf("list cycles: %w", err)
 	}
+	if err := s.listedTiers(ctx, out); err != nil {
+		return nil, fmt.Errorf("list cycles: %w", err)
+	}
 	return out, nil
+}
+
+// listedTiers fills in the levels of the tiered cycles among cycles, in one
+// query, so that a list shows every level's dates.
+func (s *Store) listedTiers(ctx context.Context, cycles []reporting.Cycle) error {
+	if len(cycles) == 0 {
+		return nil
+	}
+	ids := make([]string, len(cycles))
+	for i, c := range cycles {
+		ids[i] = c.ID
+	}
+	byCycle, err := tiersOfCycles(ctx, s.pool, ids)
+	if err != nil {
+		return err
+	}
+	for i := range cycles {
+		cycles[i].Tiers = byCycle[cycles[i].ID]
+	}
+	return nil
 }
 
 // OpenCycle creates one obligation for every agency assigned to the cycle's
@@ -204,6 +245,10 @@ func (s *Store) OpenCycle(ctx context.Context, id string) (expected int, err err
 type Deadline struct {
 	Due   time.Time
 	Close time.Time
+	// Tier is the level of the group's obligations when the cycle's levels
+	// are chased by ladders of their own (reporting.ChasedByLevel); 0
+	// otherwise, and the group may then hold agencies of several levels.
+	Tier int
 }
 
 // OpenDeadlines returns the cycle's status and the distinct deadlines of its
@@ -217,15 +262,18 @@ func (s *Store) OpenDeadlines(ctx context.Context, id string) (reporting.CycleSt
 		return "", nil, fmt.Errorf("cycle %s: %w", id, err)
 	}
 	rows, err := s.pool.Query(ctx, `
-		SELECT DISTINCT due_at, close_at FROM obligations
-		 WHERE cycle_id = $1 AND finalized_at IS NULL
-		 ORDER BY due_at, close_at`, id)
+		SELECT DISTINCT o.due_at, o.close_at,
+		       CASE WHEN EXISTS (SELECT 1 FROM cycle_tiers ct WHERE ct.cycle_id = o.cycle_id AND ct.policy IS NOT NULL)
+		            THEN coalesce(o.tier, 0) ELSE 0 END AS tier
+		  FROM obligations o
+		 WHERE o.cycle_id = $1 AND o.finalized_at IS NULL
+		 ORDER BY o.due_at, o.close_at, tier`, id)
 	if err != nil {
 		return "", nil, fmt.Errorf("deadlines of cycle %s: %w", id, err)
 	}
 	groups, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Deadline, error) {
 		var d Deadline
-		err := r.Scan(&d.Due, &d.Close)
+		err := r.Scan(&d.Due, &d.Close, &d.Tier)
 		return d, err
 	})
 	if err != nil {

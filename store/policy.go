@@ -28,3 +28,31 @@ func decodePolicy(b []byte) (reporting.Policy, error) {
 	}
 	return p, nil
 }
+
+// encodeChase writes a level's own reminders and escalation ladder for
+// regime_tiers.policy and cycle_tiers.policy; nil (SQL NULL) when the level
+// follows the regime's.
+func encodeChase(p *reporting.Policy) ([]byte, error) {
+	if p == nil {
+		return nil, nil
+	}
+	doc := reporting.DocOf(reporting.Policy{ReminderOffsets: p.ReminderOffsets, Escalations: p.Escalations})
+	doc.ReviewTime, doc.CloseAfter = "", ""
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("encode level policy: %w", err)
+	}
+	return b, nil
+}
+
+// decodeChase reads what encodeChase wrote.
+func decodeChase(b []byte) (*reporting.Policy, error) {
+	if b == nil {
+		return nil, nil
+	}
+	p, err := decodePolicy(b)
+	if err != nil {
+		return nil, fmt.Errorf("level: %w", err)
+	}
+	return &reporting.Policy{ReminderOffsets: p.ReminderOffsets, Escalations: p.Escalations}, nil
+}

@@ -146,6 +146,7 @@ func validateRegime(r reporting.Regime) error {
 		errs.Add("policy.review_time", "must not be negative")
 	}
 	errs = append(errs, reporting.ValidateTiers(r.Tiers, r.DeadlineRule, r.Cadence)...)
+	errs = append(errs, reporting.ValidateTierChases(r.Tiers, r.Policy)...)
 	errs = append(errs, validateAssignments(r.Assignments, "assignments")...)
 	return errs.Err()
 }
@@ -159,9 +160,13 @@ func insertTiers(ctx context.Context, tx pgx.Tx, regime string, tiers []reportin
 			s := t.DeadlineRule.String()
 			rule = &s
 		}
+		chase, err := encodeChase(t.Chase)
+		if err != nil {
+			return fmt.Errorf("tier %d: %w", i+1, err)
+		}
 		if _, err := tx.Exec(ctx, `
-			INSERT INTO regime_tiers (regime_code, level, name_vi, name_en, depth, deadline_rule)
-			VALUES ($1, $2, $3, $4, $5, $6)`, regime, i+1, t.NameVI, t.NameEN, t.Depth, rule); err != nil {
+			INSERT INTO regime_tiers (regime_code, level, name_vi, name_en, depth, deadline_rule, policy)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, regime, i+1, t.NameVI, t.NameEN, t.Depth, rule, chase); err != nil {
 			return fmt.Errorf("tier %d: %w", i+1, err)
 		}
 	}
@@ -499,7 +504,7 @@ func intervalToDuration(iv pgtype.Interval) time.Duration {
 // deadline rule is left zero (it is the regime's).
 func regimeTiers(ctx context.Context, q Querier, code string) ([]reporting.Tier, error) {
 	rows, err := q.Query(ctx, `
-		SELECT level, name_vi, name_en, depth, coalesce(deadline_rule, '')
+		SELECT level, name_vi, name_en, depth, coalesce(deadline_rule, ''), policy
 		  FROM regime_tiers WHERE regime_code = $1 ORDER BY level`, code)
 	if err != nil {
 		return nil, fmt.Errorf("tiers of regime %s: %w", code, err)
@@ -507,7 +512,12 @@ func regimeTiers(ctx context.Context, q Querier, code string) ([]reporting.Tier,
 	tiers, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reporting.Tier, error) {
 		var t reporting.Tier
 		var rule string
-		if err := r.Scan(&t.Level, &t.NameVI, &t.NameEN, &t.Depth, &rule); err != nil {
+		var chase []byte
+		if err := r.Scan(&t.Level, &t.NameVI, &t.NameEN, &t.Depth, &rule, &chase); err != nil {
+			return t, err
+		}
+		var err error
+		if t.Chase, err = decodeChase(chase); err != nil {
 			return t, err
 		}
 		if rule != "" {

@@ -132,6 +132,9 @@ func (s *Store) StoreSubmission(ctx context.Context, n NewSubmission, handoff fu
 			SubmittedAt: n.SubmittedAt, ContentHash: n.ContentHash, IdempotencyKey: n.IdempotencyKey,
 			ReceiptNumber: reporting.ReceiptNumber(n.CycleID, n.AgencyCode, version, code),
 		}
+		if sub.MissingChildren, err = missingChildren(ctx, tx, n.CycleID, n.AgencyCode, n.SubmittedAt); err != nil {
+			return err
+		}
 		var key *string
 		if n.IdempotencyKey != "" {
 			key = &n.IdempotencyKey
@@ -152,11 +155,11 @@ func (s *Store) StoreSubmission(ctx context.Context, n NewSubmission, handoff fu
 		b := &pgx.Batch{}
 		b.Queue(`
 			INSERT INTO submissions (id, cycle_id, agency_code, version, "values", narrative, source,
-			                         submitted_by, submitted_at, content_hash, idempotency_key, receipt_number)
+			                         submitted_by, submitted_at, content_hash, idempotency_key, receipt_number, missing_children)
 			OVERRIDING SYSTEM VALUE
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 			sub.ID, sub.CycleID, sub.AgencyCode, version, values, sub.Narrative, sub.Source, sub.SubmittedBy,
-			sub.SubmittedAt, sub.ContentHash, key, sub.ReceiptNumber)
+			sub.SubmittedAt, sub.ContentHash, key, sub.ReceiptNumber, sub.MissingChildren)
 		b.Queue(`
 			UPDATE obligations
 			   SET versions = $3, status = $5,
@@ -182,7 +185,7 @@ func (s *Store) StoreSubmission(ctx context.Context, n NewSubmission, handoff fu
 }
 
 const submissionColumns = `s.id, s.cycle_id, s.agency_code, s.version, s."values", s.narrative, s.source,
-	s.submitted_by, u.email, s.submitted_at, s.content_hash, coalesce(s.idempotency_key, ''), s.receipt_number, s.late_filed,
+	s.submitted_by, u.email, s.submitted_at, s.content_hash, coalesce(s.idempotency_key, ''), s.receipt_number, s.late_filed, s.missing_children,
 	r.id, coalesce(r.decision, ''), coalesce(r.reason, ''), coalesce(r.reviewer_id, 0), coalesce(ru.email, ''), r.decided_at`
 
 const submissionJoins = `FROM submissions s
@@ -198,7 +201,7 @@ func scanSubmission(row pgx.Row) (reporting.Submission, error) {
 	var decidedAt *time.Time
 	err := row.Scan(&sub.ID, &sub.CycleID, &sub.AgencyCode, &sub.Version, &values, &sub.Narrative, &sub.Source,
 		&sub.SubmittedBy, &sub.SubmittedByEmail, &sub.SubmittedAt, &sub.ContentHash, &sub.IdempotencyKey,
-		&sub.ReceiptNumber, &sub.LateFiled, &reviewID, &rv.Decision, &rv.Reason, &rv.ReviewerID, &rv.ReviewerEmail, &decidedAt)
+		&sub.ReceiptNumber, &sub.LateFiled, &sub.MissingChildren, &reviewID, &rv.Decision, &rv.Reason, &rv.ReviewerID, &rv.ReviewerEmail, &decidedAt)
 	if err != nil {
 		return reporting.Submission{}, err
 	}
@@ -402,4 +405,29 @@ func actorEntry(actor Actor, action, object string, details map[string]any) Audi
 		e.ActorID = &id
 	}
 	return e
+}
+
+// missingChildren are the agencies the version of agency's report stored at
+// now is sent without, in a tiered cycle: those of the level just below it,
+// under it in the tree, not accepted, without a nil report and not closed
+// out. None for an agency of the lowest level or of a single-tier cycle.
+func missingChildren(ctx context.Context, tx pgx.Tx, cycleID, agency string, now time.Time) ([]string, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT c.agency_code
+		  FROM obligations p
+		  JOIN agencies pa ON pa.code = p.agency_code
+		  JOIN obligations c ON c.cycle_id = p.cycle_id AND c.tier = p.tier - 1
+		  JOIN agencies ca ON ca.code = c.agency_code AND starts_with(ca.path, pa.path)
+		 WHERE p.cycle_id = $1 AND p.agency_code = $2 AND p.tier > 1
+		   AND c.finalized_at IS NULL AND c.close_at > $3 AND c.status <> ALL($4)
+		 ORDER BY c.agency_code`, cycleID, agency, now,
+		[]reporting.ObligationStatus{reporting.ObligationAccepted, reporting.ObligationNilReport})
+	if err != nil {
+		return nil, fmt.Errorf("missing children of %s in cycle %s: %w", agency, cycleID, err)
+	}
+	codes, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("missing children of %s in cycle %s: %w", agency, cycleID, err)
+	}
+	return codes, nil
 }

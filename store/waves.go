@@ -64,6 +64,9 @@ type WaveSelection struct {
 	At      time.Time
 	Offset  time.Duration
 	Agency  string
+	// Tier, when not 0, keeps to the obligations of that level: a wave of a
+	// level chased by its own ladder reaches only its agencies.
+	Tier int
 	// After is the last agency code of the previous page.
 	After string
 	Limit int
@@ -94,6 +97,10 @@ func (s *Store) WaveTargets(ctx context.Context, sel WaveSelection) ([]WaveTarge
 		args = append(args, sel.Agency)
 	default:
 		return nil, fmt.Errorf("wave targets: unknown kind %d", sel.Kind)
+	}
+	if sel.Tier != 0 {
+		args = append(args, sel.Tier)
+		cond += fmt.Sprintf(` AND o.tier = $%d`, len(args))
 	}
 	rows, err := s.pool.Query(ctx, `
 		SELECT o.agency_code, a.name_vi, a.name_en, a.path, coalesce(a.officer_email, ''), coalesce(a.head_email, ''),

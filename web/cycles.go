@@ -330,7 +330,7 @@ func writeCycle(w http.ResponseWriter, r *http.Request, s *Server, c reporting.C
 func toTimelineJSON(v workflows.TimelineView) api.Timeline {
 	out := api.Timeline{Cycle: v.CycleID, Status: string(v.Status), Expected: v.Expected, Moments: []api.Moment{}}
 	for _, m := range v.Moments {
-		mj := api.Moment{At: m.At, Kind: string(m.Kind), Step: m.Step, Of: m.Of, Done: m.Done}
+		mj := api.Moment{At: m.At, Kind: string(m.Kind), Step: m.Step, Of: m.Of, Tier: m.Tier, Done: m.Done}
 		if m.Result != nil {
 			res := api.WaveResult(*m.Result)
 			mj.Result = &res

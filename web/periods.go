@@ -30,7 +30,10 @@ func (s *Server) getPeriodPlan(w http.ResponseWriter, r *http.Request) error {
 		out.LabelVI, out.LabelEN = messages.PeriodLabel(messages.Vietnamese, p), messages.PeriodLabel(messages.English, p)
 	}
 	for i, m := range plan.Timeline {
-		out.Timeline[i] = api.PlannedMoment{At: m.At, Kind: string(m.Kind), Step: m.Step, Of: m.Of, Recipients: recipientCodes(m.Recipients)}
+		out.Timeline[i] = api.PlannedMoment{At: m.At, Kind: string(m.Kind), Step: m.Step, Of: m.Of, Recipients: recipientCodes(m.Recipients), Tier: m.Tier}
+	}
+	for _, t := range c.Tiers {
+		out.Tiers = append(out.Tiers, toCycleTierJSON(t))
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

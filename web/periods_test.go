@@ -62,6 +62,31 @@ func TestPeriodPlanShowsTheRealInstants(t *testing.T) {
 		"escalation 2/2 Mon 19/10/2026 08:00 supervisor",
 		"close 1/1 Tue 27/10/2026 00:00 ",
 	}, got)
+	require.Empty(t, plan.Tiers, "a single-tier regime has no levels")
+
+	// A two-tier regime's plan gives each level's dates and moments, the
+	// departments' by their own reminder.
+	resp = f.do("staff", "POST", "/api/v1/regimes", tieredRegimeJSON("PLAN_TIERS", []api.Tier{
+		{NameVI: "Sở", Depth: 4, DeadlineRule: "days:1", ReminderOffsets: &[]string{"1d"}, Escalations: &[]reporting.EscalationDoc{}},
+		{NameVI: "Tỉnh", Depth: 3}}, "HNI", "HNI-SYT"))
+	require.Equal(t, http.StatusCreated, resp.status, "%s", resp.body)
+	plan = api.PeriodPlan{}
+	f.do("officer", "GET", "/api/v1/regimes/PLAN_TIERS/periods/2026-10", nil).decode(t, &plan)
+	require.Len(t, plan.Tiers, 2)
+	require.Equal(t, "Fri 16/10/2026 00:00", at(plan.Tiers[0].Due), "days:1")
+	require.Equal(t, "Sun 18/10/2026 00:00", at(plan.Tiers[1].Due), "the regime's days:3")
+	got = nil
+	for _, m := range plan.Timeline {
+		got = append(got, fmt.Sprintf("%d: %s %s", m.Tier, m.Kind, at(m.At)))
+	}
+	require.Equal(t, []string{
+		"1: reminder Wed 14/10/2026 08:00", // the departments' own: a day before
+		"1: overdue Fri 16/10/2026 00:00",  // (closing 2 hours after due, no morning to wait for)
+		"1: close Fri 16/10/2026 02:00",
+		"2: reminder Sat 17/10/2026 23:30", // the provinces': the regime's 30 minutes before
+		"2: overdue Sun 18/10/2026 00:00",
+		"2: close Sun 18/10/2026 02:00",
+	}, got)
 
 	for _, bad := range []struct {
 		path   string

@@ -33,6 +33,10 @@ func toRegimeJSON(r reporting.Regime) api.Regime {
 		ReviewerID: r.ReviewerID, Assignments: toAssignmentsJSON(r.Assignments), Policy: reporting.DocOf(r.Policy)}
 	for i, t := range r.Tiers {
 		tj := api.Tier{Level: i + 1, NameVI: t.NameVI, NameEN: t.NameEN, Depth: t.Depth, DeadlineRule: t.DeadlineRule.String()}
+		if t.Chase != nil {
+			doc := reporting.DocOf(*t.Chase)
+			tj.ReminderOffsets, tj.Escalations = &doc.ReminderOffsets, &doc.Escalations
+		}
 		out.Tiers = append(out.Tiers, tj)
 	}
 	return out
@@ -97,10 +101,33 @@ func regimeToStore(rj api.Regime) (reporting.Regime, error) {
 	policy, problems := rj.Policy.Parse(defaultReviewTime, defaultCloseAfter)
 	fields = append(fields, reporting.Under("policy.", problems)...)
 	r.Policy = policy
+	for i, tj := range rj.Tiers {
+		chase, problems := tierChase(tj, policy)
+		fields = append(fields, reporting.Under(fmt.Sprintf("tiers[%d].", i), problems)...)
+		r.Tiers[i].Chase = chase
+	}
 	if len(fields) > 0 {
 		return reporting.Regime{}, errValidation("some fields of the regime are refused; correct them and send it again", fields...)
 	}
 	return r, nil
+}
+
+// tierChase reads a level's own reminders and escalation ladder; what the
+// level leaves out is the regime's policy's, and a level that gives neither
+// is chased by the regime's (nil).
+func tierChase(tj api.Tier, regime reporting.Policy) (*reporting.Policy, []reporting.FieldError) {
+	if tj.ReminderOffsets == nil && tj.Escalations == nil {
+		return nil, nil
+	}
+	doc := reporting.DocOf(regime)
+	if tj.ReminderOffsets != nil {
+		doc.ReminderOffsets = *tj.ReminderOffsets
+	}
+	if tj.Escalations != nil {
+		doc.Escalations = *tj.Escalations
+	}
+	p, problems := doc.Parse(0, 0)
+	return &reporting.Policy{ReminderOffsets: p.ReminderOffsets, Escalations: p.Escalations}, problems
 }
 
 func (s *Server) createRegime(w http.ResponseWriter, r *http.Request) error {

@@ -103,7 +103,7 @@ func toReviewJSON(rv reporting.Review) api.Review {
 func toSubmissionJSON(sub reporting.Submission) api.Submission {
 	out := api.Submission{ID: sub.ID, Cycle: sub.CycleID, Agency: sub.AgencyCode, Version: sub.Version,
 		ReceiptNumber: sub.ReceiptNumber, Values: sub.Values, Narrative: sub.Narrative, Source: sub.Source,
-		ContentHash: hex.EncodeToString(sub.ContentHash), LateFiled: sub.LateFiled,
+		ContentHash: hex.EncodeToString(sub.ContentHash), LateFiled: sub.LateFiled, MissingChildren: sub.MissingChildren,
 		SubmittedBy: sub.SubmittedByEmail, SubmittedAt: sub.SubmittedAt}
 	if out.Values == nil {
 		out.Values = reporting.Values{}

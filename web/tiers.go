@@ -56,6 +56,9 @@ func (s *Server) getConsolidation(w http.ResponseWriter, r *http.Request) error 
 			State: ch.State, Settled: ch.Settled})
 	}
 	out.WaitingFor = append(out.WaitingFor, c.WaitingFor...)
+	if c.Latest != nil {
+		out.LatestVersion, out.SentWithout = c.Latest.Version, c.Latest.MissingChildren
+	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }

@@ -53,6 +53,11 @@ func TestTieredRegimeRefusesBadLevelsAndWritesNothing(t *testing.T) {
 			[]string{"HNI", "HNI-SYT"}, "tiers[0].deadline_rule"},
 		{"a rule that does not parse", []api.Tier{{NameVI: "Sở", Depth: 4, DeadlineRule: "soon"}, {NameVI: "Tỉnh", Depth: 3}},
 			[]string{"HNI", "HNI-SYT"}, "tiers[0].deadline_rule"},
+		{"a level's reminder that does not parse", []api.Tier{{NameVI: "Sở", Depth: 4, DeadlineRule: "days:1", ReminderOffsets: &[]string{"soon"}},
+			{NameVI: "Tỉnh", Depth: 3}}, []string{"HNI", "HNI-SYT"}, "tiers[0].reminder_offsets[0]"},
+		{"a level's escalation steps out of order", []api.Tier{{NameVI: "Sở", Depth: 4, DeadlineRule: "days:1"},
+			{NameVI: "Tỉnh", Depth: 3, Escalations: &[]reporting.EscalationDoc{{After: "1h", Recipients: []string{"head"}}, {After: "30m", Recipients: []string{"head"}}}}},
+			[]string{"HNI", "HNI-SYT"}, "tiers[1].escalations[1].after"},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -157,6 +162,53 @@ func TestTieredLaunchRefusesALowerLevelDueAfterTheLevelAbove(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, resp.status, "%s", resp.body)
 	require.Equal(t, "tier_due", resp.problem(t).Errors[0].Field)
 	require.Equal(t, http.StatusNotFound, f.do("staff", "GET", "/api/v1/cycles/"+operations.CycleID(code, pastPeriod(t)), nil).status)
+}
+
+// TestALevelWithItsOwnLadderIsChasedByIt: the departments are reminded
+// 20 minutes before their due and escalated to their head 10 minutes after
+// it, the cities by the regime's policy (reminded 30 minutes before); the
+// regime shows the departments' ladder, and the running cycle's timeline
+// plans each level's moments by its own ladder, each naming its level.
+func TestALevelWithItsOwnLadderIsChasedByIt(t *testing.T) {
+	f := newFixture(t)
+	code := fmt.Sprintf("%s_T%d", f.cycles().prefix, f.next())
+	tiers := []api.Tier{
+		{NameVI: "Sở, ngành", Depth: 4, DeadlineRule: "days:1", ReminderOffsets: &[]string{"20m"},
+			Escalations: &[]reporting.EscalationDoc{{After: "10m", Recipients: []string{"head"}}}},
+		{NameVI: "Tỉnh, thành phố", Depth: 3},
+	}
+	resp := f.do("staff", "POST", "/api/v1/regimes", tieredRegimeJSON(code, tiers, "HNI", "HNI-SYT"))
+	require.Equal(t, http.StatusCreated, resp.status, "%s", resp.body)
+	var regime api.Regime
+	f.do("staff", "GET", "/api/v1/regimes/"+code, nil).decode(t, &regime)
+	require.Equal(t, []string{"20m"}, *regime.Tiers[0].ReminderOffsets)
+	require.Equal(t, "10m", (*regime.Tiers[0].Escalations)[0].After)
+	require.Nil(t, regime.Tiers[1].ReminderOffsets, "the cities follow the regime's policy")
+
+	resp = f.do("staff", "POST", "/api/v1/cycles", api.Launch{Regime: code, Period: pastPeriod(t), Due: "+2h",
+		TierDue: []api.TierDue{{Level: 1, Due: "+1h"}}})
+	require.Equal(t, http.StatusCreated, resp.status, "%s", resp.body)
+	var launched api.Cycle
+	resp.decode(t, &launched)
+	f.waitStatus(launched.ID, reporting.CycleOpen)
+	c, err := f.store.Cycle(context.Background(), launched.ID)
+	require.NoError(t, err)
+	lo, hi := c.Tiers[0], c.Tiers[1]
+
+	var timeline api.Timeline
+	f.do("staff", "GET", "/api/v1/cycles/"+c.ID+"/timeline", nil).decode(t, &timeline)
+	planned := map[string]bool{}
+	for _, m := range timeline.Moments {
+		if m.Kind == "reminder" || m.Kind == "escalation" {
+			planned[fmt.Sprintf("%s level %d at %s", m.Kind, m.Tier, m.At.UTC().Format(time.RFC3339))] = true
+		}
+	}
+	at := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+	require.Equal(t, map[string]bool{
+		"reminder level 1 at " + at(lo.Due.Add(-20*time.Minute)):  true,
+		"escalation level 1 at " + at(lo.Due.Add(10*time.Minute)): true,
+		"reminder level 2 at " + at(hi.Due.Add(-30*time.Minute)):  true,
+	}, planned, "%+v", timeline.Moments)
 }
 
 // addTierPeople adds to the fixture a second department of HNI, a
@@ -377,4 +429,45 @@ func TestReturningAConsolidatedReportReopensChosenDepartments(t *testing.T) {
 	var progress api.TierProgress
 	f.do("reviewer:HNI", "GET", "/api/v1/cycles/"+c.ID+"/tiers", nil).decode(t, &progress)
 	require.Equal(t, []string{"HNI-SYT"}, progress.Parents[0].WaitingFor)
+}
+
+// TestAReportSentBeforeItsDepartmentsAreInRecordsThemMissing: HNI sends
+// its report while HNI-SXD's is not in; the version records HNI-SXD as
+// missing, as data: in the API, on the review page and in the
+// consolidation. A department's version consolidates nothing and records
+// none; HNI's next version, once HNI-SXD is accepted, records none either.
+func TestAReportSentBeforeItsDepartmentsAreInRecordsThemMissing(t *testing.T) {
+	f := newFixture(t)
+	f.addTierPeople()
+	c := f.launchTiered("HNI", "HNI-SYT", "HNI-SXD")
+	accept := func(r api.Receipt) {
+		require.Equal(t, http.StatusCreated, f.do("reviewer:HNI", "POST", fmt.Sprintf("/api/v1/submissions/%d/review", r.SubmissionID),
+			map[string]string{"decision": "accepted"}).status)
+	}
+	syt := f.submitAs("officer:HNI-SYT", c.ID, "HNI-SYT", "10")
+	accept(syt)
+	early := f.submitAs("officer", c.ID, "HNI", "10")
+	version := func(r api.Receipt) api.Submission {
+		var sub api.Submission
+		f.do("staff", "GET", fmt.Sprintf("/api/v1/submissions/%d", r.SubmissionID), nil).decode(t, &sub)
+		return sub
+	}
+	require.Equal(t, []string{"HNI-SXD"}, version(early).MissingChildren)
+	require.Empty(t, version(syt).MissingChildren, "a department consolidates nothing")
+
+	html := string(f.page("staff", "GET", fmt.Sprintf("/review/%d", early.SubmissionID), nil).body)
+	require.Regexp(t, `gửi khi còn thiếu báo cáo của</dt><dd id="missing-children" class="warn">HNI-SXD</dd>`, html)
+	var cons api.Consolidation
+	f.do("officer", "GET", "/api/v1/cycles/"+c.ID+"/agencies/HNI/consolidation", nil).decode(t, &cons)
+	require.Equal(t, 1, cons.LatestVersion)
+	require.Equal(t, []string{"HNI-SXD"}, cons.SentWithout)
+
+	accept(f.submitAs("officer:HNI-SXD", c.ID, "HNI-SXD", "5"))
+	complete := f.submitAs("officer", c.ID, "HNI", "15")
+	require.Empty(t, version(complete).MissingChildren, "every department is in")
+	require.NotContains(t, string(f.page("staff", "GET", fmt.Sprintf("/review/%d", complete.SubmissionID), nil).body), `id="missing-children"`)
+	cons = api.Consolidation{}
+	f.do("officer", "GET", "/api/v1/cycles/"+c.ID+"/agencies/HNI/consolidation", nil).decode(t, &cons)
+	require.Equal(t, 2, cons.LatestVersion)
+	require.Empty(t, cons.SentWithout)
 }

@@ -86,9 +86,12 @@ type CycleResume struct {
 
 // WaveRecord is a wave that ran, kept in the workflow's state and timeline.
 type WaveRecord struct {
-	Kind   reporting.Event
-	Step   int
-	At     time.Time
+	Kind reporting.Event
+	Step int
+	At   time.Time
+	// Tier is the level the wave reached, when levels have ladders of
+	// their own (reporting.Moment.Tier).
+	Tier   int `json:",omitempty"`
 	Result activities.WaveResult
 }
 
@@ -108,10 +111,13 @@ type TimelineView struct {
 
 // MomentView is one moment of the timeline, done or still ahead.
 type MomentView struct {
-	At     time.Time
-	Kind   reporting.Event
-	Step   int
-	Of     int
+	At   time.Time
+	Kind reporting.Event
+	Step int
+	Of   int
+	// Tier is the level whose agencies the moment reaches, when levels
+	// have ladders of their own; 0 otherwise.
+	Tier   int `json:",omitempty"`
 	Done   bool
 	Result *activities.WaveResult `json:",omitempty"`
 }

@@ -43,6 +43,9 @@ type cycleWorkflow struct {
 	// officeHours is false in runs started before office hours: they keep
 	// laying out their timeline with exact instants.
 	officeHours bool
+	// tierChases is false in runs started before levels had ladders of
+	// their own: their moments reach every agency of their deadline group.
+	tierChases bool
 
 	changed   workflow.ReceiveChannel
 	cancelled workflow.ReceiveChannel
@@ -73,7 +76,7 @@ func newCycleWorkflow(ctx workflow.Context, input CycleInput) (*cycleWorkflow, e
 		w.expected = r.Expected
 		for _, rec := range r.Done {
 			rec.Kind = reporting.EventFromLegacyName(string(rec.Kind)) // records of older runs
-			w.done[waveKey(rec.Kind, rec.Step, rec.At)] = rec
+			w.done[recordKey(rec)] = rec
 		}
 	}
 	if err := workflow.SetQueryHandler(ctx, QueryTimeline, w.timeline); err != nil {
@@ -85,6 +88,7 @@ func newCycleWorkflow(ctx workflow.Context, input CycleInput) (*cycleWorkflow, e
 func (w *cycleWorkflow) run(ctx workflow.Context) (CycleResult, error) {
 	w.upsertStatus = workflow.GetVersion(ctx, "upsert-status-search-attribute", workflow.DefaultVersion, 1) >= 1
 	w.officeHours = workflow.GetVersion(ctx, "office-hours", workflow.DefaultVersion, 1) >= 1
+	w.tierChases = workflow.GetVersion(ctx, "tier-chases", workflow.DefaultVersion, 1) >= 1
 	if w.input.Resume != nil {
 		w.setStatus(ctx, reporting.CycleOpen)
 	}
@@ -187,8 +191,9 @@ func (w *cycleWorkflow) wave(ctx workflow.Context, m reporting.Moment, extension
 	if err := workflow.ExecuteActivity(waveOptions(ctx), a.RunWave, in).Get(ctx, &result); err != nil {
 		return activities.WaveResult{}, fmt.Errorf("cycle %s: %s wave %d: %w", w.input.CycleID, m.Kind, m.Step, err)
 	}
-	w.done[waveKey(m.Kind, m.Step, m.At)] = WaveRecord{Kind: m.Kind, Step: m.Step, At: m.At, Result: result}
-	w.logger.Info("Wave done", "Kind", m.Kind, "Step", m.Step, "Selected", result.Selected, "Sent", result.Sent, "Failed", result.Failed)
+	rec := WaveRecord{Kind: m.Kind, Step: m.Step, At: m.At, Tier: m.Tier, Result: result}
+	w.done[recordKey(rec)] = rec
+	w.logger.Info("Wave done", "Kind", m.Kind, "Step", m.Step, "Tier", m.Tier, "Selected", result.Selected, "Sent", result.Sent, "Failed", result.Failed)
 	return result, nil
 }
 
@@ -283,10 +288,11 @@ func (w *cycleWorkflow) drainSignals(ctx workflow.Context) {
 
 // moments is the union of the timelines of every deadline group, without
 // duplicates, in order. A group's timeline is the one its activity laid out
-// under the regime's office hours; runs started before office hours, and
-// groups that came without one, lay it out with exact instants. Reminders
-// planned before the cycle opened are left out: nobody is reminded of a
-// moment that had passed at launch.
+// under the regime's office hours (by its level's own ladder when levels
+// have one, each moment naming its level); runs started before office
+// hours, and groups that came without one, lay it out with exact instants.
+// Reminders planned before the cycle opened are left out: nobody is
+// reminded of a moment that had passed at launch.
 func (w *cycleWorkflow) moments() []reporting.Moment {
 	seen := make(map[string]bool)
 	var out []reporting.Moment
@@ -299,7 +305,10 @@ func (w *cycleWorkflow) moments() []reporting.Moment {
 			if m.Kind == reporting.EventReminder && m.At.Before(w.openedAt) {
 				continue
 			}
-			key := waveKey(m.Kind, m.Step, m.At)
+			if !w.tierChases {
+				m.Tier = 0
+			}
+			key := momentKey(m)
 			if seen[key] {
 				continue
 			}
@@ -311,14 +320,17 @@ func (w *cycleWorkflow) moments() []reporting.Moment {
 		if !out[i].At.Equal(out[j].At) {
 			return out[i].At.Before(out[j].At)
 		}
-		return out[i].Kind.Order() < out[j].Kind.Order()
+		if out[i].Kind != out[j].Kind {
+			return out[i].Kind.Order() < out[j].Kind.Order()
+		}
+		return out[i].Tier < out[j].Tier
 	})
 	return out
 }
 
 func (w *cycleWorkflow) nextMoment() (reporting.Moment, bool) {
 	for _, m := range w.moments() {
-		if _, done := w.done[waveKey(m.Kind, m.Step, m.At)]; !done {
+		if _, done := w.done[momentKey(m)]; !done {
 			return m, true
 		}
 	}
@@ -330,9 +342,9 @@ func (w *cycleWorkflow) timeline() (TimelineView, error) {
 	view := TimelineView{CycleID: w.input.CycleID, Status: w.status, Expected: w.expected}
 	planned := make(map[string]bool)
 	for _, m := range w.moments() {
-		key := waveKey(m.Kind, m.Step, m.At)
+		key := momentKey(m)
 		planned[key] = true
-		mv := MomentView{At: m.At, Kind: m.Kind, Step: m.Step, Of: m.Of}
+		mv := MomentView{At: m.At, Kind: m.Kind, Step: m.Step, Of: m.Of, Tier: m.Tier}
 		if rec, ok := w.done[key]; ok {
 			r := rec.Result
 			mv.Done, mv.Result = true, &r
@@ -344,7 +356,7 @@ func (w *cycleWorkflow) timeline() (TimelineView, error) {
 			continue
 		}
 		r := rec.Result
-		view.Moments = append(view.Moments, MomentView{At: rec.At, Kind: rec.Kind, Step: rec.Step, Done: true, Result: &r})
+		view.Moments = append(view.Moments, MomentView{At: rec.At, Kind: rec.Kind, Step: rec.Step, Tier: rec.Tier, Done: true, Result: &r})
 	}
 	sort.SliceStable(view.Moments, func(i, j int) bool {
 		a, b := view.Moments[i], view.Moments[j]
@@ -354,7 +366,10 @@ func (w *cycleWorkflow) timeline() (TimelineView, error) {
 		if a.Kind != b.Kind {
 			return a.Kind.Order() < b.Kind.Order() // as the waves run
 		}
-		return a.Step < b.Step
+		if a.Step != b.Step {
+			return a.Step < b.Step
+		}
+		return a.Tier < b.Tier
 	})
 	return view, nil
 }
@@ -367,12 +382,22 @@ func (w *cycleWorkflow) resumeInput() CycleInput {
 		resume.Done = append(resume.Done, rec)
 	}
 	sort.Slice(resume.Done, func(i, j int) bool {
-		return waveKey(resume.Done[i].Kind, resume.Done[i].Step, resume.Done[i].At) <
-			waveKey(resume.Done[j].Kind, resume.Done[j].Step, resume.Done[j].At)
+		return recordKey(resume.Done[i]) < recordKey(resume.Done[j])
 	})
 	return CycleInput{CycleID: w.input.CycleID, Policy: w.input.Policy, Resume: resume}
 }
 
-func waveKey(kind reporting.Event, step int, at time.Time) string {
-	return fmt.Sprintf("%s/%d/%s", kind, step, at.UTC().Format(time.RFC3339Nano))
+// waveKey names a wave among a cycle's: its kind, step and instant, and its
+// level when it reaches one level only (two levels' ladders may plan the
+// same step at the same instant; each is a wave of its own).
+func waveKey(kind reporting.Event, step int, at time.Time, tier int) string {
+	key := fmt.Sprintf("%s/%d/%s", kind, step, at.UTC().Format(time.RFC3339Nano))
+	if tier != 0 {
+		key += fmt.Sprintf("/tier%d", tier)
+	}
+	return key
 }
+
+func momentKey(m reporting.Moment) string { return waveKey(m.Kind, m.Step, m.At, m.Tier) }
+
+func recordKey(r WaveRecord) string { return waveKey(r.Kind, r.Step, r.At, r.Tier) }

@@ -3,6 +3,7 @@ package workflows_test
 import (
 	"context"
 	"fmt"
+	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -29,6 +30,8 @@ type fakeCycle struct {
 	waves     []activities.WaveInput
 	finalized int
 	cancelled int
+	// agencies are the agencies of each level, for reachLog.
+	agencies map[int][]string
 }
 
 func (f *fakeCycle) setGroups(g ...activities.DeadlineGroup) {
@@ -103,6 +106,25 @@ func (f *fakeCycle) waveLog(t0 time.Time) []string {
 	out := make([]string, len(f.waves))
 	for i, w := range f.waves {
 		out[i] = fmt.Sprintf("%s/%d@%s", w.Moment.Kind, w.Moment.Step, w.Moment.At.Sub(t0))
+	}
+	return out
+}
+
+// reachLog renders the recorded waves as "kind/step@offset [agencies]":
+// the agencies of the wave's level, or every level's when it names none.
+func (f *fakeCycle) reachLog(t0 time.Time) []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]string, len(f.waves))
+	for i, w := range f.waves {
+		var reached []string
+		for tier, codes := range f.agencies {
+			if w.Moment.Tier == 0 || w.Moment.Tier == tier {
+				reached = append(reached, codes...)
+			}
+		}
+		sort.Strings(reached)
+		out[i] = fmt.Sprintf("%s/%d@%s %v", w.Moment.Kind, w.Moment.Step, w.Moment.At.Sub(t0), reached)
 	}
 	return out
 }
