@@ -224,14 +224,14 @@ func (e *Engine) startCycleWorkflow(ctx context.Context, cyc reporting.Cycle) er
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		// Without it the SDK hands back the running workflow as if started.
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
-		TypedSearchAttributes:                    searchAttributes(cyc.ID),
+		TypedSearchAttributes:                    SearchAttributes(cyc.ID),
 	}
 	_, err := e.temporal.ExecuteWorkflow(ctx, opts, workflows.CycleWorkflow, workflows.CycleInput{CycleID: cyc.ID, Policy: cyc.Policy})
 	return err
 }
 
-// searchAttributes are the custom search attributes of a cycle's workflows.
-func searchAttributes(cycleID string) temporal.SearchAttributes {
+// SearchAttributes are the custom search attributes of a cycle's workflows.
+func SearchAttributes(cycleID string) temporal.SearchAttributes {
 	regime, period, _ := SplitCycleID(cycleID)
 	return temporal.NewSearchAttributes(
 		temporal.NewSearchAttributeKeyKeyword(workflows.SearchAttributeCycle).ValueSet(cycleID),

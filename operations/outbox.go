@@ -130,7 +130,7 @@ func (e *Engine) signal(ctx context.Context, m store.OutboxMessage) error {
 		ID:                    m.WorkflowID,
 		TaskQueue:             e.taskQueue,
 		WorkflowIDReusePolicy: reuse,
-		TypedSearchAttributes: searchAttributes(input.CycleID),
+		TypedSearchAttributes: SearchAttributes(input.CycleID),
 	}
 	_, err = e.temporal.SignalWithStartWorkflow(ctx, m.WorkflowID, m.SignalName, payload, opts, workflows.SubmissionWorkflow, input)
 	return err
