@@ -316,23 +316,36 @@ func BenchmarkSupervisorReads(b *testing.B) {
 	})
 	// The nation's page of the open cycle strand by strand (web/dashboard.go
 	// runs three side by side; the page waits for the slowest).
-	b.Run("strand/ops-national-open-tree-history-figures", func(b *testing.B) {
+	b.Run("strand/ops-national-open-tree-history", func(b *testing.B) {
 		measure(b, func() error {
 			t, err := w.engine.ComplianceTree(ctx, w.staff, w.open, "")
 			if err != nil {
 				return err
 			}
-			node := t.Node.Agency.Code
-			if _, err := w.engine.RateHistory(ctx, w.staff, w.open, node, map[string]reporting.Rates{w.open: t.Node.Value}); err != nil {
+			_, err = w.engine.RateHistory(ctx, w.staff, w.open, t.Node.Agency.Code, map[string]reporting.Rates{w.open: t.Node.Value})
+			return err
+		})
+	})
+	b.Run("strand/ops-national-open-figures", func(b *testing.B) {
+		measure(b, func() error {
+			codes, err := w.engine.TreeCodes(ctx, w.staff, "")
+			if err != nil {
 				return err
-			}
-			codes := []string{node}
-			for _, ch := range t.Children {
-				codes = append(codes, ch.Row.Agency.Code)
 			}
 			_, err = w.engine.AggregatesOf(ctx, w.staff, w.open, "", codes)
 			return err
 		})
+	})
+	b.Run("strand/ops-national-open-history", func(b *testing.B) {
+		t, err := w.engine.ComplianceTree(ctx, w.staff, w.open, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		known := map[string]reporting.Rates{w.open: t.Node.Value}
+		measure(b, func() error { _, err := w.engine.RateHistory(ctx, w.staff, w.open, "VN", known); return err })
+	})
+	b.Run("strand/sql-national-open-accepted", func(b *testing.B) {
+		measure(b, func() error { _, err := st.SubtreeAccepted(ctx, w.open, "/VN/"); return err })
 	})
 	b.Run("strand/ops-national-open-tiers-matrix", func(b *testing.B) {
 		measure(b, func() error {
