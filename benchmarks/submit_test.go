@@ -10,6 +10,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
+	sdktemporal "go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"rcm/operations"
@@ -83,6 +84,7 @@ func echoWorkflow(ctx workflow.Context) error {
 // different agency's first submission.
 //
 // Beside them, what separates the two (set RCM_BENCH_SUBMIT_PARTS=1):
+//   - baseline=+cycle-attribute: the raw call with RcmCycle alone;
 //   - baseline=+search-attributes: the raw call with rcm's three search
 //     attributes;
 //   - baseline=+rcm-call: the raw call as rcm's hand-off makes it — the
@@ -121,6 +123,11 @@ func BenchmarkSubmission(b *testing.B) {
 		rawCall("raw-signal-with-start", nil)
 		if parts {
 			cycle := "BENCH-" + time.Now().Format("2006-01")
+			rawCall("+cycle-attribute", func(i int, o *client.StartWorkflowOptions) []any {
+				o.TypedSearchAttributes = sdktemporal.NewSearchAttributes(
+					sdktemporal.NewSearchAttributeKeyKeyword(workflows.SearchAttributeCycle).ValueSet(cycle))
+				return nil
+			})
 			rawCall("+search-attributes", func(i int, o *client.StartWorkflowOptions) []any {
 				o.TypedSearchAttributes = operations.SearchAttributes(cycle)
 				return nil
