@@ -129,11 +129,11 @@ func BenchmarkSubmission(b *testing.B) {
 				return nil
 			})
 			rawCall("+search-attributes", func(i int, o *client.StartWorkflowOptions) []any {
-				o.TypedSearchAttributes = operations.SearchAttributes(cycle)
+				o.TypedSearchAttributes = sdktemporal.NewSearchAttributes(workflows.CycleSearchAttributes(cycle)...)
 				return nil
 			})
 			rawCall("+rcm-call", func(i int, o *client.StartWorkflowOptions) []any {
-				o.TypedSearchAttributes = operations.SearchAttributes(cycle)
+				o.TypedSearchAttributes = sdktemporal.NewSearchAttributes(workflows.CycleSearchAttributes(cycle)...)
 				o.WorkflowIDReusePolicy = enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY
 				return []any{workflows.SubmissionInput{CycleID: cycle, AgencyCode: fmt.Sprintf("W%05d", i)}}
 			})
