@@ -314,6 +314,57 @@ func BenchmarkSupervisorReads(b *testing.B) {
 			return err
 		})
 	})
+	// The nation's page of the open cycle strand by strand (web/dashboard.go
+	// runs three side by side; the page waits for the slowest).
+	b.Run("strand/ops-national-open-tree-history", func(b *testing.B) {
+		measure(b, func() error {
+			t, err := w.engine.ComplianceTree(ctx, w.staff, w.open, "")
+			if err != nil {
+				return err
+			}
+			_, err = w.engine.RateHistory(ctx, w.staff, w.open, t.Node.Agency.Code, map[string]reporting.Rates{w.open: t.Node.Value})
+			return err
+		})
+	})
+	b.Run("strand/ops-national-open-figures", func(b *testing.B) {
+		measure(b, func() error {
+			codes, err := w.engine.TreeCodes(ctx, w.staff, "")
+			if err != nil {
+				return err
+			}
+			_, err = w.engine.AggregatesOf(ctx, w.staff, w.open, "", codes)
+			return err
+		})
+	})
+	b.Run("strand/ops-national-open-history", func(b *testing.B) {
+		t, err := w.engine.ComplianceTree(ctx, w.staff, w.open, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		known := map[string]reporting.Rates{w.open: t.Node.Value}
+		measure(b, func() error { _, err := w.engine.RateHistory(ctx, w.staff, w.open, "VN", known); return err })
+	})
+	b.Run("strand/sql-national-open-accepted", func(b *testing.B) {
+		measure(b, func() error { _, err := st.SubtreeAccepted(ctx, w.open, "/VN/"); return err })
+	})
+	b.Run("strand/ops-national-open-tiers-matrix", func(b *testing.B) {
+		measure(b, func() error {
+			if _, err := w.engine.Tiers(ctx, w.staff, w.open, ""); err != nil {
+				return err
+			}
+			_, err := w.engine.Matrix(ctx, w.staff, w.open, "", "", 50)
+			return err
+		})
+	})
+	b.Run("strand/ops-national-open-obligations-queue", func(b *testing.B) {
+		measure(b, func() error {
+			if _, err := w.engine.Obligations(ctx, w.staff, w.open, "", store.ObligationFilter{Limit: 101}); err != nil {
+				return err
+			}
+			_, err := w.engine.ReviewQueueEntries(ctx, w.staff, w.open, "", 100)
+			return err
+		})
+	})
 	b.Run("page/dashboard-national-open", func(b *testing.B) { measurePage(b, w, "staff", "/cycles/"+w.open) })
 	b.Run("page/dashboard-region-open", func(b *testing.B) { measurePage(b, w, "region", "/cycles/"+w.open) })
 	b.Run("page/dashboard-province-closed", func(b *testing.B) { measurePage(b, w, "staff", "/cycles/"+w.closed+"?under=P042") })

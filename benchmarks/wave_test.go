@@ -112,7 +112,13 @@ func BenchmarkNoticeWave(b *testing.B) {
 // runs waves beside what a benchmark measures.
 func openCycleWithoutWorker(b *testing.B, temporal testenv.TemporalService, n int, officers bool) (*systemtest.World, string, []string) {
 	b.Helper()
-	w := systemtest.NewWorld(b, temporal, 500)
+	return openCycleIn(b, temporal, n, officers, systemtest.WorldOptions{})
+}
+
+// openCycleIn is openCycleWithoutWorker in a world wired with opts.
+func openCycleIn(b *testing.B, temporal testenv.TemporalService, n int, officers bool, opts systemtest.WorldOptions) (*systemtest.World, string, []string) {
+	b.Helper()
+	w := systemtest.NewWorldWith(b, temporal, 500, opts)
 	var agencies []string
 	regions := map[string][]string{}
 	for i := 0; i < n; i++ {

@@ -53,6 +53,45 @@ func (e *Engine) treeNode(ctx context.Context, c Caller, under string) (reportin
 	return a, err
 }
 
+// treeAround returns the agency a tree is drawn around (treeNode) and the
+// agencies of the two levels below it; no node and no error when there is
+// no tree.
+func (e *Engine) treeAround(ctx context.Context, c Caller, under string) (reporting.Agency, []reporting.Agency, error) {
+	node, err := e.treeNode(ctx, c, under)
+	if err != nil || node.Code == "" {
+		return node, nil, err
+	}
+	below, err := e.store.AgencyLevels(ctx, node.Code)
+	return node, below, err
+}
+
+// TreeCodes returns the codes of the agency a compliance tree is drawn
+// around (ComplianceTree's node: under, else the caller's own agency, else
+// the top of the tree) and of its children within the caller's scope. A
+// page asks for the figures of these (AggregatesOf) beside the tree, not
+// after it; ComplianceTree leaves out the children with nothing expected,
+// whose figures the page then drops.
+func (e *Engine) TreeCodes(ctx context.Context, c Caller, under string) ([]string, error) {
+	if err := e.Authorize(c, OpReadResults); err != nil {
+		return nil, err
+	}
+	scope, err := e.Scope(ctx, c, under)
+	if err != nil {
+		return nil, err
+	}
+	node, below, err := e.treeAround(ctx, c, under)
+	if err != nil || node.Code == "" {
+		return nil, err
+	}
+	codes := []string{node.Code}
+	for _, a := range below {
+		if a.ParentCode == node.Code && scope.Contains(a.Path) {
+			codes = append(codes, a.Code)
+		}
+	}
+	return codes, nil
+}
+
 // nodeRates returns the compliance in the cycle of the agencies in codes,
 // each over its subtree below node within scope: stored at close, else live
 // from the obligations under node, counted by PostgreSQL in the groups the
@@ -88,12 +127,8 @@ func (e *Engine) ComplianceTree(ctx context.Context, c Caller, cycleID, under st
 		return ComplianceTree{}, err
 	}
 	out := ComplianceTree{Cycle: cyc, Final: cyc.Status == reporting.CycleClosed}
-	node, err := e.treeNode(ctx, c, under)
+	node, below, err := e.treeAround(ctx, c, under)
 	if err != nil || node.Code == "" {
-		return out, err
-	}
-	below, err := e.store.AgencyLevels(ctx, node.Code)
-	if err != nil {
 		return out, err
 	}
 	codes := []string{node.Code}

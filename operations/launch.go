@@ -240,20 +240,10 @@ func (e *Engine) startCycleWorkflow(ctx context.Context, cyc reporting.Cycle) er
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		// Without it the SDK hands back the running workflow as if started.
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
-		TypedSearchAttributes:                    searchAttributes(cyc.ID),
+		TypedSearchAttributes:                    temporal.NewSearchAttributes(workflows.CycleSearchAttributes(cyc.ID)...),
 	}
 	_, err := e.temporal.ExecuteWorkflow(ctx, opts, workflows.CycleWorkflow, workflows.CycleInput{CycleID: cyc.ID, Policy: cyc.Policy})
 	return err
-}
-
-// searchAttributes are the custom search attributes of a cycle's workflows.
-func searchAttributes(cycleID string) temporal.SearchAttributes {
-	regime, period, _ := SplitCycleID(cycleID)
-	return temporal.NewSearchAttributes(
-		temporal.NewSearchAttributeKeyKeyword(workflows.SearchAttributeCycle).ValueSet(cycleID),
-		temporal.NewSearchAttributeKeyKeyword(workflows.SearchAttributeRegime).ValueSet(regime),
-		temporal.NewSearchAttributeKeyKeyword(workflows.SearchAttributePeriod).ValueSet(period),
-	)
 }
 
 func locationOr(name string) *time.Location {

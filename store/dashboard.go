@@ -16,6 +16,16 @@ import (
 // period matrix, its chronic latecomers, a node's stored rates over periods,
 // and what an agency still owes.
 
+// customPlan, passed as a query's first argument, has PostgreSQL plan the query
+// for its arguments at every execution (an unnamed statement, sent in one
+// round trip) rather than fall back to the generic plan of a cached prepared
+// statement, which it does after five executions. For the reads that count
+// every obligation of a subtree in a cycle the generic plan guesses a few
+// rows where there are thousands: EXPLAIN ANALYZE at 10,000 agencies, the
+// nation's groups 56 ms generic against 14 ms planned for the arguments, its
+// accepted reports 33 ms against 8 ms.
+const customPlan = pgx.QueryExecModeExec
+
 // RegimeCycles returns up to n cycles of a regime whose data window starts no
 // later than upTo, latest period first; cancelled cycles are left out.
 func (s *Store) RegimeCycles(ctx context.Context, regimeCode string, upTo reporting.Date, n int) ([]reporting.Cycle, error) {
@@ -220,7 +230,7 @@ type GroupFilter struct {
 // gives over the obligations themselves, without loading them.
 func (s *Store) ObligationGroups(ctx context.Context, f GroupFilter, now time.Time) ([]reporting.ObligationGroup, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT (string_to_array(rtrim(substr(a.path, length($2) + 1), '/'), '/'))[1:$3],
+		SELECT (string_to_array(rtrim(substr(a.path, length($2) + 1), '/'), '/'))[1:$3::int],
 		       o.status, o.finalized_at IS NOT NULL, o.nil_reported_at IS NOT NULL, c.timeliness,
 		       coalesce(acc.version, 0), o.close_at <= $6, o.due_at <= $6,
 		       o.first_submitted_at < o.due_at, o.last_submitted_at < o.due_at, acc.submitted_at < o.due_at,
@@ -230,7 +240,7 @@ func (s *Store) ObligationGroups(ctx context.Context, f GroupFilter, now time.Ti
 		  LEFT JOIN submissions acc ON acc.id = o.accepted_submission
 		 WHERE o.cycle_id = $1 AND a.path LIKE $2 || '%'
 		   AND ($4 = '' OR CASE WHEN $5 THEN a.path = $4 ELSE a.path LIKE $4 || '%' END)
-		 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`, f.CycleID, f.RootPath, f.Depth, f.ScopePath, f.ExactPath, now)
+		 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`, customPlan, f.CycleID, f.RootPath, f.Depth, f.ScopePath, f.ExactPath, now)
 	if err != nil {
 		return nil, fmt.Errorf("obligation groups of cycle %s under %s: %w", f.CycleID, f.RootPath, err)
 	}
@@ -299,7 +309,7 @@ func (s *Store) SubtreeAccepted(ctx context.Context, cycleID, path string) (Subt
 		  FROM obligations o JOIN agencies a ON a.code = o.agency_code
 		  LEFT JOIN submissions acc ON acc.id = o.accepted_submission
 		 WHERE o.cycle_id = $1 AND a.path LIKE $2 || '%'
-		 ORDER BY o.agency_code`, cycleID, path)
+		 ORDER BY o.agency_code`, customPlan, cycleID, path)
 	if err != nil {
 		return out, fmt.Errorf("reports of cycle %s under %s: %w", cycleID, path, err)
 	}

@@ -56,6 +56,10 @@ type WorldOptions struct {
 	// LoopEnder, if set, wraps what the activities end submission loops
 	// through.
 	LoopEnder func(activities.LoopEnder) activities.LoopEnder
+	// NoWorker starts no worker: the workflows the world's requests start
+	// wait on their task queue unrun (a benchmark that measures the
+	// requests alone).
+	NoWorker bool
 }
 
 // NewWorldWith is NewWorld with options.
@@ -89,9 +93,11 @@ func NewWorldWith(t testing.TB, temporal testenv.TemporalService, batchSize int,
 	}
 	acts := activities.New(st, renderer, notifications.NewMailer(smtpCfg), loops, eng, logger,
 		activities.Config{BaseURL: "http://rcm.test", MessageIDDomain: "rcm.test", BatchSize: batchSize, RetryDelay: 50 * time.Millisecond})
-	w := rcmworker.New(tc, acts, rcmworker.Options{TaskQueue: queue})
-	require.NoError(t, w.Start())
-	t.Cleanup(w.Stop)
+	if !opts.NoWorker {
+		w := rcmworker.New(tc, acts, rcmworker.Options{TaskQueue: queue})
+		require.NoError(t, w.Start())
+		t.Cleanup(w.Stop)
+	}
 	go func() { _ = eng.RunOutboxSweeper(ctx, 500*time.Millisecond, time.Second) }()
 	return &World{t: t, Ctx: ctx, Store: st, SMTP: sink, Engine: eng, Temporal: temporal,
 		Officers: map[string]operations.Caller{}, Supervisors: map[string]store.User{}}

@@ -1,7 +1,10 @@
 package workflows
 
 import (
+	"strings"
 	"time"
+
+	"go.temporal.io/sdk/temporal"
 
 	"rcm/activities"
 	"rcm/reporting"
@@ -54,6 +57,18 @@ const (
 // SearchAttributeNames lists rcm's custom search attributes.
 func SearchAttributeNames() []string {
 	return []string{SearchAttributeCycle, SearchAttributeRegime, SearchAttributePeriod, SearchAttributeStatus}
+}
+
+// CycleSearchAttributes sets the search attributes of a cycle's workflows:
+// RcmCycle, and RcmRegime and RcmPeriod taken from the cycle's ID
+// ("<regime>-<period>"). temporal.NewSearchAttributes makes them a start's.
+func CycleSearchAttributes(cycleID string) []temporal.SearchAttributeUpdate {
+	regime, period, _ := strings.Cut(cycleID, "-")
+	return []temporal.SearchAttributeUpdate{
+		temporal.NewSearchAttributeKeyKeyword(SearchAttributeCycle).ValueSet(cycleID),
+		temporal.NewSearchAttributeKeyKeyword(SearchAttributeRegime).ValueSet(regime),
+		temporal.NewSearchAttributeKeyKeyword(SearchAttributePeriod).ValueSet(period),
+	}
 }
 
 // CycleWorkflowID is the workflow ID of a cycle's CycleWorkflow.

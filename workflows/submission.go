@@ -12,6 +12,11 @@ import (
 	"rcm/reporting"
 )
 
+// searchAttributesVersion marks the histories in which the loop sets its
+// cycle's search attributes (RcmCycle, RcmRegime, RcmPeriod) itself; before
+// it, the Signal-With-Start that started the loop carried them.
+const searchAttributesVersion = "loop-search-attributes"
+
 // closeGrace is how long a SubmissionWorkflow outlives its obligation's
 // close when the cycle-closed signal does not come.
 const closeGrace = time.Hour
@@ -26,6 +31,13 @@ const closeGrace = time.Hour
 func SubmissionWorkflow(ctx workflow.Context, input SubmissionInput) (SubmissionResult, error) {
 	if input.CycleID == "" || input.AgencyCode == "" {
 		return SubmissionResult{}, temporal.NewNonRetryableApplicationError("submission workflow: CycleID and AgencyCode are required", "InvalidInput", nil)
+	}
+	// From version 1 the loop sets its cycle's search attributes itself
+	// rather than the request that starts it (a shorter request).
+	if workflow.GetVersion(ctx, searchAttributesVersion, workflow.DefaultVersion, 1) >= 1 {
+		if err := workflow.UpsertTypedSearchAttributes(ctx, CycleSearchAttributes(input.CycleID)...); err != nil {
+			return SubmissionResult{}, fmt.Errorf("search attributes of cycle %s: %w", input.CycleID, err)
+		}
 	}
 	w := &submissionWorkflow{
 		input:       input,

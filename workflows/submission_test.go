@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/suite"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
 	"rcm/activities"
@@ -129,6 +130,27 @@ func (s *SubmissionWorkflowSuite) Test_ReturnedThenResubmittedThenAccepted() {
 	s.Equal(workflows.SubmissionResult{Outcome: string(reporting.DecisionAccepted), Version: 2}, res)
 	// No review-overdue while the agency held a returned version for 3 days.
 	s.Equal([]string{"received 11", "decided 5", "received 12", "decided 6"}, s.fake.calls)
+}
+
+func (s *SubmissionWorkflowSuite) Test_TheLoopSetsItsCyclesSearchAttributes() {
+	got := map[string]string{}
+	s.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
+		sa := args.Get(0).(temporal.SearchAttributes)
+		for _, name := range []string{workflows.SearchAttributeCycle, workflows.SearchAttributeRegime, workflows.SearchAttributePeriod} {
+			if v, ok := sa.GetKeyword(temporal.NewSearchAttributeKeyKeyword(name)); ok {
+				got[name] = v
+			}
+		}
+	}).Return(nil)
+	s.at(0, workflows.SignalSubmission, workflows.SubmissionSignal{SubmissionID: 11, Version: 1})
+	s.at(time.Hour, workflows.SignalReview, workflows.ReviewSignal{ReviewID: 5, SubmissionID: 11, Version: 1, Decision: reporting.DecisionAccepted})
+
+	s.run()
+
+	// The hand-off starts the loop without them (a shorter request); Temporal's
+	// UI still finds a cycle's loops by RcmCycle.
+	s.Equal(map[string]string{workflows.SearchAttributeCycle: "SEI-2026-10", workflows.SearchAttributeRegime: "SEI",
+		workflows.SearchAttributePeriod: "2026-10"}, got)
 }
 
 func (s *SubmissionWorkflowSuite) Test_ReviewNotDoneInTimeIsEscalatedOnce() {
