@@ -12,7 +12,7 @@ type entry struct{ vi, en string }
 // tables are the catalogue's tables; a key is in exactly one of them
 // (TestKeysAreUnique).
 func tables() []map[string]entry {
-	return []map[string]entry{pageTexts, problemTexts, statusTexts, resultTexts, mailTexts, sheetTexts, valueTexts, periodTexts, cliTexts, eventTexts}
+	return []map[string]entry{pageTexts, problemTexts, statusTexts, resultTexts, mailTexts, sheetTexts, valueTexts, periodTexts, cliTexts, eventTexts, reasonTexts}
 }
 
 // lookup finds key's texts.

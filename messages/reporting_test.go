@@ -130,15 +130,20 @@ func TestAValueProblemSpeaksTheReadersLanguage(t *testing.T) {
 	assert.Equal(t, "required", FieldReason(Vietnamese, plain), "other reasons are written once")
 }
 
-// TestALocalizedReasonFollowsTheReader: a reason written in both languages
-// by its finder is said in the reader's; one written once, as it is.
-func TestALocalizedReasonFollowsTheReader(t *testing.T) {
-	e := reporting.Localized("reason", "Nhập lý do.", "say why")
-	require.Equal(t, "Nhập lý do.", FieldReason(Vietnamese, e))
-	require.Equal(t, "say why", FieldReason(English, e))
-	require.Equal(t, "reason: say why", e.Error(), "errors travel in English")
+// TestAKeyedReasonFollowsTheReader: a reason with a catalogue key is said
+// in the reader's language with its arguments; as an error it names the key
+// and the arguments; one written once is said as it is.
+func TestAKeyedReasonFollowsTheReader(t *testing.T) {
+	e := reporting.Keyed("reason", "reason.too_long", 500)
+	require.Equal(t, "Lý do quá dài; tối đa 500 ký tự.", FieldReason(Vietnamese, e))
+	require.Equal(t, "at most 500 characters", FieldReason(English, e))
+	require.Equal(t, "reason: reason.too_long [500]", e.Error(), "errors name the key and its arguments")
 	var fe reporting.FieldErrors
-	fe.AddIn("due", "Chọn ngày.", "choose a day")
-	require.Equal(t, "Chọn ngày.", FieldReason(Vietnamese, fe[0]))
+	fe.AddKey("due", "reason.due_passed", "01/12/2026")
+	require.Equal(t, "Ngày 01/12/2026 đã qua; chọn một ngày trong tương lai.", FieldReason(Vietnamese, fe[0]))
+	require.Equal(t, "01/12/2026 has passed", FieldReason(English, fe[0]))
+	ne := &reporting.NumberError{Text: "1,5", Notation: reporting.NotationUnstated, Code: reporting.FieldDecimalComma, Indicator: "GRDP"}
+	number := reporting.FieldError{Field: "values.GRDP", Indicator: "GRDP", Code: ne.Code, Number: ne}
+	require.Equal(t, NumberReason(Vietnamese, ne), FieldReason(Vietnamese, number), "a figure that does not read is said by NumberReason")
 	require.Equal(t, "say why", FieldReason(Vietnamese, reporting.FieldError{Field: "reason", Reason: "say why"}), "a reason written once is said as it is")
 }

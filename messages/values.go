@@ -46,13 +46,17 @@ var valueTexts = map[string]entry{
 }
 
 // FieldReason is the reason of a refused field for a person in lang: for a
-// problem with a submitted value (Indicator set), a sentence naming the
-// indicator and the limit; for any other field its Reason, written once.
+// figure that does not read (Number set), NumberReason; for a reason with a
+// Key, the catalogue's text of it with Args; for a problem with a submitted
+// value (Indicator set), a sentence naming the indicator and the limit; for
+// any other field its Reason, written once.
 func FieldReason(lang Lang, e reporting.FieldError) string {
-	if e.Indicator == "" {
-		if lang == Vietnamese && e.ReasonVI != "" {
-			return e.ReasonVI
-		}
+	switch {
+	case e.Number != nil:
+		return NumberReason(lang, e.Number)
+	case e.Key != "":
+		return Text(lang, e.Key, e.Args...)
+	case e.Indicator == "":
 		return e.Reason
 	}
 	key := "value." + e.Code

@@ -32,7 +32,7 @@ func (e *Engine) Reopen(ctx context.Context, c Caller, req ActionRequest) (repor
 		return reporting.Action{}, err
 	}
 	return e.recordAction(ctx, c, req, reporting.ActionReopen, reporting.EventReopened,
-		reporting.Localized("reason", "Nhập lý do mở lại báo cáo; đơn vị sẽ nhận được lý do này.", "say why the report is reopened; the agency is told"))
+		reporting.Keyed("reason", "reason.reopen_needs_reason"))
 }
 
 // DeclareNil records the agency's declaration that it has nothing to report
@@ -46,7 +46,7 @@ func (e *Engine) DeclareNil(ctx context.Context, c Caller, req ActionRequest) (r
 		return reporting.Action{}, fmt.Errorf("nil report for %s: only that agency's reporting officer may declare it: %w", req.AgencyCode, ErrForbidden)
 	}
 	return e.recordAction(ctx, c, req, reporting.ActionNilReport, reporting.EventNilReported,
-		reporting.Localized("reason", "Nhập lý do không có số liệu để báo cáo; văn phòng sẽ đọc lý do này.", "say why there is nothing to report; the office reads it"))
+		reporting.Keyed("reason", "reason.nil_report_needs_reason"))
 }
 
 // RequestExtension records the agency's request for a later due date, with
@@ -60,7 +60,7 @@ func (e *Engine) RequestExtension(ctx context.Context, c Caller, req ActionReque
 		return reporting.Action{}, fmt.Errorf("extension request for %s: only that agency's reporting officer may ask: %w", req.AgencyCode, ErrForbidden)
 	}
 	return e.recordAction(ctx, c, req, reporting.ActionExtensionRequest, reporting.EventExtensionRequested,
-		reporting.Localized("reason", "Nhập lý do cần thêm thời gian; văn phòng sẽ đọc lý do này.", "say why more time is needed; the office reads it"))
+		reporting.Keyed("reason", "reason.extension_needs_reason"))
 }
 
 // recordAction checks the reason (and the due date asked for), records the
@@ -79,7 +79,7 @@ func (e *Engine) recordAction(ctx context.Context, c Caller, req ActionRequest, 
 	if kind == reporting.ActionExtensionRequest {
 		due = e.requestedDue(ctx, req, &problems)
 	} else if req.RequestedDue != "" {
-		problems.AddIn("due", "Chỉ đề nghị gia hạn mới nêu hạn nộp.", "only an extension request asks for a due date")
+		problems.AddKey("due", "reason.due_only_for_extension")
 	}
 	if err := problems.Err(); err != nil {
 		return reporting.Action{}, err
@@ -101,12 +101,12 @@ func (e *Engine) recordAction(ctx context.Context, c Caller, req ActionRequest, 
 // after the obligation's due (in the regime's zone) and not in the past.
 func (e *Engine) requestedDue(ctx context.Context, req ActionRequest, problems *reporting.FieldErrors) *reporting.Date {
 	if strings.TrimSpace(req.RequestedDue) == "" {
-		problems.AddIn("due", "Nhập hạn nộp đề nghị, dạng yyyy-mm-dd (ví dụ 2026-12-31).", "say which due date you ask for (yyyy-mm-dd)")
+		problems.AddKey("due", "reason.due_required")
 		return nil
 	}
 	d, err := reporting.ParseDate(strings.TrimSpace(req.RequestedDue))
 	if err != nil {
-		problems.AddIn("due", fmt.Sprintf("%q không phải là ngày; viết dạng yyyy-mm-dd, ví dụ 2026-12-31.", req.RequestedDue), err.Error())
+		problems.AddKey("due", "reason.due_not_a_date", req.RequestedDue)
 		return nil
 	}
 	cyc, err := e.store.Cycle(ctx, req.CycleID)
@@ -124,10 +124,9 @@ func (e *Engine) requestedDue(ctx context.Context, req ActionRequest, problems *
 	switch {
 	case !d.End(loc).After(ob.Due):
 		current := reporting.DateOf(ob.Due.Add(-time.Nanosecond), loc)
-		problems.AddIn("due", fmt.Sprintf("Ngày %s không sau hạn nộp hiện tại (%s); chọn một ngày muộn hơn.", d.Format("vi"), current.Format("vi")),
-			fmt.Sprintf("%s is not after the current due date %s", d.Format("en"), current.Format("en")))
+		problems.AddKey("due", "reason.due_not_later", d.Format("vi"), current.Format("vi"))
 	case !d.End(loc).After(e.now()):
-		problems.AddIn("due", fmt.Sprintf("Ngày %s đã qua; chọn một ngày trong tương lai.", d.Format("vi")), fmt.Sprintf("%s has passed", d.Format("en")))
+		problems.AddKey("due", "reason.due_passed", d.Format("vi"))
 	}
 	return &d
 }
@@ -161,9 +160,9 @@ func (e *Engine) DecideRequest(ctx context.Context, c Caller, req RequestDecisio
 	if err := e.Authorize(c, OpDecideRequest); err != nil {
 		return reporting.Action{}, err
 	}
-	reason, problems := decisionProblems(req.Reason, req.Decision, reporting.ActionGranted, "yêu cầu gia hạn", "request")
+	reason, problems := decisionProblems(req.Reason, req.Decision, reporting.ActionGranted, "reason.request_refusal_needs_reason")
 	if req.Decision == reporting.ActionRefused && req.Due != "" {
-		problems.AddIn("due", "Từ chối thì không nêu hạn nộp mới; để trống mục này.", "a refusal grants no due date")
+		problems.AddKey("due", "reason.refusal_no_due")
 	}
 	if err := problems.Err(); err != nil {
 		return reporting.Action{}, err
@@ -188,14 +187,12 @@ func (e *Engine) DecideRequest(ctx context.Context, c Caller, req RequestDecisio
 		due := *a.RequestedDue
 		if strings.TrimSpace(req.Due) != "" {
 			if due, err = reporting.ParseDate(strings.TrimSpace(req.Due)); err != nil {
-				return reporting.Action{}, invalidIn("due",
-					fmt.Sprintf("%q không phải là ngày; viết dạng yyyy-mm-dd, ví dụ 2026-12-31.", req.Due), err.Error())
+				return reporting.Action{}, invalidKey("due", "reason.due_not_a_date", req.Due)
 			}
 		}
 		d.Due = due.End(loc)
 		if !d.Due.After(e.now()) {
-			return reporting.Action{}, invalidIn("due",
-				fmt.Sprintf("Ngày %s đã qua; cho phép một ngày muộn hơn.", due.Format("vi")), fmt.Sprintf("%s has passed; grant a later date", due.Format("en")))
+			return reporting.Action{}, invalidKey("due", "reason.grant_passed", due.Format("vi"))
 		}
 		d.Close = d.Due.Add(cyc.Policy.CloseAfter)
 	}
@@ -237,8 +234,9 @@ func (e *Engine) ExtensionRequests(ctx context.Context, c Caller, f store.Action
 
 // decisionProblems checks office staff's answer to an agency's request or
 // late filing: the decision is yes (granted, admitted) or refused, and a
-// refusal says why (whatVI and whatEN name the thing refused). It returns the reason trimmed and the problems found.
-func decisionProblems(reason string, decision, yes reporting.ActionStatus, whatVI, whatEN string) (string, reporting.FieldErrors) {
+// refusal says why (needReason is the catalogue's key of the reason asked
+// for). It returns the reason trimmed and the problems found.
+func decisionProblems(reason string, decision, yes reporting.ActionStatus, needReason string) (string, reporting.FieldErrors) {
 	var problems reporting.FieldErrors
 	reason = strings.TrimSpace(reason)
 	if len(reason) > reporting.MaxActionReason {
@@ -248,16 +246,15 @@ func decisionProblems(reason string, decision, yes reporting.ActionStatus, whatV
 	case yes:
 	case reporting.ActionRefused:
 		if reason == "" {
-			problems.AddIn("reason", fmt.Sprintf("Nhập lý do từ chối %s; đơn vị sẽ nhận được lý do này.", whatVI),
-				fmt.Sprintf("say why the %s is refused; the agency is told", whatEN))
+			problems.AddKey("reason", needReason)
 		}
 	default:
-		problems.AddIn("decision", "Chọn đồng ý hoặc từ chối.", fmt.Sprintf("%q is not a decision; use %s or refused", decision, yes))
+		problems.AddKey("decision", "reason.not_a_decision", decision, yes)
 	}
 	return reason, problems
 }
 
 // reasonTooLong refuses a reason longer than max bytes.
 func reasonTooLong(max int) reporting.FieldError {
-	return reporting.Localized("reason", fmt.Sprintf("Lý do quá dài; tối đa %d ký tự.", max), fmt.Sprintf("at most %d characters", max))
+	return reporting.Keyed("reason", "reason.too_long", max)
 }

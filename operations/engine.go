@@ -125,10 +125,10 @@ func invalid(field, reason string) error {
 	return &reporting.InputError{Fields: []reporting.FieldError{{Field: field, Reason: reason}}}
 }
 
-// invalidIn refuses one field with its reason in Vietnamese and English
-// (a field people fill in on the pages).
-func invalidIn(field, vi, en string) error {
-	return &reporting.InputError{Fields: []reporting.FieldError{reporting.Localized(field, vi, en)}}
+// invalidKey refuses one field with its reason from the messages catalogue
+// (a field people fill in on the pages): the text of key with args.
+func invalidKey(field, key string, args ...any) error {
+	return &reporting.InputError{Fields: []reporting.FieldError{reporting.Keyed(field, key, args...)}}
 }
 
 // requireTemporal refuses an operation that needs Temporal when there is none.

@@ -100,7 +100,7 @@ func (e *Engine) DecideLateFiling(ctx context.Context, c Caller, req LateFilingD
 	if err := e.Authorize(c, OpDecideLateFiling); err != nil {
 		return reporting.Action{}, err
 	}
-	reason, problems := decisionProblems(req.Reason, req.Decision, reporting.ActionAdmitted, "báo cáo nộp muộn", "late filing")
+	reason, problems := decisionProblems(req.Reason, req.Decision, reporting.ActionAdmitted, "reason.late_filing_refusal_needs_reason")
 	if err := problems.Err(); err != nil {
 		return reporting.Action{}, err
 	}

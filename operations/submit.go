@@ -62,8 +62,7 @@ func (e *Engine) Submit(ctx context.Context, c Caller, req SubmitRequest) (Recei
 		return Receipt{}, invalid("Idempotency-Key", "at most 200 characters")
 	}
 	if len(req.Narrative) > maxNarrative {
-		return Receipt{}, invalidIn("narrative",
-			fmt.Sprintf("Thuyết minh quá dài; tối đa %d ký tự.", maxNarrative), fmt.Sprintf("at most %d characters", maxNarrative))
+		return Receipt{}, invalidKey("narrative", "reason.narrative_too_long", maxNarrative)
 	}
 	cyc, err := e.store.Cycle(ctx, req.CycleID)
 	if err != nil {
@@ -146,12 +145,10 @@ func (e *Engine) Review(ctx context.Context, c Caller, req ReviewRequest) (repor
 	case reporting.DecisionAccepted:
 	case reporting.DecisionReturned:
 		if req.Reason == "" {
-			return reporting.Review{}, invalidIn("reason",
-				"Trả lại báo cáo thì phải nêu lý do để đơn vị sửa.", "a returned submission needs a reason the agency can act on")
+			return reporting.Review{}, invalidKey("reason", "reason.return_needs_reason")
 		}
 	default:
-		return reporting.Review{}, invalidIn("decision",
-			"Chọn chấp nhận hoặc trả lại.", fmt.Sprintf("%q is not a decision; use accepted or returned", req.Decision))
+		return reporting.Review{}, invalidKey("decision", "reason.not_a_review_decision", req.Decision)
 	}
 	if len(req.Reason) > 4000 {
 		return reporting.Review{}, &reporting.InputError{Fields: []reporting.FieldError{reasonTooLong(4000)}}

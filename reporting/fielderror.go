@@ -16,13 +16,20 @@ type FieldError struct {
 	// list, "values.GRDP" for a submitted value, "file" for an uploaded file
 	// as a whole.
 	Field string
-	// Reason says what is wrong and what to do, for a person. For a problem
-	// with a submitted value (Indicator set) it is empty and
-	// messages.FieldReason writes it, in the reader's language.
+	// Reason says what is wrong and what to do, for a person, in English
+	// only. It is empty where the reason is in the messages catalogue: for a
+	// problem with a submitted value (Indicator set), a figure that does not
+	// read (Number set) or a reason with a Key, messages.FieldReason writes
+	// it in the reader's language.
 	Reason string
-	// ReasonVI is Reason in Vietnamese, where its finder wrote one (the
-	// reasons people read on the pages); Message gives it to Vietnamese readers.
-	ReasonVI string
+	// Key is the messages catalogue's key of the reason
+	// ("reason.refusal_needs_reason"), formatted with Args; see Keyed.
+	Key string
+	// Args are the arguments of the text of Key, the same in every language.
+	Args []any
+	// Number is the figure that did not read in its notation, where that is
+	// the problem; messages.NumberReason says it.
+	Number *NumberError
 	// Code is a stable code for the reason where there is one (FieldRequired,
 	// FieldBelowMin, ...).
 	Code string
@@ -36,12 +43,22 @@ type FieldError struct {
 }
 
 // Error returns the field and the reason, so that a FieldError can travel
-// as an error. A problem with a submitted value has no Reason: Error names
-// its code and limit (`values.GRDP: below_min (limit 0)`), and people read
-// messages.FieldReason, in their language.
+// as an error. A reason in the catalogue is not written here: Error names a
+// value problem's code and limit (`values.GRDP: below_min (limit 0)`), a
+// figure's NumberError, or the Key and its Args (`due: reason.due_passed
+// [01/12/2026]`); people read messages.FieldReason, in their language.
 func (e FieldError) Error() string {
 	reason := e.Reason
-	if e.Indicator != "" && reason == "" {
+	switch {
+	case reason != "":
+	case e.Number != nil:
+		reason = e.Number.Error()
+	case e.Key != "":
+		reason = e.Key
+		if len(e.Args) > 0 {
+			reason += " " + fmt.Sprint(e.Args)
+		}
+	case e.Indicator != "":
 		reason = e.Code
 		if e.Limit != "" {
 			reason += " (limit " + e.Limit + ")"
@@ -53,9 +70,10 @@ func (e FieldError) Error() string {
 	return e.Field + ": " + reason
 }
 
-// Localized is a FieldError with its reason in English and Vietnamese.
-func Localized(field, vi, en string) FieldError {
-	return FieldError{Field: field, Reason: en, ReasonVI: vi}
+// Keyed is a FieldError whose reason is the messages catalogue's text of
+// key, formatted with args in the reader's language.
+func Keyed(field, key string, args ...any) FieldError {
+	return FieldError{Field: field, Key: key, Args: args}
 }
 
 // InputError is an input refused for what it says, whatever the state of the
@@ -85,10 +103,10 @@ func (fe *FieldErrors) Add(field, format string, args ...any) {
 	*fe = append(*fe, FieldError{Field: field, Reason: fmt.Sprintf(format, args...)})
 }
 
-// AddIn records that field is refused, with the reason in Vietnamese and
-// in English.
-func (fe *FieldErrors) AddIn(field, vi, en string) {
-	*fe = append(*fe, Localized(field, vi, en))
+// AddKey records that field is refused, the reason the messages
+// catalogue's text of key formatted with args (see Keyed).
+func (fe *FieldErrors) AddKey(field, key string, args ...any) {
+	*fe = append(*fe, Keyed(field, key, args...))
 }
 
 // Err returns the collected fields as an *InputError, or nil when there are

@@ -63,8 +63,7 @@ func ReadCSV(r io.Reader, tmpl reporting.Template) (reporting.Values, error) {
 
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		c.problems.addIn(1, "", ProblemHeader, fmt.Sprintf("tệp trống; dòng đầu phải là dòng tiêu đề %s,%s", csvIndicator, csvValue),
-			fmt.Sprintf("the file is empty; the first line must be the header %s,%s", csvIndicator, csvValue))
+		c.problems.addKey(1, "", ProblemHeader, "reason.file_empty", csvIndicator, csvValue)
 		return c.result()
 	}
 	if err != nil {
@@ -88,8 +87,7 @@ func ReadCSV(r io.Reader, tmpl reporting.Template) (reporting.Values, error) {
 	}
 	if codeCol < 0 || valueCol < 0 {
 		found := strings.Join(header, string(cr.Comma()))
-		c.problems.addIn(1, "", ProblemHeader, fmt.Sprintf("dòng đầu phải có hai cột %s và %s (tệp có %q); tải biểu mẫu và điền vào đó", csvIndicator, csvValue, found),
-			fmt.Sprintf("the first line must name the columns %s and %s (found %q)", csvIndicator, csvValue, found))
+		c.problems.addKey(1, "", ProblemHeader, "reason.file_header", csvIndicator, csvValue, found)
 		return c.result()
 	}
 	for {

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"strings"
 
+	"rcm/messages"
 	"rcm/reporting"
 )
 
@@ -72,9 +73,10 @@ var ErrTooLarge = errors.New("file too large")
 func (e *FileError) Error() string {
 	parts := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
-		parts[i] = p.Reason
+		reason := messages.FieldReason(messages.English, p)
+		parts[i] = reason
 		if p.Line != 0 {
-			parts[i] = fmt.Sprintf("line %d: %s", p.Line, p.Reason)
+			parts[i] = fmt.Sprintf("line %d: %s", p.Line, reason)
 		}
 	}
 	return fmt.Sprintf("%s file: %s", e.Format, strings.Join(parts, "; "))
@@ -88,19 +90,28 @@ type problems struct {
 
 // add records a problem at line, about the indicator on it if there is one,
 // its reason in English only (the rare problems of a file that is not a
-// spreadsheet at all); addIn gives it in Vietnamese too.
+// spreadsheet at all); addKey gives it from the messages catalogue.
 func (p *problems) add(line int, indicator, code, format string, args ...any) {
-	p.addIn(line, indicator, code, "", fmt.Sprintf(format, args...))
+	p.addError(line, indicator, reporting.FieldError{Code: code, Reason: fmt.Sprintf(format, args...)})
 }
 
-// addIn records a problem at line, about the indicator on it if there is
-// one, with its reason in Vietnamese and English.
-func (p *problems) addIn(line int, indicator, code, vi, en string) {
-	field := "file"
+// addKey records a problem at line, about the indicator on it if there is
+// one, its reason the messages catalogue's text of key with args.
+func (p *problems) addKey(line int, indicator, code, key string, args ...any) {
+	fe := reporting.Keyed("", key, args...)
+	fe.Code = code
+	p.addError(line, indicator, fe)
+}
+
+// addError records fe as a problem at line, about the indicator on it if
+// there is one (its field "values.<code>"), else about the file.
+func (p *problems) addError(line int, indicator string, fe reporting.FieldError) {
+	fe.Field = "file"
 	if indicator != "" {
-		field = reporting.ValueField(indicator)
+		fe.Field = reporting.ValueField(indicator)
 	}
-	p.list = append(p.list, reporting.FieldError{Field: field, Reason: en, ReasonVI: vi, Code: code, Line: line})
+	fe.Line = line
+	p.list = append(p.list, fe)
 }
 
 func (p *problems) err() error {

@@ -2,10 +2,8 @@ package sheets
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
-	"rcm/messages"
 	"rcm/reporting"
 )
 
@@ -41,15 +39,11 @@ func (c *collector) addIn(line int, code, value string, n reporting.Notation) {
 	value = strings.TrimSpace(value)
 	ind, ok := c.tmpl.Indicator(code)
 	if !ok {
-		c.problems.addIn(line, code, reporting.FieldUnknownIndicator,
-			fmt.Sprintf("chỉ tiêu %q không có trong biểu mẫu %s; dùng mã chỉ tiêu của biểu mẫu tải về", code, c.tmpl.Code),
-			fmt.Sprintf("indicator %q is not in template %s; use the codes of the exported template", code, c.tmpl.Code))
+		c.problems.addKey(line, code, reporting.FieldUnknownIndicator, "reason.file_unknown_indicator", code, c.tmpl.Code)
 		return
 	}
 	if first, dup := c.lineOf[code]; dup {
-		c.problems.addIn(line, code, ProblemDuplicate,
-			fmt.Sprintf("chỉ tiêu %s đã có giá trị ở dòng %d; mỗi chỉ tiêu chỉ một dòng", code, first),
-			fmt.Sprintf("indicator %s already has a value on line %d; keep one line per indicator", code, first))
+		c.problems.addKey(line, code, ProblemDuplicate, "reason.file_duplicate", code, first)
 		return
 	}
 	c.lineOf[code] = line
@@ -61,7 +55,7 @@ func (c *collector) addIn(line int, code, value string, n reporting.Notation) {
 		var ne *reporting.NumberError
 		if errors.As(err, &ne) {
 			ne.Indicator = code
-			c.problems.addIn(line, code, ne.Code, messages.NumberReason(messages.Vietnamese, ne), messages.NumberReason(messages.English, ne))
+			c.problems.addError(line, code, reporting.FieldError{Code: ne.Code, Number: ne})
 			return
 		}
 		if err != nil { // a notation rcm does not know: a bug, said as it is
@@ -77,7 +71,7 @@ func (c *collector) addIn(line int, code, value string, n reporting.Notation) {
 	bad := false
 	for _, fe := range errs {
 		if fe.Indicator == code && fe.Code != reporting.FieldRequired {
-			c.problems.addIn(line, code, fe.Code, messages.FieldReason(messages.Vietnamese, fe), messages.FieldReason(messages.English, fe))
+			c.problems.addError(line, code, fe)
 			bad = true
 		}
 	}

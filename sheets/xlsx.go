@@ -210,8 +210,7 @@ func Read(r io.Reader, tmpl reporting.Template) (reporting.Values, error) {
 	}
 	defer f.Close()
 	if idx, err := f.GetSheetIndex(xlsxSheet); err != nil || idx < 0 {
-		c.problems.addIn(0, "", ProblemNotTheTemplate, fmt.Sprintf("không có trang %q: đây không phải bảng tính tải từ biểu mẫu %s", xlsxSheet, tmpl.Code),
-			fmt.Sprintf("no sheet %q: this is not a spreadsheet exported from template %s", xlsxSheet, tmpl.Code))
+		c.problems.addKey(0, "", ProblemNotTheTemplate, "reason.file_no_sheet", xlsxSheet, tmpl.Code)
 		return c.result()
 	}
 	cells, ok := c.readRows(f, tmpl)
@@ -222,8 +221,7 @@ func Read(r io.Reader, tmpl reporting.Template) (reporting.Values, error) {
 		c.addCell(f, fc)
 	}
 	if len(c.lineOf) == 0 && len(c.list) == 0 && len(tmpl.Indicators) > 0 {
-		c.problems.addIn(0, "", ProblemNotTheTemplate, fmt.Sprintf("không có dòng chỉ tiêu nào từ dòng %d; tải biểu mẫu %s và điền vào đó", xlsxFirstRow, tmpl.Code),
-			fmt.Sprintf("no indicator rows from row %d on; export template %s and fill that in", xlsxFirstRow, tmpl.Code))
+		c.problems.addKey(0, "", ProblemNotTheTemplate, "reason.file_no_rows", xlsxFirstRow, tmpl.Code)
 	}
 	return c.result()
 }
@@ -233,8 +231,7 @@ func Read(r io.Reader, tmpl reporting.Template) (reporting.Values, error) {
 // MaxUnzippedBytes (a zip bomb), and reports whether the file may be opened.
 func (c *collector) checkZip(data []byte, template string) bool {
 	if bytes.HasPrefix(data, []byte("\xd0\xcf\x11\xe0")) {
-		c.problems.addIn(0, "", ProblemMalformed, "đây là tệp Excel cũ (.xls) hoặc bảng tính có mật khẩu; lưu lại dạng .xlsx không đặt mật khẩu",
-			"this is an old Excel file (.xls) or a spreadsheet protected with a password; save it as .xlsx without a password")
+		c.problems.addKey(0, "", ProblemMalformed, "reason.file_old_excel")
 		return false
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
@@ -294,9 +291,7 @@ func (c *collector) readRows(f *excelize.File, tmpl reporting.Template) ([]figur
 		switch {
 		case n == 1:
 			if code := cell(cols, 1); code != tmpl.Code {
-				c.problems.addIn(n, "", ProblemNotTheTemplate,
-					fmt.Sprintf("ô %s ghi biểu mẫu %q, không phải %s; tải biểu mẫu %s và điền vào đó", xlsxCodeCell, code, tmpl.Code, tmpl.Code),
-					fmt.Sprintf("cell %s holds template %q, not %s; export template %s and fill that in", xlsxCodeCell, code, tmpl.Code, tmpl.Code))
+				c.problems.addKey(n, "", ProblemNotTheTemplate, "reason.file_other_template", xlsxCodeCell, code, tmpl.Code, tmpl.Code)
 				return nil, false
 			}
 		case n == xlsxHeaderRow:
@@ -343,16 +338,14 @@ func (c *collector) addCell(f *excelize.File, fc figureCell) {
 	case excelize.CellTypeUnset, excelize.CellTypeNumber:
 		figure, ok := numberCell(fc.value)
 		if !ok {
-			c.problems.addIn(fc.row, fc.code, reporting.FieldNotANumber, fmt.Sprintf("ô %s ghi %q, không phải là số", ref, fc.value),
-				fmt.Sprintf("cell %s holds %q, which is not a number", ref, fc.value))
+			c.problems.addKey(fc.row, fc.code, reporting.FieldNotANumber, "reason.cell_not_a_number", ref, fc.value)
 			return
 		}
 		c.addIn(fc.row, fc.code, figure, reporting.NotationCanonical)
 	case excelize.CellTypeSharedString, excelize.CellTypeInlineString, excelize.CellTypeFormula:
 		c.add(fc.row, fc.code, fc.value)
 	default: // a TRUE/FALSE, a date or an error (#DIV/0!)
-		c.problems.addIn(fc.row, fc.code, reporting.FieldNotANumber, fmt.Sprintf("ô %s ghi %q, không phải là số liệu; gõ con số vào ô", ref, fc.value),
-			fmt.Sprintf("cell %s holds %q, which is not a figure; type the number", ref, fc.value))
+		c.problems.addKey(fc.row, fc.code, reporting.FieldNotANumber, "reason.cell_not_a_figure", ref, fc.value)
 	}
 }
 

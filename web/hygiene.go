@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 
+	"rcm/messages"
 	"rcm/reporting"
 )
 
@@ -24,28 +25,25 @@ import (
 // before SQL: PostgreSQL refuses NUL in text, and invalid UTF-8 is nothing
 // a person wrote. A refusal is a 400 naming the field.
 
-// textProblem says why s is no text rcm stores, in English and Vietnamese,
-// or "" when it is.
-func textProblem(s string) (en, vi string) {
+// textProblem says why s is no text rcm stores, as the messages
+// catalogue's key of the reason, or "" when it is.
+func textProblem(s string) (key string) {
 	switch {
 	case !utf8.ValidString(s):
-		return "not valid UTF-8 text", "không phải văn bản hợp lệ (UTF-8); gõ lại mục này"
+		return "reason.not_utf8"
 	case strings.IndexByte(s, 0) >= 0:
-		return "contains a NUL character (\\u0000)", "chứa ký tự NUL không hợp lệ; gõ lại mục này"
+		return "reason.nul"
 	}
-	return "", ""
+	return ""
 }
 
 // isText reports whether s is text rcm stores.
-func isText(s string) bool {
-	en, _ := textProblem(s)
-	return en == ""
-}
+func isText(s string) bool { return textProblem(s) == "" }
 
 // checkText refuses s, named field, unless it is text rcm stores.
 func checkText(field, s string) error {
-	if reason, vi := textProblem(s); reason != "" {
-		return errBadRequest(fmt.Sprintf("%s is refused: %s", field, reason), reporting.Localized(field, vi, reason))
+	if key := textProblem(s); key != "" {
+		return errBadRequest(fmt.Sprintf("%s is refused: %s", field, messages.Text(messages.English, key)), reporting.Keyed(field, key))
 	}
 	return nil
 }

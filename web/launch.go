@@ -274,7 +274,7 @@ func (s *Server) closeForm(w http.ResponseWriter, r *http.Request) error {
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	if reason == "" {
 		return errValidationIn(pageLang(r), "say why the cycle closes now",
-			reporting.Localized("reason", "Nêu lý do khóa sổ sớm; lý do được ghi vào nhật ký.", "say why the cycle closes now; the reason is logged"))
+			reporting.Keyed("reason", "reason.close_needs_reason"))
 	}
 	if err := s.ops.Close(r.Context(), caller(r), id, reason); err != nil {
 		return operationErrorIn(pageLang(r), err)

@@ -82,10 +82,10 @@ func TestEveryWordOfThePagesIsInBothLanguages(t *testing.T) {
 }
 
 func TestProblemLinesNameTheFieldInThePagesLanguage(t *testing.T) {
-	p := api.FieldProblemOf("vi", reporting.Localized("reason", "Nhập lý do từ chối.", "say why the request is refused"))
-	require.Equal(t, "Lý do: Nhập lý do từ chối.", problemLine("vi", p))
-	p = api.FieldProblemOf("en", reporting.Localized("reason", "Nhập lý do từ chối.", "say why the request is refused"))
-	require.Equal(t, "Reason: say why the request is refused", problemLine("en", p))
+	p := api.FieldProblemOf("vi", reporting.Keyed("reason", "reason.request_refusal_needs_reason"))
+	require.Equal(t, "Lý do: Nhập lý do từ chối yêu cầu gia hạn; đơn vị sẽ nhận được lý do này.", problemLine("vi", p))
+	p = api.FieldProblemOf("en", reporting.Keyed("reason", "reason.request_refusal_needs_reason"))
+	require.Equal(t, "Reason: say why the request is refused; the agency is told", problemLine("en", p))
 	require.Equal(t, "Tệp đính kèm: x", problemLine("vi", api.FieldProblem{Field: "file", Reason: "x"}))
 }
 
