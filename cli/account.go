@@ -163,16 +163,12 @@ func userChangePassword(c *ucli.Context) error {
 }
 
 func userSessionList(c *ucli.Context) error {
-	cl, err := newClient(c)
-	if err != nil {
-		return err
-	}
-	id, err := userID(c, cl)
+	cl, user, err := userClient(c)
 	if err != nil {
 		return err
 	}
 	var p api.Page[api.UserSession]
-	if err := cl.do(c.Context, http.MethodGet, fmt.Sprintf("/api/v1/users/%d/sessions", id), nil, &p); err != nil {
+	if err := cl.do(c.Context, http.MethodGet, user+"/sessions", nil, &p); err != nil {
 		return err
 	}
 	rows := make([][]string, len(p.Items))
@@ -188,15 +184,11 @@ func userSessionEnd(c *ucli.Context) error {
 	if (session > 0) == all {
 		return usageError("user session end: give --session N or --all")
 	}
-	cl, err := newClient(c)
+	cl, user, err := userClient(c)
 	if err != nil {
 		return err
 	}
-	id, err := userID(c, cl)
-	if err != nil {
-		return err
-	}
-	path := fmt.Sprintf("/api/v1/users/%d/sessions", id)
+	path := user + "/sessions"
 	if session > 0 {
 		path += fmt.Sprintf("/%d", session)
 	}

@@ -249,6 +249,20 @@ Examples:
 	}
 }
 
+// userClient opens the API client and finds the user the flags name
+// (--user, or the caller), returning the API path of that user.
+func userClient(c *ucli.Context) (*apiClient, string, error) {
+	cl, err := newClient(c)
+	if err != nil {
+		return nil, "", err
+	}
+	id, err := userID(c, cl)
+	if err != nil {
+		return nil, "", err
+	}
+	return cl, fmt.Sprintf("/api/v1/users/%d", id), nil
+}
+
 // userID returns --user, or the caller's own id.
 func userID(c *ucli.Context, cl *apiClient) (int64, error) {
 	if id := c.Int64("user"); id > 0 {
@@ -262,17 +276,13 @@ func userID(c *ucli.Context, cl *apiClient) (int64, error) {
 }
 
 func userTokenCreate(c *ucli.Context) error {
-	cl, err := newClient(c)
-	if err != nil {
-		return err
-	}
-	id, err := userID(c, cl)
+	cl, user, err := userClient(c)
 	if err != nil {
 		return err
 	}
 	req := api.CreateToken{Name: c.String("name"), ExpiresIn: c.String("expires")}
 	var t api.NewToken
-	if err := cl.do(c.Context, http.MethodPost, fmt.Sprintf("/api/v1/users/%d/tokens", id), req, &t); err != nil {
+	if err := cl.do(c.Context, http.MethodPost, user+"/tokens", req, &t); err != nil {
 		return err
 	}
 	return printNewToken(c, t)
@@ -314,16 +324,12 @@ func userTokenListCommand() *ucli.Command {
 }
 
 func userTokenList(c *ucli.Context) error {
-	cl, err := newClient(c)
-	if err != nil {
-		return err
-	}
-	id, err := userID(c, cl)
+	cl, user, err := userClient(c)
 	if err != nil {
 		return err
 	}
 	var p api.Page[api.Token]
-	if err := cl.do(c.Context, http.MethodGet, fmt.Sprintf("/api/v1/users/%d/tokens", id), nil, &p); err != nil {
+	if err := cl.do(c.Context, http.MethodGet, user+"/tokens", nil, &p); err != nil {
 		return err
 	}
 	return printTokens(c, p.Items)
