@@ -16,7 +16,8 @@ type Config struct {
 	BaseURL string
 	// MessageIDDomain is the right-hand side of Message-IDs (e.g. rcm.example.gov.vn).
 	MessageIDDomain string
-	// BatchSize is how many agencies a wave handles between heartbeats.
+	// BatchSize is how many agencies a wave handles between heartbeats (a
+	// page; 500 unless set).
 	BatchSize int
 	// FinalSendAttempt is the activity attempt from which a message that keeps
 	// failing for a temporary reason is recorded as failed instead of being
@@ -28,8 +29,8 @@ type Config struct {
 	// Lanes is how many SMTP connections a wave sends over at once.
 	Lanes int
 	// SendPortion is the most messages a lane marks 'sending' in one
-	// durable commit before it sends them (a lane takes a fiftieth of its
-	// share, at least one). More is faster; a worker killed mid-portion
+	// durable commit before it sends them (a lane takes a tenth of its
+	// share of a page, at least one). More is faster; a worker killed mid-portion
 	// leaves up to a portion per lane of unknown outcome (reported, never
 	// sent twice).
 	SendPortion int
@@ -43,7 +44,7 @@ type Config struct {
 
 func (c Config) withDefaults() Config {
 	if c.BatchSize <= 0 {
-		c.BatchSize = 200
+		c.BatchSize = 500
 	}
 	if c.FinalSendAttempt <= 0 {
 		c.FinalSendAttempt = 5

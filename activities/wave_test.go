@@ -273,10 +273,11 @@ func runWave(t *testing.T, acts *Activities, in WaveInput) WaveResult {
 
 // TestSendPortionKeepsSmallWavesToOneMessageAtATime: the crash window of a
 // lane (messages marked sending at once) is one message for a small wave and
-// grows to the configured limit only for thousands.
+// grows to the configured limit for a lane's share of a full page (500
+// messages over 4 lanes: 125).
 func TestSendPortionKeepsSmallWavesToOneMessageAtATime(t *testing.T) {
 	for _, tc := range []struct{ n, limit, want int }{
-		{0, 10, 1}, {18, 10, 1}, {99, 10, 1}, {250, 10, 5}, {2500, 10, 10}, {2500, 1, 1},
+		{0, 10, 1}, {18, 10, 1}, {50, 10, 5}, {99, 10, 9}, {125, 10, 10}, {2500, 10, 10}, {125, 1, 1},
 	} {
 		assert.Equal(t, tc.want, sendPortionOf(tc.n, tc.limit), "%d messages, limit %d", tc.n, tc.limit)
 	}

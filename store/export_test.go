@@ -14,3 +14,8 @@ func MigrateDownTo(ctx context.Context, databaseURL string, version int64) error
 		return err
 	})
 }
+
+// ExecWithoutFlush exposes execWithoutFlush to the tests of the package.
+func (s *Store) ExecWithoutFlush(ctx context.Context, sql string, args ...any) error {
+	return s.execWithoutFlush(ctx, sql, args...)
+}

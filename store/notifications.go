@@ -158,16 +158,10 @@ func (s *Store) MarkNotificationsSent(ctx context.Context, marks []SentMark) err
 	for i, m := range marks {
 		ids[i], ats[i] = m.ID, m.At
 	}
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `
-			UPDATE notifications n SET status = $3, sent_at = m.at, attempts = attempts + 1, last_error = NULL
-			  FROM unnest($1::bigint[], $2::timestamptz[]) AS m(id, at)
-			 WHERE n.id = m.id AND n.status = ANY($4)`, ids, ats, reporting.NotificationSent, reporting.NotificationSent.From())
-		return err
-	})
+	err := s.execWithoutFlush(ctx, `
+		UPDATE notifications n SET status = $3, sent_at = m.at, attempts = attempts + 1, last_error = NULL
+		  FROM unnest($1::bigint[], $2::timestamptz[]) AS m(id, at)
+		 WHERE n.id = m.id AND n.status = ANY($4)`, ids, ats, reporting.NotificationSent, reporting.NotificationSent.From())
 	if err != nil {
 		return fmt.Errorf("mark %d notifications sent: %w", len(marks), err)
 	}

@@ -87,6 +87,32 @@ func (s *Store) tx(ctx context.Context, fn func(pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, s.pool, fn)
 }
 
+// execWithoutFlush runs one statement in a transaction of its own whose
+// commit does not wait for the WAL flush (synchronous_commit off), all in
+// one round trip: BEGIN, SET LOCAL, the statement and COMMIT travel as one
+// pipeline. It is for bookkeeping a crash may lose without harm (a message
+// recorded sent stays 'sending', which the next attempt reports as of
+// unknown outcome and never resends). A failed statement skips the COMMIT;
+// the connection, left in an aborted transaction, is rolled back here.
+func (s *Store) execWithoutFlush(ctx context.Context, sql string, args ...any) error {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("acquire a connection: %w", err)
+	}
+	defer conn.Release()
+	b := &pgx.Batch{}
+	b.Queue(`BEGIN`)
+	b.Queue(`SET LOCAL synchronous_commit = off`)
+	b.Queue(sql, args...)
+	b.Queue(`COMMIT`)
+	err = conn.SendBatch(ctx, b).Close()
+	if err != nil && conn.Conn().PgConn().TxStatus() != 'I' {
+		_, rerr := conn.Exec(context.WithoutCancel(ctx), `ROLLBACK`)
+		err = errors.Join(err, rerr)
+	}
+	return err
+}
+
 // isUniqueViolation reports whether err is a unique-constraint violation,
 // optionally of the named constraint.
 func isUniqueViolation(err error, constraint string) bool {
