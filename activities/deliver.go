@@ -144,9 +144,16 @@ const lanePortion = 25
 // portion of cfg.SendPortion at a time (see sendPortion). Between portions
 // it stops early if its worker is stopping.
 func (a *Activities) sendLane(ctx context.Context, todo []claimedMessage) (deliveryReport, error) {
-	var rep deliveryReport
 	lane := &smtpLane{final: a.isFinalAttempt(ctx)}
 	defer lane.close()
+	rep, err := a.sendPortions(ctx, lane, todo)
+	// The last portion's messages are recorded sent before the lane answers.
+	return rep, errors.Join(err, a.recordSent(ctx, lane))
+}
+
+// sendPortions is sendLane's loop over its portions.
+func (a *Activities) sendPortions(ctx context.Context, lane *smtpLane, todo []claimedMessage) (deliveryReport, error) {
+	var rep deliveryReport
 	portion := sendPortionOf(len(todo), a.cfg.SendPortion)
 	for start := 0; start < len(todo); start += portion {
 		if err := ctx.Err(); err != nil {
@@ -178,10 +185,31 @@ func sendPortionOf(n, limit int) int {
 	return max(1, min(limit, n/10))
 }
 
-// smtpLane is one lane's SMTP connection, opened on first use.
+// smtpLane is one lane's SMTP connection, opened on first use, and what
+// it sent that is not on record yet.
 type smtpLane struct {
 	conn  *notifications.Batch
 	final bool // this activity attempt is the last to defer a message
+	// unrecorded are the messages of the lane's last portion, sent and not
+	// yet recorded sent: the next portion's mark records them
+	// (store.MarkNotificationsSending), or recordSent when the lane ends.
+	unrecorded []store.SentMark
+}
+
+// recordSent records the lane's unrecorded messages sent, also when the
+// lane stops early: on a cancelled context it still has a few seconds to
+// say so.
+func (a *Activities) recordSent(ctx context.Context, lane *smtpLane) error {
+	if len(lane.unrecorded) == 0 {
+		return nil
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := a.store.MarkNotificationsSent(rctx, lane.unrecorded); err != nil {
+		return err
+	}
+	lane.unrecorded = nil
+	return nil
 }
 
 func (l *smtpLane) close() {
@@ -191,12 +219,14 @@ func (l *smtpLane) close() {
 }
 
 // sendPortion renders a few messages, marks them sending in one durable
-// commit, sends them, and records those sent in one more commit: two
-// commits per portion rather than two per message. The price is the crash
-// window: a worker killed mid-portion leaves up to a portion's messages
-// 'sending', which the next attempt reports as of unknown outcome instead of
-// sending them twice. A lane that stops on a cancelled context hands the
-// messages it never began back to the next attempt.
+// commit (which also records the lane's previous portion sent), and sends
+// them: one commit per portion rather than two per message. The price is
+// the crash window: a worker killed mid-portion leaves up to a portion's
+// messages 'sending' that may not have gone out, and the previous
+// portion's, which had, not yet recorded; the next attempt reports both as
+// of unknown outcome instead of sending them twice. A lane that stops on a
+// cancelled context records what it sent and hands the messages it never
+// began back to the next attempt.
 func (a *Activities) sendPortion(ctx context.Context, lane *smtpLane, portion []claimedMessage) (deliveryReport, error) {
 	var rep deliveryReport
 	type ready struct {
@@ -229,20 +259,14 @@ func (a *Activities) sendPortion(ctx context.Context, lane *smtpLane, portion []
 			return rep, fmt.Errorf("open SMTP connection: %w", err)
 		}
 	}
-	took, err := a.store.MarkNotificationsSending(ctx, ids)
+	took, err := a.store.MarkNotificationsSending(ctx, ids, lane.unrecorded)
 	if err != nil {
 		return rep, err
 	}
+	lane.unrecorded = nil
 	// In the order given; a message a concurrent attempt took is its to send.
 	taken := slices.DeleteFunc(ids, func(id int64) bool { return !slices.Contains(took, id) })
-	var sent []store.SentMark
-	// record writes what this portion sent, also when it stops early: on a
-	// cancelled context it still has a few seconds to say so.
-	record := func() error {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		return a.store.MarkNotificationsSent(rctx, sent)
-	}
+	record := func() error { return a.recordSent(ctx, lane) }
 	for i, id := range taken {
 		r := byID[id]
 		if ctx.Err() != nil {
@@ -260,7 +284,7 @@ func (a *Activities) sendPortion(ctx context.Context, lane *smtpLane, portion []
 		}
 		switch {
 		case err == nil:
-			sent = append(sent, store.SentMark{ID: id, At: time.Now()})
+			lane.unrecorded = append(lane.unrecorded, store.SentMark{ID: id, At: time.Now()})
 			a.cfg.Metrics.message(string(r.kind), "sent")
 			rep.sent++
 		case ctx.Err() != nil:
@@ -284,7 +308,7 @@ func (a *Activities) sendPortion(ctx context.Context, lane *smtpLane, portion []
 			rep.deferred++
 		}
 	}
-	return rep, record()
+	return rep, nil
 }
 
 // isFinalAttempt reports whether this activity attempt is the last one that

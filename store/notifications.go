@@ -92,17 +92,37 @@ func joinLines(ss []string) string {
 // took: a message another attempt took first is left out. A message marked
 // here and never recorded sent is reported as of unknown outcome by the next
 // attempt, never sent twice, so the caller marks only what it is about to
-// send.
-func (s *Store) MarkNotificationsSending(ctx context.Context, ids []int64) ([]int64, error) {
+// send. sentBefore, the messages the same lane sent just before (its
+// previous portion), are recorded sent in the same transaction: a lane's
+// bookkeeping is one round trip per portion.
+func (s *Store) MarkNotificationsSending(ctx context.Context, ids []int64, sentBefore []SentMark) ([]int64, error) {
 	if len(ids) == 0 {
-		return nil, nil
+		return nil, s.MarkNotificationsSent(ctx, sentBefore)
 	}
-	rows, err := s.pool.Query(ctx, `UPDATE notifications SET status = $2 WHERE id = ANY($1) AND status = ANY($3) RETURNING id`,
+	// A batch runs in one implicit transaction: both or neither.
+	b := &pgx.Batch{}
+	if len(sentBefore) > 0 {
+		sql, args := markSentStatement(sentBefore)
+		b.Queue(sql, args...)
+	}
+	b.Queue(`UPDATE notifications SET status = $2 WHERE id = ANY($1) AND status = ANY($3) RETURNING id`,
 		ids, reporting.NotificationSending, reporting.NotificationSending.From())
-	if err != nil {
-		return nil, fmt.Errorf("mark %d notifications sending: %w", len(ids), err)
+	results := s.pool.SendBatch(ctx, b)
+	taken, err := func() ([]int64, error) {
+		if len(sentBefore) > 0 {
+			if _, err := results.Exec(); err != nil {
+				return nil, fmt.Errorf("mark %d notifications sent: %w", len(sentBefore), err)
+			}
+		}
+		rows, err := results.Query()
+		if err != nil {
+			return nil, err
+		}
+		return pgx.CollectRows(rows, pgx.RowTo[int64])
+	}()
+	if cerr := results.Close(); err == nil {
+		err = cerr
 	}
-	taken, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	if err != nil {
 		return nil, fmt.Errorf("mark %d notifications sending: %w", len(ids), err)
 	}
@@ -153,19 +173,25 @@ func (s *Store) MarkNotificationsSent(ctx context.Context, marks []SentMark) err
 	if len(marks) == 0 {
 		return nil
 	}
+	sql, args := markSentStatement(marks)
+	if err := s.execWithoutFlush(ctx, sql, args...); err != nil {
+		return fmt.Errorf("mark %d notifications sent: %w", len(marks), err)
+	}
+	return nil
+}
+
+// markSentStatement records messages sent at their instants; a message no
+// longer 'sending' or 'claimed' is left as it is.
+func markSentStatement(marks []SentMark) (string, []any) {
 	ids := make([]int64, len(marks))
 	ats := make([]time.Time, len(marks))
 	for i, m := range marks {
 		ids[i], ats[i] = m.ID, m.At
 	}
-	err := s.execWithoutFlush(ctx, `
+	return `
 		UPDATE notifications n SET status = $3, sent_at = m.at, attempts = attempts + 1, last_error = NULL
 		  FROM unnest($1::bigint[], $2::timestamptz[]) AS m(id, at)
-		 WHERE n.id = m.id AND n.status = ANY($4)`, ids, ats, reporting.NotificationSent, reporting.NotificationSent.From())
-	if err != nil {
-		return fmt.Errorf("mark %d notifications sent: %w", len(marks), err)
-	}
-	return nil
+		 WHERE n.id = m.id AND n.status = ANY($4)`, []any{ids, ats, reporting.NotificationSent, reporting.NotificationSent.From()}
 }
 
 // MarkNotificationAttempt records a failed attempt. final gives up: the row
