@@ -31,15 +31,23 @@ func (s *Store) CycleCompliance(ctx context.Context, cycleID, scopePath string) 
 // nodes within scopePath ("" = all), only of the agencies in codes when
 // codes is not nil, by cycle and tree path.
 func (s *Store) ComplianceResults(ctx context.Context, cycleIDs []string, scopePath string, codes []string) ([]ComplianceResult, error) {
+	// Two texts, so that each keeps a plan of its own: PostgreSQL's generic
+	// plan of one text with "$3 IS NULL OR ..." read every stored row of the
+	// cycles to find a few agencies (the nation's rate history over eleven
+	// closed periods: 366 ms at p50 for 10,000 agencies, BenchmarkSupervisorReads).
+	byCode := `c.agency_code = ANY($3)`
+	args := []any{cycleIDs, scopePath, codes}
+	if codes == nil {
+		byCode, args = `true`, args[:2]
+	}
 	rows, err := s.pool.Query(ctx, `
 		SELECT c.cycle_id, c.agency_code, a.name_vi, a.name_en, a.path, c.expected, c.submitted, c.on_time, c.late,
 		       c.missing, c.not_accepted, c.submitted_not_reviewed, c.nil_report, c.timely, c.submitted_on_time,
 		       c.review_backlog, c.versions_before_acceptance,
 		       c.reporting_rate::text, c.on_time_rate::text, c.submitted_on_time_rate::text
 		  FROM cycle_compliance c JOIN agencies a ON a.code = c.agency_code
-		 WHERE c.cycle_id = ANY($1) AND a.path LIKE $2 || '%'
-		   AND ($3::text[] IS NULL OR c.agency_code = ANY($3))
-		 ORDER BY c.cycle_id, a.path`, cycleIDs, scopePath, codes)
+		 WHERE c.cycle_id = ANY($1) AND a.path LIKE $2 || '%' AND `+byCode+`
+		 ORDER BY c.cycle_id, a.path`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("compliance of cycles %v: %w", cycleIDs, err)
 	}
