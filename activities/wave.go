@@ -158,7 +158,7 @@ func (a *Activities) finishWave(ctx context.Context, in WaveInput, selected int,
 		heartbeat(ctx, waveProgress{Restart: true})
 		return WaveResult{}, fmt.Errorf("cycle %s %s wave: %d %w", in.CycleID, in.Moment.Kind, rep.deferred, errDeferred)
 	}
-	counts, err := a.store.NotificationCounts(ctx, in.CycleID, WaveNotificationKinds(in.Moment.Kind), notificationStep(in))
+	counts, err := a.store.LevelNotificationCounts(ctx, in.CycleID, WaveNotificationKinds(in.Moment.Kind), notificationStep(in), in.Moment.Tier)
 	if err != nil {
 		return WaveResult{}, err
 	}

@@ -223,9 +223,23 @@ func (s *Store) MarkNotificationSkipped(ctx context.Context, id int64, reason st
 // NotificationCounts counts a cycle's notifications of some kinds and a step
 // by status.
 func (s *Store) NotificationCounts(ctx context.Context, cycleID string, kinds []reporting.Event, step int) (map[reporting.NotificationStatus]int, error) {
+	return s.LevelNotificationCounts(ctx, cycleID, kinds, step, 0)
+}
+
+// LevelNotificationCounts is NotificationCounts of one level of a tiered
+// cycle (tier 0: every level): the messages about its agencies' obligations
+// and its supervisors' digests (subject ".../level<tier>"), so that a level
+// chased by a ladder of its own does not count the other level's messages of
+// the same step as its own.
+func (s *Store) LevelNotificationCounts(ctx context.Context, cycleID string, kinds []reporting.Event, step, tier int) (map[reporting.NotificationStatus]int, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT status, count(*) FROM notifications
-		 WHERE cycle_id = $1 AND kind = ANY($2) AND step = $3 GROUP BY status`, cycleID, kinds, step)
+		SELECT n.status, count(*) FROM notifications n
+		 WHERE n.cycle_id = $1 AND n.kind = ANY($2) AND n.step = $3
+		   AND ($4 = 0
+		        OR n.subject_code LIKE '%/level' || $4::text
+		        OR EXISTS (SELECT 1 FROM obligations o
+		                    WHERE o.cycle_id = n.cycle_id AND o.agency_code = n.subject_code AND o.tier = $4))
+		 GROUP BY n.status`, cycleID, kinds, step, tier)
 	if err != nil {
 		return nil, fmt.Errorf("count notifications of cycle %s: %w", cycleID, err)
 	}

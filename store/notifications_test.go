@@ -60,3 +60,36 @@ func TestAPortionsMarkRecordsThePreviousPortionSent(t *testing.T) {
 	require.Equal(t, reporting.NotificationSent, status()[id(2)])
 	require.Equal(t, reporting.NotificationClaimed, status()[id(4)])
 }
+
+// TestALevelsWaveCountsOnlyItsOwnMessages: in a two-tier cycle whose levels
+// have ladders of their own, the reminders of step 1 of each level — to the
+// level's agencies and its supervisors' digests — are counted for that level
+// only; without a level every one counts.
+func TestALevelsWaveCountsOnlyItsOwnMessages(t *testing.T) {
+	ctx := context.Background()
+	s := tierStore(t)
+	c, _, _ := openTwoTierCycle(t, s)
+	claim := func(kind reporting.Event, subjects ...string) {
+		var batch []store.NewNotification
+		for _, subject := range subjects {
+			key := reporting.NotificationKey{CycleID: c.ID, Subject: subject, Kind: kind, Step: 1}
+			batch = append(batch, store.NewNotification{Key: key, Recipients: []string{"x@example.vn"}, Language: "vi", MessageID: "<" + subject + "@rcm.test>"})
+		}
+		claims, err := s.ClaimNotifications(ctx, batch)
+		require.NoError(t, err)
+		var marks []store.SentMark
+		for _, cl := range claims {
+			marks = append(marks, store.SentMark{ID: cl.ID, At: time.Now()})
+		}
+		require.NoError(t, s.MarkNotificationsSent(ctx, marks))
+	}
+	claim(reporting.EventReminder, "HNI-SYT", "HNI", "HPG")
+	claim(reporting.EventEscalationDigest, "R-DBSH/u7/level1", "R-DBSH/u7/level2", "VN/u9/level2")
+	kinds := []reporting.Event{reporting.EventReminder, reporting.EventEscalationDigest}
+
+	for tier, want := range map[int]int{0: 6, 1: 2, 2: 4} {
+		counts, err := s.LevelNotificationCounts(ctx, c.ID, kinds, 1, tier)
+		require.NoError(t, err)
+		require.Equal(t, map[reporting.NotificationStatus]int{reporting.NotificationSent: want}, counts, "level %d", tier)
+	}
+}

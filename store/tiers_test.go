@@ -32,34 +32,9 @@ func daysRule(n int) reporting.DeadlineRule {
 func TestTieredCycleOpensEachAgencyWithItsLevelsDeadlines(t *testing.T) {
 	ctx := context.Background()
 	s := tierStore(t)
-	day := daysRule
-	r := reporting.Regime{Code: "TWO_TIER", NameVI: "Hai cấp", TemplateCode: "KTXH", Cadence: reporting.Monthly, DeadlineRule: day(3),
-		Policy: reporting.Policy{CloseAfter: 48 * time.Hour},
-		Tiers: []reporting.Tier{
-			{NameVI: "Sở", Depth: 4, DeadlineRule: day(1)},
-			{NameVI: "Tỉnh", Depth: 3},
-		},
-		Assignments: []reporting.Assignment{{AgencyCode: "HNI"}, {AgencyCode: "HNI-SYT"}, {AgencyCode: "HPG"}}}
-	require.NoError(t, s.CreateRegime(ctx, r, testAudit))
-	got, err := s.RegimeRules(ctx, r.Code)
-	require.NoError(t, err)
-	require.Len(t, got.Tiers, 2)
-	require.Equal(t, day(3), got.Tiers[1].DeadlineRule, "the top level is due by the regime's rule")
-
-	due := time.Date(2026, 10, 20, 17, 0, 0, 0, time.UTC)
-	lower := due.Add(-48 * time.Hour)
-	c := reporting.Cycle{ID: "TWO_TIER-2026-10", RegimeCode: r.Code, Period: "2026-10",
-		WindowStart: reporting.MustParseDate("2026-09-15"), WindowEnd: reporting.MustParseDate("2026-10-14"),
-		TimeZone: reporting.DefaultZone, CutOff: due.Add(-6 * 24 * time.Hour), Due: due, Close: due.Add(48 * time.Hour),
-		Tiers: []reporting.CycleTier{
-			{Tier: reporting.Tier{Level: 1, NameVI: "Sở", Depth: 4}, Due: lower, Close: lower.Add(48 * time.Hour)},
-			{Tier: reporting.Tier{Level: 2, NameVI: "Tỉnh", Depth: 3}, Due: due, Close: due.Add(48 * time.Hour)},
-		}}
-	require.NoError(t, s.InsertCycle(ctx, c, testAudit))
-	expected, err := s.OpenCycle(ctx, c.ID)
-	require.NoError(t, err)
+	c, lower, expected := openTwoTierCycle(t, s)
+	due := c.Due
 	require.Equal(t, 3, expected)
-
 	stored, err := s.Cycle(ctx, c.ID)
 	require.NoError(t, err)
 	require.Len(t, stored.Tiers, 2)
@@ -179,4 +154,40 @@ func TestALevelsLadderIsCheckedLikeTheRegimes(t *testing.T) {
 	}
 	_, err = s.RegimeRules(ctx, r.Code)
 	require.ErrorIs(t, err, store.ErrNotFound, "nothing written")
+}
+
+// openTwoTierCycle opens the cycle TWO_TIER-2026-10 of HNI's department
+// (level 1, depth 4, due two days before the rest) under the cities HNI and
+// HPG (level 2), and returns it with the lower level's due and how many
+// obligations it opened.
+func openTwoTierCycle(t *testing.T, s *store.Store) (reporting.Cycle, time.Time, int) {
+	t.Helper()
+	ctx := context.Background()
+	day := daysRule
+	r := reporting.Regime{Code: "TWO_TIER", NameVI: "Hai cấp", TemplateCode: "KTXH", Cadence: reporting.Monthly, DeadlineRule: day(3),
+		Policy: reporting.Policy{CloseAfter: 48 * time.Hour},
+		Tiers: []reporting.Tier{
+			{NameVI: "Sở", Depth: 4, DeadlineRule: day(1)},
+			{NameVI: "Tỉnh", Depth: 3},
+		},
+		Assignments: []reporting.Assignment{{AgencyCode: "HNI"}, {AgencyCode: "HNI-SYT"}, {AgencyCode: "HPG"}}}
+	require.NoError(t, s.CreateRegime(ctx, r, testAudit))
+	got, err := s.RegimeRules(ctx, r.Code)
+	require.NoError(t, err)
+	require.Len(t, got.Tiers, 2)
+	require.Equal(t, day(3), got.Tiers[1].DeadlineRule, "the top level is due by the regime's rule")
+
+	due := time.Date(2026, 10, 20, 17, 0, 0, 0, time.UTC)
+	lower := due.Add(-48 * time.Hour)
+	c := reporting.Cycle{ID: "TWO_TIER-2026-10", RegimeCode: r.Code, Period: "2026-10",
+		WindowStart: reporting.MustParseDate("2026-09-15"), WindowEnd: reporting.MustParseDate("2026-10-14"),
+		TimeZone: reporting.DefaultZone, CutOff: due.Add(-6 * 24 * time.Hour), Due: due, Close: due.Add(48 * time.Hour),
+		Tiers: []reporting.CycleTier{
+			{Tier: reporting.Tier{Level: 1, NameVI: "Sở", Depth: 4}, Due: lower, Close: lower.Add(48 * time.Hour)},
+			{Tier: reporting.Tier{Level: 2, NameVI: "Tỉnh", Depth: 3}, Due: due, Close: due.Add(48 * time.Hour)},
+		}}
+	require.NoError(t, s.InsertCycle(ctx, c, testAudit))
+	expected, err := s.OpenCycle(ctx, c.ID)
+	require.NoError(t, err)
+	return c, lower, expected
 }
