@@ -266,14 +266,13 @@ func (a *Activities) sendPortion(ctx context.Context, lane *smtpLane, portion []
 	lane.unrecorded = nil
 	// In the order given; a message a concurrent attempt took is its to send.
 	taken := slices.DeleteFunc(ids, func(id int64) bool { return !slices.Contains(took, id) })
-	record := func() error { return a.recordSent(ctx, lane) }
 	for i, id := range taken {
 		r := byID[id]
 		if ctx.Err() != nil {
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 			releaseErr := a.store.ReleaseNotificationsSending(rctx, taken[i:])
 			cancel()
-			return rep, errors.Join(ctx.Err(), releaseErr, record())
+			return rep, errors.Join(ctx.Err(), releaseErr, a.recordSent(ctx, lane))
 		}
 		r.env.Date = time.Now()
 		err := lane.conn.Send(ctx, r.env)
@@ -293,16 +292,16 @@ func (a *Activities) sendPortion(ctx context.Context, lane *smtpLane, portion []
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 			releaseErr := a.store.ReleaseNotificationsSending(rctx, taken[i+1:])
 			cancel()
-			return rep, errors.Join(ctx.Err(), releaseErr, record())
+			return rep, errors.Join(ctx.Err(), releaseErr, a.recordSent(ctx, lane))
 		case notifications.IsPermanent(err) || errors.Is(err, notifications.ErrOutcomeUnknown) || lane.final:
 			if err := a.store.MarkNotificationAttempt(ctx, id, err.Error(), true); err != nil {
-				return rep, errors.Join(err, record())
+				return rep, errors.Join(err, a.recordSent(ctx, lane))
 			}
 			a.cfg.Metrics.message(string(r.kind), "failed")
 			rep.failed++
 		default:
 			if err := a.store.MarkNotificationAttempt(ctx, id, err.Error(), false); err != nil {
-				return rep, errors.Join(err, record())
+				return rep, errors.Join(err, a.recordSent(ctx, lane))
 			}
 			a.cfg.Metrics.message(string(r.kind), "deferred")
 			rep.deferred++

@@ -247,14 +247,22 @@ func toLaunchPlanJSON(plan operations.LaunchPlan) api.LaunchPlan {
 		NoOfficerAddress: agencyRefs(plan.Audience.NoOfficer), NoHeadAddress: agencyRefs(plan.Audience.NoHead),
 		Supervisors: plan.Audience.Supervisors, Unsupervised: plan.Audience.Unsupervised, Staff: plan.Audience.Staff,
 		Sends: make([]api.PlannedSend, len(plan.Sends))}
-	if p, err := reporting.ParsePeriod(c.Period); err == nil {
-		out.LabelVI, out.LabelEN = messages.PeriodLabel(messages.Vietnamese, p), messages.PeriodLabel(messages.English, p)
-	}
+	out.LabelVI, out.LabelEN = periodLabels(c.Period)
 	for i, m := range plan.Sends {
 		out.Sends[i] = api.PlannedSend{At: m.At, Kind: string(m.Kind), Step: m.Step, Of: m.Of, Recipients: recipientCodes(m.Recipients),
 			Count: m.Count, NoAddress: m.NoAddress, When: string(m.When)}
 	}
 	return out
+}
+
+// periodLabels names a period in Vietnamese and English ("Tháng 11/2026",
+// "November 2026"); both are empty for a period that does not parse.
+func periodLabels(period string) (vi, en string) {
+	p, err := reporting.ParsePeriod(period)
+	if err != nil {
+		return "", ""
+	}
+	return messages.PeriodLabel(messages.Vietnamese, p), messages.PeriodLabel(messages.English, p)
 }
 
 // recipientCodes writes recipients as the API does ("officer", "head").

@@ -4,9 +4,7 @@ import (
 	"net/http"
 
 	"rcm/api"
-	"rcm/messages"
 	"rcm/operations"
-	"rcm/reporting"
 )
 
 func (s *Server) periodRoutes() []Route {
@@ -26,9 +24,7 @@ func (s *Server) getPeriodPlan(w http.ResponseWriter, r *http.Request) error {
 		WindowStart: c.WindowStart, WindowEnd: c.WindowEnd, TimeZone: c.TimeZone, CutOff: c.CutOff,
 		DeadlineRule: plan.Regime.DeadlineRule.String(), Due: c.Due, Close: c.Close, SendTime: plan.SendTime.String(),
 		Estimates: c.ReportsEstimates(), Timeline: make([]api.PlannedMoment, len(plan.Timeline))}
-	if p, err := reporting.ParsePeriod(c.Period); err == nil {
-		out.LabelVI, out.LabelEN = messages.PeriodLabel(messages.Vietnamese, p), messages.PeriodLabel(messages.English, p)
-	}
+	out.LabelVI, out.LabelEN = periodLabels(c.Period)
 	for i, m := range plan.Timeline {
 		out.Timeline[i] = api.PlannedMoment{At: m.At, Kind: string(m.Kind), Step: m.Step, Of: m.Of, Recipients: recipientCodes(m.Recipients), Tier: m.Tier}
 	}
